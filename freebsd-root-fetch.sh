@@ -379,7 +379,7 @@ if [[ -d $dest && $force == 0 ]]; then
 fi
 
 # ---- build the new root in a temporary directory beside DEST.
-work=$(mktemp -d "$parent/.$name.tmp.XXXXXX")
+work=$(mktemp -d "$parent/.$name.tmp.XXXXXX") || die "cannot create a temporary directory in $parent (is it writable?)"
 cleanup() {
     local rc=$?
     if [[ -n ${work:-} && -d $work ]]; then
