@@ -1,0 +1,157 @@
+"""Every layout in abi/structs.py against the DWARF of FreeBSD's and Linux's own headers."""
+
+import re
+
+import pytest
+
+import header_layouts
+from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
+from bsdulator.abi.structs import (FREEBSD11_STATFS_VERSION, LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX,
+                                   ST_TO_MNT, STATFS_VERSION)
+
+FREEBSD = sorted(n for n in LAYOUTS if not n.startswith("linux_"))
+LINUX = sorted(n for n in LAYOUTS if n.startswith("linux_"))
+
+# Layout fields named after the headers' macros for union members, and the member they name.
+ALIASES = {
+    "sigaction": {"sa_handler": "__sigaction_u.__sa_handler", "sa_sigaction": "__sigaction_u.__sa_sigaction"},
+    "siginfo_t": {
+        "si_value": "si_value.sival_ptr", "si_trapno": "_reason._fault._trapno",
+        "si_timerid": "_reason._timer._timerid", "si_overrun": "_reason._timer._overrun",
+        "si_mqd": "_reason._mesgq._mqd", "si_band": "_reason._poll._band",
+    },
+    "sigframe": {"sf_action": "sf_ahu.sf_action", "sf_handler": "sf_ahu.sf_handler"},
+    "statfs": {"f_fsid": "f_fsid.val"},
+    "freebsd11_statfs": {"f_fsid": "f_fsid.val"},
+    "linux_statfs": {"f_fsid": "f_fsid.__val"},
+    "linux_siginfo_t": {
+        "si_pid": "_sifields._kill.si_pid", "si_uid": "_sifields._kill.si_uid",
+        "si_timerid": "_sifields._timer.si_tid", "si_overrun": "_sifields._timer.si_overrun",
+        "si_value": "_sifields._rt.si_sigval.sival_ptr", "si_status": "_sifields._sigchld.si_status",
+        "si_utime": "_sifields._sigchld.si_utime", "si_stime": "_sifields._sigchld.si_stime",
+        "si_addr": "_sifields._sigfault.si_addr", "si_addr_lsb": "_sifields._sigfault.si_addr_lsb",
+        "si_band": "_sifields._sigpoll.si_band", "si_fd": "_sifields._sigpoll.si_fd",
+        "si_call_addr": "_sifields._sigsys._call_addr", "si_syscall": "_sifields._sigsys._syscall",
+        "si_arch": "_sifields._sigsys._arch",
+    },
+}
+
+
+def _dwarf(target: str):
+    try:
+        return header_layouts.members(target)
+    except header_layouts.Unavailable as why:
+        pytest.skip(str(why))
+
+
+def _kind_fits(kind: str, member: header_layouts.Member) -> bool:
+    if kind in LAYOUTS:
+        return member.kind.split()[0] in ("struct", "union") and member.size == LAYOUTS[kind][0]
+    if kind == "bytes":
+        return True
+    if kind == "cstr":
+        return re.fullmatch(r"[ui]8\[\d+\]", member.kind) is not None
+    return member.kind == kind.removesuffix("be")
+
+
+def _check_against(name: str, target: str) -> None:
+    dsize, members = _dwarf(target)[name]
+    size, fields = LAYOUTS[name]
+    assert size == dsize, f"sizeof({name})"
+    paths = {field: ALIASES.get(name, {}).get(field, field) for field, *_ in fields}
+    missing = [path for path in paths.values() if path not in members]
+    assert not missing, f"{name}: no such members in the headers"
+    ours = [(field, offset, fsize) for field, offset, fsize, _ in fields]
+    theirs = [(field, members[paths[field]].offset, members[paths[field]].size) for field, *_ in fields]
+    assert ours == theirs
+    wrong = [(field, kind, members[paths[field]].kind) for field, _, _, kind in fields
+             if not _kind_fits(kind, members[paths[field]])]
+    assert not wrong, f"{name}: kinds that do not read the member's C type"
+    spans = [(offset, offset + fsize) for _, offset, fsize, _ in fields]
+    unlisted = [path for path, m in members.items() if "." not in path and m.size
+                and not any(a < m.offset + m.size and m.offset < b for a, b in spans)]
+    assert not unlisted, f"{name}: members the layout leaves out"
+
+
+@requires_zig
+@pytest.mark.parametrize("name", FREEBSD)
+def test_freebsd_layout_matches_freebsd14_headers(name):
+    _check_against(name, "freebsd")
+
+
+@requires_gcc
+@pytest.mark.parametrize("name", LINUX)
+def test_linux_layout_matches_host_headers(name):
+    _check_against(name, "linux")
+
+
+@requires_zig
+@pytest.mark.parametrize("name", FREEBSD)
+def test_freebsd_layout_matches_freebsd13_headers(name):
+    """13.5 is the ABI of the test root; fields FreeBSD 14 carved out of spare space must lie in 13.5's spares."""
+    dsize, members = _dwarf("freebsd13")[name]
+    size, fields = LAYOUTS[name]
+    assert size == dsize
+    spares = [m for path, m in members.items() if re.search("spare|pad", path.rsplit(".", 1)[-1])]
+    stray = []
+    for field, offset, fsize, _ in fields:
+        m = members.get(ALIASES.get(name, {}).get(field, field))
+        if m and (m.offset, m.size) == (offset, fsize):
+            continue
+        if not any(s.offset <= offset and offset + fsize <= s.offset + s.size for s in spares):
+            stray.append(field)
+    assert not stray, f"{name}: fields neither in 13.5's layout nor in its spare space"
+
+
+@requires_gcc
+@pytest.mark.parametrize("name", SAME_ON_LINUX)
+def test_same_on_linux(name):
+    dsize, members = _dwarf("linux")["linux_" + name]
+    size, fields = LAYOUTS[name]
+    assert size == dsize
+    assert [(f, o, s) for f, o, s, _ in fields] == [(f, members[f].offset, members[f].size) for f, *_ in fields]
+    ours = {f for f, *_ in fields}
+    assert {p for p in members if "." not in p and not p.startswith("__")} <= ours
+
+
+def test_layouts_are_self_consistent():
+    for name, (size, fields) in LAYOUTS.items():
+        for field, offset, fsize, kind in fields:
+            assert 0 <= offset and offset + fsize <= size, (name, field)
+            if kind in LAYOUTS:
+                assert LAYOUTS[kind][0] == fsize, (name, field)
+            elif kind not in ("bytes", "cstr"):
+                scalar = re.fullmatch(r"[ui](8|16|32|64)(be)?(?:\[(\d+)\])?", kind)
+                assert scalar, (name, field, kind)
+                assert int(scalar[1]) // 8 * int(scalar[3] or 1) == fsize, (name, field)
+
+
+@requires_zig
+def test_statfs_versions():
+    values = freebsd_values(["sys/types.h", "sys/mount.h"], ["STATFS_VERSION", "FREEBSD11_STATFS_VERSION"],
+                            defines=("_WANT_FREEBSD11_STATFS",))
+    assert values == {"STATFS_VERSION": STATFS_VERSION, "FREEBSD11_STATFS_VERSION": FREEBSD11_STATFS_VERSION}
+
+
+@requires_zig
+@requires_gcc
+def test_st_flags_map_to_the_like_named_mnt_flags():
+    names = ["RDONLY", "NOSUID", "NOEXEC", "SYNCHRONOUS", "NOATIME", "NOSYMFOLLOW"]
+    st = linux_values(["sys/statvfs.h"], [f"ST_{n}" for n in names], defines=("_GNU_SOURCE",))
+    mnt = freebsd_values(["sys/types.h", "sys/mount.h"], [f"MNT_{n}" for n in names])
+    assert len(st) >= 5  # glibc lacks ST_NOSYMFOLLOW, the kernel's 0x2000
+    assert {n: ST_TO_MNT[st[f"ST_{n}"]] for n in names if f"ST_{n}" in st} == {
+        n: mnt[f"MNT_{n}"] for n in names if f"ST_{n}" in st}
+    assert sorted(ST_TO_MNT.values()) == sorted(mnt[f"MNT_{n}"] for n in names)
+
+
+@requires_gcc
+def test_fs_magic_numbers():
+    names = {"EXT4_SUPER_MAGIC": "ext2fs", "TMPFS_MAGIC": "tmpfs", "RAMFS_MAGIC": "tmpfs",
+             "DEVPTS_SUPER_MAGIC": "devfs", "PROC_SUPER_MAGIC": "procfs", "SYSFS_MAGIC": "linsysfs",
+             "OVERLAYFS_SUPER_MAGIC": "unionfs", "NFS_SUPER_MAGIC": "nfs", "MSDOS_SUPER_MAGIC": "msdosfs",
+             "ISOFS_SUPER_MAGIC": "cd9660", "FUSE_SUPER_MAGIC": "fusefs", "MQUEUE_MAGIC": "mqueuefs",
+             "AUTOFS_SUPER_MAGIC": "autofs", "UDF_SUPER_MAGIC": "udf"}
+    magic = linux_values(["linux/magic.h"], list(names))
+    assert {n: LINUX_MAGIC_TO_FREEBSD.get(v) for n, v in magic.items()} == {n: names[n] for n in magic}
+    assert len(magic) >= 10
