@@ -1,0 +1,135 @@
+"""bsdulator command line: run a FreeBSD program, or report the syscall table's coverage."""
+import argparse
+import os
+import resource
+import signal
+import sys
+
+from . import elf, image, view
+from .errors import UsageError
+
+USAGE = "bsdulator [--root DIR] [--trace] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
+# Linux-only loader variables would change how FreeBSD's rtld behaves or break it.
+DROPPED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT")
+
+
+def find_root(opt_root: str | None, program: str) -> str:
+    """--root, else $BSDULATOR_ROOT, else the root the program lives in, else ./freebsd-root."""
+    if opt_root:
+        return view.check_root(opt_root)
+    if os.environ.get("BSDULATOR_ROOT"):
+        return view.check_root(os.environ["BSDULATOR_ROOT"])
+    d = os.path.dirname(os.path.realpath(program)) if os.path.exists(program) else ""
+    while d and d != "/":
+        if os.path.exists(os.path.join(d, "libexec/ld-elf.so.1")) and os.path.isdir(os.path.join(d, "lib")):
+            return view.check_root(d)
+        d = os.path.dirname(d)
+    return view.check_root("freebsd-root")
+
+
+def path_in_view(host_path: str, root: str) -> str:
+    """Where a host file appears inside the FreeBSD view (see bsdulator.view)."""
+    real = os.path.realpath(host_path)
+    if real == root or real.startswith(root + "/"):
+        return "/" + os.path.relpath(real, root) if real != root else "/"
+    cwd = os.path.realpath(os.getcwd())
+    for reachable in (cwd, *view.HOST_DIRS):
+        if real.startswith(reachable.rstrip("/") + "/"):
+            return real
+    raise UsageError(f"{host_path}: outside both the FreeBSD root and the current directory")
+
+
+def locate(program: str, root: str) -> str:
+    """The host path of the program: as given, else inside the root."""
+    if os.path.exists(program):
+        return program
+    inside = os.path.join(root, program.lstrip("/"))
+    if program.startswith("/") and os.path.exists(inside):
+        return inside
+    raise UsageError(f"{program}: program not found")
+
+
+def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
+    host = locate(program, root)
+    if os.path.isdir(host) or not os.access(host, os.X_OK):
+        raise UsageError(f"{program}: not an executable file")
+    info = elf.parse_file(host)
+    if info is None:
+        raise UsageError(f"{program}: not an ELF file (bsdulator runs FreeBSD/amd64 programs)")
+    if not (info.freebsd and info.amd64):
+        raise UsageError(f"{program}: not a FreeBSD/amd64 program (it is a "
+                         f"{'Linux or other non-FreeBSD' if info.amd64 else 'non-amd64'} ELF)")
+    target = path_in_view(host, root).encode()
+    argv = [program.encode(), *(a.encode() for a in args)]
+
+    def interp_info(path: str):
+        found = elf.parse_file(os.path.join(root, path.lstrip("/"))) if os.path.exists(
+            os.path.join(root, path.lstrip("/"))) else None
+        if found is None:
+            raise UsageError(f"{program}: its interpreter {path} is missing from the root {root}")
+        return found
+
+    if info.interp is None and os.path.basename(host) == "ld-elf.so.1":
+        # Explicit-loader form: the rtld's own arguments name the program.
+        rest = [path_in_view(a, root).encode() if i == 0 and os.path.exists(a) else a.encode()
+                for i, a in enumerate(args)]
+        return image.Plan(target.decode(), [target, *rest], info)
+    return image.elf_plan(target, argv, info, interp_info)
+
+
+def die_like(status: int) -> int:
+    """Exit as the FreeBSD program did: same code, or death by the same signal."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
+        sys.stdout.flush()
+        os.kill(os.getpid(), sig)
+        return 128 + sig
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
+
+
+def parse_args(argv: list[str]):
+    p = argparse.ArgumentParser(prog="bsdulator", usage=USAGE,
+                                description="Run unmodified FreeBSD/amd64 programs on Linux.")
+    p.add_argument("--root", help="FreeBSD root directory (default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)")
+    p.add_argument("--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr")
+    p.add_argument("--coverage", action="store_true", help="print the syscall table with support levels")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("program", nargs="?")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if opts.coverage:
+            from .coverage import report
+            sys.stdout.write(report(opts.format))
+            return 0
+        if not opts.program:
+            raise UsageError(f"usage: {USAGE}")
+        return die_like(run(opts))
+    except UsageError as e:
+        print(f"bsdulator: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def run(opts) -> int:
+    from . import table
+    from .supervisor import Kernel, Supervisor
+    from .trace import Tracer
+
+    root = find_root(opts.root, opts.program)
+    plan = initial_plan(opts.program, opts.args, root)
+    tracer = Tracer(sys.stderr) if opts.trace else None
+    sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer,
+                     warn=tracer.warn if tracer else None)
+    sup.initial_image = (plan.exe, plan.image)
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    sup.spawn(plan.exe, [a.decode(errors="surrogateescape") if isinstance(a, bytes) else a for a in plan.argv], env)
+    return sup.run()

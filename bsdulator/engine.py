@@ -1,0 +1,260 @@
+"""The syscall stage driver: what happens at a syscall-enter and a syscall-exit stop.
+
+A handler is called at the enter stop as `handler(call, *args)` and either returns
+the FreeBSD result at once (emulated: the Linux call is skipped), raises FreeBSDError,
+or is a generator that yields LinuxCall objects.  The first yielded call runs in place of
+the FreeBSD one; each further one is injected by rewinding rip onto the `syscall`
+instruction at the exit stop, so one FreeBSD call can become several Linux calls.  The
+generator's return value is the FreeBSD result: an int (rax) or a pair (rax, rdx).
+"""
+import inspect
+from dataclasses import dataclass
+
+from . import ptrace
+from .abi.linux_syscalls import LINUX_NR
+from .errors import FreeBSDError
+from .translate import errno_to_freebsd
+
+CF = 0x1
+ENOSYS_LINUX = 38
+SKIP = 0xFFFFFFFFFFFFFFFF  # orig_rax = -1: the kernel runs nothing
+RED_ZONE = 128
+# Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
+ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
+RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
+FREEBSD_ENOSYS, FREEBSD_EINTR = 78, 4
+
+
+@dataclass(frozen=True, slots=True)
+class LinuxCall:
+    nr: int
+    args: tuple
+
+
+class _Linux:
+    """`lx.openat(a, b, c)` builds LinuxCall(LINUX_NR['openat'], (a, b, c))."""
+
+    def __getattr__(self, name: str):
+        nr = LINUX_NR[name]
+        return lambda *args: LinuxCall(nr, args)
+
+
+lx = _Linux()
+
+
+def check(r: int) -> int:
+    """A raw Linux return value, or FreeBSDError with the translated errno."""
+    if -4096 < r < 0:
+        raise FreeBSDError(errno_to_freebsd(-r))
+    return r
+
+
+def signed(v: int) -> int:
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def s32(v: int) -> int:
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v >= 1 << 31 else v
+
+
+class Call:
+    """One FreeBSD syscall in flight on one thread."""
+
+    __slots__ = ("sup", "thread", "proc", "entry", "args", "saved", "gen", "result", "scratch",
+                 "injected", "exec_done", "exec_image", "new_thread", "trace_in", "rewind",
+                 "set_regs", "synthetic")
+
+    def __init__(self, sup, thread, entry, args, saved):
+        self.sup = sup
+        self.thread = thread
+        self.proc = thread.proc
+        self.entry = entry
+        self.args = args
+        self.saved = saved          # the registers at the enter stop
+        self.gen = None
+        self.result = None          # (rax, rdx, error) once known
+        self.scratch = saved.rsp - RED_ZONE
+        self.injected = False
+        self.exec_done = False
+        self.exec_image = None
+        self.new_thread = False
+        self.rewind = saved.rip - 2   # where an injected call's `syscall` instruction is
+        self.set_regs = None          # a SetRegs result replaces the whole register file
+        self.synthetic = False        # injected by the supervisor, not called by the program
+        self.trace_in = None
+
+    @property
+    def mem(self):
+        return self.proc.mem
+
+    def alloc(self, size: int) -> int:
+        """Scratch memory below the tracee's stack red zone, valid for this call."""
+        self.scratch = (self.scratch - size) & ~15
+        return self.scratch
+
+    def path(self, addr: int) -> bytes:
+        return self.mem.read_cstr(addr, 4096)
+
+
+class SetRegs:
+    """A handler result that rewrites every register (sigreturn, signal delivery)."""
+
+    __slots__ = ("apply",)
+
+    def __init__(self, apply):
+        self.apply = apply  # apply(regs): regs start as the caller's registers
+
+
+def _load(regs, lc: LinuxCall) -> None:
+    a = lc.args + (0,) * (6 - len(lc.args))
+    regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 = (x & 0xFFFFFFFFFFFFFFFF for x in a)
+
+
+def _result_regs(call: Call, regs) -> None:
+    """Registers as FreeBSD leaves them: the caller's, with rax/rdx/CF set."""
+    ptrace.copy_regs(regs, call.saved)
+    if call.set_regs is not None:
+        call.set_regs.apply(regs)
+        return
+    rax, rdx, error = call.result
+    if error:
+        regs.rax = error
+        regs.eflags |= CF
+    else:
+        regs.rax = rax & 0xFFFFFFFFFFFFFFFF
+        if rdx is not None:
+            regs.rdx = rdx & 0xFFFFFFFFFFFFFFFF
+        regs.eflags &= ~CF
+
+
+def _set_result(call: Call, value) -> None:
+    if isinstance(value, SetRegs):
+        call.set_regs = value
+        call.result = (0, None, 0)
+    elif isinstance(value, tuple):
+        call.result = (value[0], value[1], 0)
+    else:
+        call.result = (value, None, 0)
+
+
+def _advance(call: Call, send) -> LinuxCall | None:
+    """Run the handler's generator one step; store the result when it finishes."""
+    try:
+        lc = call.gen.send(send)
+    except StopIteration as stop:
+        _set_result(call, stop.value if stop.value is not None else 0)
+        return None
+    except FreeBSDError as e:
+        call.result = (0, None, e.errno)
+        return None
+    return lc
+
+
+def enter(sup, thread, regs) -> None:
+    """At a syscall-enter stop: decode the FreeBSD call and start it."""
+    nr = regs.orig_rax
+    args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
+    if nr in (0, 198):  # syscall(2) / __syscall(2): the number is the first argument
+        nr = regs.rdi & (0xFFFFFFFF if nr == 0 else 0xFFFFFFFFFFFFFFFF)
+        args = args[1:] + [thread.proc.mem.read_u64(regs.rsp + 8)]
+    entry = sup.table[nr] if nr < len(sup.table) else None
+    saved = ptrace.new_regs()
+    ptrace.copy_regs(saved, regs)
+    if entry is None:
+        entry = sup.out_of_range(nr)
+    call = Call(sup, thread, entry, args, saved)
+    thread.call = call
+    if sup.tracer:
+        sup.tracer.enter(call)
+    if entry.linux_nr is not None:
+        regs.orig_rax = entry.linux_nr
+        if saved.orig_rax != nr:
+            _load(regs, LinuxCall(entry.linux_nr, tuple(args)))
+        ptrace.setregs(thread.tid, regs)
+        return
+    if entry.handler is None:
+        call.result = (0, None, sup.unimplemented(call))
+    else:
+        try:
+            out = entry.handler(call, *args[:entry.nargs])
+        except FreeBSDError as e:
+            call.result = (0, None, e.errno)
+        else:
+            if inspect.isgenerator(out):
+                call.gen = out
+                lc = _advance(call, None)
+                if lc is not None:
+                    regs.orig_rax = lc.nr
+                    _load(regs, lc)
+                    ptrace.setregs(thread.tid, regs)
+                    return
+            else:
+                _set_result(call, out if out is not None else 0)
+    regs.orig_rax = SKIP
+    ptrace.setregs(thread.tid, regs)
+
+
+def exit_(sup, thread, regs) -> None:
+    """At a syscall-exit stop: feed the Linux result on, inject the next call, or finish."""
+    call = thread.call
+    if call is None:
+        return  # e.g. a new child's return from fork: fixed at its first stop
+    if call.injected:
+        call.injected = False
+    if call.exec_done:
+        thread.call = None
+        return
+    rax = signed(regs.rax)
+    if -rax in RESTARTS and call.result is None and not call.synthetic:
+        _restartable(call, regs, -rax)
+        thread.call = None
+        ptrace.setregs(thread.tid, regs)
+        return
+    if call.result is None:
+        if call.gen is None:  # a native entry
+            if -4096 < rax < 0:
+                call.result = (0, None, errno_to_freebsd(-rax))
+            else:
+                call.result = (rax, None, 0)
+        else:
+            lc = _advance(call, rax)
+            if lc is not None:
+                regs.rip = call.rewind
+                regs.rax = lc.nr
+                regs.orig_rax = lc.nr
+                _load(regs, lc)
+                call.injected = True
+                ptrace.setregs(thread.tid, regs)
+                return
+    _result_regs(call, regs)
+    thread.call = None
+    if sup.tracer and not call.synthetic:
+        sup.tracer.exit(call)
+    ptrace.setregs(thread.tid, regs)
+
+
+def inject(sup, thread, entry, gen, gadget: int) -> None:
+    """Run a handler-style generator on a thread stopped outside a syscall (e.g. at signal
+    delivery): its Linux calls execute on the `syscall` instruction at `gadget`."""
+    regs = thread.regs
+    saved = ptrace.new_regs()
+    ptrace.copy_regs(saved, regs)
+    call = Call(sup, thread, entry, [], saved)
+    call.gen, call.synthetic, call.rewind = gen, True, gadget
+    lc = _advance(call, None)
+    if lc is None:
+        _result_regs(call, regs)
+    else:
+        regs.rip, regs.rax, regs.orig_rax = gadget, lc.nr, SKIP
+        _load(regs, lc)
+        call.injected = True
+        thread.call = call
+    ptrace.setregs(thread.tid, regs)
+
+
+def _restartable(call: Call, regs, code: int) -> None:
+    """An interrupted call: put the FreeBSD call back so the kernel's restart (or a
+    FreeBSD handler's SA_RESTART decision at signal delivery) re-issues it whole."""
+    ptrace.copy_regs(regs, call.saved)
+    regs.rax = (-(ERESTARTNOHAND if code == ERESTART_RESTARTBLOCK else code)) & 0xFFFFFFFFFFFFFFFF

@@ -1,0 +1,56 @@
+"""Per-process and per-thread state of traced FreeBSD programs (no globals)."""
+from dataclasses import dataclass, field
+
+from . import ptrace
+from .memory import Memory
+
+SS_DISABLE = 4  # FreeBSD <sys/signal.h>
+
+
+@dataclass
+class SigAction:
+    """A FreeBSD sigaction as the program set it (FreeBSD numbers, FreeBSD sa_flags)."""
+    handler: int = 0   # SIG_DFL 0, SIG_IGN 1, or an address
+    flags: int = 0
+    mask: bytes = bytes(16)
+
+
+@dataclass
+class Process:
+    pid: int
+    ppid: int
+    mem: Memory
+    sigactions: dict[int, SigAction] = field(default_factory=dict)
+    usrstack: int = 0
+    ps_strings: int = 0
+    sigcode: int = 0          # address of the signal return trampoline in this image
+    jail: object = None       # the jail this process belongs to, if any
+    login: str = ""           # setlogin(2)'s name, shared by the session
+    threads: set = field(default_factory=set)
+
+    def fork(self, pid: int) -> "Process":
+        """The child's state: FreeBSD fork copies dispositions, jail and image facts."""
+        return Process(pid, self.pid, Memory(pid),
+                       {s: SigAction(a.handler, a.flags, a.mask) for s, a in self.sigactions.items()},
+                       self.usrstack, self.ps_strings, self.sigcode, self.jail, self.login)
+
+    def exec_reset(self) -> None:
+        """execve: handlers revert to default; ignored signals stay ignored (POSIX)."""
+        self.mem.close()
+        self.mem = Memory(self.pid)
+        self.sigcode = 0
+        self.sigactions = {s: a for s, a in self.sigactions.items() if a.handler == 1}
+
+
+class Thread:
+    __slots__ = ("tid", "proc", "regs", "call", "in_syscall", "fresh", "altstack", "suspend_mask")
+
+    def __init__(self, tid: int, proc: Process, fresh: bool = False):
+        self.tid = tid
+        self.proc = proc
+        self.regs = ptrace.new_regs()
+        self.call = None          # the FreeBSD syscall in flight (engine.Call)
+        self.in_syscall = False
+        self.fresh = fresh        # created by fork/clone: its first stop is the attach SIGSTOP
+        self.altstack = (0, 0, SS_DISABLE)  # sigaltstack(2): (sp, size, FreeBSD flags)
+        self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return

@@ -1,0 +1,82 @@
+"""The FreeBSD entry state of a freshly exec'd image.
+
+Linux leaves a Linux auxiliary vector on the stack and rdi = 0; FreeBSD's rtld and crt1
+take the stack pointer in rdi and read FreeBSD's AT_* numbering.  At the exec stop we
+build a FreeBSD argc/argv/envp/auxv block just below the one Linux made (pointing at the
+same strings) and start the program on it, as FreeBSD's exec_setregs would."""
+import os
+import struct
+
+from .abi.auxv import FREEBSD_AT as FA, LINUX_AT as LA
+
+ET_DYN = 3
+CANARY_LEN = 64
+PAGESIZES = (4096, 2 * 1024 * 1024, 1024 * 1024 * 1024)
+VM_PROT_READ_WRITE = 3
+
+
+def _stack_top(pid: int, sp: int) -> int:
+    with open(f"/proc/{pid}/maps") as maps:
+        for line in maps:
+            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+            if lo <= sp < hi:
+                return hi
+    return sp
+
+
+def linux_vector(mem, sp: int):
+    """(argv pointers, envp pointers, {Linux AT_* type: value}) of the Linux initial stack."""
+    argc = mem.read_u64(sp)
+    argv = list(struct.unpack(f"<{argc}Q", mem.read(sp + 8, 8 * argc)))
+    envp = mem.read_ptr_array(sp + 8 * (argc + 2))
+    aux, off = {}, sp + 8 * (argc + 2 + len(envp) + 1)
+    while True:
+        key, val = struct.unpack("<QQ", mem.read(off, 16))
+        if key == LA["AT_NULL"]:
+            return argv, envp, aux
+        aux[key] = val
+        off += 16
+
+
+def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int, ncpus: int) -> int:
+    """Write the FreeBSD initial stack; set rsp/rdi.  Returns (stack top, ps_strings address)."""
+    sp = regs.rsp
+    argv, envp, aux = linux_vector(mem, sp)
+    top = _stack_top(pid, sp)
+
+    # Data the FreeBSD auxv points at, packed just below the Linux block.
+    data = bytearray()
+    canary_off = len(data); data += os.urandom(CANARY_LEN)
+    pagesizes_off = len(data); data += struct.pack(f"<{len(PAGESIZES)}Q", *PAGESIZES)
+    ps_strings_off = len(data); data += bytes(32)
+    execpath_off = len(data); data += exe_path.encode() + b"\0"
+    data_addr = (sp - len(data)) & ~15
+
+    entry = aux.get(LA["AT_ENTRY"], 0)
+    base = entry - elf.entry if elf.etype == ET_DYN and not aux.get(LA["AT_BASE"]) else aux.get(LA["AT_BASE"], 0)
+    auxv = [
+        (FA["AT_PHDR"], aux[LA["AT_PHDR"]]), (FA["AT_PHENT"], aux[LA["AT_PHENT"]]),
+        (FA["AT_PHNUM"], aux[LA["AT_PHNUM"]]), (FA["AT_PAGESZ"], aux.get(LA["AT_PAGESZ"], 4096)),
+        (FA["AT_FLAGS"], 0), (FA["AT_ENTRY"], entry), (FA["AT_BASE"], base),
+        (FA["AT_EHDRFLAGS"], 0), (FA["AT_EXECPATH"], data_addr + execpath_off),
+        (FA["AT_OSRELDATE"], osreldate), (FA["AT_CANARY"], data_addr + canary_off),
+        (FA["AT_CANARYLEN"], CANARY_LEN), (FA["AT_NCPUS"], ncpus),
+        (FA["AT_PAGESIZES"], data_addr + pagesizes_off), (FA["AT_PAGESIZESLEN"], 8 * len(PAGESIZES)),
+        (FA["AT_STACKPROT"], VM_PROT_READ_WRITE), (FA["AT_BSDFLAGS"], 0),
+    ]
+    nvec = 1 + len(argv) + 1 + len(envp) + 1 + 2 * (len(auxv) + 5)
+    new_sp = (data_addr - 8 * nvec) & ~15
+    argv_addr = new_sp + 8
+    envp_addr = argv_addr + 8 * (len(argv) + 1)
+    auxv += [(FA["AT_ARGC"], len(argv)), (FA["AT_ARGV"], argv_addr), (FA["AT_ENVC"], len(envp)),
+             (FA["AT_ENVV"], envp_addr), (FA["AT_PS_STRINGS"], data_addr + ps_strings_off)]
+    words = [len(argv), *argv, 0, *envp, 0]
+    for pair in auxv:
+        words += pair
+    words += [FA["AT_NULL"], 0]
+    struct.pack_into("<QI4xQI4x", data, ps_strings_off, argv_addr, len(argv), envp_addr, len(envp))
+    mem.write(data_addr, bytes(data))
+    mem.write(new_sp, struct.pack(f"<{len(words)}Q", *words))
+    regs.rdi = new_sp
+    regs.rsp = ((new_sp - 8) & ~15) + 8  # as FreeBSD's exec_setregs aligns it
+    return top, data_addr + ps_strings_off

@@ -1,0 +1,242 @@
+"""The ptrace supervisor: starts the FreeBSD program, waits for stops and routes them.
+
+It knows threads, processes, exec, fork and signals, but no individual syscall: those go
+through the table to bsdulator/engine.py and the handlers in syscalls/."""
+import os
+import signal
+import sys
+from dataclasses import dataclass
+
+from . import elf, engine, ptrace, startup, view
+from .errors import UsageError
+from .memory import Memory
+from .process import Process, Thread
+from .table import Entry, Support
+
+ENOSYS_RAX = (-38) & 0xFFFFFFFFFFFFFFFF
+FREEBSD_SIGSYS = 12
+
+
+@dataclass
+class Kernel:
+    """What the emulated FreeBSD kernel reports about itself."""
+    osreldate: int
+    osrelease: str
+    ncpus: int
+
+    @classmethod
+    def for_root(cls, root: str) -> "Kernel":
+        """Claim the release the root's libc was built for, as a matching kernel would."""
+        info = elf.parse_file(os.path.join(root, "lib/libc.so.7"))
+        osreldate = (info.osreldate if info and info.osreldate else 1305000)
+        major, minor = osreldate // 100000, osreldate // 1000 % 100
+        return cls(osreldate, f"{major}.{minor}-RELEASE", len(os.sched_getaffinity(0)))
+
+
+class Supervisor:
+    def __init__(self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None):
+        self.table = table
+        self.root = root
+        self.kernel = kernel
+        self.tracer = tracer
+        self.warn = warn or (lambda msg: None)
+        self.threads: dict[int, Thread] = {}
+        self.procs: dict[int, Process] = {}
+        self.early: dict[int, int] = {}     # new tids that stopped before their parent's event
+        self.leader = 0
+        self.leader_status = None
+        self.services = {}                  # subsystem state (sysctl tree, jails …) by name
+        self._install_subsystems()
+
+    def _install_subsystems(self) -> None:
+        """Each syscalls/ module may define install(sup) to hook delivery, exec, fork…"""
+        import importlib
+        import pkgutil
+        from . import syscalls
+        for mod in pkgutil.iter_modules(syscalls.__path__):
+            install = getattr(importlib.import_module(f"{syscalls.__name__}.{mod.name}"), "install", None)
+            if install:
+                install(self)
+
+    # -- start -------------------------------------------------------------------
+    def spawn(self, exe: str, argv: list[str], env: dict[str, str]) -> None:
+        """Fork, enter the view, stop for the tracer, exec the loader or static program."""
+        rfd, wfd = os.pipe2(os.O_CLOEXEC)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(rfd)
+                view.enter(self.root, os.getcwd())
+                ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
+                os.kill(os.getpid(), signal.SIGSTOP)
+                os.execve(exe, argv, env)
+            except BaseException as e:  # report to the parent, never run its code here
+                os.write(wfd, f"{exe}: {getattr(e, 'strerror', None) or e}".encode())
+            os._exit(127)
+        os.close(wfd)
+        _, status = ptrace.wait(pid)
+        if not os.WIFSTOPPED(status):
+            msg = os.read(rfd, 4096).decode(errors="replace")
+            os.close(rfd)
+            raise UsageError(msg or "the FreeBSD program could not be started")
+        try:
+            ptrace.ptrace(ptrace.PTRACE_SETOPTIONS, pid, 0, ptrace.OPTIONS)
+        except OSError as e:
+            os.kill(pid, signal.SIGKILL)
+            raise UsageError(f"cannot trace the program (ptrace: {e.strerror}); "
+                             "is ptrace restricted (kernel.yama.ptrace_scope) or are we in a sandbox?")
+        self.errpipe = rfd
+        self.leader = pid
+        proc = Process(pid, os.getpid(), None)
+        self.procs[pid] = proc
+        thread = Thread(pid, proc)
+        proc.threads.add(pid)
+        self.threads[pid] = thread
+        ptrace.resume(pid, 0, syscalls=False)
+
+    # -- the loop ----------------------------------------------------------------
+    def run(self) -> int:
+        """Serve every traced thread until all are gone; the leader's wait status."""
+        while self.threads:
+            try:
+                tid, status = ptrace.wait(-1)
+            except ChildProcessError:
+                break
+            thread = self.threads.get(tid)
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                self._gone(tid, status)
+                continue
+            if thread is None:
+                self.early[tid] = status
+                continue
+            self._stopped(thread, status)
+        if self.leader_status is None:
+            msg = os.read(self.errpipe, 4096).decode(errors="replace")
+            if msg:
+                raise UsageError(msg)
+        return self.leader_status if self.leader_status is not None else 0
+
+    def _stopped(self, thread: Thread, status: int) -> None:
+        sig = os.WSTOPSIG(status)
+        event = status >> 16
+        tid = thread.tid
+        if sig == ptrace.SYSCALL_STOP:
+            regs = thread.regs
+            if not ptrace.getregs(tid, regs):
+                return
+            if thread.in_syscall:
+                thread.in_syscall = False
+                engine.exit_(self, thread, regs)
+            elif regs.rax != ENOSYS_RAX:
+                pass  # an exit stop with no entry seen (exec/fork return): nothing in flight
+            else:
+                thread.in_syscall = True
+                call = thread.call
+                if call is None or not call.injected:
+                    engine.enter(self, thread, regs)
+            ptrace.resume(tid)
+        elif sig == signal.SIGTRAP and event:
+            self._event(thread, event)
+        elif thread.fresh and sig == signal.SIGSTOP:
+            thread.fresh = False
+            self._child_returns(thread)
+            ptrace.resume(tid)
+        else:
+            self.deliver(thread, sig)
+
+    def _event(self, thread: Thread, event: int) -> None:
+        tid = thread.tid
+        if event in (ptrace.EVENT_FORK, ptrace.EVENT_VFORK, ptrace.EVENT_CLONE):
+            child = ptrace.event_msg(tid)
+            self._adopt(thread, child, event)
+        elif event == ptrace.EVENT_EXEC:
+            self._exec(thread)
+        ptrace.resume(tid)
+
+    def _adopt(self, parent: Thread, child: int, event: int) -> None:
+        if event == ptrace.EVENT_CLONE and self._clone_is_thread(parent):
+            proc = parent.proc
+        else:
+            proc = parent.proc.fork(child)
+            self.procs[child] = proc
+        new = Thread(child, proc, fresh=True)
+        proc.threads.add(child)
+        self.threads[child] = new
+        hook = self.services.get("on_new_thread")
+        if hook:
+            hook(parent, new, event)
+        if child in self.early:
+            self._stopped(new, self.early.pop(child))
+
+    def _clone_is_thread(self, parent: Thread) -> bool:
+        call = parent.call
+        return call is not None and getattr(call, "new_thread", False)
+
+    def _child_returns(self, thread: Thread) -> None:
+        """A new child sits at the return of fork/vfork/clone: give it FreeBSD's return
+        registers (rax 0, rdx 1, CF clear) or the thread start state its creator queued."""
+        regs = thread.regs
+        if not ptrace.getregs(thread.tid, regs):
+            return
+        start = getattr(thread.proc, "pending_starts", {}).pop(thread.tid, None)
+        if start is not None:
+            start(regs)
+        else:
+            regs.rax = 0
+            regs.rdx = 1
+            regs.eflags &= ~engine.CF
+        ptrace.setregs(thread.tid, regs)
+
+    def _exec(self, thread: Thread) -> None:
+        """A successful execve: new image, FreeBSD entry state, fresh per-image facts."""
+        proc = thread.proc
+        if proc.mem is None:
+            proc.mem = Memory(proc.pid)
+        else:
+            proc.exec_reset()
+        regs = thread.regs
+        ptrace.getregs(thread.tid, regs)
+        call = thread.call
+        exe_path, info = (call.exec_image if call is not None else self.initial_image)
+        if call is not None:
+            call.exec_done = True
+        thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
+        proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(proc.pid, proc.mem, regs, exe_path, info,
+                                                    self.kernel.osreldate, self.kernel.ncpus)
+        hook = self.services.get("on_exec")
+        if hook:
+            hook(thread, regs)
+        ptrace.setregs(thread.tid, regs)
+
+    def _gone(self, tid: int, status: int) -> None:
+        thread = self.threads.pop(tid, None)
+        if thread is None:
+            return
+        proc = thread.proc
+        proc.threads.discard(tid)
+        if not proc.threads:
+            self.procs.pop(proc.pid, None)
+            if proc.mem is not None:
+                proc.mem.close()
+        if tid == self.leader:
+            self.leader_status = status
+
+    # -- signals -----------------------------------------------------------------
+    def deliver(self, thread: Thread, linux_sig: int) -> None:
+        """A signal-delivery stop: the signal subsystem decides (handler frame, default, ignore)."""
+        hook = self.services.get("deliver_signal")
+        sig = hook(thread, linux_sig) if hook else linux_sig
+        ptrace.resume(thread.tid, sig)
+
+    # -- table edges ---------------------------------------------------------------
+    def out_of_range(self, nr: int) -> Entry:
+        return Entry(nr, f"#{nr}", "", (), Support.OBSOLETE)
+
+    def unimplemented(self, call) -> int:
+        """ENOSYS; FreeBSD also raises SIGSYS for slots it lacks itself."""
+        entry = call.entry
+        if entry.support == Support.OBSOLETE:
+            os.kill(call.thread.tid, signal.SIGSYS)
+        else:
+            self.warn(f"bsdulator: {entry.name} (FreeBSD syscall {entry.nr}) is not implemented: ENOSYS")
+        return engine.FREEBSD_ENOSYS

@@ -1,0 +1,78 @@
+"""execve(2) and fexecve(2): FreeBSD images started through the root's rtld."""
+import os
+import struct
+
+from bsdulator import elf, image
+from bsdulator.engine import check, lx
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler
+
+AT_FDCWD = -100
+O_RDONLY_CLOEXEC = 0o2000000
+X_OK = 1
+EACCES = 13
+
+
+def _open_image(call, path_addr: int):
+    """Open the file the way the tracee would (its view, its permissions); parse it."""
+    fd = check((yield lx.openat(AT_FDCWD, path_addr, O_RDONLY_CLOEXEC, 0)))
+    try:
+        host = os.open(f"/proc/{call.proc.pid}/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            if os.path.isdir(f"/proc/self/fd/{host}"):
+                raise FreeBSDError(EACCES)
+            head = os.pread(host, 256, 0)
+            info = elf.parse(lambda off, size: os.pread(host, size, off))
+        finally:
+            os.close(host)
+    finally:
+        yield lx.close(fd)
+    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
+    return head, info
+
+
+def _put_strings(call, strings: list[bytes]) -> list[int]:
+    addrs = []
+    for s in strings:
+        a = call.alloc(len(s) + 1)
+        call.mem.write(a, s + b"\0")
+        addrs.append(a)
+    return addrs
+
+
+def _plan(call, path: bytes, path_addr: int, argv: list[bytes], depth: int = 0):
+    head, info = yield from _open_image(call, path_addr)
+    if info is None:
+        interp = image.shebang(head)
+        if interp is None or depth > 0:
+            raise FreeBSDError(image.ENOEXEC)
+        ipath, iarg = interp
+        new_argv = [ipath]
+        if iarg is not None:
+            new_argv.append(iarg)
+        new_argv += [path, *argv[1:]]
+        (ipath_addr,) = _put_strings(call, [ipath])
+        return (yield from _plan(call, ipath, ipath_addr, new_argv, depth + 1))
+    if not (info.freebsd and info.amd64):
+        raise FreeBSDError(image.ENOEXEC)
+    rtld_info = None
+    if info.interp is not None:
+        (rtld_addr,) = _put_strings(call, [info.interp.encode()])
+        _head, rtld_info = yield from _open_image(call, rtld_addr)
+        if rtld_info is None:
+            raise FreeBSDError(image.ENOEXEC)
+    return image.elf_plan(path, argv, info, lambda _p: rtld_info)
+
+
+@handler("execve", Support.TRANSLATED, "FreeBSD images run through the root's rtld (direct exec)")
+def sys_execve(call, path_addr, argv_addr, envp_addr):
+    """Implements FreeBSD execve(2)."""
+    mem = call.mem
+    path = call.path(path_addr)
+    argv = [mem.read_cstr(p) for p in mem.read_ptr_array(argv_addr)] if argv_addr else []
+    plan = yield from _plan(call, path, path_addr, argv)
+    exe_addr, *arg_addrs = _put_strings(call, [plan.exe.encode(), *plan.argv])
+    vec = call.alloc(8 * (len(arg_addrs) + 1))
+    mem.write(vec, struct.pack(f"<{len(arg_addrs) + 1}Q", *arg_addrs, 0))
+    call.exec_image = (plan.exe, plan.image)
+    check((yield lx.execve(exe_addr, vec, envp_addr)))

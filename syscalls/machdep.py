@@ -1,0 +1,23 @@
+"""amd64 machine-dependent calls."""
+from bsdulator.engine import check, lx
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler
+
+# FreeBSD <x86/sysarch.h> operations -> Linux arch_prctl codes.
+AMD64_GET_FSBASE, AMD64_SET_FSBASE, AMD64_GET_GSBASE, AMD64_SET_GSBASE = 128, 129, 130, 131
+ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = 0x1001, 0x1002, 0x1003, 0x1004
+EINVAL = 22
+
+
+@handler("sysarch", Support.TRANSLATED, "FS/GS base via arch_prctl; other operations EINVAL")
+def sys_sysarch(call, op, parms):
+    """Implements FreeBSD sysarch(2)."""
+    if op == AMD64_SET_FSBASE:
+        return check((yield lx.arch_prctl(ARCH_SET_FS, call.mem.read_u64(parms))))
+    if op == AMD64_SET_GSBASE:
+        return check((yield lx.arch_prctl(ARCH_SET_GS, call.mem.read_u64(parms))))
+    if op == AMD64_GET_FSBASE:
+        return check((yield lx.arch_prctl(ARCH_GET_FS, parms)))
+    if op == AMD64_GET_GSBASE:
+        return check((yield lx.arch_prctl(ARCH_GET_GS, parms)))
+    raise FreeBSDError(EINVAL, f"sysarch op {op}")

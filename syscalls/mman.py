@@ -1,0 +1,63 @@
+"""Memory mappings."""
+from bsdulator import translate
+from bsdulator.abi.flags import FREEBSD_MADV_ADVICE
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler, native
+
+native("munmap")
+native("mprotect", note="PROT_* bits are the same numbers")
+native("mlock")
+native("munlock")
+native("mlockall", note="MCL_* bits are the same numbers")
+native("munlockall")
+
+
+@handler("mmap", Support.TRANSLATED, "MAP_* translated; MAP_ALIGNED by over-mapping and trimming; MAP_GUARD as PROT_NONE")
+def sys_mmap(call, addr, length, prot, flags, fd, pos):
+    """Implements FreeBSD mmap(2)."""
+    align = translate.mmap_alignment(flags)
+    prot, lflags = translate.mmap_to_linux(prot, flags)
+    fd = -1 if fd & 0xFFFFFFFF == 0xFFFFFFFF else fd
+    if align <= 4096 or addr:
+        return check((yield lx.mmap(addr, length, prot, lflags, fd, pos)))
+    # MAP_ALIGNED(n)/MAP_ALIGNED_SUPER: map enough to find an aligned start, unmap the rest.
+    span = length + align
+    base = check((yield lx.mmap(0, span, prot, lflags, fd, pos)))
+    start = (base + align - 1) & ~(align - 1)
+    if start > base:
+        check((yield lx.munmap(base, start - base)))
+    if base + span > start + length:
+        check((yield lx.munmap(start + length, base + span - start - length)))
+    return start
+
+
+@handler("madvise", Support.TRANSLATED, "advice numbers translated; FreeBSD-only hints succeed without effect")
+def sys_madvise(call, addr, length, behav):
+    """Implements FreeBSD madvise(2)."""
+    if s32(behav) not in FREEBSD_MADV_ADVICE.values():
+        raise FreeBSDError(EINVAL, f"madvise {behav}")
+    linux = translate.MADV_ADVICE.to_linux(s32(behav))
+    if linux is None:  # MADV_NOSYNC, MADV_AUTOSYNC, MADV_PROTECT
+        return 0
+    return check((yield lx.madvise(addr, length, linux)))
+
+
+@handler("msync", Support.TRANSLATED, "MS_* translated")
+def sys_msync(call, addr, length, flags):
+    """Implements FreeBSD msync(2)."""
+    return check((yield lx.msync(addr, length, translate.msync_to_linux(flags))))
+
+
+# FreeBSD INHERIT_* -> Linux madvise advice giving the same fork behaviour.
+_INHERIT = {1: 11, 2: 10, 3: 18}  # COPY->MADV_DOFORK, NONE->MADV_DONTFORK, ZERO->MADV_WIPEONFORK
+EINVAL = 22
+
+
+@handler("minherit", Support.TRANSLATED, "COPY/NONE/ZERO via madvise; SHARE of private memory is refused")
+def sys_minherit(call, addr, length, inherit):
+    """Implements FreeBSD minherit(2)."""
+    advice = _INHERIT.get(inherit & 0xFFFFFFFF)
+    if advice is None:
+        raise FreeBSDError(EINVAL, "INHERIT_SHARE needs shared memory Linux cannot retrofit")
+    return check((yield lx.madvise(addr, length, advice)))

@@ -1,0 +1,145 @@
+"""Process identity, lifetime and resources."""
+import struct
+
+from bsdulator import translate
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler, native
+
+for _name, _linux in [
+    ("getpid", None), ("getppid", None), ("getuid", None), ("geteuid", None), ("getgid", None),
+    ("getegid", None), ("getgroups", None), ("setgroups", None), ("setuid", None),
+    ("setgid", None), ("setreuid", None), ("setregid", None),
+    ("setresuid", None), ("setresgid", None), ("getresuid", None), ("getresgid", None),
+    ("getpgrp", None), ("setpgid", None), ("setsid", None), ("getsid", None), ("getpgid", None),
+    ("_exit", "exit_group"), ("vfork", None), ("getpriority", None), ("setpriority", None),
+]:
+    native(_name, _linux)
+
+EINVAL = 22
+KEEP = 0xFFFFFFFF  # (uid_t)-1: leave this id as it is
+
+
+@handler("seteuid", Support.TRANSLATED, "setresuid(-1, euid, -1)")
+def sys_seteuid(call, euid):
+    """Implements FreeBSD seteuid(2)."""
+    return check((yield lx.setresuid(KEEP, euid, KEEP)))
+
+
+@handler("setegid", Support.TRANSLATED, "setresgid(-1, egid, -1)")
+def sys_setegid(call, egid):
+    """Implements FreeBSD setegid(2)."""
+    return check((yield lx.setresgid(KEEP, egid, KEEP)))
+
+
+@handler("fork", Support.TRANSLATED, "rdx = 0 in the parent, 1 in the child (FreeBSD convention)")
+def sys_fork(call):
+    """Implements FreeBSD fork(2)."""
+    pid = check((yield lx.fork()))
+    return pid, 0
+
+
+@handler("issetugid", Support.EMULATED, "no set-id images exist under bsdulator")
+def sys_issetugid(call):
+    """Implements FreeBSD issetugid(2)."""
+    return 0
+
+
+def _linux_wstatus_to_freebsd(status: int) -> int:
+    """A wait status word with the signal numbers FreeBSD uses."""
+    low = status & 0x7F
+    if low == 0:                      # exited
+        return status
+    if low == 0x7F:                   # stopped: signal in bits 8-15
+        sig = translate.signal_to_freebsd((status >> 8) & 0xFF) or 0
+        return (sig << 8) | 0x7F
+    if status == 0xFFFF:              # continued (Linux) -> FreeBSD _WCONTINUED 0x13
+        return 0x13
+    sig = translate.signal_to_freebsd(low) or low
+    return sig | (status & 0x80)      # killed; core flag kept
+
+
+@handler("wait4", Support.TRANSLATED, "status word and options translated")
+def sys_wait4(call, pid, status_addr, options, rusage):
+    """Implements FreeBSD wait4(2)."""
+    tmp = call.alloc(8) if status_addr else 0
+    r = check((yield lx.wait4(s32(pid), tmp, translate.WAIT_OPTIONS.to_linux(options), rusage)))
+    if status_addr and r > 0:
+        st = struct.unpack("<i", call.mem.read(tmp, 4))[0]
+        call.mem.write(status_addr, struct.pack("<i", _linux_wstatus_to_freebsd(st)))
+    return r
+
+
+@handler("kill", Support.TRANSLATED, "signal numbers translated")
+def sys_kill(call, pid, sig):
+    """Implements FreeBSD kill(2)."""
+    sig = s32(sig)
+    linux = translate.signal_to_linux(sig) if sig else 0
+    if linux is None:
+        raise FreeBSDError(EINVAL)
+    return check((yield lx.kill(s32(pid), linux)))
+
+
+# RLIM_INFINITY: FreeBSD's is INT64_MAX, Linux's UINT64_MAX.
+FREEBSD_RLIM_INFINITY, LINUX_RLIM_INFINITY = (1 << 63) - 1, (1 << 64) - 1
+
+
+def _rlim_to_freebsd(v: int) -> int:
+    return FREEBSD_RLIM_INFINITY if v >= FREEBSD_RLIM_INFINITY else v
+
+
+def _rlim_to_linux(v: int) -> int:
+    return LINUX_RLIM_INFINITY if v >= FREEBSD_RLIM_INFINITY else v
+
+
+@handler("getrlimit", Support.TRANSLATED, "RLIMIT_* and RLIM_INFINITY translated")
+def sys_getrlimit(call, which, rlp):
+    """Implements FreeBSD getrlimit(2)."""
+    res = translate.RLIMIT_RESOURCES.to_linux(which)
+    if res is None:  # FreeBSD-only limits (RLIMIT_SBSIZE, NPTS, SWAP, KQUEUES, UMTXP): unlimited
+        call.mem.write(rlp, struct.pack("<QQ", FREEBSD_RLIM_INFINITY, FREEBSD_RLIM_INFINITY))
+        return 0
+    tmp = call.alloc(16)
+    check((yield lx.prlimit64(0, res, 0, tmp)))
+    cur, mx = struct.unpack("<QQ", call.mem.read(tmp, 16))
+    call.mem.write(rlp, struct.pack("<QQ", _rlim_to_freebsd(cur), _rlim_to_freebsd(mx)))
+    return 0
+
+
+@handler("setrlimit", Support.TRANSLATED, "RLIMIT_* and RLIM_INFINITY translated")
+def sys_setrlimit(call, which, rlp):
+    """Implements FreeBSD setrlimit(2)."""
+    res = translate.RLIMIT_RESOURCES.to_linux(which)
+    if res is None:
+        return 0
+    cur, mx = struct.unpack("<QQ", call.mem.read(rlp, 16))
+    tmp = call.alloc(16)
+    call.mem.write(tmp, struct.pack("<QQ", _rlim_to_linux(cur), _rlim_to_linux(mx)))
+    return check((yield lx.prlimit64(0, res, tmp, 0)))
+
+
+native("getrusage", note="struct rusage has the same layout")
+
+
+@handler("thr_self", Support.EMULATED, "the Linux thread id")
+def sys_thr_self(call, id_addr):
+    """Implements FreeBSD thr_self(2)."""
+    call.mem.write_u64(id_addr, call.thread.tid)
+    return 0
+
+
+@handler("getlogin", Support.EMULATED, "the session's login name lives in the supervisor")
+def sys_getlogin(call, buf, size):
+    """Implements FreeBSD getlogin(2)."""
+    name = call.proc.login.encode()
+    if len(name) + 1 > size:
+        raise FreeBSDError(EINVAL)
+    call.mem.write(buf, name + b"\0")
+    return 0
+
+
+@handler("setlogin", Support.EMULATED, "recorded for getlogin")
+def sys_setlogin(call, name):
+    """Implements FreeBSD setlogin(2)."""
+    call.proc.login = call.mem.read_cstr(name, 33).decode(errors="replace")
+    return 0

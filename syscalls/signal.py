@@ -1,0 +1,313 @@
+"""Signals: FreeBSD dispositions, masks and handler frames.
+
+Linux never runs a FreeBSD handler itself.  Every signal reaches the supervisor at a
+signal-delivery stop (ptrace reports even ignored ones); for a caught signal we cancel
+it and build the frame FreeBSD's sendsig() would (ucontext + siginfo on the handler's
+stack, rip at a sigcode trampoline that calls sigreturn(2)), and sigreturn restores the
+registers from that ucontext.  Masks stay in the Linux kernel, translated both ways, so
+blocked signals pend there as they should."""
+import os
+import struct
+
+from bsdulator import ptrace, structs, translate
+from bsdulator.abi import signals as S
+from bsdulator.engine import SetRegs, check, inject, lx, s32, signed, RESTARTS, \
+    ERESTARTSYS, ERESTARTNOINTR, FREEBSD_EINTR, CF
+from bsdulator.errors import FreeBSDError
+from bsdulator.process import SigAction
+from bsdulator.table import Entry, Support, handler
+
+FSIG = S.FREEBSD_SIGNALS
+SA = S.FREEBSD_SA_FLAGS
+SIG_DFL, SIG_IGN = 0, 1
+EINVAL, ENOMEM = 22, 12
+LINUX_SA_RESTORER = 0x04000000
+LINUX_SIG_SETMASK = 2
+PROT_READ_EXEC, MAP_PRIVATE_ANON = 5, 0x22
+# FreeBSD signals whose default action is to do nothing (sys/kern/kern_sig.c sigproptbl).
+DEFAULT_IGNORED = {FSIG[n] for n in ("SIGURG", "SIGCONT", "SIGCHLD", "SIGIO", "SIGWINCH", "SIGINFO",
+                                     "SIGTHR", "SIGLIBRT")}
+UNCATCHABLE = {FSIG["SIGKILL"], FSIG["SIGSTOP"]}
+MAXSIG = S.FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
+
+# The per-image code page: FreeBSD's sigcode (call the handler at *(%rsp), then
+# sigreturn(&sf_uc)), and a bare `syscall` the supervisor injects calls through.
+SIGCODE = bytes.fromhex(
+    "ff1424"          # call *(%rsp)            sf_ahu: the handler
+    "488d7c2410"      # lea 0x10(%rsp),%rdi     &sf_uc
+    "6a00"            # push $0                 fake return address, as FreeBSD
+    "48c7c0a1010000"  # mov $417,%rax           SYS_sigreturn
+    "0f05"            # syscall
+    "f4ebfd"          # hlt; jmp .-1
+)
+GADGET_OFFSET = 64
+PAGE = SIGCODE.ljust(GADGET_OFFSET, b"\xf4") + bytes.fromhex("0f05f4")
+DELIVERY = Entry(-1, "<signal delivery>", "", (), Support.EMULATED)
+
+SIGFRAME = structs.sizeof("sigframe")
+UC_OFF = structs.offsetof("sigframe", "sf_uc")
+SI_OFF = structs.offsetof("sigframe", "sf_si")
+MC_OFF = structs.offsetof("ucontext_t", "uc_mcontext")
+_MC_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "rbx", "rbp", "r10", "r11", "r12", "r13",
+            "r14", "r15", "rip", "rsp")
+_MC_FPFMT_XMM, _MC_OWNEDFP_FPU, _MC_HASSEGS = 0x10002, 0x20001, 0x1
+
+
+def _valid(sig: int) -> int:
+    sig = s32(sig)
+    if not 0 < sig <= MAXSIG:
+        raise FreeBSDError(EINVAL, f"signal {sig}")
+    return sig
+
+
+def _ensure_sigcode(call):
+    """Map the code page on first use in this image."""
+    proc = call.proc
+    if not proc.sigcode:
+        addr = check((yield lx.mmap(0, 4096, PROT_READ_EXEC, MAP_PRIVATE_ANON, -1, 0)))
+        call.mem.write(addr, PAGE)
+        proc.sigcode = addr
+
+
+def _linux_sigaction(act: SigAction, sigcode: int) -> bytes:
+    """The Linux disposition mirroring a FreeBSD one (Linux never runs the handler)."""
+    if act.handler in (SIG_DFL, SIG_IGN):
+        handler_addr = act.handler
+    else:
+        handler_addr = sigcode
+    flags = LINUX_SA_RESTORER | translate.SIGACTION_FLAGS.to_linux(act.flags & (SA["SA_NOCLDSTOP"] | SA["SA_NOCLDWAIT"]))
+    return structs.pack("linux_sigaction", sa_handler=handler_addr, sa_flags=flags,
+                        sa_restorer=sigcode, sa_mask=0)
+
+
+@handler("sigaction", Support.EMULATED, "dispositions kept per process; Linux mirrors DFL/IGN/NOCLD*")
+def sys_sigaction(call, sig, act_addr, oact_addr):
+    """Implements FreeBSD sigaction(2)."""
+    sig = _valid(sig)
+    proc = call.proc
+    old = proc.sigactions.get(sig, SigAction())
+    new = None
+    if act_addr:
+        if sig in UNCATCHABLE:
+            raise FreeBSDError(EINVAL)
+        f = structs.unpack("sigaction", call.mem.read(act_addr, structs.sizeof("sigaction")))
+        new = SigAction(f["sa_handler"], f["sa_flags"] & 0xFFFFFFFF,
+                        call.mem.read(act_addr + structs.offsetof("sigaction", "sa_mask"), 16))
+    if oact_addr:
+        call.mem.write(oact_addr, structs.pack("sigaction", sa_handler=old.handler, sa_flags=s32(old.flags))
+                       [:12] + old.mask + bytes(4))
+    if new is None:
+        return 0
+    if new.handler not in (SIG_DFL, SIG_IGN):
+        yield from _ensure_sigcode(call)
+    proc.sigactions[sig] = new
+    linux = translate.signal_to_linux(sig)
+    if linux is not None:
+        tmp = call.alloc(32)
+        call.mem.write(tmp, _linux_sigaction(new, proc.sigcode))
+        check((yield lx.rt_sigaction(linux, tmp, 0, 8)))
+    return 0
+
+
+def _linux_mask(tid: int) -> int:
+    with open(f"/proc/{tid}/status") as f:
+        for line in f:
+            if line.startswith("SigBlk:"):
+                return int(line.split()[1], 16)
+    return 0
+
+
+@handler("sigprocmask", Support.TRANSLATED, "sigset_t translated both ways")
+def sys_sigprocmask(call, how, set_addr, oset_addr):
+    """Implements FreeBSD sigprocmask(2)."""
+    linux_how = {1: 0, 2: 1, 3: 2}.get(s32(how)) if set_addr else 0
+    if linux_how is None:
+        raise FreeBSDError(EINVAL)
+    new = 0
+    if set_addr:
+        new = call.alloc(8)
+        call.mem.write_u64(new, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
+    old = call.alloc(8) if oset_addr else 0
+    check((yield lx.rt_sigprocmask(linux_how, new, old, 8)))
+    if oset_addr:
+        call.mem.write(oset_addr, translate.sigset_to_freebsd(call.mem.read_u64(old)))
+    return 0
+
+
+@handler("sigpending", Support.TRANSLATED, "sigset_t translated")
+def sys_sigpending(call, set_addr):
+    """Implements FreeBSD sigpending(2)."""
+    tmp = call.alloc(8)
+    check((yield lx.rt_sigpending(tmp, 8)))
+    call.mem.write(set_addr, translate.sigset_to_freebsd(call.mem.read_u64(tmp)))
+    return 0
+
+
+@handler("sigsuspend", Support.TRANSLATED, "sigset_t translated; the old mask returns with the handler")
+def sys_sigsuspend(call, set_addr):
+    """Implements FreeBSD sigsuspend(2)."""
+    call.thread.suspend_mask = _linux_mask(call.thread.tid)
+    tmp = call.alloc(8)
+    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
+    return check((yield lx.rt_sigsuspend(tmp, 8)))
+
+
+@handler("sigaltstack", Support.EMULATED, "frames are built by the supervisor, so it keeps the stack")
+def sys_sigaltstack(call, ss_addr, oss_addr):
+    """Implements FreeBSD sigaltstack(2)."""
+    thread = call.thread
+    sp, size, flags = thread.altstack
+    onstack = flags != SS_DISABLE and sp <= call.saved.rsp < sp + size
+    if oss_addr:
+        shown = flags | (S.FREEBSD_SS_FLAGS["SS_ONSTACK"] if onstack else 0)
+        call.mem.write(oss_addr, structs.pack("stack_t", ss_sp=sp, ss_size=size, ss_flags=shown))
+    if ss_addr:
+        f = structs.unpack("stack_t", call.mem.read(ss_addr, structs.sizeof("stack_t")))
+        if onstack:
+            raise FreeBSDError(1)  # EPERM: cannot change the stack in use
+        nflags = f["ss_flags"] & 0xFFFFFFFF
+        if nflags & ~SS_DISABLE:
+            raise FreeBSDError(EINVAL)
+        if not nflags & SS_DISABLE and f["ss_size"] < S.FREEBSD_SIGSTACK_SIZES["MINSIGSTKSZ"]:
+            raise FreeBSDError(ENOMEM)
+        thread.altstack = (f["ss_sp"], f["ss_size"], nflags)
+    return 0
+
+
+SS_DISABLE = S.FREEBSD_SS_FLAGS["SS_DISABLE"]
+
+
+# -- delivery ------------------------------------------------------------------------
+
+def _freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
+    """(FreeBSD siginfo bytes, si_code, si_addr) from the Linux siginfo of this stop."""
+    li = structs.unpack("linux_siginfo_t", raw)
+    code = translate.si_code_to_freebsd(fsig, li["si_code"])
+    fields = dict(si_signo=fsig, si_errno=li["si_errno"], si_code=code)
+    if fsig in (FSIG["SIGSEGV"], FSIG["SIGBUS"], FSIG["SIGILL"], FSIG["SIGFPE"], FSIG["SIGTRAP"]):
+        fields["si_addr"] = li["si_addr"]
+    else:
+        fields.update(si_pid=li["si_pid"], si_uid=li["si_uid"])
+        if fsig == FSIG["SIGCHLD"]:
+            st = li["si_status"]
+            if code in (S.FREEBSD_CLD_CODES["CLD_KILLED"], S.FREEBSD_CLD_CODES["CLD_DUMPED"],
+                        S.FREEBSD_CLD_CODES["CLD_STOPPED"], S.FREEBSD_CLD_CODES["CLD_TRAPPED"]):
+                st = translate.signal_to_freebsd(st) or st
+            fields["si_status"] = st
+        elif li["si_code"] < 0 or li["si_code"] == -1:
+            fields["si_value"] = li["si_value"]
+    return structs.pack("siginfo_t", **fields), code, fields.get("si_addr", 0)
+
+
+def _interrupted(thread, regs, act: SigAction) -> None:
+    """An interrupted syscall's outcome under FreeBSD rules: restart it (SA_RESTART) or EINTR."""
+    if regs.orig_rax == 0xFFFFFFFFFFFFFFFF:
+        return
+    code = -signed(regs.rax)
+    if code not in RESTARTS:
+        return
+    if code == ERESTARTNOINTR or (code == ERESTARTSYS and act.flags & SA["SA_RESTART"]):
+        regs.rax = regs.orig_rax
+        regs.rip -= 2
+    else:
+        regs.rax = FREEBSD_EINTR
+        regs.eflags |= CF
+    regs.orig_rax = 0xFFFFFFFFFFFFFFFF  # the kernel must not restart it again
+    thread.call = None
+
+
+def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[int, dict]:
+    """Write FreeBSD's sigframe; returns (frame address, register values for the handler)."""
+    proc = thread.proc
+    sp_alt, size_alt, flags_alt = thread.altstack
+    onstack = flags_alt != SS_DISABLE and sp_alt <= regs.rsp < sp_alt + size_alt
+    if act.flags & SA["SA_ONSTACK"] and flags_alt != SS_DISABLE and not onstack:
+        sp = sp_alt + size_alt
+    else:
+        sp = regs.rsp - 128
+    sfp = (sp - SIGFRAME) & ~0xF
+    siginfo, code, addr = _freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
+    mc = {f"mc_{r}": signed(getattr(regs, r)) for r in _MC_REGS}
+    mc.update(mc_onstack=int(onstack), mc_rflags=regs.eflags, mc_cs=regs.cs, mc_ss=regs.ss,
+              mc_fs=regs.fs, mc_gs=regs.gs, mc_es=regs.es, mc_ds=regs.ds, mc_flags=_MC_HASSEGS,
+              mc_len=structs.sizeof("mcontext_t"), mc_fpformat=_MC_FPFMT_XMM, mc_ownedfp=_MC_OWNEDFP_FPU,
+              mc_fpstate=ptrace.get_fpregs(thread.tid), mc_fsbase=regs.fs_base, mc_gsbase=regs.gs_base)
+    stack = (sp_alt, size_alt, (S.FREEBSD_SS_FLAGS["SS_ONSTACK"] if onstack else 0) if flags_alt != SS_DISABLE
+             else SS_DISABLE)
+    uc = bytearray(structs.pack("ucontext_t", uc_sigmask=translate.sigset_to_freebsd(mask_before),
+                                uc_stack=structs.pack("stack_t", ss_sp=stack[0], ss_size=stack[1], ss_flags=stack[2])))
+    uc[MC_OFF:MC_OFF + structs.sizeof("mcontext_t")] = structs.pack("mcontext_t", **mc)
+    frame = bytearray(SIGFRAME)
+    struct.pack_into("<Q", frame, 0, act.handler)
+    frame[UC_OFF:UC_OFF + len(uc)] = uc
+    frame[SI_OFF:SI_OFF + len(siginfo)] = siginfo
+    proc.mem.write(sfp, bytes(frame))
+    siginfo_arg = sfp + SI_OFF if act.flags & SA["SA_SIGINFO"] else code
+    return sfp, dict(rdi=fsig, rsi=siginfo_arg, rdx=sfp + UC_OFF, rcx=addr, rsp=sfp, rip=proc.sigcode)
+
+
+def _run_handler(thread, fsig: int, act: SigAction, new_mask: int, start: dict):
+    """Block the handler's mask in the kernel, then enter the handler via sigcode."""
+    tmp = (start["rsp"] - 64) & ~0xF
+    thread.proc.mem.write_u64(tmp, new_mask)
+    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, tmp, 0, 8)))
+
+    def apply(regs):
+        for name, value in start.items():
+            setattr(regs, name, value & 0xFFFFFFFFFFFFFFFF)
+        regs.eflags &= ~(0x100 | 0x400)  # PSL_T | PSL_D, as sendsig clears them
+    return SetRegs(apply)
+
+
+def deliver(sup, thread, linux_sig: int) -> int:
+    """At a signal-delivery stop: the Linux signal to let through, or 0 once handled here."""
+    fsig = translate.signal_to_freebsd(linux_sig)
+    if fsig is None:
+        return linux_sig
+    act = thread.proc.sigactions.get(fsig, SigAction())
+    if act.handler == SIG_IGN:
+        return 0
+    if act.handler == SIG_DFL:
+        return 0 if fsig in DEFAULT_IGNORED and fsig != FSIG["SIGCONT"] else linux_sig
+    regs = thread.regs
+    if not ptrace.getregs(thread.tid, regs):
+        return 0
+    _interrupted(thread, regs, act)
+    before = getattr(thread, "suspend_mask", None)
+    thread.suspend_mask = None
+    if before is None:
+        before = _linux_mask(thread.tid)
+    sfp, start = _frame(thread, regs, fsig, act, before)
+    add = translate.sigset_to_linux(act.mask)
+    if not act.flags & SA["SA_NODEFER"]:
+        add |= 1 << (linux_sig - 1)
+    if act.flags & SA["SA_RESETHAND"]:
+        thread.proc.sigactions[fsig] = SigAction()
+    ptrace.setregs(thread.tid, regs)
+    inject(sup, thread, DELIVERY, _run_handler(thread, fsig, act, before | add, start),
+           thread.proc.sigcode + GADGET_OFFSET)
+    return 0
+
+
+@handler("sigreturn", Support.EMULATED, "restores the ucontext that delivery saved")
+def sys_sigreturn(call, ucp):
+    """Implements FreeBSD sigreturn(2)."""
+    uc = structs.unpack("ucontext_t", call.mem.read(ucp, structs.sizeof("ucontext_t")))
+    mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
+    tmp = call.alloc(8)
+    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(ucp, 16)))
+    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, tmp, 0, 8)))
+    if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != 0x20000:
+        ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
+
+    def apply(regs):
+        for r in _MC_REGS:
+            setattr(regs, r, mc[f"mc_{r}"] & 0xFFFFFFFFFFFFFFFF)
+        # Only the user-settable flags come back (FreeBSD checks EFL_SECURE the same way).
+        regs.eflags = (regs.eflags & ~0xCD5) | (mc["mc_rflags"] & 0xCD5)
+        regs.orig_rax = 0xFFFFFFFFFFFFFFFF
+    return SetRegs(apply)
+
+
+def install(sup) -> None:
+    sup.services["deliver_signal"] = lambda thread, sig: deliver(sup, thread, sig)

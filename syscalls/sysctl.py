@@ -1,0 +1,98 @@
+"""__sysctl(2) and __sysctlbyname(2) over the emulated MIB tree (bsdulator/sysctl.py)."""
+import os
+import socket
+import struct
+from functools import cached_property
+
+from bsdulator import sysctl as tree_mod
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler
+
+CTL_MAXNAME = 24
+EINVAL, EPERM = 22, 1
+
+
+class _Host:
+    """Host facts read once per supervisor (reading /proc per call would be wasteful)."""
+
+    @cached_property
+    def facts(self) -> dict:
+        probe = tree_mod.Context(usrstack=0, ps_strings=0)
+        return {k: getattr(probe, k) for k in ("hostuuid", "hostid", "ncpu", "physmem", "realmem", "usermem",
+                                                "cpu_model", "pagesizes", "boottime")}
+
+
+class ProcessContext:
+    """The sysctl view of one calling process: host facts, its image, its jail."""
+
+    def __init__(self, call, host: _Host):
+        self._proc = call.proc
+        self.__dict__.update(host.facts)
+        self.uid = _euid(call.proc.pid)
+        self.jailed = call.proc.jail is not None
+        self.usrstack = call.proc.usrstack
+        self.ps_strings = call.proc.ps_strings
+        self.securelevel = -1
+        self.domainname = ""
+
+    @property
+    def hostname(self) -> str:
+        return socket.gethostname()
+
+    @hostname.setter
+    def hostname(self, value: str) -> None:
+        # Unjailed programs share the supervisor's UTS namespace.
+        socket.sethostname(value)
+
+
+def _euid(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[2])
+    return 0
+
+
+def _finish(call, reply, old_addr, oldlenp):
+    if reply.data is not None and old_addr:
+        call.mem.write(old_addr, reply.data)
+    if reply.oldlen is not None and oldlenp:
+        call.mem.write_u64(oldlenp, reply.oldlen)
+    if reply.errno:
+        raise FreeBSDError(reply.errno)
+    return 0
+
+
+def _old_new(call, old_addr, oldlenp, new_addr, newlen):
+    oldlen = call.mem.read_u64(oldlenp) if oldlenp else 0
+    new = call.mem.read(new_addr, newlen) if new_addr else None
+    return (oldlen if old_addr else None), new
+
+
+@handler("__sysctl", Support.EMULATED, "MIB tree in bsdulator/sysctl.py")
+def sys_sysctl(call, name_addr, namelen, old_addr, oldlenp, new_addr, newlen):
+    """Implements FreeBSD __sysctl(2)."""
+    namelen &= 0xFFFFFFFF
+    if namelen < 2 or namelen > CTL_MAXNAME:
+        raise FreeBSDError(EINVAL)
+    mib = list(struct.unpack(f"<{namelen}i", call.mem.read(name_addr, 4 * namelen)))
+    oldlen, new = _old_new(call, old_addr, oldlenp, new_addr, newlen)
+    sup = call.sup
+    reply = sup.services["sysctl"].call(ProcessContext(call, sup.services["sysctl_host"]), mib, oldlen, new)
+    return _finish(call, reply, old_addr, oldlenp)
+
+
+@handler("__sysctlbyname", Support.EMULATED, "MIB tree in bsdulator/sysctl.py")
+def sys_sysctlbyname(call, name_addr, namelen, old_addr, oldlenp, new_addr, newlen):
+    """Implements FreeBSD __sysctlbyname(2)."""
+    name = call.mem.read(name_addr, namelen)
+    oldlen, new = _old_new(call, old_addr, oldlenp, new_addr, newlen)
+    sup = call.sup
+    reply = sup.services["sysctl"].call_by_name(ProcessContext(call, sup.services["sysctl_host"]), name,
+                                                oldlen, new)
+    return _finish(call, reply, old_addr, oldlenp)
+
+
+def install(sup) -> None:
+    sup.services["sysctl"] = tree_mod.SysctlTree(osrelease=sup.kernel.osrelease, osreldate=sup.kernel.osreldate)
+    sup.services["sysctl_host"] = _Host()

@@ -1,0 +1,45 @@
+"""Clocks, timers and sleeping."""
+from bsdulator import translate
+from bsdulator.errors import FreeBSDError
+from bsdulator.engine import check, lx, s32
+from bsdulator.table import Support, handler, native
+
+EINVAL = 22
+
+native("gettimeofday", note="struct timeval and timezone have the same layout")
+native("settimeofday")
+native("nanosleep", note="struct timespec has the same layout")
+native("setitimer", note="ITIMER_* and struct itimerval are the same")
+native("getitimer")
+
+
+def _clock(clock_id: int) -> int:
+    linux = translate.CLOCK_IDS.to_linux(s32(clock_id))
+    if linux is None:
+        raise FreeBSDError(EINVAL, f"clock {clock_id}")
+    return linux
+
+
+@handler("clock_gettime", Support.TRANSLATED, "clock ids translated")
+def sys_clock_gettime(call, clock_id, tp):
+    """Implements FreeBSD clock_gettime(2)."""
+    return check((yield lx.clock_gettime(_clock(clock_id), tp)))
+
+
+@handler("clock_getres", Support.TRANSLATED, "clock ids translated")
+def sys_clock_getres(call, clock_id, tp):
+    """Implements FreeBSD clock_getres(2)."""
+    return check((yield lx.clock_getres(_clock(clock_id), tp)))
+
+
+@handler("clock_settime", Support.TRANSLATED, "clock ids translated")
+def sys_clock_settime(call, clock_id, tp):
+    """Implements FreeBSD clock_settime(2)."""
+    return check((yield lx.clock_settime(_clock(clock_id), tp)))
+
+
+@handler("clock_nanosleep", Support.TRANSLATED, "clock ids translated; the error comes back as the result")
+def sys_clock_nanosleep(call, clock_id, flags, rqtp, rmtp):
+    """Implements FreeBSD clock_nanosleep(2), which reports failure as its return value."""
+    r = yield lx.clock_nanosleep(_clock(clock_id), translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp)
+    return translate.errno_to_freebsd(-r) if r < 0 else 0
