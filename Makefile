@@ -4,6 +4,8 @@ PYTHON ?= python3
 BSDULATOR ?= bsdulator
 # The FreeBSD root: made by ./freebsd-root-fetch.sh, used by bsdulator and the benchmarks.
 ROOT ?= freebsd-root
+# Extra options for bench/run.py, e.g. BENCH_ARGS="--cpu 0 --runs 11".
+BENCH_ARGS ?=
 
 # Passed through to freebsd-root-fetch.sh when set (FREEBSD_BASE=FILE|DIR uses a local
 # tarball or directory instead of downloading a release).
@@ -28,7 +30,7 @@ $(ROOT)/.bsdulator-root:
 	./freebsd-root-fetch.sh $(ROOT)
 
 bench: | $(ROOT)/.bsdulator-root
-	$(PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)"
+	$(PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)" $(BENCH_ARGS)
 
 test:
 	$(PYTHON) -m pytest -q

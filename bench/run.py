@@ -87,23 +87,16 @@ def build(out: Path, *, freebsd: bool = True) -> tuple[Path | None, Path]:
 class Runner:
     """Runs one command line and returns its wall time in seconds."""
 
-    def __init__(self, prefix: list[str], env: dict[str, str] | None, cpu: int | None):
+    def __init__(self, prefix: list[str], env: dict[str, str] | None):
         self.prefix = prefix
         self.env = env
-        self.cpu = cpu
-
-    def _preexec(self) -> None:
-        if self.cpu is not None:
-            os.sched_setaffinity(0, {self.cpu})
 
     def __call__(self, argv: list[str], cwd: Path, expect: str | None = None) -> float:
         cmd = self.prefix + argv
         t0 = time.perf_counter()
         try:
             p = subprocess.run(cmd, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               preexec_fn=self._preexec if self.cpu is not None else None,
-                               timeout=RUN_TIMEOUT_S)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise BenchError(f"`{shlex.join(cmd)}` (in {cwd}) took more than {RUN_TIMEOUT_S} s") from None
         except FileNotFoundError as e:
@@ -166,7 +159,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--native-n", type=int, default=None,
                     help="getppid calls per native run (default: calibrated to ~0.5 s a run)")
     ap.add_argument("--cpu", type=int, default=None,
-                    help="pin every measured process (and so bsdulator and its tracee) to this CPU")
+                    help="pin this script and so every measured process (bsdulator and its tracee too) to this CPU")
     ap.add_argument("--native-only", action="store_true",
                     help="measure only the native side (no root or bsdulator needed)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"build directory (default {DEFAULT_OUT})")
@@ -209,7 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     fbsd, linux = build(args.out, freebsd=emulate)
     out_dir = args.out.resolve()
 
-    native = Runner([], None, args.cpu)
+    if args.cpu is not None:
+        # Pin ourselves: children inherit it, and no preexec_fn slows their start-up.
+        try:
+            os.sched_setaffinity(0, {args.cpu})
+        except OSError as e:
+            raise BenchError(f"cannot pin to CPU {args.cpu}: {e.strerror}") from None
+    native = Runner([], None)
     results: dict[str, list[float]] = {k: [] for k in
                                        ("echo_native", "echo", "gp0_native", "gpN_native", "gp0", "gpN")}
 
@@ -218,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if emulate:
         env = dict(os.environ, BSDULATOR_ROOT=str(root))
-        emu = Runner(prefix, env, args.cpu)
+        emu = Runner(prefix, env)
         # The spelling users type: `bsdulator ./freebsd-root/bin/echo hi`, from the
         # directory that holds the root (bsdulator shows the program its cwd).
         echo_cwd, echo_argv = root.parent, ["./" + root.name + "/bin/echo", "hi"]
