@@ -192,6 +192,11 @@ LAYOUTS = {
         ("jailname", 24, 8, "u64"), ("ip4s", 32, 4, "u32"), ("ip6s", 36, 4, "u32"),
         ("ip4", 40, 8, "u64"), ("ip6", 48, 8, "u64"),
     ]),
+    # One vfs.conflist entry (what getvfsbyname(3) searches).
+    "xvfsconf": (48, [
+        ("vfc_vfsops", 0, 8, "u64"), ("vfc_name", 8, 16, "cstr"), ("vfc_typenum", 24, 4, "i32"),
+        ("vfc_refcount", 28, 4, "i32"), ("vfc_flags", 32, 4, "i32"), ("vfc_next", 40, 8, "u64"),
+    ]),
     # cr_groups[0] is the effective gid (FreeBSD 15 names it cr_gid).
     "xucred": (88, [
         ("cr_version", 0, 4, "u32"), ("cr_uid", 4, 4, "u32"), ("cr_ngroups", 8, 2, "i16"),

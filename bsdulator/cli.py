@@ -21,7 +21,7 @@ def find_root(opt_root: str | None, program: str) -> str:
         return view.check_root(os.environ["BSDULATOR_ROOT"])
     d = os.path.dirname(os.path.realpath(program)) if os.path.exists(program) else ""
     while d and d != "/":
-        if os.path.exists(os.path.join(d, "libexec/ld-elf.so.1")) and os.path.isdir(os.path.join(d, "lib")):
+        if all(os.path.exists(os.path.join(d, f)) for f in view.ROOT_MARKERS):
             return view.check_root(d)
         d = os.path.dirname(d)
     return view.check_root("freebsd-root")

@@ -164,7 +164,7 @@ def fstypename(fstype: str, magic: int) -> str:
             or fstype or "linuxfs")
 
 
-def _typenum(name: str) -> int:
+def typenum(name: str) -> int:
     """FreeBSD's vfc_typenum for a filesystem name: fnv_32_str(name) & 0xff (vfs.typenumhash=1, collisions ignored)."""
     h = 0x811C9DC5
     for c in name.encode():
@@ -179,7 +179,7 @@ def _statfs_fields(linux_statfs: bytes, mount_on: str, mount_from: str, fstype: 
         if s["f_flags"] & st:
             flags |= mnt
     return dict(
-        f_type=_typenum(name), f_flags=flags, f_bsize=s["f_frsize"] or s["f_bsize"], f_iosize=s["f_bsize"],
+        f_type=typenum(name), f_flags=flags, f_bsize=s["f_frsize"] or s["f_bsize"], f_iosize=s["f_bsize"],
         f_blocks=s["f_blocks"], f_bfree=s["f_bfree"], f_bavail=s["f_bavail"], f_files=s["f_files"],
         f_ffree=s["f_ffree"], f_namemax=s["f_namelen"], f_fsid=s["f_fsid"],
         f_fstypename=name, f_mntfromname=mount_from, f_mntonname=mount_on,

@@ -11,6 +11,7 @@ from . import elf, engine, ptrace, startup, view
 from .errors import UsageError
 from .memory import Memory
 from .process import Process, Thread
+from .sysctl import SysctlTree
 from .table import Entry, Support
 
 ENOSYS_RAX = (-38) & 0xFFFFFFFFFFFFFFFF
@@ -45,7 +46,8 @@ class Supervisor:
         self.early: dict[int, int] = {}     # new tids that stopped before their parent's event
         self.leader = 0
         self.leader_status = None
-        self.services = {}                  # subsystem state (sysctl tree, jails …) by name
+        # Subsystem state by name; the MIB tree comes first, subsystems add their nodes.
+        self.services = {"sysctl": SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)}
         self._install_subsystems()
 
     def _install_subsystems(self) -> None:

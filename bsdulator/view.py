@@ -3,9 +3,10 @@
 Rule (also in the README): inside the view, `/` is the FreeBSD root, so /bin, /lib,
 /libexec, /usr, /etc … are FreeBSD's; the host's /dev and /tmp are mounted over the
 root's own, and the directory bsdulator was started from is mounted at its own path
-(over the root's directory of that name if the root has one).  Everything is done with
-bind mounts in a mount namespace private to the traced programs, so the host sees no
-change and nothing needs unmounting afterwards; paths need no translation per syscall.
+(over the root's directory of that name if the root has one; a missing mount point is
+created in the root as an empty directory).  Everything is done with bind mounts in a
+mount namespace private to the traced programs, so the host sees no change and nothing
+needs unmounting afterwards; paths need no translation per syscall.
 """
 import os
 import tempfile
@@ -18,6 +19,7 @@ CLONE_NEWUSER = 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 HOST_DIRS = ("/dev", "/tmp")
+ROOT_MARKERS = ("libexec/ld-elf.so.1", "lib/libc.so.7", "bin/sh")
 
 
 def _check(r: int, what: str) -> None:
@@ -43,16 +45,10 @@ def _enter_private_namespace() -> None:
     _check(lib.bsdu_mount(b"none", b"/", ffi.NULL, MS_REC | MS_PRIVATE, ffi.NULL), "make / private")
 
 
-def _mountpoint(stage: str, root: str, path: str) -> str:
-    """Create the empty directory `path` inside the view to mount on; return its stage path."""
-    top = path.strip("/").split("/", 1)[0]
+def _mountpoint(stage: str, path: str) -> str:
+    """The directory `path` inside the view, created in the root when it is missing."""
     target = os.path.join(stage, path.lstrip("/"))
-    if os.path.lexists(os.path.join(root, top)) and path.strip("/") != top:
-        # Nested under one of the root's own directories, which is bound read-write
-        # from the root itself: the mount point has to be made there.
-        os.makedirs(os.path.join(root, path.lstrip("/")), exist_ok=True)
-    else:
-        os.makedirs(target, exist_ok=True)
+    os.makedirs(target, exist_ok=True)
     return target
 
 
@@ -62,30 +58,19 @@ def enter(root: str, cwd: str) -> None:
     cwd = os.path.realpath(cwd)
     _enter_private_namespace()
     stage = tempfile.mkdtemp(prefix="bsdulator-view-")
-    _check(lib.bsdu_mount(b"tmpfs", stage.encode(), b"tmpfs", MS_NOSUID, b"mode=0755"), "tmpfs for the view")
-    for name in os.listdir(root):
-        src, dst = os.path.join(root, name), os.path.join(stage, name)
-        if "/" + name in HOST_DIRS:
-            continue
-        if os.path.islink(src):
-            os.symlink(os.readlink(src), dst)
-        elif os.path.isdir(src):
-            os.mkdir(dst)
-            _bind(src, dst)
-        else:
-            open(dst, "w").close()
-            _bind(src, dst, recursive=False)
+    _bind(root, stage)
     for host_dir in HOST_DIRS:
-        os.makedirs(os.path.join(stage, host_dir.lstrip("/")), exist_ok=True)
-        _bind(host_dir, os.path.join(stage, host_dir.lstrip("/")))
+        _bind(host_dir, _mountpoint(stage, host_dir))
     if cwd != "/" and not any(cwd == d or cwd.startswith(d + "/") for d in HOST_DIRS):
-        _bind(cwd, _mountpoint(stage, root, cwd))
+        _bind(cwd, _mountpoint(stage, cwd))
     old = os.path.join(stage, ".old-root")
     os.mkdir(old)
-    _check(lib.bsdu_pivot_root(stage.encode(), old.encode()), "pivot_root")
-    os.chdir("/")
-    _check(lib.bsdu_umount(b"/.old-root", MNT_DETACH), "detach the host root")
-    os.rmdir("/.old-root")
+    try:
+        _check(lib.bsdu_pivot_root(stage.encode(), old.encode()), "pivot_root")
+        os.chdir("/")
+        _check(lib.bsdu_umount(b"/.old-root", MNT_DETACH), "detach the host root")
+    finally:
+        os.rmdir("/.old-root" if os.path.isdir("/.old-root") else old)
     try:
         os.rmdir(stage)  # the empty host directory, reached through the bound /tmp
     except OSError:
@@ -98,7 +83,7 @@ def check_root(root: str) -> str:
     hint = "fetch one with ./freebsd-root-fetch.sh (or pass --root DIR / set BSDULATOR_ROOT)"
     if not os.path.isdir(root):
         raise UsageError(f"FreeBSD root {root!r} does not exist; {hint}")
-    for needed in ("libexec/ld-elf.so.1", "lib/libc.so.7"):
+    for needed in ROOT_MARKERS:
         if not os.path.exists(os.path.join(root, needed)):
             raise UsageError(f"FreeBSD root {root!r} is incomplete (no {needed}); {hint}")
     return os.path.realpath(root)

@@ -2,12 +2,15 @@
 import struct
 
 from bsdulator import structs, translate
+from bsdulator.abi import pathconf
+from bsdulator.abi.flags import FREEBSD_O_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
 
 AT_FDCWD_FREEBSD = -100
 AT_FDCWD_LINUX = -100
+AT_SYMLINK_NOFOLLOW_FREEBSD = 0x200
 LINUX_STAT_SIZE = 144
 LINUX_STATFS_SIZE = 120
 EINVAL = 22
@@ -20,22 +23,42 @@ for _name, _linux in [
     ("fchown", None), ("lchown", None), ("unlink", None), ("rmdir", None), ("mkdir", None),
     ("rename", None), ("link", None), ("symlink", None), ("readlink", None), ("umask", None),
     ("truncate", None), ("ftruncate", None), ("chroot", None), ("sync", None),
-    ("access", None), ("eaccess", "access"), ("flock", None), ("fchmodat", None),
+    ("access", None), ("eaccess", "access"), ("flock", None),
     ("mkdirat", None), ("readlinkat", None), ("renameat", None), ("symlinkat", None),
 ]:
     native(_name, _linux)
 
 
-@handler("open", Support.TRANSLATED, "flags translated")
+O = FREEBSD_O_FLAGS
+LOCK_SH, LOCK_EX, LOCK_NB = 1, 2, 4
+
+
+def _open(dirfd, path, flags, mode):
+    """openat with FreeBSD flags; O_SHLOCK/O_EXLOCK become flock(2) on the new descriptor,
+    O_EXEC/O_SEARCH an O_PATH descriptor (Linux has no execute-only open)."""
+    linux = translate.OPEN_FLAGS.to_linux(flags)
+    if flags & O["O_EXEC"]:
+        linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(O["O_PATH"])
+    fd = check((yield lx.openat(dirfd, path, linux, mode & 0o7777)))
+    lock = LOCK_EX if flags & O["O_EXLOCK"] else LOCK_SH if flags & O["O_SHLOCK"] else 0
+    if lock:
+        r = yield lx.flock(fd, lock | (LOCK_NB if flags & O["O_NONBLOCK"] else 0))
+        if r < 0:
+            yield lx.close(fd)
+            check(r)
+    return fd
+
+
+@handler("open", Support.TRANSLATED, "flags translated; O_EXLOCK/O_SHLOCK via flock")
 def sys_open(call, path, flags, mode):
     """Implements FreeBSD open(2)."""
-    return check((yield lx.openat(AT_FDCWD_LINUX, path, translate.OPEN_FLAGS.to_linux(flags), mode)))
+    return (yield from _open(AT_FDCWD_LINUX, path, flags, mode))
 
 
-@handler("openat", Support.TRANSLATED, "flags translated")
+@handler("openat", Support.TRANSLATED, "flags translated; O_EXLOCK/O_SHLOCK via flock")
 def sys_openat(call, fd, path, flags, mode):
     """Implements FreeBSD openat(2)."""
-    return check((yield lx.openat(s32(fd), path, translate.OPEN_FLAGS.to_linux(flags), mode)))
+    return (yield from _open(s32(fd), path, flags, mode))
 
 
 def _at(flags: int) -> int:
@@ -187,3 +210,127 @@ def sys_freebsd11_getdirentries(call, fd, buf, nbytes, basep):
 def sys_freebsd11_getdents(call, fd, buf, nbytes):
     """Implements FreeBSD 11 getdents(2)."""
     return (yield from _getdirentries(call, fd, buf, nbytes, 0, structs.dirents_to_freebsd11))
+
+
+# -- pathconf: answered from FreeBSD's constants once the object is known to exist ----
+
+_PC_BY_NUMBER = {num: pathconf.ANSWERS[name] for name, num in pathconf.FREEBSD_PC.items()}
+F_OK = 0
+LINUX_AT_SYMLINK_NOFOLLOW = 0x100
+
+
+def _pathconf_answer(name: int) -> int:
+    answer = _PC_BY_NUMBER.get(s32(name))
+    if answer is None:
+        raise FreeBSDError(EINVAL, f"pathconf name {name}")
+    return answer
+
+
+@handler("pathconf", Support.EMULATED, "FreeBSD's limits; ACL/MAC queries say unsupported")
+def sys_pathconf(call, path, name):
+    """Implements FreeBSD pathconf(2)."""
+    answer = _pathconf_answer(name)
+    check((yield lx.faccessat(AT_FDCWD_LINUX, path, F_OK)))
+    return answer
+
+
+@handler("lpathconf", Support.EMULATED, "FreeBSD's limits; ACL/MAC queries say unsupported")
+def sys_lpathconf(call, path, name):
+    """Implements FreeBSD lpathconf(2)."""
+    answer = _pathconf_answer(name)
+    check((yield lx.faccessat2(AT_FDCWD_LINUX, path, F_OK, LINUX_AT_SYMLINK_NOFOLLOW)))
+    return answer
+
+
+@handler("fpathconf", Support.EMULATED, "FreeBSD's limits; ACL/MAC queries say unsupported")
+def sys_fpathconf(call, fd, name):
+    """Implements FreeBSD fpathconf(2)."""
+    answer = _pathconf_answer(name)
+    check((yield lx.fcntl(s32(fd), 1, 0)))
+    return answer
+
+
+# -- file times --------------------------------------------------------------------
+
+def _timespecs_to_linux(call, times_addr: int) -> int:
+    """A copy of struct timespec[2] with UTIME_NOW/UTIME_OMIT in Linux's encoding."""
+    if not times_addr:
+        return 0
+    secs = struct.unpack("<qqqq", call.mem.read(times_addr, 32))
+    out = []
+    for sec, nsec in (secs[0:2], secs[2:4]):
+        out += [sec, translate.UTIME_SPECIAL.to_linux(nsec, nsec)]
+    tmp = call.alloc(32)
+    call.mem.write(tmp, struct.pack("<qqqq", *out))
+    return tmp
+
+
+def _timevals_to_timespecs(call, tv_addr: int) -> int:
+    if not tv_addr:
+        return 0
+    s0, us0, s1, us1 = struct.unpack("<qqqq", call.mem.read(tv_addr, 32))
+    if not (0 <= us0 < 1000000 and 0 <= us1 < 1000000):
+        raise FreeBSDError(EINVAL, "microseconds out of range")
+    tmp = call.alloc(32)
+    call.mem.write(tmp, struct.pack("<qqqq", s0, us0 * 1000, s1, us1 * 1000))
+    return tmp
+
+
+native("utimes", note="struct timeval[2] is the same")
+native("futimesat")
+
+
+@handler("utimensat", Support.TRANSLATED, "UTIME_NOW/UTIME_OMIT and AT_* translated")
+def sys_utimensat(call, fd, path, times, flags):
+    """Implements FreeBSD utimensat(2)."""
+    return check((yield lx.utimensat(s32(fd), path, _timespecs_to_linux(call, times), _at(flags))))
+
+
+@handler("futimens", Support.TRANSLATED, "utimensat(fd, NULL, …)")
+def sys_futimens(call, fd, times):
+    """Implements FreeBSD futimens(2)."""
+    return check((yield lx.utimensat(s32(fd), 0, _timespecs_to_linux(call, times), 0)))
+
+
+@handler("lutimes", Support.TRANSLATED, "utimensat(AT_SYMLINK_NOFOLLOW)")
+def sys_lutimes(call, path, tv):
+    """Implements FreeBSD lutimes(2)."""
+    return check((yield lx.utimensat(AT_FDCWD_LINUX, path, _timevals_to_timespecs(call, tv),
+                                     LINUX_AT_SYMLINK_NOFOLLOW)))
+
+
+@handler("futimes", Support.TRANSLATED, "utimensat(fd, NULL, …)")
+def sys_futimes(call, fd, tv):
+    """Implements FreeBSD futimes(2)."""
+    return check((yield lx.utimensat(s32(fd), 0, _timevals_to_timespecs(call, tv), 0)))
+
+
+EOPNOTSUPP = 45
+S_IFMT, S_IFLNK = 0o170000, 0o120000
+
+
+def _chmod_nofollow(call, dirfd, path, mode):
+    """Linux symlinks are always mode 0777 and cannot change (FreeBSD's can): asking for
+    what is already there succeeds, anything else is EOPNOTSUPP."""
+    st = call.alloc(LINUX_STAT_SIZE)
+    check((yield lx.newfstatat(dirfd, path, st, LINUX_AT_SYMLINK_NOFOLLOW)))
+    st_mode = structs.unpack("linux_stat", call.mem.read(st, LINUX_STAT_SIZE))["st_mode"]
+    if st_mode & S_IFMT == S_IFLNK:
+        if mode & 0o7777 == st_mode & 0o7777:
+            return 0
+        raise FreeBSDError(EOPNOTSUPP, "symlink modes are fixed on Linux")
+    return check((yield lx.fchmodat(dirfd, path, mode)))
+
+
+@handler("lchmod", Support.TRANSLATED, "chmod for non-links; a symlink's mode: EOPNOTSUPP")
+def sys_lchmod(call, path, mode):
+    """Implements FreeBSD lchmod(2)."""
+    return (yield from _chmod_nofollow(call, AT_FDCWD_LINUX, path, mode))
+
+
+@handler("fchmodat", Support.TRANSLATED, "AT_SYMLINK_NOFOLLOW on a symlink: EOPNOTSUPP")
+def sys_fchmodat(call, fd, path, mode, flags):
+    """Implements FreeBSD fchmodat(2)."""
+    if flags & AT_SYMLINK_NOFOLLOW_FREEBSD:
+        return (yield from _chmod_nofollow(call, s32(fd), path, mode))
+    return check((yield lx.fchmodat(s32(fd), path, mode)))

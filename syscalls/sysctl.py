@@ -26,7 +26,7 @@ class ProcessContext:
     """The sysctl view of one calling process: host facts, its image, its jail."""
 
     def __init__(self, call, host: _Host):
-        self._proc = call.proc
+        self.pid = call.proc.pid
         self.__dict__.update(host.facts)
         self.uid = _euid(call.proc.pid)
         self.jailed = call.proc.jail is not None
@@ -94,5 +94,4 @@ def sys_sysctlbyname(call, name_addr, namelen, old_addr, oldlenp, new_addr, newl
 
 
 def install(sup) -> None:
-    sup.services["sysctl"] = tree_mod.SysctlTree(osrelease=sup.kernel.osrelease, osreldate=sup.kernel.osreldate)
     sup.services["sysctl_host"] = _Host()

@@ -78,6 +78,7 @@ struct utsname probe_utsname;
 struct thr_param probe_thr_param;
 struct jail probe_jail;
 struct xucred probe_xucred;
+struct xvfsconf probe_xvfsconf;
 """
 
 LINUX_PROBE = r"""

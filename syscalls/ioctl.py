@@ -1,0 +1,60 @@
+"""ioctl(2): terminal and file requests (network requests join them with the VNET work)."""
+import struct
+
+from bsdulator import translate
+from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler
+
+ENOTTY = 25
+LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = 0x5401, 0x540B, 0x5409, 0x540A
+LINUX_TERMIOS_SIZE = 36
+FREEBSD_TERMIOS_SIZE = 44
+TERMIOS_SETS = {I["TIOCSETA"], I["TIOCSETAW"], I["TIOCSETAF"]}
+# FIODTYPE's answer: the D_* class of a character device (sys/conf.h).
+D_TTY, D_DISK, D_MEM = 0x0004, 0x0002, 0x0008
+FREAD, FWRITE = 1, 2
+TCIFLUSH, TCOFLUSH, TCIOFLUSH = 0, 1, 2
+TCOOFF, TCOON = 0, 1
+
+
+def _is_tty(call, fd):
+    tmp = call.alloc(LINUX_TERMIOS_SIZE)
+    return (yield lx.ioctl(fd, LINUX_TCGETS, tmp)) == 0
+
+
+@handler("ioctl", Support.TRANSLATED, "terminal (termios, winsize, pgrp) and file (FIONREAD/FIONBIO…) requests")
+def sys_ioctl(call, fd, request, data):
+    """Implements FreeBSD ioctl(2)."""
+    fd, request = s32(fd), request & 0xFFFFFFFF
+    mem = call.mem
+    if request == I["TIOCGETA"]:
+        tmp = call.alloc(LINUX_TERMIOS_SIZE)
+        check((yield lx.ioctl(fd, LINUX_TCGETS, tmp)))
+        mem.write(data, translate.termios_to_freebsd(mem.read(tmp, LINUX_TERMIOS_SIZE)))
+        return 0
+    if request in TERMIOS_SETS:
+        tmp = call.alloc(LINUX_TERMIOS_SIZE)
+        mem.write(tmp, translate.termios_to_linux(mem.read(data, FREEBSD_TERMIOS_SIZE)))
+        return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), tmp)))
+    if request == I["TIOCSCTTY"]:
+        return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), 0)))
+    if request == I["TIOCFLUSH"]:
+        what = mem.read_u32(data) & (FREAD | FWRITE) if data else 0
+        queue = {FREAD: TCIFLUSH, FWRITE: TCOFLUSH}.get(what, TCIOFLUSH)
+        return check((yield lx.ioctl(fd, LINUX_TCFLSH, queue)))
+    if request == I["TIOCDRAIN"]:
+        return check((yield lx.ioctl(fd, LINUX_TCSBRK, 1)))
+    if request in (I["TIOCSTART"], I["TIOCSTOP"]):
+        return check((yield lx.ioctl(fd, LINUX_TCXONC, TCOON if request == I["TIOCSTART"] else TCOOFF)))
+    if request == I["FIODTYPE"]:
+        tty = yield from _is_tty(call, fd)
+        mem.write(data, struct.pack("<i", D_TTY if tty else 0))
+        return 0
+    if request == I["FIONWRITE"]:
+        return check((yield lx.ioctl(fd, translate.ioctl_to_linux(I["TIOCOUTQ"]), data)))
+    linux = translate.ioctl_to_linux(request)
+    if linux is None:
+        raise FreeBSDError(ENOTTY, f"ioctl {request:#x}")
+    return check((yield lx.ioctl(fd, linux, data)))
