@@ -1,7 +1,8 @@
-# bsdulator developer tasks. Nothing here installs anything: see the README.
+# bsdulator tasks. `make demo` and `make check` are the README's set-up commands: they
+# install into .venv; the other targets use whatever bsdulator is installed.
 
 PYTHON ?= python3
-BSDULATOR ?= bsdulator
+BSDULATOR ?= $(if $(wildcard .venv/bin/bsdulator),.venv/bin/bsdulator,bsdulator)
 # The FreeBSD root: made by ./freebsd-root-fetch.sh, used by bsdulator and the benchmarks.
 ROOT ?= freebsd-root
 # Extra options for bench/run.py, e.g. BENCH_ARGS="--cpu 0 --runs 11".
@@ -11,9 +12,11 @@ BENCH_ARGS ?=
 # tarball or directory instead of downloading a release).
 export FREEBSD_BASE FREEBSD_RELEASE FREEBSD_MANIFEST FREEBSD_MIRROR
 
-.PHONY: help root bench test coverage clean
+.PHONY: help root bench test coverage clean install demo check
 
 help:
+	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs (the main job)"
+	@echo "make check     install into .venv, fetch the root, run the whole test suite (what CI runs)"
 	@echo "make root      prepare $(ROOT)/ with ./freebsd-root-fetch.sh (honours FREEBSD_BASE=FILE|DIR)"
 	@echo "make bench     benchmarks against native Linux (bench/run.py); makes the root if missing"
 	@echo "make test      run the test suite"
@@ -43,3 +46,24 @@ coverage:
 clean:
 	rm -rf bench/out build dist .pytest_cache .hypothesis
 	find . \( -path ./$(ROOT) -o -path ./.git -o -path ./.venv \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The README's two commands.  Both install into .venv (created if missing) so a fresh
+# machine needs only Python 3.11+, a C compiler and the Python headers.
+VENV ?= .venv
+VPY = $(VENV)/bin/python
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+install: | $(VPY)
+	$(VPY) -m pip install -q -e '.[test]'
+
+# Main job: fetch/extract the root, run FreeBSD programs under bsdulator.
+demo: install root
+	$(VENV)/bin/bsdulator $(ROOT)/bin/echo "hello from FreeBSD"
+	$(VENV)/bin/bsdulator $(ROOT)/usr/bin/uname -a
+	$(VENV)/bin/bsdulator $(ROOT)/bin/sh -c 'sysctl kern.ostype kern.osrelease hw.ncpu; ls /; echo a b c | wc -w'
+
+# Tests: everything CI runs.
+check: install root
+	$(VPY) -m pytest -q

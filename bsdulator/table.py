@@ -89,10 +89,10 @@ def build() -> list[Entry]:
     table = []
     for nr in range(MAX_SYSCALL):
         kind, name, _ret, args = MASTER[nr]
-        spec = _REGISTRY.get(name)
+        absent = kind.split("|")[0] in _ABSENT
+        spec = None if absent else _REGISTRY.get(name)  # an OBSOL slot may share a live call's name
         if spec is None:
-            support = Support.OBSOLETE if kind.split("|")[0] in _ABSENT else Support.ENOSYS
-            table.append(Entry(nr, name, kind, args, support))
+            table.append(Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS))
         else:
             table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note))
     return table

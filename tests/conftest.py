@@ -1,0 +1,39 @@
+"""Shared fixtures: where the FreeBSD root is, and how to run bsdulator on it."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # header_macros, header_layouts
+
+
+def _root() -> Path:
+    return Path(os.environ.get("BSDULATOR_ROOT") or REPO / "freebsd-root").resolve()
+
+
+@pytest.fixture(scope="session")
+def freebsd_root() -> Path:
+    root = _root()
+    if not (root / "libexec" / "ld-elf.so.1").exists():
+        pytest.skip(f"no FreeBSD root at {root}: run ./freebsd-root-fetch.sh (FREEBSD_BASE=… for a local base.txz)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def bsd(freebsd_root):
+    """bsd(args…, **run kwargs) runs `python -m bsdulator args…` from the repository."""
+    if os.geteuid() != 0 and not Path("/proc/self/ns/user").exists():
+        pytest.skip("needs root or user namespaces for the private mount namespace")
+
+    def run(*args, check=False, input=None, env=None, cwd=REPO, timeout=120):
+        full_env = dict(os.environ, LC_ALL="C", **(env or {}))
+        return subprocess.run([sys.executable, "-m", "bsdulator", *map(str, args)], cwd=cwd, input=input,
+                              capture_output=True, env=full_env, timeout=timeout, check=check)
+
+    probe = run(freebsd_root / "bin" / "echo", "probe")
+    if probe.returncode != 0 and b"ptrace" in probe.stderr:
+        pytest.skip(f"ptrace is not allowed here: {probe.stderr.decode().strip()}")
+    return run

@@ -1,0 +1,128 @@
+"""End-to-end: real FreeBSD programs from the root, run through bsdulator (issue 4's acceptance)."""
+import os
+import signal
+import json
+import subprocess
+import tarfile
+
+
+def test_echo(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/echo", "hello")
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"hello\n", b"")
+
+
+def test_explicit_loader_form(bsd, freebsd_root):
+    r = bsd(freebsd_root / "libexec/ld-elf.so.1", freebsd_root / "bin/echo", "hello")
+    assert (r.returncode, r.stdout) == (0, b"hello\n")
+
+
+def test_relative_program_path(bsd, freebsd_root):
+    r = bsd("./freebsd-root/bin/echo", "hi", cwd=freebsd_root.parent)
+    assert (r.returncode, r.stdout) == (0, b"hi\n")
+
+
+def test_shell_pipeline_and_exit_status(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/sh", "-c", "echo a b c | wc -w; ls /etc | grep -c passwd; exit 7")
+    native = subprocess.run(f"ls {freebsd_root}/etc | grep -c passwd", shell=True, capture_output=True).stdout
+    assert r.returncode == 7
+    lines = r.stdout.decode().splitlines()
+    assert lines[0] == "       3"  # FreeBSD wc's %8d padding
+    assert lines[1] == native.decode().strip()
+
+
+def test_root_is_the_view_of_slash(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/cat", "/etc/passwd")
+    assert r.returncode == 0
+    assert r.stdout == (freebsd_root / "etc/passwd").read_bytes()
+    assert b"toor" in r.stdout
+    r = bsd(freebsd_root / "bin/ls", "-la", "/")
+    names = {line.split()[-1] for line in r.stdout.decode().splitlines()[1:]}
+    assert {"bin", "etc", "lib", "libexec", "usr", "COPYRIGHT"} <= names
+    assert r.returncode == 0
+
+
+def test_host_tmp_and_cwd_stay_reachable(bsd, freebsd_root, tmp_path):
+    (tmp_path / "hostfile").write_text("from the host\n")
+    r = bsd(freebsd_root / "bin/cat", tmp_path / "hostfile")
+    assert r.stdout == b"from the host\n"
+    r = bsd(freebsd_root / "bin/sh", "-c", "pwd", cwd=tmp_path)
+    assert r.stdout.decode().strip() == str(tmp_path)
+
+
+def test_tar_round_trip(bsd, freebsd_root, tmp_path):
+    archive = tmp_path / "etc.tgz"
+    r = bsd(freebsd_root / "usr/bin/tar", "-czf", archive, "-C", freebsd_root, "etc")
+    assert r.returncode == 0, r.stderr
+    with tarfile.open(archive) as t:
+        listed = {m.name.rstrip("/") for m in t.getmembers()}
+    expected = {str(p.relative_to(freebsd_root)) for p in (freebsd_root / "etc").rglob("*")} | {"etc"}
+    assert listed == expected
+    out = tmp_path / "out"
+    out.mkdir()
+    r = bsd(freebsd_root / "usr/bin/tar", "-xzf", archive, "-C", out)
+    assert r.returncode == 0, r.stderr
+    diff = subprocess.run(["diff", "-r", "--no-dereference", out / "etc", freebsd_root / "etc"], capture_output=True)
+    assert diff.returncode == 0, diff.stdout[:2000]
+
+
+def test_uname_sysctl_date_id_env(bsd, freebsd_root):
+    assert bsd(freebsd_root / "usr/bin/uname", "-s").stdout == b"FreeBSD\n"
+    r = bsd(freebsd_root / "sbin/sysctl", "kern.ostype", "hw.ncpu")
+    assert r.stdout.decode().splitlines() == ["kern.ostype: FreeBSD", f"hw.ncpu: {len(os.sched_getaffinity(0))}"]
+    year = subprocess.run(["date", "+%Y"], capture_output=True).stdout
+    assert bsd(freebsd_root / "bin/date", "+%Y").stdout == year
+    if os.geteuid() == 0:
+        assert bsd(freebsd_root / "usr/bin/id", "-un").stdout == b"root\n"
+    r = bsd(freebsd_root / "usr/bin/env", "FOO=1", "/usr/bin/env")
+    assert b"FOO=1\n" in r.stdout
+
+
+def test_sysctl_listing(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/sh", "-c", "sysctl -a | head -5")
+    assert r.returncode == 0
+    assert len(r.stdout.splitlines()) == 5
+    assert r.stdout.startswith(b"kern.ostype: FreeBSD\n")
+
+
+def test_death_by_signal_is_passed_on(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/sh", "-c", "kill -USR1 $$")
+    assert r.returncode == -signal.SIGUSR1
+
+
+def test_exit_status_is_passed_on(bsd, freebsd_root):
+    assert bsd(freebsd_root / "bin/sh", "-c", "exit 42").returncode == 42
+
+
+def test_linux_elf_is_refused(bsd):
+    r = bsd("/bin/ls")
+    assert r.returncode == 2
+    assert len(r.stderr.splitlines()) == 1 and b"not a FreeBSD/amd64 program" in r.stderr
+
+
+def test_missing_root_is_refused(bsd):
+    r = bsd("--root", "/nonexistent", "./x")
+    assert r.returncode == 2
+    assert len(r.stderr.splitlines()) == 1 and b"freebsd-root-fetch.sh" in r.stderr
+
+
+def test_missing_program(bsd, freebsd_root):
+    r = bsd("--root", freebsd_root, "/no/such/program")
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and b"not found" in r.stderr
+
+
+def test_trace_is_truss_style(bsd, freebsd_root):
+    r = bsd("--trace", freebsd_root / "bin/sh", "-c", "echo hi")
+    lines = r.stderr.decode().splitlines()
+    assert any(line.startswith('write(1,"hi\\n",3)') and line.endswith("= 3 (0x3)") for line in lines)
+    assert any("ERR#2 'No such file or directory'" in line for line in lines)
+    r = bsd("--trace", freebsd_root / "bin/echo", "hi")
+    assert any(line.startswith("writev(1,") for line in r.stderr.decode().splitlines())
+
+
+def test_coverage_report(bsd):
+    r = bsd("--coverage", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["counts"]["native"] > 50
+    assert {"number", "name", "support", "note"} <= set(data["syscalls"][0])
+    md = bsd("--coverage", "--format", "markdown").stdout.decode()
+    assert md.startswith("# bsdulator syscall coverage") and "| 4 | `write` |" in md

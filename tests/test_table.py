@@ -1,0 +1,85 @@
+"""The generated syscall tables and the dispatch table built from them."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bsdulator import table
+from bsdulator.abi.linux_syscalls import LINUX_NR
+from bsdulator.abi.syscall_table import MASTER, MAX_SYSCALL
+from bsdulator.table import Support
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC_SYSCALL_H = REPO.parent / "shared" / "freebsd-spec" / "include" / "sys" / "syscall.h"
+LINUX_HEADER = Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h")
+
+
+def test_generated_tables_are_fresh(tmp_path):
+    """Regenerating from abi/syscalls.master and the host header changes nothing."""
+    before = {p: p.read_text() for p in (REPO / "abi" / "syscall_table.py", REPO / "abi" / "linux_syscalls.py")}
+    if not LINUX_HEADER.exists():
+        pytest.skip("the host has no <asm/unistd_64.h> to regenerate abi/linux_syscalls.py from")
+    subprocess.run([sys.executable, str(REPO / "tools" / "gen_tables.py")], check=True)
+    for path, text in before.items():
+        assert path.read_text() == text, f"{path.name} is stale: run python tools/gen_tables.py"
+
+
+def test_master_has_every_slot():
+    assert sorted(MASTER) == list(range(MAX_SYSCALL))
+
+
+@pytest.mark.skipif(not SPEC_SYSCALL_H.exists(), reason="FreeBSD 13.5 <sys/syscall.h> from ../shared is not present")
+def test_numbers_match_freebsd_13_5_syscall_h():
+    """Every SYS_x of FreeBSD 13.5 names the same slot in the generated table."""
+    pairs = re.findall(r"#define\s+SYS_(\w+)\s+(\d+)", SPEC_SYSCALL_H.read_text())
+    assert len(pairs) > 400
+    renamed_since_13_5 = {"gssd_syscall": "kgssapi"}
+    for name, nr in pairs:
+        if name == "MAXSYSCALL":
+            continue
+        name = renamed_since_13_5.get(name, name)
+        kind, master_name, _ret, _args = MASTER[int(nr)]
+        assert master_name.endswith(name), (nr, name, master_name)
+
+
+def test_linux_numbers_match_host_header():
+    if not LINUX_HEADER.exists():
+        pytest.skip("the host has no <asm/unistd_64.h>")
+    host = dict((n, int(v)) for n, v in re.findall(r"#define __NR_(\w+) (\d+)", LINUX_HEADER.read_text()))
+    assert host == LINUX_NR
+
+
+def test_every_entry_states_support():
+    entries = table.build()
+    assert len(entries) == MAX_SYSCALL
+    for e in entries:
+        assert isinstance(e.support, Support)
+        if e.support == Support.NATIVE:
+            assert e.linux_nr is not None and e.handler is None
+        if e.support in (Support.TRANSLATED, Support.EMULATED, Support.STUB):
+            assert e.handler is not None, e.name
+
+
+def test_absent_slots_are_obsolete_and_implemented_ones_are_real():
+    for e in table.build():
+        base = e.kind.split("|")[0]
+        if base in ("OBSOL", "RESERVED", "UNIMPL"):
+            assert e.support == Support.OBSOLETE
+        else:
+            assert e.support != Support.OBSOLETE
+
+
+def test_the_core_calls_are_covered():
+    by_name = {e.name: e for e in table.build()}
+    for name in ("read", "write", "open", "openat", "close", "mmap", "fstat", "freebsd11_stat", "freebsd11_fstat",
+                 "freebsd11_lstat", "freebsd11_fstatat", "freebsd11_getdirentries", "getdirentries", "execve",
+                 "sigaction", "sigprocmask", "sigreturn", "__sysctl", "__sysctlbyname", "sysarch", "ioctl",
+                 "fcntl", "wait4", "kill", "fork", "vfork", "statfs", "fstatfs"):
+        assert by_name[name].support not in (Support.ENOSYS, Support.OBSOLETE), name
+
+
+def test_registering_an_unknown_name_fails():
+    with pytest.raises(KeyError):
+        table.native("not_a_freebsd_call", "getpid")
