@@ -95,11 +95,12 @@ def _shared(freebsd: dict, linux: dict) -> list[str]:
 
 # --- errno ------------------------------------------------------------------------------
 
+# Order matters: shared names first, so each one-sided approximation only fills the direction it is for.
 ERRNO = ValueMap(
     [(0, 0)]  # no error
     + _named_pairs(abi_errno.FREEBSD_ERRNO, abi_errno.LINUX_ERRNO, _shared(abi_errno.FREEBSD_ERRNO, abi_errno.LINUX_ERRNO))
-    + _named_pairs(abi_errno.FREEBSD_ERRNO, abi_errno.LINUX_ERRNO, [(f, l) for l, f in abi_errno.FREEBSD_ERRNO_FOR_LINUX_ONLY.items()])
     + _named_pairs(abi_errno.FREEBSD_ERRNO, abi_errno.LINUX_ERRNO, abi_errno.LINUX_ERRNO_FOR_FREEBSD_ONLY.items())
+    + _named_pairs(abi_errno.FREEBSD_ERRNO, abi_errno.LINUX_ERRNO, [(f, l) for l, f in abi_errno.FREEBSD_ERRNO_FOR_LINUX_ONLY.items()])
 )
 
 
@@ -258,6 +259,7 @@ MMAP_FLAGS = Bitmap.from_names(
 )
 _MAP_SPECIAL = _MAP["MAP_GUARD"] | _MAP["MAP_EXCL"] | _ALIGNMENT["MAP_ALIGNMENT_MASK"]
 _MAP_GUARD_ALLOWS = _MAP["MAP_GUARD"] | _MAP["MAP_FIXED"] | _MAP["MAP_EXCL"] | _MAP["MAP_32BIT"] | _ALIGNMENT["MAP_ALIGNMENT_MASK"]
+_MAP_STACK_PROT = flags.FREEBSD_PROT_FLAGS["PROT_READ"] | flags.FREEBSD_PROT_FLAGS["PROT_WRITE"]  # FreeBSD insists
 
 
 def mmap_alignment(freebsd_flags: int) -> int:
@@ -280,11 +282,10 @@ def mmap_to_linux(prot: int, freebsd_flags: int) -> tuple[int, int]:
     plain = freebsd_flags & ~_MAP_SPECIAL
     sharing = freebsd_flags & (_MAP["MAP_SHARED"] | _MAP["MAP_PRIVATE"])
     fixed = freebsd_flags & _MAP["MAP_FIXED"]
-    stack_prot = PROT_FLAGS.freebsd_mask & ~flags.FREEBSD_PROT_FLAGS["PROT_EXEC"]
     if (
         MMAP_FLAGS.unknown_freebsd(plain)
         or sharing == _MAP["MAP_SHARED"] | _MAP["MAP_PRIVATE"]
-        or (freebsd_flags & _MAP["MAP_STACK"] and prot & stack_prot != stack_prot)
+        or (freebsd_flags & _MAP["MAP_STACK"] and prot & _MAP_STACK_PROT != _MAP_STACK_PROT)
         or (freebsd_flags & _MAP["MAP_EXCL"] and not fixed)
         or (freebsd_flags & _MAP["MAP_GUARD"] and (prot or freebsd_flags & ~_MAP_GUARD_ALLOWS))
     ):

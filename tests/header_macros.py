@@ -1,0 +1,109 @@
+"""Constants read from FreeBSD's own headers (zig's copy) and the host's Linux headers (gcc), so tests never check a table against itself."""
+
+import functools
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from elftools.elf.elffile import ELFFile
+
+HAVE_ZIG = importlib.util.find_spec("ziglang") is not None
+HAVE_GCC = shutil.which("gcc") is not None
+
+requires_zig = pytest.mark.skipif(not HAVE_ZIG, reason="the ziglang package (source of the FreeBSD headers) is not installed")
+requires_gcc = pytest.mark.skipif(not HAVE_GCC, reason="gcc (reader of the host's Linux headers) is not installed")
+
+FREEBSD_CC = (sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd")
+LINUX_CC = ("gcc",)
+# FreeBSD 13.5's own /usr/include (the release whose libraries the test root holds), searched before zig's.
+FREEBSD_13_5_INCLUDE = Path(__file__).resolve().parents[2] / "shared" / "freebsd-spec" / "include"
+FREEBSD_13_5_CC = (*FREEBSD_CC, "-I", str(FREEBSD_13_5_INCLUDE))
+HAVE_FREEBSD_13_5 = HAVE_ZIG and FREEBSD_13_5_INCLUDE.is_dir()
+
+_DEFINE = re.compile(r"#define ([A-Za-z_]\w*) (.*)")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _source(headers: tuple[str, ...]) -> str:
+    return "".join(f"#include <{h}>\n" for h in headers)
+
+
+@functools.lru_cache(maxsize=None)
+def _macros(cc: tuple[str, ...], headers: tuple[str, ...], defines: tuple[str, ...]) -> dict[str, str]:
+    cmd = [*cc, *(f"-D{d}" for d in defines), "-E", "-dM", "-x", "c", "-"]
+    out = subprocess.run(cmd, input=_source(headers), capture_output=True, text=True, check=True).stdout
+    return {m[1]: m[2].strip() for m in map(_DEFINE.fullmatch, out.splitlines()) if m}
+
+
+@functools.lru_cache(maxsize=None)
+def _values(cc: tuple[str, ...], headers: tuple[str, ...], exprs: tuple[str, ...], defines: tuple[str, ...], guard: bool) -> dict[str, int]:
+    lines = [_source(headers)]
+    for i, expr in enumerate(exprs):
+        # The value's bits, and whether it is negative, so signed and unsigned both come out right.
+        value = f"const unsigned long long bsdulator_v{i} = (unsigned long long)({expr}), bsdulator_n{i} = ({expr}) < 0;\n"
+        lines.append(f"#ifdef {expr}\n{value}#endif\n" if guard and _IDENTIFIER.fullmatch(expr) else value)
+    with tempfile.TemporaryDirectory() as tmp:
+        obj = Path(tmp, "values.o")
+        cmd = [*cc, *(f"-D{d}" for d in defines), "-w", "-c", "-O0", "-x", "c", "-", "-o", str(obj)]
+        done = subprocess.run(cmd, input="".join(lines), capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[:3000]}")
+        elf = ELFFile(io.BytesIO(obj.read_bytes()))
+    raw = {}
+    for sym in elf.get_section_by_name(".symtab").iter_symbols():
+        if sym.name.startswith("bsdulator_"):
+            data = elf.get_section(sym["st_shndx"]).data()[sym["st_value"]:sym["st_value"] + 8]
+            raw[sym.name] = int.from_bytes(data, "little")
+    return {
+        expr: raw[f"bsdulator_v{i}"] - (1 << 64 if raw[f"bsdulator_n{i}"] else 0)
+        for i, expr in enumerate(exprs)
+        if f"bsdulator_v{i}" in raw
+    }
+
+
+def freebsd_macros(*headers: str, defines: tuple[str, ...] = ()) -> dict[str, str]:
+    """Object-like macros (name → replacement text) that the FreeBSD headers define."""
+    return _macros(FREEBSD_CC, headers, defines)
+
+
+def linux_macros(*headers: str, defines: tuple[str, ...] = ()) -> dict[str, str]:
+    """Object-like macros (name → replacement text) that the host's Linux headers define."""
+    return _macros(LINUX_CC, headers, defines)
+
+
+def freebsd_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:
+    """Values of C constant expressions as the FreeBSD/amd64 compiler computes them; undefined macros are left out when guard is set."""
+    return _values(FREEBSD_CC, tuple(headers), tuple(exprs), tuple(defines), guard)
+
+
+def freebsd_13_5_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:
+    """Like freebsd_values, from the FreeBSD 13.5 headers; names 13.5 lacks are left out."""
+    return _values(FREEBSD_13_5_CC, tuple(headers), tuple(exprs), tuple(defines), guard)
+
+
+def linux_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:
+    """Values of C constant expressions as the host's Linux/x86_64 compiler computes them; undefined macros are left out when guard is set."""
+    return _values(LINUX_CC, tuple(headers), tuple(exprs), tuple(defines), guard)
+
+
+def _same(table_value: int, header_value: int) -> bool:
+    """Equal, or equal as 32-bit words: the headers often spell a flag word's top bit as a negative int."""
+    word = range(-(1 << 31), 1 << 32)
+    return table_value == header_value or (
+        table_value in word and header_value in word and (table_value - header_value) % (1 << 32) == 0
+    )
+
+
+def mismatches(table: dict[str, int], values: dict[str, int]) -> dict[str, tuple]:
+    """Names whose table value differs from the headers', with (table, headers); a missing name shows None."""
+    return {
+        name: (value, values.get(name))
+        for name, value in table.items()
+        if name not in values or not _same(value, values[name])
+    }

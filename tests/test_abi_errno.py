@@ -1,0 +1,100 @@
+"""abi/errno.py against FreeBSD's sys/errno.h (zig), FreeBSD 13.5 libc's sys_errlist, and the host's Linux errno headers."""
+
+import errno
+import io
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+from elftools.elf.elffile import ELFFile
+from elftools.elf.relocation import RelocationSection
+
+from bsdulator.abi import errno as abi_errno
+from header_macros import (
+    freebsd_macros,
+    freebsd_values,
+    linux_values,
+    mismatches,
+    requires_gcc,
+    requires_zig,
+)
+
+FREEBSD_ROOT = Path(__file__).resolve().parents[2] / "shared" / "freebsd" / "freebsd-root.txz"
+ERRNO_NAME = re.compile(r"E[A-Z0-9]+")
+
+
+@requires_zig
+def test_freebsd_errno_values():
+    table = abi_errno.FREEBSD_ERRNO | abi_errno.FREEBSD_ERRNO_ALIASES
+    assert mismatches(table, freebsd_values(["sys/errno.h"], table)) == {}
+
+
+@requires_zig
+def test_freebsd_errno_table_is_complete():
+    names = {name for name in freebsd_macros("sys/errno.h") if ERRNO_NAME.fullmatch(name)}
+    assert names == set(abi_errno.FREEBSD_ERRNO) | set(abi_errno.FREEBSD_ERRNO_ALIASES)
+
+
+@requires_zig
+def test_freebsd_errno_is_dense_up_to_elast():
+    assert sorted(abi_errno.FREEBSD_ERRNO.values()) == list(range(1, abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"] + 1))
+
+
+@requires_zig
+def test_freebsd_kernel_pseudo_errnos():
+    table = abi_errno.FREEBSD_KERNEL_ERRNO
+    assert mismatches(table, freebsd_values(["sys/errno.h"], table, defines=("_KERNEL",))) == {}
+
+
+@requires_gcc
+def test_linux_errno_values():
+    table = abi_errno.LINUX_ERRNO | abi_errno.LINUX_ERRNO_ALIASES
+    assert mismatches(table, linux_values(["errno.h"], table)) == {}
+
+
+def test_linux_errno_agrees_with_python():
+    python = {name: getattr(errno, name) for name in abi_errno.LINUX_ERRNO if hasattr(errno, name)}
+    assert mismatches(python, abi_errno.LINUX_ERRNO) == {}
+    assert set(errno.errorcode) <= set(abi_errno.LINUX_ERRNO.values())
+
+
+def test_approximations_cover_exactly_the_unshared_names():
+    freebsd, linux = set(abi_errno.FREEBSD_ERRNO), set(abi_errno.LINUX_ERRNO)
+    assert set(abi_errno.FREEBSD_ERRNO_FOR_LINUX_ONLY) == linux - freebsd
+    assert set(abi_errno.FREEBSD_ERRNO_FOR_LINUX_ONLY.values()) <= freebsd
+    assert set(abi_errno.LINUX_ERRNO_FOR_FREEBSD_ONLY) == freebsd - linux
+    assert set(abi_errno.LINUX_ERRNO_FOR_FREEBSD_ONLY.values()) <= linux
+
+
+def _sys_errlist(libc: bytes) -> list[str]:
+    """FreeBSD libc's sys_errlist strings, read through its R_X86_64_RELATIVE relocations."""
+    elf = ELFFile(io.BytesIO(libc))
+    symbol = next(s for s in elf.get_section_by_name(".dynsym").iter_symbols() if s.name == "sys_errlist")
+    start, size = symbol["st_value"], symbol["st_size"]
+    targets = {
+        reloc["r_offset"]: reloc["r_addend"]
+        for section in elf.iter_sections()
+        if isinstance(section, RelocationSection)
+        for reloc in section.iter_relocations()
+        if start <= reloc["r_offset"] < start + size
+    }
+
+    def string_at(address: int) -> str:
+        for segment in elf.iter_segments():
+            if segment["p_type"] == "PT_LOAD" and segment["p_vaddr"] <= address < segment["p_vaddr"] + segment["p_filesz"]:
+                offset = segment["p_offset"] + address - segment["p_vaddr"]
+                return libc[offset:libc.index(b"\0", offset)].decode()
+        raise LookupError(hex(address))
+
+    return [string_at(targets[start + 8 * i]) for i in range(size // 8)]
+
+
+@pytest.mark.skipif(not FREEBSD_ROOT.is_file(), reason=f"{FREEBSD_ROOT} (FreeBSD 13.5 root with libc.so.7) is not here")
+def test_messages_are_freebsd_libc_sys_errlist():
+    with tarfile.open(FREEBSD_ROOT) as archive:
+        libc = archive.extractfile("./lib/libc.so.7").read()
+    errlist = _sys_errlist(libc)
+    elast = abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"]
+    assert abi_errno.FREEBSD_ERRNO_MESSAGES == dict(enumerate(errlist[: elast + 1]))
+    assert set(errlist[elast + 1:]) == {"Unknown error"}  # padding of the fixed-size array
