@@ -209,6 +209,8 @@ def exit_(sup, thread, regs) -> None:
     if -rax in RESTARTS and call.result is None and not call.synthetic:
         _restartable(call, regs, -rax)
         thread.call = None
+        if sup.tracer:
+            sup.tracer.interrupted(call)
         ptrace.setregs(thread.tid, regs)
         return
     if call.result is None:

@@ -27,6 +27,7 @@ PROT_READ_EXEC, MAP_PRIVATE_ANON = 5, 0x22
 # FreeBSD signals whose default action is to do nothing (sys/kern/kern_sig.c sigproptbl).
 DEFAULT_IGNORED = {FSIG[n] for n in ("SIGURG", "SIGCONT", "SIGCHLD", "SIGIO", "SIGWINCH", "SIGINFO",
                                      "SIGTHR", "SIGLIBRT")}
+SIGNAL_NAMES = {v: k for k, v in FSIG.items()}
 UNCATCHABLE = {FSIG["SIGKILL"], FSIG["SIGSTOP"]}
 MAXSIG = S.FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
 
@@ -265,6 +266,9 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if fsig is None:
         return linux_sig
     act = thread.proc.sigactions.get(fsig, SigAction())
+    if sup.tracer:
+        what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(act.handler, f"handler {act.handler:#x}")
+        sup.tracer.signal(sup, thread, fsig, SIGNAL_NAMES.get(fsig, f"SIG{fsig}"), what)
     if act.handler == SIG_IGN:
         return 0
     if act.handler == SIG_DFL:
