@@ -77,6 +77,18 @@ def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
     return image.elf_plan(target, argv, info, interp_info)
 
 
+def pin_to_one_cpu() -> None:
+    """Ptrace stops cost a cross-CPU wake-up each when tracer and tracee run on different
+    CPUs (several times the same-CPU cost, see `make bench`); children inherit this."""
+    allowed = sorted(os.sched_getaffinity(0))
+    try:
+        with open("/proc/self/stat") as f:
+            current = int(f.read().rsplit(")", 1)[1].split()[36])
+    except (OSError, ValueError, IndexError):
+        current = allowed[0]
+    os.sched_setaffinity(0, {current if current in allowed else allowed[0]})
+
+
 def die_like(status: int) -> int:
     """Exit as the FreeBSD program did: same code, or death by the same signal."""
     if os.WIFSIGNALED(status):
@@ -96,6 +108,9 @@ def parse_args(argv: list[str]):
     p.add_argument("--root", help="FreeBSD root directory (default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)")
     p.add_argument("--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr")
     p.add_argument("--coverage", action="store_true", help="print the syscall table with support levels")
+    p.add_argument("--cpus", default="one", metavar="one|all",
+                   help="'one' (default) keeps the supervisor and the FreeBSD programs on one CPU, which makes "
+                        "each syscall stop several times cheaper; 'all' lets CPU-bound programs run in parallel")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("program", nargs="?")
     p.add_argument("args", nargs=argparse.REMAINDER)
@@ -126,6 +141,10 @@ def run(opts) -> int:
 
     root = find_root(opts.root, opts.program)
     plan = initial_plan(opts.program, opts.args, root)
+    if opts.cpus not in ("one", "all"):
+        raise UsageError(f"--cpus takes 'one' or 'all', not {opts.cpus!r}")
+    if opts.cpus == "one":
+        pin_to_one_cpu()
     tracer = Tracer(sys.stderr) if opts.trace else None
     sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer,
                      warn=tracer.warn if tracer else None)

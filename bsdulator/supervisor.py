@@ -31,7 +31,7 @@ class Kernel:
         info = elf.parse_file(os.path.join(root, "lib/libc.so.7"))
         osreldate = (info.osreldate if info and info.osreldate else 1305000)
         major, minor = osreldate // 100000, osreldate // 1000 % 100
-        return cls(osreldate, f"{major}.{minor}-RELEASE", len(os.sched_getaffinity(0)))
+        return cls(osreldate, f"{major}.{minor}-RELEASE", os.cpu_count() or 1)
 
 
 class Supervisor:
