@@ -6,6 +6,7 @@ import signal
 import sys
 
 from . import elf, image, view
+from .frontend import run_split
 from .errors import UsageError
 
 USAGE = "bsdulator [--root DIR] [--trace] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
@@ -150,5 +151,12 @@ def run(opts) -> int:
                      warn=tracer.warn if tracer else None)
     sup.initial_image = (plan.exe, plan.image)
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    sup.spawn(plan.exe, [a.decode(errors="surrogateescape") if isinstance(a, bytes) else a for a in plan.argv], env)
-    return sup.run()
+    argv = [a.decode(errors="surrogateescape") if isinstance(a, bytes) else a for a in plan.argv]
+
+    def serve(report):
+        sup.spawn(plan.exe, argv, env)
+        report.leader(sup.leader)
+        sup.on_leader_exit = report.exited
+        sup.run()
+
+    return run_split(serve)

@@ -34,6 +34,18 @@ class Kernel:
         return cls(osreldate, f"{major}.{minor}-RELEASE", os.cpu_count() or 1)
 
 
+def _default_signals() -> None:
+    """The program starts as a fresh process would: no signal ignored or blocked by us
+    (Python ignores SIGPIPE, the tracer ignores group-wide signals)."""
+    for sig in range(1, signal.NSIG):
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):
+            try:
+                signal.signal(sig, signal.SIG_DFL)
+            except (OSError, ValueError):
+                pass
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 class Supervisor:
     def __init__(self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None):
         self.table = table
@@ -46,6 +58,7 @@ class Supervisor:
         self.early: dict[int, int] = {}     # new tids that stopped before their parent's event
         self.leader = 0
         self.leader_status = None
+        self.on_leader_exit = None          # called with the leader's wait status
         # Subsystem state by name; the MIB tree comes first, subsystems add their nodes.
         self.services = {"sysctl": SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)}
         self._install_subsystems()
@@ -68,6 +81,7 @@ class Supervisor:
         if pid == 0:
             try:
                 os.close(rfd)
+                _default_signals()
                 view.enter(self.root, os.getcwd())
                 ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
                 os.kill(os.getpid(), signal.SIGSTOP)
@@ -222,6 +236,8 @@ class Supervisor:
                 proc.mem.close()
         if tid == self.leader:
             self.leader_status = status
+            if self.on_leader_exit:
+                self.on_leader_exit(status)
 
     # -- signals -----------------------------------------------------------------
     def deliver(self, thread: Thread, linux_sig: int) -> None:

@@ -3,7 +3,9 @@ import os
 import signal
 import json
 import subprocess
+import sys
 import tarfile
+import time
 
 
 def test_echo(bsd, freebsd_root):
@@ -126,3 +128,29 @@ def test_coverage_report(bsd):
     assert {"number", "name", "support", "note"} <= set(data["syscalls"][0])
     md = bsd("--coverage", "--format", "markdown").stdout.decode()
     assert md.startswith("# bsdulator syscall coverage") and "| 4 | `write` |" in md
+
+
+def test_background_program_outlives_the_leader(bsd, freebsd_root, tmp_path):
+    """The leader's exit frees the caller at once; its background child is still served."""
+    marker = tmp_path / "late"
+    start = time.monotonic()
+    r = bsd(freebsd_root / "bin/sh", "-c", f"(sleep 1; echo late > {marker}) >/dev/null 2>&1 & echo started")
+    assert (r.returncode, r.stdout) == (0, b"started\n")
+    assert time.monotonic() - start < 1.0 + 0.9  # not held until the sleep ends
+    for _ in range(60):
+        if marker.exists() and marker.read_text() == "late\n":
+            break
+        time.sleep(0.1)
+    assert marker.read_text() == "late\n"
+
+
+def test_sigpipe_has_its_default_action(bsd, freebsd_root):
+    r = bsd(freebsd_root / "bin/sh", "-c", "yes | head -2")
+    assert (r.returncode, r.stdout) == (0, b"y\ny\n")
+
+
+def test_sigterm_to_bsdulator_reaches_the_program(bsd, freebsd_root):
+    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "bin/sleep", "30"])
+    time.sleep(1.0)
+    p.terminate()
+    assert p.wait(timeout=10) == -signal.SIGTERM
