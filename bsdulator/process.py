@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from . import ptrace
 from .memory import Memory
+from .native._native import lib
 
 SS_DISABLE = 4  # FreeBSD <sys/signal.h>
 
@@ -43,14 +44,26 @@ class Process:
 
 
 class Thread:
-    __slots__ = ("tid", "proc", "regs", "call", "in_syscall", "fresh", "altstack", "suspend_mask")
+    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "altstack", "suspend_mask")
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
         self.proc = proc
         self.regs = ptrace.new_regs()
-        self.call = None          # the FreeBSD syscall in flight (engine.Call)
+        self._call = None
         self.in_syscall = False
         self.fresh = fresh        # created by fork/clone: its first stop is the attach SIGSTOP
         self.altstack = (0, 0, SS_DISABLE)  # sigaltstack(2): (sp, size, FreeBSD flags)
         self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return
+
+    @property
+    def call(self):
+        """The FreeBSD syscall in flight (engine.Call); while there is one, the C fast
+        path hands this thread's stops to Python."""
+        return self._call
+
+    @call.setter
+    def call(self, value) -> None:
+        if (value is None) != (self._call is None):
+            lib.bsdu_own(self.tid, int(value is not None))
+        self._call = value

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from . import elf, engine, ptrace, startup, view
 from .errors import UsageError
+from .fastpath import FastPath
 from .memory import Memory
+from .native._native import lib
 from .process import Process, Thread
 from .sysctl import SysctlTree
 from .table import Entry, Support
@@ -113,32 +115,36 @@ class Supervisor:
     # -- the loop ----------------------------------------------------------------
     def run(self) -> int:
         """Serve every traced thread until all are gone; the leader's wait status."""
+        fast = FastPath(self.table, enabled=self.tracer is None)
         while self.threads:
-            try:
-                tid, status = ptrace.wait(-1)
-            except ChildProcessError:
+            stop = fast.next_stop()
+            if stop is None:
                 break
+            tid, status, regs = stop
             thread = self.threads.get(tid)
             if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                lib.bsdu_forget(tid)
                 self._gone(tid, status)
                 continue
             if thread is None:
                 self.early[tid] = status
                 continue
-            self._stopped(thread, status)
+            if regs is not None:
+                ptrace.copy_regs(thread.regs, regs)
+            self._stopped(thread, status, regs is not None)
         if self.leader_status is None:
             msg = os.read(self.errpipe, 4096).decode(errors="replace")
             if msg:
                 raise UsageError(msg)
         return self.leader_status if self.leader_status is not None else 0
 
-    def _stopped(self, thread: Thread, status: int) -> None:
+    def _stopped(self, thread: Thread, status: int, have_regs: bool = False) -> None:
         sig = os.WSTOPSIG(status)
         event = status >> 16
         tid = thread.tid
         if sig == ptrace.SYSCALL_STOP:
             regs = thread.regs
-            if not ptrace.getregs(tid, regs):
+            if not have_regs and not ptrace.getregs(tid, regs):
                 return
             if thread.in_syscall:
                 thread.in_syscall = False

@@ -34,6 +34,7 @@ class Entry:
     handler: Callable | None = None
     linux_nr: int | None = None
     note: str = ""
+    fast: str = ""             # a C fast-path kind that finishes this call without Python
 
     @property
     def nargs(self) -> int:
@@ -46,6 +47,7 @@ class _Spec:
     handler: Callable | None = None
     linux_nr: int | None = None
     note: str = ""
+    fast: str = ""
 
 
 _REGISTRY: dict[str, _Spec] = {}
@@ -61,13 +63,14 @@ def _register(name: str, spec: _Spec) -> None:
 
 def native(name: str, linux: str | None = None, note: str = "") -> None:
     """Declare that FreeBSD `name` is Linux `linux` with identical arguments."""
-    _register(name, _Spec(Support.NATIVE, linux_nr=LINUX_NR[linux or name], note=note))
+    _register(name, _Spec(Support.NATIVE, linux_nr=LINUX_NR[linux or name], note=note, fast="native"))
 
 
-def handler(name: str, support: Support, note: str = "") -> Callable:
-    """Decorator: `fn(call, *args)` implements FreeBSD syscall `name`."""
+def handler(name: str, support: Support, note: str = "", fast: str = "") -> Callable:
+    """Decorator: `fn(call, *args)` implements FreeBSD syscall `name`; `fast` names the C
+    fast-path kind that does the same for the common case (fn stays the slow path)."""
     def wrap(fn):
-        _register(name, _Spec(support, handler=fn, note=note))
+        _register(name, _Spec(support, handler=fn, note=note, fast=fast))
         return fn
     return wrap
 
@@ -94,5 +97,6 @@ def build() -> list[Entry]:
         if spec is None:
             table.append(Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS))
         else:
-            table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note))
+            table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note,
+                               spec.fast))
     return table

@@ -118,7 +118,7 @@ def _linux_mask(tid: int) -> int:
     return 0
 
 
-@handler("sigprocmask", Support.TRANSLATED, "sigset_t translated both ways")
+@handler("sigprocmask", Support.TRANSLATED, "sigset_t translated both ways", fast="sigprocmask")
 def sys_sigprocmask(call, how, set_addr, oset_addr):
     """Implements FreeBSD sigprocmask(2)."""
     linux_how = {1: 0, 2: 1, 3: 2}.get(s32(how)) if set_addr else 0

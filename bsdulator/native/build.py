@@ -1,15 +1,23 @@
-"""cffi build script for the supervisor's C helpers (out-of-line API mode)."""
+"""cffi build script for the supervisor's C helpers and fast path (out-of-line API mode)."""
 from pathlib import Path
 
 from cffi import FFI
 
 HERE = Path(__file__).parent
+HEADERS = ("native.h", "loop.h")
+SOURCES = ("native.c", "loop.c")
+
+
+def _declarations(name: str) -> str:
+    text = (HERE / name).read_text()
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#include")).replace("ssize_t", "long")
+
+
 ffi = FFI()
-ffi.cdef((HERE / "native.h").read_text().split("#include <sys/types.h>", 1)[1]
-         .replace("ssize_t", "long"))
+ffi.cdef("\n".join(_declarations(h) for h in HEADERS))
 ffi.set_source(
     "bsdulator.native._native",
-    '#include "native.h"\n' + (HERE / "native.c").read_text(),
+    "".join(f'#include "{h}"\n' for h in HEADERS) + "\n".join((HERE / c).read_text() for c in SOURCES),
     include_dirs=[str(HERE)],
     extra_compile_args=["-O2", "-Wall"],
 )

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -76,3 +75,6 @@ ssize_t bsdu_vm_write(int pid, uint64_t addr, const void *buf, size_t len)
     struct iovec local = { (void *)buf, len }, remote = { (void *)addr, len };
     return process_vm_writev(pid, &local, 1, &remote, 1, 0);
 }
+
+int bsdu_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+int bsdu_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }

@@ -1,0 +1,42 @@
+"""The C fast path's tables, built from the dispatch table and the translators."""
+from . import translate
+from .native._native import ffi, lib
+
+KINDS = {"": lib.BSDU_PYTHON, "native": lib.BSDU_NATIVE, "sigprocmask": lib.BSDU_SIGPROCMASK}
+LINUX_ERRNO_MAX = 4096
+FREEBSD_SIGMAX, LINUX_SIGMAX = 128, 64
+
+
+class FastPath:
+    """Owns the C structures (cffi frees them with this object)."""
+
+    def __init__(self, table, enabled: bool):
+        self.entries = ffi.new("struct bsdu_entry[]", len(table))
+        for e in table:
+            self.entries[e.nr].kind = KINDS[e.fast]
+            self.entries[e.nr].linux_nr = e.linux_nr or 0
+        self.errno_map = ffi.new("int32_t[]", [translate.errno_to_freebsd(e) for e in range(134)])
+        self.sig_to_linux = ffi.new("uint8_t[]", [translate.signal_to_linux(s) or 0 if s else 0
+                                                 for s in range(FREEBSD_SIGMAX + 1)])
+        self.sig_to_freebsd = ffi.new("uint8_t[]", [translate.signal_to_freebsd(s) or 0 if s else 0
+                                                   for s in range(LINUX_SIGMAX + 1)])
+        self.fast = ffi.new("struct bsdu_fast *")
+        self.fast.table = self.entries
+        self.fast.ntable = len(table)
+        self.fast.enabled = int(enabled)
+        self.fast.errno_map = self.errno_map
+        self.fast.nerrno = len(self.errno_map)
+        self.fast.sig_to_linux = self.sig_to_linux
+        self.fast.sig_to_freebsd = self.sig_to_freebsd
+        self.stop = ffi.new("struct bsdu_stop *")
+
+    def next_stop(self):
+        """(tid, status, regs or None) of the next stop Python must handle; None when none is left."""
+        if lib.bsdu_run(self.fast, self.stop) < 0:
+            return None
+        s = self.stop
+        return s.tid, s.status, (ffi.addressof(s, "regs") if s.regs_valid else None)
+
+    @property
+    def handled(self) -> int:
+        return self.fast.handled

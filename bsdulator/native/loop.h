@@ -1,0 +1,34 @@
+/* The C fast path: waits for tracee stops and finishes, without Python, every FreeBSD
+ * syscall whose table entry is plain data (a Linux number, or sigprocmask's set
+ * translation).  Any other stop is handed back to Python. */
+enum { BSDU_PYTHON = 0, BSDU_NATIVE = 1, BSDU_SIGPROCMASK = 2 };
+
+struct bsdu_entry {
+    int32_t kind;
+    int32_t linux_nr;
+};
+
+struct bsdu_fast {
+    const struct bsdu_entry *table;
+    int32_t ntable;
+    int32_t enabled;              /* 0: hand every stop to Python (--trace) */
+    const int32_t *errno_map;     /* Linux errno -> FreeBSD errno */
+    int32_t nerrno;
+    const uint8_t *sig_to_linux;  /* FreeBSD signal (0..128) -> Linux signal, 0 if none */
+    const uint8_t *sig_to_freebsd;/* Linux signal (0..64) -> FreeBSD signal, 0 if none */
+    uint64_t handled;             /* syscalls finished in C */
+};
+
+struct bsdu_stop {
+    int32_t tid;
+    int32_t status;
+    int32_t regs_valid;           /* a syscall stop: regs hold the thread's registers */
+    struct bsdu_regs regs;
+};
+
+/* Wait until a stop needs Python; 0 with *out filled, or -1 with errno (ECHILD: none left). */
+int bsdu_run(struct bsdu_fast *fast, struct bsdu_stop *out);
+/* Python has a call in flight on tid (1) or not (0): its stops are Python's. */
+void bsdu_own(int tid, int owned);
+/* tid is gone. */
+void bsdu_forget(int tid);

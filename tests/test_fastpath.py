@@ -1,0 +1,74 @@
+"""The C fast path finishes native calls and sigprocmask exactly as the Python path does."""
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+
+PROGRAM = r"""
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static void show(const char *what, const sigset_t *s) {
+    printf("%s:", what);
+    for (int sig = 1; sig <= 128; sig++)
+        if (sigismember(s, sig) == 1) printf(" %d", sig);
+    printf("\n");
+}
+
+int main(void) {
+    sigset_t set, old, now;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1); sigaddset(&set, SIGTERM); sigaddset(&set, 32 /* SIGTHR */);
+    sigaddset(&set, 65 /* SIGRTMIN */); sigaddset(&set, SIGINFO);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    show("old", &old);
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    show("blocked", &now);
+    sigemptyset(&set); sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    show("after-unblock", &now);
+    printf("bad-how: %d %d\n", sigprocmask(99, &set, NULL), errno);
+    int fds[2];
+    pipe(fds);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    char c;
+    errno = 0;
+    printf("read-empty: %zd %d\n", read(fds[0], &c, 1), errno);   /* FreeBSD EAGAIN is 35 */
+    printf("close-bad: %d %d\n", close(999), errno);               /* EBADF 9 */
+    printf("ppid-same: %d\n", getppid() == getppid());
+    return 0;
+}
+"""
+
+EXPECTED = """old:
+blocked: 15 29 30 32 65
+after-unblock: 29 30 32 65
+bad-how: -1 22
+read-empty: -1 35
+close-bad: -1 9
+ppid-same: 1
+"""
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory):
+    if importlib.util.find_spec("ziglang") is None:
+        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
+    d = tmp_path_factory.mktemp("fastpath")
+    (d / "p.c").write_text(PROGRAM)
+    subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", str(d / "p.c"),
+                    "-o", str(d / "p")], check=True, capture_output=True)
+    return d / "p"
+
+
+def test_fast_and_slow_paths_agree_with_freebsd(bsd, program):
+    fast = bsd(program)
+    slow = bsd("--trace", program)  # tracing sends every call through Python
+    assert fast.stdout.decode() == EXPECTED
+    assert slow.stdout.decode() == EXPECTED
+    assert b"sigprocmask(" in slow.stderr
