@@ -37,3 +37,20 @@ def bsd(freebsd_root):
     if probe.returncode != 0 and b"ptrace" in probe.stderr:
         pytest.skip(f"ptrace is not allowed here: {probe.stderr.decode().strip()}")
     return run
+
+
+@pytest.fixture(scope="session")
+def freebsd_cc(tmp_path_factory):
+    """freebsd_cc(source, name) -> path of a FreeBSD/amd64 program built with ziglang."""
+    import importlib.util
+    if importlib.util.find_spec("ziglang") is None:
+        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
+    out = tmp_path_factory.mktemp("freebsd-programs")
+
+    def build(source: str, name: str) -> Path:
+        src, exe = out / f"{name}.c", out / name
+        src.write_text(source)
+        subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", str(src),
+                        "-o", str(exe)], check=True, capture_output=True)
+        return exe
+    return build

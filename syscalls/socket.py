@@ -1,0 +1,273 @@
+"""Sockets: families, types, addresses, options and control messages translated.
+
+AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
+import struct
+
+from bsdulator import structs, translate
+from bsdulator.abi.flags import LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler, native
+
+EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT, EFAULT = 22, 47, 43, 42, 14
+SOCKADDR_MAX = 128           # sockaddr_storage on both systems
+SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
+FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
+SCM_RIGHTS = 1               # the same number on both
+FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
+FREEBSD_CMSGHDR_LEN = 16     # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
+
+native("listen")
+
+
+def _family(domain: int) -> int:
+    linux = translate.ADDRESS_FAMILIES.to_linux(s32(domain))
+    if linux is None:
+        raise FreeBSDError(EAFNOSUPPORT, f"address family {domain}")
+    return linux
+
+
+def _type(kind: int) -> int:
+    base = translate.SOCK_TYPES.to_linux(kind & SOCK_TYPE_MASK)
+    if base is None:
+        raise FreeBSDError(EPROTONOSUPPORT, f"socket type {kind:#x}")
+    return base | translate.SOCK_FLAGS.to_linux(kind & ~SOCK_TYPE_MASK)
+
+
+@handler("socket", Support.TRANSLATED, "families, types and SOCK_CLOEXEC/NONBLOCK translated")
+def sys_socket(call, domain, kind, protocol):
+    """Implements FreeBSD socket(2)."""
+    return check((yield lx.socket(_family(domain), _type(kind), s32(protocol))))
+
+
+@handler("socketpair", Support.TRANSLATED, "families and types translated")
+def sys_socketpair(call, domain, kind, protocol, sv):
+    """Implements FreeBSD socketpair(2)."""
+    return check((yield lx.socketpair(_family(domain), _type(kind), s32(protocol), sv)))
+
+
+def _addr_in(call, addr: int, length: int) -> tuple[int, int]:
+    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory."""
+    if not addr:
+        return 0, 0
+    length &= 0xFFFFFFFF
+    if length > 255:
+        raise FreeBSDError(EINVAL, "sockaddr longer than 255")
+    linux = structs.sockaddr_to_linux(call.mem.read(addr, length))
+    tmp = call.alloc(len(linux))
+    call.mem.write(tmp, linux)
+    return tmp, len(linux)
+
+
+class _AddrOut:
+    """A (sockaddr *, socklen_t *) result pair: Linux fills scratch, we copy FreeBSD's back."""
+
+    def __init__(self, call, addr: int, lenp: int):
+        self.call, self.addr, self.lenp = call, addr, lenp
+        self.buf = self.lbuf = 0
+        if addr and lenp:
+            self.buf = call.alloc(SOCKADDR_MAX)
+            self.lbuf = call.alloc(4)
+            call.mem.write_u32(self.lbuf, SOCKADDR_MAX)
+
+    def copy_back(self) -> None:
+        if not self.buf:
+            return
+        got = min(self.call.mem.read_u32(self.lbuf), SOCKADDR_MAX)
+        fbsd = structs.sockaddr_to_freebsd(self.call.mem.read(self.buf, got))
+        room = self.call.mem.read_u32(self.lenp)
+        self.call.mem.write(self.addr, fbsd[:room])
+        self.call.mem.write_u32(self.lenp, len(fbsd))
+
+
+@handler("bind", Support.TRANSLATED, "sockaddr translated")
+def sys_bind(call, s, name, namelen):
+    """Implements FreeBSD bind(2)."""
+    addr, length = _addr_in(call, name, namelen)
+    return check((yield lx.bind(s32(s), addr, length)))
+
+
+@handler("connect", Support.TRANSLATED, "sockaddr translated")
+def sys_connect(call, s, name, namelen):
+    """Implements FreeBSD connect(2)."""
+    addr, length = _addr_in(call, name, namelen)
+    return check((yield lx.connect(s32(s), addr, length)))
+
+
+def _accept(call, s, name, anamelen, flags):
+    out = _AddrOut(call, name, anamelen)
+    fd = check((yield lx.accept4(s32(s), out.buf, out.lbuf, translate.SOCK_FLAGS.to_linux(flags))))
+    out.copy_back()
+    return fd
+
+
+@handler("accept", Support.TRANSLATED, "sockaddr translated")
+def sys_accept(call, s, name, anamelen):
+    """Implements FreeBSD accept(2)."""
+    return (yield from _accept(call, s, name, anamelen, 0))
+
+
+@handler("accept4", Support.TRANSLATED, "sockaddr and SOCK_CLOEXEC/NONBLOCK translated")
+def sys_accept4(call, s, name, anamelen, flags):
+    """Implements FreeBSD accept4(2)."""
+    return (yield from _accept(call, s, name, anamelen, flags))
+
+
+@handler("getsockname", Support.TRANSLATED, "sockaddr translated")
+def sys_getsockname(call, fdes, asa, alen):
+    """Implements FreeBSD getsockname(2)."""
+    out = _AddrOut(call, asa, alen)
+    check((yield lx.getsockname(s32(fdes), out.buf, out.lbuf)))
+    out.copy_back()
+    return 0
+
+
+@handler("getpeername", Support.TRANSLATED, "sockaddr translated")
+def sys_getpeername(call, fdes, asa, alen):
+    """Implements FreeBSD getpeername(2)."""
+    out = _AddrOut(call, asa, alen)
+    check((yield lx.getpeername(s32(fdes), out.buf, out.lbuf)))
+    out.copy_back()
+    return 0
+
+
+def _msg_flags(flags: int) -> int:
+    return translate.MSG_FLAGS.to_linux(flags & 0xFFFFFFFF)
+
+
+@handler("sendto", Support.TRANSLATED, "sockaddr and MSG_* translated")
+def sys_sendto(call, s, buf, length, flags, to, tolen):
+    """Implements FreeBSD sendto(2)."""
+    addr, alen = _addr_in(call, to, tolen)
+    return check((yield lx.sendto(s32(s), buf, length, _msg_flags(flags), addr, alen)))
+
+
+@handler("recvfrom", Support.TRANSLATED, "sockaddr and MSG_* translated")
+def sys_recvfrom(call, s, buf, length, flags, frm, fromlenaddr):
+    """Implements FreeBSD recvfrom(2)."""
+    out = _AddrOut(call, frm, fromlenaddr)
+    got = check((yield lx.recvfrom(s32(s), buf, length, _msg_flags(flags), out.buf, out.lbuf)))
+    out.copy_back()
+    return got
+
+
+@handler("shutdown", Support.TRANSLATED, "SHUT_* values checked")
+def sys_shutdown(call, s, how):
+    """Implements FreeBSD shutdown(2)."""
+    linux = translate.SHUT_HOW.to_linux(s32(how))
+    if linux is None:
+        raise FreeBSDError(EINVAL)
+    return check((yield lx.shutdown(s32(s), linux)))
+
+
+def _sockopt(level: int, name: int) -> tuple[int, int]:
+    pair = translate.sockopt_to_linux(s32(level), s32(name))
+    if pair is None:
+        raise FreeBSDError(ENOPROTOOPT, f"socket option {level:#x}/{name:#x}")
+    return pair
+
+
+@handler("setsockopt", Support.TRANSLATED, "levels and option names translated; values pass as they are")
+def sys_setsockopt(call, s, level, name, val, valsize):
+    """Implements FreeBSD setsockopt(2)."""
+    llevel, lname = _sockopt(level, name)
+    return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
+
+
+@handler("getsockopt", Support.TRANSLATED, "levels and option names translated; SO_TYPE/SO_ERROR values too")
+def sys_getsockopt(call, s, level, name, val, avalsize):
+    """Implements FreeBSD getsockopt(2)."""
+    llevel, lname = _sockopt(level, name)
+    check((yield lx.getsockopt(s32(s), llevel, lname, val, avalsize)))
+    if val and llevel == LINUX_SOL_SOCKET and lname in (LINUX_SO["SO_TYPE"], LINUX_SO["SO_ERROR"]):
+        value = s32(call.mem.read_u32(val))
+        if lname == LINUX_SO["SO_TYPE"]:
+            call.mem.write_u32(val, translate.SOCK_TYPES.to_freebsd(value, value))
+        else:
+            call.mem.write_u32(val, translate.errno_to_freebsd(value))
+    return 0
+
+
+# -- sendmsg/recvmsg: msghdr and cmsghdr have different layouts -----------------------
+
+def _control_to_linux(data: bytes) -> bytes:
+    """FreeBSD control messages → Linux ones (same CMSG_LEN/SPACE, different headers)."""
+    out, off = bytearray(), 0
+    while off + 12 <= len(data):
+        clen, level, ctype = struct.unpack_from("<Iii", data, off)
+        if clen < 12 or off + clen > len(data):
+            raise FreeBSDError(EINVAL, "bad cmsg_len")
+        if level != FREEBSD_SOL_SOCKET or ctype != SCM_RIGHTS:
+            raise FreeBSDError(EINVAL, f"control message {level:#x}/{ctype} not supported")
+        payload = data[off + FREEBSD_CMSGHDR_LEN:off + clen]
+        out += struct.pack("<Qii", FREEBSD_CMSGHDR_LEN + len(payload), LINUX_SOL_SOCKET, SCM_RIGHTS) + payload
+        out += bytes(-len(out) % 8)
+        off += (clen + 7) & ~7
+    return bytes(out)
+
+
+def _control_to_freebsd(data: bytes) -> bytes:
+    out, off = bytearray(), 0
+    while off + 16 <= len(data):
+        clen, level, ctype = struct.unpack_from("<Qii", data, off)
+        if clen < 16:
+            break
+        payload = data[off + 16:off + clen]
+        flevel = FREEBSD_SOL_SOCKET if level == LINUX_SOL_SOCKET else level
+        out += struct.pack("<Iii", FREEBSD_CMSGHDR_LEN + len(payload), flevel, ctype) + bytes(4) + payload
+        out += bytes(-len(out) % 8)
+        off += (clen + 7) & ~7
+    return bytes(out)
+
+
+def _linux_msghdr(call, msg_addr: int, receiving: bool):
+    m = structs.unpack("msghdr", call.mem.read(msg_addr, FREEBSD_MSGHDR))
+    name, namelen = m["msg_name"], m["msg_namelen"]
+    if receiving:
+        lname = call.alloc(SOCKADDR_MAX) if name else 0
+        lnamelen = SOCKADDR_MAX if name else 0
+    else:
+        lname, lnamelen = _addr_in(call, name, namelen)
+    ctl, ctllen = m["msg_control"], m["msg_controllen"]
+    lctl, lctllen = 0, 0
+    if ctl and ctllen:
+        if receiving:
+            lctllen = ctllen + 64
+            lctl = call.alloc(lctllen)
+        else:
+            linux = _control_to_linux(call.mem.read(ctl, ctllen))
+            lctl, lctllen = call.alloc(len(linux)), len(linux)
+            call.mem.write(lctl, linux)
+    hdr = call.alloc(LINUX_MSGHDR)
+    call.mem.write(hdr, structs.pack("linux_msghdr", msg_name=lname, msg_namelen=lnamelen, msg_iov=m["msg_iov"],
+                                     msg_iovlen=m["msg_iovlen"], msg_control=lctl, msg_controllen=lctllen))
+    return m, hdr
+
+
+@handler("sendmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
+def sys_sendmsg(call, s, msg, flags):
+    """Implements FreeBSD sendmsg(2)."""
+    _m, hdr = _linux_msghdr(call, msg, receiving=False)
+    return check((yield lx.sendmsg(s32(s), hdr, _msg_flags(flags))))
+
+
+@handler("recvmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
+def sys_recvmsg(call, s, msg, flags):
+    """Implements FreeBSD recvmsg(2)."""
+    m, hdr = _linux_msghdr(call, msg, receiving=True)
+    got = check((yield lx.recvmsg(s32(s), hdr, _msg_flags(flags))))
+    lm = structs.unpack("linux_msghdr", call.mem.read(hdr, LINUX_MSGHDR))
+    fields = {"msg_flags": translate.MSG_FLAGS.to_freebsd(lm["msg_flags"])}
+    if m["msg_name"]:
+        fbsd = structs.sockaddr_to_freebsd(call.mem.read(lm["msg_name"], min(lm["msg_namelen"], SOCKADDR_MAX)))
+        call.mem.write(m["msg_name"], fbsd[:m["msg_namelen"]])
+        fields["msg_namelen"] = len(fbsd)
+    if m["msg_control"] and m["msg_controllen"]:
+        ctl = _control_to_freebsd(call.mem.read(lm["msg_control"], lm["msg_controllen"]))[:m["msg_controllen"]]
+        call.mem.write(m["msg_control"], ctl)
+        fields["msg_controllen"] = len(ctl)
+    else:
+        fields["msg_controllen"] = 0
+    for name, value in fields.items():
+        call.mem.write_u32(msg + structs.offsetof("msghdr", name), value)
+    return got
