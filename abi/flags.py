@@ -1141,3 +1141,16 @@ LINUX_ITIMER_WHICH = {
     "ITIMER_VIRTUAL": 1,
     "ITIMER_PROF": 2,
 }
+
+# getrandom(2) flags (<sys/random.h>, <linux/random.h>): the same numbers.
+FREEBSD_GRND_FLAGS = {"GRND_NONBLOCK": 0x1, "GRND_RANDOM": 0x2, "GRND_INSECURE": 0x4}
+LINUX_GRND_FLAGS = {"GRND_NONBLOCK": 0x1, "GRND_RANDOM": 0x2, "GRND_INSECURE": 0x4}
+
+# close_range(2) flags (<unistd.h>, <linux/close_range.h>).
+FREEBSD_CLOSE_RANGE_FLAGS = {"CLOSE_RANGE_CLOEXEC": 1 << 2}
+LINUX_CLOSE_RANGE_FLAGS = {"CLOSE_RANGE_CLOEXEC": 1 << 2}
+
+# cpuset(2) levels and "which" kinds (<sys/cpuset.h>).
+FREEBSD_CPU_LEVELS = {"CPU_LEVEL_ROOT": 1, "CPU_LEVEL_CPUSET": 2, "CPU_LEVEL_WHICH": 3}
+FREEBSD_CPU_WHICH = {"CPU_WHICH_TID": 1, "CPU_WHICH_PID": 2, "CPU_WHICH_CPUSET": 3, "CPU_WHICH_IRQ": 4,
+                     "CPU_WHICH_JAIL": 5, "CPU_WHICH_DOMAIN": 6, "CPU_WHICH_TIDPID": 9}

@@ -12,7 +12,7 @@ for _name, _linux in [
     ("setgid", None), ("setreuid", None), ("setregid", None),
     ("setresuid", None), ("setresgid", None), ("getresuid", None), ("getresgid", None),
     ("getpgrp", None), ("setpgid", None), ("setsid", None), ("getsid", None), ("getpgid", None),
-    ("_exit", "exit_group"), ("vfork", None), ("getpriority", None), ("setpriority", None),
+    ("_exit", "exit_group"), ("vfork", None), ("setpriority", None),
 ]:
     native(_name, _linux)
 
@@ -37,6 +37,12 @@ def sys_fork(call):
     """Implements FreeBSD fork(2)."""
     pid = check((yield lx.fork()))
     return pid, 0
+
+
+@handler("getpriority", Support.TRANSLATED, "Linux's raw syscall returns 20 - nice")
+def sys_getpriority(call, which, who):
+    """Implements FreeBSD getpriority(2)."""
+    return 20 - check((yield lx.getpriority(s32(which), s32(who))))
 
 
 @handler("issetugid", Support.EMULATED, "no set-id images exist under bsdulator")

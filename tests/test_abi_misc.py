@@ -50,3 +50,20 @@ def test_sysarch_operations():
 def test_arch_prctl_codes():
     table = {name: getattr(machdep, name) for name in ("ARCH_SET_GS", "ARCH_SET_FS", "ARCH_GET_FS", "ARCH_GET_GS")}
     assert mismatches(table, linux_values(["asm/prctl.h"], table)) == {}
+
+
+@requires_zig
+def test_getrandom_close_range_cpuset_numbers():
+    from bsdulator.abi import flags
+    for table, headers in ((flags.FREEBSD_GRND_FLAGS, ["sys/types.h", "sys/random.h"]),
+                           (flags.FREEBSD_CLOSE_RANGE_FLAGS, ["unistd.h"]),
+                           (flags.FREEBSD_CPU_LEVELS | flags.FREEBSD_CPU_WHICH, ["sys/types.h", "sys/cpuset.h"])):
+        assert mismatches(table, freebsd_values(headers, table)) == {}
+
+
+@requires_gcc
+def test_linux_getrandom_close_range_numbers():
+    from bsdulator.abi import flags
+    assert mismatches(flags.LINUX_GRND_FLAGS, linux_values(["linux/random.h"], flags.LINUX_GRND_FLAGS)) == {}
+    assert mismatches(flags.LINUX_CLOSE_RANGE_FLAGS,
+                      linux_values(["linux/close_range.h"], flags.LINUX_CLOSE_RANGE_FLAGS)) == {}

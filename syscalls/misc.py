@@ -1,0 +1,184 @@
+"""Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
+import struct
+
+from bsdulator import structs, translate
+from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.table import Support, handler, native, stub
+
+EINVAL, EOPNOTSUPP = 22, 45
+AT_FDCWD = -100
+POLLFD = struct.Struct("<ihh")
+LINUX_RLIMIT_NOFILE = 7
+LINUX_AT_SYMLINK_NOFOLLOW = 0x100
+F_OK = 0
+
+native("select", note="fd_set and struct timeval have the same layout")
+native("sched_yield")
+native("getrandom", note="GRND_* are the same numbers")
+native("close_range", note="CLOSE_RANGE_CLOEXEC is the same number")
+stub("utrace", note="no ktrace(2) consumer exists under bsdulator")
+
+
+def _poll_events_in(call, fds: int, nfds: int) -> list[int]:
+    """Rewrite the events in place for Linux; the originals come back after the call."""
+    raw = bytearray(call.mem.read(fds, POLLFD.size * nfds)) if nfds else bytearray()
+    original = []
+    for i in range(nfds):
+        fd, events, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
+        original.append(events)
+        POLLFD.pack_into(raw, i * POLLFD.size, fd, translate.POLL_EVENTS.to_linux(events & 0xFFFF), 0)
+    call.mem.write(fds, bytes(raw))
+    return original
+
+
+def _poll_events_out(call, fds: int, original: list[int]) -> None:
+    raw = bytearray(call.mem.read(fds, POLLFD.size * len(original))) if original else bytearray()
+    for i, events in enumerate(original):
+        fd, _ev, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
+        POLLFD.pack_into(raw, i * POLLFD.size, fd, events, translate.POLL_EVENTS.to_freebsd(revents & 0xFFFF))
+    call.mem.write(fds, bytes(raw))
+
+
+@handler("poll", Support.TRANSLATED, "POLL* bits translated in place and restored")
+def sys_poll(call, fds, nfds, timeout):
+    """Implements FreeBSD poll(2)."""
+    nfds &= 0xFFFFFFFF
+    original = _poll_events_in(call, fds, nfds)
+    try:
+        return check((yield lx.poll(fds, nfds, s32(timeout))))
+    finally:
+        _poll_events_out(call, fds, original)
+
+
+def _linux_sigmask(call, set_addr: int) -> int:
+    if not set_addr:
+        return 0
+    tmp = call.alloc(8)
+    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
+    return tmp
+
+
+@handler("ppoll", Support.TRANSLATED, "POLL* bits and the sigset translated")
+def sys_ppoll(call, fds, nfds, ts, set_addr):
+    """Implements FreeBSD ppoll(2)."""
+    nfds &= 0xFFFFFFFF
+    mask = _linux_sigmask(call, set_addr)
+    original = _poll_events_in(call, fds, nfds)
+    try:
+        return check((yield lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)))
+    finally:
+        _poll_events_out(call, fds, original)
+
+
+@handler("pselect", Support.TRANSLATED, "the sigset translated (Linux takes it with its size)")
+def sys_pselect(call, nd, rd, wr, ex, ts, set_addr):
+    """Implements FreeBSD pselect(2)."""
+    mask = _linux_sigmask(call, set_addr)
+    pair = 0
+    if mask:
+        pair = call.alloc(16)
+        call.mem.write(pair, struct.pack("<QQ", mask, 8))
+    return check((yield lx.pselect6(s32(nd), rd, wr, ex, ts, pair)))
+
+
+@handler("getdtablesize", Support.EMULATED, "the RLIMIT_NOFILE soft limit, as FreeBSD's")
+def sys_getdtablesize(call):
+    """Implements FreeBSD getdtablesize(2)."""
+    tmp = call.alloc(16)
+    check((yield lx.prlimit64(0, LINUX_RLIMIT_NOFILE, 0, tmp)))
+    return min(call.mem.read_u64(tmp), 0x7FFFFFFF)
+
+
+@handler("posix_fallocate", Support.TRANSLATED, "fallocate; the error is the return value")
+def sys_posix_fallocate(call, fd, offset, length):
+    """Implements FreeBSD posix_fallocate(2), which reports failure as its result."""
+    r = yield lx.fallocate(s32(fd), 0, offset, length)
+    return translate.errno_to_freebsd(-r) if r < 0 else 0
+
+
+@handler("posix_fadvise", Support.TRANSLATED, "fadvise64 (POSIX_FADV_* are the same); the error is the result")
+def sys_posix_fadvise(call, fd, offset, length, advice):
+    """Implements FreeBSD posix_fadvise(2), which reports failure as its result."""
+    r = yield lx.fadvise64(s32(fd), offset, length, s32(advice))
+    return translate.errno_to_freebsd(-r) if r < 0 else 0
+
+
+def _no_file_flags(flags: int) -> None:
+    if flags:
+        raise FreeBSDError(EOPNOTSUPP, "Linux file systems have no BSD file flags to set")
+
+
+@handler("chflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+def sys_chflags(call, path, flags):
+    """Implements FreeBSD chflags(2)."""
+    _no_file_flags(flags)
+    return check((yield lx.faccessat(AT_FDCWD, path, F_OK)))
+
+
+@handler("lchflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+def sys_lchflags(call, path, flags):
+    """Implements FreeBSD lchflags(2)."""
+    _no_file_flags(flags)
+    return check((yield lx.faccessat2(AT_FDCWD, path, F_OK, LINUX_AT_SYMLINK_NOFOLLOW)))
+
+
+@handler("fchflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+def sys_fchflags(call, fd, flags):
+    """Implements FreeBSD fchflags(2)."""
+    _no_file_flags(flags)
+    return check((yield lx.fcntl(s32(fd), 1, 0)))
+
+
+@handler("chflagsat", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+def sys_chflagsat(call, fd, path, flags, atflag):
+    """Implements FreeBSD chflagsat(2)."""
+    _no_file_flags(flags)
+    return check((yield lx.faccessat2(s32(fd), path, F_OK, translate.AT_FLAGS.to_linux(atflag))))
+
+
+def _affinity_target(which: int, ident: int) -> int:
+    if s32(which) not in (CPU_WHICH["CPU_WHICH_PID"], CPU_WHICH["CPU_WHICH_TID"], CPU_WHICH["CPU_WHICH_TIDPID"]):
+        raise FreeBSDError(EINVAL, f"cpuset which {which}")
+    ident = s32(ident) if ident & 0xFFFFFFFF == 0xFFFFFFFF else ident
+    return 0 if ident == -1 else ident
+
+
+@handler("cpuset_getaffinity", Support.TRANSLATED, "processes and threads via sched_getaffinity")
+def sys_cpuset_getaffinity(call, level, which, ident, setsize, mask):
+    """Implements FreeBSD cpuset_getaffinity(2)."""
+    target = _affinity_target(which, ident)
+    got = check((yield lx.sched_getaffinity(target, setsize, mask)))
+    if got < setsize:
+        call.mem.write(mask + got, bytes(setsize - got))
+    return 0
+
+
+@handler("cpuset_setaffinity", Support.TRANSLATED, "processes and threads via sched_setaffinity")
+def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
+    """Implements FreeBSD cpuset_setaffinity(2)."""
+    target = _affinity_target(which, ident)
+    return check((yield lx.sched_setaffinity(target, setsize, mask)))
+
+
+def _mknod(call, dirfd, path, mode, dev):
+    return check((yield lx.mknodat(dirfd, path, mode & 0xFFFF, structs.dev_to_linux(dev))))
+
+
+@handler("mknodat", Support.TRANSLATED, "dev_t re-encoded")
+def sys_mknodat(call, fd, path, mode, dev):
+    """Implements FreeBSD mknodat(2)."""
+    return (yield from _mknod(call, s32(fd), path, mode, dev))
+
+
+@handler("freebsd11_mknodat", Support.TRANSLATED, "32-bit dev_t re-encoded")
+def sys_freebsd11_mknodat(call, fd, path, mode, dev):
+    """Implements FreeBSD 11 mknodat(2)."""
+    return (yield from _mknod(call, s32(fd), path, mode, dev & 0xFFFFFFFF))
+
+
+@handler("freebsd11_mknod", Support.TRANSLATED, "32-bit dev_t re-encoded")
+def sys_freebsd11_mknod(call, path, mode, dev):
+    """Implements FreeBSD 11 mknod(2)."""
+    return (yield from _mknod(call, AT_FDCWD, path, mode, dev & 0xFFFFFFFF))

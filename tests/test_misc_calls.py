@@ -1,0 +1,48 @@
+"""poll, getpriority, chflags, getrandom, cpuset and getdtablesize from a FreeBSD program."""
+PROGRAM = r"""
+#include <sys/types.h>
+#include <sys/cpuset.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int p[2]; pipe(p);
+    struct pollfd f[2] = { { p[0], POLLIN | POLLRDNORM, 0 }, { p[1], POLLOUT | POLLWRNORM, 0 } };
+    printf("poll=%d in=%#x out=%#x\n", poll(f, 2, 0), f[0].revents, f[1].revents);
+    write(p[1], "x", 1);
+    printf("poll=%d in=%#x events-kept=%#x\n", poll(f, 1, 0), f[0].revents, f[0].events);
+    close(p[1]);
+    char c; read(p[0], &c, 1);
+    printf("poll-hup=%d hup=%d\n", poll(f, 1, 1000), (f[0].revents & POLLHUP) != 0);
+    setpriority(PRIO_PROCESS, 0, 5);
+    errno = 0;
+    printf("nice=%d errno=%d\n", getpriority(PRIO_PROCESS, 0), errno);
+    printf("chflags0=%d\n", chflags(argv[1], 0));
+    printf("chflags-uchg=%d errno=%d\n", chflags(argv[1], UF_IMMUTABLE), errno);
+    char buf[16];
+    printf("getrandom=%zd\n", getrandom(buf, sizeof buf, 0));
+    cpuset_t set; CPU_ZERO(&set);
+    printf("getaffinity=%d cpus>0=%d\n", cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_PID, -1, sizeof set, &set),
+           CPU_COUNT(&set) > 0);
+    struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl);
+    printf("dtablesize-matches=%d\n", getdtablesize() == (int)rl.rlim_cur);
+    return 0;
+}
+"""
+
+
+def test_misc_calls(bsd, freebsd_cc, tmp_path):
+    prog = freebsd_cc(PROGRAM, "misc")
+    target = tmp_path / "file"
+    target.write_text("")
+    r = bsd(prog, target)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().splitlines() == [
+        "poll=1 in=0 out=0x4", "poll=1 in=0x41 events-kept=0x41", "poll-hup=1 hup=1", "nice=5 errno=0",
+        "chflags0=0", "chflags-uchg=-1 errno=45", "getrandom=16", "getaffinity=0 cpus>0=1", "dtablesize-matches=1",
+    ]
