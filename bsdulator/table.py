@@ -94,7 +94,10 @@ def build() -> list[Entry]:
         kind, name, _ret, args = MASTER[nr]
         absent = kind.split("|")[0] in _ABSENT
         spec = None if absent else _REGISTRY.get(name)  # an OBSOL slot may share a live call's name
-        if spec is None:
+        if kind == "SYSMUX":
+            table.append(Entry(nr, name, kind, args, Support.EMULATED,
+                               note="indirect: the engine takes the number from the first argument"))
+        elif spec is None:
             table.append(Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS))
         else:
             table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note,

@@ -39,6 +39,43 @@ def sys_fork(call):
     return pid, 0
 
 
+NGROUPS_MAX = 1023  # FreeBSD's, as kern.ngroups reports
+
+
+@handler("freebsd14_getgroups", Support.TRANSLATED, "FreeBSD <15 lists the effective gid first")
+def sys_freebsd14_getgroups(call, gidsetsize, gidset):
+    """Implements FreeBSD 14 getgroups(2): cr_groups[0] is the egid, then the supplementary groups."""
+    size = s32(gidsetsize)
+    if size < 0:
+        raise FreeBSDError(EINVAL)
+    tmp = call.alloc(4 * NGROUPS_MAX)
+    n = check((yield lx.getgroups(NGROUPS_MAX, tmp)))
+    egid = check((yield lx.getegid()))
+    groups = list(struct.unpack(f"<{n}I", call.mem.read(tmp, 4 * n)))
+    if egid in groups:
+        groups.remove(egid)
+    groups.insert(0, egid)
+    if size == 0:
+        return len(groups)
+    if size < len(groups):
+        raise FreeBSDError(EINVAL)
+    call.mem.write(gidset, struct.pack(f"<{len(groups)}I", *groups))
+    return len(groups)
+
+
+@handler("freebsd14_setgroups", Support.TRANSLATED, "FreeBSD <15 takes the effective gid first")
+def sys_freebsd14_setgroups(call, gidsetsize, gidset):
+    """Implements FreeBSD 14 setgroups(2): the first entry becomes the egid."""
+    size = s32(gidsetsize)
+    if not 0 <= size <= NGROUPS_MAX + 1:
+        raise FreeBSDError(EINVAL)
+    if size == 0:
+        return check((yield lx.setgroups(0, 0)))
+    groups = struct.unpack(f"<{size}I", call.mem.read(gidset, 4 * size))
+    check((yield lx.setresgid(KEEP, groups[0], KEEP)))
+    return check((yield lx.setgroups(size - 1, gidset + 4)))
+
+
 @handler("getpriority", Support.TRANSLATED, "Linux's raw syscall returns 20 - nice")
 def sys_getpriority(call, which, who):
     """Implements FreeBSD getpriority(2)."""
