@@ -79,6 +79,10 @@ struct thr_param probe_thr_param;
 struct jail probe_jail;
 struct xucred probe_xucred;
 struct xvfsconf probe_xvfsconf;
+
+#include <sys/user.h>
+struct priority probe_priority;
+struct kinfo_proc probe_kinfo_proc;
 """
 
 LINUX_PROBE = r"""

@@ -1,0 +1,339 @@
+"""kern.proc.* and the other sysctl nodes ps, pgrep/pkill and libkvm read, answered from /proc (bsdulator/procinfo.py).
+
+Which processes a caller sees: every host process when it is unjailed, only its own
+jail's when jailed.  Jail membership comes from sup.services["jail_of"] (Linux pid ->
+jid, 0 outside any jail), looked up at call time; without it nobody is jailed.  What
+only a debugger may read or change (environment, limits, osrel writes) follows
+p_candebug.  Programs' own writes (setproctitle's kern.proc.args, rtld's kern.proc.osrel)
+are kept here per process: pid, start time and command line name one exec of one process.
+"""
+import os
+import struct
+import time
+
+from bsdulator import procinfo
+from bsdulator.abi import kinfo as K
+from bsdulator.abi import sysctl as abi
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.errors import FreeBSDError
+from bsdulator.structs import dev_to_freebsd, sizeof
+from bsdulator.translate import errno_to_freebsd
+
+EPERM, ESRCH, EINVAL, ENOENT = (FREEBSD_ERRNO[name] for name in ("EPERM", "ESRCH", "EINVAL", "ENOENT"))
+KINFO_PROC = sizeof("kinfo_proc")
+SIZING_SLACK = 5    # a sizing call allows for this many more processes, as sysctl_kern_proc does
+SELF = -1           # the pid that names the caller in args, pathname and groups
+U32 = 0xFFFFFFFF
+
+# How KERN_PROC_<op> picks processes by its one argument (sysctl_kern_proc_iterate).
+_SELECT = {
+    abi.KERN_PROC_PGRP: lambda p, arg: p.main.stat["pgrp"] == arg,
+    abi.KERN_PROC_SESSION: lambda p, arg: p.main.stat["session"] == arg,
+    abi.KERN_PROC_TTY: lambda p, arg: p.main.stat["tty_nr"] != 0
+    and dev_to_freebsd(p.main.stat["tty_nr"]) == arg & K.NODEV,
+    abi.KERN_PROC_UID: lambda p, arg: p.uids[1] == arg & U32,
+    abi.KERN_PROC_RUID: lambda p, arg: p.uids[0] == arg & U32,
+    abi.KERN_PROC_GID: lambda p, arg: p.gids[1] == arg & U32,
+    abi.KERN_PROC_RGID: lambda p, arg: p.gids[0] == arg & U32,
+}
+_ALL_NAMELENS = {abi.KERN_PROC_ALL: (0,), abi.KERN_PROC_PROC: (0, 1)}     # the rest take exactly one argument
+
+
+class ProcTable:
+    """The supervisor's side of the process table: jail membership, and what programs wrote into it."""
+
+    def __init__(self, sup):
+        self.sup = sup
+        self.written: dict[tuple, dict] = {}    # process identity -> {"args": bytes, "osrel": int}
+
+    def jail_of(self, pid: int) -> int:
+        """The jail a Linux pid is in, 0 for none."""
+        lookup = self.sup.services.get("jail_of")
+        return lookup(pid) if lookup else 0
+
+    def wrote(self, proc: procinfo.Proc) -> dict:
+        """What this exec of this process set (an exec or a recycled pid starts afresh)."""
+        return self.written.get(self._identity(proc), {})
+
+    def write(self, proc: procinfo.Proc, **values) -> None:
+        """Keep values for this exec of the process; entries of processes gone are dropped."""
+        self.written = {key: kept for key, kept in self.written.items() if os.path.exists(f"/proc/{key[0]}")}
+        self.written.setdefault(self._identity(proc), {}).update(values)
+
+    @staticmethod
+    def _identity(proc: procinfo.Proc) -> tuple:
+        """One exec of one process: its pid, start time and command line."""
+        return proc.pid, proc.main.stat["starttime"], tuple(proc.cmdline)
+
+
+class View:
+    """One call's look at the process table: the caller, its jail, and the jails looked up so far."""
+
+    def __init__(self, table: ProcTable, ctx):
+        self.table, self.ctx = table, ctx
+        self.jails: dict[int, int] = {}
+        self.jid = self.jail_of(ctx.pid)
+
+    def jail_of(self, pid: int) -> int:
+        """The jail of pid, asked once per call."""
+        if pid not in self.jails:
+            self.jails[pid] = self.table.jail_of(pid)
+        return self.jails[pid]
+
+    def visible(self, proc: procinfo.Proc) -> bool:
+        """p_cansee's jail rule: a jailed caller sees only the processes of its own jail."""
+        return self.jid == 0 or self.jail_of(proc.pid) == self.jid
+
+    def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
+        """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""
+        try:
+            proc = procinfo.read(pid)
+        except ProcessLookupError:
+            raise FreeBSDError(ESRCH, f"no process {pid}") from None
+        if not self.visible(proc):
+            raise FreeBSDError(ESRCH, f"process {pid} is outside the caller's jail")
+        if debug:
+            self.check_debug(proc)
+        if living and proc.main.stat["flags"] & K.LINUX_PF_EXITING:
+            raise FreeBSDError(ESRCH, f"process {pid} is exiting")
+        return proc
+
+    def check_debug(self, target: procinfo.Proc) -> None:
+        """p_candebug: itself, root, or a caller whose euid is all of the target's uids and whose groups hold the target's."""
+        ctx = self.ctx
+        if target.pid == ctx.pid or ctx.uid == 0:
+            return
+        caller = procinfo.read(ctx.pid)
+        if set(target.uids) != {ctx.uid} or not set(target.gids) | set(target.groups) <= set(caller.groups):
+            raise FreeBSDError(EPERM, f"may not debug process {target.pid}")
+
+    def everyone(self):
+        """Every process the caller may see, read from /proc; those ending meanwhile are left out."""
+        for pid in procinfo.pids():
+            try:
+                proc = procinfo.read(pid)
+            except ProcessLookupError:
+                continue
+            if self.visible(proc):
+                yield proc
+
+    def seen(self, proc: procinfo.Proc) -> procinfo.Seen:
+        """What the supervisor adds to /proc: the jail as the caller names it, login, FreeBSD-ness, a title set."""
+        jid = self.jail_of(proc.pid)
+        served = self.table.sup.procs.get(proc.pid)
+        return procinfo.Seen(jid=jid if jid != self.jid else 0, jailed=jid != 0,
+                             login=served.login if served else "", freebsd=served is not None,
+                             args=self.table.wrote(proc).get("args"))
+
+
+def _self(ctx, pid: int) -> int:
+    """The pid -1 stands for: the caller (args, pathname, groups)."""
+    return ctx.pid if pid == SELF else pid
+
+
+# ---- the process table: all, pid, pgrp, sid, tty, uid, ruid, proc, rgid, gid (and their _td) ----------
+
+def _table_handler(table: ProcTable, number: int):
+    """sysctl_kern_proc for one node: KERN_PROC_ALL and the INC_THREAD nodes list threads, the rest processes."""
+    threads = number == abi.KERN_PROC_ALL or bool(number & abi.KERN_PROC_INC_THREAD)
+    op = number & ~abi.KERN_PROC_INC_THREAD
+
+    def entries(view: View, proc: procinfo.Proc, req) -> None:
+        if not req.oldptr:
+            req.out(bytes(KINFO_PROC * (proc.main.stat["num_threads"] if threads else 1)))
+            return
+        try:
+            kinfos = procinfo.kinfo_procs(proc, view.seen(proc), threads=threads, boottime=view.ctx.boottime,
+                                          now=time.time())
+        except ProcessLookupError:
+            return
+        req.out(b"".join(kinfos))
+
+    def handler(ctx, req, rest: list[int]) -> None:
+        view = View(table, ctx)
+        if op == abi.KERN_PROC_PID:
+            entries(view, view.get(_one_pid(rest)), req)
+            return
+        if len(rest) not in _ALL_NAMELENS.get(op, (1,)):
+            raise FreeBSDError(EINVAL, "kern.proc: wrong number of arguments")
+        select = _SELECT.get(op)
+        if not req.oldptr:
+            req.out(bytes(KINFO_PROC * SIZING_SLACK))
+        for proc in view.everyone():
+            if select is None or select(proc, rest[0]):
+                entries(view, proc, req)
+    return handler
+
+
+# ---- per-process nodes ------------------------------------------------------------------
+
+def _one_pid(rest: list[int], count: int = 1) -> int:
+    """The pid a per-process node is called with; EINVAL for any other number of components."""
+    if len(rest) != count:
+        raise FreeBSDError(EINVAL, "kern.proc: wrong number of arguments")
+    return rest[0]
+
+
+def _args(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.args: argv or the title set; a program may set its own (setproctitle)."""
+        view = View(table, ctx)
+        proc = view.get(_self(ctx, _one_pid(rest)))
+        if req.new is not None and proc.pid != ctx.pid:
+            raise FreeBSDError(EPERM, "only a process's own title may be set")
+        req.out(procinfo.args(proc, view.seen(proc)))
+        if req.new is not None:
+            table.write(proc, args=bytes(req.new) or None)
+    return handler
+
+
+def _env(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.env: the environment, for a caller that may debug the process."""
+        proc = View(table, ctx).get(_one_pid(rest), debug=True, living=True)
+        try:
+            req.out(procinfo.env(proc))
+        except PermissionError:     # an unprivileged supervisor cannot read it either
+            raise FreeBSDError(EPERM, f"environment of process {proc.pid}") from None
+        except ProcessLookupError:
+            raise FreeBSDError(ESRCH, f"process {proc.pid} is gone") from None
+    return handler
+
+
+def _pathname(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.pathname: the program's path, NUL-terminated."""
+        proc = View(table, ctx).get(_self(ctx, _one_pid(rest)))
+        req.out(os.fsencode(procinfo.pathname(proc)) + b"\0")
+    return handler
+
+
+def _sv_name(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.sv_name: the ABI the process runs under."""
+        view = View(table, ctx)
+        proc = view.get(_one_pid(rest))
+        req.out(procinfo.emul(proc, view.seen(proc)).encode() + b"\0")
+    return handler
+
+
+def _groups(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.groups: cr_groups, the effective gid first."""
+        groups = View(table, ctx).get(_self(ctx, _one_pid(rest))).groups
+        req.out(struct.pack(f"<{len(groups)}I", *groups))
+    return handler
+
+
+def _umask(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.umask: its own (pid 0 or its pid) for anyone, another's for a debugger."""
+        pid = _one_pid(rest)
+        own = pid in (0, ctx.pid)
+        proc = View(table, ctx).get(ctx.pid if own else pid, debug=not own, living=not own)
+        try:
+            req.out(struct.pack("<H", procinfo.umask(proc)))
+        except ProcessLookupError:
+            raise FreeBSDError(ESRCH, f"process {pid} has no umask") from None
+    return handler
+
+
+def _osrel(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.osrel: the osreldate a process runs with; rtld sets its program's in direct-exec mode."""
+        pid = _one_pid(rest)
+        if req.new is not None and len(req.new) != 4:
+            raise FreeBSDError(EINVAL, "kern.proc.osrel takes an int")
+        proc = View(table, ctx).get(pid, debug=req.new is not None, living=True)
+        req.out(struct.pack("<i", table.wrote(proc).get("osrel", table.sup.kernel.osreldate)))
+        if req.new is not None:
+            (osrel,) = struct.unpack("<i", req.take(4))
+            if osrel < 0:
+                raise FreeBSDError(EINVAL, "negative osrel")
+            table.write(proc, osrel=osrel)
+    return handler
+
+
+def _rlimit(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.rlimit.<pid>.<resource>: a limit, set by a debugger; raising a hard limit takes root."""
+        pid = _one_pid(rest, 2)
+        which = rest[1] & U32
+        if which >= K.RLIM_NLIMITS or (req.new is not None and len(req.new) != 16):
+            raise FreeBSDError(EINVAL, "kern.proc.rlimit: bad resource or value")
+        proc = View(table, ctx).get(pid, debug=req.new is not None, living=True)
+        try:
+            old_cur, old_max = procinfo.rlimit(proc.pid, which)
+            req.out(struct.pack("<qq", old_cur, old_max))
+            if req.new is None:
+                return
+            cur, max_ = (procinfo.FREEBSD_RLIM_INFINITY if v < 0 else v for v in struct.unpack("<qq", req.take(16)))
+            if (cur > old_max or max_ > old_max) and ctx.uid != 0:
+                raise FreeBSDError(EPERM, "raising a hard limit takes root")
+            procinfo.set_rlimit(proc.pid, which, min(cur, max_), max_)
+        except ProcessLookupError:
+            raise FreeBSDError(ESRCH, f"process {pid} is gone") from None
+        except OSError as e:
+            raise FreeBSDError(errno_to_freebsd(e.errno), str(e)) from None
+    return handler
+
+
+# ---- other nodes ps reads ------------------------------------------------------------------
+
+def _pid_max(ctx, rest) -> int:
+    """kern.pid_max: pids go as high as the host's."""
+    with open("/proc/sys/kernel/pid_max") as f:
+        return int(f.read())
+
+
+def _devname(ctx, req, rest) -> None:
+    """kern.devname: devname(3)'s lookup of a dev_t (or a FreeBSD 11 32-bit one) written to it."""
+    if req.new is None or len(req.new) not in (4, 8):
+        raise FreeBSDError(EINVAL, "kern.devname takes a dev_t")
+    (dev,) = struct.unpack("<I" if len(req.new) == 4 else "<Q", req.take(len(req.new)))
+    if dev in (K.NODEV, U32):
+        raise FreeBSDError(EINVAL, "kern.devname: NODEV")
+    name = procinfo.devname(dev)
+    if name is None:
+        raise FreeBSDError(ENOENT, f"no device {dev:#x}")
+    req.out(name.encode() + b"\0")
+
+
+def install(sup) -> None:
+    """Register kern.proc's nodes and the process-related leaves ps and pgrep read."""
+    tree = sup.services["sysctl"]
+    table = ProcTable(sup)
+    rd, rw, anybody = abi.CTLFLAG_RD, abi.CTLFLAG_RW, abi.CTLFLAG_ANYBODY
+    NODE = abi.CTLTYPE_NODE
+    tree.add_handler("kern.proc.all", abi.CTLTYPE_STRUCT, _table_handler(table, abi.KERN_PROC_ALL), fmt="S,proc",
+                     number=abi.KERN_PROC_ALL, descr="Return entire process table")
+    for name, number, descr in (
+        ("gid", abi.KERN_PROC_GID, "Process table"), ("pgrp", abi.KERN_PROC_PGRP, "Process table"),
+        ("rgid", abi.KERN_PROC_RGID, "Process table"), ("sid", abi.KERN_PROC_SESSION, "Process table"),
+        ("tty", abi.KERN_PROC_TTY, "Process table"), ("uid", abi.KERN_PROC_UID, "Process table"),
+        ("ruid", abi.KERN_PROC_RUID, "Process table"), ("pid", abi.KERN_PROC_PID, "Process table"),
+        ("proc", abi.KERN_PROC_PROC, "Return process table, no threads"),
+    ):
+        tree.add_handler(f"kern.proc.{name}", NODE, _table_handler(table, number), number=number, descr=descr)
+        td_descr = "Return process table, including threads" if number == abi.KERN_PROC_PROC else descr
+        tree.add_handler(f"kern.proc.{name}_td", NODE, _table_handler(table, number | abi.KERN_PROC_INC_THREAD),
+                         number=number | abi.KERN_PROC_INC_THREAD, descr=td_descr)
+    for name, number, make, flags, descr in (
+        ("args", abi.KERN_PROC_ARGS, _args, rw | abi.CTLFLAG_CAPWR | anybody, "Process argument list"),
+        ("env", abi.KERN_PROC_ENV, _env, rd, "Process environment"),
+        ("pathname", abi.KERN_PROC_PATHNAME, _pathname, rd, "Process executable path"),
+        ("sv_name", abi.KERN_PROC_SV_NAME, _sv_name, rd, "Process syscall vector name (ABI type)"),
+        ("groups", abi.KERN_PROC_GROUPS, _groups, rd, "Process groups"),
+        ("rlimit", abi.KERN_PROC_RLIMIT, _rlimit, rw | anybody, "Process resource limits"),
+        ("umask", abi.KERN_PROC_UMASK, _umask, rd, "Process umask"),
+        ("osrel", abi.KERN_PROC_OSREL, _osrel, rw | anybody, "Process binary osreldate"),
+    ):
+        tree.add_handler(f"kern.proc.{name}", NODE, make(table), number=number, flags=flags, descr=descr)
+    # FreeBSD's kern.pid_max is a writable tunable; the host's limit is not ours to change.
+    tree.add("kern.pid_max", abi.CTLTYPE_INT, _pid_max, flags=rd | abi.CTLFLAG_NOFETCH, descr="Maximum allowed pid")
+    tree.add("kern.fscale", abi.CTLTYPE_INT, K.FSCALE)
+    tree.add("kern.ccpu", abi.CTLTYPE_UINT, K.CCPU, descr="Decay factor used for updating %CPU in 4BSD scheduler")
+    tree.add("hw.availpages", abi.CTLTYPE_S64, lambda ctx, rest: ctx.physmem // procinfo.PAGE_SIZE, fmt="J",
+             descr="Amount of physical memory (in pages)")
+    tree.add_handler("kern.devname", abi.CTLTYPE_OPAQUE, _devname, fmt="", flags=rw | anybody,
+                     descr="devname(3) handler")
