@@ -24,3 +24,6 @@ int bsdu_pivot_root(const char *new_root, const char *put_old);
 int bsdu_open_in_root(int rootfd, const char *path, int flags, int mode);
 ssize_t bsdu_vm_read(int pid, uint64_t addr, void *buf, size_t len);
 ssize_t bsdu_vm_write(int pid, uint64_t addr, const void *buf, size_t len);
+/* The calling thread's UTS namespace: a jail's host.hostname and host.domainname. */
+int bsdu_sethostname(const char *name, size_t len);
+int bsdu_setdomainname(const char *name, size_t len);

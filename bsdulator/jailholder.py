@@ -1,0 +1,181 @@
+"""The process that keeps a jail's namespaces alive: PID 1 of the jail.
+
+jailns.create() runs `python -I -S -c BOOT SPEC FD PATH…`: an interpreter without site
+packages that imports only this module and the cffi helpers starts in ~20 ms.  That
+first process (the starter) moves itself into the jail's cgroup, unshares the namespaces
+and forks; its child is PID 1 of the new PID namespace (a process cannot enter a PID
+namespace itself, only its children are born in it).  The starter reports the child's
+host pid and start time and exits, so nothing of the caller stays attached.  The child
+builds the jail's root, says "ok" on the status fd, drops every fd that leads outside,
+and from then on only reaps the orphans the kernel hands to a namespace's init, until
+jailns.kill() ends it.
+
+Errors travel as text on the status fd, which is also stderr until "ok".
+"""
+import json
+import os
+import signal
+import stat
+
+from .native._native import ffi, lib
+
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+MNT_DETACH = 2
+WALL = 0x40000000  # __WALL: also reap children that exit with a signal other than SIGCHLD
+# The /dev a jail gets: Linux character devices (name, major, minor), all mode 0666.
+DEV_NODES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9),
+             ("tty", 5, 0))
+# /dev/fd/N must reach the opening process's own descriptors, which only a procfs can
+# show; the jail gets its own, of its own PID namespace, limited to the process dirs.
+FD_PROC = ".linux-proc"
+DEV_LINKS = (("fd", f"{FD_PROC}/self/fd"), ("stdin", "fd/0"), ("stdout", "fd/1"), ("stderr", "fd/2"),
+             ("ptmx", "pts/ptmx"))
+# Kernel interfaces a jail must not see even when its path has them mounted below it.
+KERNEL_FS = ("proc", "sysfs")
+IGNORED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGPIPE,
+           signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGUSR1, signal.SIGUSR2)
+
+
+def _check(r: int, what: str) -> None:
+    if r != 0:
+        raise OSError(ffi.errno, f"{what}: {os.strerror(ffi.errno)}")
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(lib.bsdu_mount(source.encode(), target.encode(), fstype.encode() if fstype else ffi.NULL, flags,
+                          data.encode() if data else ffi.NULL), f"mount {fstype or 'bind'} {source} on {target}")
+
+
+def _say(fd: int, line: str) -> None:
+    os.write(fd, (line.replace("\n", " ") + "\n").encode(errors="replace"))
+
+
+def unescape(field: str) -> str:
+    r"""A path from /proc/*/mountinfo, where space, tab, newline and \ are octal escapes."""
+    for code in ("\\040", "\\011", "\\012", "\\134"):
+        field = field.replace(code, chr(int(code[1:], 8)))
+    return field
+
+
+def _kernel_mounts_below(root: str) -> list[str]:
+    """Mount points of proc and sysfs strictly below root, outermost first."""
+    prefix = root.rstrip("/") + "/"
+    found = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            point, fstype = unescape(left.split()[4]), right.split()[0]
+            if fstype in KERNEL_FS and point.startswith(prefix):
+                found.append(point)
+    return sorted(found, key=len)
+
+
+def _detach_kernel_mounts(root: str) -> None:
+    """Hide the host's /proc and /sys should the jail's path contain them (path=/ does)."""
+    done: list[str] = []
+    for point in _kernel_mounts_below(root):
+        if not any(point.startswith(d + "/") for d in done):
+            _check(lib.bsdu_umount(point.encode(), MNT_DETACH), f"detach {point}")
+            done.append(point)
+
+
+def _make_dev(dev: str) -> None:
+    """A fresh /dev: the usual nodes, a private devpts for ptys, /dev/fd through the jail's procfs."""
+    os.makedirs(dev, exist_ok=True)
+    _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1m,nr_inodes=4096")
+    for name, major, minor in DEV_NODES:
+        os.mknod(os.path.join(dev, name), stat.S_IFCHR | 0o666, os.makedev(major, minor))
+    os.mkdir(os.path.join(dev, "pts"), 0o755)
+    _mount("devpts", os.path.join(dev, "pts"), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
+    os.mkdir(os.path.join(dev, FD_PROC), 0o555)
+    _mount("proc", os.path.join(dev, FD_PROC), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "subset=pid")
+    for name, target in DEV_LINKS:
+        os.symlink(target, os.path.join(dev, name))
+
+
+def _build_root(root: str) -> None:
+    """In the new mount namespace: `root` becomes / with its own /dev; the host's tree is detached."""
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)  # nothing done here reaches the host
+    if root == "/":  # a path=/ jail shares the host's files: only /dev and the kernel views change
+        _detach_kernel_mounts("/")
+        _make_dev("/dev")
+        return
+    _mount(root, root, None, MS_BIND | MS_REC)  # pivot_root wants a mount point
+    _detach_kernel_mounts(root)
+    _make_dev(os.path.join(root, "dev"))
+    os.chdir(root)
+    _check(lib.bsdu_pivot_root(b".", b"."), f"pivot_root to {root}")  # the old root now lies on top
+    _check(lib.bsdu_umount(b".", MNT_DETACH), "detach the host's root")
+    os.chdir("/")
+
+
+def _set_names(hostname: str, domainname: str) -> None:
+    for setter, name, what in ((lib.bsdu_sethostname, hostname, "hostname"),
+                               (lib.bsdu_setdomainname, domainname, "domainname")):
+        data = name.encode()
+        _check(setter(data, len(data)), f"set the jail's {what} to {name!r}")
+
+
+def _detach_fds(status_fd: int) -> None:
+    """0, 1 and 2 on the jail's /dev/null: no descriptor keeps anything of the caller open."""
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.close(status_fd)
+
+
+def _reap_forever() -> None:
+    """What a namespace's init owes the kernel: collect every orphan that exits."""
+    while True:
+        try:
+            while os.waitpid(-1, os.WNOHANG | WALL)[0] > 0:
+                pass
+        except ChildProcessError:
+            pass
+        signal.sigwait({signal.SIGCHLD})
+
+
+def _init(spec: dict, status_fd: int) -> None:
+    """PID 1 of the jail: build it, report, then reap."""
+    with open("/proc/self/comm", "w") as f:
+        f.write(f"jail.{spec['jid']}")
+    os.setsid()
+    os.umask(0)
+    _build_root(spec["root"])
+    os.umask(0o022)
+    _set_names(spec["hostname"], spec["domainname"])
+    _say(status_fd, "ok")
+    _detach_fds(status_fd)
+    _reap_forever()
+
+
+def _start(spec: dict, status_fd: int) -> None:
+    """The starter: cgroup, namespaces, then the fork that makes PID 1."""
+    with open(os.path.join(spec["cgroup"], "cgroup.procs"), "w") as f:
+        f.write(str(os.getpid()))
+    _check(lib.bsdu_unshare(spec["flags"]), "unshare the jail's namespaces")
+    pid = os.fork()
+    if pid:  # while the child is ours its pid cannot be recycled: its start time is surely its own
+        with open(f"/proc/{pid}/stat") as f:
+            start = f.read().rsplit(")", 1)[1].split()[19]  # field 22, as jailreg.start_time reads it
+        _say(status_fd, f"pid {pid} {start}")
+        os._exit(0)
+    try:
+        _init(spec, status_fd)
+    except BaseException as e:
+        _say(status_fd, f"error: {e}")
+        os._exit(1)
+
+
+def main(spec_json: str, status_fd: int) -> None:
+    """Entry point of BOOT; never returns."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    for sig in IGNORED:
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        _start(json.loads(spec_json), status_fd)
+    except BaseException as e:
+        _say(status_fd, f"error: {e}")
+    os._exit(1)
