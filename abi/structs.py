@@ -176,6 +176,11 @@ LAYOUTS = {
         ("fflags", 12, 4, "u32"), ("data", 16, 8, "i64"), ("udata", 24, 8, "u64"),
         ("ext", 32, 32, "u64[4]"),
     ]),
+    # The pre-12 struct kevent (no ext[]), for freebsd11_kevent(2): FreeBSD 10/11 binaries.
+    "freebsd11_kevent": (32, [
+        ("ident", 0, 8, "u64"), ("filter", 8, 2, "i16"), ("flags", 10, 2, "u16"),
+        ("fflags", 12, 4, "u32"), ("data", 16, 8, "i64"), ("udata", 24, 8, "u64"),
+    ]),
     "flock": (32, [
         ("l_start", 0, 8, "i64"), ("l_len", 8, 8, "i64"), ("l_pid", 16, 4, "i32"),
         ("l_type", 20, 2, "i16"), ("l_whence", 22, 2, "i16"), ("l_sysid", 24, 4, "i32"),

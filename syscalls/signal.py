@@ -266,6 +266,8 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if fsig is None:
         return linux_sig
     act = thread.proc.sigactions.get(fsig, SigAction())
+    if "signal_seen" in sup.services:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
+        sup.services["signal_seen"](thread, fsig)
     if sup.tracer:
         what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(act.handler, f"handler {act.handler:#x}")
         sup.tracer.signal(sup, thread, fsig, SIGNAL_NAMES.get(fsig, f"SIG{fsig}"), what)

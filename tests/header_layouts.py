@@ -17,6 +17,7 @@ FREEBSD_PROBE = r"""
 #define _WANT_FREEBSD11_STAT
 #define _WANT_FREEBSD11_STATFS
 #define _WANT_FREEBSD11_DIRENT
+#define _WANT_FREEBSD11_KEVENT
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/stat.h>
@@ -71,6 +72,10 @@ mcontext_t probe_mcontext_t;
 ucontext_t probe_ucontext_t;
 struct sigframe probe_sigframe;
 struct kevent probe_kevent;
+#ifndef EVFILT_JAIL  /* 13.5 names it struct kevent_freebsd11 */
+#define freebsd11_kevent kevent_freebsd11
+#endif
+struct freebsd11_kevent probe_freebsd11_kevent;
 struct flock probe_flock;
 struct pollfd probe_pollfd;
 struct winsize probe_winsize;

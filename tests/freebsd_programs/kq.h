@@ -1,0 +1,87 @@
+/* Shared by the kq_*.c programs: CHECK() prints what failed; the exit status counts failures. */
+#include <sys/types.h>
+#include <sys/event.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+
+#define CHECK(cond, ...) do {                                                   \
+	if (!(cond)) {                                                          \
+		failures++;                                                     \
+		printf("FAIL line %d: %s: ", __LINE__, #cond);                  \
+		printf(__VA_ARGS__);                                            \
+		printf("\n");                                                   \
+	}                                                                       \
+} while (0)
+
+#define DONE() do { printf("%s: %d failures\n", __FILE__, failures); return failures != 0; } while (0)
+
+static const struct timespec ZERO = {0, 0};
+
+static double
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
+}
+
+/* One change, no events: 0 or -1 with errno. */
+static int
+change(int kq, uintptr_t ident, short filter, u_short flags, u_int fflags, intptr_t data, void *udata)
+{
+	struct kevent ch;
+
+	EV_SET(&ch, ident, filter, flags, fflags, data, udata);
+	return kevent(kq, &ch, 1, NULL, 0, NULL);
+}
+
+/* At most one event, waiting as ts says (NULL: forever). */
+static int
+wait1(int kq, struct kevent *ev, const struct timespec *ts)
+{
+	memset(ev, 0, sizeof(*ev));
+	return kevent(kq, NULL, 0, ev, 1, ts);
+}
+
+static struct timespec
+ms_ts(int ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+
+	return t;
+}
+
+/* A child that sleeps ms, runs fn, and exits 0. */
+static pid_t
+later(int ms, void (*fn)(void))
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sleep_ms(ms);
+		fn();
+		_exit(0);
+	}
+	return pid;
+}
