@@ -59,6 +59,7 @@ class Supervisor:
         self.procs: dict[int, Process] = {}
         self.early: dict[int, int] = {}     # new tids that stopped before their parent's event
         self.leader = 0
+        self.cwd = os.path.realpath(os.getcwd())  # bound into the view at its own path
         self.leader_status = None
         self.on_leader_exit = None          # called with the leader's wait status
         # Subsystem state by name; the MIB tree comes first, subsystems add their nodes.
@@ -84,7 +85,7 @@ class Supervisor:
             try:
                 os.close(rfd)
                 _default_signals()
-                view.enter(self.root, os.getcwd())
+                view.enter(self.root, self.cwd)
                 ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
                 os.kill(os.getpid(), signal.SIGSTOP)
                 os.execve(exe, argv, env)
@@ -240,10 +241,17 @@ class Supervisor:
             self.procs.pop(proc.pid, None)
             if proc.mem is not None:
                 proc.mem.close()
+            hook = self.services.get("on_process_exit")
+            if hook:
+                hook(proc)
         if tid == self.leader:
             self.leader_status = status
             if self.on_leader_exit:
                 self.on_leader_exit(status)
+
+    def view_to_host(self, path: str) -> str:
+        """Where an unjailed program's absolute path lies on the host."""
+        return view.to_host(path, self.root, self.cwd)
 
     # -- signals -----------------------------------------------------------------
     def deliver(self, thread: Thread, linux_sig: int) -> None:

@@ -9,7 +9,6 @@ mount namespace private to the traced programs, so the host sees no change and n
 needs unmounting afterwards; paths need no translation per syscall.
 """
 import os
-import tempfile
 
 from .errors import UsageError
 from .native._native import ffi, lib
@@ -57,25 +56,27 @@ def enter(root: str, cwd: str) -> None:
     root = os.path.realpath(root)
     cwd = os.path.realpath(cwd)
     _enter_private_namespace()
-    stage = tempfile.mkdtemp(prefix="bsdulator-view-")
+    stage = root  # bound onto itself: in this private namespace it can become "/"
     _bind(root, stage)
     for host_dir in HOST_DIRS:
         _bind(host_dir, _mountpoint(stage, host_dir))
     if cwd != "/" and not any(cwd == d or cwd.startswith(d + "/") for d in HOST_DIRS):
         _bind(cwd, _mountpoint(stage, cwd))
-    old = os.path.join(stage, ".old-root")
-    os.mkdir(old)
-    try:
-        _check(lib.bsdu_pivot_root(stage.encode(), old.encode()), "pivot_root")
-        os.chdir("/")
-        _check(lib.bsdu_umount(b"/.old-root", MNT_DETACH), "detach the host root")
-    finally:
-        os.rmdir("/.old-root" if os.path.isdir("/.old-root") else old)
-    try:
-        os.rmdir(stage)  # the empty host directory, reached through the bound /tmp
-    except OSError:
-        pass
+    # pivot_root(".", "."): the old root ends up stacked on the new one, then detached, so
+    # no directory for it is ever made inside the (shared) FreeBSD root.
+    os.chdir(stage)
+    _check(lib.bsdu_pivot_root(b".", b"."), "pivot_root")
+    _check(lib.bsdu_umount(b".", MNT_DETACH), "detach the host root")
+    os.chdir("/")
     os.chdir(cwd)
+
+
+def to_host(path: str, root: str, cwd: str) -> str:
+    """The host path of an absolute path inside the view built by enter(root, cwd)."""
+    for bound in (*HOST_DIRS, cwd):
+        if bound != "/" and (path == bound or path.startswith(bound.rstrip("/") + "/")):
+            return path
+    return os.path.normpath(root + "/" + path)
 
 
 def check_root(root: str) -> str:

@@ -113,14 +113,29 @@ def sys_wait4(call, pid, status_addr, options, rusage):
     return r
 
 
-@handler("kill", Support.TRANSLATED, "signal numbers translated")
+ESRCH = 3
+
+
+@handler("kill", Support.TRANSLATED, "signal numbers translated; a jailed caller reaches its jail only")
 def sys_kill(call, pid, sig):
     """Implements FreeBSD kill(2)."""
-    sig = s32(sig)
+    sig, pid = s32(sig), s32(pid)
     linux = translate.signal_to_linux(sig) if sig else 0
     if linux is None:
         raise FreeBSDError(EINVAL)
-    return check((yield lx.kill(s32(pid), linux)))
+    if not call.proc.jail:
+        return check((yield lx.kill(pid, linux)))
+    targets = call.sup.services["jails"].visible_targets(call.proc, pid)
+    if not targets:
+        raise FreeBSDError(ESRCH)
+    errors = []
+    for target in targets:  # numbered as the caller sees them, so the kernel checks its rights
+        r = yield lx.kill(target, linux)
+        if r < 0:
+            errors.append(r)
+    if len(errors) == len(targets):
+        check(errors[0])
+    return 0
 
 
 # RLIM_INFINITY: FreeBSD's is INT64_MAX, Linux's UINT64_MAX.

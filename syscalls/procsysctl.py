@@ -81,8 +81,12 @@ class View:
         return self.jails[pid]
 
     def visible(self, proc: procinfo.Proc) -> bool:
-        """p_cansee's jail rule: a jailed caller sees only the processes of its own jail."""
-        return self.jid == 0 or self.jail_of(proc.pid) == self.jid
+        """p_cansee's jail rule: a jailed caller sees only the processes of its own jail (whose
+        Linux holder process is bsdulator's, not the jail's)."""
+        if self.jid == 0:
+            return True
+        holder = self.table.sup.services.get("jail_holder")
+        return self.jail_of(proc.pid) == self.jid and not (holder and holder(proc.pid))
 
     def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
         """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""

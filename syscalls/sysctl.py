@@ -33,16 +33,52 @@ class ProcessContext:
         self.usrstack = call.proc.usrstack
         self.ps_strings = call.proc.ps_strings
         self.securelevel = -1
-        self.domainname = ""
+        self._jail = None
+        if self.jailed:
+            self._jails = call.sup.services["jails"]
+            self._jail = call.proc.jail
+            record = self._jails.record(self._jail)
+            self.securelevel = record.params.get("securelevel", -1)
+            self.hostuuid = record.params.get("host.hostuuid", self.hostuuid)
+            self.hostid = record.params.get("host.hostid", self.hostid)
+
+    def _jail_param(self, name: str, host_value: str) -> str:
+        if self._jail is None:
+            return host_value
+        return self._jails.record(self._jail).params.get(name) or ""
 
     @property
     def hostname(self) -> str:
-        return socket.gethostname()
+        return self._jail_param("host.hostname", socket.gethostname())
 
     @hostname.setter
     def hostname(self, value: str) -> None:
-        # Unjailed programs share the supervisor's UTS namespace.
-        socket.sethostname(value)
+        if self._jail is None:
+            socket.sethostname(value)  # unjailed programs share the supervisor's UTS namespace
+        else:
+            self._jails.set_from_sysctl(self._jail, "host.hostname", value)
+
+    @property
+    def domainname(self) -> str:
+        return self._jail_param("host.domainname", _host_domainname())
+
+    @domainname.setter
+    def domainname(self, value: str) -> None:
+        if self._jail is None:
+            with open("/proc/sys/kernel/domainname", "w") as f:
+                f.write(value or "(none)")
+        else:
+            self._jails.set_from_sysctl(self._jail, "host.domainname", value)
+
+
+def _host_domainname() -> str:
+    """Linux says "(none)" where FreeBSD has an empty NIS domain name."""
+    try:
+        with open("/proc/sys/kernel/domainname") as f:
+            name = f.read().strip()
+    except OSError:
+        return ""
+    return "" if name == "(none)" else name
 
 
 def _euid(pid: int) -> int:

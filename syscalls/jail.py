@@ -1,0 +1,441 @@
+"""jail(2), jail_set(2), jail_get(2), jail_attach(2), jail_remove(2) and the jail sysctls.
+
+The rules are bsdulator/jailparams.py (FreeBSD's kern_jail.c as pure logic); jails are
+kept in the on-disk registry (bsdulator/jailreg.py) so every bsdulator process sees
+them; each one is backed by Linux namespaces kept alive by a holder process
+(bsdulator/jailns.py).  A process joins a jail by calling pidfd_open + setns itself
+(injected here) after the supervisor put it in the jail's cgroup."""
+import os
+import socket
+import struct
+from dataclasses import replace
+
+from bsdulator import jailns, jailparams, jailreg
+from bsdulator.abi import jail as abi
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+from bsdulator.jailparams import JailError, JailRecord
+from bsdulator.table import Support, handler
+
+EPERM, ENOENT, EINVAL, EFAULT, EAGAIN, EEXIST = 1, 2, 22, 14, 35, 17
+IOVEC = struct.Struct("<QQ")
+O_PATH_DIRECTORY_CLOEXEC = 0o10000000 | 0o200000 | 0o2000000
+AT_FDCWD = -100
+
+
+# -- the registry as jailparams' JailStore ---------------------------------------------
+
+def _to_json(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _from_json(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def record_of(row: jailreg.JailRow) -> JailRecord:
+    meta = row.params
+    return JailRecord(row.jid, row.name, row.path, meta["parent"], row.dying, row.persist,
+                      {k: _from_json(v) for k, v in meta["params"].items()})
+
+
+def _row_fields(record: JailRecord, host_path: str) -> dict:
+    return dict(name=record.name, path=record.path, persist=record.persist, dying=record.dying,
+                params={"parent": record.parent, "host_path": host_path,
+                        "params": {k: _to_json(v) for k, v in record.params.items()}})
+
+
+class Store:
+    """jailparams.JailStore over one registry transaction."""
+
+    def __init__(self, tx: jailreg.Transaction, host: JailRecord):
+        self.tx, self.host = tx, host
+        self.last_jid = tx.counter("lastjid")
+        self.last_dead_jid = tx.counter("lastdeadjid")
+
+    def get(self, jid: int) -> JailRecord | None:
+        if jid == 0:
+            return self.host
+        row = self.tx.by_jid(jid)
+        return record_of(row) if row else None
+
+    def after(self, jid: int) -> JailRecord | None:
+        row = self.tx.after(jid)
+        return record_of(row) if row else None
+
+    def children(self, jid: int):
+        return [r for r in map(record_of, self.tx.all()) if r.parent == jid]
+
+
+def _holder(row: jailreg.JailRow) -> jailns.Holder:
+    return jailns.Holder(row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid))
+
+
+class JailService:
+    """Per supervisor: the registry handle, the jail parameter config, prison0."""
+
+    def __init__(self, sup):
+        self.sup = sup
+        self.config = jailparams.register(sup.services["sysctl"])
+        self._registry = None
+
+    @property
+    def registry(self) -> jailreg.Registry:
+        if self._registry is None:
+            self._registry = jailreg.Registry()
+            for row in self._registry.reap_stale():  # jails whose holder died with a crash
+                jailns.destroy(_holder(row))
+        return self._registry
+
+    def host(self) -> JailRecord:
+        k = self.sup.kernel
+        return jailparams.host_jail(hostname=socket.gethostname(), osrelease=k.osrelease, osreldate=k.osreldate,
+                                    config=self.config)
+
+    def transaction(self, write: bool = True):
+        return self.registry.transaction(write=write)
+
+    def row(self, jid: int) -> jailreg.JailRow | None:
+        with self.transaction(write=False) as tx:
+            return tx.by_jid(jid)
+
+    def jail_of(self, pid: int) -> int:
+        """The jid a host pid belongs to, from its cgroup (0: the host)."""
+        try:
+            with open(f"/proc/{pid}/cgroup") as f:
+                for line in f:
+                    path = line.rstrip("\n").split(":", 2)[2]
+                    name = path.rsplit("/", 1)[-1]
+                    if name.startswith("jail.") and f"/{jailns.CGROUP_DIR}/" in path + "/":
+                        return int(name[5:])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def is_holder(self, pid: int) -> bool:
+        """Whether pid is a jail's holder: PID 1 of the jail's PID namespace."""
+        st = _status(pid)
+        return bool(st and len(st["NSpid"]) > 1 and st["NSpid"][-1] == 1 and self.jail_of(pid))
+
+    def record(self, jid: int) -> JailRecord:
+        row = self.row(jid)
+        if row is None:
+            raise FreeBSDError(ENOENT, f"jail {jid} is gone")
+        return record_of(row)
+
+    def set_from_sysctl(self, jid: int, name: str, value: str) -> None:
+        """kern.hostname/kern.domainname written inside a jail: allow.set_hostname decides."""
+        with self.transaction() as tx:
+            row = tx.by_jid(jid)
+            old = record_of(row)
+            if not old.get("allow.set_hostname"):
+                raise FreeBSDError(EPERM, "allow.set_hostname is off")
+            new = replace(old, params={**old.params, name: value})
+            tx.update(jid, **_row_fields(new, row.params["host_path"]))
+        _apply_names(_holder(row), old, new)
+
+    def visible_targets(self, proc, pid: int) -> list[int]:
+        """kill(2)'s targets for a jailed caller: its jail's processes only (never the holder),
+        numbered in the caller's own PID namespace (the host's for an attached process)."""
+        holder = _holder(self.row(proc.jail))
+        caller_in_host = _pid_ns(proc.pid) == _pid_ns(os.getpid())
+        me = _status(proc.pid)
+        members = []   # (number the caller uses, host pid, host-numbered pgid)
+        for member in jailns.members(holder):
+            st = _status(member)
+            if member == holder.pid or st is None:
+                continue
+            if caller_in_host:
+                members.append((st["NSpid"][0], member, st["pgid"]))
+            elif len(st["NSpid"]) > 1:  # attached processes have no number in the jail's namespace
+                members.append((st["NSpid"][-1], member, st["pgid"]))
+        if pid > 0:
+            return [seen for seen, _host, _pg in members if seen == pid]
+        if pid == -1:
+            return [seen for seen, host, _pg in members if host != proc.pid]
+        if pid == 0:
+            group = me["pgid"]
+        else:
+            leaders = [host for seen, host, _pg in members if seen == -pid]
+            if not leaders:
+                return []
+            group = leaders[0]
+        return [seen for seen, _host, pg in members if pg == group]
+
+    def drop_if_unused(self, jid: int) -> None:
+        """A non-persistent jail disappears with its last process, as on FreeBSD."""
+        with self.transaction() as tx:
+            row = tx.by_jid(jid)
+            if row is None or row.persist:
+                return
+            holder = _holder(row)
+            if [p for p in jailns.members(holder) if p != holder.pid]:
+                return
+            tx.delete(jid)
+        jailns.destroy(holder)
+
+
+def _pid_ns(pid: int) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}/ns/pid").st_ino
+    except OSError:
+        return None
+
+
+def _status(pid: int) -> dict | None:
+    """NSpid (host first) and the process group as seen from the host, of a live process."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            fields = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        with open(f"/proc/{pid}/stat") as f:
+            pgid = int(f.read().rsplit(")", 1)[1].split()[2])
+    except (OSError, ValueError):
+        return None
+    return {"NSpid": [int(x) for x in fields.get("NSpid", str(pid)).split()], "pgid": pgid}
+
+
+def _service(call) -> JailService:
+    return call.sup.services["jails"]
+
+
+def _caller_jid(call) -> int:
+    return call.proc.jail or 0
+
+
+def _euid(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[2])
+    return 0
+
+
+# -- iovec arrays ----------------------------------------------------------------------
+
+def _read_pairs(call, iov: int, niovs: int):
+    """(name, value) pairs and the iovec slots, as kern_jail_set/get see them."""
+    niovs &= 0xFFFFFFFF
+    if niovs % 2 or niovs > 2 * 1024:
+        raise FreeBSDError(EINVAL)
+    vecs = [IOVEC.unpack_from(call.mem.read(iov, IOVEC.size * niovs), i * IOVEC.size) for i in range(niovs)]
+    pairs = []
+    for i in range(0, niovs, 2):
+        (nbase, nlen), (vbase, vlen) = vecs[i], vecs[i + 1]
+        name = call.mem.read(nbase, nlen) if nbase and nlen else b""
+        value = call.mem.read(vbase, vlen) if vbase else None
+        pairs.append((name, value))
+    return pairs, vecs
+
+
+def _writeback(call, iov: int, vecs, wb) -> None:
+    base, _len = vecs[wb.index]
+    if wb.data is not None and base:
+        call.mem.write(base, wb.data)
+    call.mem.write_u64(iov + wb.index * IOVEC.size + 8, wb.length)
+
+
+def _report(call, iov: int, vecs, pairs, error: JailError) -> None:
+    wb = jailparams.errmsg_writeback(pairs, error)
+    if wb is not None:
+        _writeback(call, iov, vecs, wb)
+
+
+# -- paths: the jail's root as the caller names it, and as the host reaches it -------
+
+def _resolve_path(call, pairs):
+    """Open the "path" value in the caller (its view, its permissions) and name it."""
+    raw = next((v for n, v in reversed(pairs) if n.rstrip(b"\0") == b"path"), None)
+    if not raw:
+        return None, None
+    text = raw.split(b"\0", 1)[0]
+    addr = call.alloc(len(text) + 1)
+    call.mem.write(addr, text + b"\0")
+    fd = yield lx.openat(AT_FDCWD, addr, O_PATH_DIRECTORY_CLOEXEC, 0)
+    if fd < 0:
+        return None, check(fd)
+    try:
+        seen = os.readlink(f"/proc/{call.proc.pid}/fd/{fd}")
+    finally:
+        yield lx.close(fd)
+    return seen, None
+
+
+def _host_path(call, seen: str) -> str:
+    """Where the caller's `seen` path is on the host (see bsdulator/view.py)."""
+    if call.proc.jail:
+        row = _service(call).row(call.proc.jail)
+        base = row.params["host_path"] if row else "/"
+        return os.path.normpath(base + "/" + seen)
+    return call.sup.view_to_host(seen)
+
+
+# -- the calls ---------------------------------------------------------------------------
+
+def _attach(call, row: jailreg.JailRow):
+    """Move the calling process into the jail: cgroup first (so removal reaches it), then setns."""
+    holder = _holder(row)
+    if not jailns.alive(holder):
+        raise FreeBSDError(EINVAL, f"jail {row.jid}'s namespaces are gone")
+    plan = jailns.attach_plan(holder)
+    jailns.join_cgroup(holder, call.proc.pid)
+    pidfd = check((yield lx.pidfd_open(plan.pid, 0)))
+    try:
+        check((yield lx.setns(pidfd, plan.flags)))
+    finally:
+        yield lx.close(pidfd)
+    call.proc.jail = row.jid
+
+
+def _create_holder(call, record: JailRecord, host_path: str) -> jailns.Holder:
+    p = record.params
+    try:
+        return jailns.create(record.jid, host_path, p.get("host.hostname") or "", p.get("host.domainname") or "",
+                             vnet=p.get("vnet") == abi.JAIL_SYS_NEW,
+                             sysvipc_new=abi.JAIL_SYS_NEW in (p.get("sysvshm"), p.get("sysvsem"), p.get("sysvmsg")))
+    except jailns.JailNsError as e:
+        raise JailError(EAGAIN, str(e)) from None
+
+
+def _set(call, flags: int, pairs):
+    svc = _service(call)
+    seen, path_error = yield from _resolve_path(call, pairs)
+
+    def lookup(_path: str) -> str:
+        if path_error is not None:
+            raise FreeBSDError(path_error)
+        return seen
+
+    host_path = _host_path(call, seen) if seen else None
+    with svc.transaction() as tx:
+        store = Store(tx, svc.host())
+        plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=_euid(call.proc.pid),
+                                   lookup=lookup, config=svc.config)
+        record = plan.record
+        if plan.created:
+            holder = _create_holder(call, record, host_path or "/")
+            tx.insert(jailreg.JailRow(record.jid, holder_pid=holder.pid, holder_start=holder.start,
+                                      cgroup=holder.cgroup, **_row_fields(record, host_path or "/")))
+        else:
+            old = tx.by_jid(record.jid)
+            tx.update(record.jid, **_row_fields(record, old.params["host_path"]))
+            holder = _holder(old)
+            _apply_names(holder, record_of(old), record)
+        for child in plan.descendants:
+            crow = tx.by_jid(child.jid)
+            tx.update(child.jid, **_row_fields(child, crow.params["host_path"]))
+            _apply_names(_holder(crow), record_of(crow), child)
+        tx.set_counter("lastjid", plan.last_jid)
+        tx.set_counter("lastdeadjid", plan.last_dead_jid)
+        row = tx.by_jid(record.jid)
+    if plan.attach:
+        try:
+            yield from _attach(call, row)
+        except FreeBSDError:
+            if plan.created:
+                _remove_rows(svc, [record.jid])
+            raise JailError(EAGAIN, "attach failed") from None
+    if not record.persist and not plan.attach:
+        svc.drop_if_unused(record.jid)
+    return plan.jid
+
+
+def _apply_names(holder: jailns.Holder, old: JailRecord, new: JailRecord) -> None:
+    """host.hostname/domainname changes reach the jail's UTS namespace."""
+    for name, setter in (("host.hostname", jailns.set_hostname), ("host.domainname", jailns.set_domainname)):
+        if new.params.get(name) != old.params.get(name) and jailns.alive(holder):
+            setter(holder, new.params.get(name) or "")
+
+
+def _remove_rows(svc: JailService, jids) -> None:
+    for jid in jids:
+        with svc.transaction() as tx:
+            row = tx.delete(jid)
+        if row is not None:
+            jailns.destroy(_holder(row))
+
+
+@handler("jail_set", Support.EMULATED, "registry + Linux namespaces; FreeBSD's rules in jailparams")
+def sys_jail_set(call, iov, niovs, flags):
+    """Implements FreeBSD jail_set(2)."""
+    pairs, vecs = _read_pairs(call, iov, niovs)
+    try:
+        return (yield from _set(call, s32(flags), pairs))
+    except JailError as e:
+        _report(call, iov, vecs, pairs, e)
+        raise
+
+
+@handler("jail_get", Support.EMULATED, "from the registry; FreeBSD's rules in jailparams")
+def sys_jail_get(call, iov, niovs, flags):
+    """Implements FreeBSD jail_get(2)."""
+    pairs, vecs = _read_pairs(call, iov, niovs)
+    svc = _service(call)
+    try:
+        with svc.transaction(write=False) as tx:
+            jid, writebacks = jailparams.do_get(Store(tx, svc.host()), _caller_jid(call), s32(flags), pairs,
+                                                config=svc.config)
+    except JailError as e:
+        _report(call, iov, vecs, pairs, e)
+        raise
+    for wb in writebacks:
+        _writeback(call, iov, vecs, wb)
+    return jid
+
+
+@handler("jail_attach", Support.EMULATED, "cgroup + pidfd_open/setns into the jail's namespaces")
+def sys_jail_attach(call, jid):
+    """Implements FreeBSD jail_attach(2)."""
+    svc = _service(call)
+    with svc.transaction(write=False) as tx:
+        record = jailparams.attach_target(Store(tx, svc.host()), _caller_jid(call), s32(jid),
+                                          uid=_euid(call.proc.pid))
+        row = tx.by_jid(record.jid)
+    yield from _attach(call, row)
+    return 0
+
+
+@handler("jail_remove", Support.EMULATED, "kills the jail's processes (cgroup.kill) and drops its namespaces")
+def sys_jail_remove(call, jid):
+    """Implements FreeBSD jail_remove(2)."""
+    svc = _service(call)
+    with svc.transaction(write=False) as tx:
+        doomed = jailparams.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=_euid(call.proc.pid))
+    _remove_rows(svc, [r.jid for r in reversed(doomed)])
+    return 0
+
+
+@handler("jail", Support.EMULATED, "struct jail becomes a jail_set(CREATE|ATTACH)")
+def sys_jail(call, jail_addr):
+    """Implements FreeBSD jail(2)."""
+    mem = call.mem
+    version = mem.read_u32(jail_addr)
+    if version == abi.JAIL_VERSION_V0:
+        path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + 8, 20))
+        jailparams.check_jail(version, 1, 0, config=_service(call).config)
+        name_p, ip4, ip6 = 0, struct.pack(">I", ip), b""
+    else:
+        f = dict(zip(("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
+                     struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48))))
+        jailparams.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
+        path_p, host_p, name_p = f["path"], f["hostname"], f["jailname"]
+        ip4 = mem.read(f["ip4"], 4 * f["ip4s"]) if f["ip4s"] else b""
+        ip6 = mem.read(f["ip6"], 16 * f["ip6s"]) if f["ip6s"] else b""
+    pairs = jailparams.jail_pairs(mem.read_cstr(path_p), mem.read_cstr(host_p),
+                                  mem.read_cstr(name_p) if name_p else None, ip4, ip6,
+                                  jailed=bool(call.proc.jail), config=_service(call).config)
+    return (yield from _set(call, abi.JAIL_CREATE | abi.JAIL_ATTACH, pairs))
+
+
+def install(sup) -> None:
+    svc = JailService(sup)
+    sup.services["jails"] = svc
+    sup.services["jail_of"] = svc.jail_of
+    sup.services["jail_holder"] = svc.is_holder
+    previous = sup.services.get("on_process_exit")
+
+    def on_exit(proc):
+        if previous:
+            previous(proc)
+        if proc.jail:
+            svc.drop_if_unused(proc.jail)
+    sup.services["on_process_exit"] = on_exit
