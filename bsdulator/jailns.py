@@ -31,6 +31,7 @@ Once the starter exits, the holder's parent is the caller's nearest child subrea
 init: a subreaper caller gets the holder's exit in its wait loop, with pid Holder.pid.
 """
 import fcntl
+import hashlib
 import importlib.util
 import json
 import os
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .jailholder import unescape
-from .jailreg import proc_stat, process_alive, start_time
+from .jailreg import DEFAULT_STATE_DIR, proc_stat, process_alive, start_time
 from .native._native import ffi, lib
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
@@ -104,9 +105,18 @@ def cgroup2_root() -> str:
     raise JailNsError("jails need cgroup v2 mounted (e.g. mount -t cgroup2 none /sys/fs/cgroup)")
 
 
+def scope() -> str:
+    """The cgroup directory of this registry's jails: jids are per registry (state directory),
+    so two registries on one host (a user's and a test's) must not share jail.N names."""
+    state = os.path.realpath(os.environ.get("BSDULATOR_STATE_DIR") or DEFAULT_STATE_DIR)
+    if state == os.path.realpath(DEFAULT_STATE_DIR):
+        return CGROUP_DIR
+    return os.path.join(CGROUP_DIR, "state-" + hashlib.sha256(state.encode()).hexdigest()[:12])
+
+
 def cgroup_of(jid: int) -> str:
     """The cgroup directory of jail jid."""
-    return os.path.join(cgroup2_root(), CGROUP_DIR, f"jail.{jid}")
+    return os.path.join(cgroup2_root(), scope(), f"jail.{jid}")
 
 
 def _require_root() -> None:
@@ -160,14 +170,17 @@ def _make_cgroup(jid: int) -> str:
 
 
 def _remove_cgroup(cgroup: str) -> None:
-    """The jail's cgroup dir, and the shared parent when it was the last one."""
-    for path in (cgroup, os.path.dirname(cgroup)):
+    """The jail's cgroup dir, and the shared parents up to <root>/bsdulator once they are empty."""
+    top = os.path.join(cgroup2_root(), CGROUP_DIR)
+    path = cgroup
+    while path.startswith(top):
         try:
             os.rmdir(path)
         except FileNotFoundError:
             pass
         except OSError:  # EBUSY/ENOTEMPTY: other jails still use the parent
             return
+        path = os.path.dirname(path)
 
 
 def _search_path() -> list[str]:
@@ -495,7 +508,7 @@ def _dying(holder: Holder, pid_ns: int | None, waited: float) -> str:
 def jids() -> list[int]:
     """Jids that have a cgroup on this host: with the registry, finds jails a crash left behind."""
     try:
-        names = os.listdir(os.path.join(cgroup2_root(), CGROUP_DIR))
+        names = os.listdir(os.path.join(cgroup2_root(), scope()))
     except FileNotFoundError:
         return []
     return sorted(int(n[5:]) for n in names if n.startswith("jail.") and n[5:].isdigit())

@@ -101,12 +101,13 @@ class JailService:
 
     def jail_of(self, pid: int) -> int:
         """The jid a host pid belongs to, from its cgroup (0: the host)."""
+        ours = "/" + jailns.scope() + "/"
         try:
             with open(f"/proc/{pid}/cgroup") as f:
                 for line in f:
                     path = line.rstrip("\n").split(":", 2)[2]
-                    name = path.rsplit("/", 1)[-1]
-                    if name.startswith("jail.") and f"/{jailns.CGROUP_DIR}/" in path + "/":
+                    parent, _, name = path.rpartition("/")
+                    if name.startswith("jail.") and (parent + "/").endswith(ours):
                         return int(name[5:])
         except (OSError, ValueError):
             pass

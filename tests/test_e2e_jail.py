@@ -150,9 +150,12 @@ def test_parallel_creation(jails, freebsd_root):
     lines = jails("jls", "jid", "name").stdout.decode().splitlines()
     jids = [int(line.split()[0]) for line in lines]
     assert len(set(jids)) == 20 and sorted(line.split()[1] for line in lines) == sorted(f"p{i}" for i in range(20))
+    from bsdulator import jailns
+    holders = {jid: jailns.lookup(jid) for jid in jids}
     for i in range(20):
         assert jails("jail", "-r", f"p{i}").returncode == 0
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
+    assert [jid for jid, h in holders.items() if h and jailns.alive(h)] == []
 
 
 def test_sigkill_of_bsdulator_kills_the_jailed_program(jails, freebsd_root):
