@@ -133,6 +133,8 @@ class Supervisor:
             if regs is not None:
                 ptrace.copy_regs(thread.regs, regs)
             self._stopped(thread, status, regs is not None)
+        for hook in self.services.get("at_exit", ()):
+            hook()
         if self.leader_status is None:
             msg = os.read(self.errpipe, 4096).decode(errors="replace")
             if msg:

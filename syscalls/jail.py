@@ -78,6 +78,7 @@ class JailService:
         self.sup = sup
         self.config = jailparams.register(sup.services["sysctl"])
         self._registry = None
+        self.dying: list[jailns.Holder] = []   # killed jails whose namespaces are not gone yet
 
     @property
     def registry(self) -> jailreg.Registry:
@@ -85,6 +86,12 @@ class JailService:
             self._registry = jailreg.Registry()
             for row in self._registry.reap_stale():  # jails whose holder died with a crash
                 jailns.destroy(_holder(row))
+            with self._registry.transaction(write=False) as tx:
+                known = {row.jid for row in tx.all()}
+            for jid in jailns.jids():  # cgroups of removed jails whose last process went late
+                holder = jailns.lookup(jid)
+                if jid not in known and holder is not None and not jailns.alive(holder):
+                    jailns.finish(holder)
         return self._registry
 
     def host(self) -> JailRecord:
@@ -163,6 +170,16 @@ class JailService:
             group = leaders[0]
         return [seen for seen, _host, pg in members if pg == group]
 
+    def finish_dying(self) -> None:
+        """Clean up the killed jails whose last process has been reaped."""
+        self.dying = [h for h in self.dying if not jailns.finish(h)]
+
+    def at_exit(self) -> None:
+        """Nothing is left for this supervisor to reap: wait for the rest of the killed jails."""
+        for holder in self.dying:
+            jailns.destroy(holder)
+        self.dying = []
+
     def drop_if_unused(self, jid: int) -> None:
         """A non-persistent jail disappears with its last process, as on FreeBSD."""
         with self.transaction() as tx:
@@ -173,7 +190,9 @@ class JailService:
             if [p for p in jailns.members(holder) if p != holder.pid]:
                 return
             tx.delete(jid)
-        jailns.destroy(holder)
+        jailns.kill(holder)
+        self.dying.append(holder)
+        self.finish_dying()
 
 
 def _pid_ns(pid: int) -> int | None:
@@ -348,11 +367,16 @@ def _apply_names(holder: jailns.Holder, old: JailRecord, new: JailRecord) -> Non
 
 
 def _remove_rows(svc: JailService, jids) -> None:
+    """Kill the jails' processes now; their namespaces go once the last one is reaped, which
+    may be ours to do (a child of a traced process), so never wait for it here."""
     for jid in jids:
         with svc.transaction() as tx:
             row = tx.delete(jid)
         if row is not None:
-            jailns.destroy(_holder(row))
+            holder = _holder(row)
+            jailns.kill(holder)
+            svc.dying.append(holder)
+    svc.finish_dying()
 
 
 @handler("jail_set", Support.EMULATED, "registry + Linux namespaces; FreeBSD's rules in jailparams")
@@ -439,4 +463,7 @@ def install(sup) -> None:
             previous(proc)
         if proc.jail:
             svc.drop_if_unused(proc.jail)
+        if svc.dying:
+            svc.finish_dying()
     sup.services["on_process_exit"] = on_exit
+    sup.services.setdefault("at_exit", []).append(svc.at_exit)

@@ -182,3 +182,21 @@ def test_bad_input(jails, freebsd_root):
     for result in (r,):
         assert b"Traceback" not in result.stderr
     assert jails("jail", "-r", "d").returncode == 0
+
+
+def test_remove_while_a_traced_child_lives_in_the_jail(jails, freebsd_root):
+    """jail -r from the same supervisor that must reap the jail's processes does not wedge it."""
+    assert jails("jail", "-c", "name=busy", f"path={freebsd_root}", "persist").returncode == 0
+    start = time.monotonic()
+    r = jails("bin/sh", "-c", 'jexec busy /bin/sh -c "sleep 30; true" & sleep 1; jail -r busy; echo "rm=$?"')
+    assert r.stdout == b"rm=0\n" and time.monotonic() - start < 10, r.stderr
+    assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
+    env = dict(os.environ, **jails.env)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
+                             env=env, capture_output=True, text=True).stdout
+        if out.strip() == "[]":
+            break
+        time.sleep(0.2)
+    assert out.strip() == "[]"
