@@ -1,10 +1,11 @@
 """Sockets: families, types, addresses, options and control messages translated.
 
 AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
+import os
 import struct
 
 from bsdulator import structs, translate
-from bsdulator.abi.flags import LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, LINUX_SO_OPTIONS as LINUX_SO
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -14,6 +15,7 @@ SOCKADDR_MAX = 128           # sockaddr_storage on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
 SCM_RIGHTS = 1               # the same number on both
+FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
 FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
 FREEBSD_CMSGHDR_LEN = 16     # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
 
@@ -244,6 +246,53 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
     return m, hdr
 
 
+def _dir_outside(path: str, root: os.stat_result) -> bool:
+    """Whether a directory descriptor lets lookups reach above the jail's root: walk '..'
+    from it (in its own mount namespace) and see whether the jail's root comes up."""
+    try:
+        cur = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False  # not a directory: gives no way to name other files
+    try:
+        while True:
+            st = os.fstat(cur)
+            if (st.st_dev, st.st_ino) == (root.st_dev, root.st_ino):
+                return False
+            parent = os.open("..", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=cur)
+            pst = os.fstat(parent)
+            os.close(cur)
+            cur = parent
+            if (pst.st_dev, pst.st_ino) == (st.st_dev, st.st_ino):
+                return True  # the top of its tree, and the jail's root was not on the way
+    finally:
+        os.close(cur)
+
+
+def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
+    """SCM_RIGHTS for a jailed receiver: directories from outside its root are closed, as a
+    way out of the jail (the receiver sees MSG_CTRUNC)."""
+    root = os.stat(call.sup.services["jails"].host_root(call.proc.jail))
+    out, dropped, off = bytearray(), [], 0
+    while off + 16 <= len(data):
+        clen, level, ctype = struct.unpack_from("<Qii", data, off)
+        if clen < 16:
+            break
+        payload = data[off + 16:off + clen]
+        if level == LINUX_SOL_SOCKET and ctype == SCM_RIGHTS:
+            fds = list(struct.unpack(f"<{len(payload) // 4}i", payload[:len(payload) // 4 * 4]))
+            bad = [fd for fd in fds if _dir_outside(f"/proc/{call.proc.pid}/fd/{fd}", root)]
+            dropped += bad
+            kept = [fd for fd in fds if fd not in bad]
+            payload = struct.pack(f"<{len(kept)}i", *kept)
+            if not kept:
+                off += (clen + 7) & ~7
+                continue
+        out += struct.pack("<Qii", 16 + len(payload), level, ctype) + payload
+        out += bytes(-len(out) % 8)
+        off += (clen + 7) & ~7
+    return bytes(out), dropped
+
+
 @handler("sendmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
@@ -263,7 +312,14 @@ def sys_recvmsg(call, s, msg, flags):
         call.mem.write(m["msg_name"], fbsd[:m["msg_namelen"]])
         fields["msg_namelen"] = len(fbsd)
     if m["msg_control"] and m["msg_controllen"]:
-        ctl = _control_to_freebsd(call.mem.read(lm["msg_control"], lm["msg_controllen"]))[:m["msg_controllen"]]
+        linux_ctl = call.mem.read(lm["msg_control"], lm["msg_controllen"])
+        if call.proc.jail:
+            linux_ctl, dropped = _keep_inside(call, linux_ctl)
+            for fd in dropped:
+                yield lx.close(fd)
+            if dropped:
+                fields["msg_flags"] |= FREEBSD_MSG_CTRUNC
+        ctl = _control_to_freebsd(linux_ctl)[:m["msg_controllen"]]
         call.mem.write(m["msg_control"], ctl)
         fields["msg_controllen"] = len(ctl)
     else:

@@ -200,3 +200,66 @@ def test_remove_while_a_traced_child_lives_in_the_jail(jails, freebsd_root):
             break
         time.sleep(0.2)
     assert out.strip() == "[]"
+
+
+FDPASS = r"""
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    snprintf(un.sun_path, sizeof un.sun_path, "%s", argv[1]);
+    if (connect(s, (struct sockaddr *)&un, SUN_LEN(&un)) != 0) { perror("connect"); return 1; }
+    for (int round = 0; round < 2; round++) {
+        char byte; struct iovec iov = { &byte, 1 };
+        union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+        struct msghdr m = { 0 };
+        m.msg_iov = &iov; m.msg_iovlen = 1; m.msg_control = u.buf; m.msg_controllen = sizeof u.buf;
+        recvmsg(s, &m, 0);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        int fd = -1;
+        if (c && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        int f = fd >= 0 ? openat(fd, "marker", O_RDONLY) : -1;
+        printf("%c fd=%d ctrunc=%d readable=%d\n", byte, fd >= 0, (m.msg_flags & MSG_CTRUNC) != 0, f >= 0);
+    }
+    return 0;
+}
+"""
+
+
+def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd_cc, tmp_path):
+    import socket as pysocket
+    tag = f"fdpass-{os.getpid()}"
+    prog_host = freebsd_root / "tmp" / tag
+    sock_host = freebsd_root / "tmp" / f"{tag}.sock"
+    inside_dir = freebsd_root / "tmp" / f"{tag}.d"
+    outside_dir = tmp_path / "outside"
+    for d in (inside_dir, outside_dir):
+        d.mkdir()
+        (d / "marker").write_text("x")
+    shutil.copy2(freebsd_cc(FDPASS, "fdpass"), prog_host)
+    server = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+    server.bind(str(sock_host))
+    server.listen(1)
+    try:
+        assert jails("jail", "-c", "name=fdp", f"path={freebsd_root}", "persist").returncode == 0
+        p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "fdp", f"/tmp/{tag}",
+                              f"/tmp/{tag}.sock"], env=dict(os.environ, **jails.env), stdout=subprocess.PIPE)
+        conn, _ = server.accept()
+        for label, d in ((b"o", outside_dir), (b"i", inside_dir)):
+            fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+            pysocket.send_fds(conn, [label], [fd])
+            os.close(fd)
+        out, _ = p.communicate(timeout=30)
+        conn.close()
+        assert out.decode().splitlines() == ["o fd=0 ctrunc=1 readable=0", "i fd=1 ctrunc=0 readable=1"]
+    finally:
+        server.close()
+        for path in (prog_host, sock_host):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(inside_dir, ignore_errors=True)
