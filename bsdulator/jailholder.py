@@ -156,12 +156,17 @@ def _start(spec: dict, status_fd: int) -> None:
     with open(os.path.join(spec["cgroup"], "cgroup.procs"), "w") as f:
         f.write(str(os.getpid()))
     _check(lib.bsdu_unshare(spec["flags"]), "unshare the jail's namespaces")
+    # Opened before the fork: the child pivots the mount namespace we now share with it,
+    # which takes /proc away from this process too.
+    proc = os.open("/proc", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
     pid = os.fork()
     if pid:  # while the child is ours its pid cannot be recycled: its start time is surely its own
-        with open(f"/proc/{pid}/stat") as f:
+        fd = os.open(f"{pid}/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
+        with os.fdopen(fd) as f:
             start = f.read().rsplit(")", 1)[1].split()[19]  # field 22, as jailreg.start_time reads it
         _say(status_fd, f"pid {pid} {start}")
         os._exit(0)
+    os.close(proc)
     try:
         _init(spec, status_fd)
     except BaseException as e:

@@ -48,6 +48,14 @@ def _default_signals() -> None:
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
+def _die_with_tracer() -> None:
+    """Until PTRACE_TRACEME takes hold (EXITKILL), the child must not outlive its tracer."""
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:
+        os._exit(1)
+
+
 class Supervisor:
     def __init__(self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None):
         self.table = table
@@ -85,6 +93,7 @@ class Supervisor:
             try:
                 os.close(rfd)
                 _default_signals()
+                _die_with_tracer()
                 view.enter(self.root, self.cwd)
                 ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
                 os.kill(os.getpid(), signal.SIGSTOP)

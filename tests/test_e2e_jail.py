@@ -146,7 +146,8 @@ def test_parallel_creation(jails, freebsd_root):
     procs = [subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jail", "-c", f"name=p{i}",
                                f"path={freebsd_root}", "persist"], env=dict(os.environ, **jails.env),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(20)]
-    assert [p.wait(timeout=120) for p in procs] == [0] * 20
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    assert [code for code, _err in results] == [0] * 20, [err for code, err in results if code]
     lines = jails("jls", "jid", "name").stdout.decode().splitlines()
     jids = [int(line.split()[0]) for line in lines]
     assert len(set(jids)) == 20 and sorted(line.split()[1] for line in lines) == sorted(f"p{i}" for i in range(20))
