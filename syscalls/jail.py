@@ -86,12 +86,14 @@ class JailService:
             self._registry = jailreg.Registry()
             for row in self._registry.reap_stale():  # jails whose holder died with a crash
                 jailns.destroy(_holder(row))
-            with self._registry.transaction(write=False) as tx:
+            # Cgroups of removed jails whose last process went late.  Under the write lock:
+            # a creator makes its cgroup inside the transaction that records the jail.
+            with self._registry.transaction() as tx:
                 known = {row.jid for row in tx.all()}
-            for jid in jailns.jids():  # cgroups of removed jails whose last process went late
-                holder = jailns.lookup(jid)
-                if jid not in known and holder is not None and not jailns.alive(holder):
-                    jailns.finish(holder)
+                for jid in jailns.jids():
+                    holder = jailns.lookup(jid)
+                    if jid not in known and holder is not None and not jailns.alive(holder):
+                        jailns.finish(holder)
         return self._registry
 
     def host(self) -> JailRecord:
