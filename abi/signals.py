@@ -308,3 +308,11 @@ LINUX_SIGNAL_FOR_FREEBSD_ONLY = {
 # FreeBSD SIGRTMIN + i travels as Linux signal 38 + i, up to Linux SIGRTMAX (64):
 # FreeBSD 65..91 are deliverable, 92..126 have no Linux carrier.
 LINUX_SIGNAL_FOR_FREEBSD_SIGRTMIN = 38
+
+# mcontext_t bookkeeping (<machine/ucontext.h>): how a signal frame's FPU state and segment
+# registers are marked.
+FREEBSD_MCONTEXT = {
+    "_MC_HASSEGS": 0x1, "_MC_HASBASES": 0x2,
+    "_MC_FPFMT_NODEV": 0x10000, "_MC_FPFMT_XMM": 0x10002,
+    "_MC_FPOWNED_NONE": 0x20000, "_MC_FPOWNED_FPU": 0x20001, "_MC_FPOWNED_PCB": 0x20002,
+}

@@ -4,7 +4,6 @@ It knows threads, processes, exec, fork and signals, but no individual syscall: 
 through the table to bsdulator/engine.py and the handlers in syscalls/."""
 import os
 import signal
-import sys
 from dataclasses import dataclass
 
 from . import elf, engine, ptrace, startup, view

@@ -7,7 +7,7 @@ number, plus named argument translators), which a C loop can execute without Pyt
 """
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 

@@ -6,7 +6,6 @@ it and build the frame FreeBSD's sendsig() would (ucontext + siginfo on the hand
 stack, rip at a sigcode trampoline that calls sigreturn(2)), and sigreturn restores the
 registers from that ucontext.  Masks stay in the Linux kernel, translated both ways, so
 blocked signals pend there as they should."""
-import os
 import struct
 
 from bsdulator import ptrace, structs, translate
@@ -51,7 +50,9 @@ SI_OFF = structs.offsetof("sigframe", "sf_si")
 MC_OFF = structs.offsetof("ucontext_t", "uc_mcontext")
 _MC_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "rbx", "rbp", "r10", "r11", "r12", "r13",
             "r14", "r15", "rip", "rsp")
-_MC_FPFMT_XMM, _MC_OWNEDFP_FPU, _MC_HASSEGS = 0x10002, 0x20001, 0x1
+MC = S.FREEBSD_MCONTEXT
+_MC_FPFMT_XMM, _MC_OWNEDFP_NONE, _MC_OWNEDFP_FPU, _MC_HASSEGS = (
+    MC["_MC_FPFMT_XMM"], MC["_MC_FPOWNED_NONE"], MC["_MC_FPOWNED_FPU"], MC["_MC_HASSEGS"])
 
 
 def _valid(sig: int) -> int:
@@ -298,12 +299,11 @@ def deliver(sup, thread, linux_sig: int) -> int:
 @handler("sigreturn", Support.EMULATED, "restores the ucontext that delivery saved")
 def sys_sigreturn(call, ucp):
     """Implements FreeBSD sigreturn(2)."""
-    uc = structs.unpack("ucontext_t", call.mem.read(ucp, structs.sizeof("ucontext_t")))
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
     tmp = call.alloc(8)
     call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(ucp, 16)))
     check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, tmp, 0, 8)))
-    if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != 0x20000:
+    if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:
         ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
 
     def apply(regs):

@@ -1,5 +1,4 @@
 """__sysctl(2) and __sysctlbyname(2) over the emulated MIB tree (bsdulator/sysctl.py)."""
-import os
 import socket
 import struct
 from functools import cached_property

@@ -67,3 +67,10 @@ def test_linux_getrandom_close_range_numbers():
     assert mismatches(flags.LINUX_GRND_FLAGS, linux_values(["linux/random.h"], flags.LINUX_GRND_FLAGS)) == {}
     assert mismatches(flags.LINUX_CLOSE_RANGE_FLAGS,
                       linux_values(["linux/close_range.h"], flags.LINUX_CLOSE_RANGE_FLAGS)) == {}
+
+
+@requires_zig
+def test_mcontext_markers():
+    from bsdulator.abi import signals
+    table = signals.FREEBSD_MCONTEXT
+    assert mismatches(table, freebsd_values(["sys/types.h", "ucontext.h"], table)) == {}
