@@ -11,7 +11,7 @@ import os
 import struct
 import time
 
-from bsdulator import procinfo
+from bsdulator import procinfo, structs
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -73,6 +73,26 @@ class View:
         self.table, self.ctx = table, ctx
         self.jails: dict[int, int] = {}
         self.jid = self.jail_of(ctx.pid)
+        self.numbers = _pid_numbers(ctx.pid) if self.jid else None
+
+    def host_pid(self, pid: int) -> int:
+        """A pid as the caller names it (its own PID namespace), as the host names it."""
+        if pid == SELF:
+            return self.ctx.pid
+        if self.numbers is None or pid <= 0:
+            return pid
+        return next((host for host, own in self.numbers.items() if own == pid), -1)
+
+    def renumber(self, kinfo: bytes) -> bytes:
+        """A kinfo_proc with its process ids in the caller's PID namespace (0: none there)."""
+        if self.numbers is None:
+            return kinfo
+        out = bytearray(kinfo)
+        for field in _PID_FIELDS:
+            off = structs.offsetof("kinfo_proc", field)
+            (host,) = struct.unpack_from("<i", out, off)
+            struct.pack_into("<i", out, off, self.numbers.get(host, 0) if host > 0 else host)
+        return bytes(out)
 
     def jail_of(self, pid: int) -> int:
         """The jail of pid, asked once per call."""
@@ -85,11 +105,14 @@ class View:
         Linux holder process is bsdulator's, not the jail's)."""
         if self.jid == 0:
             return True
+        if self.numbers is not None and proc.pid not in self.numbers:
+            return False  # no number in the caller's PID namespace: it cannot name it
         holder = self.table.sup.services.get("jail_holder")
         return self.jail_of(proc.pid) == self.jid and not (holder and holder(proc.pid))
 
     def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
         """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""
+        pid = self.host_pid(pid)
         try:
             proc = procinfo.read(pid)
         except ProcessLookupError:
@@ -130,9 +153,32 @@ class View:
                              args=self.table.wrote(proc).get("args"))
 
 
-def _self(ctx, pid: int) -> int:
-    """The pid -1 stands for: the caller (args, pathname, groups)."""
-    return ctx.pid if pid == SELF else pid
+_PID_FIELDS = ("ki_pid", "ki_ppid", "ki_pgid", "ki_tpgid", "ki_sid", "ki_tsid")
+
+
+def _pid_numbers(pid: int) -> dict[int, int] | None:
+    """host pid -> pid in pid's own PID namespace, for every process there; None when that
+    namespace is the host's (no renumbering)."""
+    def ns(p):
+        try:
+            return os.stat(f"/proc/{p}/ns/pid").st_ino
+        except OSError:
+            return None
+    own = ns(pid)
+    if own is None or own == ns(os.getpid()):
+        return None
+    numbers = {}
+    for host in procinfo.pids():
+        if ns(host) != own:
+            continue
+        try:
+            with open(f"/proc/{host}/status") as f:
+                line = next((ln for ln in f if ln.startswith("NSpid:")), "")
+        except OSError:
+            continue
+        if line:
+            numbers[host] = int(line.split()[-1])
+    return numbers
 
 
 # ---- the process table: all, pid, pgrp, sid, tty, uid, ruid, proc, rgid, gid (and their _td) ----------
@@ -151,7 +197,7 @@ def _table_handler(table: ProcTable, number: int):
                                           now=time.time())
         except ProcessLookupError:
             return
-        req.out(b"".join(kinfos))
+        req.out(b"".join(map(view.renumber, kinfos)))
 
     def handler(ctx, req, rest: list[int]) -> None:
         view = View(table, ctx)
@@ -182,7 +228,7 @@ def _args(table: ProcTable):
     def handler(ctx, req, rest):
         """kern.proc.args: argv or the title set; a program may set its own (setproctitle)."""
         view = View(table, ctx)
-        proc = view.get(_self(ctx, _one_pid(rest)))
+        proc = view.get(_one_pid(rest))
         if req.new is not None and proc.pid != ctx.pid:
             raise FreeBSDError(EPERM, "only a process's own title may be set")
         req.out(procinfo.args(proc, view.seen(proc)))
@@ -207,7 +253,7 @@ def _env(table: ProcTable):
 def _pathname(table: ProcTable):
     def handler(ctx, req, rest):
         """kern.proc.pathname: the program's path, NUL-terminated."""
-        proc = View(table, ctx).get(_self(ctx, _one_pid(rest)))
+        proc = View(table, ctx).get(_one_pid(rest))
         req.out(os.fsencode(procinfo.pathname(proc)) + b"\0")
     return handler
 
@@ -224,7 +270,7 @@ def _sv_name(table: ProcTable):
 def _groups(table: ProcTable):
     def handler(ctx, req, rest):
         """kern.proc.groups: cr_groups, the effective gid first."""
-        groups = View(table, ctx).get(_self(ctx, _one_pid(rest))).groups
+        groups = View(table, ctx).get(_one_pid(rest)).groups
         req.out(struct.pack(f"<{len(groups)}I", *groups))
     return handler
 
