@@ -264,7 +264,7 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
 def test_ps_numbers_processes_as_the_jail_does(jails, freebsd_root):
     """A process forked inside the jail sees itself in ps under the pid getpid() gives it."""
     assert jails("jail", "-c", "name=pids", f"path={freebsd_root}", "persist").returncode == 0
-    r = jails("jexec", "pids", "/bin/sh", "-c", '/bin/sh -c \'echo $$; ps -o pid= -p $$\'')
+    r = jails("jexec", "pids", "/bin/sh", "-c", '/bin/sh -c \'echo $$; ps -o pid= -p $$\'; true')
     own, listed = r.stdout.decode().split()
     assert own == listed and int(own) < 100, r.stdout   # small: numbered in the jail's PID namespace
     assert jails("jail", "-r", "pids").returncode == 0
