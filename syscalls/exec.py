@@ -8,7 +8,7 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
 AT_FDCWD = -100
-O_RDONLY_CLOEXEC = 0o2000000
+O_RDONLY_CLOEXEC = os.O_RDONLY | os.O_CLOEXEC  # the host's (Linux) values
 X_OK = 1
 EACCES = 13
 

@@ -1,4 +1,6 @@
 """fcntl(2): descriptor flags, status flags, record locks."""
+import os
+
 from bsdulator import structs, translate
 from bsdulator.abi.flags import FREEBSD_FCNTL_COMMANDS as F
 from bsdulator.engine import check, lx, s32
@@ -6,7 +8,7 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
 EINVAL = 22
-LINUX_O_CLOEXEC = 0o2000000
+LINUX_O_CLOEXEC = os.O_CLOEXEC
 LOCKS = (F["F_GETLK"], F["F_SETLK"], F["F_SETLKW"])
 
 

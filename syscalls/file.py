@@ -1,4 +1,5 @@
 """Files, descriptors and directories."""
+import stat
 import struct
 
 from bsdulator import structs, translate
@@ -92,13 +93,13 @@ def sys_unlinkat(call, fd, path, flags):
 @handler("mkfifo", Support.TRANSLATED, "mknod(S_IFIFO)")
 def sys_mkfifo(call, path, mode):
     """Implements FreeBSD mkfifo(2)."""
-    return check((yield lx.mknodat(AT_FDCWD_LINUX, path, 0o010000 | (mode & 0o7777), 0)))
+    return check((yield lx.mknodat(AT_FDCWD_LINUX, path, stat.S_IFIFO | (mode & 0o7777), 0)))
 
 
 @handler("mkfifoat", Support.TRANSLATED, "mknodat(S_IFIFO)")
 def sys_mkfifoat(call, fd, path, mode):
     """Implements FreeBSD mkfifoat(2)."""
-    return check((yield lx.mknodat(s32(fd), path, 0o010000 | (mode & 0o7777), 0)))
+    return check((yield lx.mknodat(s32(fd), path, stat.S_IFIFO | (mode & 0o7777), 0)))
 
 
 @handler("__getcwd", Support.TRANSLATED, "FreeBSD returns 0, Linux the length")
@@ -306,7 +307,7 @@ def sys_futimes(call, fd, tv):
 
 
 EOPNOTSUPP = 45
-S_IFMT, S_IFLNK = 0o170000, 0o120000
+S_IFMT, S_IFLNK = stat.S_IFMT(0o177777), stat.S_IFLNK
 
 
 def _chmod_nofollow(call, dirfd, path, mode):

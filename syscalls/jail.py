@@ -19,7 +19,7 @@ from bsdulator.table import Support, handler
 
 EPERM, ENOENT, EINVAL, EFAULT, EAGAIN, EEXIST = 1, 2, 22, 14, 35, 17
 IOVEC = struct.Struct("<QQ")
-O_PATH_DIRECTORY_CLOEXEC = 0o10000000 | 0o200000 | 0o2000000
+O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 AT_FDCWD = -100
 
 

@@ -8,7 +8,7 @@ from bsdulator.engine import check, lx, s32
 from bsdulator.table import Support, handler
 
 AT_FDCWD = -100
-O_PATH_CLOEXEC = 0o10000000 | 0o2000000
+O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC
 LINUX_STATFS_SIZE = 120
 LINUX_STAT_SIZE = 144
 
