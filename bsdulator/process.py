@@ -1,4 +1,5 @@
 """Per-process and per-thread state of traced FreeBSD programs (no globals)."""
+import os
 from dataclasses import dataclass, field
 
 from . import ptrace
@@ -6,6 +7,23 @@ from .memory import Memory
 from .native._native import lib
 
 SS_DISABLE = 4  # FreeBSD <sys/signal.h>
+
+
+def effective_uid(pid: int) -> int:
+    """A traced process's effective uid, as the kernel checks it."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[2])
+    return 0
+
+
+def pid_namespace(pid: int) -> int | None:
+    """The inode of pid's PID namespace (None once it is gone)."""
+    try:
+        return os.stat(f"/proc/{pid}/ns/pid").st_ino
+    except OSError:
+        return None
 
 
 @dataclass

@@ -15,6 +15,7 @@ from bsdulator.abi import jail as abi
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
+from bsdulator.process import effective_uid, pid_namespace
 from bsdulator.table import Support, handler
 
 EPERM, ENOENT, EINVAL, EFAULT, EAGAIN, EEXIST = 1, 2, 22, 14, 35, 17
@@ -155,7 +156,7 @@ class JailService:
         """kill(2)'s targets for a jailed caller: its jail's processes only (never the holder),
         numbered in the caller's own PID namespace (the host's for an attached process)."""
         holder = _holder(self.row(proc.jail))
-        caller_in_host = _pid_ns(proc.pid) == _pid_ns(os.getpid())
+        caller_in_host = pid_namespace(proc.pid) == pid_namespace(os.getpid())
         me = _status(proc.pid)
         members = []   # (number the caller uses, host pid, host-numbered pgid)
         for member in jailns.members(holder):
@@ -204,11 +205,6 @@ class JailService:
         self.finish_dying()
 
 
-def _pid_ns(pid: int) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}/ns/pid").st_ino
-    except OSError:
-        return None
 
 
 def _status(pid: int) -> dict | None:
@@ -231,12 +227,6 @@ def _caller_jid(call) -> int:
     return call.proc.jail or 0
 
 
-def _euid(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Uid:"):
-                return int(line.split()[2])
-    return 0
 
 
 # -- iovec arrays ----------------------------------------------------------------------
@@ -337,7 +327,7 @@ def _set(call, flags: int, pairs):
     host_path = _host_path(call, seen) if seen else None
     with svc.transaction() as tx:
         store = Store(tx, svc.host())
-        plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=_euid(call.proc.pid),
+        plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
                                    lookup=lookup, config=svc.config)
         record = plan.record
         if plan.created:
@@ -422,7 +412,7 @@ def sys_jail_attach(call, jid):
     svc = _service(call)
     with svc.transaction(write=False) as tx:
         record = jailparams.attach_target(Store(tx, svc.host()), _caller_jid(call), s32(jid),
-                                          uid=_euid(call.proc.pid))
+                                          uid=effective_uid(call.proc.pid))
         row = tx.by_jid(record.jid)
     yield from _attach(call, row)
     return 0
@@ -433,7 +423,7 @@ def sys_jail_remove(call, jid):
     """Implements FreeBSD jail_remove(2)."""
     svc = _service(call)
     with svc.transaction(write=False) as tx:
-        doomed = jailparams.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=_euid(call.proc.pid))
+        doomed = jailparams.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid))
     _remove_rows(svc, [r.jid for r in reversed(doomed)])
     return 0
 

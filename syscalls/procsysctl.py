@@ -16,6 +16,7 @@ from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
+from bsdulator.process import pid_namespace
 from bsdulator.structs import dev_to_freebsd, sizeof
 from bsdulator.translate import errno_to_freebsd
 
@@ -159,17 +160,12 @@ _PID_FIELDS = ("ki_pid", "ki_ppid", "ki_pgid", "ki_tpgid", "ki_sid", "ki_tsid")
 def _pid_numbers(pid: int) -> dict[int, int] | None:
     """host pid -> pid in pid's own PID namespace, for every process there; None when that
     namespace is the host's (no renumbering)."""
-    def ns(p):
-        try:
-            return os.stat(f"/proc/{p}/ns/pid").st_ino
-        except OSError:
-            return None
-    own = ns(pid)
-    if own is None or own == ns(os.getpid()):
+    own = pid_namespace(pid)
+    if own is None or own == pid_namespace(os.getpid()):
         return None
     numbers = {}
     for host in procinfo.pids():
-        if ns(host) != own:
+        if pid_namespace(host) != own:
             continue
         try:
             with open(f"/proc/{host}/status") as f:

@@ -5,6 +5,7 @@ from functools import cached_property
 
 from bsdulator import sysctl as tree_mod
 from bsdulator.errors import FreeBSDError
+from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
 
 CTL_MAXNAME = 24
@@ -27,7 +28,7 @@ class ProcessContext:
     def __init__(self, call, host: _Host):
         self.pid = call.proc.pid
         self.__dict__.update(host.facts)
-        self.uid = _euid(call.proc.pid)
+        self.uid = effective_uid(call.proc.pid)
         self.jailed = call.proc.jail is not None
         self.usrstack = call.proc.usrstack
         self.ps_strings = call.proc.ps_strings
@@ -80,12 +81,6 @@ def _host_domainname() -> str:
     return "" if name == "(none)" else name
 
 
-def _euid(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Uid:"):
-                return int(line.split()[2])
-    return 0
 
 
 def _finish(call, reply, old_addr, oldlenp):
