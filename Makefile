@@ -12,10 +12,10 @@ BENCH_ARGS ?=
 # tarball or directory instead of downloading a release).
 export FREEBSD_BASE FREEBSD_RELEASE FREEBSD_MANIFEST FREEBSD_MIRROR
 
-.PHONY: help root bench test coverage clean install demo check
+.PHONY: help root bench test coverage clean install demo check jail-demo
 
 help:
-	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs (the main job)"
+	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs and a jail (the main job)"
 	@echo "make check     install into .venv, fetch the root, run the whole test suite (what CI runs)"
 	@echo "make root      prepare $(ROOT)/ with ./freebsd-root-fetch.sh (honours FREEBSD_BASE=FILE|DIR)"
 	@echo "make bench     benchmarks against native Linux (bench/run.py); makes the root if missing"
@@ -63,6 +63,17 @@ demo: install root
 	$(VENV)/bin/bsdulator $(ROOT)/bin/echo "hello from FreeBSD"
 	$(VENV)/bin/bsdulator $(ROOT)/usr/bin/uname -a
 	$(VENV)/bin/bsdulator $(ROOT)/bin/sh -c 'sysctl kern.ostype kern.osrelease hw.ncpu; ls /; echo a b c | wc -w'
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory jail-demo; \
+	 else echo "(the jail demo needs root: sudo make jail-demo)"; fi
+
+# A jail with FreeBSD's own tools: create, list, run inside, remove.
+JAIL = $(VENV)/bin/bsdulator $(ROOT)/usr/sbin
+jail-demo: install root
+	-@$(JAIL)/jail -r demo 2>/dev/null
+	$(JAIL)/jail -c name=demo path=$(abspath $(ROOT)) host.hostname=demo.example persist
+	$(JAIL)/jls
+	$(JAIL)/jexec demo /bin/sh -c 'hostname; sysctl -n security.jail.jailed; ps -ax'
+	$(JAIL)/jail -r demo
 
 # Tests: everything CI runs.
 check: install root
