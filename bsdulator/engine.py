@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import ptrace
 from .abi.linux_syscalls import LINUX_NR
+from .abi.errno import FREEBSD_ERRNO
 from .errors import FreeBSDError
 from .translate import errno_to_freebsd
 
@@ -22,7 +23,7 @@ RED_ZONE = 128
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
-FREEBSD_ENOSYS, FREEBSD_EINTR = 78, 4
+FREEBSD_ENOSYS, FREEBSD_EINTR = FREEBSD_ERRNO["ENOSYS"], FREEBSD_ERRNO["EINTR"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ Static FreeBSD programs are exec'd as they are; `#!` scripts name their interpre
 which is planned the same way.  Anything else is not a FreeBSD image: ENOEXEC."""
 from dataclasses import dataclass
 
+from .abi.errno import FREEBSD_ERRNO
 from .elf import ElfInfo
 
-ENOEXEC, ENOENT = 8, 2  # FreeBSD errno values (same on Linux)
+ENOEXEC = FREEBSD_ERRNO["ENOEXEC"]
 MAX_SHEBANG = 255
 
 

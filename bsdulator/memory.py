@@ -2,9 +2,10 @@
 import os
 import struct
 
+from .abi.errno import FREEBSD_ERRNO
 from .errors import FreeBSDError
 
-EFAULT = 14  # FreeBSD and Linux agree on EFAULT
+EFAULT, E2BIG, ENAMETOOLONG = FREEBSD_ERRNO["EFAULT"], FREEBSD_ERRNO["E2BIG"], FREEBSD_ERRNO["ENAMETOOLONG"]
 PAGE = 4096
 
 
@@ -54,7 +55,7 @@ class Memory:
                 return bytes(out)
             out += chunk
             addr += len(chunk)
-        raise FreeBSDError(63, "string too long")  # FreeBSD ENAMETOOLONG
+        raise FreeBSDError(ENAMETOOLONG, "string too long")
 
     def read_u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.read(addr, 8))[0]
@@ -78,4 +79,4 @@ class Memory:
                     return out
                 out.append(p)
             addr += len(block)
-        raise FreeBSDError(7, "argument list too long")  # E2BIG
+        raise FreeBSDError(E2BIG, "argument list too long")

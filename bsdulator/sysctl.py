@@ -18,11 +18,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, Protocol
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
 
-# FreeBSD errno numbers (sys/sys/errno.h); literals until abi/errno.py is committed.
-EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = 1, 2, 12, 20, 21, 22, 63
+EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
+    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "ENOMEM", "ENOTDIR", "EISDIR", "EINVAL", "ENAMETOOLONG"))
 
 _AUTO_TOP = 0x7FFFFFFF      # where the kernel's OID_AUTO numbering starts (and wraps to)
 _PAGE_SIZE = 4096

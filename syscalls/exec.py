@@ -2,6 +2,7 @@
 import os
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import elf, image
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
@@ -10,7 +11,7 @@ from bsdulator.table import Support, handler
 AT_FDCWD = -100
 O_RDONLY_CLOEXEC = os.O_RDONLY | os.O_CLOEXEC  # the host's (Linux) values
 X_OK = 1
-EACCES = 13
+EACCES = FREEBSD_ERRNO["EACCES"]
 
 
 def _open_image(call, path_addr: int):

@@ -1,10 +1,12 @@
 """extattr_*(2): FreeBSD extended attributes on Linux xattrs, namespace by name prefix."""
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.extattr import EXTATTR_MAXNAMELEN, FREEBSD_EXTATTR_NAMESPACE, LINUX_PREFIX
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
-EINVAL, ENAMETOOLONG = 22, 63
+EINVAL, ENAMETOOLONG = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG"))
 PREFIX = {FREEBSD_EXTATTR_NAMESPACE[name]: prefix for name, prefix in LINUX_PREFIX.items()}
 
 

@@ -1,13 +1,14 @@
 """fcntl(2): descriptor flags, status flags, record locks."""
 import os
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
 from bsdulator.abi.flags import FREEBSD_FCNTL_COMMANDS as F
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 LINUX_O_CLOEXEC = os.O_CLOEXEC
 LOCKS = (F["F_GETLK"], F["F_SETLK"], F["F_SETLKW"])
 

@@ -2,19 +2,21 @@
 import stat
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
 from bsdulator.abi import pathconf
-from bsdulator.abi.flags import FREEBSD_O_FLAGS
+from bsdulator.abi.flags import FREEBSD_AT_FLAGS, FREEBSD_O_FLAGS, LINUX_AT_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
 
 AT_FDCWD_FREEBSD = -100
 AT_FDCWD_LINUX = -100
-AT_SYMLINK_NOFOLLOW_FREEBSD = 0x200
+AT_SYMLINK_NOFOLLOW_FREEBSD = FREEBSD_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
+LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_STAT_SIZE = 144
 LINUX_STATFS_SIZE = 120
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 for _name, _linux in [
     ("read", None), ("write", None), ("close", None), ("readv", None), ("writev", None),
@@ -156,7 +158,7 @@ def sys_freebsd11_stat(call, path, sb):
 @handler("freebsd11_lstat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_lstat(call, path, sb):
     """Implements FreeBSD 11 lstat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, 0x100), sb,
+    return (yield from _stat_into(call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, LINUX_AT_SYMLINK_NOFOLLOW), sb,
                                   structs.stat_to_freebsd11))
 
 
@@ -217,7 +219,6 @@ def sys_freebsd11_getdents(call, fd, buf, nbytes):
 
 _PC_BY_NUMBER = {num: pathconf.ANSWERS[name] for name, num in pathconf.FREEBSD_PC.items()}
 F_OK = 0
-LINUX_AT_SYMLINK_NOFOLLOW = 0x100
 
 
 def _pathconf_answer(name: int) -> int:
@@ -306,7 +307,7 @@ def sys_futimes(call, fd, tv):
     return check((yield lx.utimensat(s32(fd), 0, _timevals_to_timespecs(call, tv), 0)))
 
 
-EOPNOTSUPP = 45
+EOPNOTSUPP = FREEBSD_ERRNO["EOPNOTSUPP"]
 S_IFMT, S_IFLNK = stat.S_IFMT(0o177777), stat.S_IFLNK
 
 

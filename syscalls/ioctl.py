@@ -1,13 +1,14 @@
 """ioctl(2): terminal and file requests (network requests join them with the VNET work)."""
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
-ENOTTY = 25
+ENOTTY = FREEBSD_ERRNO["ENOTTY"]
 LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = 0x5401, 0x540B, 0x5409, 0x540A
 LINUX_TERMIOS_SIZE = 36
 FREEBSD_TERMIOS_SIZE = 44

@@ -10,6 +10,7 @@ import socket
 import struct
 from dataclasses import replace
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import jailns, jailparams, jailreg
 from bsdulator.abi import jail as abi
 from bsdulator.engine import check, lx, s32
@@ -18,7 +19,8 @@ from bsdulator.jailparams import JailError, JailRecord
 from bsdulator.process import effective_uid, pid_namespace
 from bsdulator.table import Support, handler
 
-EPERM, ENOENT, EINVAL, EFAULT, EAGAIN, EEXIST = 1, 2, 22, 14, 35, 17
+EPERM, ENOENT, EINVAL, EAGAIN = (
+    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN"))
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 AT_FDCWD = -100

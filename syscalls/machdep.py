@@ -1,4 +1,5 @@
 """amd64 machine-dependent calls."""
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
@@ -6,7 +7,7 @@ from bsdulator.table import Support, handler
 # FreeBSD <x86/sysarch.h> operations -> Linux arch_prctl codes.
 AMD64_GET_FSBASE, AMD64_SET_FSBASE, AMD64_GET_GSBASE, AMD64_SET_GSBASE = 128, 129, 130, 131
 ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = 0x1001, 0x1002, 0x1003, 0x1004
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 
 @handler("sysarch", Support.TRANSLATED, "FS/GS base via arch_prctl; other operations EINVAL")

@@ -1,17 +1,20 @@
 """Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
+from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH, LINUX_AT_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.table import Support, handler, native, stub
 
-EINVAL, EOPNOTSUPP = 22, 45
+EINVAL, EOPNOTSUPP = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
 AT_FDCWD = -100
 POLLFD = struct.Struct("<ihh")
 LINUX_RLIMIT_NOFILE = 7
-LINUX_AT_SYMLINK_NOFOLLOW = 0x100
+LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 F_OK = 0
 
 native("select", note="fd_set and struct timeval have the same layout")
@@ -52,19 +55,11 @@ def sys_poll(call, fds, nfds, timeout):
         _poll_events_out(call, fds, original)
 
 
-def _linux_sigmask(call, set_addr: int) -> int:
-    if not set_addr:
-        return 0
-    tmp = call.alloc(8)
-    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
-    return tmp
-
-
 @handler("ppoll", Support.TRANSLATED, "POLL* bits and the sigset translated")
 def sys_ppoll(call, fds, nfds, ts, set_addr):
     """Implements FreeBSD ppoll(2)."""
     nfds &= 0xFFFFFFFF
-    mask = _linux_sigmask(call, set_addr)
+    mask = linux_sigset(call, set_addr)
     original = _poll_events_in(call, fds, nfds)
     try:
         return check((yield lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)))
@@ -75,7 +70,7 @@ def sys_ppoll(call, fds, nfds, ts, set_addr):
 @handler("pselect", Support.TRANSLATED, "the sigset translated (Linux takes it with its size)")
 def sys_pselect(call, nd, rd, wr, ex, ts, set_addr):
     """Implements FreeBSD pselect(2)."""
-    mask = _linux_sigmask(call, set_addr)
+    mask = linux_sigset(call, set_addr)
     pair = 0
     if mask:
         pair = call.alloc(16)

@@ -1,4 +1,5 @@
 """Memory mappings."""
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
 from bsdulator.abi.flags import FREEBSD_MADV_ADVICE
 from bsdulator.engine import check, lx, s32
@@ -51,7 +52,7 @@ def sys_msync(call, addr, length, flags):
 
 # FreeBSD INHERIT_* -> Linux madvise advice giving the same fork behaviour.
 _INHERIT = {1: 11, 2: 10, 3: 18}  # COPY->MADV_DOFORK, NONE->MADV_DONTFORK, ZERO->MADV_WIPEONFORK
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 
 @handler("minherit", Support.TRANSLATED, "COPY/NONE/ZERO via madvise; SHARE of private memory is refused")

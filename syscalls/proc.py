@@ -1,6 +1,7 @@
 """Process identity, lifetime and resources."""
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -16,7 +17,7 @@ for _name, _linux in [
 ]:
     native(_name, _linux)
 
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 KEEP = 0xFFFFFFFF  # (uid_t)-1: leave this id as it is
 
 
@@ -113,7 +114,7 @@ def sys_wait4(call, pid, status_addr, options, rusage):
     return r
 
 
-ESRCH = 3
+ESRCH = FREEBSD_ERRNO["ESRCH"]
 
 
 @handler("kill", Support.TRANSLATED, "signal numbers translated; a jailed caller reaches its jail only")

@@ -8,6 +8,7 @@ registers from that ucontext.  Masks stay in the Linux kernel, translated both w
 blocked signals pend there as they should."""
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import ptrace, structs, translate
 from bsdulator.abi import signals as S
 from bsdulator.engine import SetRegs, check, inject, lx, s32, signed, RESTARTS, \
@@ -19,7 +20,8 @@ from bsdulator.table import Entry, Support, handler
 FSIG = S.FREEBSD_SIGNALS
 SA = S.FREEBSD_SA_FLAGS
 SIG_DFL, SIG_IGN = 0, 1
-EINVAL, ENOMEM = 22, 12
+EINVAL, ENOMEM, EPERM = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "ENOMEM", "EPERM"))
 LINUX_SA_RESTORER = 0x04000000
 LINUX_SIG_SETMASK = 2
 PROT_READ_EXEC, MAP_PRIVATE_ANON = 5, 0x22
@@ -119,16 +121,22 @@ def _linux_mask(tid: int) -> int:
     return 0
 
 
+def linux_sigset(call, set_addr: int) -> int:
+    """A FreeBSD sigset_t of the program, as a Linux kernel sigset in scratch memory (0 for NULL)."""
+    if not set_addr:
+        return 0
+    tmp = call.alloc(8)
+    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
+    return tmp
+
+
 @handler("sigprocmask", Support.TRANSLATED, "sigset_t translated both ways", fast="sigprocmask")
 def sys_sigprocmask(call, how, set_addr, oset_addr):
     """Implements FreeBSD sigprocmask(2)."""
-    linux_how = {1: 0, 2: 1, 3: 2}.get(s32(how)) if set_addr else 0
+    linux_how = translate.SIGPROCMASK_HOW.to_linux(s32(how)) if set_addr else 0
     if linux_how is None:
         raise FreeBSDError(EINVAL)
-    new = 0
-    if set_addr:
-        new = call.alloc(8)
-        call.mem.write_u64(new, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
+    new = linux_sigset(call, set_addr)
     old = call.alloc(8) if oset_addr else 0
     check((yield lx.rt_sigprocmask(linux_how, new, old, 8)))
     if oset_addr:
@@ -149,9 +157,7 @@ def sys_sigpending(call, set_addr):
 def sys_sigsuspend(call, set_addr):
     """Implements FreeBSD sigsuspend(2)."""
     call.thread.suspend_mask = _linux_mask(call.thread.tid)
-    tmp = call.alloc(8)
-    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(set_addr, 16)))
-    return check((yield lx.rt_sigsuspend(tmp, 8)))
+    return check((yield lx.rt_sigsuspend(linux_sigset(call, set_addr), 8)))
 
 
 @handler("sigaltstack", Support.EMULATED, "frames are built by the supervisor, so it keeps the stack")
@@ -166,7 +172,7 @@ def sys_sigaltstack(call, ss_addr, oss_addr):
     if ss_addr:
         f = structs.unpack("stack_t", call.mem.read(ss_addr, structs.sizeof("stack_t")))
         if onstack:
-            raise FreeBSDError(1)  # EPERM: cannot change the stack in use
+            raise FreeBSDError(EPERM, "cannot change the signal stack in use")
         nflags = f["ss_flags"] & 0xFFFFFFFF
         if nflags & ~SS_DISABLE:
             raise FreeBSDError(EINVAL)
@@ -300,9 +306,7 @@ def deliver(sup, thread, linux_sig: int) -> int:
 def sys_sigreturn(call, ucp):
     """Implements FreeBSD sigreturn(2)."""
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
-    tmp = call.alloc(8)
-    call.mem.write_u64(tmp, translate.sigset_to_linux(call.mem.read(ucp, 16)))
-    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, tmp, 0, 8)))
+    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8)))  # uc_sigmask is first
     if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:
         ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
 

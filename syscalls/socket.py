@@ -4,13 +4,15 @@ AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
 import os
 import struct
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
 from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, LINUX_SO_OPTIONS as LINUX_SO
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
 
-EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT, EFAULT = 22, 47, 43, 42, 14
+EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT"))
 SOCKADDR_MAX = 128           # sockaddr_storage on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1

@@ -3,13 +3,14 @@ import socket
 import struct
 from functools import cached_property
 
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import sysctl as tree_mod
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
 
 CTL_MAXNAME = 24
-EINVAL, EPERM = 22, 1
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 
 class _Host:

@@ -1,10 +1,11 @@
 """Clocks, timers and sleeping."""
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
 from bsdulator.errors import FreeBSDError
 from bsdulator.engine import check, lx, s32
 from bsdulator.table import Support, handler, native
 
-EINVAL = 22
+EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 native("gettimeofday", note="struct timeval and timezone have the same layout")
 native("settimeofday")
