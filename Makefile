@@ -69,7 +69,7 @@ demo: install root
 # A jail with FreeBSD's own tools: create, list, run inside, remove.
 JAIL = $(VENV)/bin/bsdulator $(ROOT)/usr/sbin
 jail-demo: install root
-	-@$(JAIL)/jail -r demo 2>/dev/null
+	@$(JAIL)/jail -r demo 2>/dev/null || true  # a demo jail left by an earlier run
 	$(JAIL)/jail -c name=demo path=$(abspath $(ROOT)) host.hostname=demo.example persist
 	$(JAIL)/jls
 	$(JAIL)/jexec demo /bin/sh -c 'hostname; sysctl -n security.jail.jailed; ps -ax'
