@@ -64,7 +64,7 @@ class Call:
 
     __slots__ = ("sup", "thread", "proc", "entry", "args", "saved", "gen", "result", "scratch",
                  "injected", "exec_done", "exec_image", "new_thread", "trace_in", "rewind",
-                 "set_regs", "synthetic")
+                 "set_regs", "synthetic", "on_child")
 
     def __init__(self, sup, thread, entry, args, saved):
         self.sup = sup
@@ -84,6 +84,7 @@ class Call:
         self.set_regs = None          # a SetRegs result replaces the whole register file
         self.synthetic = False        # injected by the supervisor, not called by the program
         self.trace_in = None
+        self.on_child = None          # on_child(thread): a process this call forks was adopted
 
     @property
     def mem(self):

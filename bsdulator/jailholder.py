@@ -4,9 +4,8 @@ jailns.create() runs `python -I -S -c BOOT SPEC FD PATH…`: an interpreter with
 packages that imports only this module and the cffi helpers starts in ~20 ms.  That
 first process (the starter) moves itself into the jail's cgroup, unshares the namespaces
 and forks; its child is PID 1 of the new PID namespace (a process cannot enter a PID
-namespace itself, only its children are born in it).  The starter reports the child's
-host pid and start time and exits, so nothing of the caller stays attached.  The child
-builds the jail's root, says "ok" on the status fd, drops every fd that leads outside,
+namespace itself, only its children are born in it).  The starter exits, so nothing of
+the caller stays attached; the child reports its host pid and start time, builds the jail's root, says "ok" on the status fd, drops every fd that leads outside,
 and from then on only reaps the orphans the kernel hands to a namespace's init, until
 jailns.kill() ends it.
 
@@ -23,6 +22,7 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 MNT_DETACH = 2
 WALL = 0x40000000  # __WALL: also reap children that exit with a signal other than SIGCHLD
+CLONE_NEWPID = 0x20000000
 # The /dev a jail gets: Linux character devices (name, major, minor), all mode 0666.
 DEV_NODES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9),
              ("tty", 5, 0))
@@ -155,23 +155,46 @@ def _start(spec: dict, status_fd: int) -> None:
     """The starter: cgroup, namespaces, then the fork that makes PID 1."""
     with open(os.path.join(spec["cgroup"], "cgroup.procs"), "w") as f:
         f.write(str(os.getpid()))
+    if spec.get("parent_holder"):
+        _enter_parent_pid_namespace(spec["parent_holder"])
     _check(lib.bsdu_unshare(spec["flags"]), "unshare the jail's namespaces")
     # Opened before the fork: the child pivots the mount namespace we now share with it,
     # which takes /proc away from this process too.
     proc = os.open("/proc", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    pid = os.fork()
-    if pid:  # while the child is ours its pid cannot be recycled: its start time is surely its own
-        fd = os.open(f"{pid}/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
-        with os.fdopen(fd) as f:
-            start = f.read().rsplit(")", 1)[1].split()[19]  # field 22, as jailreg.start_time reads it
-        _say(status_fd, f"pid {pid} {start}")
+    if os.fork():
         os._exit(0)
-    os.close(proc)
     try:
+        _say(status_fd, f"pid {_host_pid(proc)} {_start_time(proc)}")
+        os.close(proc)
         _init(spec, status_fd)
     except BaseException as e:
         _say(status_fd, f"error: {e}")
         os._exit(1)
+
+
+def _enter_parent_pid_namespace(parent_holder: int) -> None:
+    """A nested jail's PID namespace is a child of its parent jail's, so the parent jail's
+    processes can see and attach to it.  Only a process whose own PID namespace is the
+    parent's may make one: setns, then go on in a child born there."""
+    fd = os.pidfd_open(parent_holder)
+    try:
+        _check(lib.bsdu_setns(fd, CLONE_NEWPID), "enter the parent jail's PID namespace")
+    finally:
+        os.close(fd)
+    pid = os.fork()
+    if pid:
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+
+
+def _host_pid(proc: int) -> int:
+    """This process's pid as the host numbers it: the host's procfs names it so in self."""
+    return int(os.readlink("self", dir_fd=proc))
+
+
+def _start_time(proc: int) -> str:
+    fd = os.open("self/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
+    with os.fdopen(fd) as f:
+        return f.read().rsplit(")", 1)[1].split()[19]  # field 22, as jailreg.start_time reads it
 
 
 def main(spec_json: str, status_fd: int) -> None:

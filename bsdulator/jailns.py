@@ -8,7 +8,9 @@ random, urandom, tty, a private devpts (pts/, ptmx), and fd/, stdin, stdout, std
 leading through a procfs of the jail's own PID namespace at /dev/.linux-proc (subset=pid:
 process dirs only), so /dev/fd/N works for the jail's processes.  The host's /proc and
 /sys are not reachable.  PATH/dev is created on disk when missing (it is the mount point).
-A vnet jail's loopback starts down, as lo0 does in a new FreeBSD vnet.
+A vnet jail's loopback starts down, as lo0 does in a new FreeBSD vnet.  A child jail's
+PID namespace lies inside its parent jail's (create(parent=…)), so the parent's processes
+see and reach the child's, as FreeBSD's prison_ischild allows.
 
 The holder and everything attached later live in the cgroup <cgroup2 root>/bsdulator/jail.JID:
 members() lists them, kill() SIGKILLs them all at once (cgroup.kill).  The holder (pid and
@@ -18,12 +20,14 @@ remove it, also after its creator died; lookup(jid) finds them from the cgroup a
 Attaching a process (the supervisor's job, see attach_plan): write its pid into the
 cgroup (join_cgroup) first, so kill() always reaches it, then have the process call
 pidfd_open(plan.pid) and setns(pidfd, plan.flags) itself.  Linux keeps that process in
-its own PID namespace: only the children it forks afterwards are in the jail's.
+its own PID namespace: only the children it forks afterwards are in the jail's, so it
+forks, and the parent, now only waiting for that child, moves to the jail's proxies
+cgroup (join_proxies): cgroup.kill still reaches it, members() leaves it out.
 
 Removing: the kernel keeps a PID namespace's init until every process of the namespace
-was reaped, and a jail process whose parent is outside the jail (an attached process, and
-so a tracee) is reaped by that parent, or, once it died, by that parent's subreaper (the
-tracer) or init, not by the holder.  So a supervisor calls kill(), goes on reaping in its
+was reaped, and a jail process whose parent is outside the jail (the child of an attach
+proxy, a tracee) is reaped by that parent, or, once it died, by that parent's subreaper
+(the tracer) or init, not by the holder.  So a supervisor calls kill(), goes on reaping in its
 wait loop, and calls finish() until it says the jail is gone; destroy() (kill, wait,
 finish) is for callers that reap none of the jail's processes.
 
@@ -43,18 +47,19 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .jailholder import unescape
+from .jailholder import CLONE_NEWPID, unescape
 from .jailreg import DEFAULT_STATE_DIR, proc_stat, process_alive, start_time
 from .native._native import ffi, lib
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
-CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x20000000, 0x40000000
+CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
 # /proc/PID/ns names and setns flags; a jail's pid namespace is the one its holder runs in.
 NAMESPACES = (("mnt", CLONE_NEWNS), ("uts", CLONE_NEWUTS), ("ipc", CLONE_NEWIPC), ("pid", CLONE_NEWPID),
               ("net", CLONE_NEWNET), ("cgroup", CLONE_NEWCGROUP))
 NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 13, __u64)
 HOST_NAME_MAX = 64  # Linux's limit for both hostname and domainname
 CGROUP_DIR = "bsdulator"
+PROXIES = "proxies"  # jail.N/proxies: the attach proxies standing in for jail N's processes
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
@@ -172,6 +177,10 @@ def _make_cgroup(jid: int) -> str:
 def _remove_cgroup(cgroup: str) -> None:
     """The jail's cgroup dir, and the shared parents up to <root>/bsdulator once they are empty."""
     top = os.path.join(cgroup2_root(), CGROUP_DIR)
+    try:
+        os.rmdir(os.path.join(cgroup, PROXIES))
+    except OSError:
+        pass  # none made, or still busy (then so is the jail's, below)
     path = cgroup
     while path.startswith(top):
         try:
@@ -204,8 +213,9 @@ def _read_status(fd: int, deadline: float) -> str:
 
 
 def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool = False,
-           sysvipc_new: bool = False) -> Holder:
-    """Start jail jid's holder: its namespaces, root, /dev, names and cgroup (see the module doc)."""
+           sysvipc_new: bool = False, parent: Holder | None = None) -> Holder:
+    """Start jail jid's holder: its namespaces, root, /dev, names and cgroup (see the module doc);
+    a child jail's PID namespace is made inside its parent jail's."""
     _require_root()
     root = os.path.realpath(path)
     if not os.path.isdir(root):
@@ -215,7 +225,8 @@ def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool 
     flags = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWCGROUP
              | (CLONE_NEWIPC if sysvipc_new else 0) | (CLONE_NEWNET if vnet else 0))
     cgroup = _make_cgroup(jid)
-    spec = dict(jid=jid, root=root, hostname=hostname, domainname=domainname, flags=flags, cgroup=cgroup)
+    spec = dict(jid=jid, root=root, hostname=hostname, domainname=domainname, flags=flags, cgroup=cgroup,
+                parent_holder=_live_holder_pid(parent) if parent else 0)
     try:
         text = _run_starter(spec)
     except BaseException as e:
@@ -224,6 +235,11 @@ def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool 
             raise JailNsError(f"jail {jid}'s holder did not start within {START_TIMEOUT_S:.0f} s") from None
         raise
     return _started(jid, cgroup, text)
+
+
+def _live_holder_pid(holder: Holder) -> int:
+    os.close(_live_pidfd(holder))  # checks it is that holder, not a recycled pid
+    return holder.pid
 
 
 def _run_starter(spec: dict) -> str:
@@ -367,8 +383,22 @@ def join_cgroup(holder: Holder, pid: int) -> None:
 
 
 def members(holder: Holder) -> list[int]:
-    """Host pids of every process in the jail's cgroup, the holder included."""
+    """Host pids of every process in the jail's cgroup, the holder included (proxies not)."""
     return _procs(holder.cgroup)
+
+
+def join_proxies(holder: Holder, pid: int) -> None:
+    """Move a process that only waits for a child in the jail (syscalls/jail.py's
+    AttachProxy) aside: kill() still reaches it, members() no longer lists it."""
+    proxies = os.path.join(holder.cgroup, PROXIES)
+    os.makedirs(proxies, exist_ok=True)
+    with open(os.path.join(proxies, "cgroup.procs"), "w") as f:
+        f.write(str(pid))
+
+
+def in_use(holder: Holder) -> bool:
+    """Whether any process but the holder is in the jail, proxies included."""
+    return any(p != holder.pid for p in members(holder)) or bool(_procs(os.path.join(holder.cgroup, PROXIES)))
 
 
 def _in_uts(holder: Holder, setter, name: str, what: str) -> None:

@@ -46,6 +46,7 @@ class Process:
     jail: object = None       # the jail this process belongs to, if any
     login: str = ""           # setlogin(2)'s name, shared by the session
     threads: set = field(default_factory=set)
+    proxy: object = None      # set when this process only stands in for a jail_attach child
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""
@@ -62,7 +63,7 @@ class Process:
 
 
 class Thread:
-    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "altstack", "suspend_mask")
+    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask")
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
@@ -71,6 +72,7 @@ class Thread:
         self._call = None
         self.in_syscall = False
         self.fresh = fresh        # created by fork/clone: its first stop is the attach SIGSTOP
+        self.start = None         # start(regs) at that stop, if its creator's call decides them
         self.altstack = (0, 0, SS_DISABLE)  # sigaltstack(2): (sp, size, FreeBSD flags)
         self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return
 

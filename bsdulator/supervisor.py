@@ -195,9 +195,8 @@ class Supervisor:
         new = Thread(child, proc, fresh=True)
         proc.threads.add(child)
         self.threads[child] = new
-        hook = self.services.get("on_new_thread")
-        if hook:
-            hook(parent, new, event)
+        if parent.call is not None and parent.call.on_child is not None:
+            parent.call.on_child(new)
         if child in self.early:
             self._stopped(new, self.early.pop(child))
 
@@ -207,13 +206,12 @@ class Supervisor:
 
     def _child_returns(self, thread: Thread) -> None:
         """A new child sits at the return of fork/vfork/clone: give it FreeBSD's return
-        registers (rax 0, rdx 1, CF clear) or the thread start state its creator queued."""
+        registers (rax 0, rdx 1, CF clear) or the start state its creator's call chose."""
         regs = thread.regs
         if not ptrace.getregs(thread.tid, regs):
             return
-        start = getattr(thread.proc, "pending_starts", {}).pop(thread.tid, None)
-        if start is not None:
-            start(regs)
+        if thread.start is not None:
+            thread.start(regs)
         else:
             regs.rax = 0
             regs.rdx = 1

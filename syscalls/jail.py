@@ -4,19 +4,23 @@ The rules are bsdulator/jailparams.py (FreeBSD's kern_jail.c as pure logic); jai
 kept in the on-disk registry (bsdulator/jailreg.py) so every bsdulator process sees
 them; each one is backed by Linux namespaces kept alive by a holder process
 (bsdulator/jailns.py).  A process joins a jail by calling pidfd_open + setns itself
-(injected here) after the supervisor put it in the jail's cgroup."""
+(injected here) after the supervisor put it in the jail's cgroup, then forking: see
+AttachProxy."""
+import errno
 import os
+import signal
 import socket
 import struct
 from dataclasses import replace
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator import jailns, jailparams, jailreg
+from bsdulator import jailns, jailparams, jailreg, ptrace, structs
 from bsdulator.abi import jail as abi
-from bsdulator.engine import check, lx, s32
+from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
+from bsdulator.engine import CF, RESTARTS, check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
-from bsdulator.process import effective_uid, pid_namespace
+from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
 
 EPERM, ENOENT, EINVAL, EAGAIN = (
@@ -112,12 +116,13 @@ class JailService:
             return tx.by_jid(jid)
 
     def jail_of(self, pid: int) -> int:
-        """The jid a host pid belongs to, from its cgroup (0: the host)."""
+        """The jid a host pid belongs to, from its cgroup (0: the host); an attach proxy
+        counts as the jail it stands for."""
         ours = "/" + jailns.scope() + "/"
         try:
             with open(f"/proc/{pid}/cgroup") as f:
                 for line in f:
-                    path = line.rstrip("\n").split(":", 2)[2]
+                    path = line.rstrip("\n").split(":", 2)[2].removesuffix("/" + jailns.PROXIES)
                     parent, _, name = path.rpartition("/")
                     if name.startswith("jail.") and (parent + "/").endswith(ours):
                         return int(name[5:])
@@ -154,27 +159,47 @@ class JailService:
             tx.update(jid, **_row_fields(new, row.params["host_path"]))
         _apply_names(_holder(row), old, new)
 
-    def visible_targets(self, proc, pid: int) -> list[int]:
-        """kill(2)'s targets for a jailed caller: its jail's processes only (never the holder),
-        numbered in the caller's own PID namespace (the host's for an attached process)."""
-        holder = _holder(self.row(proc.jail))
-        caller_in_host = pid_namespace(proc.pid) == pid_namespace(os.getpid())
-        me = _status(proc.pid)
-        members = []   # (number the caller uses, host pid, host-numbered pgid)
-        for member in jailns.members(holder):
+    def family(self, jid: int) -> list[int]:
+        """jid and every jail below it: whose processes a process of jail jid sees (prison_ischild)."""
+        with self.transaction(write=False) as tx:
+            rows = tx.all()
+        found = [jid]
+        for jail in found:
+            found += [r.jid for r in rows if r.params["parent"] == jail]
+        return found
+
+    def numbering(self, pid: int, jid: int) -> dict[int, int]:
+        """host pid -> the pid jailed process pid (of jail jid) names it by, for every process
+        of jid's family, holders included: their PID namespaces all lie within pid's."""
+        own = _status(pid)
+        if own is None:
+            return {}
+        level = len(own["NSpid"]) - 1
+        numbers = {}
+        for member in self._members(jid):
             st = _status(member)
-            if member == holder.pid or st is None:
-                continue
-            if caller_in_host:
-                members.append((st["NSpid"][0], member, st["pgid"]))
-            elif len(st["NSpid"]) > 1:  # attached processes have no number in the jail's namespace
-                members.append((st["NSpid"][-1], member, st["pgid"]))
+            if st is not None and len(st["NSpid"]) > level:  # an AttachProxy has no number here
+                numbers[member] = st["NSpid"][level]
+        return numbers
+
+    def _members(self, jid: int) -> list[int]:
+        return [pid for j in self.family(jid) if (row := self.row(j)) for pid in jailns.members(_holder(row))]
+
+    def visible_targets(self, proc, pid: int) -> list[int]:
+        """kill(2)'s targets for a jailed caller: the processes of its jail and the jails below
+        it (never a holder), numbered as the caller names them."""
+        members = []   # (number the caller uses, host pid, host-numbered pgid)
+        for host, seen in self.numbering(proc.pid, proc.jail).items():
+            st = _status(host)
+            if st is not None and not self.is_holder(host):
+                members.append((seen, host, st["pgid"]))
         if pid > 0:
             return [seen for seen, _host, _pg in members if seen == pid]
         if pid == -1:
             return [seen for seen, host, _pg in members if host != proc.pid]
         if pid == 0:
-            group = me["pgid"]
+            me = _status(proc.pid)
+            group = me["pgid"] if me else 0
         else:
             leaders = [host for seen, host, _pg in members if seen == -pid]
             if not leaders:
@@ -199,7 +224,7 @@ class JailService:
             if row is None or row.persist:
                 return
             holder = _holder(row)
-            if [p for p in jailns.members(holder) if p != holder.pid]:
+            if jailns.in_use(holder):
                 return
             tx.delete(jid)
         jailns.kill(holder)
@@ -293,26 +318,130 @@ def _host_path(call, seen: str) -> str:
 # -- the calls ---------------------------------------------------------------------------
 
 def _attach(call, row: jailreg.JailRow):
-    """Move the calling process into the jail: cgroup first (so removal reaches it), then setns."""
+    """Move the calling process into the jail: cgroup first (so removal reaches it), then
+    setns, then fork so that the program goes on inside the jail's PID namespace too."""
     holder = _holder(row)
     if not jailns.alive(holder):
         raise FreeBSDError(EINVAL, f"jail {row.jid}'s namespaces are gone")
     plan = jailns.attach_plan(holder)
     jailns.join_cgroup(holder, call.proc.pid)
-    pidfd = check((yield lx.pidfd_open(plan.pid, 0)))
+    pidfd = check((yield lx.pidfd_open(_number_seen_by(call.proc.pid, plan.pid), 0)))
     try:
         check((yield lx.setns(pidfd, plan.flags)))
     finally:
         yield lx.close(pidfd)
     call.proc.jail = row.jid
+    yield from AttachProxy().fork(call, holder)
 
 
-def _create_holder(call, record: JailRecord, host_path: str) -> jailns.Holder:
+class AttachProxy:
+    """What stays of a process that attached to a jail once its child carries on inside.
+
+    Linux never moves a process into another PID namespace, only the children it forks
+    afterwards, so jail_attach forks: the child returns 0 from jail_attach inside every
+    namespace of the jail and is the program from then on (its pid is the jail's, so `ps`,
+    `$$` and its children's getppid agree).  The caller keeps its pid outside, so its
+    parent still waits for the same process: it closes every descriptor, waits for the
+    child and ends as the child ended (exit status or the same signal), as nsenter(1)
+    does.  Signals sent to it reach the child unless the child got them too (terminal and
+    process-group signals).  It has no number in the jail and sits in the jail's proxies
+    cgroup (jailns.join_proxies), so jailed programs never see it."""
+
+    def __init__(self):
+        self.child = 0          # the child's host pid, once the supervisor adopted it
+        self.exiting = False    # dying of the child's signal: that one is let through
+
+    def fork(self, call, holder: jailns.Holder):
+        """The rest of jail_attach in the caller: never returns to the program."""
+        saved = call.saved
+
+        def adopted(thread):
+            self.child = thread.proc.pid
+            call.proc.proxy = self
+
+            def start(regs):
+                ptrace.copy_regs(regs, saved)
+                regs.rax = 0
+                regs.eflags &= ~CF
+            thread.start = start
+        call.on_child = adopted
+        child = check((yield lx.fork()))
+        call.synthetic = True   # from here on the proxy's calls are not the program's
+        jailns.join_proxies(holder, call.proc.pid)
+        yield lx.close_range(0, 0xFFFFFFFF, 0)
+        status = call.alloc(8)
+        while True:
+            r = yield lx.wait4(child, status, 0, 0)
+            if r == child:
+                break
+            if -r not in RESTARTS and r != -errno.EINTR:
+                yield lx.exit_group(1)  # cannot happen: the child is ours until we reap it
+        wstatus = call.mem.read_u32(status)
+        sig = wstatus & 0x7F
+        if not sig:
+            yield lx.exit_group((wstatus >> 8) & 0xFF)
+        self.exiting = True
+        call.proc.sigactions.clear()
+        default = call.alloc(structs.sizeof("linux_sigaction"))
+        call.mem.write(default, structs.pack("linux_sigaction", sa_handler=0, sa_flags=0, sa_restorer=0, sa_mask=0))
+        yield lx.rt_sigaction(sig, default, 0, 8)
+        mask = call.alloc(8)
+        call.mem.write(mask, struct.pack("<Q", 1 << (sig - 1)))
+        yield lx.rt_sigprocmask(LINUX_SIGPROCMASK_HOW["SIG_UNBLOCK"], mask, 0, 8)
+        yield lx.kill((yield lx.getpid()), sig)
+        yield lx.exit_group(128 + sig)
+
+    def signal(self, thread, linux_sig: int) -> int:
+        """At the proxy's signal-delivery stop: the signal to let through (0: none)."""
+        if self.exiting:
+            return linux_sig
+        if linux_sig != signal.SIGCHLD and self.child and _sent_by_a_process(thread.tid) \
+                and not _pending(self.child, linux_sig):
+            try:
+                os.kill(self.child, linux_sig)
+            except ProcessLookupError:
+                pass
+        return 0
+
+    def gone(self) -> None:
+        """The proxy died (SIGKILL, jail removal): the child goes with it, as one process would."""
+        if self.child:
+            try:
+                os.kill(self.child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _sent_by_a_process(tid: int) -> bool:
+    """kill/sigqueue/tgkill rather than the kernel (terminal keys, hangup, SIGCHLD)."""
+    (code,) = struct.unpack_from("<i", ptrace.get_siginfo(tid), 8)
+    return code <= LINUX_SI_CODES["SI_USER"]
+
+
+def _pending(pid: int, linux_sig: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            masks = [int(line.split()[1], 16) for line in f if line.startswith(("SigPnd:", "ShdPnd:"))]
+    except (OSError, ValueError):
+        return False
+    return any(m >> (linux_sig - 1) & 1 for m in masks)
+
+
+def _number_seen_by(viewer: int, pid: int) -> int:
+    """pid as viewer's PID namespace numbers it (a jail's holder, in that jail's parent or deeper)."""
+    seen, target = _status(viewer), _status(pid)
+    if seen is None or target is None or len(target["NSpid"]) < len(seen["NSpid"]):
+        raise FreeBSDError(EINVAL, f"process {pid} is not in a namespace below process {viewer}'s")
+    return target["NSpid"][len(seen["NSpid"]) - 1]
+
+
+def _create_holder(record: JailRecord, host_path: str, parent: jailreg.JailRow | None) -> jailns.Holder:
     p = record.params
     try:
         return jailns.create(record.jid, host_path, p.get("host.hostname") or "", p.get("host.domainname") or "",
                              vnet=p.get("vnet") == abi.JAIL_SYS_NEW,
-                             sysvipc_new=abi.JAIL_SYS_NEW in (p.get("sysvshm"), p.get("sysvsem"), p.get("sysvmsg")))
+                             sysvipc_new=abi.JAIL_SYS_NEW in (p.get("sysvshm"), p.get("sysvsem"), p.get("sysvmsg")),
+                             parent=_holder(parent) if parent else None)
     except jailns.JailNsError as e:
         raise JailError(EAGAIN, str(e)) from None
 
@@ -333,7 +462,7 @@ def _set(call, flags: int, pairs):
                                    lookup=lookup, config=svc.config)
         record = plan.record
         if plan.created:
-            holder = _create_holder(call, record, host_path or "/")
+            holder = _create_holder(record, host_path or "/", tx.by_jid(record.parent) if record.parent > 0 else None)
             tx.insert(jailreg.JailRow(record.jid, holder_pid=holder.pid, holder_start=holder.start,
                                       cgroup=holder.cgroup, **_row_fields(record, host_path or "/")))
         else:
@@ -462,6 +591,8 @@ def install(sup) -> None:
     def on_exit(proc):
         if previous:
             previous(proc)
+        if proc.proxy is not None:
+            proc.proxy.gone()
         if proc.jail:
             svc.drop_if_unused(proc.jail)
         if svc.dying:

@@ -16,7 +16,6 @@ from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
-from bsdulator.process import pid_namespace
 from bsdulator.structs import dev_to_freebsd, sizeof
 from bsdulator.translate import errno_to_freebsd
 
@@ -74,7 +73,7 @@ class View:
         self.table, self.ctx = table, ctx
         self.jails: dict[int, int] = {}
         self.jid = self.jail_of(ctx.pid)
-        self.numbers = _pid_numbers(ctx.pid) if self.jid else None
+        self.numbers = table.sup.services["jails"].numbering(ctx.pid, self.jid) if self.jid else None
 
     def host_pid(self, pid: int) -> int:
         """A pid as the caller names it (its own PID namespace), as the host names it."""
@@ -102,14 +101,12 @@ class View:
         return self.jails[pid]
 
     def visible(self, proc: procinfo.Proc) -> bool:
-        """p_cansee's jail rule: a jailed caller sees only the processes of its own jail (whose
-        Linux holder process is bsdulator's, not the jail's)."""
-        if self.jid == 0:
+        """p_cansee's jail rule: a jailed caller sees only the processes of its own jail and the
+        jails below it (whose Linux holder processes are bsdulator's, not the jails')."""
+        if self.numbers is None:
             return True
-        if self.numbers is not None and proc.pid not in self.numbers:
-            return False  # no number in the caller's PID namespace: it cannot name it
         holder = self.table.sup.services.get("jail_holder")
-        return self.jail_of(proc.pid) == self.jid and not (holder and holder(proc.pid))
+        return proc.pid in self.numbers and not (holder and holder(proc.pid))
 
     def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
         """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""
@@ -155,26 +152,6 @@ class View:
 
 
 _PID_FIELDS = ("ki_pid", "ki_ppid", "ki_pgid", "ki_tpgid", "ki_sid", "ki_tsid")
-
-
-def _pid_numbers(pid: int) -> dict[int, int] | None:
-    """host pid -> pid in pid's own PID namespace, for every process there; None when that
-    namespace is the host's (no renumbering)."""
-    own = pid_namespace(pid)
-    if own is None or own == pid_namespace(os.getpid()):
-        return None
-    numbers = {}
-    for host in procinfo.pids():
-        if pid_namespace(host) != own:
-            continue
-        try:
-            with open(f"/proc/{host}/status") as f:
-                line = next((ln for ln in f if ln.startswith("NSpid:")), "")
-        except OSError:
-            continue
-        if line:
-            numbers[host] = int(line.split()[-1])
-    return numbers
 
 
 # ---- the process table: all, pid, pgrp, sid, tty, uid, ruid, proc, rgid, gid (and their _td) ----------

@@ -269,6 +269,8 @@ def _run_handler(thread, fsig: int, act: SigAction, new_mask: int, start: dict):
 
 def deliver(sup, thread, linux_sig: int) -> int:
     """At a signal-delivery stop: the Linux signal to let through, or 0 once handled here."""
+    if thread.proc.proxy is not None:
+        return thread.proc.proxy.signal(thread, linux_sig)
     fsig = translate.signal_to_freebsd(linux_sig)
     if fsig is None:
         return linux_sig

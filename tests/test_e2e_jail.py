@@ -261,10 +261,102 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
         shutil.rmtree(inside_dir, ignore_errors=True)
 
 
-def test_ps_numbers_processes_as_the_jail_does(jails, freebsd_root):
-    """A process forked inside the jail sees itself in ps under the pid getpid() gives it."""
+def test_jexec_program_is_numbered_in_the_jail(jails, freebsd_root):
+    """jexec's program itself runs in the jail's PID namespace: $$, ps and its children's
+    getppid() agree, and jexec's parent still sees it end as it ended."""
     assert jails("jail", "-c", "name=pids", f"path={freebsd_root}", "persist").returncode == 0
-    r = jails("jexec", "pids", "/bin/sh", "-c", '/bin/sh -c \'echo $$; ps -o pid= -p $$\'; true')
-    own, listed = r.stdout.decode().split()
-    assert own == listed and int(own) < 100, r.stdout   # small: numbered in the jail's PID namespace
+    r = jails("jexec", "pids", "/bin/sh", "-c", 'echo $$; ps -o pid= -p $$; /bin/sh -c \'echo $PPID\'; ps -ax -o comm=; true')
+    own, listed, childs_parent, *commands = r.stdout.decode().split()
+    assert own == listed == childs_parent and int(own) < 100, r.stdout  # small: the jail's numbering
+    assert commands == ["sh", "ps"]  # neither jexec's stand-in outside nor the jail's holder
+    assert jails("jexec", "pids", "/bin/sh", "-c", "exit 7").returncode == 7
+    assert jails("jexec", "pids", "/bin/sh", "-c", "kill -TERM $$").returncode == -signal.SIGTERM
+    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "pids", "/bin/sh", "-c",
+                          "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.1; done"],
+                         env=dict(os.environ, **jails.env), stdout=subprocess.PIPE)
+    assert p.stdout.readline() == b"ready\n"
+    p.send_signal(signal.SIGTERM)  # reaches the jailed shell once, through whatever stands outside
+    assert p.stdout.read() == b"got TERM\n" and p.wait(timeout=30) == 3
     assert jails("jail", "-r", "pids").returncode == 0
+
+
+PGRP = r"""
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got;
+static void on_usr1(int sig) { (void)sig; got++; }
+
+int main(void) {
+    pid_t child = fork();
+    if (child == 0) {
+        setpgid(0, 0);
+        for (;;) pause();
+    }
+    setpgid(child, child);
+    printf("leader %d\n", getpgid(child) == child);
+    if (kill(-child, SIGTERM) != 0) { perror("kill -pgrp"); return 1; }
+    int st;
+    waitpid(child, &st, 0);
+    printf("group kill %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+    signal(SIGUSR1, on_usr1);
+    setpgid(0, 0);
+    printf("own group %d %d\n", kill(0, SIGUSR1), (int)got);
+    printf("everyone else %d\n", kill(-1, 0));
+    return 0;
+}
+"""
+
+
+def test_process_groups_inside_a_jail(jails, freebsd_root, freebsd_cc):
+    """kill(-pgrp) and kill(0) name process groups as the jail numbers them; kill(-1) finds
+    nobody else in a jail of one process."""
+    prog = freebsd_root / "tmp" / f"pgrp-{os.getpid()}"
+    shutil.copy2(freebsd_cc(PGRP, "pgrp"), prog)
+    try:
+        assert jails("jail", "-c", "name=pg", f"path={freebsd_root}", "persist").returncode == 0
+        r = jails("jexec", "pg", f"/tmp/{prog.name}")
+        assert r.stdout.decode().splitlines() == ["leader 1", "group kill 15", "own group 0 1", "everyone else -1"]
+        assert jails("jail", "-r", "pg").returncode == 0
+    finally:
+        prog.unlink(missing_ok=True)
+
+
+def test_nested_jails(jails, freebsd_root):
+    """children.max allows jails inside a jail; the parent sees and signals the child's
+    processes, the child sees none of the parent's; removing the parent removes both."""
+    R = str(freebsd_root)
+    assert jails("jail", "-c", "name=outer", f"path={R}", "host.hostname=outer.example", "persist").returncode == 0
+    r = jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=inner", "path=/", "persist")
+    assert r.returncode == 1 and b"jail_set: Operation not permitted" in r.stderr  # children.max=0
+    assert jails("jail", "-m", "name=outer", "children.max=1").returncode == 0
+    r = jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=inner", "path=/", "host.hostname=inner.example",
+              "persist")
+    assert r.returncode == 0, r.stderr
+    assert jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=second", "path=/", "persist").returncode == 1
+    assert jails("jls", "-n", "name", "parent").stdout.decode().split() == [
+        "name=outer", "parent=0", "name=outer.inner", "parent=1"]
+    assert jails("jexec", "outer", "/usr/sbin/jls", "-n", "jid", "name").stdout.decode().split() == [
+        "jid=2", "name=inner"]
+    assert jails("jexec", "outer.inner", "hostname").stdout == b"inner.example\n"
+
+    sleeper = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "outer",
+                                "/usr/sbin/jexec", "inner", "/bin/sleep", "60"], env=dict(os.environ, **jails.env))
+    try:
+        deadline = time.monotonic() + 20
+        while b"sleep" not in jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid,comm").stdout:
+            assert time.monotonic() < deadline and sleeper.poll() is None
+            time.sleep(0.2)
+        seen = jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid=", "-o", "comm=").stdout.decode().splitlines()
+        assert [line.split() for line in seen] == [["2", "sleep"], ["0", "ps"]]
+        inside = jails("jexec", "outer.inner", "/bin/ps", "-ax", "-o", "comm=").stdout.decode().split()
+        assert inside == ["sleep", "ps"]
+        assert jails("jexec", "outer", "/bin/pkill", "sleep").returncode == 0
+        assert sleeper.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        sleeper.kill()
+    assert jails("jail", "-r", "outer").returncode == 0
+    assert jails("jls", "jid").stdout == b""
+    assert leftover_jails(jails) == "[]"

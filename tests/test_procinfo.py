@@ -175,8 +175,10 @@ class _Sup:
 
     def __init__(self, jail_of=None):
         self.services = {"sysctl": SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)}
-        if jail_of:
+        if jail_of:  # jails as syscalls/jail.py's JailService numbers them: here, all in the host's namespace
             self.services["jail_of"] = jail_of
+            self.services["jails"] = SimpleNamespace(
+                numbering=lambda pid, jid: {p: p for p in procinfo.pids() if jail_of(p) == jid})
         self.procs = {}
         self.kernel = SimpleNamespace(osreldate=1305000)
         procsysctl.install(self)
