@@ -3,6 +3,7 @@
 Each test checks that nothing it made outlives it: no process, cgroup, mount or namespace."""
 import ctypes
 import itertools
+import fcntl
 import json
 import os
 import signal
@@ -242,6 +243,30 @@ def test_holder_is_a_detached_pid_1(jails, root):
     os.kill(holder.pid, signal.SIGTERM)  # a stray kill on the host does not end the jail
     time.sleep(0.05)
     assert jailns.alive(holder)
+
+
+def _pid_ns_parent(pid: int) -> int:
+    """The inode of the parent of pid's PID namespace (NS_GET_PARENT)."""
+    fd = os.open(f"/proc/{pid}/ns/pid", os.O_RDONLY)
+    try:
+        parent = fcntl.ioctl(fd, 0xB702)  # _IO(0xb7, 0x2)
+    finally:
+        os.close(fd)
+    try:
+        return os.fstat(parent).st_ino
+    finally:
+        os.close(parent)
+
+
+def test_child_jail_pid_namespace_lies_in_its_parents(jails, root):
+    parent = jails(root)
+    child = jails(root, parent=parent)
+    assert _pid_ns_parent(child.pid) == os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
+    status = dict(line.split(":\t", 1) for line in open(f"/proc/{child.pid}/status").read().splitlines())
+    nspid = [int(x) for x in status["NSpid"].split()]
+    assert nspid[0] == child.pid and nspid[-1] == 1 and len(nspid) == 3  # host, parent jail, its own
+    assert os.stat(f"/proc/{child.pid}/ns/pid").st_ino != os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
+    assert jailns.members(child) == [child.pid]
 
 
 def test_host_view_is_unchanged(jails, root):
