@@ -577,7 +577,8 @@ class Signal(Knote):
             self.kq.poke()
 
     def reconcile(self, pending: int) -> None:
-        """A signal counted while pending and then taken by sigwait(2) & co. has no delivery to skip."""
+        """A signal counted while pending and then taken by sigwait(2) & co. or discarded by
+        SIG_IGN has no delivery to skip."""
         if not pending >> (self.linux - 1) & 1:
             self.counted_pending = 0
             self.kq.held.discard(self)
@@ -778,10 +779,7 @@ class KQueue:
         """Up to limit events, sleeping in the tracee's epoll_pwait2 until there are some or deadline passes."""
         buf = call.alloc(EVENT.size * MAX_LINUX_EVENTS)
         ts = call.alloc(TIMESPEC.size)
-        if self.held:
-            pending = _signal_words(call.thread.tid)[0]
-            for kn in list(self.held):
-                kn.reconcile(pending)
+        self.reconcile(call.thread.tid)
         while True:
             for kn in list(self.exiting):
                 kn.settle()
@@ -796,6 +794,13 @@ class KQueue:
                 return events
             if _handler_pending(call):    # its handler must run before the next sleep: EINTR
                 raise FreeBSDError(EINTR)
+
+    def reconcile(self, tid: int) -> None:
+        """Forget the counted pending signals that sigwait(2) took or SIG_IGN discarded."""
+        if self.held:
+            pending = _signal_words(tid)[0]
+            for kn in list(self.held):
+                kn.reconcile(pending)
 
     def _sleep_ns(self, deadline: int | None) -> int | None:
         """How long the next epoll_pwait2 may sleep: not at all while knotes are active; None is forever."""
@@ -933,8 +938,15 @@ def _signal_seen(thread, fsig: int) -> None:
             kn.delivered()
 
 
+def _disposition_changed(thread) -> None:
+    reg = getattr(thread.proc, "kqueues", None)
+    for kq in set(reg.by_fd.values()) if reg else ():
+        kq.reconcile(thread.tid)
+
+
 def install(sup) -> None:
     sup.services["signal_seen"] = _signal_seen
+    sup.services["disposition_changed"] = _disposition_changed
 
 
 # ---- the calls -------------------------------------------------------------------------------

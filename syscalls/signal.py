@@ -110,6 +110,8 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
         tmp = call.alloc(32)
         call.mem.write(tmp, _linux_sigaction(new, proc.sigcode))
         check((yield lx.rt_sigaction(linux, tmp, 0, 8)))
+        if "disposition_changed" in call.sup.services:  # an ignored disposition discards the pending one
+            call.sup.services["disposition_changed"](call.thread)
     return 0
 
 
