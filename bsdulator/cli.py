@@ -6,7 +6,7 @@ import signal
 import sys
 
 from . import elf, image, view
-from .frontend import run_split
+from .frontend import INTERNAL_ERROR, run_split
 from .errors import UsageError
 
 USAGE = "bsdulator [--root DIR] [--trace] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bsdulator bug before the program started: one line, never a traceback
+        print(f"bsdulator: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 def run(opts) -> int:

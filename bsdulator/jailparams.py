@@ -203,6 +203,19 @@ class JailConfig:
         """The allow.* parameters this kernel has, in pr_flag_allow order (allow.mount before its file systems)."""
         return [p.name for p in PARAMS if p.name.startswith("allow.") and p.kind is Kind.BOOL and self.has(p)]
 
+    def settings(self) -> dict[str, int]:
+        """What the security.jail.* knobs changed, as numbers (a store keeps them between processes)."""
+        return {"jail_max_af_ips": self.max_af_ips, "enforce_statfs": self.default_enforce_statfs,
+                **{name: int(name in self.default_allow) for name in self.allows()}}
+
+    def apply(self, settings: dict[str, int]) -> None:
+        """Take back what settings() gave (names it does not know are left alone)."""
+        self.max_af_ips = settings.get("jail_max_af_ips", self.max_af_ips)
+        self.default_enforce_statfs = settings.get("enforce_statfs", self.default_enforce_statfs)
+        for name in self.allows():
+            if name in settings:
+                (self.default_allow.add if settings[name] else self.default_allow.discard)(name)
+
 
 # --- the codecs ---------------------------------------------------------------
 
@@ -1321,29 +1334,54 @@ def _param_handler(param: Param) -> Callable[[Any, Any, list[int]], None]:
     return lambda ctx, req, rest: req.out(data)
 
 
-def _default_allow(config: JailConfig, name: str, inverted: bool = False) -> tuple[Callable, Callable]:
-    """sysctl_jail_default_allow's getter and setter for one permission of jail(2)'s top-level jails."""
-    def get(ctx: Any, rest: list[int]) -> int:
+class ConfigStore(Protocol):
+    """Where the knobs' settings live between processes, as the kernel keeps them between calls."""
+
+    def load(self, config: JailConfig) -> None: ...
+    def save(self, config: JailConfig) -> None: ...
+
+
+def _knob(config: JailConfig, store: ConfigStore | None, get: Callable[[], int],
+          put: Callable[[int], None]) -> tuple[Callable, Callable]:
+    """A knob's sysctl getter and setter, reading and writing through the store."""
+    def getter(ctx: Any, rest: list[int]) -> int:
+        if store:
+            store.load(config)
+        return get()
+
+    def setter(ctx: Any, rest: list[int], value: int) -> None:
+        if store:
+            store.load(config)
+        put(value)
+        if store:
+            store.save(config)
+    return getter, setter
+
+
+def _default_allow(config: JailConfig, name: str, inverted: bool) -> tuple[Callable[[], int], Callable[[int], None]]:
+    """sysctl_jail_default_allow for one permission of jail(2)'s top-level jails."""
+    def get() -> int:
         return int((name in config.default_allow) != inverted)
 
-    def put(ctx: Any, rest: list[int], value: int) -> None:
+    def put(value: int) -> None:
         (config.default_allow.add if bool(value) != inverted else config.default_allow.discard)(name)
     return get, put
 
 
-def register(tree: SysctlTree, config: JailConfig | None = None) -> JailConfig:
+def register(tree: SysctlTree, config: JailConfig | None = None, store: ConfigStore | None = None) -> JailConfig:
     """Add security.jail.param.* (what libjail and jls discover parameters by) and the security.jail.* knobs.
 
     Nodes are registered in kernel order, each jailsys node or boolean node
     (host, allow.mount) followed at once by its empty-named child, so that
     the child is one OID number off the node as libjail expects. The knobs
-    show the host's view to every caller. Returns the config the knobs change.
+    show the host's view to every caller, read from and written to store when there is one.
+    Returns the config the knobs change.
     """
     config = config or JailConfig()
     rw, rd, INT = ctl.CTLFLAG_RW, ctl.CTLFLAG_RD, ctl.CTLTYPE_INT
-    tree.add("security.jail.jail_max_af_ips", ctl.CTLTYPE_UINT, lambda ctx, rest: config.max_af_ips,
-             lambda ctx, rest, value: setattr(config, "max_af_ips", value), flags=rw,
-             descr="Number of IP addresses a jail may have at most per address family (deprecated)")
+    tree.add("security.jail.jail_max_af_ips", ctl.CTLTYPE_UINT,
+             *_knob(config, store, lambda: config.max_af_ips, lambda value: setattr(config, "max_af_ips", value)),
+             flags=rw, descr="Number of IP addresses a jail may have at most per address family (deprecated)")
     for knob, name, inverted, descr in (
         ("set_hostname_allowed", "allow.set_hostname", False, "Processes in jail can set their hostnames (deprecated)"),
         ("socket_unixiproute_only", "allow.socket_af", True,
@@ -1355,10 +1393,12 @@ def register(tree: SysctlTree, config: JailConfig | None = None) -> JailConfig:
          "Processes in jail can mount/unmount jail-friendly file systems (deprecated)"),
         ("mlock_allowed", "allow.mlock", False, "Processes in jail can lock/unlock physical pages in memory"),
     ):
-        tree.add(f"security.jail.{knob}", INT, *_default_allow(config, name, inverted), flags=rw, descr=descr)
-    tree.add("security.jail.enforce_statfs", INT, lambda ctx, rest: config.default_enforce_statfs,
-             lambda ctx, rest, value: setattr(config, "default_enforce_statfs", value), flags=rw,
-             descr="Processes in jail cannot see all mounted file systems (deprecated)")
+        tree.add(f"security.jail.{knob}", INT, *_knob(config, store, *_default_allow(config, name, inverted)),
+                 flags=rw, descr=descr)
+    tree.add("security.jail.enforce_statfs", INT,
+             *_knob(config, store, lambda: config.default_enforce_statfs,
+                    lambda value: setattr(config, "default_enforce_statfs", value)),
+             flags=rw, descr="Processes in jail cannot see all mounted file systems (deprecated)")
     tree.add("security.jail.devfs_ruleset", INT, 0, flags=rd,
              descr="Ruleset for the devfs filesystem in jail (deprecated)")
     nodes = {p.name for p in PARAMS if p.kind is Kind.NODE}
@@ -1374,6 +1414,7 @@ def register(tree: SysctlTree, config: JailConfig | None = None) -> JailConfig:
     for param in PARAMS:
         if param.name.startswith("allow.mount.") and config.has(param):
             fs = param.name.rpartition(".")[2]
-            tree.add(f"security.jail.mount_{fs}_allowed", INT, *_default_allow(config, param.name), flags=rw,
-                     descr=f"{param.descr} (deprecated)")
+            tree.add(f"security.jail.mount_{fs}_allowed", INT,
+                     *_knob(config, store, *_default_allow(config, param.name, False)),
+                     flags=rw, descr=f"{param.descr} (deprecated)")
     return config

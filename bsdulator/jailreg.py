@@ -181,6 +181,11 @@ class Transaction:
         row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         return row[0] if row else 0
 
+    def counter_names(self, prefix: str) -> list[str]:
+        """The stored counters whose names start with prefix."""
+        rows = self._conn.execute("SELECT name FROM counters WHERE substr(name, 1, ?) = ?", (len(prefix), prefix))
+        return [name for (name,) in rows]
+
     def set_counter(self, name: str, value: int) -> None:
         """Store a counter, e.g. the jid a FreeBSD rule engine handed out last."""
         self._write()

@@ -10,6 +10,7 @@ import errno
 import os
 import signal
 import socket
+import sqlite3
 import struct
 from dataclasses import replace
 
@@ -28,6 +29,7 @@ EPERM, ENOENT, EINVAL, EAGAIN = (
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 AT_FDCWD = -100
+CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
 
 # -- the registry as jailparams' JailStore ---------------------------------------------
@@ -83,7 +85,7 @@ class JailService:
 
     def __init__(self, sup):
         self.sup = sup
-        self.config = jailparams.register(sup.services["sysctl"])
+        self._config = jailparams.register(sup.services["sysctl"], store=self)
         self._registry = None
         self.dying: list[jailns.Holder] = []   # killed jails whose namespaces are not gone yet
 
@@ -102,6 +104,25 @@ class JailService:
                     if jid not in known and holder is not None and not jailns.alive(holder):
                         jailns.finish(holder)
         return self._registry
+
+    @property
+    def config(self) -> jailparams.JailConfig:
+        """The security.jail.* settings as the last writer of any bsdulator left them."""
+        self.load(self._config)
+        return self._config
+
+    def load(self, config: jailparams.JailConfig) -> None:
+        try:
+            with self.transaction(write=False) as tx:
+                stored = {name.removeprefix(CONFIG_PREFIX): tx.counter(name) for name in tx.counter_names(CONFIG_PREFIX)}
+        except (OSError, sqlite3.Error, jailreg.RegistryError, jailns.JailNsError):
+            return  # no registry to read (not root): the kernel's defaults
+        config.apply(stored)
+
+    def save(self, config: jailparams.JailConfig) -> None:
+        with self.transaction() as tx:
+            for name, value in config.settings().items():
+                tx.set_counter(CONFIG_PREFIX + name, value)
 
     def host(self) -> JailRecord:
         k = self.sup.kernel

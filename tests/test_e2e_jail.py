@@ -360,3 +360,16 @@ def test_nested_jails(jails, freebsd_root):
     assert jails("jail", "-r", "outer").returncode == 0
     assert jails("jls", "jid").stdout == b""
     assert leftover_jails(jails) == "[]"
+
+
+def test_jail_knobs_hold_for_every_later_bsdulator(jails, freebsd_root):
+    """security.jail.* is kernel state on FreeBSD: a setting made by one bsdulator holds for
+    the jails the next one creates (kept in the registry)."""
+    sysctl = freebsd_root / "sbin/sysctl"
+    assert jails(sysctl, "security.jail.set_hostname_allowed=0").returncode == 0
+    assert jails(sysctl, "-n", "security.jail.set_hostname_allowed").stdout == b"0\n"
+    r = jails("jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other")
+    assert r.returncode == 1 and b"Operation not permitted" in r.stderr
+    assert jails(sysctl, "security.jail.set_hostname_allowed=1").returncode == 0
+    r = jails("jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other; hostname")
+    assert r.returncode == 0 and r.stdout == b"other\n"

@@ -216,6 +216,45 @@ def test_knobs_jail8_reads_follow_the_config(tree):
     assert jailparam_all(t)     # the walk still ends on security.jail.jailed
 
 
+class _DictStore:
+    """A ConfigStore as another process would see it: settings only, through load/save."""
+
+    def __init__(self):
+        self.saved: dict[str, int] = {}
+
+    def load(self, config):
+        config.apply(self.saved)
+
+    def save(self, config):
+        self.saved = config.settings()
+
+
+def test_knobs_read_and_write_through_the_store():
+    store = _DictStore()
+    ctx = Context(usrstack=0, ps_strings=0)
+    trees = []
+    for _ in range(2):   # two supervisors sharing one store
+        t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
+        jp.register(t, jp.JailConfig(), store=store)
+        trees.append(t)
+    first, second = trees
+    first.call(ctx, first.name2oid("security.jail.set_hostname_allowed"), None, i(0))
+    first.call(ctx, first.name2oid("security.jail.enforce_statfs"), None, i(1))
+    assert store.saved["allow.set_hostname"] == 0 and store.saved["enforce_statfs"] == 1
+    read = lambda t, name: _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
+    assert read(second, "security.jail.set_hostname_allowed") == 0
+    assert read(second, "security.jail.enforce_statfs") == 1
+    assert read(second, "security.jail.jail_max_af_ips") == 255
+
+
+@given(st.sets(st.sampled_from(jp.JailConfig().allows())), st.integers(0, 2), st.integers(0, 2**31 - 1))
+def test_config_settings_round_trip(allow, enforce_statfs, max_af_ips):
+    config = jp.JailConfig(default_allow=set(allow), default_enforce_statfs=enforce_statfs, max_af_ips=max_af_ips)
+    again = jp.JailConfig(default_allow=set(), default_enforce_statfs=2, max_af_ips=1)
+    again.apply(config.settings())
+    assert again == config
+
+
 # --- codecs --------------------------------------------------------------------
 
 ipv4 = st.builds(lambda n: str(ipaddress.IPv4Address(n)), st.integers(1, 2**32 - 2))
