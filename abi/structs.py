@@ -191,6 +191,18 @@ LAYOUTS = {
         ("child_tid", 48, 8, "u64"), ("parent_tid", 56, 8, "u64"), ("flags", 64, 4, "i32"),
         ("rtp", 72, 8, "u64"), ("spare", 80, 24, "u64[3]"),
     ]),
+    # <sys/_umtx.h>: what _umtx_op(2) works on.
+    "_umtx_time": (24, [("_timeout", 0, 16, "timespec"), ("_flags", 16, 4, "u32"), ("_clockid", 20, 4, "u32")]),
+    "umutex": (32, [
+        ("m_owner", 0, 4, "i32"), ("m_flags", 4, 4, "u32"), ("m_ceilings", 8, 8, "u32[2]"),
+        ("m_rb_lnk", 16, 8, "u64"), ("m_spare", 24, 8, "u32[2]"),
+    ]),
+    "urwlock": (32, [("rw_state", 0, 4, "i32"), ("rw_flags", 4, 4, "u32"), ("rw_blocked_readers", 8, 4, "u32"),
+                     ("rw_blocked_writers", 12, 4, "u32"), ("rw_spare", 16, 16, "u32[4]")]),
+    "rtprio": (4, [("type", 0, 2, "u16"), ("prio", 2, 2, "u16")]),
+    "_usem2": (8, [("_count", 0, 4, "u32"), ("_flags", 4, 4, "u32")]),
+    "ucond": (16, [("c_has_waiters", 0, 4, "u32"), ("c_flags", 4, 4, "u32"), ("c_clockid", 8, 4, "u32"),
+                   ("c_spare", 12, 4, "u32[1]")]),
     # struct jail, version 2 (JAIL_API_VERSION).
     "jail": (56, [
         ("version", 0, 4, "u32"), ("path", 8, 8, "u64"), ("hostname", 16, 8, "u64"),

@@ -6,6 +6,8 @@ or is a generator that yields LinuxCall objects.  The first yielded call runs in
 the FreeBSD one; each further one is injected by rewinding rip onto the `syscall`
 instruction at the exit stop, so one FreeBSD call can become several Linux calls.  The
 generator's return value is the FreeBSD result: an int (rax) or a pair (rax, rdx).
+A handler may also yield a Gadget: a few instructions of the per-image code page that end
+in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 """
 import inspect
 from dataclasses import dataclass
@@ -30,6 +32,15 @@ FREEBSD_ENOSYS, FREEBSD_EINTR = FREEBSD_ERRNO["ENOSYS"], FREEBSD_ERRNO["EINTR"]
 class LinuxCall:
     nr: int
     args: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Gadget:
+    """Instructions the tracee runs for a handler, ending in a syscall stop: rip = address,
+    the registers set as given; the handler gets back register `result` at that stop."""
+    address: int
+    regs: tuple     # ((name, value), ...)
+    result: str
 
 
 class _Linux:
@@ -64,7 +75,7 @@ class Call:
 
     __slots__ = ("sup", "thread", "proc", "entry", "args", "saved", "gen", "result", "scratch",
                  "injected", "exec_done", "exec_image", "new_thread", "trace_in", "rewind",
-                 "set_regs", "synthetic", "on_child")
+                 "set_regs", "synthetic", "on_child", "gadget", "pending")
 
     def __init__(self, sup, thread, entry, args, saved):
         self.sup = sup
@@ -85,6 +96,8 @@ class Call:
         self.synthetic = False        # injected by the supervisor, not called by the program
         self.trace_in = None
         self.on_child = None          # on_child(thread): a process this call forks was adopted
+        self.gadget = None            # the Gadget running in the tracee
+        self.pending = None           # a Gadget to start once the skipped FreeBSD call returns
 
     @property
     def mem(self):
@@ -186,7 +199,9 @@ def enter(sup, thread, regs) -> None:
             if inspect.isgenerator(out):
                 call.gen = out
                 lc = _advance(call, None)
-                if lc is not None:
+                if isinstance(lc, Gadget):  # runs once the (skipped) FreeBSD call has returned
+                    call.pending = lc
+                elif lc is not None:
                     regs.orig_rax = lc.nr
                     _load(regs, lc)
                     ptrace.setregs(thread.tid, regs)
@@ -222,7 +237,21 @@ def exit_(sup, thread, regs) -> None:
             else:
                 call.result = (rax, None, 0)
         else:
-            lc = _advance(call, rax)
+            if call.pending is not None:
+                lc, call.pending = call.pending, None
+            elif call.gadget is not None:  # its closing syscall returned: the answer is in a register
+                lc = _advance(call, signed(getattr(regs, call.gadget.result)))
+            else:
+                lc = _advance(call, rax)
+            call.gadget = None
+            if isinstance(lc, Gadget):
+                regs.rip = lc.address
+                for name, value in lc.regs:
+                    setattr(regs, name, value & 0xFFFFFFFFFFFFFFFF)
+                call.gadget = lc
+                call.injected = True
+                ptrace.setregs(thread.tid, regs)
+                return
             if lc is not None:
                 regs.rip = call.rewind
                 regs.rax = lc.nr

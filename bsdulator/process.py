@@ -63,7 +63,8 @@ class Process:
 
 
 class Thread:
-    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask")
+    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask", "name",
+                 "exiting")
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
@@ -75,6 +76,8 @@ class Thread:
         self.start = None         # start(regs) at that stop, if its creator's call decides them
         self.altstack = (0, 0, SS_DISABLE)  # sigaltstack(2): (sp, size, FreeBSD flags)
         self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return
+        self.name = ""            # thr_set_name(2)'s, up to MAXCOMLEN
+        self.exiting = False      # in thr_exit(2): gone as far as the program can tell
 
     @property
     def call(self):

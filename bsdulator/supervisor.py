@@ -183,8 +183,22 @@ class Supervisor:
             child = ptrace.event_msg(tid)
             self._adopt(thread, child, event)
         elif event == ptrace.EVENT_EXEC:
+            thread = self._exec_took_over(thread, ptrace.event_msg(tid))
             self._exec(thread)
         ptrace.resume(tid)
+
+    def _exec_took_over(self, leader: Thread, former: int) -> Thread:
+        """A thread other than the leader exec'd: Linux gave it the leader's tid and ended the
+        leader without a word, so the exec'ing thread's state moves to that tid."""
+        if former == leader.tid or former not in self.threads:
+            return leader
+        execing = self.threads.pop(former)
+        leader.proc.threads.discard(former)
+        lib.bsdu_own(former, 0)
+        execing.tid = leader.tid
+        self.threads[leader.tid] = execing
+        lib.bsdu_own(leader.tid, int(execing.call is not None))
+        return execing
 
     def _adopt(self, parent: Thread, child: int, event: int) -> None:
         if event == ptrace.EVENT_CLONE and self._clone_is_thread(parent):

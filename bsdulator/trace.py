@@ -64,17 +64,21 @@ class Tracer:
             parts.append(self._arg(call, i, ann, ctype, name, "in"))
         call.trace_in = parts
 
-    def _prefix(self, sup, pid: int) -> str:
-        return f"{pid}: " if len(sup.procs) > 1 else ""  # as truss -f, once there are several
+    def _prefix(self, sup, thread) -> str:
+        """As truss -f once there are several processes, and -H once a process has threads."""
+        proc = thread.proc
+        if len(proc.threads) > 1:
+            return f"{proc.pid} {thread.tid}: "
+        return f"{proc.pid}: " if len(sup.procs) > 1 else ""
 
     def interrupted(self, call) -> None:
         """A call a signal cut short; its restart or EINTR is decided at delivery."""
         head = f"{call.entry.name}({','.join(p for p in (call.trace_in or []) if p is not None)})"
-        self.stream.write(f"{self._prefix(call.sup, call.proc.pid)}{head:<40} (interrupted)\n")
+        self.stream.write(f"{self._prefix(call.sup, call.thread)}{head:<40} (interrupted)\n")
         self.stream.flush()
 
     def signal(self, sup, thread, number: int, name: str, what: str) -> None:
-        self.stream.write(f"{self._prefix(sup, thread.proc.pid)}SIGNAL {number} ({name}) {what}\n")
+        self.stream.write(f"{self._prefix(sup, thread)}SIGNAL {number} ({name}) {what}\n")
         self.stream.flush()
 
     def exit(self, call) -> None:
@@ -84,7 +88,7 @@ class Tracer:
                 parts[i] = self._arg(call, i, ann, ctype, name, "out") or f"{call.args[i]:#x}"
         rax, _rdx, error = call.result
         head = f"{call.entry.name}({','.join(p for p in parts if p is not None)})"
-        head = self._prefix(call.sup, call.proc.pid) + head
+        head = self._prefix(call.sup, call.thread) + head
         if error:
             tail = f"ERR#{error} '{freebsd_strerror(error)}'"
         else:

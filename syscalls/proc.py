@@ -180,13 +180,6 @@ def sys_setrlimit(call, which, rlp):
 native("getrusage", note="struct rusage has the same layout")
 
 
-@handler("thr_self", Support.EMULATED, "the Linux thread id")
-def sys_thr_self(call, id_addr):
-    """Implements FreeBSD thr_self(2)."""
-    call.mem.write_u64(id_addr, call.thread.tid)
-    return 0
-
-
 @handler("getlogin", Support.EMULATED, "the session's login name lives in the supervisor")
 def sys_getlogin(call, buf, size):
     """Implements FreeBSD getlogin(2)."""

@@ -33,7 +33,7 @@ UNCATCHABLE = {FSIG["SIGKILL"], FSIG["SIGSTOP"]}
 MAXSIG = S.FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
 
 # The per-image code page: FreeBSD's sigcode (call the handler at *(%rsp), then
-# sigreturn(&sf_uc)), and a bare `syscall` the supervisor injects calls through.
+# sigreturn(&sf_uc)), a bare `syscall` the supervisor injects calls through, and CAS.
 SIGCODE = bytes.fromhex(
     "ff1424"          # call *(%rsp)            sf_ahu: the handler
     "488d7c2410"      # lea 0x10(%rsp),%rdi     &sf_uc
@@ -43,13 +43,24 @@ SIGCODE = bytes.fromhex(
     "f4ebfd"          # hlt; jmp .-1
 )
 GADGET_OFFSET = 64
-PAGE = SIGCODE.ljust(GADGET_OFFSET, b"\xf4") + bytes.fromhex("0f05f4")
+# A 32-bit compare-and-swap the tracee runs for the supervisor (engine.Gadget): *rdi from eax
+# to esi; the old value ends in rdi, which the getpid that follows hands back to the supervisor.
+CAS_OFFSET = 80
+CAS = bytes.fromhex(
+    "f00fb137"        # lock cmpxchg %esi,(%rdi)
+    "89c7"            # mov %eax,%edi           the old value
+    "b827000000"      # mov $39,%eax            Linux getpid: a syscall stop with rdi intact
+    "0f05"            # syscall
+    "f4"              # hlt
+)
+PAGE = (SIGCODE.ljust(GADGET_OFFSET, b"\xf4") + bytes.fromhex("0f05f4")).ljust(CAS_OFFSET, b"\xf4") + CAS
 DELIVERY = Entry(-1, "<signal delivery>", "", (), Support.EMULATED)
 
 SIGFRAME = structs.sizeof("sigframe")
 UC_OFF = structs.offsetof("sigframe", "sf_uc")
 SI_OFF = structs.offsetof("sigframe", "sf_si")
 MC_OFF = structs.offsetof("ucontext_t", "uc_mcontext")
+UC_COPY_SIZE = structs.offsetof("ucontext_t", "uc_link")  # what get/setcontext copy
 _MC_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "rbx", "rbp", "r10", "r11", "r12", "r13",
             "r14", "r15", "rip", "rsp")
 MC = S.FREEBSD_MCONTEXT
@@ -64,7 +75,7 @@ def _valid(sig: int) -> int:
     return sig
 
 
-def _ensure_sigcode(call):
+def ensure_code_page(call):
     """Map the code page on first use in this image."""
     proc = call.proc
     if not proc.sigcode:
@@ -103,7 +114,7 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
     if new is None:
         return 0
     if new.handler not in (SIG_DFL, SIG_IGN):
-        yield from _ensure_sigcode(call)
+        yield from ensure_code_page(call)
     proc.sigactions[sig] = new
     linux = translate.signal_to_linux(sig)
     if linux is not None:
@@ -226,6 +237,19 @@ def _interrupted(thread, regs, act: SigAction) -> None:
     thread.call = None
 
 
+def _ucontext(thread, regs, linux_mask: int, onstack: bool, stack=(0, 0, SS_DISABLE)) -> bytes:
+    """A FreeBSD ucontext_t of these registers (get_mcontext) and this Linux signal mask."""
+    mc = {f"mc_{r}": signed(getattr(regs, r)) for r in _MC_REGS}
+    mc.update(mc_onstack=int(onstack), mc_rflags=regs.eflags, mc_cs=regs.cs, mc_ss=regs.ss,
+              mc_fs=regs.fs, mc_gs=regs.gs, mc_es=regs.es, mc_ds=regs.ds, mc_flags=_MC_HASSEGS,
+              mc_len=structs.sizeof("mcontext_t"), mc_fpformat=_MC_FPFMT_XMM, mc_ownedfp=_MC_OWNEDFP_FPU,
+              mc_fpstate=ptrace.get_fpregs(thread.tid), mc_fsbase=regs.fs_base, mc_gsbase=regs.gs_base)
+    uc = bytearray(structs.pack("ucontext_t", uc_sigmask=translate.sigset_to_freebsd(linux_mask),
+                                uc_stack=structs.pack("stack_t", ss_sp=stack[0], ss_size=stack[1], ss_flags=stack[2])))
+    uc[MC_OFF:MC_OFF + structs.sizeof("mcontext_t")] = structs.pack("mcontext_t", **mc)
+    return bytes(uc)
+
+
 def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[int, dict]:
     """Write FreeBSD's sigframe; returns (frame address, register values for the handler)."""
     proc = thread.proc
@@ -237,16 +261,9 @@ def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[i
         sp = regs.rsp - 128
     sfp = (sp - SIGFRAME) & ~0xF
     siginfo, code, addr = _freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
-    mc = {f"mc_{r}": signed(getattr(regs, r)) for r in _MC_REGS}
-    mc.update(mc_onstack=int(onstack), mc_rflags=regs.eflags, mc_cs=regs.cs, mc_ss=regs.ss,
-              mc_fs=regs.fs, mc_gs=regs.gs, mc_es=regs.es, mc_ds=regs.ds, mc_flags=_MC_HASSEGS,
-              mc_len=structs.sizeof("mcontext_t"), mc_fpformat=_MC_FPFMT_XMM, mc_ownedfp=_MC_OWNEDFP_FPU,
-              mc_fpstate=ptrace.get_fpregs(thread.tid), mc_fsbase=regs.fs_base, mc_gsbase=regs.gs_base)
     stack = (sp_alt, size_alt, (S.FREEBSD_SS_FLAGS["SS_ONSTACK"] if onstack else 0) if flags_alt != SS_DISABLE
              else SS_DISABLE)
-    uc = bytearray(structs.pack("ucontext_t", uc_sigmask=translate.sigset_to_freebsd(mask_before),
-                                uc_stack=structs.pack("stack_t", ss_sp=stack[0], ss_size=stack[1], ss_flags=stack[2])))
-    uc[MC_OFF:MC_OFF + structs.sizeof("mcontext_t")] = structs.pack("mcontext_t", **mc)
+    uc = _ucontext(thread, regs, mask_before, onstack, stack)
     frame = bytearray(SIGFRAME)
     struct.pack_into("<Q", frame, 0, act.handler)
     frame[UC_OFF:UC_OFF + len(uc)] = uc
@@ -306,9 +323,45 @@ def deliver(sup, thread, linux_sig: int) -> int:
     return 0
 
 
+def _save_context(call, ucp: int) -> None:
+    """getcontext's copyout: the signal mask and the caller's registers as the call returns 0
+    (GET_MC_CLEAR_RET); uc_link, uc_stack and uc_flags are the caller's business."""
+    regs = ptrace.new_regs()
+    ptrace.copy_regs(regs, call.saved)
+    regs.rax = regs.rdx = 0
+    regs.eflags &= ~CF
+    uc = _ucontext(call.thread, regs, _linux_mask(call.thread.tid), False)
+    call.mem.write(ucp, uc[:UC_COPY_SIZE])
+
+
+@handler("getcontext", Support.EMULATED, "the registers at the call and the signal mask")
+def sys_getcontext(call, ucp):
+    """Implements FreeBSD getcontext(2)."""
+    _save_context(call, ucp)
+    return 0
+
+
+@handler("swapcontext", Support.EMULATED, "getcontext into oucp, then setcontext from ucp")
+def sys_swapcontext(call, oucp, ucp):
+    """Implements FreeBSD swapcontext(2)."""
+    _save_context(call, oucp)
+    return (yield from _restore_context(call, ucp))
+
+
+@handler("setcontext", Support.EMULATED, "as sigreturn: the registers and mask of a ucontext")
+def sys_setcontext(call, ucp):
+    """Implements FreeBSD setcontext(2)."""
+    return (yield from _restore_context(call, ucp))
+
+
 @handler("sigreturn", Support.EMULATED, "restores the ucontext that delivery saved")
 def sys_sigreturn(call, ucp):
     """Implements FreeBSD sigreturn(2)."""
+    return (yield from _restore_context(call, ucp))
+
+
+def _restore_context(call, ucp: int):
+    """set_mcontext and the signal mask of the ucontext at ucp; the caller goes on there."""
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
     check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8)))  # uc_sigmask is first
     if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:

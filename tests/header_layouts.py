@@ -33,6 +33,8 @@ FREEBSD_PROBE = r"""
 #include <sys/ttycom.h>
 #include <sys/utsname.h>
 #include <sys/thr.h>
+#include <sys/umtx.h>
+#include <sys/rtprio.h>
 #include <sys/jail.h>
 #include <sys/ucred.h>
 #include <netinet/in.h>
@@ -81,6 +83,12 @@ struct pollfd probe_pollfd;
 struct winsize probe_winsize;
 struct utsname probe_utsname;
 struct thr_param probe_thr_param;
+struct _umtx_time probe__umtx_time;
+struct umutex probe_umutex;
+struct _usem2 probe__usem2;
+struct ucond probe_ucond;
+struct rtprio probe_rtprio;
+struct urwlock probe_urwlock;
 struct jail probe_jail;
 struct xucred probe_xucred;
 struct xvfsconf probe_xvfsconf;
