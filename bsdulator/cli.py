@@ -63,19 +63,16 @@ def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
     target = path_in_view(host, root).encode()
     argv = [program.encode(), *(a.encode() for a in args)]
 
-    def interp_info(path: str):
-        found = elf.parse_file(os.path.join(root, path.lstrip("/"))) if os.path.exists(
-            os.path.join(root, path.lstrip("/"))) else None
-        if found is None:
-            raise UsageError(f"{program}: its interpreter {path} is missing from the root {root}")
-        return found
-
+    if info.interp is not None:
+        interp = os.path.join(root, info.interp.lstrip("/"))
+        if not os.path.exists(interp) or elf.parse_file(interp) is None:
+            raise UsageError(f"{program}: its interpreter {info.interp} is missing from the root {root}")
     if info.interp is None and os.path.basename(host) == "ld-elf.so.1":
         # Explicit-loader form: the rtld's own arguments name the program.
         rest = [path_in_view(a, root).encode() if i == 0 and os.path.exists(a) else a.encode()
                 for i, a in enumerate(args)]
         return image.Plan(target.decode(), [target, *rest], info)
-    return image.elf_plan(target, argv, info, interp_info)
+    return image.elf_plan(target, argv, info)
 
 
 def pin_to_one_cpu() -> None:

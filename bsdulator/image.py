@@ -1,10 +1,13 @@
 """How a FreeBSD execve becomes a Linux one.
 
-Linux cannot run a FreeBSD dynamic executable itself (its PT_INTERP names FreeBSD's
-rtld), so a dynamic program is started through that rtld's direct-exec mode:
-`ld-elf.so.1 -b <program> -- <argv0> <args…>` keeps the program's own argv[0].
-Static FreeBSD programs are exec'd as they are; `#!` scripts name their interpreter,
-which is planned the same way.  Anything else is not a FreeBSD image: ENOEXEC."""
+Linux's ELF loader does for a FreeBSD program what FreeBSD's imgact_elf does: it maps the
+program and the interpreter its PT_INTERP names (the root's /libexec/ld-elf.so.1, found
+in the program's own view of the file system) and tells the interpreter where the
+program lies (AT_PHDR, AT_ENTRY, AT_BASE), so rtld starts as under FreeBSD's kernel (not
+in its direct-exec mode, which misplaces the TLS image of fixed-address programs).  The
+supervisor then turns Linux's entry state into FreeBSD's (bsdulator/startup.py).
+`#!` scripts name their interpreter, which is planned the same way.  Anything else is not
+a FreeBSD image: ENOEXEC."""
 from dataclasses import dataclass
 
 from .abi.errno import FREEBSD_ERRNO
@@ -18,7 +21,7 @@ MAX_SHEBANG = 255
 class Plan:
     exe: str              # what Linux execve runs (in the program's view)
     argv: list[bytes]
-    image: ElfInfo        # the ELF Linux loads: the rtld, or the static program
+    image: ElfInfo        # the program's ELF facts
 
 
 def shebang(head: bytes) -> tuple[bytes, bytes | None] | None:
@@ -32,12 +35,8 @@ def shebang(head: bytes) -> tuple[bytes, bytes | None] | None:
     return parts[0], (parts[1].strip(b" \t") if len(parts) > 1 else None)
 
 
-def elf_plan(path: bytes, argv: list[bytes], info: ElfInfo, interp_info) -> Plan:
-    """Plan for a FreeBSD ELF; interp_info(path) -> ElfInfo of its interpreter."""
+def elf_plan(path: bytes, argv: list[bytes], info: ElfInfo) -> Plan:
+    """Plan for a FreeBSD ELF (static, or dynamic with its interpreter in the root)."""
     if not (info.freebsd and info.amd64):
         raise ValueError("not a FreeBSD/amd64 program")
-    if info.interp is None:
-        return Plan(path.decode(errors="surrogateescape"), argv, info)
-    rtld = interp_info(info.interp)
-    argv0 = argv[0] if argv else path
-    return Plan(info.interp, [info.interp.encode(), b"-b", path, b"--", argv0, *argv[1:]], rtld)
+    return Plan(path.decode(errors="surrogateescape"), argv, info)

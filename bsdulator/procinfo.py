@@ -4,24 +4,24 @@ Reading and packing only.  Which processes a caller may see, how it names their 
 what the supervisor knows beyond /proc (setlogin names, titles set with setproctitle) come
 in as a Seen from the caller, syscalls/procsysctl.py.
 
-The FreeBSD programs run through the root's rtld in direct-exec mode
-(`ld-elf.so.1 -b <program> -- <argv0> <args…>`, bsdulator/image.py), so Linux names the
-rtld as their command; their FreeBSD command, arguments and path come from behind that
-prefix.  The ptrace stops that serve their syscalls are hidden: such a thread is running
-in the kernel as FreeBSD sees it, and nobody traces it.
+Linux runs FreeBSD programs as they are (bsdulator/image.py), so /proc's command line and
+exe are FreeBSD's too; whether an image is a FreeBSD one is read from its ELF header.  The
+ptrace stops that serve their syscalls are hidden: such a thread is running in the kernel
+as FreeBSD sees it, and nobody traces it.
 """
 
 import os
 import resource
 from dataclasses import dataclass
 
+from . import elf
 from .abi import kinfo as K
 from .structs import dev_to_freebsd, dev_to_linux, pack
 from .translate import RLIMIT_RESOURCES, sigset_to_freebsd, signal_to_freebsd
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = 4096                # FreeBSD/amd64's, the unit of ki_rssize and the other sizes in pages
-RTLD = b"ld-elf.so.1"
+LINUX_COMM_MAX = 15              # TASK_COMM_LEN - 1
 EMUL_FREEBSD, EMUL_LINUX, EMUL_KERNEL = "FreeBSD ELF64", "Linux ELF64", "null"
 FREEBSD_RLIM_INFINITY = (1 << 63) - 1
 _ASLEEP = 1                     # ki_wchan of a sleeping thread: Linux shows no address; ps needs non-zero for the wmesg
@@ -75,15 +75,12 @@ class Proc:
         return bool(self.main.stat["flags"] & K.LINUX_PF_KTHREAD)
 
     @property
-    def command(self) -> tuple[bytes | None, list]:
-        """(program path, argv) of the FreeBSD program behind the rtld's direct-exec prefix; (None, cmdline) without one."""
-        line = self.cmdline
-        if len(line) < 2 or os.path.basename(line[0]) != RTLD or b"--" not in line:
-            return None, line
-        end = line.index(b"--")
-        options, argv = line[1:end], line[end + 1:]
-        path = options[options.index(b"-b") + 1] if b"-b" in options[:-1] else (argv[0] if argv else None)
-        return path, argv
+    def exe(self) -> str | None:
+        """The program's path in its own view of the file system; None without one (kernel, zombie)."""
+        try:
+            return os.readlink(f"/proc/{self.pid}/exe")
+        except OSError:
+            return None
 
     def threads(self) -> list[Task]:
         """Every thread, the main one first; threads that end meanwhile are left out."""
@@ -170,20 +167,42 @@ def pids() -> list[int]:
 
 
 def comm(proc: Proc, seen: Seen) -> str:
-    """p_comm: the last component of the program's path, as exec sets it."""
+    """p_comm: the last component of the path exec was given, as Linux's comm keeps it, with
+    what Linux's 15-byte limit cut off taken from the program's file name."""
     if seen.comm is not None:
         return seen.comm
-    path, _ = proc.command
-    if path is not None:
-        return os.fsdecode(os.path.basename(path))[:K.MAXCOMLEN]
-    return proc.main.stat["comm"]
+    name = proc.main.stat["comm"]
+    if len(name) == LINUX_COMM_MAX and not proc.kernel and proc.exe is not None:
+        full = os.path.basename(proc.exe.removesuffix(" (deleted)"))
+        if full.startswith(name):
+            return full[:K.MAXCOMLEN]
+    return name
+
+
+_FREEBSD_IMAGES: dict[tuple, bool] = {}   # (st_dev, st_ino, st_mtime_ns) -> whether it is a FreeBSD ELF
+
+
+def _freebsd_image(pid: int) -> bool:
+    """Whether the process runs a FreeBSD ELF (whoever supervises it)."""
+    try:
+        st = os.stat(f"/proc/{pid}/exe")
+    except OSError:
+        return False
+    key = (st.st_dev, st.st_ino, st.st_mtime_ns)
+    if key not in _FREEBSD_IMAGES:
+        try:
+            info = elf.parse_file(f"/proc/{pid}/exe")
+        except OSError:
+            return False
+        _FREEBSD_IMAGES[key] = bool(info and info.freebsd)
+    return _FREEBSD_IMAGES[key]
 
 
 def emul(proc: Proc, seen: Seen) -> str:
     """The sysentvec name: FreeBSD's for its programs, the linuxulator's for host programs, null for kernel threads."""
     if proc.kernel:
         return EMUL_KERNEL
-    return EMUL_FREEBSD if seen.freebsd or proc.command[0] is not None else EMUL_LINUX
+    return EMUL_FREEBSD if seen.freebsd or _freebsd_image(proc.pid) else EMUL_LINUX
 
 
 def args(proc: Proc, seen: Seen) -> bytes:
@@ -192,7 +211,7 @@ def args(proc: Proc, seen: Seen) -> bytes:
         return seen.args
     if proc.kernel:
         return b""
-    return b"".join(arg + b"\0" for arg in proc.command[1])
+    return b"".join(arg + b"\0" for arg in proc.cmdline)
 
 
 def env(proc: Proc) -> bytes:
@@ -202,13 +221,7 @@ def env(proc: Proc) -> bytes:
 
 def pathname(proc: Proc) -> str:
     """KERN_PROC_PATHNAME: the program's path in its own view; "" for processes without one (kernel, zombies)."""
-    path, _ = proc.command
-    if path is not None:
-        return os.fsdecode(path)
-    try:
-        return os.readlink(f"/proc/{proc.pid}/exe")
-    except OSError:
-        return ""
+    return proc.exe or ""
 
 
 def umask(proc: Proc) -> int:

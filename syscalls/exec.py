@@ -56,16 +56,10 @@ def _plan(call, path: bytes, path_addr: int, argv: list[bytes], depth: int = 0):
         return (yield from _plan(call, ipath, ipath_addr, new_argv, depth + 1))
     if not (info.freebsd and info.amd64):
         raise FreeBSDError(image.ENOEXEC)
-    rtld_info = None
-    if info.interp is not None:
-        (rtld_addr,) = _put_strings(call, [info.interp.encode()])
-        _head, rtld_info = yield from _open_image(call, rtld_addr)
-        if rtld_info is None:
-            raise FreeBSDError(image.ENOEXEC)
-    return image.elf_plan(path, argv, info, lambda _p: rtld_info)
+    return image.elf_plan(path, argv, info)
 
 
-@handler("execve", Support.TRANSLATED, "FreeBSD images run through the root's rtld (direct exec)")
+@handler("execve", Support.TRANSLATED, "Linux loads FreeBSD images with the root's rtld as their interpreter")
 def sys_execve(call, path_addr, argv_addr, envp_addr):
     """Implements FreeBSD execve(2)."""
     mem = call.mem

@@ -263,7 +263,7 @@ def _umask(table: ProcTable):
 
 def _osrel(table: ProcTable):
     def handler(ctx, req, rest):
-        """kern.proc.osrel: the osreldate a process runs with; rtld sets its program's in direct-exec mode."""
+        """kern.proc.osrel: the osreldate a process runs with (rtld sets it in its direct-exec mode)."""
         pid = _one_pid(rest)
         if req.new is not None and len(req.new) != 4:
             raise FreeBSDError(EINVAL, "kern.proc.osrel takes an int")

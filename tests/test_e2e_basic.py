@@ -7,6 +7,8 @@ import sys
 import tarfile
 import time
 
+import pytest
+
 
 def test_echo(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/echo", "hello")
@@ -154,3 +156,39 @@ def test_sigterm_to_bsdulator_reaches_the_program(bsd, freebsd_root):
     time.sleep(1.0)
     p.terminate()
     assert p.wait(timeout=10) == -signal.SIGTERM
+
+
+TLS_PROGRAM = r"""
+#include <stdio.h>
+#include <string.h>
+static __thread int counter = 41;
+static __thread char word[8] = "tls";
+int main(int argc, char **argv) {
+    counter++;
+    printf("%d %s %s\n", counter, word, strrchr(argv[0], '/') + 1);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("pie", [False, True], ids=["fixed-address", "position-independent"])
+def test_program_with_its_own_tls(bsd, tmp_path, pie):
+    """Thread-local storage in the executable itself: rtld finds its initial image where
+    FreeBSD's kernel loader put it (rtld's direct-exec mode would look 0x1000000 off for a
+    fixed-address program)."""
+    pytest.importorskip("ziglang", reason="ziglang (the FreeBSD cross compiler) is not installed")
+    src = tmp_path / "tls.c"
+    src.write_text(TLS_PROGRAM)
+    exe = tmp_path / ("tls-pie" if pie else "tls")
+    subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2",
+                    *(["-fPIE", "-pie"] if pie else ["-fno-pie", "-no-pie"]), str(src), "-o", str(exe)], check=True)
+    r = bsd(exe)
+    assert r.returncode == 0 and r.stdout == f"42 tls {exe.name}\n".encode(), r.stderr
+
+
+def test_process_table_shows_the_program_itself(bsd, freebsd_root):
+    """ps sees a FreeBSD program's own name and command line, as on FreeBSD."""
+    script = "/bin/ps -ww -o comm= -o args= -p $$; true"
+    r = bsd(freebsd_root / "bin/sh", "-c", script)
+    comm, args = r.stdout.decode().strip().split(None, 1)
+    assert (comm, args) == ("sh", f"{freebsd_root / 'bin/sh'} -c {script}"), r.stderr

@@ -1,5 +1,4 @@
-"""kern.proc from /proc: kinfo_proc of real processes, the rtld prefix taken off, jail filtering, and ps/pgrep end to end."""
-import dataclasses
+"""kern.proc from /proc: kinfo_proc of real processes, jail filtering, and ps/pgrep end to end."""
 import os
 import re
 import resource
@@ -20,7 +19,6 @@ from bsdulator.syscalls import procsysctl
 
 SIZE = structs.sizeof("kinfo_proc")
 ESRCH, EPERM, EINVAL, ENOMEM, ENOENT = 3, 1, 22, 12, 2
-RTLD_LINE = [b"/libexec/ld-elf.so.1", b"-b", b"/bin/ps", b"--", b"ps", b"-ax"]
 
 
 def _threads() -> int:
@@ -121,30 +119,6 @@ def test_seen_overrides_what_proc_says():
     assert (k["ki_jid"], k["ki_login"], k["ki_emul"]) == (3, b"operator", b"FreeBSD ELF64")
     assert k["ki_flag"] & K.P_JAILED
     assert (k["ki_comm"], k["ki_tdname"], k["ki_moretdname"]) == (b"a-long-command-name", b"a-long-command-n", b"ame")
-
-
-# ---- procinfo: the rtld's direct-exec prefix ------------------------------------------------
-
-def _as_rtld_started(cmdline):
-    return dataclasses.replace(procinfo.read(os.getpid()), cmdline=cmdline)
-
-
-def test_args_path_and_comm_come_from_behind_the_rtld_prefix():
-    proc = _as_rtld_started(RTLD_LINE)
-    assert proc.command == (b"/bin/ps", [b"ps", b"-ax"])
-    assert procinfo.args(proc, procinfo.Seen()) == b"ps\0-ax\0"
-    assert procinfo.pathname(proc) == "/bin/ps"
-    assert procinfo.comm(proc, procinfo.Seen()) == "ps"
-    assert procinfo.emul(proc, procinfo.Seen()) == "FreeBSD ELF64"
-    assert procinfo.args(proc, procinfo.Seen(args=b"ps: title\0")) == b"ps: title\0"
-
-
-def test_other_command_lines_are_left_alone():
-    explicit = [b"/libexec/ld-elf.so.1", b"/bin/echo", b"hi"]   # the loader run by name: what FreeBSD shows too
-    assert _as_rtld_started(explicit).command == (None, explicit)
-    plain = [b"/usr/bin/python3", b"-b", b"x", b"--", b"y"]
-    assert _as_rtld_started(plain).command == (None, plain)
-    assert procinfo.args(_as_rtld_started(plain), procinfo.Seen()) == b"/usr/bin/python3\0-b\0x\0--\0y\0"
 
 
 def test_env_umask_rlimit_groups_pathname(child):
