@@ -22,6 +22,7 @@ CF = 0x1
 ENOSYS_LINUX = 38
 SKIP = 0xFFFFFFFFFFFFFFFF  # orig_rax = -1: the kernel runs nothing
 RED_ZONE = 128
+SIG_BLOCK, SIG_SETMASK = 0, 2  # Linux rt_sigprocmask's how
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
@@ -265,6 +266,37 @@ def exit_(sup, thread, regs) -> None:
     if sup.tracer and not call.synthetic:
         sup.tracer.exit(call)
     ptrace.setregs(thread.tid, regs)
+    if thread.deferred:
+        _requeue(sup, thread, call.rewind)
+
+
+REQUEUE = None  # the Entry of _requeue's synthetic call, made on first use
+
+
+def _requeue(sup, thread, gadget: int) -> None:
+    """Post again, to the thread itself and with their own siginfo, the caught signals that
+    arrived while its call was half done (a handler run then would have broken the call's
+    sequence of injected calls); the kernel delivers them as the call returns."""
+    global REQUEUE
+    if REQUEUE is None:
+        from .table import Entry, Support
+        REQUEUE = Entry(-1, "<deferred signals>", "", (), Support.EMULATED)
+    infos, thread.deferred = thread.deferred, []
+    masks = (thread.regs.rsp - RED_ZONE - 16) & ~15
+    sp = (masks - 128 * len(infos)) & ~15
+
+    def post():
+        # Blocked while they are posted, so none is delivered before this call is over too.
+        thread.proc.mem.write(masks, b"\xff" * 8)
+        yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_BLOCK, masks, masks + 8, 8))
+        tgid = yield LinuxCall(LINUX_NR["getpid"], ())
+        tid = yield LinuxCall(LINUX_NR["gettid"], ())
+        for i, info in enumerate(infos):
+            thread.proc.mem.write(sp + 128 * i, info)
+            yield LinuxCall(LINUX_NR["rt_tgsigqueueinfo"], (tgid, tid, int.from_bytes(info[:4], "little"), sp + 128 * i))
+        yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_SETMASK, masks + 8, 0, 8))
+        return 0
+    inject(sup, thread, REQUEUE, post(), gadget)
 
 
 def inject(sup, thread, entry, gen, gadget: int) -> None:

@@ -64,7 +64,7 @@ class Process:
 
 class Thread:
     __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask", "name",
-                 "exiting")
+                 "exiting", "deferred")
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
@@ -78,6 +78,7 @@ class Thread:
         self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return
         self.name = ""            # thr_set_name(2)'s, up to MAXCOMLEN
         self.exiting = False      # in thr_exit(2): gone as far as the program can tell
+        self.deferred = []        # Linux siginfos of caught signals that came while a call was half done
 
     @property
     def call(self):

@@ -294,6 +294,9 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if fsig is None:
         return linux_sig
     act = thread.proc.sigactions.get(fsig, SigAction())
+    if thread.call is not None and act.handler not in (SIG_DFL, SIG_IGN):
+        thread.deferred.append(ptrace.get_siginfo(thread.tid))  # engine._requeue posts it again
+        return 0
     if "signal_seen" in sup.services:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
         sup.services["signal_seen"](thread, fsig)
     if sup.tracer:
