@@ -276,26 +276,26 @@ REQUEUE = None  # the Entry of _requeue's synthetic call, made on first use
 def _requeue(sup, thread, gadget: int) -> None:
     """Post again, to the thread itself and with their own siginfo, the caught signals that
     arrived while its call was half done (a handler run then would have broken the call's
-    sequence of injected calls); the kernel delivers them as the call returns."""
+    sequence of injected calls); the kernel delivers them as this call returns.  Signals
+    that come before this call has blocked them join the ones it posts."""
     global REQUEUE
     if REQUEUE is None:
         from .table import Entry, Support
         REQUEUE = Entry(-1, "<deferred signals>", "", (), Support.EMULATED)
-    infos, thread.deferred = thread.deferred, []
     masks = (thread.regs.rsp - RED_ZONE - 16) & ~15
-    sp = (masks - 128 * len(infos)) & ~15
 
     def post():
-        # Blocked while they are posted, so none is delivered before this call is over too.
         thread.proc.mem.write(masks, b"\xff" * 8)
         yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_BLOCK, masks, masks + 8, 8))
+        infos, thread.deferred = thread.deferred, []  # none can come now until the mask is back
         tgid = yield LinuxCall(LINUX_NR["getpid"], ())
         tid = yield LinuxCall(LINUX_NR["gettid"], ())
         for i, info in enumerate(infos):
-            thread.proc.mem.write(sp + 128 * i, info)
-            yield LinuxCall(LINUX_NR["rt_tgsigqueueinfo"], (tgid, tid, int.from_bytes(info[:4], "little"), sp + 128 * i))
+            where = masks - 128 * (i + 1)
+            thread.proc.mem.write(where, info)
+            yield LinuxCall(LINUX_NR["rt_tgsigqueueinfo"], (tgid, tid, int.from_bytes(info[:4], "little"), where))
         yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_SETMASK, masks + 8, 0, 8))
-        return 0
+        return SetRegs(lambda regs: None)  # the finished call's registers, result included, as they were
     inject(sup, thread, REQUEUE, post(), gadget)
 
 
