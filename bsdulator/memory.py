@@ -7,6 +7,8 @@ from .errors import FreeBSDError
 
 EFAULT, E2BIG, ENAMETOOLONG = FREEBSD_ERRNO["EFAULT"], FREEBSD_ERRNO["E2BIG"], FREEBSD_ERRNO["ENAMETOOLONG"]
 PAGE = 4096
+USER_END = 1 << 47         # x86-64's user address space ends here
+MAX_COPY = 1 << 30         # the most one call copies in at once (more is surely a bad size)
 
 
 class Memory:
@@ -24,9 +26,11 @@ class Memory:
     def read(self, addr: int, size: int) -> bytes:
         if size == 0:
             return b""
+        if size > MAX_COPY or addr + size > USER_END:  # no user mapping is that large: copyin's EFAULT
+            raise FreeBSDError(EFAULT, f"read {size} bytes at {addr:#x}")
         try:
             data = os.pread(self.fd, size, addr)
-        except (OSError, OverflowError):
+        except (OSError, OverflowError, MemoryError):
             raise FreeBSDError(EFAULT, f"read {size} bytes at {addr:#x}") from None
         if len(data) != size:
             raise FreeBSDError(EFAULT, f"short read at {addr:#x}")
