@@ -6,7 +6,6 @@ replace the program, change its control flow or memory map, or reach beyond it (
 other processes, the host clock, other processes' scheduling, jails)."""
 import struct
 import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
