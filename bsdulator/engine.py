@@ -10,6 +10,7 @@ A handler may also yield a Gadget: a few instructions of the per-image code page
 in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 """
 import inspect
+import sys
 from dataclasses import dataclass
 
 from . import ptrace
@@ -26,7 +27,7 @@ SIG_BLOCK, SIG_SETMASK = 0, 2  # Linux rt_sigprocmask's how
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
-FREEBSD_ENOSYS, FREEBSD_EINTR = FREEBSD_ERRNO["ENOSYS"], FREEBSD_ERRNO["EINTR"]
+FREEBSD_ENOSYS, FREEBSD_EINTR, FREEBSD_EIO = FREEBSD_ERRNO["ENOSYS"], FREEBSD_ERRNO["EINTR"], FREEBSD_ERRNO["EIO"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,16 @@ def _advance(call: Call, send) -> LinuxCall | None:
     except FreeBSDError as e:
         call.result = (0, None, e.errno)
         return None
+    except Exception as e:  # a bsdulator bug: this call fails, the program and the others go on
+        _internal_error(call, e)
+        return None
     return lc
+
+
+def _internal_error(call: Call, e: Exception) -> None:
+    """Said on stderr whether tracing or not: it is a bsdulator bug, and the program gets EIO."""
+    sys.stderr.write(f"bsdulator: internal error in {call.entry.name}: {type(e).__name__}: {e}\n")
+    call.result = (0, None, FREEBSD_EIO)
 
 
 def enter(sup, thread, regs) -> None:
@@ -196,6 +206,8 @@ def enter(sup, thread, regs) -> None:
             out = entry.handler(call, *args[:entry.nargs])
         except FreeBSDError as e:
             call.result = (0, None, e.errno)
+        except Exception as e:
+            _internal_error(call, e)
         else:
             if inspect.isgenerator(out):
                 call.gen = out

@@ -271,6 +271,17 @@ def _service(call) -> JailService:
     return call.sup.services["jails"]
 
 
+def refuse_in_jail(call, what: str, allow: str | None = None) -> None:
+    """prison_priv_check for the privileges a jailed root lacks: always (allow None), or
+    unless the jail has allow.<…> set.  Jailed processes are root on the host all the same,
+    so the call must not reach Linux."""
+    if not call.proc.jail:
+        return
+    if allow is not None and _service(call).record(call.proc.jail).get(allow):
+        return
+    raise FreeBSDError(EPERM, f"{what} is not permitted in a jail")
+
+
 def _caller_jid(call) -> int:
     return call.proc.jail or 0
 

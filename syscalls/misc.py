@@ -1,4 +1,5 @@
 """Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
+import stat
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -8,6 +9,7 @@ from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.table import Support, handler, native, stub
+from bsdulator.syscalls.jail import refuse_in_jail
 
 EINVAL, EOPNOTSUPP = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
@@ -158,6 +160,8 @@ def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
 
 
 def _mknod(call, dirfd, path, mode, dev):
+    if stat.S_IFMT(mode) != stat.S_IFIFO:  # a device node would open the host's devices
+        refuse_in_jail(call, "making device nodes")
     return check((yield lx.mknodat(dirfd, path, mode & 0xFFFF, structs.dev_to_linux(dev))))
 
 

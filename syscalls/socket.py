@@ -6,15 +6,17 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, FREEBSD_SOCK_TYPES, LINUX_SO_OPTIONS as LINUX_SO
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
+from bsdulator.syscalls.jail import refuse_in_jail
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT"))
 SOCKADDR_MAX = 128           # sockaddr_storage on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
+FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
 SCM_RIGHTS = 1               # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
@@ -41,6 +43,8 @@ def _type(kind: int) -> int:
 @handler("socket", Support.TRANSLATED, "families, types and SOCK_CLOEXEC/NONBLOCK translated")
 def sys_socket(call, domain, kind, protocol):
     """Implements FreeBSD socket(2)."""
+    if kind & SOCK_TYPE_MASK == FREEBSD_SOCK_RAW:
+        refuse_in_jail(call, "raw sockets", allow="allow.raw_sockets")
     return check((yield lx.socket(_family(domain), _type(kind), s32(protocol))))
 
 

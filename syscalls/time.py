@@ -4,11 +4,11 @@ from bsdulator import translate
 from bsdulator.errors import FreeBSDError
 from bsdulator.engine import check, lx, s32
 from bsdulator.table import Support, handler, native
+from bsdulator.syscalls.jail import refuse_in_jail
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 native("gettimeofday", note="struct timeval and timezone have the same layout")
-native("settimeofday")
 native("nanosleep", note="struct timespec has the same layout")
 native("setitimer", note="ITIMER_* and struct itimerval are the same")
 native("getitimer")
@@ -33,10 +33,18 @@ def sys_clock_getres(call, clock_id, tp):
     return check((yield lx.clock_getres(_clock(clock_id), tp)))
 
 
-@handler("clock_settime", Support.TRANSLATED, "clock ids translated")
+@handler("clock_settime", Support.TRANSLATED, "clock ids translated; refused in jails")
 def sys_clock_settime(call, clock_id, tp):
     """Implements FreeBSD clock_settime(2)."""
+    refuse_in_jail(call, "setting the clock")
     return check((yield lx.clock_settime(_clock(clock_id), tp)))
+
+
+@handler("settimeofday", Support.TRANSLATED, "the same layouts; refused in jails")
+def sys_settimeofday(call, tv, tz):
+    """Implements FreeBSD settimeofday(2)."""
+    refuse_in_jail(call, "setting the clock")
+    return check((yield lx.settimeofday(tv, tz)))
 
 
 @handler("clock_nanosleep", Support.TRANSLATED, "clock ids translated; the error comes back as the result")

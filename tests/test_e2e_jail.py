@@ -373,3 +373,20 @@ def test_jail_knobs_hold_for_every_later_bsdulator(jails, freebsd_root):
     assert jails(sysctl, "security.jail.set_hostname_allowed=1").returncode == 0
     r = jails("jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other; hostname")
     assert r.returncode == 0 and r.stdout == b"other\n"
+
+
+def test_privileges_a_jail_lacks(jails, freebsd_root):
+    """prison_priv_check: a jailed root may not set the clock, make device nodes or (without
+    allow.raw_sockets) open raw sockets; fifos are fine."""
+    assert jails("jail", "-c", "name=priv", f"path={freebsd_root}", "persist").returncode == 0
+    before = time.time()
+    r = jails("jexec", "priv", "/bin/date", "203001010000")
+    assert r.returncode != 0 and b"Operation not permitted" in r.stderr and abs(time.time() - before) < 60
+    r = jails("jexec", "priv", "/sbin/mknod", "/tmp/priv-dev", "c", "1", "3")
+    assert r.returncode != 0 and b"Operation not permitted" in r.stderr
+    assert not (freebsd_root / "tmp/priv-dev").exists()
+    r = jails("jexec", "priv", "/sbin/ping", "-c1", "127.0.0.1")
+    assert r.returncode != 0 and b"socket: Operation not permitted" in r.stderr
+    fifo = f"/tmp/priv-fifo-{os.getpid()}"
+    assert jails("jexec", "priv", "/bin/sh", "-c", f"mkfifo {fifo} && test -p {fifo} && rm {fifo}").returncode == 0
+    assert jails("jail", "-r", "priv").returncode == 0
