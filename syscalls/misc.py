@@ -160,9 +160,10 @@ def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
 
 
 def _mknod(call, dirfd, path, mode, dev):
+    mode &= 0xFFFF  # mode_t
     if stat.S_IFMT(mode) != stat.S_IFIFO:  # a device node would open the host's devices
         refuse_in_jail(call, "making device nodes")
-    return check((yield lx.mknodat(dirfd, path, mode & 0xFFFF, structs.dev_to_linux(dev))))
+    return check((yield lx.mknodat(dirfd, path, mode, structs.dev_to_linux(dev))))
 
 
 @handler("mknodat", Support.TRANSLATED, "dev_t re-encoded")
