@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from . import ptrace
 from .abi.linux_syscalls import LINUX_NR
 from .abi.errno import FREEBSD_ERRNO
+from .abi.signals import LINUX_SIGPROCMASK_HOW
 from .errors import FreeBSDError
 from .translate import errno_to_freebsd
 
@@ -23,7 +24,7 @@ CF = 0x1
 ENOSYS_LINUX = 38
 SKIP = 0xFFFFFFFFFFFFFFFF  # orig_rax = -1: the kernel runs nothing
 RED_ZONE = 128
-SIG_BLOCK, SIG_SETMASK = 0, 2  # Linux rt_sigprocmask's how
+SIG_BLOCK, SIG_SETMASK = LINUX_SIGPROCMASK_HOW["SIG_BLOCK"], LINUX_SIGPROCMASK_HOW["SIG_SETMASK"]
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = 512, 513, 514, 516
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)

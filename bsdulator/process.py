@@ -26,6 +26,17 @@ def pid_namespace(pid: int) -> int | None:
         return None
 
 
+def ns_pids(pid: int) -> list[int] | None:
+    """pid's numbers in each PID namespace it is in, the host's first (/proc's NSpid);
+    None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            line = next((ln for ln in f if ln.startswith("NSpid:")), None)
+    except OSError:
+        return None
+    return [int(x) for x in line.split()[1:]] if line else [pid]
+
+
 @dataclass
 class SigAction:
     """A FreeBSD sigaction as the program set it (FreeBSD numbers, FreeBSD sa_flags)."""

@@ -21,7 +21,8 @@ from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
-from bsdulator.process import effective_uid
+from bsdulator.jailreg import proc_stat
+from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 
 EPERM, ENOENT, EINVAL, EAGAIN = (
@@ -257,14 +258,11 @@ class JailService:
 
 def _status(pid: int) -> dict | None:
     """NSpid (host first) and the process group as seen from the host, of a live process."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            fields = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
-        with open(f"/proc/{pid}/stat") as f:
-            pgid = int(f.read().rsplit(")", 1)[1].split()[2])
-    except (OSError, ValueError):
+    numbers = ns_pids(pid)
+    stat = proc_stat(pid)
+    if numbers is None or stat is None:
         return None
-    return {"NSpid": [int(x) for x in fields.get("NSpid", str(pid)).split()], "pgid": pgid}
+    return {"NSpid": numbers, "pgid": int(stat[2])}
 
 
 def _service(call) -> JailService:

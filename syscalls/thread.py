@@ -14,17 +14,19 @@ waiters bit in a lock word or releases a mutex, the word is changed with FUTEX_W
 atomic operations or a compare-and-swap run by the tracee, never by a read-modify-write
 from outside.  Priority-inheriting and -protecting mutexes say ENOSYS.
 """
+import errno
 import os
 import struct
 import time
 
 from bsdulator import ptrace, structs, translate
+from bsdulator.abi import kinfo as K
 from bsdulator.abi import umtx as U
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.signals import LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, Gadget, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
-from bsdulator.process import effective_uid
+from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 from bsdulator.syscalls.signal import CAS_OFFSET, ensure_code_page
 
@@ -33,15 +35,15 @@ EINVAL, ESRCH, EFAULT, ENOSYS, ETIMEDOUT = (
 OP = U.FREEBSD_UMTX_OPS
 V = U.FREEBSD_UMTX_VALUES
 F = U.LINUX_FUTEX
-LINUX_EAGAIN, LINUX_ETIMEDOUT, LINUX_EINTR = 11, 110, 4
+LINUX_EAGAIN, LINUX_ETIMEDOUT, LINUX_EINTR = errno.EAGAIN, errno.ETIMEDOUT, errno.EINTR
 INT_MAX = 0x7FFFFFFF
 THREAD_FLAGS = sum(U.LINUX_CLONE_THREAD_FLAGS.values())
 THR_PARAM = structs.sizeof("thr_param")
 TIMESPEC = structs.sizeof("timespec")
 UMTX_TIME = structs.sizeof("_umtx_time")
-MAXCOMLEN = 19          # FreeBSD's thread name limit (sys/param.h)
-LINUX_COMM_LEN = 15     # what /proc/…/comm keeps
-PR_SET_NAME = 15
+MAXCOMLEN = K.MAXCOMLEN                            # FreeBSD's thread name limit
+LINUX_COMM_LEN = 15     # what Linux's comm keeps: TASK_COMM_LEN - 1, not in the UAPI headers
+PR_SET_NAME = U.LINUX_PRCTL["PR_SET_NAME"]
 
 
 def _futex_op(op: int, oparg: int, cmp: int = F["FUTEX_OP_CMP_EQ"], cmparg: int = 0) -> int:
@@ -120,12 +122,8 @@ def sys_thr_exit(call, state):
 
 def _thread_number(tid: int) -> int | None:
     """A thread's id as its own process's PID namespace names it (tgkill wants that)."""
-    try:
-        with open(f"/proc/{tid}/status") as f:
-            line = next((ln for ln in f if ln.startswith("NSpid:")), "")
-    except OSError:
-        return None
-    return int(line.split()[-1]) if line else None
+    numbers = ns_pids(tid)
+    return numbers[-1] if numbers else None
 
 
 def _live_threads(call) -> list[int]:

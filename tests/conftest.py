@@ -54,3 +54,27 @@ def freebsd_cc(tmp_path_factory):
                         "-o", str(exe)], check=True, capture_output=True)
         return exe
     return build
+
+
+PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
+
+
+@pytest.fixture(scope="session")
+def freebsd_programs(tmp_path_factory):
+    """freebsd_programs(prefix, *flags) -> {name: path} of every freebsd_programs/<prefix>*.c,
+    built for FreeBSD/amd64 with ziglang (FreeBSD 14 headers, the root's libraries)."""
+    import importlib.util
+    if importlib.util.find_spec("ziglang") is None:
+        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
+
+    def build(prefix: str, *flags: str) -> dict[str, Path]:
+        out = tmp_path_factory.mktemp(f"{prefix.rstrip('_')}-programs")
+        built = {}
+        for src in sorted(PROGRAMS.glob(f"{prefix}*.c")):
+            exe = out / src.stem
+            done = subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", "-Wall",
+                                   "-I", str(PROGRAMS), str(src), "-o", str(exe), *flags], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            built[src.stem] = exe
+        return built
+    return build

@@ -8,7 +8,8 @@ from header_macros import (HAVE_FREEBSD_13_5, freebsd_13_5_values, freebsd_value
 FREEBSD_TABLES = [umtx.FREEBSD_UMTX_OPS, umtx.FREEBSD_UMTX_OP_FLAGS, umtx.FREEBSD_UMTX_VALUES, umtx.FREEBSD_THR_FLAGS,
                   umtx.FREEBSD_RTPRIO]
 FREEBSD_HEADERS = ["sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h"]
-LINUX_TABLES = [(umtx.LINUX_FUTEX, ["linux/futex.h"]), (umtx.LINUX_CLONE_THREAD_FLAGS, ["linux/sched.h"])]
+LINUX_TABLES = [(umtx.LINUX_FUTEX, ["linux/futex.h"]), (umtx.LINUX_CLONE_THREAD_FLAGS, ["linux/sched.h"]),
+                (umtx.LINUX_PRCTL, ["linux/prctl.h"])]
 
 
 @requires_zig

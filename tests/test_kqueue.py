@@ -1,9 +1,6 @@
 """End-to-end kqueue(2)/kevent(2): FreeBSD programs from tests/freebsd_programs, built with
 ziglang, each checking one part of the interface and printing what failed."""
-import importlib.util
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,20 +11,8 @@ NAMES = sorted(p.stem for p in PROGRAMS.glob("kq_*.c"))
 
 
 @pytest.fixture(scope="session")
-def kq_programs(tmp_path_factory):
-    """{name: path} of every kq_*.c program, built for FreeBSD/amd64 (FreeBSD 14 headers, the root's libc)."""
-    if importlib.util.find_spec("ziglang") is None:
-        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
-    out = tmp_path_factory.mktemp("kq-programs")
-    built = {}
-    for name in NAMES:
-        exe = out / name
-        done = subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", "-Wall",
-                               "-I", str(PROGRAMS), str(PROGRAMS / f"{name}.c"), "-o", str(exe)],
-                              capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        built[name] = exe
-    return built
+def kq_programs(freebsd_programs):
+    return freebsd_programs("kq_")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,8 +1,5 @@
 """End-to-end threads: FreeBSD programs linked with libthr (tests/freebsd_programs/thr_*.c),
 built with ziglang, each checking one part of thr_new(2)/_umtx_op(2) and printing what failed."""
-import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,20 +9,9 @@ NAMES = sorted(p.stem for p in PROGRAMS.glob("thr_*.c"))
 
 
 @pytest.fixture(scope="session")
-def thr_programs(tmp_path_factory):
-    """{name: path} of every thr_*.c program (fixed-address executables with TLS of their own)."""
-    if importlib.util.find_spec("ziglang") is None:
-        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
-    out = tmp_path_factory.mktemp("thr-programs")
-    built = {}
-    for name in NAMES:
-        exe = out / name
-        done = subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", "-Wall",
-                               "-I", str(PROGRAMS), str(PROGRAMS / f"{name}.c"), "-o", str(exe),
-                               "-lpthread"], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        built[name] = exe
-    return built
+def thr_programs(freebsd_programs):
+    """Fixed-address executables with TLS of their own, linked with libthr."""
+    return freebsd_programs("thr_", "-lpthread")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,4 +1,4 @@
-/* Shared by the thr_*.c programs: CHECK() prints what failed; the exit status counts failures. */
+/* Shared by the thr_*.c programs: CHECK() and DONE() come from check.h. */
 #include <errno.h>
 #include <pthread.h>
 #include <pthread_np.h>
@@ -8,18 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do {                                                   \
-	if (!(cond)) {                                                          \
-		failures++;                                                     \
-		printf("FAIL line %d: %s: ", __LINE__, #cond);                  \
-		printf(__VA_ARGS__);                                            \
-		printf("\n");                                                   \
-	}                                                                       \
-} while (0)
-
-#define DONE() do { printf("%s: %d failures\n", __FILE__, failures); return failures != 0; } while (0)
+#include "check.h"
 
 static struct timespec in_ms(long ms)
 {
