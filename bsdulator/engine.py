@@ -10,14 +10,18 @@ A handler may also yield a Gadget: a few instructions of the per-image code page
 in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 """
 import inspect
+import os
+import signal
 import sys
 from dataclasses import dataclass
 
 from . import ptrace
-from .abi.linux_syscalls import LINUX_NR
 from .abi.errno import FREEBSD_ERRNO
+from .abi.linux_syscalls import LINUX_NR
+from .abi.seccomp import LINUX_USER64_CS
 from .abi.signals import LINUX_SIGPROCMASK_HOW
 from .errors import FreeBSDError
+from .seccomp import SUPERVISED_IP
 from .translate import errno_to_freebsd
 
 CF = 0x1
@@ -178,8 +182,25 @@ def _internal_error(call: Call, e: Exception) -> None:
     call.result = (0, None, FREEBSD_EIO)
 
 
+def amd64_gate(regs) -> bool:
+    """Entered through `syscall` from 64-bit code, the only gate FreeBSD/amd64 programs use:
+    the instruction leaves the return address in rcx and the flags in r11.  int $0x80,
+    sysenter and 32-bit code segments do not (a program that forges rcx and r11 for int
+    $0x80 passes here, and the seccomp filter kills it)."""
+    return regs.cs == LINUX_USER64_CS and regs.rcx == regs.rip and regs.r11 == regs.eflags
+
+
+def supervise(regs) -> None:
+    """The call about to run is one the supervisor decided on: the seccomp filter lets only
+    such calls through (bsdulator/seccomp.py).  The exit stop puts the real rip back."""
+    regs.rip = SUPERVISED_IP
+
+
 def enter(sup, thread, regs) -> None:
     """At a syscall-enter stop: decode the FreeBSD call and start it."""
+    if not amd64_gate(regs):
+        _foreign_gate(sup, thread, regs)
+        return
     nr = regs.orig_rax
     args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
     if nr in (0, 198):  # syscall(2) / __syscall(2): the number is the first argument
@@ -198,6 +219,7 @@ def enter(sup, thread, regs) -> None:
         regs.orig_rax = entry.linux_nr
         if saved.orig_rax != nr:
             _load(regs, LinuxCall(entry.linux_nr, tuple(args)))
+        supervise(regs)
         ptrace.setregs(thread.tid, regs)
         return
     if entry.handler is None:
@@ -218,10 +240,26 @@ def enter(sup, thread, regs) -> None:
                 elif lc is not None:
                     regs.orig_rax = lc.nr
                     _load(regs, lc)
+                    supervise(regs)
                     ptrace.setregs(thread.tid, regs)
                     return
             else:
                 _set_result(call, out if out is not None else 0)
+    regs.orig_rax = SKIP
+    ptrace.setregs(thread.tid, regs)
+
+
+def _foreign_gate(sup, thread, regs) -> None:
+    """Not a FreeBSD/amd64 call: nothing runs, and the program gets what FreeBSD gives for a
+    call it has no slot for (SIGSYS, then ENOSYS if that is caught or ignored)."""
+    saved = ptrace.new_regs()
+    ptrace.copy_regs(saved, regs)
+    call = Call(sup, thread, sup.out_of_range(regs.orig_rax), [], saved)
+    call.result = (0, None, FREEBSD_ENOSYS)
+    thread.call = call
+    if sup.tracer:
+        sup.tracer.enter(call)
+    os.kill(thread.tid, signal.SIGSYS)
     regs.orig_rax = SKIP
     ptrace.setregs(thread.tid, regs)
 

@@ -1,5 +1,6 @@
 """The C fast path's tables, built from the dispatch table and the translators."""
-from . import translate
+from . import seccomp, translate
+from .abi.seccomp import LINUX_USER64_CS
 from .native._native import ffi, lib
 
 KINDS = {"": lib.BSDU_PYTHON, "native": lib.BSDU_NATIVE, "sigprocmask": lib.BSDU_SIGPROCMASK}
@@ -28,6 +29,8 @@ class FastPath:
         self.fast.nerrno = len(self.errno_map)
         self.fast.sig_to_linux = self.sig_to_linux
         self.fast.sig_to_freebsd = self.sig_to_freebsd
+        self.fast.supervised_ip = seccomp.SUPERVISED_IP
+        self.fast.user64_cs = LINUX_USER64_CS
         self.stop = ffi.new("struct bsdu_stop *")
 
     def next_stop(self):

@@ -75,7 +75,7 @@ class Process:
 
 class Thread:
     __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask", "name",
-                 "exiting", "deferred")
+                 "exiting", "deferred", "resume_ip")
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
@@ -90,6 +90,7 @@ class Thread:
         self.name = ""            # thr_set_name(2)'s, up to MAXCOMLEN
         self.exiting = False      # in thr_exit(2): gone as far as the program can tell
         self.deferred = []        # Linux siginfos of caught signals that came while a call was half done
+        self.resume_ip = 0        # a new child's rip: its creator's call returns there
 
     @property
     def call(self):

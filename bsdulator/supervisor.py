@@ -6,7 +6,7 @@ import os
 import signal
 from dataclasses import dataclass
 
-from . import elf, engine, ptrace, startup, view
+from . import elf, engine, ptrace, seccomp, startup, view
 from .errors import UsageError
 from .fastpath import FastPath
 from .memory import Memory
@@ -45,6 +45,17 @@ def _default_signals() -> None:
             except (OSError, ValueError):
                 pass
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
+def _exec_filtered(exe: str, argv: list[str], env: dict[str, str]) -> None:
+    """execve under the seccomp filter (bsdulator/seccomp.py), installed just before it."""
+    from .native._native import ffi
+    keep = [ffi.new("char[]", os.fsencode(a)) for a in argv]
+    keep_env = [ffi.new("char[]", os.fsencode(f"{k}={v}")) for k, v in env.items()]
+    program = seccomp.filter_bytes()
+    lib.bsdu_exec_filtered(program, len(program) // seccomp.ROW_SIZE, os.fsencode(exe),
+                           ffi.new("char *[]", keep + [ffi.NULL]), ffi.new("char *[]", keep_env + [ffi.NULL]))
+    raise OSError(ffi.errno, os.strerror(ffi.errno))
 
 
 def _die_with_tracer() -> None:
@@ -96,7 +107,7 @@ class Supervisor:
                 view.enter(self.root, self.cwd)
                 ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
                 os.kill(os.getpid(), signal.SIGSTOP)
-                os.execve(exe, argv, env)
+                _exec_filtered(exe, argv, env)
             except BaseException as e:  # report to the parent, never run its code here
                 os.write(wfd, f"{exe}: {getattr(e, 'strerror', None) or e}".encode())
             os._exit(127)
@@ -167,6 +178,9 @@ class Supervisor:
                 call = thread.call
                 if call is None or not call.injected:
                     engine.enter(self, thread, regs)
+                else:
+                    engine.supervise(regs)
+                    ptrace.setregs(tid, regs)
             ptrace.resume(tid)
         elif sig == signal.SIGTRAP and event:
             self._event(thread, event)
@@ -207,6 +221,9 @@ class Supervisor:
             proc = parent.proc.fork(child)
             self.procs[child] = proc
         new = Thread(child, proc, fresh=True)
+        # The child starts from a copy of its creator's registers, taken while the creating
+        # call ran at the supervised rip: it resumes where that call returns.
+        new.resume_ip = parent.call.saved.rip if parent.call is not None else lib.bsdu_resume_ip(parent.tid)
         proc.threads.add(child)
         self.threads[child] = new
         if parent.call is not None and parent.call.on_child is not None:
@@ -224,6 +241,8 @@ class Supervisor:
         regs = thread.regs
         if not ptrace.getregs(thread.tid, regs):
             return
+        if thread.resume_ip:
+            regs.rip = thread.resume_ip
         if thread.start is not None:
             thread.start(regs)
         else:

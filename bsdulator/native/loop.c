@@ -11,6 +11,7 @@ struct thread_state {
     uint64_t nr;            /* the FreeBSD orig_rax of that call */
     uint64_t args[4];       /* rdi, rsi, rdx, r10 as the program passed them */
     uint64_t scratch;       /* tracee address of the Linux sigsets */
+    uint64_t rip;           /* where the call returns to: rip is supervised_ip meanwhile */
 };
 
 static struct thread_state threads[THREADS];
@@ -49,6 +50,20 @@ void bsdu_forget(int tid)
     struct thread_state *s = slot(tid, 0);
     if (s)
         s->tid = -1;
+}
+
+uint64_t bsdu_resume_ip(int tid)
+{
+    struct thread_state *s = slot(tid, 0);
+    return s && s->fast ? s->rip : 0;
+}
+
+/* Entered through the amd64 `syscall` instruction from 64-bit code: it leaves the return
+ * address in rcx and the flags in r11.  Anything else (int $0x80, sysenter, a 32-bit code
+ * segment) is not a FreeBSD call; Python answers it (the seccomp filter kills it anyway). */
+static int amd64_gate(const struct bsdu_fast *f, const struct bsdu_regs *r)
+{
+    return r->cs == f->user64_cs && r->rcx == r->rip && r->r11 == r->eflags;
 }
 
 static uint64_t sigset_to_linux(const struct bsdu_fast *f, const uint32_t bits[4])
@@ -112,6 +127,7 @@ static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, stru
         }
         r->rdi = s->args[0]; r->rsi = s->args[1]; r->rdx = s->args[2]; r->r10 = s->args[3];
     }
+    r->rip = s->rip;
     if (restart) {
         /* The kernel re-issues the call from orig_rax: make that the FreeBSD one. */
         r->orig_rax = s->nr;
@@ -158,6 +174,8 @@ int bsdu_run(struct bsdu_fast *f, struct bsdu_stop *out)
         if (r->rax != (uint64_t)-LINUX_ENOSYS)
             return 0;  /* an exit stop with no entry seen: Python knows what to do */
         uint64_t nr = r->orig_rax;
+        if (!amd64_gate(f, r))
+            return 0;
         if (nr >= (uint64_t)f->ntable || f->table[nr].kind == BSDU_PYTHON)
             return 0;
         s = slot(tid, 1);
@@ -171,6 +189,8 @@ int bsdu_run(struct bsdu_fast *f, struct bsdu_stop *out)
         }
         s->nr = nr;
         s->fast = (uint8_t)kind;
+        s->rip = r->rip;
+        r->rip = f->supervised_ip;
         bsdu_setregs(tid, r);
         ptrace(PTRACE_SYSCALL, tid, 0, 0);
     }

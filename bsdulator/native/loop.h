@@ -17,6 +17,8 @@ struct bsdu_fast {
     const uint8_t *sig_to_linux;  /* FreeBSD signal (0..128) -> Linux signal, 0 if none */
     const uint8_t *sig_to_freebsd;/* Linux signal (0..64) -> FreeBSD signal, 0 if none */
     uint64_t handled;             /* syscalls finished in C */
+    uint64_t supervised_ip;       /* rip while a call the supervisor let through runs (seccomp.py) */
+    uint64_t user64_cs;           /* the amd64 `syscall` gate's code segment */
 };
 
 struct bsdu_stop {
@@ -32,3 +34,5 @@ int bsdu_run(struct bsdu_fast *fast, struct bsdu_stop *out);
 void bsdu_own(int tid, int owned);
 /* tid is gone. */
 void bsdu_forget(int tid);
+/* Where tid's call in flight in C returns to (a child forked by it resumes there), or 0. */
+uint64_t bsdu_resume_ip(int tid);

@@ -1,0 +1,90 @@
+"""Syscall gates other than amd64 `syscall` (issue 9, escape 1), tried from a FreeBSD program
+unjailed and as root inside a jail: int $0x80 aimed at i386 mount and clone, a forged int
+$0x80 the tracer cannot tell from `syscall`, an x32-numbered call, and int $0x80 from a
+32-bit code segment.  FreeBSD's answer for a call it has no slot for is SIGSYS, then ENOSYS;
+where the tracer is fooled the seccomp filter kills the process with SIGSYS.  Nothing is
+mounted and no untraced process appears."""
+import os
+import shutil
+import signal
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+FREEBSD_ENOSYS = 78
+REFUSED = f"rax={FREEBSD_ENOSYS} cf=1 sigsys=1 entries=0"
+# mode -> what the program prints, or None when it must die of SIGSYS
+MODES = {"int80-mount": REFUSED, "int80-clone": REFUSED, "x32": REFUSED, "int80-forged": None, "compat32": None}
+SIGSYS_DEATH = -signal.SIGSYS  # bsdulator ends as its program did: killed by the same signal
+
+
+@pytest.fixture(scope="module")
+def gate_program(freebsd_programs):
+    return freebsd_programs("gate_")["gate_escape"]
+
+
+def mountinfo() -> str:
+    with open("/proc/self/mountinfo") as f:
+        return f.read()
+
+
+def check(result, mode: str, mounts_before: str) -> None:
+    want = MODES[mode]
+    if want is None:
+        assert result.returncode == SIGSYS_DEATH, (result.stdout, result.stderr)
+        assert result.stdout == b""
+    else:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode().strip() == want
+    assert b"internal error" not in result.stderr and b"Traceback" not in result.stderr
+    assert mountinfo() == mounts_before
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_foreign_gate_unjailed(bsd, gate_program, tmp_path, mode):
+    target = tmp_path / "mnt"
+    target.mkdir()
+    mounts = mountinfo()
+    check(bsd(gate_program, mode, target, timeout=60), mode, mounts)
+    assert list(target.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def gate_jail(freebsd_root, bsd, tmp_path_factory, gate_program):
+    """A persistent jail on the test root, with the program in its /tmp; removed afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("jails need root (namespaces, cgroups, mounts)")
+    env = {"BSDULATOR_STATE_DIR": str(tmp_path_factory.mktemp("gate-state"))}
+    tag = f"gate-{os.getpid()}"
+    shutil.copy2(gate_program, freebsd_root / "tmp" / tag)
+    name = f"gate{os.getpid()}"
+    jail = freebsd_root / "usr/sbin/jail"
+    assert bsd(jail, "-c", f"name={name}", f"path={freebsd_root}", "persist", env=env).returncode == 0
+
+    def jexec(*args):
+        return bsd(freebsd_root / "usr/sbin/jexec", name, *args, env=env, timeout=60)
+    try:
+        yield jexec, f"/tmp/{tag}", freebsd_root / "tmp"
+    finally:
+        bsd(jail, "-r", name, env=env)
+        (freebsd_root / "tmp" / tag).unlink(missing_ok=True)
+
+
+@pytest.mark.root
+@pytest.mark.parametrize("mode", MODES)
+def test_foreign_gate_in_a_jail(gate_jail, mode):
+    jexec, program, host_tmp = gate_jail
+    target = f"/tmp/gate-mnt-{os.getpid()}-{mode}"
+    (host_tmp / target.rsplit("/", 1)[1]).mkdir(exist_ok=True)
+    try:
+        mounts = mountinfo()
+        check(jexec(program, mode, target), mode, mounts)
+        # A mount in the jail's own namespace would outlive the program: look from a new one.
+        seen = jexec("/bin/ls", "-A", target)
+        assert seen.returncode == 0 and seen.stdout == b""
+        procs = jexec("/bin/ps", "-ax", "-o", "comm")
+        assert procs.stdout.decode().split()[1:] == ["ps"]
+    finally:
+        shutil.rmtree(host_tmp / target.rsplit("/", 1)[1], ignore_errors=True)
+
