@@ -1,6 +1,7 @@
 /* Syscall entries that are not FreeBSD/amd64's `syscall` gate, tried as an attacker would.
  * usage: gate_escape MODE DIR, MODE one of int80-mount, int80-clone, int80-forged, x32,
- * compat32.  The mount modes aim Linux i386 mount(2) (int $0x80 number 21, which FreeBSD's
+ * sysenter, compat32 (int $0x80 from a 32-bit code segment), compat32-syscall (`syscall`
+ * from one: AMD runs it as an i386 call, Intel refuses the instruction).  The mount modes aim Linux i386 mount(2) (int $0x80 number 21, which FreeBSD's
  * access(2) = 33 would be translated to) at DIR; the program then prints what it got and
  * how many entries DIR has.  A correct supervisor answers as FreeBSD does for a call it
  * has no slot for: SIGSYS, then ENOSYS (or the kernel kills the process with SIGSYS). */
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
     long rax;
     unsigned long flags;
 
-    if (strcmp(mode, "compat32") != 0 && strcmp(mode, "int80-forged") != 0)
+    if (strncmp(mode, "int80-mount", 11) == 0 || !strcmp(mode, "int80-clone") || !strcmp(mode, "x32"))
         signal(SIGSYS, on_sigsys);
     setvbuf(stdout, NULL, _IONBF, 0);
     if (!strcmp(mode, "int80-mount")) {
@@ -101,16 +102,24 @@ int main(int argc, char **argv)
                          : "=a"(rax), "=r"(flags)
                          : "a"(X32_BIT | 39)
                          : "rcx", "r11", "memory", "cc");
-    } else if (!strcmp(mode, "compat32")) {
+    } else if (!strcmp(mode, "sysenter")) {
+        __asm__ volatile("sysenter"
+                         : "=a"(rax)
+                         : "a"(FREEBSD_ACCESS), "b"(src), "c"(target), "d"(fstype), "S"(0), "D"(0)
+                         : "memory", "cc");
+        return 3; /* not reached: the kernel's sysenter return leads nowhere in a 64-bit process */
+    } else if (!strncmp(mode, "compat32", 8)) {
         /* 32-bit code: mov eax, 33; mov ebx, src; mov ecx, target; mov edx, fstype;
-         * int $0x80; hlt.  It never uses the (64-bit) stack. */
+         * int $0x80 or syscall; hlt.  It never uses the (64-bit) stack. */
+        int use_syscall = !strcmp(mode, "compat32-syscall");
         unsigned char *code = (unsigned char *)page + 4096;
         unsigned char *p = code;
         *p++ = 0xb8; memcpy(p, &(unsigned){FREEBSD_ACCESS}, 4); p += 4;
         *p++ = 0xbb; memcpy(p, &src, 4); p += 4;
         *p++ = 0xb9; memcpy(p, &target, 4); p += 4;
         *p++ = 0xba; memcpy(p, &fstype, 4); p += 4;
-        *p++ = 0xcd; *p++ = 0x80;
+        *p++ = use_syscall ? 0x0f : 0xcd;
+        *p++ = use_syscall ? 0x05 : 0x80;
         *p++ = 0xf4;
         __asm__ volatile("pushq %0; pushq %1; lretq" :: "i"(USER32_CS), "r"((unsigned long)code) : "memory");
         return 3; /* not reached */
