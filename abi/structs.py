@@ -317,6 +317,9 @@ LAYOUTS = {
         ("sysname", 0, 65, "cstr"), ("nodename", 65, 65, "cstr"), ("release", 130, 65, "cstr"),
         ("version", 195, 65, "cstr"), ("machine", 260, 65, "cstr"), ("domainname", 325, 65, "cstr"),
     ]),
+    # capget(2)/capset(2): the header, then one data struct per 32 capabilities.
+    "linux_cap_header": (8, [("version", 0, 4, "u32"), ("pid", 4, 4, "i32")]),
+    "linux_cap_data": (12, [("effective", 0, 4, "u32"), ("permitted", 4, 4, "u32"), ("inheritable", 8, 4, "u32")]),
     "linux_tms": (32, [("tms_utime", 0, 8, "i64"), ("tms_stime", 8, 8, "i64"),
                        ("tms_cutime", 16, 8, "i64"), ("tms_cstime", 24, 8, "i64")]),
 }

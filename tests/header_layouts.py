@@ -115,6 +115,7 @@ LINUX_PROBE = r"""
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <netinet/in.h>
+#include <linux/capability.h>
 
 /* As the kernel documents them (getdents64(2), rt_sigaction(2) on x86_64). */
 #undef sa_handler
@@ -132,6 +133,8 @@ struct kernel_sigaction {
     uint64_t sa_mask;
 };
 
+struct __user_cap_header_struct probe_linux_cap_header;
+struct __user_cap_data_struct probe_linux_cap_data;
 struct stat probe_linux_stat;
 struct statfs probe_linux_statfs;
 struct linux_dirent64 probe_linux_dirent64;
