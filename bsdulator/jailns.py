@@ -19,7 +19,8 @@ remove it, also after its creator died; lookup(jid) finds them from the cgroup a
 
 Attaching a process (the supervisor's job, see attach_plan): write its pid into the
 cgroup (join_cgroup) first, so kill() always reaches it, then have the process call
-pidfd_open(plan.pid) and setns(pidfd, plan.flags) itself.  Linux keeps that process in
+setns itself, on pidfd_open(plan.pid) with plan.flags or, needing no ptrace access to
+the holder, on each of namespace_fds().  Linux keeps that process in
 its own PID namespace: only the children it forks afterwards are in the jail's, so it
 forks, and the parent, now only waiting for that child, moves to the jail's proxies
 cgroup (join_proxies): cgroup.kill still reaches it, members() leaves it out.
@@ -361,6 +362,29 @@ def attach_plan(holder: Holder) -> AttachPlan:
         if name in own:
             flags |= flag
     return AttachPlan(holder.pid, flags, holder.cgroup, own)
+
+
+def namespace_fds(holder: Holder, plan: AttachPlan) -> list[tuple[int, int]]:
+    """(nsfs descriptor, setns flag) of each namespace plan names, in NAMESPACES order, opened by
+    the caller and checked to be plan's.  setns on these needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT
+    for the mount namespace) but, unlike setns on a pidfd, no ptrace access to the holder, which
+    a jailed process lacks: the holder is not dumpable and keeps capabilities a jail loses."""
+    fds: list[tuple[int, int]] = []
+    try:
+        for name, flag in NAMESPACES:
+            ns = plan.namespaces.get(name)
+            if ns is None:
+                continue
+            fds.append((os.open(f"/proc/{holder.pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag))
+            if os.fstat(fds[-1][0]).st_ino != ns.inode or not alive(holder):
+                raise JailNsError(f"jail {holder.jid}'s holder (pid {holder.pid}) is gone")
+    except BaseException as e:
+        for fd, _flag in fds:
+            os.close(fd)
+        if isinstance(e, OSError):
+            raise JailNsError(f"cannot open jail {holder.jid}'s namespaces: {e.strerror}") from None
+        raise
+    return fds
 
 
 def joined(plan: AttachPlan, pid: int) -> bool:

@@ -6,6 +6,7 @@ them; each one is backed by Linux namespaces kept alive by a holder process
 (bsdulator/jailns.py).  A process joins a jail by calling pidfd_open + setns itself
 (injected here) after the supervisor put it in the jail's cgroup, then forking: see
 AttachProxy."""
+import ctypes
 import errno
 import os
 import signal
@@ -16,7 +17,9 @@ from dataclasses import replace
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import jailns, jailparams, jailreg, ptrace, structs
-from bsdulator.abi import jail as abi
+from bsdulator.abi import capabilities, jail as abi
+from bsdulator.abi.flags import LINUX_MSG_FLAGS
+from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -29,6 +32,22 @@ EPERM, ENOENT, EINVAL, EAGAIN = (
     FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN"))
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
+CMSGHDR = structs.sizeof("linux_cmsghdr")
+MSG_CMSG_CLOEXEC = LINUX_MSG_FLAGS["MSG_CMSG_CLOEXEC"]
+CAPS, PRCTL = capabilities.LINUX_CAPS, capabilities.LINUX_PRCTL_CAPS
+CAP_VERSION = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_VERSION_3"]
+CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
+# What a jailed root keeps: the Linux side of the privileges prison_priv_check grants (file
+# ownership and DAC, set*id, signals within the jail, chroot, rlimits, IPC, reserved ports),
+# CAP_SETPCAP to drop capabilities again at a nested attach, and CAP_SYS_ADMIN with
+# CAP_SYS_CHROOT, which setns needs for that attach (mount(2) and the rest of what
+# CAP_SYS_ADMIN allows are refused by the supervisor, not the kernel).
+JAIL_KEEPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+              "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+              "CAP_IPC_OWNER", "CAP_SYS_CHROOT", "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE", "CAP_LEASE")
+# Capabilities a jail keeps only with a parameter (PRIV_VM_MLOCK, PRIV_NETINET_RAW).
+ALLOWED_BY = {"CAP_IPC_LOCK": "allow.mlock", "CAP_NET_RAW": "allow.raw_sockets"}
+_libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD = -100
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
@@ -355,13 +374,157 @@ def _attach(call, row: jailreg.JailRow):
         raise FreeBSDError(EINVAL, f"jail {row.jid}'s namespaces are gone")
     plan = jailns.attach_plan(holder)
     jailns.join_cgroup(holder, call.proc.pid)
-    pidfd = check((yield lx.pidfd_open(_number_seen_by(call.proc.pid, plan.pid), 0)))
-    try:
-        check((yield lx.setns(pidfd, plan.flags)))
-    finally:
-        yield lx.close(pidfd)
+    yield from _enter_namespaces(call, holder, plan)
     call.proc.jail = row.jid
+    yield from _close_ways_out(call)
+    yield from _drop_capabilities(call, record_of(row))
     yield from AttachProxy().fork(call, holder)
+
+
+def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
+    """setns into each of the jail's namespaces, on nsfs descriptors the supervisor opened and
+    hands over through a socketpair the caller makes (see jailns.namespace_fds)."""
+    held = jailns.namespace_fds(holder, plan)
+    try:
+        pair = call.alloc(8)
+        check((yield lx.socketpair(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC, 0, pair)))
+        receiving, sending = struct.unpack("<ii", call.mem.read(pair, 8))
+        try:
+            _send_fds(call.proc.pid, sending, [fd for fd, _flag in held])
+            received = yield from _receive_fds(call, receiving, len(held))
+        finally:
+            yield lx.close(receiving)
+            yield lx.close(sending)
+    finally:
+        for fd, _flag in held:
+            os.close(fd)
+    try:
+        for fd, (_held, flag) in zip(received, held):
+            check((yield lx.setns(fd, flag)))
+    finally:
+        for fd in received:
+            yield lx.close(fd)
+
+
+def _send_fds(pid: int, sock: int, fds: list[int]) -> None:
+    """Send fds over process pid's socket sock, from a copy of it the supervisor takes (pidfd_getfd)."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        ours = _libc.syscall(LINUX_NR["pidfd_getfd"], pidfd, sock, 0)
+        if ours < 0:
+            raise FreeBSDError(EINVAL, f"pidfd_getfd: {os.strerror(ctypes.get_errno())}")
+    finally:
+        os.close(pidfd)
+    with socket.socket(fileno=ours) as s:
+        socket.send_fds(s, [b"\0"], fds)
+
+
+def _receive_fds(call, sock: int, count: int):
+    """recvmsg(2) of count SCM_RIGHTS descriptors in the caller: their numbers there."""
+    data = call.alloc(1)
+    iov = call.alloc(IOVEC.size)
+    call.mem.write(iov, IOVEC.pack(data, 1))
+    room = CMSGHDR + 4 * count
+    control = call.alloc(room)
+    hdr = call.alloc(structs.sizeof("linux_msghdr"))
+    call.mem.write(hdr, structs.pack("linux_msghdr", msg_name=0, msg_namelen=0, msg_iov=iov, msg_iovlen=1,
+                                     msg_control=control, msg_controllen=room, msg_flags=0))
+    check((yield lx.recvmsg(sock, hdr, MSG_CMSG_CLOEXEC)))
+    length = structs.unpack("linux_cmsghdr", call.mem.read(control, CMSGHDR))["cmsg_len"]
+    got = (min(length, room) - CMSGHDR) // 4
+    fds = list(struct.unpack(f"<{got}i", call.mem.read(control + CMSGHDR, 4 * got)))
+    if got != count:
+        for fd in fds:
+            yield lx.close(fd)
+        raise FreeBSDError(EINVAL, "the jail's namespaces did not arrive")
+    return fds
+
+
+def _fd_identity(fd: int) -> tuple[int, int, int]:
+    """(mount id, st_dev, st_ino) of an open directory: '..' leads elsewhere from the same
+    directory seen through another mount (the host's mount of the jail's path, a bind mount)."""
+    st = os.fstat(fd)
+    with open(f"/proc/self/fdinfo/{fd}") as f:
+        mount = next(int(line.split()[1]) for line in f if line.startswith("mnt_id:"))
+    return mount, st.st_dev, st.st_ino
+
+
+def leads_outside(pid: int, fd: int) -> bool:
+    """Whether process pid's descriptor fd is a directory from which lookups (openat, '..',
+    fchdir) reach what its root does not contain: walk '..' from it, mount by mount as the
+    kernel does, and see whether its root comes up before the top of the tree."""
+    try:
+        cur = os.open(f"/proc/{pid}/fd/{fd}", O_PATH_DIRECTORY_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # gone, or not a directory: names no other file
+    except OSError:
+        return True  # cannot be checked: as good as a way out
+    try:
+        root_fd = os.open(f"/proc/{pid}/root", O_PATH_DIRECTORY_CLOEXEC)
+        try:
+            root = _fd_identity(root_fd)
+        finally:
+            os.close(root_fd)
+        while True:
+            here = _fd_identity(cur)
+            if here == root:
+                return False
+            parent = os.open("..", O_PATH_DIRECTORY_CLOEXEC, dir_fd=cur)
+            os.close(cur)
+            cur = parent
+            if _fd_identity(cur) == here:
+                return True
+    except OSError:
+        return True
+    finally:
+        os.close(cur)
+
+
+def _close_ways_out(call):
+    """jail_attach leaves no descriptor of a directory outside the jail: openat, '..' and fchdir
+    from one would reach the host.  FreeBSD's do_jail_attach (pwd_chroot_chdir) refuses the
+    attach with EPERM then; here such descriptors are closed instead, as recvmsg does with those
+    passed in: a jexec started from a shell holding a directory open (any inherited descriptor)
+    still works, and the program gets EBADF should it try one.  The root and working directory
+    need nothing: setns into the mount namespace moved both to the jail's root."""
+    try:
+        fds = [int(name) for name in os.listdir(f"/proc/{call.proc.pid}/fd")]
+    except OSError:
+        raise FreeBSDError(EINVAL, "the caller's descriptors cannot be read") from None
+    for fd in fds:
+        if leads_outside(call.proc.pid, fd):
+            yield lx.close(fd)
+
+
+def lacking_capabilities(record: JailRecord) -> list[int]:
+    """The Linux capabilities a jailed process must not have: all but those standing for the
+    privileges prison_priv_check grants a jail, and those its allow.* / vnet parameters grant."""
+    kept = set(JAIL_KEEPS)
+    kept.update(cap for cap, allow in ALLOWED_BY.items() if record.get(allow))
+    if record.get("vnet") == abi.JAIL_SYS_NEW:
+        kept.add("CAP_NET_ADMIN")
+    with open("/proc/sys/kernel/cap_last_cap") as f:
+        last = int(f.read())
+    return [cap for cap in range(last + 1) if cap not in {CAPS[name] for name in kept}]
+
+
+def _drop_capabilities(call, record: JailRecord):
+    """The caller gives up the capabilities the jail lacks, from its bounding set (for every
+    program it runs later) and its effective, permitted and inheritable sets (for itself), so
+    the kernel refuses what prison_priv_check would; its children inherit that."""
+    lacking = lacking_capabilities(record)
+    for cap in lacking:
+        check((yield lx.prctl(PRCTL["PR_CAPBSET_DROP"], cap, 0, 0, 0)))
+    header = call.alloc(structs.sizeof("linux_cap_header"))
+    call.mem.write(header, structs.pack("linux_cap_header", version=CAP_VERSION, pid=0))
+    size = structs.sizeof("linux_cap_data")
+    data = call.alloc(size * CAP_WORDS)
+    check((yield lx.capget(header, data)))
+    for word in range(CAP_WORDS):
+        keep = ~sum(1 << (cap - 32 * word) for cap in lacking if cap // 32 == word)
+        sets = structs.unpack("linux_cap_data", call.mem.read(data + size * word, size))
+        call.mem.write(data + size * word, structs.pack("linux_cap_data", **{k: v & keep for k, v in sets.items()}))
+    check((yield lx.capset(header, data)))
 
 
 class AttachProxy:
@@ -455,14 +618,6 @@ def _pending(pid: int, linux_sig: int) -> bool:
     except (OSError, ValueError):
         return False
     return any(m >> (linux_sig - 1) & 1 for m in masks)
-
-
-def _number_seen_by(viewer: int, pid: int) -> int:
-    """pid as viewer's PID namespace numbers it (a jail's holder, in that jail's parent or deeper)."""
-    seen, target = _status(viewer), _status(pid)
-    if seen is None or target is None or len(target["NSpid"]) < len(seen["NSpid"]):
-        raise FreeBSDError(EINVAL, f"process {pid} is not in a namespace below process {viewer}'s")
-    return target["NSpid"][len(seen["NSpid"]) - 1]
 
 
 def _create_holder(record: JailRecord, host_path: str, parent: jailreg.JailRow | None) -> jailns.Holder:

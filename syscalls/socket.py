@@ -1,7 +1,6 @@
 """Sockets: families, types, addresses, options and control messages translated.
 
 AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
-import os
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -10,7 +9,7 @@ from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, FREEBSD_SOCK_TYPES, LINUX_SO_
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
-from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT"))
@@ -252,32 +251,9 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
     return m, hdr
 
 
-def _dir_outside(path: str, root: os.stat_result) -> bool:
-    """Whether a directory descriptor lets lookups reach above the jail's root: walk '..'
-    from it (in its own mount namespace) and see whether the jail's root comes up."""
-    try:
-        cur = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return False  # not a directory: gives no way to name other files
-    try:
-        while True:
-            st = os.fstat(cur)
-            if (st.st_dev, st.st_ino) == (root.st_dev, root.st_ino):
-                return False
-            parent = os.open("..", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=cur)
-            pst = os.fstat(parent)
-            os.close(cur)
-            cur = parent
-            if (pst.st_dev, pst.st_ino) == (st.st_dev, st.st_ino):
-                return True  # the top of its tree, and the jail's root was not on the way
-    finally:
-        os.close(cur)
-
-
 def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
     """SCM_RIGHTS for a jailed receiver: directories from outside its root are closed, as a
     way out of the jail (the receiver sees MSG_CTRUNC)."""
-    root = os.stat(call.sup.services["jails"].host_root(call.proc.jail))
     out, dropped, off = bytearray(), [], 0
     while off + 16 <= len(data):
         clen, level, ctype = struct.unpack_from("<Qii", data, off)
@@ -286,7 +262,7 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
         payload = data[off + 16:off + clen]
         if level == LINUX_SOL_SOCKET and ctype == SCM_RIGHTS:
             fds = list(struct.unpack(f"<{len(payload) // 4}i", payload[:len(payload) // 4 * 4]))
-            bad = [fd for fd in fds if _dir_outside(f"/proc/{call.proc.pid}/fd/{fd}", root)]
+            bad = [fd for fd in fds if leads_outside(call.proc.pid, fd)]
             dropped += bad
             kept = [fd for fd in fds if fd not in bad]
             payload = struct.pack(f"<{len(kept)}i", *kept)

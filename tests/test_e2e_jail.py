@@ -211,7 +211,7 @@ int main(int argc, char **argv) {
     struct sockaddr_un un = { .sun_family = AF_UNIX };
     snprintf(un.sun_path, sizeof un.sun_path, "%s", argv[1]);
     if (connect(s, (struct sockaddr *)&un, SUN_LEN(&un)) != 0) { perror("connect"); return 1; }
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
         char byte; struct iovec iov = { &byte, 1 };
         union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
         struct msghdr m = { 0 };
@@ -228,8 +228,11 @@ int main(int argc, char **argv) {
 """
 
 
-def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd_cc, tmp_path):
+def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd_cc, tmp_path, monkeypatch):
+    """A directory outside the jail is closed on the way in; so is one below the jail's path
+    opened on the host ('..' from it climbs the host's tree); one opened in the jail is kept."""
     import socket as pysocket
+    from bsdulator import jailns
     tag = f"fdpass-{os.getpid()}"
     prog_host = freebsd_root / "tmp" / tag
     sock_host = freebsd_root / "tmp" / f"{tag}.sock"
@@ -247,13 +250,18 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
         p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "fdp", f"/tmp/{tag}",
                               f"/tmp/{tag}.sock"], env=dict(os.environ, **jails.env), stdout=subprocess.PIPE)
         conn, _ = server.accept()
-        for label, d in ((b"o", outside_dir), (b"i", inside_dir)):
+        monkeypatch.setenv("BSDULATOR_STATE_DIR", jails.env["BSDULATOR_STATE_DIR"])
+        holder = jailns.lookup(1)
+        (receiver,) = [pid for pid in jailns.members(holder) if pid != holder.pid]
+        in_jail = f"/proc/{receiver}/root/tmp/{tag}.d"  # through the jail's own mount of its root
+        for label, d in ((b"o", outside_dir), (b"h", inside_dir), (b"i", in_jail)):
             fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
             pysocket.send_fds(conn, [label], [fd])
             os.close(fd)
         out, _ = p.communicate(timeout=30)
         conn.close()
-        assert out.decode().splitlines() == ["o fd=0 ctrunc=1 readable=0", "i fd=1 ctrunc=0 readable=1"]
+        assert out.decode().splitlines() == ["o fd=0 ctrunc=1 readable=0", "h fd=0 ctrunc=1 readable=0",
+                                             "i fd=1 ctrunc=0 readable=1"]
     finally:
         server.close()
         for path in (prog_host, sock_host):
