@@ -140,6 +140,9 @@ LINUX_FCNTL_COMMANDS = {
     "F_GET_SEALS": 1034,
 }
 
+# The kernel's file flags an open mode maps to (FFLAGS(): O_RDONLY/O_WRONLY/O_RDWR + 1).
+FREEBSD_FILE_FLAGS = {"FREAD": 0x0001, "FWRITE": 0x0002}
+
 FREEBSD_FD_FLAGS = {
     "FD_CLOEXEC": 1,
     "FD_RESOLVE_BENEATH": 2,  # newer than 13.5

@@ -5,12 +5,14 @@ packages that imports only this module and the cffi helpers starts in ~20 ms.  T
 first process (the starter) moves itself into the jail's cgroup, unshares the namespaces
 and forks; its child is PID 1 of the new PID namespace (a process cannot enter a PID
 namespace itself, only its children are born in it).  The starter exits, so nothing of
-the caller stays attached; the child reports its host pid and start time, builds the jail's root, says "ok" on the status fd, drops every fd that leads outside,
+the caller stays attached; the child reports its host pid and start time, builds the jail's root, stops being
+dumpable, says "ok" on the status fd, drops every fd that leads outside,
 and from then on only reaps the orphans the kernel hands to a namespace's init, until
 jailns.kill() ends it.
 
 Errors travel as text on the status fd, which is also stderr until "ok".
 """
+import ctypes
 import json
 import os
 import signal
@@ -26,11 +28,13 @@ CLONE_NEWPID = 0x20000000
 # The /dev a jail gets: Linux character devices (name, major, minor), all mode 0666.
 DEV_NODES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9),
              ("tty", 5, 0))
-# /dev/fd/N must reach the opening process's own descriptors, which only a procfs can
-# show; the jail gets its own, of its own PID namespace, limited to the process dirs.
-FD_PROC = ".linux-proc"
-DEV_LINKS = (("fd", f"{FD_PROC}/self/fd"), ("stdin", "fd/0"), ("stdout", "fd/1"), ("stderr", "fd/2"),
-             ("ptmx", "pts/ptmx"))
+# /dev/fd/0-2, as FreeBSD's devfs has them without fdescfs: character devices no Linux driver
+# serves (major 0), so opening one fails with ENXIO and the supervisor answers with a duplicate
+# of that descriptor (syscalls/file.py), as FreeBSD's fdopen/dupfdopen do.  No procfs is
+# mounted in a jail: its /N/mem, cmdline and mountinfo would reach the holder.
+DEV_FD_MAJOR = 0
+DEV_FD = (0, 1, 2)
+DEV_LINKS = (("stdin", "fd/0"), ("stdout", "fd/1"), ("stderr", "fd/2"), ("ptmx", "pts/ptmx"))
 # Kernel interfaces a jail must not see even when its path has them mounted below it.
 KERNEL_FS = ("proc", "sysfs")
 IGNORED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGPIPE,
@@ -81,15 +85,16 @@ def _detach_kernel_mounts(root: str) -> None:
 
 
 def _make_dev(dev: str) -> None:
-    """A fresh /dev: the usual nodes, a private devpts for ptys, /dev/fd through the jail's procfs."""
+    """A fresh /dev: the usual nodes, a private devpts for ptys, /dev/fd/0-2 for the supervisor to serve."""
     os.makedirs(dev, exist_ok=True)
     _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1m,nr_inodes=4096")
     for name, major, minor in DEV_NODES:
         os.mknod(os.path.join(dev, name), stat.S_IFCHR | 0o666, os.makedev(major, minor))
     os.mkdir(os.path.join(dev, "pts"), 0o755)
     _mount("devpts", os.path.join(dev, "pts"), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
-    os.mkdir(os.path.join(dev, FD_PROC), 0o555)
-    _mount("proc", os.path.join(dev, FD_PROC), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "subset=pid")
+    os.mkdir(os.path.join(dev, "fd"), 0o555)
+    for fd in DEV_FD:
+        os.mknod(os.path.join(dev, "fd", str(fd)), stat.S_IFCHR | 0o666, os.makedev(DEV_FD_MAJOR, fd))
     for name, target in DEV_LINKS:
         os.symlink(target, os.path.join(dev, name))
 
@@ -115,6 +120,14 @@ def _set_names(hostname: str, domainname: str) -> None:
                                (lib.bsdu_setdomainname, domainname, "domainname")):
         data = name.encode()
         _check(setter(data, len(data)), f"set the jail's {what} to {name!r}")
+
+
+def _not_dumpable(set_dumpable: int) -> None:
+    """Root and untraced, the holder must not be reachable from its jail: not dumpable, its
+    memory and /proc files are closed to every process lacking CAP_SYS_PTRACE (jailed ones)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(set_dumpable, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl(PR_SET_DUMPABLE, 0): {os.strerror(ctypes.get_errno())}")
 
 
 def _detach_fds(status_fd: int) -> None:
@@ -146,6 +159,7 @@ def _init(spec: dict, status_fd: int) -> None:
     _build_root(spec["root"])
     os.umask(0o022)
     _set_names(spec["hostname"], spec["domainname"])
+    _not_dumpable(spec["set_dumpable"])
     _say(status_fd, "ok")
     _detach_fds(status_fd)
     _reap_forever()

@@ -4,10 +4,10 @@ create() starts the holder (bsdulator.jailholder), PID 1 of a new PID namespace,
 mount, UTS and cgroup namespaces and, when asked, new IPC (sysvipc=new) and network (vnet)
 ones.  In its mount namespace the jail's path is / (pivot_root; the host's tree is
 detached; a path of / keeps the host's files), with a fresh /dev: null, zero, full,
-random, urandom, tty, a private devpts (pts/, ptmx), and fd/, stdin, stdout, stderr
-leading through a procfs of the jail's own PID namespace at /dev/.linux-proc (subset=pid:
-process dirs only), so /dev/fd/N works for the jail's processes.  The host's /proc and
-/sys are not reachable.  PATH/dev is created on disk when missing (it is the mount point).
+random, urandom, tty, a private devpts (pts/, ptmx), and fd/0-2 with stdin, stdout and
+stderr leading there, which the supervisor opens as duplicates of those descriptors, as
+FreeBSD's devfs does (see jailholder.DEV_FD).  No procfs is mounted: neither the host's
+/proc and /sys nor one of the jail's own are reachable, and the holder is not dumpable.  PATH/dev is created on disk when missing (it is the mount point).
 A vnet jail's loopback starts down, as lo0 does in a new FreeBSD vnet.  A child jail's
 PID namespace lies inside its parent jail's (create(parent=…)), so the parent's processes
 see and reach the child's, as FreeBSD's prison_ischild allows.
@@ -48,6 +48,7 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .abi.capabilities import LINUX_PRCTL_CAPS
 from .jailholder import CLONE_NEWPID, unescape
 from .jailreg import DEFAULT_STATE_DIR, proc_stat, process_alive, start_time
 from .native._native import ffi, lib
@@ -227,7 +228,8 @@ def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool 
              | (CLONE_NEWIPC if sysvipc_new else 0) | (CLONE_NEWNET if vnet else 0))
     cgroup = _make_cgroup(jid)
     spec = dict(jid=jid, root=root, hostname=hostname, domainname=domainname, flags=flags, cgroup=cgroup,
-                parent_holder=_live_holder_pid(parent) if parent else 0)
+                parent_holder=_live_holder_pid(parent) if parent else 0,
+                set_dumpable=LINUX_PRCTL_CAPS["PR_SET_DUMPABLE"])
     try:
         text = _run_starter(spec)
     except BaseException as e:

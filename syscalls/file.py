@@ -1,11 +1,15 @@
 """Files, descriptors and directories."""
+import errno
+import os
 import stat
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
 from bsdulator.abi import pathconf
-from bsdulator.abi.flags import FREEBSD_AT_FLAGS, FREEBSD_O_FLAGS, LINUX_AT_FLAGS
+from bsdulator.abi.flags import (FREEBSD_AT_FLAGS, FREEBSD_FILE_FLAGS, FREEBSD_O_FLAGS, LINUX_AT_FLAGS,
+                                 LINUX_FCNTL_COMMANDS, LINUX_O_FLAGS)
+from bsdulator.jailholder import DEV_FD_MAJOR
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -16,7 +20,11 @@ AT_SYMLINK_NOFOLLOW_FREEBSD = FREEBSD_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_STAT_SIZE = 144
 LINUX_STATFS_SIZE = 120
-EINVAL = FREEBSD_ERRNO["EINVAL"]
+EINVAL, EACCES = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["EACCES"]
+LINUX_F = LINUX_FCNTL_COMMANDS
+LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
+    LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE"))
+FREAD_FWRITE = FREEBSD_FILE_FLAGS["FREAD"] | FREEBSD_FILE_FLAGS["FWRITE"]
 
 for _name, _linux in [
     ("read", None), ("write", None), ("close", None), ("readv", None), ("writev", None),
@@ -36,13 +44,18 @@ O = FREEBSD_O_FLAGS
 LOCK_SH, LOCK_EX, LOCK_NB = 1, 2, 4
 
 
-def _open(dirfd, path, flags, mode):
+def _open(call, dirfd, path, flags, mode):
     """openat with FreeBSD flags; O_SHLOCK/O_EXLOCK become flock(2) on the new descriptor,
     O_EXEC/O_SEARCH an O_PATH descriptor (Linux has no execute-only open)."""
     linux = translate.OPEN_FLAGS.to_linux(flags)
     if flags & O["O_EXEC"]:
         linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(O["O_PATH"])
-    fd = check((yield lx.openat(dirfd, path, linux, mode & 0o7777)))
+    r = yield lx.openat(dirfd, path, linux, mode & 0o7777)
+    if r == -errno.ENXIO and call.proc.jail:
+        fd = yield from _descriptor_node(call, dirfd, path, linux)
+        if fd is not None:
+            return (yield from _dup_for_open(fd, flags))
+    fd = check(r)
     lock = LOCK_EX if flags & O["O_EXLOCK"] else LOCK_SH if flags & O["O_SHLOCK"] else 0
     if lock:
         r = yield lx.flock(fd, lock | (LOCK_NB if flags & O["O_NONBLOCK"] else 0))
@@ -52,16 +65,47 @@ def _open(dirfd, path, flags, mode):
     return fd
 
 
+def _descriptor_node(call, dirfd, path, linux_flags):
+    """The descriptor a jail's /dev/fd/N names (jailholder.DEV_FD), when path is such a node."""
+    probe = yield lx.openat(dirfd, path, LINUX_O_PATH | LINUX_O_CLOEXEC | (linux_flags & LINUX_O_NOFOLLOW), 0)
+    if probe < 0:
+        return None
+    try:
+        st = os.stat(f"/proc/{call.proc.pid}/fd/{probe}")
+    except OSError:
+        st = None
+    yield lx.close(probe)
+    if st is None or not stat.S_ISCHR(st.st_mode) or os.major(st.st_rdev) != DEV_FD_MAJOR:
+        return None
+    return os.minor(st.st_rdev)
+
+
+def _dup_for_open(fd, flags):
+    """FreeBSD's dupfdopen: open of /dev/fd/N is a dup of descriptor N (EBADF if none), for no
+    more access than N has (EACCES), close-on-exec as asked."""
+    status = check((yield lx.fcntl(fd, LINUX_F["F_GETFL"], 0)))
+    have = 0 if status & LINUX_O_PATH else _access(status & LINUX_O_ACCMODE)
+    if _access(flags & O["O_ACCMODE"]) & ~have:
+        raise FreeBSDError(EACCES, f"/dev/fd/{fd} has less access than asked")
+    dup = LINUX_F["F_DUPFD_CLOEXEC"] if flags & O["O_CLOEXEC"] else LINUX_F["F_DUPFD"]
+    return check((yield lx.fcntl(fd, dup, 0)))
+
+
+def _access(accmode: int) -> int:
+    """FFLAGS: O_RDONLY/O_WRONLY/O_RDWR (the same on both systems) as FREAD|FWRITE bits."""
+    return (accmode + 1) & FREAD_FWRITE
+
+
 @handler("open", Support.TRANSLATED, "flags translated; O_EXLOCK/O_SHLOCK via flock")
 def sys_open(call, path, flags, mode):
     """Implements FreeBSD open(2)."""
-    return (yield from _open(AT_FDCWD_LINUX, path, flags, mode))
+    return (yield from _open(call, AT_FDCWD_LINUX, path, flags, mode))
 
 
 @handler("openat", Support.TRANSLATED, "flags translated; O_EXLOCK/O_SHLOCK via flock")
 def sys_openat(call, fd, path, flags, mode):
     """Implements FreeBSD openat(2)."""
-    return (yield from _open(s32(fd), path, flags, mode))
+    return (yield from _open(call, s32(fd), path, flags, mode))
 
 
 def _at(flags: int) -> int:

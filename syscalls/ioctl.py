@@ -7,6 +7,7 @@ from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
+from bsdulator.syscalls.jail import refuse_in_jail
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
 LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = 0x5401, 0x540B, 0x5409, 0x540A
@@ -39,6 +40,10 @@ def sys_ioctl(call, fd, request, data):
         tmp = call.alloc(LINUX_TERMIOS_SIZE)
         mem.write(tmp, translate.termios_to_linux(mem.read(data, FREEBSD_TERMIOS_SIZE)))
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), tmp)))
+    if request == I["TIOCSTI"]:
+        # Linux lets a root caller push input into its controlling terminal (the host's, for a
+        # jexec started there); a jail lacks PRIV_TTY_STI, and this is refused whatever the tty.
+        refuse_in_jail(call, "TIOCSTI")
     if request == I["TIOCSCTTY"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), 0)))
     if request == I["TIOCFLUSH"]:

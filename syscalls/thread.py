@@ -28,6 +28,7 @@ from bsdulator.engine import CF, Gadget, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
+from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.syscalls.signal import CAS_OFFSET, ensure_code_page
 
 EINVAL, ESRCH, EFAULT, ENOSYS, ETIMEDOUT = (
@@ -229,6 +230,10 @@ def _set_rtprio(call, tid: int, rtp_addr: int) -> None:
     kind, prio = struct.unpack("<HH", call.mem.read(rtp_addr, 4))
     if prio > RTP["RTP_PRIO_MAX"]:
         raise FreeBSDError(EINVAL)
+    if kind in (RTP["RTP_PRIO_IDLE"], RTP["RTP_PRIO_REALTIME"], RTP["RTP_PRIO_FIFO"]):
+        # PRIV_SCHED_RTPRIO / PRIV_SCHED_IDPRIO, which prison_priv_check denies; the supervisor
+        # sets the policy itself, so the capabilities the jailed caller lost do not stop it.
+        refuse_in_jail(call, "realtime and idle scheduling")
     if kind == RTP["RTP_PRIO_NORMAL"]:
         policy, priority = os.SCHED_OTHER, 0
     elif kind == RTP["RTP_PRIO_IDLE"]:

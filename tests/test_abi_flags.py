@@ -27,6 +27,7 @@ FREEBSD_CASES = [
     (flags.FREEBSD_AT_FLAGS, ["fcntl.h"], True),
     (flags.FREEBSD_FCNTL_COMMANDS, ["fcntl.h"], True),
     (flags.FREEBSD_FD_FLAGS, ["fcntl.h"], True),
+    (flags.FREEBSD_FILE_FLAGS, ["fcntl.h"], True),
     (flags.FREEBSD_FLOCK_TYPES, ["fcntl.h"], True),
     (flags.FREEBSD_LOCK_OPS, ["fcntl.h"], True),
     (flags.FREEBSD_ACCESS_MODES, ["unistd.h"], True),
