@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from bsdulator import jailns
+
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
 
 
@@ -232,7 +234,6 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
     """A directory outside the jail is closed on the way in; so is one below the jail's path
     opened on the host ('..' from it climbs the host's tree); one opened in the jail is kept."""
     import socket as pysocket
-    from bsdulator import jailns
     tag = f"fdpass-{os.getpid()}"
     prog_host = freebsd_root / "tmp" / tag
     sock_host = freebsd_root / "tmp" / f"{tag}.sock"

@@ -10,10 +10,10 @@ import termios
 import tty
 
 import pytest
-
-from bsdulator import jailns
 from bsdulator.abi.capabilities import LINUX_CAPS
 from test_e2e_jail import jails  # noqa: F401  (the fixture: a registry of this test's own)
+
+from bsdulator import jailns
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
 
