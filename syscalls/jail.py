@@ -482,11 +482,12 @@ def leads_outside(pid: int, fd: int) -> bool:
 
 def _close_ways_out(call):
     """jail_attach leaves no descriptor of a directory outside the jail: openat, '..' and fchdir
-    from one would reach the host.  FreeBSD's do_jail_attach (pwd_chroot_chdir) refuses the
-    attach with EPERM then; here such descriptors are closed instead, as recvmsg does with those
-    passed in: a jexec started from a shell holding a directory open (any inherited descriptor)
-    still works, and the program gets EBADF should it try one.  The root and working directory
-    need nothing: setns into the mount namespace moved both to the jail's root."""
+    from one would reach the host.  FreeBSD's do_jail_attach (pwd_chroot_chdir ->
+    chroot_refuse_vdir_fds) fails with EPERM while the caller has any directory open; here only
+    those leading outside are closed, as recvmsg does with ones passed in, so a jexec started
+    with a directory descriptor inherited by mistake still runs, and gets EBADF should it use
+    it.  The root and working directory need nothing: setns into the mount namespace moved
+    both to the jail's root."""
     try:
         fds = [int(name) for name in os.listdir(f"/proc/{call.proc.pid}/fd")]
     except OSError:
@@ -722,7 +723,7 @@ def sys_jail_get(call, iov, niovs, flags):
     return jid
 
 
-@handler("jail_attach", Support.EMULATED, "cgroup + pidfd_open/setns into the jail's namespaces")
+@handler("jail_attach", Support.EMULATED, "cgroup + setns; outside directories closed, capabilities dropped")
 def sys_jail_attach(call, jid):
     """Implements FreeBSD jail_attach(2)."""
     svc = _service(call)

@@ -5,13 +5,40 @@ from bsdulator.abi.flags import FREEBSD_MADV_ADVICE
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
+from bsdulator.syscalls.jail import refuse_in_jail
 
 native("munmap")
 native("mprotect", note="PROT_* bits are the same numbers")
-native("mlock")
-native("munlock")
-native("mlockall", note="MCL_* bits are the same numbers")
-native("munlockall")
+
+
+# PRIV_VM_MLOCK/PRIV_VM_MUNLOCK: a jail has them only with allow.mlock.  Its processes also
+# lack CAP_IPC_LOCK, but Linux still lets them lock up to RLIMIT_MEMLOCK, which they may raise.
+@handler("mlock", Support.TRANSLATED, "refused in jails without allow.mlock")
+def sys_mlock(call, addr, length):
+    """Implements FreeBSD mlock(2)."""
+    refuse_in_jail(call, "locking memory", allow="allow.mlock")
+    return check((yield lx.mlock(addr, length)))
+
+
+@handler("munlock", Support.TRANSLATED, "refused in jails without allow.mlock")
+def sys_munlock(call, addr, length):
+    """Implements FreeBSD munlock(2)."""
+    refuse_in_jail(call, "unlocking memory", allow="allow.mlock")
+    return check((yield lx.munlock(addr, length)))
+
+
+@handler("mlockall", Support.TRANSLATED, "MCL_* bits are the same numbers; refused in jails without allow.mlock")
+def sys_mlockall(call, how):
+    """Implements FreeBSD mlockall(2)."""
+    refuse_in_jail(call, "locking memory", allow="allow.mlock")
+    return check((yield lx.mlockall(s32(how))))
+
+
+@handler("munlockall", Support.TRANSLATED, "refused in jails without allow.mlock")
+def sys_munlockall(call):
+    """Implements FreeBSD munlockall(2)."""
+    refuse_in_jail(call, "unlocking memory", allow="allow.mlock")
+    return check((yield lx.munlockall()))
 
 
 @handler("mmap", Support.TRANSLATED, "MAP_* translated; MAP_ALIGNED by over-mapping and trimming; MAP_GUARD as PROT_NONE")

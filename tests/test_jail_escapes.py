@@ -44,6 +44,7 @@ int main(void) {
 PRIVILEGES = r"""
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/rtprio.h>
 #include <sys/stat.h>
@@ -70,6 +71,8 @@ int main(int argc, char **argv) {
     struct timeval tv;
     gettimeofday(&tv, NULL);
     report("settimeofday", settimeofday(&tv, NULL));
+    report("mlock", mlock(&c, 1));
+    report("munlockall", munlockall());
     return argc < 2;
 }
 """
@@ -170,8 +173,9 @@ def test_dev_fd_and_std_names_still_work(jail):
 
 
 def test_privileges_a_jail_lacks(jail, program, freebsd_root):
-    """TIOCSTI on the controlling tty, realtime/idle scheduling, a lower nice, device nodes and
-    the clock are refused with FreeBSD's errors; nothing reaches the terminal."""
+    """TIOCSTI on the controlling tty, realtime/idle scheduling, a lower nice, device nodes, the
+    clock and memory locking (no allow.mlock) are refused with FreeBSD's errors; nothing reaches
+    the terminal."""
     prog = program(PRIVILEGES, "privileges")
     node = f"/tmp/privileges-node-{os.getpid()}"
     master, slave = pty.openpty()
@@ -193,7 +197,8 @@ def test_privileges_a_jail_lacks(jail, program, freebsd_root):
         os.close(slave)
     assert not (freebsd_root / node.lstrip("/")).exists()
     assert out.decode().splitlines() == ["TIOCSTI EPERM", "rtprio-realtime EPERM", "rtprio-idle EPERM",
-                                         "setpriority EACCES", "mknod EPERM", "settimeofday EPERM"], err
+                                         "setpriority EACCES", "mknod EPERM", "settimeofday EPERM", "mlock EPERM",
+                                         "munlockall EPERM"], err
 
 
 def test_privilege_tools_in_a_jail(jail):
@@ -220,3 +225,13 @@ def test_jailed_processes_lack_the_capabilities(jail, jailed):
     for name, caps in sets.items():
         assert [c for c in lacking if caps >> LINUX_CAPS[c] & 1] == [], name
         assert [c for c in kept if not caps >> LINUX_CAPS[c] & 1] == [], name
+
+
+def test_allow_mlock_grants_memory_locking(jails, program, freebsd_root):  # noqa: F811
+    prog = program(PRIVILEGES, "privileges")
+    assert jails("jail", "-c", "name=mlk", f"path={freebsd_root}", "allow.mlock", "persist").returncode == 0
+    try:
+        lines = jails("jexec", "mlk", prog, f"/tmp/privileges-node-{os.getpid()}").stdout.decode().splitlines()
+        assert lines[-2:] == ["mlock ok", "munlockall ok"]
+    finally:
+        assert jails("jail", "-r", "mlk").returncode == 0
