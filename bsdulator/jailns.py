@@ -367,13 +367,14 @@ def attach_plan(holder: Holder) -> AttachPlan:
 
 
 def namespace_fds(holder: Holder, plan: AttachPlan) -> list[tuple[int, int]]:
-    """(nsfs descriptor, setns flag) of each namespace plan names, in NAMESPACES order, opened by
-    the caller and checked to be plan's.  setns on these needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT
+    """(nsfs descriptor, setns flag) of each namespace plan names, opened by the caller and
+    checked to be plan's; the mount namespace last, so that should a setns fail, the caller's
+    files are still its own.  setns on these needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT
     for the mount namespace) but, unlike setns on a pidfd, no ptrace access to the holder, which
     a jailed process lacks: the holder is not dumpable and keeps capabilities a jail loses."""
     fds: list[tuple[int, int]] = []
     try:
-        for name, flag in NAMESPACES:
+        for name, flag in sorted(NAMESPACES, key=lambda entry: entry[1] == CLONE_NEWNS):
             ns = plan.namespaces.get(name)
             if ns is None:
                 continue

@@ -38,15 +38,17 @@ CAPS, PRCTL = capabilities.LINUX_CAPS, capabilities.LINUX_PRCTL_CAPS
 CAP_VERSION = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_VERSION_3"]
 CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
 # What a jailed root keeps: the Linux side of the privileges prison_priv_check grants (file
-# ownership and DAC, set*id, signals within the jail, chroot, rlimits, IPC, reserved ports),
+# ownership and DAC, set*id, signals within the jail, chroot, rlimits, IPC),
 # CAP_SETPCAP to drop capabilities again at a nested attach, and CAP_SYS_ADMIN with
 # CAP_SYS_CHROOT, which setns needs for that attach (mount(2) and the rest of what
 # CAP_SYS_ADMIN allows are refused by the supervisor, not the kernel).
 JAIL_KEEPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-              "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-              "CAP_IPC_OWNER", "CAP_SYS_CHROOT", "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE", "CAP_LEASE")
-# Capabilities a jail keeps only with a parameter (PRIV_VM_MLOCK, PRIV_NETINET_RAW).
-ALLOWED_BY = {"CAP_IPC_LOCK": "allow.mlock", "CAP_NET_RAW": "allow.raw_sockets"}
+              "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BROADCAST", "CAP_IPC_OWNER", "CAP_SYS_CHROOT",
+              "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE", "CAP_LEASE")
+# Capabilities a jail keeps only with a parameter (PRIV_VM_MLOCK, PRIV_NETINET_RAW,
+# PRIV_NETINET_RESERVEDPORT).
+ALLOWED_BY = {"CAP_IPC_LOCK": "allow.mlock", "CAP_NET_RAW": "allow.raw_sockets",
+              "CAP_NET_BIND_SERVICE": "allow.reserved_ports"}
 _libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD = -100
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
@@ -499,11 +501,14 @@ def _close_ways_out(call):
 
 def lacking_capabilities(record: JailRecord) -> list[int]:
     """The Linux capabilities a jailed process must not have: all but those standing for the
-    privileges prison_priv_check grants a jail, and those its allow.* / vnet parameters grant."""
-    kept = set(JAIL_KEEPS)
-    kept.update(cap for cap, allow in ALLOWED_BY.items() if record.get(allow))
-    if record.get("vnet") == abi.JAIL_SYS_NEW:
-        kept.add("CAP_NET_ADMIN")
+    privileges prison_priv_check grants a jail, and those its allow.* / vnet parameters grant;
+    every one without allow.suser (root in the jail is then as any user)."""
+    kept = set()
+    if record.get("allow.suser"):
+        kept.update(JAIL_KEEPS)
+        kept.update(cap for cap, allow in ALLOWED_BY.items() if record.get(allow))
+        if record.get("vnet") == abi.JAIL_SYS_NEW:
+            kept.add("CAP_NET_ADMIN")
     with open("/proc/sys/kernel/cap_last_cap") as f:
         last = int(f.read())
     return [cap for cap in range(last + 1) if cap not in {CAPS[name] for name in kept}]

@@ -101,20 +101,20 @@ def program(freebsd_cc, freebsd_root):
         path.unlink(missing_ok=True)
 
 
-def jexec(jails, *args, **kw):  # noqa: F811
+def jexec(jails, *args, into: str = "esc", **kw):  # noqa: F811
     """Popen of bsdulator's jexec into the test jail."""
-    return subprocess.Popen([sys.executable, "-m", "bsdulator", jails.root / "usr/sbin/jexec", "esc", *args],
+    return subprocess.Popen([sys.executable, "-m", "bsdulator", jails.root / "usr/sbin/jexec", into, *args],
                             env=dict(os.environ, LC_ALL="C", **jails.env), **kw)
 
 
 @pytest.fixture
 def jailed(jail, monkeypatch):
-    """jailed(popen) -> host pids of the jail's processes but the holder, once popen's program printed a line."""
+    """jailed(popen, jid) -> host pids of jail jid's processes but the holder, once popen's program printed a line."""
     monkeypatch.setenv("BSDULATOR_STATE_DIR", jail.env["BSDULATOR_STATE_DIR"])
 
-    def members(popen) -> list[int]:
+    def members(popen, jid: int = 1) -> list[int]:
         popen.stdout.readline()
-        holder = jailns.lookup(1)
+        holder = jailns.lookup(jid)
         return [pid for pid in jailns.members(holder) if pid != holder.pid]
     return members
 
@@ -235,3 +235,19 @@ def test_allow_mlock_grants_memory_locking(jails, program, freebsd_root):  # noq
         assert lines[-2:] == ["mlock ok", "munlockall ok"]
     finally:
         assert jails("jail", "-r", "mlk").returncode == 0
+
+
+def test_without_allow_suser_root_has_no_capability(jail, jailed, freebsd_root):
+    assert jail("jail", "-c", "name=nosu", f"path={freebsd_root}", "allow.nosuser", "persist").returncode == 0
+    try:
+        p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", into="nosu", stdin=subprocess.PIPE,
+                  stdout=subprocess.PIPE)
+        try:
+            (member,) = jailed(p, 2)
+            with open(f"/proc/{member}/status") as f:
+                sets = {k: int(v, 16) for k, v in (line.split(":") for line in f) if k in ("CapBnd", "CapEff", "CapPrm")}
+        finally:
+            p.communicate(b"\n", timeout=60)
+        assert sets == {"CapBnd": 0, "CapEff": 0, "CapPrm": 0}
+    finally:
+        assert jail("jail", "-r", "nosu").returncode == 0
