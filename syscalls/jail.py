@@ -33,7 +33,7 @@ EPERM, ENOENT, EINVAL, EAGAIN = (
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 CMSGHDR = structs.sizeof("linux_cmsghdr")
-MSG_CMSG_CLOEXEC = LINUX_MSG_FLAGS["MSG_CMSG_CLOEXEC"]
+MSG_CMSG_CLOEXEC, MSG_DONTWAIT = LINUX_MSG_FLAGS["MSG_CMSG_CLOEXEC"], LINUX_MSG_FLAGS["MSG_DONTWAIT"]
 CAPS, PRCTL = capabilities.LINUX_CAPS, capabilities.LINUX_PRCTL_CAPS
 CAP_VERSION = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_VERSION_3"]
 CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
@@ -409,16 +409,25 @@ def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
 
 
 def _send_fds(pid: int, sock: int, fds: list[int]) -> None:
-    """Send fds over process pid's socket sock, from a copy of it the supervisor takes (pidfd_getfd)."""
-    pidfd = os.pidfd_open(pid)
+    """Send fds over process pid's socket sock, from a copy of it the supervisor takes
+    (pidfd_getfd); never blocking, should another thread have put something else there."""
     try:
-        ours = _libc.syscall(LINUX_NR["pidfd_getfd"], pidfd, sock, 0)
-        if ours < 0:
-            raise FreeBSDError(EINVAL, f"pidfd_getfd: {os.strerror(ctypes.get_errno())}")
-    finally:
-        os.close(pidfd)
-    with socket.socket(fileno=ours) as s:
-        socket.send_fds(s, [b"\0"], fds)
+        pidfd = os.pidfd_open(pid)
+        try:
+            ours = _libc.syscall(LINUX_NR["pidfd_getfd"], pidfd, sock, 0)
+            if ours < 0:
+                raise OSError(ctypes.get_errno(), "pidfd_getfd")
+        finally:
+            os.close(pidfd)
+        try:
+            sending = socket.socket(fileno=ours)
+        except OSError:
+            os.close(ours)
+            raise
+        with sending:
+            socket.send_fds(sending, [b"\0"], fds, MSG_DONTWAIT)
+    except OSError as e:
+        raise FreeBSDError(EINVAL, f"cannot hand the jail's namespaces over: {e.strerror}") from None
 
 
 def _receive_fds(call, sock: int, count: int):
@@ -431,9 +440,11 @@ def _receive_fds(call, sock: int, count: int):
     hdr = call.alloc(structs.sizeof("linux_msghdr"))
     call.mem.write(hdr, structs.pack("linux_msghdr", msg_name=0, msg_namelen=0, msg_iov=iov, msg_iovlen=1,
                                      msg_control=control, msg_controllen=room, msg_flags=0))
-    check((yield lx.recvmsg(sock, hdr, MSG_CMSG_CLOEXEC)))
-    length = structs.unpack("linux_cmsghdr", call.mem.read(control, CMSGHDR))["cmsg_len"]
-    got = (min(length, room) - CMSGHDR) // 4
+    check((yield lx.recvmsg(sock, hdr, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)))
+    filled = min(structs.unpack("linux_msghdr", call.mem.read(hdr, structs.sizeof("linux_msghdr")))["msg_controllen"],
+                 room)
+    length = structs.unpack("linux_cmsghdr", call.mem.read(control, CMSGHDR))["cmsg_len"] if filled >= CMSGHDR else 0
+    got = max(0, (min(length, filled) - CMSGHDR) // 4)
     fds = list(struct.unpack(f"<{got}i", call.mem.read(control + CMSGHDR, 4 * got)))
     if got != count:
         for fd in fds:
