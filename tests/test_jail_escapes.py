@@ -41,6 +41,26 @@ int main(void) {
 }
 """
 
+ATTACH_FROM_HOST_DIR = r"""
+#include <sys/param.h>
+#include <sys/jail.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    char cwd[MAXPATHLEN] = "";
+    if (argc < 2 || jail_attach(atoi(argv[1])) != 0) { perror("jail_attach"); return 1; }
+    int fd = open("secret", O_RDONLY);
+    printf("secret %s\n", fd >= 0 ? "opened" : strerror(errno));
+    printf("cwd %s\n", getcwd(cwd, sizeof cwd) ? cwd : strerror(errno));
+    return 0;
+}
+"""
+
 PRIVILEGES = r"""
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -140,6 +160,17 @@ def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root,
         host_name = f.read().strip()
     assert b"host-secret" not in out and (not host_name or host_name not in out), out
     assert out.decode().splitlines() == ["openat3 EBADF", "openat3-up EBADF", "openat4-path EBADF", "fchdir3 EBADF"], err
+
+
+def test_working_directory_does_not_stay_outside(jail, freebsd_cc, tmp_path):
+    """jail_attach(2) called by a process whose working directory is on the host: it ends up
+    at the jail's root, as FreeBSD's pwd_chroot_chdir puts it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_text("host-secret")
+    prog = shutil.copy2(freebsd_cc(ATTACH_FROM_HOST_DIR, "attach_cwd"), outside)  # the view shows the start dir
+    r = jail(prog, "1", cwd=outside, env={"BSDULATOR_ROOT": str(jail.root)})
+    assert r.stdout.decode().splitlines() == ["secret No such file or directory", "cwd /"], (r.returncode, r.stderr)
 
 
 def test_no_linux_procfs_in_a_jail(jail, jailed, freebsd_root):
