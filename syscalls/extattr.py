@@ -4,26 +4,31 @@ from bsdulator.abi.extattr import EXTATTR_MAXNAMELEN, FREEBSD_EXTATTR_NAMESPACE,
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
+from bsdulator.syscalls.jail import refuse_in_jail
 
 EINVAL, ENAMETOOLONG = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG"))
 PREFIX = {FREEBSD_EXTATTR_NAMESPACE[name]: prefix for name, prefix in LINUX_PREFIX.items()}
+SYSTEM = FREEBSD_EXTATTR_NAMESPACE["EXTATTR_NAMESPACE_SYSTEM"]
 
 
-def _prefix(namespace: int) -> bytes:
+def _prefix(call, namespace: int) -> bytes:
     prefix = PREFIX.get(s32(namespace))
     if prefix is None:
         raise FreeBSDError(EINVAL, f"extattr namespace {namespace}")
+    if s32(namespace) == SYSTEM:  # PRIV_VFS_EXTATTR_SYSTEM; Linux's trusted. needs only CAP_SYS_ADMIN
+        refuse_in_jail(call, "the system extattr namespace")
     return prefix
 
 
 def _linux_name(call, namespace: int, name_addr: int) -> int:
+    prefix = _prefix(call, namespace)
     name = call.mem.read_cstr(name_addr, EXTATTR_MAXNAMELEN + 2)
     if len(name) > EXTATTR_MAXNAMELEN:
         raise FreeBSDError(ENAMETOOLONG)
     if not name:
         raise FreeBSDError(EINVAL)
-    full = _prefix(namespace) + name + b"\0"
+    full = prefix + name + b"\0"
     addr = call.alloc(len(full))
     call.mem.write(addr, full)
     return addr
@@ -56,7 +61,7 @@ def _make(kind: str):
         return check((yield remove(_target(kind, target), _linux_name(call, namespace, name))))
 
     def extattr_list(call, target, namespace, data, nbytes):
-        prefix = _prefix(namespace)
+        prefix = _prefix(call, namespace)
         obj = _target(kind, target)
         size = check((yield list_(obj, 0, 0)))
         names = []

@@ -41,8 +41,10 @@ CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
 # ownership and DAC, set*id, signals within the jail, chroot, rlimits, IPC),
 # CAP_SETPCAP to drop capabilities again at a nested attach, and CAP_SYS_ADMIN with
 # CAP_SYS_CHROOT, which setns needs for that attach (mount(2) and the rest of what
-# CAP_SYS_ADMIN allows are refused by the supervisor, not the kernel).
-JAIL_KEEPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+# CAP_SYS_ADMIN allows are refused by the supervisor, not the kernel).  Not CAP_DAC_READ_SEARCH:
+# CAP_DAC_OVERRIDE already reads and searches everything, and it would allow open_by_handle_at,
+# which opens any file of a file system by its handle, outside the jail's root too.
+JAIL_KEEPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
               "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BROADCAST", "CAP_IPC_OWNER", "CAP_SYS_CHROOT",
               "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE", "CAP_LEASE")
 # Capabilities a jail keeps only with a parameter (PRIV_VM_MLOCK, PRIV_NETINET_RAW,
