@@ -7,7 +7,8 @@ detached; a path of / keeps the host's files), with a fresh /dev: null, zero, fu
 random, urandom, tty, a private devpts (pts/, ptmx), and fd/0-2 with stdin, stdout and
 stderr leading there, which the supervisor opens as duplicates of those descriptors, as
 FreeBSD's devfs does (see jailholder.DEV_FD).  No procfs is mounted: neither the host's
-/proc and /sys nor one of the jail's own are reachable, and the holder is not dumpable.  PATH/dev is created on disk when missing (it is the mount point).
+/proc and /sys nor one of the jail's own are reachable, and the holder is not dumpable.
+PATH/dev is created on disk when missing (it is the mount point).
 A vnet jail's loopback starts down, as lo0 does in a new FreeBSD vnet.  A child jail's
 PID namespace lies inside its parent jail's (create(parent=…)), so the parent's processes
 see and reach the child's, as FreeBSD's prison_ischild allows.

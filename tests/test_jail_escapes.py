@@ -146,6 +146,12 @@ def jailed(jail, monkeypatch):
     return members
 
 
+def capability_sets(pid: int) -> dict[str, int]:
+    """CapBnd, CapEff and CapPrm of a process, from the host's /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        return {k: int(v, 16) for k, v in (line.split(":") for line in f) if k in ("CapBnd", "CapEff", "CapPrm")}
+
+
 def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root, tmp_path):
     """jexec J prog 3<host-dir 4<host-dir(O_PATH): neither leads outside (both are closed)."""
     outside = tmp_path / "outside"
@@ -166,7 +172,8 @@ def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root,
     with open("/etc/hostname", "rb") as f:
         host_name = f.read().strip()
     assert b"host-secret" not in out and (not host_name or host_name not in out), out
-    assert out.decode().splitlines() == ["openat3 EBADF", "openat3-up EBADF", "openat4-path EBADF", "fchdir3 EBADF"], err
+    assert out.decode().splitlines() == ["openat3 EBADF", "openat3-up EBADF", "openat4-path EBADF",
+                                         "fchdir3 EBADF"], err
 
 
 def test_working_directory_does_not_stay_outside(jail, freebsd_cc, tmp_path):
@@ -251,8 +258,7 @@ def test_jailed_processes_lack_the_capabilities(jail, jailed):
     p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         (member,) = jailed(p)
-        with open(f"/proc/{member}/status") as f:
-            sets = {k: int(v, 16) for k, v in (line.split(":") for line in f) if k in ("CapBnd", "CapEff", "CapPrm")}
+        sets = capability_sets(member)
     finally:
         p.communicate(b"\n", timeout=60)
     lacking = ("CAP_DAC_READ_SEARCH", "CAP_SYS_NICE", "CAP_SYS_TIME", "CAP_MKNOD", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
@@ -283,8 +289,7 @@ def test_without_allow_suser_root_has_no_capability(jail, jailed, freebsd_root):
                   stdout=subprocess.PIPE)
         try:
             (member,) = jailed(p, 2)
-            with open(f"/proc/{member}/status") as f:
-                sets = {k: int(v, 16) for k, v in (line.split(":") for line in f) if k in ("CapBnd", "CapEff", "CapPrm")}
+            sets = capability_sets(member)
         finally:
             p.communicate(b"\n", timeout=60)
         assert sets == {"CapBnd": 0, "CapEff": 0, "CapPrm": 0}
