@@ -3,8 +3,9 @@
 The rules are bsdulator/jailparams.py (FreeBSD's kern_jail.c as pure logic); jails are
 kept in the on-disk registry (bsdulator/jailreg.py) so every bsdulator process sees
 them; each one is backed by Linux namespaces kept alive by a holder process
-(bsdulator/jailns.py).  A process joins a jail by calling pidfd_open + setns itself
-(injected here) after the supervisor put it in the jail's cgroup, then forking: see
+(bsdulator/jailns.py).  A process joins a jail by calling setns itself (injected here, on
+namespace descriptors the supervisor hands over) after the supervisor put it in the jail's
+cgroup, then closing its ways out, dropping the capabilities a jail lacks and forking: see
 AttachProxy."""
 import ctypes
 import errno
@@ -387,7 +388,9 @@ def _attach(call, row: jailreg.JailRow):
 
 def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
     """setns into each of the jail's namespaces, on nsfs descriptors the supervisor opened and
-    hands over through a socketpair the caller makes (see jailns.namespace_fds)."""
+    hands over through a socketpair the caller makes (see jailns.namespace_fds): setns on a
+    pidfd of the holder would need ptrace access to it, which a jailed caller (attaching to a
+    child jail) lacks."""
     held = jailns.namespace_fds(holder, plan)
     try:
         pair = call.alloc(8)
