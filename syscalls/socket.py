@@ -5,7 +5,9 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, FREEBSD_SOCK_TYPES, LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.abi.flags import (FREEBSD_ADDRESS_FAMILIES, FREEBSD_MSG_FLAGS, FREEBSD_SOCK_TYPES,
+                                 LINUX_SO_OPTIONS as LINUX_SO)
+from bsdulator.abi.jail import JAIL_SYS_NEW
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -16,6 +18,7 @@ EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
 SOCKADDR_MAX = 128           # sockaddr_storage on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
+JAIL_FAMILIES = {FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")}
 FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
 SCM_RIGHTS = 1               # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
@@ -39,18 +42,32 @@ def _type(kind: int) -> int:
     return base | translate.SOCK_FLAGS.to_linux(kind & ~SOCK_TYPE_MASK)
 
 
+def _jail_family(call, domain: int) -> None:
+    """prison_check_af: a jail without its own network stack makes only local, IP and routing
+    sockets unless allow.socket_af; socreate says EPROTONOSUPPORT."""
+    if not call.proc.jail or s32(domain) in JAIL_FAMILIES:
+        return
+    record = call.sup.services["jails"].record(call.proc.jail)
+    if not record.get("allow.socket_af") and record.get("vnet") != JAIL_SYS_NEW:
+        raise FreeBSDError(EPROTONOSUPPORT, f"address family {domain} in a jail without allow.socket_af")
+
+
 @handler("socket", Support.TRANSLATED, "families, types and SOCK_CLOEXEC/NONBLOCK translated")
 def sys_socket(call, domain, kind, protocol):
     """Implements FreeBSD socket(2)."""
+    family = _family(domain)
+    _jail_family(call, domain)
     if kind & SOCK_TYPE_MASK == FREEBSD_SOCK_RAW:
         refuse_in_jail(call, "raw sockets", allow="allow.raw_sockets")
-    return check((yield lx.socket(_family(domain), _type(kind), s32(protocol))))
+    return check((yield lx.socket(family, _type(kind), s32(protocol))))
 
 
 @handler("socketpair", Support.TRANSLATED, "families and types translated")
 def sys_socketpair(call, domain, kind, protocol, sv):
     """Implements FreeBSD socketpair(2)."""
-    return check((yield lx.socketpair(_family(domain), _type(kind), s32(protocol), sv)))
+    family = _family(domain)
+    _jail_family(call, domain)
+    return check((yield lx.socketpair(family, _type(kind), s32(protocol), sv)))
 
 
 def _addr_in(call, addr: int, length: int) -> tuple[int, int]:

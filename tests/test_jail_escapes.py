@@ -68,6 +68,7 @@ PRIVILEGES = r"""
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/rtprio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <errno.h>
@@ -100,6 +101,8 @@ int main(int argc, char **argv) {
     int fd = mkstemp(file);
     unlink(file);
     report("extattr-system", extattr_set_fd(fd, EXTATTR_NAMESPACE_SYSTEM, "bsdulator", "v", 1) == 1 ? 0 : -1);
+    int s = socket(AF_NETLINK, SOCK_RAW, 0);
+    report("netlink", s >= 0 ? 0 : -1);
     return argc < 2;
 }
 """
@@ -219,8 +222,9 @@ def test_dev_fd_and_std_names_still_work(jail):
 
 def test_privileges_a_jail_lacks(jail, program, freebsd_root):
     """TIOCSTI on the controlling tty, realtime/idle scheduling, a lower nice, device nodes, the
-    clock, memory locking (no allow.mlock), the console and system extattrs are refused with
-    FreeBSD's errors; nothing reaches the terminal."""
+    clock, memory locking (no allow.mlock), the console, system extattrs and (no allow.socket_af)
+    families but local, IP and routing are refused with FreeBSD's errors; nothing reaches the
+    terminal."""
     prog = program(PRIVILEGES, "privileges")
     node = f"/tmp/privileges-node-{os.getpid()}"
     master, slave = pty.openpty()
@@ -243,7 +247,8 @@ def test_privileges_a_jail_lacks(jail, program, freebsd_root):
     assert not (freebsd_root / node.lstrip("/")).exists()
     assert out.decode().splitlines() == ["TIOCSTI EPERM", "rtprio-realtime EPERM", "rtprio-idle EPERM",
                                          "setpriority EACCES", "mknod EPERM", "settimeofday EPERM", "mlock EPERM",
-                                         "munlockall EPERM", "TIOCCONS EPERM", "extattr-system EPERM"], err
+                                         "munlockall EPERM", "TIOCCONS EPERM", "extattr-system EPERM",
+                                         "netlink Protocol not supported"], err
 
 
 def test_privilege_tools_in_a_jail(jail):
