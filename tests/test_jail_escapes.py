@@ -1,5 +1,6 @@
 """Ways out of a jail, tried from inside as jail root (issue 9): inherited directory
 descriptors, the holder's procfs, and the privileges prison_priv_check denies a jail."""
+import errno
 import fcntl
 import os
 import pty
@@ -208,6 +209,40 @@ def test_no_linux_procfs_in_a_jail(jail, jailed, freebsd_root):
         assert "proc" not in kinds and "sysfs" not in kinds, kinds
     finally:
         p.communicate(b"\n", timeout=60)
+
+
+# A root process with every capability but an effective CAP_SYS_PTRACE asks kcmp(2) about the
+# holder: that needs ptrace read access, which a non-dumpable process grants only with it.
+WITHOUT_PTRACE = """
+import ctypes, os, struct, sys
+from bsdulator import structs
+from bsdulator.abi.capabilities import LINUX_CAPS, LINUX_CAPABILITY_VERSION as V
+from bsdulator.abi.kqueue import LINUX_KCMP
+from bsdulator.abi.linux_syscalls import LINUX_NR
+libc = ctypes.CDLL(None, use_errno=True)
+header = ctypes.create_string_buffer(structs.pack("linux_cap_header", version=V["_LINUX_CAPABILITY_VERSION_3"], pid=0))
+size = structs.sizeof("linux_cap_data")
+data = ctypes.create_string_buffer(size * V["_LINUX_CAPABILITY_U32S_3"])
+assert libc.capget(header, data) == 0
+cap = LINUX_CAPS["CAP_SYS_PTRACE"]
+sets = structs.unpack("linux_cap_data", data.raw[size * (cap // 32):size * (cap // 32 + 1)])
+sets["effective"] &= ~(1 << cap % 32)
+ctypes.memmove(ctypes.addressof(data) + size * (cap // 32), structs.pack("linux_cap_data", **sets), size)
+assert libc.capset(header, data) == 0
+r = libc.syscall(LINUX_NR["kcmp"], os.getpid(), int(sys.argv[1]), LINUX_KCMP["KCMP_FILE"], 0, 0)
+print(os.strerror(ctypes.get_errno()) if r < 0 else "allowed")
+"""
+
+
+def test_holder_is_not_dumpable(jail, jailed):
+    p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        jailed(p)
+        holder = jailns.lookup(1)
+        r = subprocess.run([sys.executable, "-c", WITHOUT_PTRACE, str(holder.pid)], capture_output=True, text=True)
+    finally:
+        p.communicate(b"\n", timeout=60)
+    assert r.stdout == os.strerror(errno.EPERM) + "\n", r.stderr
 
 
 def test_dev_fd_and_std_names_still_work(jail):
