@@ -9,7 +9,8 @@ the call as the supervisor left it.  It lets through only:
   pass through the supervisor's entry handling (a traced process it lost track of, a process
   it does not trace) is refused;
 - execve, from anywhere: the spawned child execs the FreeBSD program right after installing
-  the filter, and execve keeps both the tracer and the filter, so it leads to nothing unseen.
+  the filter, and execve keeps both the tracer and the filter, so it leads to nothing unseen;
+- exit_group, from anywhere: ending is always allowed (the child reports a failed execve so).
 Everything entered through another gate (int $0x80, sysenter, a `syscall` from a 32-bit code
 segment: audit arch i386) or numbered for x32 kills the process with SIGSYS before the kernel
 acts on it, whatever the supervisor made of it.  clone with CLONE_UNTRACED is refused, and
@@ -55,6 +56,7 @@ def _program() -> list[tuple[int, int, int, int]]:
         (_LD, None, None, _NR),
         (_JSET, "kill", None, LINUX_X32_SYSCALL_BIT["__X32_SYSCALL_BIT"]),
         (_JEQ, "allow", None, LINUX_NR["execve"]),
+        (_JEQ, "allow", None, LINUX_NR["exit_group"]),
         (_LD, None, None, _IP_HI),
         (_JEQ, None, "kill", SUPERVISED_IP >> 32),
         (_LD, None, None, _IP_LO),

@@ -47,15 +47,16 @@ def _default_signals() -> None:
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
-def _exec_filtered(exe: str, argv: list[str], env: dict[str, str]) -> None:
-    """execve under the seccomp filter (bsdulator/seccomp.py), installed just before it."""
+def _exec_filtered(exe, argv: list, env: dict) -> None:
+    """execve under the seccomp filter (bsdulator/seccomp.py), installed just before it.
+    Should the exec fail, the child can only end (exit code: the errno); see _not_started."""
     from .native._native import ffi
     keep = [ffi.new("char[]", os.fsencode(a)) for a in argv]
-    keep_env = [ffi.new("char[]", os.fsencode(f"{k}={v}")) for k, v in env.items()]
+    keep_env = [ffi.new("char[]", os.fsencode(k) + b"=" + os.fsencode(v)) for k, v in env.items()]
     program = seccomp.filter_bytes()
     lib.bsdu_exec_filtered(program, len(program) // seccomp.ROW_SIZE, os.fsencode(exe),
                            ffi.new("char *[]", keep + [ffi.NULL]), ffi.new("char *[]", keep_env + [ffi.NULL]))
-    raise OSError(ffi.errno, os.strerror(ffi.errno))
+    raise OSError(ffi.errno, os.strerror(ffi.errno))  # the filter could not be installed
 
 
 def _die_with_tracer() -> None:
@@ -79,6 +80,7 @@ class Supervisor:
         self.leader = 0
         self.cwd = os.path.realpath(os.getcwd())  # bound into the view at its own path
         self.leader_status = None
+        self.leader_started = False         # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None          # called with the leader's wait status
         # Subsystem state by name; the MIB tree comes first, subsystems add their nodes.
         self.services = {"sysctl": SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)}
@@ -112,6 +114,7 @@ class Supervisor:
                 os.write(wfd, f"{exe}: {getattr(e, 'strerror', None) or e}".encode())
             os._exit(127)
         os.close(wfd)
+        self.exe = exe
         _, status = ptrace.wait(pid)
         if not os.WIFSTOPPED(status):
             msg = os.read(rfd, 4096).decode(errors="replace")
@@ -261,6 +264,8 @@ class Supervisor:
         regs = thread.regs
         ptrace.getregs(thread.tid, regs)
         call = thread.call
+        if proc.pid == self.leader:
+            self.leader_started = True
         exe_path, info = (call.exec_image if call is not None else self.initial_image)
         if call is not None:
             call.exec_done = True
@@ -286,9 +291,22 @@ class Supervisor:
             if hook:
                 hook(proc)
         if tid == self.leader:
+            if not self.leader_started:
+                raise UsageError(self._not_started(status))
             self.leader_status = status
             if self.on_leader_exit:
                 self.on_leader_exit(status)
+
+    def _not_started(self, status: int) -> str:
+        """Why the spawned child ended before the FreeBSD program ran: its own words, or
+        the errno its failed execve left as exit code (the filter allows it nothing else)."""
+        said = os.read(self.errpipe, 4096).decode(errors="replace")
+        if said:
+            return said
+        name = os.fsdecode(self.exe)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status):
+            return f"{name}: cannot be executed: {os.strerror(os.WEXITSTATUS(status))}"
+        return f"{name}: ended before it started (wait status {status:#x})"
 
     def view_to_host(self, path: str) -> str:
         """Where an unjailed program's absolute path lies on the host."""

@@ -93,7 +93,7 @@ def expected(nr: int, arch: int, ip: int, flags: int) -> int:
         return ALLOW
     if arch != X86_64 or nr & X32:
         return KILL
-    if nr == LINUX_NR["execve"]:
+    if nr in (LINUX_NR["execve"], LINUX_NR["exit_group"]):
         return ALLOW
     if ip != seccomp.SUPERVISED_IP:
         return KILL
@@ -107,7 +107,7 @@ def expected(nr: int, arch: int, ip: int, flags: int) -> int:
 SUPERVISED = seccomp.SUPERVISED_IP
 IPS = st.one_of(st.just(SUPERVISED), st.just(SUPERVISED ^ 1), st.just(SUPERVISED & 0xFFFFFFFF),
                 st.just(SUPERVISED & ~0xFFFFFFFF), st.integers(0, 2**64 - 1))
-NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]), st.integers(0, 2**32 - 1))
+NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 60, 231, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]), st.integers(0, 2**32 - 1))
 
 
 @given(nr=NRS, arch=st.sampled_from([X86_64, I386, 0]), ip=IPS, flags=st.integers(0, 2**64 - 1))
@@ -119,6 +119,8 @@ NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 435, 0xFFFFFFFF, X32 | 39, X3
 @example(nr=X32 | 39, arch=X86_64, ip=SUPERVISED, flags=0)
 @example(nr=LINUX_NR["execve"], arch=X86_64, ip=0x401002, flags=0)
 @example(nr=LINUX_NR["execve"], arch=I386, ip=SUPERVISED, flags=0)
+@example(nr=LINUX_NR["exit_group"], arch=X86_64, ip=0x401002, flags=0)
+@example(nr=LINUX_NR["exit"], arch=X86_64, ip=0x401002, flags=0)
 def test_filter_decisions(nr, arch, ip, flags):
     signed_nr = nr - (1 << 32) if nr >= 1 << 31 else nr
     assert run_filter(signed_nr, arch, ip, (flags, 0, 0, 0, 0, 0)) == expected(nr, arch, ip, flags)
@@ -136,3 +138,31 @@ def test_an_untraced_process_under_the_filter_can_make_no_call():
             os._exit(127)
     _, status = os.waitpid(pid, 0)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGSYS
+
+
+def test_a_failed_exec_under_the_filter_exits_with_its_errno():
+    """Under the filter a failed execve can only end the child: its errno is the exit code."""
+    from bsdulator.supervisor import _exec_filtered
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _exec_filtered("/nonexistent/program", ["program"], {})
+        finally:
+            os._exit(127)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == errno.ENOENT
+
+
+@pytest.mark.e2e
+def test_a_program_the_view_cannot_exec_is_one_line(bsd, freebsd_root):
+    """The root's /tmp is hidden under the host's in the view: the program exists on the host
+    but not where the child execs it.  One line, exit 2, not a silent SIGSYS."""
+    import shutil
+    hidden = freebsd_root / "tmp" / f"hidden-echo-{os.getpid()}"
+    shutil.copy2(freebsd_root / "bin" / "echo", hidden)
+    try:
+        r = bsd(hidden, "hi")
+    finally:
+        hidden.unlink()
+    assert r.returncode == 2 and r.stdout == b""
+    assert r.stderr.decode().count("\n") == 1 and "No such file or directory" in r.stderr.decode(), r.stderr

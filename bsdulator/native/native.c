@@ -93,5 +93,8 @@ int bsdu_exec_filtered(const void *filter, unsigned short rows, const char *path
             syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
             return -1;
     }
-    return execve(path, argv, envp);
+    execve(path, argv, envp);
+    /* Under the filter only exit_group is left: the errno goes to the supervisor as exit code. */
+    syscall(SYS_exit_group, errno);
+    return -1;
 }

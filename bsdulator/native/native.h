@@ -28,6 +28,7 @@ ssize_t bsdu_vm_write(int pid, uint64_t addr, const void *buf, size_t len);
 int bsdu_sethostname(const char *name, size_t len);
 int bsdu_setdomainname(const char *name, size_t len);
 /* Install the seccomp filter (rows of struct sock_filter) and exec at once: after the
- * filter, execve is the only call the child makes without the supervisor. -1 + errno. */
+ * filter, execve is the only call the child makes without the supervisor; if it fails,
+ * the child exits with its errno.  -1 + errno only when the filter cannot be installed. */
 int bsdu_exec_filtered(const void *filter, unsigned short rows, const char *path,
                        char *const argv[], char *const envp[]);
