@@ -357,7 +357,7 @@ def test_creation_errors_are_clear(jails, root, tmp_path):
     with pytest.raises(JailNsError, match="longer than"):
         jailns.create(next(_jids), str(root), "h" * 65)
     holder = jails(root)
-    with pytest.raises(JailNsError, match="still alive"):
+    with pytest.raises(JailNsError, match="still holds the processes of an earlier jail"):
         jailns.create(holder.jid, str(root), "again")
     assert jailns.alive(holder)
 
