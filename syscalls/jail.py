@@ -610,6 +610,7 @@ def _remove_rows(svc: JailService, jids) -> None:
                     jailns.kill(holder)
                     killed = True
                     svc.dying.append(holder)
+                    stop_point("remove:killed")
                     tx.delete(jid)
         except FreeBSDError:
             if not killed:

@@ -59,14 +59,12 @@ def _assert_gone(made: list[tuple[jailns.Holder, dict]]) -> None:
         _await(lambda h=holder, s=spaces: not jailns.leftovers(h, s), f"jail {holder.jid} left {holder}")
 
 
-@pytest.mark.parametrize("step", testhooks.STEPS)
-def test_kill_at_every_step_of_jail_create(jails, freebsd_root, monkeypatch, step):  # noqa: F811
-    """SIGKILL of the supervisor at each step of `jail -c`: the next jail -c, jls and jail -r work,
-    and the half-made jail (holder, cgroup, namespaces) is gone."""
-    monkeypatch.setenv("BSDULATOR_STATE_DIR", jails.env["BSDULATOR_STATE_DIR"])
-    front = subprocess.Popen(
-        [sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jail", "-c", "name=k", f"path={freebsd_root}",
-         "persist"], env=dict(os.environ, BSDULATOR_TEST_STOP_AT=step), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _kill_at(step: str, run, *args) -> list[tuple[jailns.Holder, dict]]:
+    """Run bsdulator jail ARGS until it reaches step, SIGKILL the supervisor there; the jails that
+    existed at that moment, with their namespaces."""
+    front = subprocess.Popen([sys.executable, "-m", "bsdulator", run.root / "usr/sbin/jail", *args],
+                             env=dict(os.environ, BSDULATOR_TEST_STOP_AT=step, **run.env),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         tracer = _await(lambda: _stopped_tracer(front), f"bsdulator did not stop at {step}")
         made = [(holder, _namespaces(holder)) for holder in _jails_of_this_registry()]
@@ -74,16 +72,45 @@ def test_kill_at_every_step_of_jail_create(jails, freebsd_root, monkeypatch, ste
     finally:
         front.kill()
         front.communicate()
+    return made
 
-    r = jails("jail", "-c", "name=next", f"path={freebsd_root}", "persist")
+
+@pytest.fixture
+def killable(jails, freebsd_root, monkeypatch):  # noqa: F811
+    """The jails fixture, with jailns (in this process) looking at the same registry."""
+    monkeypatch.setenv("BSDULATOR_STATE_DIR", jails.env["BSDULATOR_STATE_DIR"])
+    jails.root = freebsd_root
+    return jails
+
+
+@pytest.mark.parametrize("step", [step for step in testhooks.STEPS if step.startswith("create:")])
+def test_kill_at_every_step_of_jail_create(killable, freebsd_root, step):
+    """SIGKILL of the supervisor at each step of `jail -c`: the next jail -c, jls and jail -r work,
+    and the half-made jail (holder, cgroup, namespaces) is gone."""
+    made = _kill_at(step, killable, "-c", "name=k", f"path={freebsd_root}", "persist")
+
+    r = killable("jail", "-c", "name=next", f"path={freebsd_root}", "persist")
     assert r.returncode == 0, r.stderr
-    listed = names(jails("jls", "name").stdout)
+    listed = names(killable("jls", "name").stdout)
     assert listed == (["k", "next"] if step == "create:committed" else ["next"])
     for name in listed:
-        r = jails("jail", "-r", name)
+        r = killable("jail", "-r", name)
         assert r.returncode == 0, r.stderr
-    assert names(jails("jls").stdout) == JLS_HEADER
-    assert leftover_jails(jails) == "[]"
+    assert names(killable("jls").stdout) == JLS_HEADER
+    assert leftover_jails(killable) == "[]"
+    _assert_gone(made)
+
+
+def test_kill_during_jail_remove(killable, freebsd_root):
+    """SIGKILL of the supervisor between killing the jail and deleting its row: the jail is gone
+    for jls, and its name can be taken again."""
+    assert killable("jail", "-c", "name=k", f"path={freebsd_root}", "persist").returncode == 0
+    made = _kill_at("remove:killed", killable, "-r", "k")
+    assert names(killable("jls").stdout) == JLS_HEADER
+    assert killable("jail", "-c", "name=k", f"path={freebsd_root}", "persist").returncode == 0
+    assert names(killable("jls", "name").stdout) == ["k"]
+    assert killable("jail", "-r", "k").returncode == 0
+    assert leftover_jails(killable) == "[]"
     _assert_gone(made)
 
 
