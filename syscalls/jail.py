@@ -282,21 +282,39 @@ class JailService:
     def at_exit(self) -> None:
         """Nothing is left for this supervisor to reap: wait for the rest of the killed jails."""
         for holder in self.dying:
-            jailns.destroy(holder)
+            try:
+                jailns.destroy(holder)
+            except jailns.JailNsError:
+                pass  # a process the kernel does not let go yet: the next reap() ends the jail
         self.dying = []
+
+    def remove(self, jid: int, unless_in_use: bool = False) -> None:
+        """Kill jail jid, then delete its row, under the write lock: a concurrent remover finds the row
+        gone and does nothing, and a row that cannot be deleted (the registry's disk is full) keeps a
+        dead holder, which stands for no jail (_live) until the next reap().  With unless_in_use, only
+        a non-persistent jail no process uses.  Its namespaces go once its last process is reaped,
+        which may be ours to do (a child of a traced process): finish_dying() sees to it."""
+        killed = False
+        try:
+            with self.transaction() as tx:
+                row = tx.by_jid(jid)
+                if row is None:
+                    return
+                holder = _holder(row)
+                if unless_in_use and (row.persist or jailns.in_use(holder)):
+                    return
+                jailns.kill(holder)
+                killed = True
+                self.dying.append(holder)
+                stop_point("remove:killed")
+                tx.delete(jid)
+        except FreeBSDError:
+            if not killed:
+                raise
 
     def drop_if_unused(self, jid: int) -> None:
         """A non-persistent jail disappears with its last process, as on FreeBSD."""
-        with self.transaction() as tx:
-            row = tx.by_jid(jid)
-            if row is None or row.persist:
-                return
-            holder = _holder(row)
-            if jailns.in_use(holder):
-                return
-            tx.delete(jid)
-        jailns.kill(holder)
-        self.dying.append(holder)
+        self.remove(jid, unless_in_use=True)
         self.finish_dying()
 
 
@@ -594,27 +612,9 @@ def _discard(holder: jailns.Holder) -> None:
 
 
 def _remove_rows(svc: JailService, jids) -> None:
-    """Kill the jails' processes now; their namespaces go once the last one is reaped, which
-    may be ours to do (a child of a traced process), so never wait for it here.
-
-    Each jail is killed, then its row deleted, under the write lock: a concurrent remover finds
-    the row gone (and does nothing), and a row that cannot be deleted (the registry's disk is
-    full) stays with a dead holder, which stands for no jail (_live) until the next reap()."""
+    """Kill the jails' processes now (JailService.remove), never waiting for them here."""
     for jid in jids:
-        killed = False
-        try:
-            with svc.transaction() as tx:
-                row = tx.by_jid(jid)
-                if row is not None:
-                    holder = _holder(row)
-                    jailns.kill(holder)
-                    killed = True
-                    svc.dying.append(holder)
-                    stop_point("remove:killed")
-                    tx.delete(jid)
-        except FreeBSDError:
-            if not killed:
-                raise
+        svc.remove(jid)
     svc.finish_dying()
 
 
@@ -703,7 +703,10 @@ def install(sup) -> None:
         if proc.proxy is not None:
             proc.proxy.gone()
         if proc.jail:
-            svc.drop_if_unused(proc.jail)
+            try:
+                svc.drop_if_unused(proc.jail)
+            except FreeBSDError:
+                pass  # a registry it cannot read: the jail stays until jail -r, as if persistent
         if svc.dying:
             svc.finish_dying()
     sup.services["on_process_exit"] = on_exit
