@@ -1,8 +1,10 @@
 """Registry and jail lifecycle faults (issue 9): a bsdulator killed at any step of `jail -c`, a full
 registry disk, concurrent removals.  Each leaves the registry usable and nothing of a jail behind."""
+import contextlib
 import errno
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -169,6 +171,28 @@ def test_full_registry_disk(full_disk, jails, freebsd_root, monkeypatch):  # noq
     assert jails("jail", "-c", "name=kept", f"path={freebsd_root}", "persist").returncode == 0
     assert names(jails("jls", "name").stdout) == ["kept"]
     assert jails("jail", "-r", "kept").returncode == 0
+
+
+def test_unreadable_registry(full_disk, jails, freebsd_root):  # noqa: F811
+    """A full disk that leaves no room even for SQLite's shared-memory file (its WAL files were
+    removed by a clean close): every call that needs the registry fails with ENOSPC, nothing is made."""
+    state = jails.env["BSDULATOR_STATE_DIR"]
+    assert jails("jail", "-c", "name=kept", f"path={freebsd_root}", "persist").returncode == 0
+    db = sqlite3.connect(os.path.join(state, jailreg.DB_NAME))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for leftover in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(state, jailreg.DB_NAME + leftover))
+    full_disk.fill()
+    r = jails("jls")
+    assert (r.returncode, r.stderr) == (1, b"jls: jail_get: No space left on device\n")
+    r = jails("jail", "-c", "name=new", f"path={freebsd_root}", "persist")
+    assert (r.returncode, r.stderr) == (1, b"jail: jail_set: No space left on device\n")
+    full_disk.free()
+    assert names(jails("jls", "name").stdout) == ["kept"]
+    assert jails("jail", "-r", "kept").returncode == 0
+    assert leftover_jails(jails) == "[]"
 
 
 def test_concurrent_removals(jails, freebsd_root):  # noqa: F811
