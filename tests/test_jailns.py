@@ -100,6 +100,13 @@ def jails_possible():
         pytest.skip(why)
 
 
+@pytest.fixture(autouse=True)
+def own_scope(monkeypatch, tmp_path):
+    """These jails have no registry row: in the default registry's cgroup scope any bsdulator
+    (another test's, a user's) would take them for a crashed creator's and reap them."""
+    monkeypatch.setenv("BSDULATOR_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def subreaper():
     """Holders whose creator exits become this process's children, so destroy() reaps them at once."""
