@@ -60,27 +60,39 @@ def _row_fields(record: JailRecord, host_path: str) -> dict:
 
 
 class Store:
-    """jailparams.JailStore over one registry transaction: the jails whose holder runs."""
+    """jailparams.JailStore over one registry transaction: the jails whose holder runs (_live).  Each
+    is judged once, its parent first, so that a holder killed meanwhile (a concurrent jail_remove)
+    never makes the snapshot contradict itself, e.g. a live jail under a gone parent."""
 
     def __init__(self, tx: jailreg.Transaction, host: JailRecord):
         self.tx, self.host = tx, host
         self.last_jid = tx.counter("lastjid")
         self.last_dead_jid = tx.counter("lastdeadjid")
+        self._live: dict[int, bool] = {}
+
+    def _exists(self, row: jailreg.JailRow | None) -> bool:
+        if row is None:
+            return False
+        if row.jid not in self._live:
+            parent = row.params["parent"]
+            self._live[row.jid] = ((parent <= 0 or self._exists(self.tx.by_jid(parent)))
+                                   and _live(row) is not None)
+        return self._live[row.jid]
 
     def get(self, jid: int) -> JailRecord | None:
         if jid == 0:
             return self.host
-        row = _live(self.tx.by_jid(jid))
-        return record_of(row) if row else None
+        row = self.tx.by_jid(jid)
+        return record_of(row) if self._exists(row) else None
 
     def after(self, jid: int) -> JailRecord | None:
         row = self.tx.after(jid)
-        while row is not None and not _live(row):
+        while row is not None and not self._exists(row):
             row = self.tx.after(row.jid)
         return record_of(row) if row else None
 
     def children(self, jid: int):
-        return [r for r in map(record_of, filter(_live, self.tx.all())) if r.parent == jid]
+        return [r for r in map(record_of, filter(self._exists, self.tx.all())) if r.parent == jid]
 
 
 def _holder(row: jailreg.JailRow) -> jailns.Holder:
