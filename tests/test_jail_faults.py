@@ -234,12 +234,14 @@ def test_cgroup_removed_meanwhile_means_done(monkeypatch, tmp_path):
             os.rmdir(cgroup)
         return f
 
-    monkeypatch.setattr(jailns, "open", open_then_lose_cgroup, raising=False)
-    for step in (jailns.kill, jailns.members, jailns.finish, lambda h: jailns.lookup(h.jid), jailns.reap):
-        os.makedirs(cgroup, exist_ok=True)
-        step(holder)
-    monkeypatch.undo()
-    jailns.finish(holder)
+    try:
+        monkeypatch.setattr(jailns, "open", open_then_lose_cgroup, raising=False)
+        for step in (jailns.kill, jailns.members, jailns.finish, lambda h: jailns.lookup(h.jid), jailns.reap):
+            os.makedirs(cgroup, exist_ok=True)
+            step(holder)
+    finally:
+        monkeypatch.undo()
+        jailns.finish(holder)
     assert not os.path.exists(cgroup)
 
 
