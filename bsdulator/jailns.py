@@ -36,6 +36,7 @@ finish) is for callers that reap none of the jail's processes.
 Once the starter exits, the holder's parent is the caller's nearest child subreaper, else
 init: a subreaper caller gets the holder's exit in its wait loop, with pid Holder.pid.
 """
+import errno
 import fcntl
 import hashlib
 import importlib.util
@@ -53,6 +54,7 @@ from .abi.capabilities import LINUX_PRCTL_CAPS
 from .jailholder import CLONE_NEWPID, unescape
 from .jailreg import DEFAULT_STATE_DIR, proc_stat, process_alive, start_time
 from .native._native import ffi, lib
+from .testhooks import stop_point
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
@@ -66,6 +68,7 @@ PROXIES = "proxies"  # jail.N/proxies: the attach proxies standing in for jail N
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
+EXIT_TIMEOUT_S = 1.0  # a killed holder whose namespace is empty exits at once
 BOOT = ("import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jailholder import main; "
         "main(sys.argv[1], int(sys.argv[2]))")
 
@@ -137,20 +140,30 @@ def _check_name(name: str, what: str) -> None:
         raise JailNsError(f"{what} {name!r} is longer than Linux's {HOST_NAME_MAX} bytes")
 
 
+def _vanished(e: OSError) -> bool:
+    """Whether e says the cgroup was removed meanwhile: ENOENT when its file is opened after the
+    rmdir, ENODEV when it was opened before.  Removers race, so that means the work is done."""
+    return e.errno in (errno.ENOENT, errno.ENODEV)
+
+
 def _procs(cgroup: str) -> list[int]:
     try:
         with open(os.path.join(cgroup, "cgroup.procs")) as f:
             return [int(line) for line in f]
-    except FileNotFoundError:
-        return []
+    except OSError as e:
+        if _vanished(e):
+            return []
+        raise
 
 
 def _populated(cgroup: str) -> bool:
     try:
         with open(os.path.join(cgroup, "cgroup.events")) as f:
             return "populated 1" in f.read()
-    except FileNotFoundError:
-        return False
+    except OSError as e:
+        if _vanished(e):
+            return False
+        raise
 
 
 def _make_cgroup(jid: int) -> str:
@@ -164,8 +177,7 @@ def _make_cgroup(jid: int) -> str:
             continue
         except FileExistsError:
             if _procs(cgroup):
-                raise JailNsError(f"{cgroup} holds processes: jail {jid} from an earlier bsdulator is still "
-                                  f"alive; remove it with jailns.destroy(jailns.lookup({jid}))") from None
+                raise JailNsError(f"{cgroup} still holds the processes of an earlier jail {jid}") from None
         except OSError as e:
             raise JailNsError(f"cannot create {cgroup}: {e.strerror} (jails need a writable cgroup v2)") from None
         break
@@ -228,6 +240,7 @@ def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool 
     flags = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWCGROUP
              | (CLONE_NEWIPC if sysvipc_new else 0) | (CLONE_NEWNET if vnet else 0))
     cgroup = _make_cgroup(jid)
+    stop_point("create:cgroup")
     spec = dict(jid=jid, root=root, hostname=hostname, domainname=domainname, flags=flags, cgroup=cgroup,
                 parent_holder=_live_holder_pid(parent) if parent else 0,
                 set_dumpable=LINUX_PRCTL_CAPS["PR_SET_DUMPABLE"])
@@ -404,10 +417,12 @@ def join_cgroup(holder: Holder, pid: int) -> None:
     try:
         with open(os.path.join(holder.cgroup, "cgroup.procs"), "w") as f:
             f.write(str(pid))
-    except FileNotFoundError:
-        raise JailNsError(f"jail {holder.jid} is gone: its cgroup {holder.cgroup} does not exist") from None
     except ProcessLookupError:
         raise ProcessLookupError(f"process {pid} does not exist") from None
+    except OSError as e:
+        if _vanished(e):
+            raise JailNsError(f"jail {holder.jid} is gone: its cgroup {holder.cgroup} does not exist") from None
+        raise
 
 
 def members(holder: Holder) -> list[int]:
@@ -464,8 +479,9 @@ def _kill_cgroup(cgroup: str) -> None:
     try:
         with open(os.path.join(cgroup, "cgroup.kill"), "w") as f:
             f.write("1")
-    except FileNotFoundError:
-        pass
+    except OSError as e:
+        if not _vanished(e):
+            raise
 
 
 def _wait(done, timeout: float) -> bool:
@@ -528,6 +544,15 @@ def finish(holder: Holder) -> bool:
             os.close(pidfd)
     _remove_cgroup(holder.cgroup)
     return not os.path.exists(holder.cgroup)
+
+
+def reap(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> bool:
+    """Kill a jail that no registry row records (its creator died, or its remover is still at
+    it) and remove its cgroup once its processes left; whether it is gone.  Unlike destroy()
+    it does not wait for a process another supervisor has to reap: that one's finish() ends it."""
+    kill(holder)
+    _wait(lambda: not _populated(holder.cgroup), timeout)
+    return _wait(lambda: finish(holder), EXIT_TIMEOUT_S)
 
 
 def destroy(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> None:

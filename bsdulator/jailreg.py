@@ -97,10 +97,10 @@ def proc_stat(pid: int) -> list[str] | None:
     """/proc/PID/stat split after the command name (which may hold spaces and parens): [state, ppid, …]."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            text = f.read().decode()
+            raw = f.read()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return text[text.rindex(")") + 2:].split()
+    return raw[raw.rindex(b")") + 2:].decode().split()  # the command name may be any bytes, the rest is ASCII
 
 
 def start_time(pid: int) -> int | None:
@@ -297,11 +297,16 @@ class Transaction:
                 if r["holder_boot"] != self._boot or not process_alive(r["holder_pid"], r["holder_start"])]
 
 
+def default_state_dir() -> str:
+    """The state directory Registry() uses: $BSDULATOR_STATE_DIR, else /var/run/bsdulator."""
+    return os.environ.get("BSDULATOR_STATE_DIR") or DEFAULT_STATE_DIR
+
+
 class Registry:
     """A connection to the jail registry in state_dir (default: $BSDULATOR_STATE_DIR or /var/run/bsdulator)."""
 
     def __init__(self, state_dir: str | None = None):
-        self.state_dir = state_dir or os.environ.get("BSDULATOR_STATE_DIR") or DEFAULT_STATE_DIR
+        self.state_dir = state_dir or default_state_dir()
         self.path = os.path.join(self.state_dir, DB_NAME)
         self._pid = os.getpid()
         self._conn = self._open()

@@ -14,6 +14,7 @@ import signal
 import socket
 import sqlite3
 import struct
+from contextlib import contextmanager
 from dataclasses import replace
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -28,9 +29,12 @@ from bsdulator.jailparams import JailError, JailRecord
 from bsdulator.jailreg import proc_stat
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
+from bsdulator.testhooks import stop_point
 
-EPERM, ENOENT, EINVAL, EAGAIN = (
-    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN"))
+EPERM, ENOENT, EINVAL, EAGAIN, EIO, ENOSPC, EEXIST = (
+    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN", "EIO", "ENOSPC", "EEXIST"))
+# What jail_set(2) says for the registry's refusals; any other (cannot open it) is an I/O error.
+REGISTRY_ERRNO = {jailreg.JailExists: EEXIST, jailreg.NoSuchJail: ENOENT, jailreg.NoFreeJid: EAGAIN}
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 CMSGHDR = structs.sizeof("linux_cmsghdr")
@@ -80,29 +84,66 @@ def _row_fields(record: JailRecord, host_path: str) -> dict:
 
 
 class Store:
-    """jailparams.JailStore over one registry transaction."""
+    """jailparams.JailStore over one registry transaction: the jails whose holder runs (_live).  Each
+    is judged once, its parent first, so that a holder killed meanwhile (a concurrent jail_remove)
+    never makes the snapshot contradict itself, e.g. a live jail under a gone parent."""
 
     def __init__(self, tx: jailreg.Transaction, host: JailRecord):
         self.tx, self.host = tx, host
         self.last_jid = tx.counter("lastjid")
         self.last_dead_jid = tx.counter("lastdeadjid")
+        self._live: dict[int, bool] = {}
+
+    def _exists(self, row: jailreg.JailRow | None) -> bool:
+        if row is None:
+            return False
+        if row.jid not in self._live:
+            parent = row.params["parent"]
+            self._live[row.jid] = ((parent <= 0 or self._exists(self.tx.by_jid(parent)))
+                                   and _live(row) is not None)
+        return self._live[row.jid]
 
     def get(self, jid: int) -> JailRecord | None:
         if jid == 0:
             return self.host
         row = self.tx.by_jid(jid)
-        return record_of(row) if row else None
+        return record_of(row) if self._exists(row) else None
 
     def after(self, jid: int) -> JailRecord | None:
         row = self.tx.after(jid)
+        while row is not None and not self._exists(row):
+            row = self.tx.after(row.jid)
         return record_of(row) if row else None
 
     def children(self, jid: int):
-        return [r for r in map(record_of, self.tx.all()) if r.parent == jid]
+        return [r for r in map(record_of, filter(self._exists, self.tx.all())) if r.parent == jid]
 
 
 def _holder(row: jailreg.JailRow) -> jailns.Holder:
     return jailns.Holder(row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid))
+
+
+def _live(row: jailreg.JailRow | None) -> jailreg.JailRow | None:
+    """The row if its jail exists: a row whose holder died (a removal that could not delete it, a
+    crash) stands for no jail, until the next writer deletes it (JailService.reap)."""
+    return row if row is not None and jailns.alive(_holder(row)) else None
+
+
+def _registry_errno(e: sqlite3.Error, state_dir: str) -> int:
+    """FreeBSD's errno for a registry that cannot be read or written: ENOSPC when its filesystem is
+    full (what write(2) says there, and what the administrator must fix; SQLite reports a full disk
+    as SQLITE_FULL, or as an I/O error when even its shared-memory file cannot grow), EAGAIN when
+    other bsdulators held it locked beyond the busy timeout (trying again can work), else EIO."""
+    name = getattr(e, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return EAGAIN
+    if name.startswith("SQLITE_FULL"):
+        return ENOSPC
+    try:
+        full = os.statvfs(state_dir).f_bavail == 0
+    except OSError:
+        full = False
+    return ENOSPC if full else EIO
 
 
 class JailService:
@@ -117,18 +158,27 @@ class JailService:
     @property
     def registry(self) -> jailreg.Registry:
         if self._registry is None:
-            self._registry = jailreg.Registry()
-            for row in self._registry.reap_stale():  # jails whose holder died with a crash
-                jailns.destroy(_holder(row))
-            # Cgroups of removed jails whose last process went late.  Under the write lock:
-            # a creator makes its cgroup inside the transaction that records the jail.
-            with self._registry.transaction() as tx:
-                known = {row.jid for row in tx.all()}
-                for jid in jailns.jids():
-                    holder = jailns.lookup(jid)
-                    if jid not in known and holder is not None and not jailns.alive(holder):
-                        jailns.finish(holder)
+            registry = jailreg.Registry()
+            try:
+                with registry.transaction() as tx:
+                    self.reap(tx)
+            except sqlite3.Error:
+                pass  # a full disk keeps the dead rows for later: reads skip them (_live)
+            self._registry = registry
         return self._registry
+
+    def reap(self, tx: jailreg.Transaction) -> None:
+        """Remove what a crash or a failed write left: rows whose holder died, and jails (holder,
+        cgroup) no row records.  Only under the write lock, in which every creator makes its cgroup
+        and holder and records them (_set): a jail with no row then is nobody's work in progress,
+        or a removed one still dying (ours finish in our wait loop: finish_dying)."""
+        for row in tx.stale():
+            tx.delete(row.jid)
+        known = {row.jid for row in tx.all()} | {holder.jid for holder in self.dying}
+        for jid in jailns.jids():
+            holder = jailns.lookup(jid)
+            if jid not in known and holder is not None:
+                jailns.reap(holder)
 
     @property
     def config(self) -> jailparams.JailConfig:
@@ -140,7 +190,7 @@ class JailService:
         try:
             with self.transaction(write=False) as tx:
                 stored = {name.removeprefix(CONFIG_PREFIX): tx.counter(name) for name in tx.counter_names(CONFIG_PREFIX)}
-        except (OSError, sqlite3.Error, jailreg.RegistryError, jailns.JailNsError):
+        except (OSError, FreeBSDError, jailns.JailNsError):
             return  # no registry to read (not root): the kernel's defaults
         config.apply(stored)
 
@@ -154,12 +204,20 @@ class JailService:
         return jailparams.host_jail(hostname=socket.gethostname(), osrelease=k.osrelease, osreldate=k.osreldate,
                                     config=self.config)
 
+    @contextmanager
     def transaction(self, write: bool = True):
-        return self.registry.transaction(write=write)
+        """A registry transaction; a registry the disk cannot hold fails the call with FreeBSD's errno."""
+        try:
+            with self.registry.transaction(write=write) as tx:
+                yield tx
+        except sqlite3.Error as e:
+            raise FreeBSDError(_registry_errno(e, jailreg.default_state_dir()), f"jail registry: {e}") from None
+        except jailreg.RegistryError as e:
+            raise FreeBSDError(REGISTRY_ERRNO.get(type(e), EIO), f"jail registry: {e}") from None
 
     def row(self, jid: int) -> jailreg.JailRow | None:
         with self.transaction(write=False) as tx:
-            return tx.by_jid(jid)
+            return _live(tx.by_jid(jid))
 
     def jail_of(self, pid: int) -> int:
         """The jid a host pid belongs to, from its cgroup (0: the host); an attach proxy
@@ -260,21 +318,39 @@ class JailService:
     def at_exit(self) -> None:
         """Nothing is left for this supervisor to reap: wait for the rest of the killed jails."""
         for holder in self.dying:
-            jailns.destroy(holder)
+            try:
+                jailns.destroy(holder)
+            except jailns.JailNsError:
+                pass  # a process the kernel does not let go yet: the next reap() ends the jail
         self.dying = []
+
+    def remove(self, jid: int, unless_in_use: bool = False) -> None:
+        """Kill jail jid, then delete its row, under the write lock: a concurrent remover finds the row
+        gone and does nothing, and a row that cannot be deleted (the registry's disk is full) keeps a
+        dead holder, which stands for no jail (_live) until the next reap().  With unless_in_use, only
+        a non-persistent jail no process uses.  Its namespaces go once its last process is reaped,
+        which may be ours to do (a child of a traced process): finish_dying() sees to it."""
+        killed = False
+        try:
+            with self.transaction() as tx:
+                row = tx.by_jid(jid)
+                if row is None:
+                    return
+                holder = _holder(row)
+                if unless_in_use and (row.persist or jailns.in_use(holder)):
+                    return
+                jailns.kill(holder)
+                killed = True
+                self.dying.append(holder)
+                stop_point("remove:killed")
+                tx.delete(jid)
+        except FreeBSDError:
+            if not killed:
+                raise
 
     def drop_if_unused(self, jid: int) -> None:
         """A non-persistent jail disappears with its last process, as on FreeBSD."""
-        with self.transaction() as tx:
-            row = tx.by_jid(jid)
-            if row is None or row.persist:
-                return
-            holder = _holder(row)
-            if jailns.in_use(holder):
-                return
-            tx.delete(jid)
-        jailns.kill(holder)
-        self.dying.append(holder)
+        self.remove(jid, unless_in_use=True)
         self.finish_dying()
 
 
@@ -663,27 +739,40 @@ def _set(call, flags: int, pairs):
         return seen
 
     host_path = _host_path(call, seen) if seen else None
-    with svc.transaction() as tx:
-        store = Store(tx, svc.host())
-        plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
-                                   lookup=lookup, config=svc.config)
-        record = plan.record
-        if plan.created:
-            holder = _create_holder(record, host_path or "/", tx.by_jid(record.parent) if record.parent > 0 else None)
-            tx.insert(jailreg.JailRow(record.jid, holder_pid=holder.pid, holder_start=holder.start,
-                                      cgroup=holder.cgroup, **_row_fields(record, host_path or "/")))
-        else:
-            old = tx.by_jid(record.jid)
-            tx.update(record.jid, **_row_fields(record, old.params["host_path"]))
-            holder = _holder(old)
-            _apply_names(holder, record_of(old), record)
-        for child in plan.descendants:
-            crow = tx.by_jid(child.jid)
-            tx.update(child.jid, **_row_fields(child, crow.params["host_path"]))
-            _apply_names(_holder(crow), record_of(crow), child)
-        tx.set_counter("lastjid", plan.last_jid)
-        tx.set_counter("lastdeadjid", plan.last_dead_jid)
-        row = tx.by_jid(record.jid)
+    created = None  # the new jail's holder, until its row is committed
+    try:
+        with svc.transaction() as tx:
+            svc.reap(tx)  # dead rows would hold jids and names a new jail may take
+            store = Store(tx, svc.host())
+            plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
+                                       lookup=lookup, config=svc.config)
+            record = plan.record
+            if plan.created:
+                stop_point("create:begin")
+                created = _create_holder(record, host_path or "/",
+                                         tx.by_jid(record.parent) if record.parent > 0 else None)
+                stop_point("create:holder")
+                tx.insert(jailreg.JailRow(record.jid, holder_pid=created.pid, holder_start=created.start,
+                                          cgroup=created.cgroup, **_row_fields(record, host_path or "/")))
+            else:
+                old = tx.by_jid(record.jid)
+                tx.update(record.jid, **_row_fields(record, old.params["host_path"]))
+                _apply_names(_holder(old), record_of(old), record)
+            for child in plan.descendants:
+                crow = tx.by_jid(child.jid)
+                tx.update(child.jid, **_row_fields(child, crow.params["host_path"]))
+                _apply_names(_holder(crow), record_of(crow), child)
+            tx.set_counter("lastjid", plan.last_jid)
+            tx.set_counter("lastdeadjid", plan.last_dead_jid)
+            row = tx.by_jid(record.jid)
+            if plan.created:
+                stop_point("create:inserted")
+    except BaseException:
+        if created is not None:  # no row records it (rolled back): it must not outlive this call
+            _discard(created)
+        raise
+    if plan.created:
+        stop_point("create:committed")
     if plan.attach:
         try:
             yield from _attach(call, row)
@@ -703,16 +792,18 @@ def _apply_names(holder: jailns.Holder, old: JailRecord, new: JailRecord) -> Non
             setter(holder, new.params.get(name) or "")
 
 
+def _discard(holder: jailns.Holder) -> None:
+    """Remove a jail that was never recorded; should it not go yet, the next reap() ends it."""
+    try:
+        jailns.destroy(holder)
+    except jailns.JailNsError:
+        pass
+
+
 def _remove_rows(svc: JailService, jids) -> None:
-    """Kill the jails' processes now; their namespaces go once the last one is reaped, which
-    may be ours to do (a child of a traced process), so never wait for it here."""
+    """Kill the jails' processes now (JailService.remove), never waiting for them here."""
     for jid in jids:
-        with svc.transaction() as tx:
-            row = tx.delete(jid)
-        if row is not None:
-            holder = _holder(row)
-            jailns.kill(holder)
-            svc.dying.append(holder)
+        svc.remove(jid)
     svc.finish_dying()
 
 
@@ -801,7 +892,10 @@ def install(sup) -> None:
         if proc.proxy is not None:
             proc.proxy.gone()
         if proc.jail:
-            svc.drop_if_unused(proc.jail)
+            try:
+                svc.drop_if_unused(proc.jail)
+            except FreeBSDError:
+                pass  # a registry it cannot read: the jail stays until jail -r, as if persistent
         if svc.dying:
             svc.finish_dying()
     sup.services["on_process_exit"] = on_exit

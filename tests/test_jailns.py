@@ -104,6 +104,13 @@ def jails_possible():
         pytest.skip(why)
 
 
+@pytest.fixture(autouse=True)
+def own_scope(monkeypatch, tmp_path):
+    """These jails have no registry row: in the default registry's cgroup scope any bsdulator
+    (another test's, a user's) would take them for a crashed creator's and reap them."""
+    monkeypatch.setenv("BSDULATOR_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def subreaper():
     """Holders whose creator exits become this process's children, so destroy() reaps them at once."""
@@ -360,7 +367,7 @@ def test_creation_errors_are_clear(jails, root, tmp_path):
     with pytest.raises(JailNsError, match="longer than"):
         jailns.create(next(_jids), str(root), "h" * 65)
     holder = jails(root)
-    with pytest.raises(JailNsError, match="still alive"):
+    with pytest.raises(JailNsError, match="still holds the processes of an earlier jail"):
         jailns.create(holder.jid, str(root), "again")
     assert jailns.alive(holder)
 
