@@ -1,13 +1,20 @@
-"""Bulk access to a tracee's address space through /proc/PID/mem (never word by word)."""
+"""Bulk access to a tracee's address space (never word by word).
+
+Copies in and out go through process_vm_readv/writev, which honour page protection as
+FreeBSD's copyin/copyout do: a read-only or unmapped page is EFAULT.  Only what the
+supervisor itself installs in an image (its code page) is written through /proc/PID/mem,
+which writes whatever the protection."""
 import os
 import struct
 
 from .abi.errno import FREEBSD_ERRNO
+from .abi.vm import VM_MAXUSER_ADDRESS_LA48
 from .errors import FreeBSDError
+from .native._native import ffi, lib
 
 EFAULT, E2BIG, ENAMETOOLONG = FREEBSD_ERRNO["EFAULT"], FREEBSD_ERRNO["E2BIG"], FREEBSD_ERRNO["ENAMETOOLONG"]
 PAGE = 4096
-USER_END = 1 << 47         # x86-64's user address space ends here
+USER_END = VM_MAXUSER_ADDRESS_LA48
 MAX_COPY = 1 << 30         # the most one call copies in at once (more is surely a bad size)
 
 
@@ -16,7 +23,7 @@ class Memory:
 
     def __init__(self, pid: int):
         self.pid = pid
-        self.fd = os.open(f"/proc/{pid}/mem", os.O_RDWR | os.O_CLOEXEC)
+        self.fd = -1    # /proc/PID/mem, opened by the first forced write
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -26,19 +33,29 @@ class Memory:
     def read(self, addr: int, size: int) -> bytes:
         if size == 0:
             return b""
-        if size > MAX_COPY or addr + size > USER_END:  # no user mapping is that large: copyin's EFAULT
+        if not 0 <= addr < USER_END or size > MAX_COPY or addr + size > USER_END:  # copyin's EFAULT
             raise FreeBSDError(EFAULT, f"read {size} bytes at {addr:#x}")
         try:
-            data = os.pread(self.fd, size, addr)
-        except (OSError, OverflowError, MemoryError):
+            buf = bytearray(size)
+        except MemoryError:
             raise FreeBSDError(EFAULT, f"read {size} bytes at {addr:#x}") from None
-        if len(data) != size:
-            raise FreeBSDError(EFAULT, f"short read at {addr:#x}")
-        return data
+        if lib.bsdu_vm_read(self.pid, addr, ffi.from_buffer(buf), size) != size:
+            raise FreeBSDError(EFAULT, f"read {size} bytes at {addr:#x}")
+        return bytes(buf)
 
     def write(self, addr: int, data: bytes) -> None:
+        """copyout: a page the tracee may not write is EFAULT, as on FreeBSD."""
         if not data:
             return
+        if not 0 <= addr < USER_END or addr + len(data) > USER_END:
+            raise FreeBSDError(EFAULT, f"write {len(data)} bytes at {addr:#x}")
+        if lib.bsdu_vm_write(self.pid, addr, ffi.from_buffer(data), len(data)) != len(data):
+            raise FreeBSDError(EFAULT, f"write {len(data)} bytes at {addr:#x}")
+
+    def write_forced(self, addr: int, data: bytes) -> None:
+        """Write whatever the page protection: only for code the supervisor installs itself."""
+        if self.fd < 0:
+            self.fd = os.open(f"/proc/{self.pid}/mem", os.O_RDWR | os.O_CLOEXEC)
         try:
             done = os.pwrite(self.fd, data, addr)
         except (OSError, OverflowError):

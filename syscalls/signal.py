@@ -80,7 +80,7 @@ def ensure_code_page(call):
     proc = call.proc
     if not proc.sigcode:
         addr = check((yield lx.mmap(0, 4096, PROT_READ_EXEC, MAP_PRIVATE_ANON, -1, 0)))
-        call.mem.write(addr, PAGE)
+        call.mem.write_forced(addr, PAGE)  # read+exec for the program: only its maker writes it
         proc.sigcode = addr
 
 
@@ -314,7 +314,10 @@ def deliver(sup, thread, linux_sig: int) -> int:
     thread.suspend_mask = None
     if before is None:
         before = _linux_mask(thread.tid)
-    sfp, start = _frame(thread, regs, fsig, act, before)
+    try:
+        sfp, start = _frame(thread, regs, fsig, act, before)
+    except FreeBSDError:  # no room for the frame: sendsig's sigexit(td, SIGILL)
+        return translate.signal_to_linux(FSIG["SIGILL"])
     add = translate.sigset_to_linux(act.mask)
     if not act.flags & SA["SA_NODEFER"]:
         add |= 1 << (linux_sig - 1)

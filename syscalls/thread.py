@@ -26,6 +26,7 @@ from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.signals import LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, Gadget, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
+from bsdulator.memory import USER_END
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 from bsdulator.syscalls.jail import refuse_in_jail
@@ -38,6 +39,7 @@ V = U.FREEBSD_UMTX_VALUES
 F = U.LINUX_FUTEX
 LINUX_EAGAIN, LINUX_ETIMEDOUT, LINUX_EINTR = errno.EAGAIN, errno.ETIMEDOUT, errno.EINTR
 INT_MAX = 0x7FFFFFFF
+U64 = (1 << 64) - 1
 THREAD_FLAGS = sum(U.LINUX_CLONE_THREAD_FLAGS.values())
 THR_PARAM = structs.sizeof("thr_param")
 TIMESPEC = structs.sizeof("timespec")
@@ -76,9 +78,11 @@ def sys_thr_new(call, param_addr, param_size):
     p = structs.unpack("thr_param", call.mem.read(param_addr, size).ljust(THR_PARAM, b"\0"))
     if p["flags"] & U.FREEBSD_THR_FLAGS["THR_SUSPENDED"]:
         raise FreeBSDError(EINVAL, "THR_SUSPENDED threads are not supported")
+    if p["tls_base"] >= USER_END:  # cpu_set_user_tls; Linux could not load it into fs_base either
+        raise FreeBSDError(EINVAL, f"tls_base {p['tls_base']:#x}")
     for where in (p["child_tid"], p["parent_tid"]):
-        if where:
-            call.mem.read(where, 8)  # EFAULT now rather than after the thread exists
+        if where:  # suword_lwpid's EFAULT now rather than after the thread exists
+            call.mem.write(where, call.mem.read(where, 8))
     saved = call.saved
 
     def adopted(thread):
@@ -90,7 +94,7 @@ def sys_thr_new(call, param_addr, param_size):
             ptrace.copy_regs(regs, saved)
             regs.rip = p["start_func"]
             regs.rdi = p["arg"]
-            regs.rsp = ((p["stack_base"] + p["stack_size"]) & ~0xF) - 8
+            regs.rsp = (((p["stack_base"] + p["stack_size"]) & ~0xF) - 8) & U64  # wraps as register_t does
             regs.rbp = 0
             regs.fs_base = p["tls_base"]
             regs.rax = 0

@@ -1,5 +1,5 @@
 """Small ABI tables (auxv, pathconf, mount, extattr, sysarch) against FreeBSD's and Linux's headers."""
-from bsdulator.abi import auxv, extattr, mount, pathconf
+from bsdulator.abi import auxv, extattr, mount, pathconf, vm
 from header_macros import freebsd_values, linux_values, mismatches, requires_gcc, requires_zig
 from bsdulator.syscalls import machdep
 
@@ -74,3 +74,10 @@ def test_mcontext_markers():
     from bsdulator.abi import signals
     table = signals.FREEBSD_MCONTEXT
     assert mismatches(table, freebsd_values(["sys/types.h", "ucontext.h"], table)) == {}
+
+
+@requires_zig
+def test_user_address_ceiling():
+    table = {"VM_MAXUSER_ADDRESS_LA48": vm.VM_MAXUSER_ADDRESS_LA48}
+    headers = ["sys/types.h", "sys/param.h", "vm/vm.h", "vm/pmap.h", "machine/vmparam.h"]
+    assert mismatches(table, freebsd_values(headers, table)) == {}
