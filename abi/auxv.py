@@ -22,3 +22,7 @@ LINUX_AT = {
 # The ELF note that marks a FreeBSD binary built by toolchains that leave EI_OSABI 0.
 ELFOSABI_FREEBSD = 9
 NT_FREEBSD_ABI_TAG = 1
+
+# sys/elf64.h: the sizes FreeBSD's image activator insists on.
+ELF64_EHDR_SIZE = 64        # sizeof(Elf64_Ehdr)
+ELF64_PHDR_SIZE = 56        # sizeof(Elf64_Phdr): e_phentsize must be this

@@ -3,6 +3,7 @@ import argparse
 import os
 import resource
 import signal
+import stat
 import sys
 
 from . import elf, image, view
@@ -20,7 +21,7 @@ def find_root(opt_root: str | None, program: str) -> str:
         return view.check_root(opt_root)
     if os.environ.get("BSDULATOR_ROOT"):
         return view.check_root(os.environ["BSDULATOR_ROOT"])
-    d = os.path.dirname(os.path.realpath(program)) if os.path.exists(program) else ""
+    d = os.path.dirname(os.path.realpath(program))  # a missing program may still name its root
     while d and d != "/":
         if all(os.path.exists(os.path.join(d, f)) for f in view.ROOT_MARKERS):
             return view.check_root(d)
@@ -42,36 +43,53 @@ def path_in_view(host_path: str, root: str) -> str:
 
 def locate(program: str, root: str) -> str:
     """The host path of the program: as given, else inside the root."""
-    if os.path.exists(program):
+    if os.path.lexists(program):
         return program
     inside = os.path.join(root, program.lstrip("/"))
-    if program.startswith("/") and os.path.exists(inside):
+    if program.startswith("/") and os.path.lexists(inside):
         return inside
-    raise UsageError(f"{program}: program not found")
+    raise UsageError(f"{program}: program not found" + (f" (nor in the root {root})" if program.startswith("/") else ""))
+
+
+def read_elf(path: str, program: str) -> elf.ElfInfo | None:
+    """The ELF facts of a file that must be a regular executable file; stat first, so a FIFO
+    or device is never opened."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{program}: is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{program}: not a regular file")
+        if not os.access(path, os.X_OK) or not st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+            raise UsageError(f"{program}: not executable")
+        return elf.parse_file(path)
+    except elf.MalformedElf as e:
+        raise UsageError(f"{program}: malformed ELF file ({e})") from None
+    except OSError as e:
+        raise UsageError(f"{program}: cannot read it ({e.strerror})") from None
 
 
 def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
     host = locate(program, root)
-    if os.path.isdir(host) or not os.access(host, os.X_OK):
-        raise UsageError(f"{program}: not an executable file")
-    info = elf.parse_file(host)
+    info = read_elf(host, program)
     if info is None:
         raise UsageError(f"{program}: not an ELF file (bsdulator runs FreeBSD/amd64 programs)")
     if not (info.freebsd and info.amd64):
         raise UsageError(f"{program}: not a FreeBSD/amd64 program (it is a "
                          f"{'Linux or other non-FreeBSD' if info.amd64 else 'non-amd64'} ELF)")
-    target = path_in_view(host, root).encode()
-    argv = [program.encode(), *(a.encode() for a in args)]
+    # Arguments are bytes: sys.argv's strings turn back into exactly what was passed.
+    target = os.fsencode(path_in_view(host, root))
+    argv = [os.fsencode(program), *map(os.fsencode, args)]
 
     if info.interp is not None:
         interp = os.path.join(root, info.interp.lstrip("/"))
-        if not os.path.exists(interp) or elf.parse_file(interp) is None:
+        if not os.path.exists(interp) or read_elf(interp, info.interp) is None:
             raise UsageError(f"{program}: its interpreter {info.interp} is missing from the root {root}")
     if info.interp is None and os.path.basename(host) == "ld-elf.so.1":
         # Explicit-loader form: the rtld's own arguments name the program.
-        rest = [path_in_view(a, root).encode() if i == 0 and os.path.exists(a) else a.encode()
+        rest = [os.fsencode(path_in_view(a, root) if i == 0 and os.path.exists(a) else a)
                 for i, a in enumerate(args)]
-        return image.Plan(target.decode(), [target, *rest], info)
+        return image.Plan(os.fsdecode(target), [target, *rest], info)
     return image.elf_plan(target, argv, info)
 
 
@@ -92,7 +110,8 @@ def die_like(status: int) -> int:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        signal.signal(sig, signal.SIG_DFL)
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):  # those two have no disposition to set
+            signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [sig])
         sys.stdout.flush()
         os.kill(os.getpid(), sig)
@@ -100,9 +119,14 @@ def die_like(status: int) -> int:
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line, as every other bad input gets (argparse would add the usage)."""
+        raise UsageError(f"{message} (usage: {USAGE})")
+
+
 def parse_args(argv: list[str]):
-    p = argparse.ArgumentParser(prog="bsdulator", usage=USAGE,
-                                description="Run unmodified FreeBSD/amd64 programs on Linux.")
+    p = _Parser(prog="bsdulator", usage=USAGE, description="Run unmodified FreeBSD/amd64 programs on Linux.")
     p.add_argument("--root", help="FreeBSD root directory (default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)")
     p.add_argument("--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr")
     p.add_argument("--coverage", action="store_true", help="print the syscall table with support levels")
@@ -116,8 +140,8 @@ def parse_args(argv: list[str]):
 
 
 def main(argv: list[str] | None = None) -> int:
-    opts = parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        opts = parse_args(sys.argv[1:] if argv is None else argv)
         if opts.coverage:
             from .coverage import report
             sys.stdout.write(report(opts.format))
@@ -151,7 +175,7 @@ def run(opts) -> int:
                      warn=tracer.warn if tracer else None)
     sup.initial_image = (plan.exe, plan.image)
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
-    argv = [a.decode(errors="surrogateescape") if isinstance(a, bytes) else a for a in plan.argv]
+    argv = [os.fsdecode(a) for a in plan.argv]  # os.execve encodes them back to the same bytes
 
     def serve(report):
         sup.spawn(plan.exe, argv, env)

@@ -611,7 +611,7 @@ def lookup(jid: int) -> Holder | None:
 def _is_pid_ns_init(pid: int) -> bool:
     """Whether pid is PID 1 of a namespace below ours (NSpid ends in 1)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
             for line in f:
                 if line.startswith("NSpid:"):
                     ids = line.split()[1:]
@@ -671,7 +671,7 @@ def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str
 
 def _comm(pid: str) -> str:
     try:
-        with open(f"/proc/{pid}/comm") as f:
+        with open(f"/proc/{pid}/comm", errors="surrogateescape") as f:
             return f.read().strip()
     except OSError:
         return "?"

@@ -11,7 +11,7 @@ SS_DISABLE = 4  # FreeBSD <sys/signal.h>
 
 def effective_uid(pid: int) -> int:
     """A traced process's effective uid, as the kernel checks it."""
-    with open(f"/proc/{pid}/status") as f:
+    with open(f"/proc/{pid}/status", errors="surrogateescape") as f:  # Name: is the program's own, any bytes
         for line in f:
             if line.startswith("Uid:"):
                 return int(line.split()[2])
@@ -30,7 +30,7 @@ def ns_pids(pid: int) -> list[int] | None:
     """pid's numbers in each PID namespace it is in, the host's first (/proc's NSpid);
     None once it is gone."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
             line = next((ln for ln in f if ln.startswith("NSpid:")), None)
     except OSError:
         return None

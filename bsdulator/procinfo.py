@@ -192,7 +192,7 @@ def _freebsd_image(pid: int) -> bool:
     if key not in _FREEBSD_IMAGES:
         try:
             info = elf.parse_file(f"/proc/{pid}/exe")
-        except OSError:
+        except (OSError, elf.MalformedElf):
             return False
         _FREEBSD_IMAGES[key] = bool(info and info.freebsd)
     return _FREEBSD_IMAGES[key]

@@ -16,9 +16,9 @@ VM_PROT_READ_WRITE = 3
 
 
 def _stack_top(pid: int, sp: int) -> int:
-    with open(f"/proc/{pid}/maps") as maps:
+    with open(f"/proc/{pid}/maps", "rb") as maps:  # paths in it may be any bytes
         for line in maps:
-            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+            lo, hi = (int(x, 16) for x in line.split()[0].split(b"-"))
             if lo <= sp < hi:
                 return hi
     return sp
@@ -49,7 +49,7 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
     canary_off = len(data); data += os.urandom(CANARY_LEN)
     pagesizes_off = len(data); data += struct.pack(f"<{len(PAGESIZES)}Q", *PAGESIZES)
     ps_strings_off = len(data); data += bytes(32)
-    execpath_off = len(data); data += exe_path.encode() + b"\0"
+    execpath_off = len(data); data += exe_path.encode(errors="surrogateescape") + b"\0"
     data_addr = (sp - len(data)) & ~15
 
     entry = aux.get(LA["AT_ENTRY"], 0)

@@ -29,7 +29,10 @@ class Kernel:
     @classmethod
     def for_root(cls, root: str) -> "Kernel":
         """Claim the release the root's libc was built for, as a matching kernel would."""
-        info = elf.parse_file(os.path.join(root, "lib/libc.so.7"))
+        try:
+            info = elf.parse_file(os.path.join(root, "lib/libc.so.7"))
+        except (OSError, elf.MalformedElf) as e:
+            raise UsageError(f"FreeBSD root {root!r}: lib/libc.so.7 is unreadable or broken ({e})") from None
         osreldate = (info.osreldate if info and info.osreldate else 1305000)
         major, minor = osreldate // 100000, osreldate // 1000 % 100
         return cls(osreldate, f"{major}.{minor}-RELEASE", os.cpu_count() or 1)

@@ -1,5 +1,6 @@
 """execve(2) and fexecve(2): FreeBSD images started through the root's rtld."""
 import os
+import stat
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -9,27 +10,45 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
 AT_FDCWD = -100
-O_RDONLY_CLOEXEC = os.O_RDONLY | os.O_CLOEXEC  # the host's (Linux) values
+O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC  # the host's (Linux) values
 X_OK = 1
 EACCES = FREEBSD_ERRNO["EACCES"]
+ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 
 
 def _open_image(call, path_addr: int):
-    """Open the file the way the tracee would (its view, its permissions); parse it."""
-    fd = check((yield lx.openat(AT_FDCWD, path_addr, O_RDONLY_CLOEXEC, 0)))
+    """Find the file in the tracee's view without opening it for the tracee (an O_PATH
+    descriptor: a FIFO or device neither blocks nor notices), then read it if it may be run."""
+    fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
-        host = os.open(f"/proc/{call.proc.pid}/fd/{fd}", os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            if os.path.isdir(f"/proc/self/fd/{host}"):
-                raise FreeBSDError(EACCES)
-            head = os.pread(host, 256, 0)
-            info = elf.parse(lambda off, size: os.pread(host, size, off))
-        finally:
-            os.close(host)
-    finally:
+        head, info = _read_image(f"/proc/{call.proc.pid}/fd/{fd}")
+    except Exception:  # not a finally: a call abandoned with its process (GeneratorExit) yields nothing
         yield lx.close(fd)
+        raise
+    yield lx.close(fd)
     check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
     return head, info
+
+
+def _read_image(link: str):
+    """exec_check_permissions' answers: EACCES unless a regular file with an execute bit,
+    ENOEXEC when empty; then the head and the ELF facts of that very file."""
+    held = os.open(link, O_PATH_CLOEXEC)
+    try:
+        st = os.fstat(held)
+        if not stat.S_ISREG(st.st_mode) or not st.st_mode & ANY_EXEC_BIT:
+            raise FreeBSDError(EACCES, "not a regular executable file")
+        if st.st_size == 0:
+            raise FreeBSDError(image.ENOEXEC, "empty file")
+        fd = os.open(f"/proc/self/fd/{held}", os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    finally:
+        os.close(held)
+    try:
+        return os.pread(fd, image.MAX_SHEBANG, 0), elf.parse(lambda off, size: os.pread(fd, size, off))
+    except elf.MalformedElf as e:
+        raise FreeBSDError(image.ENOEXEC, str(e)) from None
+    finally:
+        os.close(fd)
 
 
 def _put_strings(call, strings: list[bytes]) -> list[int]:
@@ -66,7 +85,7 @@ def sys_execve(call, path_addr, argv_addr, envp_addr):
     path = call.path(path_addr)
     argv = [mem.read_cstr(p) for p in mem.read_ptr_array(argv_addr)] if argv_addr else []
     plan = yield from _plan(call, path, path_addr, argv)
-    exe_addr, *arg_addrs = _put_strings(call, [plan.exe.encode(), *plan.argv])
+    exe_addr, *arg_addrs = _put_strings(call, [plan.exe.encode(errors="surrogateescape"), *plan.argv])
     vec = call.alloc(8 * (len(arg_addrs) + 1))
     mem.write(vec, struct.pack(f"<{len(arg_addrs) + 1}Q", *arg_addrs, 0))
     call.exec_image = (plan.exe, plan.image)

@@ -711,7 +711,7 @@ def _sent_by_a_process(tid: int) -> bool:
 
 def _pending(pid: int, linux_sig: int) -> bool:
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
             masks = [int(line.split()[1], 16) for line in f if line.startswith(("SigPnd:", "ShdPnd:"))]
     except (OSError, ValueError):
         return False

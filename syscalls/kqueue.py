@@ -188,7 +188,7 @@ def _write_space(fd: int, st: os.stat_result) -> int:
 def _exit_status(pid: int, pidfd: int) -> int:
     """An exited process's wait status (FreeBSD signal numbers), read from its zombie without reaping it."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
+        with open(f"/proc/{pid}/stat", errors="surrogateescape") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         with open(f"/proc/self/fdinfo/{pidfd}") as f:
             alive = f"Pid:\t{pid}\n" in f.read()   # not reaped (and the pid not reused) meanwhile
@@ -907,7 +907,7 @@ def _registry(call) -> Registry:
 def _signal_words(tid: int) -> tuple[int, int]:
     """(pending for the thread or its process, blocked) Linux signal masks."""
     pending = blocked = 0
-    with open(f"/proc/{tid}/status") as f:
+    with open(f"/proc/{tid}/status", errors="surrogateescape") as f:
         for line in f:
             if line.startswith(("SigPnd:", "ShdPnd:")):
                 pending |= int(line.split()[1], 16)

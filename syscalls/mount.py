@@ -16,13 +16,13 @@ LINUX_STAT_SIZE = 144
 def _mountinfo(pid: int) -> list[tuple[int, str, str, str]]:
     """(st_dev, mount point, source, fstype) for each mount the process sees, in order."""
     out = []
-    with open(f"/proc/{pid}/mountinfo") as f:
+    with open(f"/proc/{pid}/mountinfo", errors="surrogateescape") as f:  # mount points may be any bytes
         for line in f:
             pre, _, post = line.partition(" - ")
             fields = pre.split()
             major, minor = (int(x) for x in fields[2].split(":"))
             fstype, source = post.split()[:2]
-            point = fields[4].encode().decode("unicode_escape")
+            point = os.fsdecode(fields[4].encode(errors="surrogateescape").decode("unicode_escape").encode("latin-1"))
             out.append((os.makedev(major, minor), point, source, fstype))
     return out
 
@@ -104,8 +104,8 @@ def _getfsstat(call, buf, bufsize, convert, size):
 
 
 def _statfs_path_str(call, point: str, out_addr: int, convert):
-    addr = call.alloc(len(point.encode()) + 1)
-    call.mem.write(addr, point.encode() + b"\0")
+    addr = call.alloc(len(os.fsencode(point)) + 1)
+    call.mem.write(addr, os.fsencode(point) + b"\0")
     fd = yield lx.openat(AT_FDCWD, addr, O_PATH_CLOEXEC, 0)
     if fd < 0:
         return -1

@@ -127,7 +127,7 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
 
 
 def _linux_mask(tid: int) -> int:
-    with open(f"/proc/{tid}/status") as f:
+    with open(f"/proc/{tid}/status", errors="surrogateescape") as f:
         for line in f:
             if line.startswith("SigBlk:"):
                 return int(line.split()[1], 16)

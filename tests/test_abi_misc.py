@@ -16,8 +16,9 @@ def test_linux_auxv_numbers():
 
 @requires_zig
 def test_freebsd_elf_abi_markers():
-    table = {"ELFOSABI_FREEBSD": auxv.ELFOSABI_FREEBSD, "NT_FREEBSD_ABI_TAG": auxv.NT_FREEBSD_ABI_TAG}
-    assert mismatches(table, freebsd_values(["sys/types.h", "sys/elf_common.h"], table)) == {}
+    table = {"ELFOSABI_FREEBSD": auxv.ELFOSABI_FREEBSD, "NT_FREEBSD_ABI_TAG": auxv.NT_FREEBSD_ABI_TAG,
+             "sizeof(Elf64_Ehdr)": auxv.ELF64_EHDR_SIZE, "sizeof(Elf64_Phdr)": auxv.ELF64_PHDR_SIZE}
+    assert mismatches(table, freebsd_values(["sys/types.h", "sys/elf_common.h", "sys/elf64.h"], table)) == {}
 
 
 @requires_zig
