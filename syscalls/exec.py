@@ -22,10 +22,8 @@ def _open_image(call, path_addr: int):
     fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
         head, info = _read_image(f"/proc/{call.proc.pid}/fd/{fd}")
-    except Exception:  # not a finally: a call abandoned with its process (GeneratorExit) yields nothing
+    finally:
         yield lx.close(fd)
-        raise
-    yield lx.close(fd)
     check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
     return head, info
 

@@ -1,4 +1,5 @@
 """Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
+import contextlib
 import stat
 import struct
 
@@ -46,15 +47,25 @@ def _poll_events_out(call, fds: int, original: list[int]) -> None:
     call.mem.write(fds, bytes(raw))
 
 
+def _put_events_back(call, fds: int, original: list[int]) -> None:
+    """A poll abandoned (restarted after a signal, or its process gone) leaves FreeBSD's bits
+    where it can; nothing is raised from a generator being closed."""
+    with contextlib.suppress(FreeBSDError):
+        _poll_events_out(call, fds, original)
+
+
 @handler("poll", Support.TRANSLATED, "POLL* bits translated in place and restored")
 def sys_poll(call, fds, nfds, timeout):
     """Implements FreeBSD poll(2)."""
     nfds &= 0xFFFFFFFF
     original = _poll_events_in(call, fds, nfds)
     try:
-        return check((yield lx.poll(fds, nfds, s32(timeout))))
-    finally:
-        _poll_events_out(call, fds, original)
+        r = yield lx.poll(fds, nfds, s32(timeout))
+    except GeneratorExit:
+        _put_events_back(call, fds, original)
+        raise
+    _poll_events_out(call, fds, original)
+    return check(r)
 
 
 @handler("ppoll", Support.TRANSLATED, "POLL* bits and the sigset translated")
@@ -64,9 +75,12 @@ def sys_ppoll(call, fds, nfds, ts, set_addr):
     mask = linux_sigset(call, set_addr)
     original = _poll_events_in(call, fds, nfds)
     try:
-        return check((yield lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)))
-    finally:
-        _poll_events_out(call, fds, original)
+        r = yield lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)
+    except GeneratorExit:
+        _put_events_back(call, fds, original)
+        raise
+    _poll_events_out(call, fds, original)
+    return check(r)
 
 
 @handler("pselect", Support.TRANSLATED, "the sigset translated (Linux takes it with its size)")

@@ -62,9 +62,12 @@ def _statfs_of_fd(call, fd: int, out_addr: int, convert):
 def _statfs_path(call, path, buf, convert):
     fd = check((yield lx.openat(AT_FDCWD, path, O_PATH_CLOEXEC, 0)))
     try:
-        return (yield from _statfs_of_fd(call, fd, buf, convert))
-    finally:
+        r = yield from _statfs_of_fd(call, fd, buf, convert)
+    except Exception:  # not a finally: a call abandoned with its process (GeneratorExit) yields nothing
         yield lx.close(fd)
+        raise
+    yield lx.close(fd)
+    return r
 
 
 @handler("statfs", Support.TRANSLATED, "Linux statfs + the mount table")
@@ -110,9 +113,12 @@ def _statfs_path_str(call, point: str, out_addr: int, convert):
     if fd < 0:
         return -1
     try:
-        return (yield from _statfs_of_fd(call, fd, out_addr, convert))
-    finally:
+        r = yield from _statfs_of_fd(call, fd, out_addr, convert)
+    except Exception:  # as in _statfs_path
         yield lx.close(fd)
+        raise
+    yield lx.close(fd)
+    return r
 
 
 @handler("getfsstat", Support.TRANSLATED, "from the tracee's /proc mountinfo")
