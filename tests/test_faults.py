@@ -261,3 +261,10 @@ def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, tmp_path, ca
     lines = r.stderr.splitlines()
     assert (r.returncode, len(lines)) == (2, 1) and says in r.stderr and clean(r), r.stderr.decode()
     assert b"FreeBSD root" not in r.stderr or case.endswith("root"), r.stderr.decode()
+
+
+# -- signal frames are user memory too ------------------------------------------------------
+
+def test_signal_frame_on_read_only_stack_kills_with_sigill(bsd, programs):
+    r = bsd(programs["fault_sigframe"])
+    assert (r.returncode, r.stdout) == (-signal.SIGILL, b"") and clean(r), r.stderr.decode()
