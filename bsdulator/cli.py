@@ -48,7 +48,8 @@ def locate(program: str, root: str) -> str:
     inside = os.path.join(root, program.lstrip("/"))
     if program.startswith("/") and os.path.lexists(inside):
         return inside
-    raise UsageError(f"{program}: program not found" + (f" (nor in the root {root})" if program.startswith("/") else ""))
+    also = f" (nor in the root {root})" if program.startswith("/") else ""
+    raise UsageError(f"{program}: program not found{also}")
 
 
 def read_elf(path: str, program: str) -> elf.ElfInfo | None:
