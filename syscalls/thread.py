@@ -78,6 +78,8 @@ def sys_thr_new(call, param_addr, param_size):
     p = structs.unpack("thr_param", call.mem.read(param_addr, size).ljust(THR_PARAM, b"\0"))
     if p["flags"] & U.FREEBSD_THR_FLAGS["THR_SUSPENDED"]:
         raise FreeBSDError(EINVAL, "THR_SUSPENDED threads are not supported")
+    if p["rtp"]:
+        _check_new_thread_rtprio(call, structs.unpack("rtprio", call.mem.read(p["rtp"], structs.sizeof("rtprio"))))
     if p["tls_base"] >= USER_END:  # cpu_set_user_tls; Linux could not load it into fs_base either
         raise FreeBSDError(EINVAL, f"tls_base {p['tls_base']:#x}")
     for where in (p["child_tid"], p["parent_tid"]):
@@ -105,6 +107,18 @@ def sys_thr_new(call, param_addr, param_size):
     call.on_child = adopted
     check((yield lx.clone(THREAD_FLAGS, 0, 0, 0, 0)))
     return 0
+
+
+def _check_new_thread_rtprio(call, rtp: dict) -> None:
+    """thread_create's checks of the new thread's class; it is not applied (the new Linux
+    thread keeps its creator's, as a NORMAL one would)."""
+    if rtp["type"] in (RTP["RTP_PRIO_REALTIME"], RTP["RTP_PRIO_FIFO"]):
+        if call.proc.jail or effective_uid(call.proc.pid) != 0:  # PRIV_SCHED_SETPOLICY
+            raise FreeBSDError(FREEBSD_ERRNO["EPERM"])
+        if rtp["prio"] > RTP["RTP_PRIO_MAX"]:
+            raise FreeBSDError(EINVAL)
+    elif rtp["type"] != RTP["RTP_PRIO_NORMAL"]:
+        raise FreeBSDError(EINVAL, f"rtprio type {rtp['type']}")
 
 
 @handler("thr_exit", Support.EMULATED, "stores 1 in *state and wakes its waiters, then Linux exit(2)")

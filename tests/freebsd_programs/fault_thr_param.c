@@ -2,6 +2,7 @@
  * "zeroed") it succeeds, and the new thread starts at address 0 and faults. */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/rtprio.h>
 #include <sys/thr.h>
 #include <errno.h>
 #include <string.h>
@@ -35,5 +36,11 @@ int main(int argc, char **argv) {
 	p.child_tid = NULL;
 	p.parent_tid = (long *)16;
 	FAILS(EFAULT, thr_new(&p, sizeof p));
+	p.parent_tid = NULL;
+	p.rtp = (struct rtprio *)24;                    /* kern_thr_new's copyin */
+	FAILS(EFAULT, thr_new(&p, sizeof p));
+	struct rtprio idle = { RTP_PRIO_IDLE, 0 };      /* thread_create takes REALTIME, FIFO, NORMAL */
+	p.rtp = &idle;
+	FAILS(EINVAL, thr_new(&p, sizeof p));
 	DONE();
 }
