@@ -216,7 +216,7 @@ def test_non_utf8_arguments_and_program_path(programs, tmp_path, freebsd_root):
 
 # -- 7. bad command lines ------------------------------------------------------------------
 
-def _cli_cases(tmp_path: Path, root: Path):
+def _cli_cases(tmp_path: Path, root: Path, dynamic: Path):
     incomplete = tmp_path / "incomplete-root"
     (incomplete / "libexec").mkdir(parents=True)
     fifo = tmp_path / "fifo"
@@ -231,6 +231,9 @@ def _cli_cases(tmp_path: Path, root: Path):
     truncated = tmp_path / "truncated"
     truncated.write_bytes((root / "bin/echo").read_bytes()[:100])
     truncated.chmod(0o755)
+    bad_interpreter = tmp_path / "bad-interpreter"
+    bad_interpreter.write_bytes(dynamic.read_bytes().replace(b"/libexec/ld-elf.so.1\0", b"/libexec/ld-elf.so.X\0"))
+    bad_interpreter.chmod(0o755)
     echo = root / "bin/echo"
     return {
         "missing-root": (["--root", tmp_path / "none", echo], b"does not exist"),
@@ -243,6 +246,7 @@ def _cli_cases(tmp_path: Path, root: Path):
         "fifo": (["--root", root, fifo], b"not a regular file"),
         "empty": (["--root", root, empty], b"not an ELF file"),
         "truncated-elf": (["--root", root, truncated], b"malformed ELF"),
+        "bad-interpreter": (["--root", root, bad_interpreter], b"interpreter /libexec/ld-elf.so.X is missing"),
         "cpus": (["--cpus", "two", echo], b"--cpus"),
         "format": (["--coverage", "--format", "xml"], b"--format"),
         "unknown-option": (["--bogus", echo], b"--bogus"),
@@ -250,12 +254,13 @@ def _cli_cases(tmp_path: Path, root: Path):
 
 
 CLI_CASES = ["missing-root", "incomplete-root", "missing-program", "missing-program-in-root", "linux-program",
-             "directory", "unreadable", "fifo", "empty", "truncated-elf", "cpus", "format", "unknown-option"]
+             "directory", "unreadable", "fifo", "empty", "truncated-elf", "bad-interpreter", "cpus", "format",
+             "unknown-option"]
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
-def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, tmp_path, case):
-    args, says = _cli_cases(tmp_path, freebsd_root)[case]
+def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, programs, tmp_path, case):
+    args, says = _cli_cases(tmp_path, freebsd_root, programs["fault_argv"])[case]
     env = {"BSDULATOR_ROOT": ""}  # the root comes from the command line or the program's path
     r = bsd(*args, cwd=tmp_path, env=env, timeout=60)
     lines = r.stderr.splitlines()
