@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from bsdulator import elf
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls import misc, mount
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")   # Elf64_Ehdr, as <sys/elf64.h> lays it out
 PHDR = struct.Struct("<IIQQQQQQ")           # Elf64_Phdr
 PT_INTERP = 3                               # <sys/elf_common.h>
+EFAULT = FREEBSD_ERRNO["EFAULT"]
 
 
 @pytest.fixture(scope="session")
@@ -149,15 +151,12 @@ class _Memory:
 
     def read(self, addr, size):
         if self.gone:
-            raise FreeBSDError(14, "gone")
+            raise FreeBSDError(EFAULT, "gone")
         return bytes(size)
 
     def write(self, addr, data):
         if self.gone:
-            raise FreeBSDError(14, "gone")
-
-    def read_u64(self, addr):
-        return 0
+            raise FreeBSDError(EFAULT, "gone")
 
 
 def _call():
@@ -199,9 +198,10 @@ def test_process_killed_in_poll(programs):
 
 # -- 6. arguments are bytes ----------------------------------------------------------------
 
-def _run_bytes(*args, cwd=REPO):
-    return subprocess.run([sys.executable.encode(), b"-m", b"bsdulator", *args], cwd=cwd,
-                          capture_output=True, timeout=60)
+def _run_bytes(*args):
+    """bsdulator with bytes arguments (the bsd fixture's are strings)."""
+    return subprocess.run([sys.executable.encode(), b"-m", b"bsdulator", *args], cwd=REPO,
+                          capture_output=True, timeout=60, check=False)
 
 
 def test_non_utf8_arguments_and_program_path(programs, tmp_path, freebsd_root):
