@@ -8,6 +8,7 @@ from bsdulator import elf, image
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
+from bsdulator.translate import errno_to_freebsd
 
 AT_FDCWD = -100
 O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC  # the host's (Linux) values
@@ -19,18 +20,24 @@ ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 def _open_image(call, path_addr: int):
     """Find the file in the tracee's view without opening it for the tracee (an O_PATH
     descriptor: a FIFO or device neither blocks nor notices), then read it if it may be run."""
+    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))  # with the tracee's rights, before the image is read
     fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
-        head, info = _read_image(f"/proc/{call.proc.pid}/fd/{fd}")
+        return _read_image(f"/proc/{call.proc.pid}/fd/{fd}")
     finally:
         yield lx.close(fd)
-    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
-    return head, info
 
 
 def _read_image(link: str):
     """exec_check_permissions' answers: EACCES unless a regular file with an execute bit,
     ENOEXEC when empty; then the head and the ELF facts of that very file."""
+    try:
+        return _read_regular(link)
+    except OSError as e:  # e.g. an I/O error reading it
+        raise FreeBSDError(errno_to_freebsd(e.errno)) from None
+
+
+def _read_regular(link: str):
     held = os.open(link, O_PATH_CLOEXEC)
     try:
         st = os.fstat(held)
