@@ -278,6 +278,7 @@ def exit_(sup, thread, regs) -> None:
     if -rax in RESTARTS and call.result is None and not call.synthetic:
         _restartable(call, regs, -rax)
         thread.call = None
+        abandon(call)
         if sup.tracer:
             sup.tracer.interrupted(call)
         ptrace.setregs(thread.tid, regs)
@@ -367,6 +368,17 @@ def inject(sup, thread, entry, gen, gadget: int) -> None:
         call.injected = True
         thread.call = call
     ptrace.setregs(thread.tid, regs)
+
+
+def abandon(call: Call) -> None:
+    """A call that will not go on (it restarts whole, or its thread is gone): its handler's
+    clean-up runs now, while the tracee is stopped, not whenever the collector finds the
+    generator (it and the Call refer to each other)."""
+    if call.gen is not None:
+        try:
+            call.gen.close()
+        except Exception as e:  # a handler that yields or raises while closed: a bsdulator bug
+            _internal_error(call, e)
 
 
 def _restartable(call: Call, regs, code: int) -> None:

@@ -284,6 +284,8 @@ class Supervisor:
         thread = self.threads.pop(tid, None)
         if thread is None:
             return
+        if thread.call is not None:
+            engine.abandon(thread.call)
         proc = thread.proc
         proc.threads.discard(tid)
         if not proc.threads:

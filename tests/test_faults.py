@@ -273,3 +273,9 @@ def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, programs, tm
 def test_signal_frame_on_read_only_stack_kills_with_sigill(bsd, programs):
     r = bsd(programs["fault_sigframe"])
     assert (r.returncode, r.stdout) == (-signal.SIGILL, b"") and clean(r), r.stderr.decode()
+
+
+def test_poll_interrupted_keeps_the_callers_events(bsd, programs):
+    """The abandoned poll's clean-up runs before the program goes on."""
+    r = bsd(programs["fault_poll_interrupted"])
+    assert passed(r), r.stdout.decode() + r.stderr.decode()
