@@ -80,7 +80,7 @@ def s32(v: int) -> int:
 class Call:
     """One FreeBSD syscall in flight on one thread."""
 
-    __slots__ = ("sup", "thread", "proc", "entry", "args", "saved", "gen", "result", "scratch",
+    __slots__ = ("sup", "thread", "proc", "mem", "entry", "args", "saved", "gen", "result", "scratch",
                  "injected", "exec_done", "exec_image", "new_thread", "trace_in", "rewind",
                  "set_regs", "synthetic", "on_child", "gadget", "pending")
 
@@ -88,6 +88,7 @@ class Call:
         self.sup = sup
         self.thread = thread
         self.proc = thread.proc
+        self.mem = thread.proc.mem  # the image the call began in
         self.entry = entry
         self.args = args
         self.saved = saved          # the registers at the enter stop
@@ -105,10 +106,6 @@ class Call:
         self.on_child = None          # on_child(thread): a process this call forks was adopted
         self.gadget = None            # the Gadget running in the tracee
         self.pending = None           # a Gadget to start once the skipped FreeBSD call returns
-
-    @property
-    def mem(self):
-        return self.proc.mem
 
     def alloc(self, size: int) -> int:
         """Scratch memory below the tracee's stack red zone, valid for this call."""

@@ -101,3 +101,17 @@ class Memory:
                 out.append(p)
             addr += len(block)
         raise FreeBSDError(E2BIG, "argument list too long")
+
+
+class Unreachable(Memory):
+    """The memory of a call whose thread is gone: its process died (its pid may already be
+    another process's) or runs a new image.  Every copy is EFAULT."""
+
+    def __init__(self):
+        super().__init__(0)
+
+    def read(self, addr: int, size: int) -> bytes:
+        raise FreeBSDError(EFAULT, "the process is gone")
+
+    def write(self, addr: int, data: bytes) -> None:
+        raise FreeBSDError(EFAULT, "the process is gone")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from . import elf, engine, ptrace, seccomp, startup, view
 from .errors import UsageError
 from .fastpath import FastPath
-from .memory import Memory
+from .memory import Memory, Unreachable
 from .native._native import lib
 from .process import Process, Thread
 from .sysctl import SysctlTree
@@ -284,7 +284,8 @@ class Supervisor:
         thread = self.threads.pop(tid, None)
         if thread is None:
             return
-        if thread.call is not None:
+        if thread.call is not None:  # its clean-up must not write: the pid may be reused, the image new
+            thread.call.mem = Unreachable()
             engine.abandon(thread.call)
         proc = thread.proc
         proc.threads.discard(tid)
