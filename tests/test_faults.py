@@ -110,7 +110,8 @@ def test_execve_refuses_non_programs_without_blocking(bsd, programs, not_program
     assert passed(r), r.stdout.decode() + r.stderr.decode()
 
 
-@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_elf_parse_of_mutated_headers(programs, data):
     """Any header bytes, read as execve reads them (pread): parsed, not ELF, or MalformedElf;
