@@ -61,6 +61,21 @@ class _Linux:
 lx = _Linux()
 
 
+def closing(fds, body):
+    """`yield from closing(fds, body)`: body's result, the tracee's descriptors fds closed
+    after it whether it failed or not.  Not a finally: a call abandoned (GeneratorExit: its
+    thread is gone, or it restarts whole) must make no further Linux call."""
+    try:
+        result = yield from body
+    except Exception:
+        for fd in fds:
+            yield LinuxCall(LINUX_NR["close"], (fd,))
+        raise
+    for fd in fds:
+        yield LinuxCall(LINUX_NR["close"], (fd,))
+    return result
+
+
 def check(r: int) -> int:
     """A raw Linux return value, or FreeBSDError with the translated errno."""
     if -4096 < r < 0:

@@ -23,7 +23,7 @@ from bsdulator.abi import capabilities, jail as abi
 from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
-from bsdulator.engine import CF, RESTARTS, check, lx, s32
+from bsdulator.engine import CF, RESTARTS, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
 from bsdulator.jailreg import proc_stat
@@ -472,21 +472,21 @@ def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
         pair = call.alloc(8)
         check((yield lx.socketpair(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC, 0, pair)))
         receiving, sending = struct.unpack("<ii", call.mem.read(pair, 8))
-        try:
-            _send_fds(call.proc.pid, sending, [fd for fd, _flag in held])
-            received = yield from _receive_fds(call, receiving, len(held))
-        finally:
-            yield lx.close(receiving)
-            yield lx.close(sending)
+        received = yield from closing([receiving, sending], _hand_over(call, sending, receiving, held))
     finally:
         for fd, _flag in held:
             os.close(fd)
-    try:
-        for fd, (_held, flag) in zip(received, held):
-            check((yield lx.setns(fd, flag)))
-    finally:
-        for fd in received:
-            yield lx.close(fd)
+    yield from closing(received, _setns_each(received, [flag for _fd, flag in held]))
+
+
+def _hand_over(call, sending: int, receiving: int, held: list):
+    _send_fds(call.proc.pid, sending, [fd for fd, _flag in held])
+    return (yield from _receive_fds(call, receiving, len(held)))
+
+
+def _setns_each(fds: list[int], flags: list[int]):
+    for fd, flag in zip(fds, flags):
+        check((yield lx.setns(fd, flag)))
 
 
 def _send_fds(pid: int, sock: int, fds: list[int]) -> None:

@@ -4,7 +4,7 @@ import os
 from bsdulator import structs
 from bsdulator.abi.mount import FREEBSD_MNT, FREEBSD_VFS_FLAGS, REMOTE_FSTYPES
 from bsdulator.abi.sysctl import CTLTYPE_OPAQUE
-from bsdulator.engine import check, lx, s32
+from bsdulator.engine import check, closing, lx, s32
 from bsdulator.table import Support, handler
 
 AT_FDCWD = -100
@@ -61,13 +61,7 @@ def _statfs_of_fd(call, fd: int, out_addr: int, convert):
 
 def _statfs_path(call, path, buf, convert):
     fd = check((yield lx.openat(AT_FDCWD, path, O_PATH_CLOEXEC, 0)))
-    try:
-        r = yield from _statfs_of_fd(call, fd, buf, convert)
-    except Exception:  # not a finally: a call abandoned with its process (GeneratorExit) yields nothing
-        yield lx.close(fd)
-        raise
-    yield lx.close(fd)
-    return r
+    return (yield from closing([fd], _statfs_of_fd(call, fd, buf, convert)))
 
 
 @handler("statfs", Support.TRANSLATED, "Linux statfs + the mount table")
@@ -112,13 +106,7 @@ def _statfs_path_str(call, point: str, out_addr: int, convert):
     fd = yield lx.openat(AT_FDCWD, addr, O_PATH_CLOEXEC, 0)
     if fd < 0:
         return -1
-    try:
-        r = yield from _statfs_of_fd(call, fd, out_addr, convert)
-    except Exception:  # as in _statfs_path
-        yield lx.close(fd)
-        raise
-    yield lx.close(fd)
-    return r
+    return (yield from closing([fd], _statfs_of_fd(call, fd, out_addr, convert)))
 
 
 @handler("getfsstat", Support.TRANSLATED, "from the tracee's /proc mountinfo")
