@@ -166,15 +166,28 @@ def test_parallel_creation(jails, freebsd_root):
 
 def test_sigkill_of_bsdulator_kills_the_jailed_program(jails, freebsd_root):
     assert jails("jail", "-c", "name=k", f"path={freebsd_root}", "persist").returncode == 0
-    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "k", "/bin/sleep", "60"],
-                         env=dict(os.environ, **jails.env))
-    time.sleep(1.5)
+    naptime = f"600.{os.getpid()}"  # names this test's sleep among every process of the host
+
+    def sleeping() -> bool:
+        return f"sleep {naptime}" in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+
+    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "k", "/bin/sleep",
+                          naptime], env=dict(os.environ, **jails.env))
+    assert wait_for(sleeping), "the jailed sleep never started"
     p.send_signal(signal.SIGKILL)
     p.wait()
-    time.sleep(0.5)
-    assert "sleep 60" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert wait_for(lambda: not sleeping()), "the jailed sleep outlived its bsdulator"
     assert b"k" in jails("jls", "name").stdout
     assert jails("jail", "-r", "k").returncode == 0
+
+
+def wait_for(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_bad_input(jails, freebsd_root):
