@@ -13,6 +13,7 @@ import dataclasses
 import os
 import pwd
 import random
+import re
 import select
 import shutil
 import signal
@@ -152,7 +153,9 @@ class Run:
             if self.proc.poll() is None:
                 self.kill()
                 return Outcome("wedge: no answer from the batch")
-            return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {self._new_output()[-2000:]}")
+            said = self._new_output().strip().splitlines() or [""]
+            bad = [text for text in said if any(b in text for b in BAD_OUTPUT)]
+            return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
         bad = [text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)]
         return Outcome(bad[0] if bad else None, min(int(made), len(batch)), f"{how} {code}")
@@ -180,7 +183,7 @@ class Run:
 
 def signature(problem: str) -> str:
     """What makes two findings the same bug: the message up to its details."""
-    return problem.split(":")[0] if problem.startswith(("wedge", "crash")) else problem[:80]
+    return re.sub(r"0x[0-9a-f]+|\d+", "N", problem.splitlines()[0])[:100]
 
 
 def shrink(start_run, batch: list[Call], problem: str) -> list[Call]:
@@ -247,8 +250,7 @@ def fuzz(start_run, label: str) -> list[str]:
     for batch in batches(SEED, CALLS):
         outcome = run.batch(batch)
         made += outcome.calls_made
-        kind = outcome.result.split(" ")[0] or "none"
-        results[kind] = results.get(kind, 0) + 1
+        results[outcome.result] = results.get(outcome.result, 0) + 1
         if outcome.problem:
             findings.setdefault(signature(outcome.problem), (outcome.problem, batch))
             if run.proc.poll() is not None or outcome.problem.startswith("wedge"):

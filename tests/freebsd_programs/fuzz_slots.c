@@ -258,6 +258,7 @@ static void run_batch(int ncalls, const char *dir)
 	limit(RLIMIT_CORE, 0);
 	limit(RLIMIT_FSIZE, FILE_LIMIT);
 	limit(RLIMIT_AS, ADDRESS_LIMIT);
+	chmod(dir, 0755);      /* an earlier batch may have taken the owner's rights away */
 	if (chdir(dir) != 0)
 		_exit(1);
 	own_pid = getpid();
