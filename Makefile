@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 # tarball or directory instead of downloading a release).
 export FREEBSD_BASE FREEBSD_RELEASE FREEBSD_MANIFEST FREEBSD_MIRROR
 
-.PHONY: help root bench test coverage clean install demo check jail-demo
+.PHONY: help root bench test coverage clean install demo check jail-demo fuzz
 
 help:
 	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs and a jail (the main job)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench     benchmarks against native Linux (bench/run.py); makes the root if missing"
 	@echo "make test      run the test suite"
 	@echo "make coverage  syscall coverage table (bsdulator --coverage --format markdown)"
+	@echo "make fuzz      adversarial calls on every syscall slot, unjailed and jailed (FUZZ_CALLS, FUZZ_SEED)"
 	@echo "make clean     remove bench/out and build artefacts (keeps $(ROOT)/)"
 
 # Always runs the script: it does nothing when $(ROOT) already holds the requested root.
@@ -82,3 +83,10 @@ jail-demo: install root
 # Tests: everything CI runs.
 check: install root
 	$(VPY) -m pytest -q
+
+# Adversarial fuzzing of every syscall slot (tests/test_fuzz_slots.py): FUZZ_CALLS calls unjailed
+# and as many jailed; FUZZ_SEED replays a run (a new seed each time by default, printed).
+FUZZ_CALLS ?= 100000
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: install root
+	FUZZ_CALLS=$(FUZZ_CALLS) FUZZ_SEED=$(FUZZ_SEED) $(VPY) -m pytest -q -s tests/test_fuzz_slots.py

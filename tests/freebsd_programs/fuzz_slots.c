@@ -319,7 +319,8 @@ int main(int argc, char **argv)
 	sa.sa_handler = tick;
 	sigaction(SIGALRM, &sa, NULL);
 	while (read_full(in, &ncalls, sizeof ncalls) == 0) {
-		struct itimerval deadline = {{1, 0}, {2 + (long)ncalls / 20, 0}}, off = {{0, 0}, {0, 0}};
+		struct itimerval deadline = {{1, 0}, {1 + (long)ncalls * CALL_TIMER_US / 500000, 0}};
+		struct itimerval off = {{0, 0}, {0, 0}};
 		char line[80];
 		int status, len, timed_out = 0;
 		pid_t child;
@@ -334,10 +335,11 @@ int main(int argc, char **argv)
 			run_batch((int)ncalls, dir);
 		}
 		setitimer(ITIMER_REAL, &deadline, NULL);
-		while (waitpid(child, &status, 0) != child) {
-			if (errno != EINTR)
+		/* A child stopped, or blocked past its timers (it may mask or ignore them), is ended. */
+		for (pid_t got; (got = waitpid(child, &status, WUNTRACED)) != child || WIFSTOPPED(status);) {
+			if (got != child && errno != EINTR)
 				return 3;
-			timed_out = 1;   /* wedged in its own calls (a mask, a stop): end it */
+			timed_out = 1;
 			kill(-child, SIGKILL);
 			kill(child, SIGKILL);
 		}
