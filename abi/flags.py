@@ -899,6 +899,11 @@ FREEBSD_POLL_EVENTS = {
     "POLLRDHUP": 0x4000,
 }
 
+# poll(2) takes up to max(kern.maxfilesperproc, FD_SETSIZE) descriptors; more is EINVAL.
+FREEBSD_SELECT_LIMITS = {
+    "FD_SETSIZE": 1024,
+}
+
 LINUX_POLL_EVENTS = {
     "POLLIN": 0x0001,
     "POLLPRI": 0x0002,

@@ -42,6 +42,10 @@ _DEFAULT_FMT = {    # the format string each SYSCTL_<TYPE> macro gives its node
 }
 
 
+MAXFILES = 40 + 32 * 384            # MAXFILES at maxusers' ceiling of 384 (subr_param.c)
+MAXFILESPERPROC = MAXFILES // 10 * 9
+
+
 class SysctlContext(Protocol):
     """What one sysctl call may learn about, or change in, the calling process and its host.
 
@@ -623,7 +627,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     tun = abi.CTLFLAG_RDTUN | abi.CTLFLAG_NOFETCH
     INT, STR, ULONG = abi.CTLTYPE_INT, abi.CTLTYPE_STRING, abi.CTLTYPE_ULONG
     maxproc = 20 + 16 * 384         # NPROC at maxusers' ceiling of 384 (subr_param.c)
-    maxfiles = 40 + 32 * 384        # MAXFILES likewise
+    maxfiles = MAXFILES
     for name, number, kind, value, flags, descr in (
         ("ostype", abi.KERN_OSTYPE, STR, "FreeBSD", rd | caprd, "Operating system type"),
         ("osrelease", abi.KERN_OSRELEASE, STR, osrelease, rd | caprd, "Operating system release"),
@@ -638,7 +642,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
         ("job_control", abi.KERN_JOB_CONTROL, INT, 1, rd | caprd, "Whether job control is available"),
         ("saved_ids", abi.KERN_SAVED_IDS, INT, 0, rd | caprd, "Whether saved set-group/user ID is available"),
         ("osreldate", abi.KERN_OSRELDATE, INT, osreldate, rd | caprd, "Kernel release date"),
-        ("maxfilesperproc", abi.KERN_MAXFILESPERPROC, INT, maxfiles // 10 * 9, rw,
+        ("maxfilesperproc", abi.KERN_MAXFILESPERPROC, INT, MAXFILESPERPROC, rw,
          "Maximum files allowed open per process"),
         ("maxprocperuid", abi.KERN_MAXPROCPERUID, INT, maxproc * 9 // 10, rw,
          "Maximum processes allowed per userid"),

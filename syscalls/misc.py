@@ -5,18 +5,20 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH, LINUX_AT_FLAGS
+from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.table import Support, handler, native, stub
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.sysctl import MAXFILESPERPROC
 
 EINVAL, EOPNOTSUPP = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
 AT_FDCWD = -100
 POLLFD = struct.Struct("<ihh")
 LINUX_RLIMIT_NOFILE = 7
+FD_SETSIZE = FREEBSD_SELECT_LIMITS["FD_SETSIZE"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 F_OK = 0
 
@@ -29,6 +31,8 @@ stub("utrace", note="no ktrace(2) consumer exists under bsdulator")
 
 def _poll_events_in(call, fds: int, nfds: int) -> list[int]:
     """Rewrite the events in place for Linux; the originals come back after the call."""
+    if nfds > max(MAXFILESPERPROC, FD_SETSIZE):    # sys_poll's bound, checked before any copyin
+        raise FreeBSDError(EINVAL, f"poll of {nfds} descriptors")
     raw = bytearray(call.mem.read(fds, POLLFD.size * nfds)) if nfds else bytearray()
     original = []
     for i in range(nfds):

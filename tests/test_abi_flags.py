@@ -52,6 +52,7 @@ FREEBSD_CASES = [
     (flags.FREEBSD_IPV6_OPTIONS, ["netinet/in.h"], True),
     (flags.FREEBSD_TCP_OPTIONS, ["netinet/tcp.h"], True),
     (flags.FREEBSD_POLL_EVENTS, ["poll.h"], True),
+    (flags.FREEBSD_SELECT_LIMITS, ["sys/select.h"], True),
     (flags.FREEBSD_WAIT_OPTIONS, ["sys/wait.h"], True),
     (flags.FREEBSD_IDTYPES, ["sys/wait.h"], False),
     (flags.FREEBSD_RFORK_FLAGS, ["unistd.h"], True),

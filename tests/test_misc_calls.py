@@ -46,3 +46,33 @@ def test_misc_calls(bsd, freebsd_cc, tmp_path):
         "poll=1 in=0 out=0x4", "poll=1 in=0x41 events-kept=0x41", "poll-hup=1 hup=1", "nice=5 errno=0",
         "chflags0=0", "chflags-uchg=-1 errno=45", "getrandom=16", "getaffinity=0 cpus>0=1", "dtablesize-matches=1",
     ]
+
+
+POLL_BOUND = r"""
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/sysctl.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+
+int main(void) {
+    int max; size_t len = sizeof max;
+    sysctlbyname("kern.maxfilesperproc", &max, &len, NULL, 0);
+    char *page = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    munmap(page + 4096, 4096);
+    int r = poll((struct pollfd *)page, 4096 / sizeof(struct pollfd), 0);
+    printf("a page of unused entries: %d\n", r);
+    r = poll((struct pollfd *)page, (max > FD_SETSIZE ? max : FD_SETSIZE) + 1, 0);
+    printf("past the bound: %d einval=%d\n", r, errno == EINVAL);
+    return 0;
+}
+"""
+
+
+def test_poll_bound_comes_before_the_copyin(bsd, freebsd_cc):
+    """sys_poll: more than max(maxfilesperproc, FD_SETSIZE) descriptors is EINVAL, before any copyin (the
+    supervisor once read and converted whatever array size a program named)."""
+    r = bsd(freebsd_cc(POLL_BOUND, "poll_bound"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().splitlines() == ["a page of unused entries: 0", "past the bound: -1 einval=1"]
