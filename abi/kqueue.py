@@ -52,6 +52,11 @@ FREEBSD_NOTE_TIMER = {
 
 FREEBSD_KQUEUE_FLAGS = {"KQUEUE_CLOEXEC": 0x00000001}
 
+# kqueue_kevent() copies the changelist in KQ_NEVENTS entries at a time and applies each batch
+# before copying the next, so a fault part-way leaves the earlier changes applied.  A kernel
+# constant (sys/kern/kern_event.c), in no userland header: not header-tested.
+KQ_NEVENTS = 8
+
 # ---- Linux ------------------------------------------------------------------------------
 
 LINUX_EPOLL = {

@@ -977,15 +977,17 @@ def sys_kqueuex(call, flags):
     return (yield from _kqueue(call, bool(flags)))
 
 
-def _read_changes(call, addr: int, n: int, layout: str) -> list[Change]:
+def _read_changes(call, addr: int, n: int, layout: str):
+    """The changes, copied in KQ_NEVENTS at a time as they are applied (not all n at once: a
+    program may name any n, and the ones before a fault take effect)."""
     size = structs.sizeof(layout)
-    raw = call.mem.read(addr, size * n)
-    out = []
-    for i in range(n):
-        f = structs.unpack(layout, raw[i * size:(i + 1) * size])
-        out.append(Change(f["ident"], f["filter"], f["flags"], f["fflags"], f["data"], f["udata"],
-                          f.get("ext", [0, 0, 0, 0])))
-    return out
+    for first in range(0, n, K.KQ_NEVENTS):
+        count = min(K.KQ_NEVENTS, n - first)
+        raw = call.mem.read(addr + first * size, size * count)
+        for i in range(count):
+            f = structs.unpack(layout, raw[i * size:(i + 1) * size])
+            yield Change(f["ident"], f["filter"], f["flags"], f["fflags"], f["data"], f["udata"],
+                         f.get("ext", [0, 0, 0, 0]))
 
 
 def _write_events(call, addr: int, events: list[Change], layout: str) -> None:
