@@ -49,20 +49,42 @@ class Kind(IntEnum):
     PATH = 5        # one of the program's paths (all inside its scratch directory)
     FD = 6          # one of the program's descriptors (or a closed, -1, AT_FDCWD, huge one)
     PID = 7         # the child itself: its pid, 0 or its group
+    BIG = 8         # 64 MB of zeroes (+ value % page): arrays as long as a size argument says
 
 
 KIND_WEIGHTS = {Kind.RAW: 30, Kind.BUF: 25, Kind.RO: 5, Kind.NONE: 5, Kind.UNMAPPED: 5, Kind.PATH: 12,
-                Kind.FD: 15, Kind.PID: 3}
+                Kind.FD: 15, Kind.PID: 3, Kind.BIG: 4}
 SPECIAL = [2**63 - 1, 2**64 - 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 1 << 47, 0xFFFF800000000000, 4096, 1 << 24,
-           2**64 - 100, 2**63]
+           2**64 - 100, 2**63, 1 << 16, 1 << 20, 1 << 21, 1 << 23]
+STALL = 20          # seconds: no batch of calls takes that long unless the supervisor is stuck in one
+
+
+def freebsd_constants() -> list[int]:
+    """Every FreeBSD number abi/ knows (flags, commands, ioctls, sysctl ids…): values handlers parse."""
+    import importlib
+    import pkgutil
+
+    import abi
+    found: set[int] = set()
+    for module in pkgutil.iter_modules(abi.__path__):
+        for name, value in vars(importlib.import_module(f"abi.{module.name}")).items():
+            if not name.isupper() or "LINUX" in name:
+                continue
+            for v in value.values() if isinstance(value, dict) else [value]:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    found.add(v & (2**64 - 1))
+    return sorted(found)
+
+
+FREEBSD_CONSTANTS = freebsd_constants()
 
 
 def random_arg(rng: random.Random) -> tuple[Kind, int]:
     kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
     if kind == Kind.RAW:
         pick = rng.random()
-        value = (rng.randint(-3, 70) if pick < 0.55 else rng.choice(SPECIAL) if pick < 0.85
-                 else rng.getrandbits(64)) & (2**64 - 1)
+        value = (rng.randint(-3, 70) if pick < 0.4 else rng.choice(FREEBSD_CONSTANTS) if pick < 0.65
+                 else rng.choice(SPECIAL) if pick < 0.85 else rng.getrandbits(64)) & (2**64 - 1)
     elif kind == Kind.BUF:
         offset = rng.choice([0, 0, rng.randrange(256), 256 - rng.randrange(1, 64)])
         value = rng.getrandbits(40) << 16 | offset << 8 | rng.randrange(256)
@@ -150,7 +172,9 @@ class Run:
         except BrokenPipeError:
             pass
         # The program kills a child that outlives 1 s + 40 ms a call; well past that, bsdulator is stuck.
+        began = time.monotonic()
         line = self._line(timeout=30 + len(batch) * 0.1)
+        took = time.monotonic() - began
         if line is None:
             if self.proc.poll() is None:
                 self.kill()
@@ -160,6 +184,8 @@ class Run:
             return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
         bad = [text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)]
+        if not bad and took > STALL:
+            bad = [f"stall: the batch took {took:.0f} s"]
         return Outcome(bad[0] if bad else None, min(int(made), len(batch)), f"{how} {code}")
 
     def close(self, timeout: float = 60) -> str | None:

@@ -28,9 +28,10 @@
 #include <sys/syscall.h>
 #include <sys/thr.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
-enum kind { K_RAW, K_BUF, K_RO, K_NONE, K_UNMAPPED, K_PATH, K_FD, K_PID };
+enum kind { K_RAW, K_BUF, K_RO, K_NONE, K_UNMAPPED, K_PATH, K_FD, K_PID, K_BIG };
 enum fill { F_ZERO, F_ONES, F_RANDOM, F_SMALL64, F_POINTERS, F_NO_NUL, F_SMALL32, F_NFILLS };
 
 #define MAXCALLS 1024
@@ -41,26 +42,32 @@ enum fill { F_ZERO, F_ONES, F_RANDOM, F_SMALL64, F_POINTERS, F_NO_NUL, F_SMALL32
 #define NONE_PAGE (RO_PAGE + PG)
 #define UNMAPPED_PAGE (NONE_PAGE + PG)
 #define REGION (UNMAPPED_PAGE + 2 * PG)
+#define BIG (64UL << 20)              /* zeroed memory for calls that take arrays of any length */
 #define CALL_TIMER_US 20000           /* interrupts any call that blocks */
 #define FILE_LIMIT (1 << 20)          /* RLIMIT_FSIZE: no call fills the disk */
 #define ADDRESS_LIMIT (1UL << 31)     /* RLIMIT_AS: no call eats the host's memory */
 
 struct call { uint64_t nr, kinds, val[6]; };
 
+/* longer than NAME_MAX */
+#define LONG_NAME "fz.long.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 static const char *const paths[] = {
 	"fz.f0", "fz.d0", "fz.d0/fz.f1", "fz.fifo", "fz.sl", "fz.dangling", ".", "fz.d0/..", "",
 	"fz.new", "fz.d0/fz.new", "fz.none/fz.x", "fz.f0/", "./fz.d0/../fz.f0", "fz.sock",
-	"fz.long.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	/* also strings for the calls that take names (sysctlbyname, jail parameters) */
+	"kern.hostname", "kern.securelevel", "security.jail.param.host.hostname", "kern.proc.pid",
+	"security.jail.jailed", "kern.ostype",
+	LONG_NAME,
 };
 #define NPATHS (sizeof paths / sizeof paths[0])
-#define NFDS 16
+#define NFDS 17
 
 static struct call batch[MAXCALLS];
 static volatile uint64_t *progress;   /* shared with the parent: calls started by the child */
 static int fds[NFDS];
-static char *region;
+static char *region, *big;
 static long own_pid, own_tid;
 
 static void tick(int sig) { (void)sig; }
@@ -184,12 +191,14 @@ static uint64_t resolve(int i, int kind, uint64_t v)
 		return (uint64_t)(uintptr_t)area;
 	case K_FD: return (uint64_t)(long)fds[v % NFDS];
 	case K_PID: return own_target(v);
+	case K_BIG: return (uint64_t)(uintptr_t)(big + v % PG);
 	default: return v;
 	}
 }
 
 static void make_fixtures(void)
 {
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "fz.sock"};
 	int fd, p[2], sp[2];
 	uint64_t seed = 0x9e3779b97f4a7c15UL;
 
@@ -200,7 +209,7 @@ static void make_fixtures(void)
 	symlink("fz.f0", "fz.sl");
 	symlink("fz.nowhere", "fz.dangling");
 	fds[0] = open("fz.f0", O_CREAT | O_RDWR, 0644);
-	write(fds[0], paths[15], 100);
+	write(fds[0], LONG_NAME, 100);
 	fds[1] = open("fz.d0", O_RDONLY | O_DIRECTORY);
 	pipe(p);
 	write(p[1], "pipe", 4);
@@ -221,6 +230,10 @@ static void make_fixtures(void)
 	fds[13] = 0;
 	fds[14] = 2;
 	fds[15] = 1 << 20;
+	fds[16] = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(sun.sun_path);
+	bind(fds[16], (struct sockaddr *)&sun, sizeof sun);
+	listen(fds[16], 4);
 
 	region = mmap(NULL, REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
 	for (int i = 0; i < 6; i++)
@@ -229,6 +242,7 @@ static void make_fixtures(void)
 	mprotect(region + RO_PAGE, PG, PROT_READ);
 	mprotect(region + NONE_PAGE, PG, PROT_NONE);
 	munmap(region + UNMAPPED_PAGE, 2 * PG);
+	big = mmap(NULL, BIG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
 }
 
 static void limit(int resource, rlim_t value)
