@@ -64,10 +64,10 @@ def freebsd_constants() -> list[int]:
     import importlib
     import pkgutil
 
-    import abi
+    from bsdulator import abi
     found: set[int] = set()
     for module in pkgutil.iter_modules(abi.__path__):
-        for name, value in vars(importlib.import_module(f"abi.{module.name}")).items():
+        for name, value in vars(importlib.import_module(f"bsdulator.abi.{module.name}")).items():
             if not name.isupper() or "LINUX" in name:
                 continue
             for v in value.values() if isinstance(value, dict) else [value]:
@@ -93,7 +93,15 @@ def random_arg(rng: random.Random) -> tuple[Kind, int]:
     return kind, value
 
 
-Call = tuple[int, tuple[tuple[Kind, int], ...]]
+Call = tuple[int, tuple[tuple[Kind, int], ...], int]    # number, (kind, value) per argument, stack
+
+
+STACKS = [Kind.RO, Kind.NONE, Kind.UNMAPPED, Kind.BIG]   # where a call may find its stack pointer
+
+
+def random_stack(rng: random.Random) -> int:
+    """Byte 6 and 7 of a call's kinds word: 0 (its own stack) or a kind and a value."""
+    return 0 if rng.random() < 0.9 else rng.choice(STACKS) | rng.randrange(256) << 8
 
 
 def batches(seed: str):
@@ -107,7 +115,7 @@ def batches(seed: str):
     while True:
         if not order:
             order = rng.sample(round_, len(round_))
-        batch.append((order.pop(), tuple(random_arg(rng) for _ in range(6))))
+        batch.append((order.pop(), tuple(random_arg(rng) for _ in range(6)), random_stack(rng)))
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -115,15 +123,15 @@ def batches(seed: str):
 
 def encode(batch: list[Call]) -> bytes:
     out = [struct.pack("<Q", len(batch))]
-    for nr, args in batch:
-        kinds = sum(kind << (8 * i) for i, (kind, _) in enumerate(args))
+    for nr, args, stack in batch:
+        kinds = sum(kind << (8 * i) for i, (kind, _) in enumerate(args)) | stack << 48
         out.append(struct.pack("<8Q", nr, kinds, *(value for _, value in args)))
     return b"".join(out)
 
 
 def describe(batch: list[Call]) -> str:
-    return "\n".join(f"  ({nr}, {[(k.name, hex(v)) for k, v in args]}),  # {NAMES.get(nr, '?')}"
-                     for nr, args in batch)
+    return "\n".join(f"  ({nr}, {[(k.name, hex(v)) for k, v in args]}, {stack:#x}),  # {NAMES.get(nr, '?')}"
+                     for nr, args, stack in batch)
 
 
 @dataclasses.dataclass
@@ -370,3 +378,4 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
     assert removed.returncode == 0, removed.stderr
     assert listed.stdout == b"", "a jail is left behind"
     assert snapshot(freebsd_root) == before
+

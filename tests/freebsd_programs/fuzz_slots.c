@@ -1,7 +1,9 @@
 /* Adversarial syscall fuzzer driven by tests/test_fuzz_slots.py.
  *
  * Reads batches from stdin: a u64 call count, then per call 8 u64: the slot number, the six
- * argument kinds (one byte each, argument 0 in the low byte) and the six argument values.
+ * argument kinds (one byte each, argument 0 in the low byte; byte 6: where the stack pointer
+ * is during the call, as a kind, with byte 7 as its value; K_RAW: the program's own stack)
+ * and the six argument values.
  * Every batch runs in a child of its own (setpgid'd, stdio on /dev/null), so a call that ends,
  * replaces, stops or corrupts the process ends only that batch.  The parent answers each batch
  * with one line "batch CALLS_MADE exit|signal|timeout CODE" on its stdout, which the child
@@ -81,6 +83,22 @@ static long raw_syscall(uint64_t nr, const uint64_t a[6])
 
 	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
 	    : "rcx", "r11", "memory", "cc");
+	return ret;
+}
+
+/* The same with the stack pointer at sp during the call: the supervisor takes its scratch
+ * memory and builds signal frames below the caller's stack pointer. */
+static long raw_syscall_on(uint64_t nr, const uint64_t a[6], uint64_t sp)
+{
+	long ret;
+	register uint64_t r10 __asm__("r10") = a[3];
+	register uint64_t r8 __asm__("r8") = a[4];
+	register uint64_t r9 __asm__("r9") = a[5];
+	register uint64_t r12 __asm__("r12") = sp;
+
+	__asm__ volatile("mov %%rsp, %%r13\n\tmov %%r12, %%rsp\n\tsyscall\n\tmov %%r13, %%rsp"
+	    : "=a"(ret) : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9), "r"(r12)
+	    : "rcx", "r11", "r13", "memory", "cc");
 	return ret;
 }
 
@@ -196,6 +214,19 @@ static uint64_t resolve(int i, int kind, uint64_t v)
 	}
 }
 
+/* Near the top of a read-only, PROT_NONE or unmapped page, or of the big zeroed region. */
+static uint64_t stack_pointer(int kind, uint64_t v)
+{
+	uint64_t below_top = (v & 0xf0) + 16;
+
+	switch (kind) {
+	case K_RO: return (uint64_t)(uintptr_t)(region + RO_PAGE + PG) - below_top;
+	case K_NONE: return (uint64_t)(uintptr_t)(region + NONE_PAGE + PG) - below_top;
+	case K_UNMAPPED: return (uint64_t)(uintptr_t)(region + UNMAPPED_PAGE + PG) - below_top;
+	default: return (uint64_t)(uintptr_t)(big + BIG) - below_top;
+	}
+}
+
 static void make_fixtures(void)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = "fz.sock"};
@@ -258,6 +289,7 @@ static void run_batch(int ncalls, const char *dir)
 	struct itimerval arm = {{0, 0}, {0, CALL_TIMER_US}};
 	int null = open("/dev/null", O_RDWR);
 	uint64_t args[6];
+	int stack;
 
 	setpgid(0, 0);
 	for (int fd = 0; fd < 3; fd++)
@@ -286,7 +318,11 @@ static void run_batch(int ncalls, const char *dir)
 		confine(c->nr, args);
 		*progress = n + 1;
 		setitimer(ITIMER_REAL, &arm, NULL);
-		raw_syscall(c->nr, args);
+		stack = (c->kinds >> 48) & 0xff;
+		if (stack == K_RAW)
+			raw_syscall(c->nr, args);
+		else
+			raw_syscall_on(c->nr, args, stack_pointer(stack, c->kinds >> 56));
 		if (raw_syscall(SYS_getpid, args) != own_pid)
 			_exit(0);      /* a fork's child: the batch goes on in the parent only */
 	}
