@@ -215,26 +215,37 @@ def enter(sup, thread, regs) -> None:
         return
     nr = regs.orig_rax
     args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
-    if nr in (0, 198):  # syscall(2) / __syscall(2): the number is the first argument
+    indirect = nr in (0, 198)
+    if indirect:  # syscall(2) / __syscall(2): the number is the first argument
         nr = regs.rdi & (0xFFFFFFFF if nr == 0 else 0xFFFFFFFFFFFFFFFF)
-        args = args[1:] + [thread.proc.mem.read_u64(regs.rsp + 8)]
+        args = args[1:] + [0]
     entry = sup.table[nr] if nr < len(sup.table) else None
     saved = ptrace.new_regs()
     ptrace.copy_regs(saved, regs)
     if entry is None:
         entry = sup.out_of_range(nr)
+    fetch_error = 0
+    if indirect and entry.nargs == len(args):
+        # Its sixth argument is on the stack, copied in (EFAULT) only for a call that takes
+        # one, as cpu_fetch_syscall_args does.
+        try:
+            args[-1] = thread.proc.mem.read_u64(regs.rsp + 8)
+        except FreeBSDError as e:
+            fetch_error = e.errno
     call = Call(sup, thread, entry, args, saved)
     thread.call = call
     if sup.tracer:
         sup.tracer.enter(call)
-    if entry.linux_nr is not None:
+    if fetch_error:
+        call.result = (0, None, fetch_error)
+    elif entry.linux_nr is not None:
         regs.orig_rax = entry.linux_nr
         if saved.orig_rax != nr:
             _load(regs, LinuxCall(entry.linux_nr, tuple(args)))
         supervise(regs)
         ptrace.setregs(thread.tid, regs)
         return
-    if entry.handler is None:
+    elif entry.handler is None:
         call.result = (0, None, sup.unimplemented(call))
     else:
         try:

@@ -379,3 +379,46 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
     assert listed.stdout == b"", "a jail is left behind"
     assert snapshot(freebsd_root) == before
 
+
+INDIRECT_ON_A_BAD_STACK = r"""
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* syscall(2) with the stack pointer at sp: a sixth argument would be read from sp + 8. */
+static long indirect_on(long nr, long a0, long a1, long a2, long a3, long a4, uint64_t sp)
+{
+    long ret;
+    register long r10 __asm__("r10") = a2;
+    register long r8 __asm__("r8") = a3;
+    register long r9 __asm__("r9") = a4;
+    register uint64_t r12 __asm__("r12") = sp;
+
+    __asm__ volatile("mov %%rsp, %%r13\n\tmov %%r12, %%rsp\n\tsyscall\n\tmov %%r13, %%rsp"
+        : "=a"(ret) : "a"((long)SYS_syscall), "D"(nr), "S"(a0), "d"(a1), "r"(r10), "r"(r8), "r"(r9), "r"(r12)
+        : "rcx", "r11", "r13", "memory", "cc");
+    return ret;
+}
+
+int main(void)
+{
+    char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    uint64_t sp = (uint64_t)(uintptr_t)page + 4096 - 64;
+
+    munmap(page, 4096);
+    printf("getpid: %d\n", indirect_on(SYS_getpid, 0, 0, 0, 0, 0, sp) == getpid());
+    printf("mmap: efault=%d\n", indirect_on(SYS_mmap, 0, 4096, PROT_READ, MAP_ANON | MAP_PRIVATE, -1, sp) == EFAULT);
+    return 0;
+}
+"""
+
+
+def test_indirect_call_with_its_stack_unmapped(bsd, freebsd_cc):
+    """syscall(2) reads a sixth argument from the stack only for a call that takes six, and an
+    unreadable stack is that call's EFAULT (cpu_fetch_syscall_args).  The fuzzer's find:
+    syscall(0x100000, …) with the stack pointer in unmapped memory ended the supervisor."""
+    r = bsd(freebsd_cc(INDIRECT_ON_A_BAD_STACK, "indirect_bad_stack"))
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"getpid: 1\nmmap: efault=1\n", b"")
