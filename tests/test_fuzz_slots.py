@@ -223,7 +223,7 @@ def signature(problem: str) -> str:
     return re.sub(r"0x[0-9a-f]+|\d+", "N", problem.splitlines()[0])[:100]
 
 
-def shrink(start_run, batch: list[Call], problem: str, budget: float = 300) -> list[Call]:
+def shrink(start_run, batch: list[Call], problem: str, budget: float = 120) -> list[Call]:
     """The smallest batch found in budget seconds (single calls, then greedy removal) that still shows problem."""
     give_up = time.monotonic() + budget
 
