@@ -144,8 +144,10 @@ class Outcome:
 class Run:
     """One bsdulator running the fuzzer; batches go in one at a time, each answered by a line."""
 
-    def __init__(self, root: Path, argv: list[str], cwd: Path, env: dict[str, str], log: Path):
+    def __init__(self, root: Path, argv: list[str], cwd: Path, env: dict[str, str], log: Path, work: Path):
         self.log_path = log
+        self.work = work            # the -d directory as the host sees it: batch N works in bN
+        self.batches = 0
         with open(log, "ab") as stderr:
             self.seen = stderr.tell()
             self.proc = subprocess.Popen([sys.executable, "-m", "bsdulator", "--root", str(root), *argv], cwd=cwd,
@@ -191,6 +193,8 @@ class Run:
             bad = [text for text in said if any(b in text for b in BAD_OUTPUT)]
             return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
+        shutil.rmtree(self.work / f"b{self.batches}", ignore_errors=True)   # its processes have ended
+        self.batches += 1
         bad = [text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)]
         if not bad and took > STALL:
             bad = [f"stall: the batch took {took:.0f} s"]
@@ -344,8 +348,8 @@ def test_fuzz_unjailed(bsd, freebsd_root, fuzzer, scratch):
         drop = ["-u", str(nobody.pw_uid)]
     env = dict(os.environ, LC_ALL="C", BSDULATOR_STATE_DIR=str(scratch / "state"))
     before = snapshot(freebsd_root)
-    findings = fuzz(lambda: Run(freebsd_root, [str(fuzzer), "-d", str(work), *drop], scratch, env, scratch / "stderr"),
-                    "unjailed")
+    findings = fuzz(lambda: Run(freebsd_root, [str(fuzzer), "-d", str(work), *drop], scratch, env, scratch / "stderr",
+                                work), "unjailed")
     left = leftovers(scratch)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
@@ -369,8 +373,10 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
     made = bsd(jail_tool, "-c", "name=fuzz", f"path={jail_root}", "persist", env=env)
     assert made.returncode == 0, made.stderr
     try:
-        findings = fuzz(lambda: Run(freebsd_root, [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/work"],
-                                    scratch, dict(os.environ, LC_ALL="C", **env), scratch / "stderr"), "jailed")
+        argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/work"]
+        run_env = dict(os.environ, LC_ALL="C", **env)
+        findings = fuzz(lambda: Run(freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "work"),
+                        "jailed")
     finally:
         removed = bsd(jail_tool, "-r", "fuzz", env=env)
         listed = bsd(freebsd_root / "usr/sbin/jls", "jid", env=env)

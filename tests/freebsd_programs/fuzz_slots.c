@@ -7,8 +7,8 @@
  * Every batch runs in a child of its own (setpgid'd, stdio on /dev/null), so a call that ends,
  * replaces, stops or corrupts the process ends only that batch.  The parent answers each batch
  * with one line "batch CALLS_MADE exit|signal|timeout CODE" on its stdout, which the child
- * never sees.  Options: -d DIR (the scratch directory: every path the calls name is inside it),
- * -u UID (drop to UID/GID before fuzzing).
+ * never sees.  Options: -d DIR (the scratch directory: batch N works in DIR/bN, and every path
+ * the calls name is inside that), -u UID (drop to UID/GID before fuzzing).
  *
  * Calls that could reach processes outside the test (signals, ptrace, scheduling of others)
  * get their target confined to the child's own process, group or thread. */
@@ -52,7 +52,8 @@ enum fill { F_ZERO, F_ONES, F_RANDOM, F_SMALL64, F_POINTERS, F_NO_NUL, F_SMALL32
 struct call { uint64_t nr, kinds, val[6]; };
 
 /* longer than NAME_MAX */
-#define LONG_NAME "fz.long.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+#define LONG_NAME "fz.long.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaa" \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 static const char *const paths[] = {
@@ -283,8 +284,9 @@ static void limit(int resource, rlim_t value)
 	setrlimit(resource, &rl);
 }
 
-static void run_batch(int ncalls, const char *dir)
+static void run_batch(int ncalls, const char *dir, unsigned long number)
 {
+	char own_dir[32];
 	struct sigaction sa;
 	struct itimerval arm = {{0, 0}, {0, CALL_TIMER_US}};
 	int null = open("/dev/null", O_RDWR);
@@ -304,8 +306,9 @@ static void run_batch(int ncalls, const char *dir)
 	limit(RLIMIT_CORE, 0);
 	limit(RLIMIT_FSIZE, FILE_LIMIT);
 	limit(RLIMIT_AS, ADDRESS_LIMIT);
-	chmod(dir, 0755);      /* an earlier batch may have taken the owner's rights away */
-	if (chdir(dir) != 0)
+	/* A directory of its own: no batch sees what an earlier one left (a FIFO where a file was). */
+	snprintf(own_dir, sizeof own_dir, "b%lu", number);
+	if (chdir(dir) != 0 || mkdir(own_dir, 0755) != 0 || chdir(own_dir) != 0)
 		_exit(1);
 	own_pid = getpid();
 	thr_self(&own_tid);
@@ -348,6 +351,7 @@ int main(int argc, char **argv)
 	uid_t uid = 0;
 	int opt, drop = 0, in, out;
 	uint64_t ncalls;
+	unsigned long batches = 0;
 
 	while ((opt = getopt(argc, argv, "d:u:")) != -1) {
 		if (opt == 'd')
@@ -382,7 +386,7 @@ int main(int argc, char **argv)
 		if (child == 0) {
 			close(in);
 			close(out);
-			run_batch((int)ncalls, dir);
+			run_batch((int)ncalls, dir, batches);
 		}
 		setitimer(ITIMER_REAL, &deadline, NULL);
 		/* A child stopped, or blocked past its timers (it may mask or ignore them), is ended. */
@@ -398,6 +402,7 @@ int main(int argc, char **argv)
 		    timed_out ? "timeout" : WIFSIGNALED(status) ? "signal" : "exit",
 		    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		write(out, line, (size_t)len);
+		batches++;
 	}
 	return 0;
 }
