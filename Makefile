@@ -86,7 +86,8 @@ check: install root
 
 # Adversarial fuzzing of every syscall slot (tests/test_fuzz_slots.py): FUZZ_CALLS calls unjailed
 # and as many jailed; FUZZ_SEED replays a run (a new seed each time by default, printed).
+# Like bench, any existing root will do.
 FUZZ_CALLS ?= 100000
 FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-fuzz: install root
+fuzz: install | $(ROOT)/.bsdulator-root
 	FUZZ_CALLS=$(FUZZ_CALLS) FUZZ_SEED=$(FUZZ_SEED) $(VPY) -m pytest -q -s tests/test_fuzz_slots.py
