@@ -287,6 +287,17 @@ def leftovers(directory: Path, wait: float = 10) -> list[int]:
         time.sleep(0.1)
 
 
+def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
+    """The jids that still have a cgroup in this registry's scope, once those ending have ended."""
+    deadline = time.monotonic() + wait
+    while True:
+        out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
+                             check=False, env=dict(os.environ, **env), capture_output=True, text=True).stdout.strip()
+        if out == "[]" or time.monotonic() > deadline:
+            return out
+        time.sleep(0.2)
+
+
 def fuzz(start_run, label: str) -> list[str]:
     """Makes CALLS calls; returns the findings, each with its shrunk batch."""
     print(f"\nfuzz {label}: FUZZ_SEED={SEED} FUZZ_CALLS={CALLS}")
@@ -383,6 +394,7 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
     assert not findings, "\n\n".join(findings)
     assert removed.returncode == 0, removed.stderr
     assert listed.stdout == b"", "a jail is left behind"
+    assert jail_cgroups(env) == "[]", "a jail's cgroup (and processes) are left behind"
     assert snapshot(freebsd_root) == before
 
 
