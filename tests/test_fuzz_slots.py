@@ -42,7 +42,8 @@ NAMES = {e.nr: e.name for e in table.build()}
 class Kind(IntEnum):
     """Argument kinds; the same order as enum kind in fuzz_slots.c."""
     RAW = 0
-    BUF = 1         # value: fill pattern (low byte), offset (bits 8-15), seed (above)
+    BUF = 1         # value: fill pattern (low byte), offset (bits 8-15: n < 128 from the start, else
+                    # 256 - n from the end, next to a PROT_NONE page), seed (above)
     RO = 2          # read-only page + value % page
     NONE = 3        # PROT_NONE page + value % page
     UNMAPPED = 4    # unmapped page + value % page
@@ -86,7 +87,7 @@ def random_arg(rng: random.Random) -> tuple[Kind, int]:
         value = (rng.randint(-3, 70) if pick < 0.4 else rng.choice(FREEBSD_CONSTANTS) if pick < 0.65
                  else rng.choice(SPECIAL) if pick < 0.85 else rng.getrandbits(64)) & (2**64 - 1)
     elif kind == Kind.BUF:
-        offset = rng.choice([0, 0, rng.randrange(256), 256 - rng.randrange(1, 64)])
+        offset = rng.choice([0, 0, rng.randrange(128), 256 - rng.randrange(1, 128)])
         value = rng.getrandbits(40) << 16 | offset << 8 | rng.randrange(256)
     else:
         value = rng.getrandbits(16)

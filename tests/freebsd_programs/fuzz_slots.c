@@ -199,7 +199,9 @@ static uint64_t resolve(int i, int kind, uint64_t v)
 
 	switch (kind) {
 	case K_BUF:
-		offset = (v >> 8) % AREA;
+		offset = (v >> 8) & 0xff;
+		if (offset >= 0x80)    /* that far from the end: a structure running into the guard page */
+			offset = AREA - (0x100 - offset);
 		fill(area, AREA, v);
 		return (uint64_t)(uintptr_t)(area + offset);
 	case K_RO: return (uint64_t)(uintptr_t)(region + RO_PAGE + v % PG);
