@@ -153,8 +153,9 @@ static void confine(uint64_t nr, uint64_t *a)
 {
 	switch (nr) {
 	case SYS_syscall:
-	case SYS___syscall:
-		confine(a[0], a + 1);
+	case SYS___syscall:     /* one level: an indirect call of an indirect call is nosys */
+		if (a[0] != SYS_syscall && a[0] != SYS___syscall)
+			confine(a[0], a + 1);
 		break;
 	case SYS_kill: a[0] = own_target(a[0]); break;
 	case SYS_thr_kill: a[0] = a[0] & 1 ? (uint64_t)own_tid : (uint64_t)-1; break;
