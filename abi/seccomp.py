@@ -2,6 +2,7 @@
 (<linux/seccomp.h>, <linux/filter.h>, <linux/audit.h>, <asm/unistd.h>, <asm/processor-flags.h>)."""
 
 LINUX_SECCOMP = {
+    "SECCOMP_SET_MODE_FILTER": 1,
     "SECCOMP_RET_KILL_PROCESS": 0x80000000,
     "SECCOMP_RET_ERRNO": 0x00050000,
     "SECCOMP_RET_ALLOW": 0x7FFF0000,

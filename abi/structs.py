@@ -320,6 +320,7 @@ LAYOUTS = {
     # capget(2)/capset(2): the header, then one data struct per 32 capabilities.
     "linux_cap_header": (8, [("version", 0, 4, "u32"), ("pid", 4, 4, "i32")]),
     "linux_cap_data": (12, [("effective", 0, 4, "u32"), ("permitted", 4, 4, "u32"), ("inheritable", 8, 4, "u32")]),
+    "linux_sock_fprog": (16, [("len", 0, 2, "u16"), ("filter", 8, 8, "u64")]),
     "linux_tms": (32, [("tms_utime", 0, 8, "i64"), ("tms_stime", 8, 8, "i64"),
                        ("tms_cutime", 16, 8, "i64"), ("tms_cstime", 24, 8, "i64")]),
 }

@@ -1,4 +1,5 @@
-"""The kernel's half of the tracer's promises: a seccomp filter every FreeBSD process runs under.
+"""The kernel's half of the tracer's promises: a seccomp filter every FreeBSD process runs under,
+and a second one every jailed process adds at jail_attach (jail_filter_bytes).
 
 The supervisor sees every syscall entry first (ptrace), then the kernel runs this filter on
 the call as the supervisor left it.  It lets through only:
@@ -92,4 +93,46 @@ def _assemble(source: list) -> list[tuple[int, int, int, int]]:
 
 def filter_bytes() -> bytes:
     """The filter as an array of struct sock_filter {u16 code; u8 jt, jf; u32 k}."""
-    return b"".join(struct.pack("<HBBI", *row) for row in _program())
+    return _pack(_program())
+
+
+# What a jailed process may not ask of Linux, whoever asks (prison_priv_check; FreeBSD's jails
+# get mounts only through allow.mount.*, which the supervisor would carry out itself): file
+# systems and swap, modules and kexec, port I/O, handles that open files by number past the
+# jail's root, keys, BPF and perf, the clock and hostnames (the supervisor sets a jail's), and
+# new namespaces or ptrace-like reach into other processes.  Capabilities dropped at attach
+# cover many of these already; this holds also for CAP_SYS_ADMIN, which jails keep (setns of a
+# nested attach needs it).
+JAIL_DENIED = (
+    "mount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
+    "mount_setattr", "swapon", "swapoff", "quotactl", "quotactl_fd", "acct",
+    "reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+    "iopl", "ioperm", "open_by_handle_at", "bpf", "perf_event_open", "keyctl", "add_key", "request_key",
+    "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
+    "unshare", "ptrace", "process_vm_writev", "pidfd_getfd", "userfaultfd", "lookup_dcookie", "vhangup",
+)
+NEW_NAMESPACES = sum(LINUX_CLONE_FLAGS[f] for f in (
+    "CLONE_NEWNS", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET"))
+
+
+def _jail_program() -> list[tuple[int, int, int, int]]:
+    eperm = _errno(errno.EPERM)
+    denied = [(_JEQ, "eperm", None, LINUX_NR[name]) for name in JAIL_DENIED]
+    return _assemble([
+        (_LD, None, None, _NR),
+        *denied,
+        (_JEQ, None, "allow", LINUX_NR["clone"]),
+        (_LD, None, None, _ARG0_LO),                                    # clone's flags
+        (_JSET, "eperm", "allow", NEW_NAMESPACES),
+        "allow", (_RET, None, None, ALLOW),
+        "eperm", (_RET, None, None, eperm),
+    ])
+
+
+def jail_filter_bytes() -> bytes:
+    """The jail's filter, stacked on the first by jail_attach (syscalls/jail.py)."""
+    return _pack(_jail_program())
+
+
+def _pack(rows: list[tuple[int, int, int, int]]) -> bytes:
+    return b"".join(struct.pack("<HBBI", *row) for row in rows)

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator import jailns, jailparams, jailreg, ptrace, structs
+from bsdulator import jailns, jailparams, jailreg, ptrace, seccomp, structs
 from bsdulator.abi import capabilities, jail as abi
 from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
+from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -458,6 +459,7 @@ def _attach(call, row: jailreg.JailRow):
     yield from _enter_namespaces(call, holder, plan)
     call.proc.jail = row.jid
     yield from _close_ways_out(call)
+    yield from _add_jail_filter(call)
     yield from _drop_capabilities(call, record_of(row))
     yield from AttachProxy().fork(call, holder)
 
@@ -604,6 +606,18 @@ def lacking_capabilities(record: JailRecord) -> list[int]:
     with open("/proc/sys/kernel/cap_last_cap") as f:
         last = int(f.read())
     return [cap for cap in range(last + 1) if cap not in {CAPS[name] for name in kept}]
+
+
+def _add_jail_filter(call):
+    """The caller stacks the jail's seccomp filter (bsdulator/seccomp.py) on its own: what
+    no jailed process may ask of Linux, refused by the kernel whoever asks.  Installed while
+    it still holds CAP_SYS_ADMIN, so no no_new_privs (setuid programs keep working)."""
+    program = seccomp.jail_filter_bytes()
+    rows = call.alloc(len(program))
+    call.mem.write(rows, program)
+    fprog = call.alloc(structs.sizeof("linux_sock_fprog"))
+    call.mem.write(fprog, structs.pack("linux_sock_fprog", len=len(program) // seccomp.ROW_SIZE, filter=rows))
+    check((yield lx.seccomp(LINUX_SECCOMP["SECCOMP_SET_MODE_FILTER"], 0, fprog)))
 
 
 def _drop_capabilities(call, record: JailRecord):

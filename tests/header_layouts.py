@@ -116,6 +116,7 @@ LINUX_PROBE = r"""
 #include <sys/utsname.h>
 #include <netinet/in.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 
 /* As the kernel documents them (getdents64(2), rt_sigaction(2) on x86_64). */
 #undef sa_handler
@@ -156,6 +157,7 @@ struct itimerval probe_linux_itimerval;
 struct rusage probe_linux_rusage;
 struct rlimit probe_linux_rlimit;
 struct tms probe_linux_tms;
+struct sock_fprog probe_linux_sock_fprog;
 struct iovec probe_linux_iovec;
 struct pollfd probe_linux_pollfd;
 struct winsize probe_linux_winsize;

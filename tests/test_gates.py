@@ -7,6 +7,9 @@ mounted and no untraced process appears."""
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -70,6 +73,7 @@ def gate_jail(freebsd_root, bsd, tmp_path_factory, gate_program):
 
     def jexec(*args):
         return bsd(freebsd_root / "usr/sbin/jexec", name, *args, env=env, timeout=60)
+    jexec.name, jexec.env = name, env
     try:
         yield jexec, f"/tmp/{tag}", freebsd_root / "tmp"
     finally:
@@ -94,3 +98,35 @@ def test_foreign_gate_in_a_jail(gate_jail, mode):
     finally:
         shutil.rmtree(host_tmp / target.rsplit("/", 1)[1], ignore_errors=True)
 
+
+
+@pytest.mark.root
+def test_jailed_processes_run_under_both_filters(gate_jail, freebsd_root):
+    """Every FreeBSD process has the supervisor's filter; a jailed one has stacked the jail's
+    (bsdulator/seccomp.py) at jail_attach.  Read from the host's /proc."""
+    jexec, _program, _tmp = gate_jail
+    naptime = f"600.{os.getpid()}"
+    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", jexec.name,
+                          "/bin/sleep", naptime], env=dict(os.environ, **jexec.env))
+    try:
+        deadline = time.monotonic() + 20
+        pid = None
+        wanted = [b"/bin/sleep", naptime.encode()]
+        while pid is None and time.monotonic() < deadline:
+            pid = next((int(d) for d in os.listdir("/proc") if d.isdigit() and _cmdline(d) == wanted), None)
+            time.sleep(0.05)
+        assert pid, "the jailed sleep never started"
+        with open(f"/proc/{pid}/status") as f:
+            status = dict(line.split(":\t", 1) for line in f if ":\t" in line)
+        assert status["Seccomp"].strip() == "2" and status["Seccomp_filters"].strip() == "2"
+    finally:
+        p.kill()
+        p.wait()
+
+
+def _cmdline(pid: str) -> list[bytes]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().split(b"\0")[:-1]
+    except OSError:
+        return []

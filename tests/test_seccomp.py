@@ -64,14 +64,14 @@ def test_user64_code_segment_is_the_one_processes_run_in():
         os.waitpid(pid, 0)
 
 
-def run_filter(nr: int, arch: int, ip: int, args=(0,) * 6) -> int:
+def run_filter(nr: int, arch: int, ip: int, args=(0,) * 6, program: bytes | None = None) -> int:
     """What the kernel's classic BPF machine returns for this seccomp_data."""
     data = struct.pack("<iIQ6Q", nr, arch, ip, *args)
     ld = LINUX_BPF["BPF_LD"] | LINUX_BPF["BPF_W"] | LINUX_BPF["BPF_ABS"]
     jeq = LINUX_BPF["BPF_JMP"] | LINUX_BPF["BPF_JEQ"]
     jset = LINUX_BPF["BPF_JMP"] | LINUX_BPF["BPF_JSET"]
     ret = LINUX_BPF["BPF_RET"]
-    rows = list(struct.iter_unpack("<HBBI", seccomp.filter_bytes()))
+    rows = list(struct.iter_unpack("<HBBI", seccomp.filter_bytes() if program is None else program))
     acc, pc = 0, 0
     while True:
         code, jt, jf, k = rows[pc]
@@ -166,3 +166,29 @@ def test_a_program_the_view_cannot_exec_is_one_line(bsd, freebsd_root):
         hidden.unlink()
     assert r.returncode == 2 and r.stdout == b""
     assert r.stderr.decode().count("\n") == 1 and "No such file or directory" in r.stderr.decode(), r.stderr
+
+
+NAMESPACE_FLAGS = [f for f in LINUX_CLONE_FLAGS if f.startswith("CLONE_NEW")]
+
+
+@given(nr=st.one_of(st.sampled_from(sorted(LINUX_NR.values())), st.integers(0, 2**32 - 1)),
+       flags=st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([signal.SIGCHLD, 0x3D0F00]),
+                       st.sampled_from(NAMESPACE_FLAGS).map(lambda f: LINUX_CLONE_FLAGS[f] | signal.SIGCHLD)))
+@example(nr=LINUX_NR["mount"], flags=0)
+@example(nr=LINUX_NR["setns"], flags=0)
+@example(nr=LINUX_NR["chroot"], flags=0)
+@example(nr=LINUX_NR["clone"], flags=LINUX_CLONE_FLAGS["CLONE_NEWUSER"] | signal.SIGCHLD)
+def test_jail_filter_decisions(nr, flags):
+    """A jailed process: the calls prison_priv_check keeps from a jail are EPERM, and clone
+    may not make namespaces; everything else is left to the first filter and the supervisor."""
+    got = run_filter(nr - (1 << 32) if nr >= 1 << 31 else nr, X86_64, SUPERVISED, (flags, 0, 0, 0, 0, 0),
+                     seccomp.jail_filter_bytes())
+    names = {v: k for k, v in LINUX_NR.items()}
+    denied = names.get(nr) in seccomp.JAIL_DENIED
+    makes_namespaces = nr == LINUX_NR["clone"] and flags & 0xFFFFFFFF & seccomp.NEW_NAMESPACES
+    assert got == (ERRNO | errno.EPERM if denied or makes_namespaces else ALLOW)
+
+
+def test_jail_filter_names_real_calls():
+    assert set(seccomp.JAIL_DENIED) <= set(LINUX_NR)
+    assert {"setns", "chroot", "clone", "kcmp"}.isdisjoint(seccomp.JAIL_DENIED)  # jails need or have these
