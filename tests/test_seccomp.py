@@ -107,7 +107,8 @@ def expected(nr: int, arch: int, ip: int, flags: int) -> int:
 SUPERVISED = seccomp.SUPERVISED_IP
 IPS = st.one_of(st.just(SUPERVISED), st.just(SUPERVISED ^ 1), st.just(SUPERVISED & 0xFFFFFFFF),
                 st.just(SUPERVISED & ~0xFFFFFFFF), st.integers(0, 2**64 - 1))
-NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 60, 231, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]), st.integers(0, 2**32 - 1))
+NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 60, 231, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]),
+                st.integers(0, 2**32 - 1))
 
 
 @given(nr=NRS, arch=st.sampled_from([X86_64, I386, 0]), ip=IPS, flags=st.integers(0, 2**64 - 1))
