@@ -275,9 +275,11 @@ def enter(sup, thread, regs) -> None:
 def _foreign_gate(sup, thread, regs) -> None:
     """Not a FreeBSD/amd64 call: nothing runs, and the program gets what FreeBSD gives for a
     call it has no slot for (SIGSYS, then ENOSYS if that is caught or ignored)."""
+    from .table import Entry, Support
     saved = ptrace.new_regs()
     ptrace.copy_regs(saved, regs)
-    call = Call(sup, thread, sup.out_of_range(regs.orig_rax), [], saved)
+    entry = Entry(regs.orig_rax, f"#{regs.orig_rax} (not through the amd64 syscall gate)", "", (), Support.OBSOLETE)
+    call = Call(sup, thread, entry, [], saved)
     call.result = (0, None, FREEBSD_ENOSYS)
     thread.call = call
     if sup.tracer:
