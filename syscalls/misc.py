@@ -5,7 +5,7 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
+from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE, FREEBSD_CPU_WHICH as CPU_WHICH, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.signal import linux_sigset
@@ -160,9 +160,20 @@ def _affinity_target(which: int, ident: int) -> int:
     return 0 if ident == -1 else ident
 
 
+CPUSET_MAXBYTES = FREEBSD_CPU_MAXSIZE["CPU_MAXSIZE"] // FREEBSD_CPU_MAXSIZE["NBBY"]
+ERANGE = FREEBSD_ERRNO["ERANGE"]
+
+
+def _check_setsize(setsize: int) -> None:
+    """kern_cpuset.c: a mask longer than the kernel's largest set is ERANGE, before any copy."""
+    if setsize > CPUSET_MAXBYTES:
+        raise FreeBSDError(ERANGE, f"cpusetsize {setsize} > {CPUSET_MAXBYTES}")
+
+
 @handler("cpuset_getaffinity", Support.TRANSLATED, "processes and threads via sched_getaffinity")
 def sys_cpuset_getaffinity(call, level, which, ident, setsize, mask):
     """Implements FreeBSD cpuset_getaffinity(2)."""
+    _check_setsize(setsize)
     target = _affinity_target(which, ident)
     got = check((yield lx.sched_getaffinity(target, setsize, mask)))
     if got < setsize:
@@ -173,6 +184,7 @@ def sys_cpuset_getaffinity(call, level, which, ident, setsize, mask):
 @handler("cpuset_setaffinity", Support.TRANSLATED, "processes and threads via sched_setaffinity")
 def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
     """Implements FreeBSD cpuset_setaffinity(2)."""
+    _check_setsize(setsize)
     target = _affinity_target(which, ident)
     return check((yield lx.sched_setaffinity(target, setsize, mask)))
 

@@ -58,7 +58,8 @@ def test_getrandom_close_range_cpuset_numbers():
     from bsdulator.abi import flags
     for table, headers in ((flags.FREEBSD_GRND_FLAGS, ["sys/types.h", "sys/random.h"]),
                            (flags.FREEBSD_CLOSE_RANGE_FLAGS, ["unistd.h"]),
-                           (flags.FREEBSD_CPU_LEVELS | flags.FREEBSD_CPU_WHICH, ["sys/types.h", "sys/cpuset.h"])):
+                           (flags.FREEBSD_CPU_LEVELS | flags.FREEBSD_CPU_WHICH | flags.FREEBSD_CPU_MAXSIZE,
+                            ["sys/types.h", "sys/param.h", "sys/cpuset.h"])):
         assert mismatches(table, freebsd_values(headers, table)) == {}
 
 

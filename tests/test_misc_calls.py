@@ -76,3 +76,36 @@ def test_poll_bound_comes_before_the_copyin(bsd, freebsd_cc):
     r = bsd(freebsd_cc(POLL_BOUND, "poll_bound"))
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode().splitlines() == ["a page of unused entries: 0", "past the bound: -1 einval=1"]
+
+
+CPUSET_SIZE = r"""
+#include <sys/types.h>
+#include <sys/cpuset.h>
+#include <errno.h>
+#include <stdio.h>
+
+int main(void) {
+    static char big[CPU_MAXSIZE / 8 * 2];
+    int r = cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_PID, -1, (size_t)0xdf691ca2440092, (cpuset_t *)big);
+    printf("get huge: %d erange=%d\n", r, errno == ERANGE);
+    errno = 0;
+    r = cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_PID, -1, CPU_MAXSIZE / 8 + 1, (cpuset_t *)big);
+    printf("get one past: %d erange=%d\n", r, errno == ERANGE);
+    r = cpuset_getaffinity(CPU_LEVEL_WHICH, CPU_WHICH_PID, -1, CPU_MAXSIZE / 8, (cpuset_t *)big);
+    printf("get largest: %d\n", r);
+    errno = 0;
+    r = cpuset_setaffinity(CPU_LEVEL_WHICH, CPU_WHICH_PID, -1, CPU_MAXSIZE / 8 + 1, (cpuset_t *)big);
+    printf("set one past: %d erange=%d\n", r, errno == ERANGE);
+    return 0;
+}
+"""
+
+
+def test_cpuset_mask_longer_than_the_kernels_is_erange(bsd, freebsd_cc):
+    """kern_cpuset.c: cpusetsize > CPU_MAXSIZE / NBBY is ERANGE before any copy (the fuzzer's find: a
+    huge size made the supervisor try to zero that many bytes)."""
+    r = bsd(freebsd_cc(CPUSET_SIZE, "cpuset_size"))
+    assert r.returncode == 0, r.stderr
+    assert b"internal error" not in r.stderr
+    assert r.stdout.decode().splitlines() == ["get huge: -1 erange=1", "get one past: -1 erange=1",
+                                              "get largest: 0", "set one past: -1 erange=1"]
