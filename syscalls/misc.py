@@ -5,7 +5,8 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE, FREEBSD_CPU_WHICH as CPU_WHICH, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
+from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
+from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.signal import linux_sigset
