@@ -33,9 +33,11 @@ root:
 $(ROOT)/.bsdulator-root:
 	./freebsd-root-fetch.sh $(ROOT)
 
+# The project's venv when there is one (it has ziglang, which builds the FreeBSD benchmark).
+BENCH_PYTHON = $(if $(wildcard $(VPY)),$(VPY),$(PYTHON))
 bench: | $(ROOT)/.bsdulator-root
-	$(PYTHON) -m compileall -q bsdulator syscalls abi
-	$(PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)" $(BENCH_ARGS)
+	$(BENCH_PYTHON) -m compileall -q bsdulator syscalls abi
+	$(BENCH_PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)" $(BENCH_ARGS)
 
 test:
 	$(PYTHON) -m pytest -q

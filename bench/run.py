@@ -187,10 +187,12 @@ def bsdulator_prefix(command: str) -> list[str]:
     prefix = shlex.split(command)
     if not prefix:
         raise BenchError("--bsdulator is empty")
-    if shutil.which(prefix[0]) is None:
+    found = shutil.which(prefix[0])
+    if found is None:
         raise BenchError(f"bsdulator command {prefix[0]!r} not found on PATH "
                          "(install the project with `pip install -e .`, or pass --bsdulator CMD)")
-    return prefix
+    # Absolute: the echo benchmark runs from the root's parent directory, not from here.
+    return [os.path.abspath(found), *prefix[1:]]
 
 
 def main(argv: list[str] | None = None) -> int:
