@@ -8,7 +8,7 @@ import sys
 
 from . import elf, image, view
 from .frontend import INTERNAL_ERROR, run_split
-from .errors import UsageError
+from .errors import UsageError, internal_error
 
 USAGE = "bsdulator [--root DIR] [--trace] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
 # Linux-only loader variables would change how FreeBSD's rtld behaves or break it.
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bsdulator bug before the program started: one line, never a traceback
-        print(f"bsdulator: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        internal_error("", e)
         return INTERNAL_ERROR
 
 

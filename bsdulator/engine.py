@@ -12,7 +12,6 @@ in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 import inspect
 import os
 import signal
-import sys
 from dataclasses import dataclass
 
 from . import ptrace
@@ -20,7 +19,7 @@ from .abi.errno import FREEBSD_ERRNO
 from .abi.linux_syscalls import LINUX_NR
 from .abi.seccomp import LINUX_USER64_CS
 from .abi.signals import LINUX_SIGPROCMASK_HOW
-from .errors import FreeBSDError
+from .errors import FreeBSDError, internal_error
 from .seccomp import SUPERVISED_IP
 from .translate import errno_to_freebsd
 
@@ -190,7 +189,7 @@ def _advance(call: Call, send) -> LinuxCall | None:
 
 def _internal_error(call: Call, e: Exception) -> None:
     """Said on stderr whether tracing or not: it is a bsdulator bug, and the program gets EIO."""
-    sys.stderr.write(f"bsdulator: internal error in {call.entry.name}: {type(e).__name__}: {e}\n")
+    internal_error(f" in {call.entry.name}", e)
     call.result = (0, None, FREEBSD_EIO)
 
 

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 
-from .errors import UsageError
+from .errors import UsageError, debug_traceback
 
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 INTERNAL_ERROR = 70  # EX_SOFTWARE
@@ -53,6 +53,7 @@ def run_split(serve) -> int:
             code = 2
         except BaseException as e:  # a supervisor bug: say so in one line, never a traceback
             os.write(wfd, f"Xinternal error: {type(e).__name__}: {e}\n".encode(errors="replace"))
+            debug_traceback(e)
             code = INTERNAL_ERROR
         os._exit(code)
     os.close(wfd)
