@@ -1,5 +1,6 @@
 """The generated syscall tables and the dispatch table built from them."""
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +17,32 @@ SPEC_SYSCALL_H = REPO.parent / "shared" / "freebsd-spec" / "include" / "sys" / "
 LINUX_HEADER = Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h")
 
 
-def test_generated_tables_are_fresh(tmp_path):
-    """Regenerating from abi/syscalls.master and the host header changes nothing."""
-    before = {p: p.read_text() for p in (REPO / "abi" / "syscall_table.py", REPO / "abi" / "linux_syscalls.py")}
-    if not LINUX_HEADER.exists():
-        pytest.skip("the host has no <asm/unistd_64.h> to regenerate abi/linux_syscalls.py from")
-    subprocess.run([sys.executable, str(REPO / "tools" / "gen_tables.py")], check=True)
-    for path, text in before.items():
-        assert path.read_text() == text, f"{path.name} is stale: run python tools/gen_tables.py"
+GEN_TABLES = (sys.executable, str(REPO / "tools" / "gen_tables.py"))
+GENERATED = ("syscall_table.py", "linux_syscalls.py")
+
+
+def test_generated_tables_are_fresh():
+    """Regenerating from abi/syscalls.master and the host header would change nothing; the check writes nothing."""
+    stamps = {name: (REPO / "abi" / name).stat().st_mtime_ns for name in GENERATED}
+    done = subprocess.run([*GEN_TABLES, "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert {name: (REPO / "abi" / name).stat().st_mtime_ns for name in GENERATED} == stamps
+
+
+def test_check_reports_a_stale_table_and_writes_nothing(tmp_path):
+    for name in ("syscalls.master", *GENERATED):
+        shutil.copy(REPO / "abi" / name, tmp_path / name)
+    stale = tmp_path / "syscall_table.py"
+    stale.write_text(stale.read_text().replace("'read'", "'reed'"))
+    before = stale.read_text()
+    done = subprocess.run([*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "syscall_table.py is stale (2 lines differ)" in done.stderr
+    assert "+    3: ('STD|CAPENABLED', 'read'," in done.stderr
+    assert "linux_syscalls.py" not in done.stderr
+    assert stale.read_text() == before
+    subprocess.run([*GEN_TABLES, "--abi-dir", str(tmp_path)], check=True)
+    assert stale.read_text() == (REPO / "abi" / "syscall_table.py").read_text()
 
 
 def test_master_has_every_slot():
