@@ -49,7 +49,7 @@ class Tracer:
         if "*" in ctype:
             return f"{value:#x}"
         if ctype in ("int", "pid_t", "id_t", "uid_t", "gid_t", "size_t", "ssize_t", "off_t", "u_int", "long",
-                     "u_long", "idtype_t", "socklen_t", "lwpid_t", "clockid_t", "int64_t"):
+                     "u_long", "idtype_t", "__socklen_t", "lwpid_t", "clockid_t", "int64_t"):
             v = value & 0xFFFFFFFF if ctype in ("int", "pid_t", "idtype_t") else value
             if ctype in ("int", "pid_t", "idtype_t") and v >= 1 << 31:
                 v -= 1 << 32

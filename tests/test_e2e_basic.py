@@ -2,6 +2,7 @@
 import os
 import signal
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -121,6 +122,31 @@ def test_trace_is_truss_style(bsd, freebsd_root):
     assert any("ERR#2 'No such file or directory'" in line for line in lines)
     r = bsd("--trace", freebsd_root / "bin/echo", "hi")
     assert any(line.startswith("writev(1,") for line in r.stderr.decode().splitlines())
+
+
+SOCKLEN_PROGRAM = r"""
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+int main(void) {
+    int s = socket(AF_UNIX, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_un sun;
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, "/nonexistent/socket");
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    return connect(s, (struct sockaddr *)&sun, sizeof sun) == 0;
+}
+"""
+
+
+def test_trace_prints_socket_lengths_as_numbers(bsd, freebsd_cc):
+    """A __socklen_t argument is a length, printed in decimal like the other integers (SOL_SOCKET 0xffff,
+    SO_REUSEADDR 4 and sizeof(struct sockaddr_un) 106 are FreeBSD's <sys/socket.h> and <sys/un.h>)."""
+    r = bsd("--trace", freebsd_cc(SOCKLEN_PROGRAM, "socklen"))
+    lines = r.stderr.decode().splitlines()
+    assert any(re.match(r"setsockopt\(\d+,65535,4,\S+,4\) +=", line) for line in lines), lines
+    assert any(re.match(r"connect\(\d+,0x[0-9a-f]+,106\) +ERR#2 ", line) for line in lines), lines
 
 
 def test_coverage_report(bsd):

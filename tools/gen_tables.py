@@ -25,28 +25,100 @@ COMPAT_PREFIX = {"COMPAT": "o", "COMPAT4": "freebsd4_", "COMPAT6": "freebsd6_",
                  "COMPAT12": "freebsd12_", "COMPAT13": "freebsd13_", "COMPAT14": "freebsd14_"}
 
 ENTRY = re.compile(r"^(\d+)(?:-(\d+))?\s+(\S+)\s+(\S+)\s*(.*)$")
-ARG = re.compile(r"^(?P<ann>(?:_\w+_(?:\([^)]*\))?\s+)*)(?P<decl>.*?)\s*\*?\s*(?P<name>\w+)(?:\[\])?$")
+
+# One token of a prototype.  Annotations are SAL's (_In_, _Out_writes_bytes_(n), _Outptr_result_maybenull_,
+# _Contains_long_ptr_ ...): an underscore and a capital, as C reserves for the implementation and no type
+# in syscalls.master is spelled, with an optional parenthesised size; whether it ends in `_` varies
+# (`_Out_writes_bytes_opt(*size)`).  Every other identifier, `__socklen_t` and `cap_rights_t` included,
+# is one word of the declaration.
+TOKEN = re.compile(r"""\s*(?:
+      (?P<annotation>_[A-Z]\w*(?:\([^()]*\))?)
+    | (?P<word>[A-Za-z_]\w*)
+    | (?P<star>\*)
+    | (?P<array>\[\s*\w*\s*\])
+    | (?P<ellipsis>\.\.\.)
+    )""", re.VERBOSE)
+QUALIFIERS = {"const", "volatile", "restrict"}
+TAGS = {"struct", "union", "enum"}
+BUILTIN_SPECIFIERS = {"void", "char", "short", "int", "long", "signed", "unsigned"}
 
 
-def parse_args(proto: str):
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs; anything that is no token of a syscalls.master prototype is an error."""
+    tokens, pos, text = [], 0, text.strip()
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise ValueError(f"cannot parse {text[pos:]!r} in {text!r}")
+        tokens.append((m.lastgroup, m.group(m.lastgroup)))
+        pos = m.end()
+    return tokens
+
+
+def check_type(words: list[str], text: str) -> None:
+    """The words before a declaration's first `*` must name one type: a tagged struct/union/enum,
+    a combination of C's own specifiers (unsigned int, long ...) or a single typedef name."""
+    named = [w for w in words if w not in QUALIFIERS]
+    tagged = len(named) == 2 and named[0] in TAGS
+    builtin = bool(named) and all(w in BUILTIN_SPECIFIERS for w in named)
+    typedef = len(named) == 1 and named[0] not in TAGS
+    if not (tagged or builtin or typedef):
+        raise ValueError(f"no C type in {text!r}")
+
+
+def parse_declaration(tokens: list[tuple[str, str]], text: str) -> tuple[str, str]:
+    """(C type, name) of `type name` or `type name[N]`; the type spelled as sysproto.h spells it
+    (`char **`, `struct aiocb * const *`), an array parameter as `int [2]`."""
+    arrays = []
+    while tokens and tokens[-1][0] == "array":
+        arrays.insert(0, "[" + tokens.pop()[1][1:-1].strip() + "]")
+    if len(tokens) < 2 or tokens[-1][0] != "word" or any(kind not in ("word", "star") for kind, _ in tokens):
+        raise ValueError(f"not a declaration: {text!r}")
+    *type_tokens, (_, name) = tokens
+    first_star = next((i for i, (kind, _) in enumerate(type_tokens) if kind == "star"), len(type_tokens))
+    check_type([word for _, word in type_tokens[:first_star]], text)
+    if any(kind == "word" and word not in QUALIFIERS for kind, word in type_tokens[first_star:]):
+        raise ValueError(f"a word after `*` that qualifies nothing in {text!r}")
+    ctype = ""
+    for _, word in type_tokens:
+        ctype += word if word == "*" and ctype.endswith("*") else " " + word
+    return " ".join([ctype.strip(), *arrays]), name
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split an argument list at the commas outside an annotation's parentheses; a trailing comma
+    (fhlinkat has one) ends the list, as FreeBSD's own generator takes it."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    if text[start:].strip():
+        parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def parse_arg(raw: str) -> tuple[str, str, str]:
+    """(annotations, C type, name) of one argument as syscalls.master writes it."""
+    tokens = tokenize(raw)
+    if tokens == [("ellipsis", "...")]:
+        return ("", "...", "...")
+    count = next((i for i, (kind, _) in enumerate(tokens) if kind != "annotation"), len(tokens))
+    annotations = " ".join(text for _, text in tokens[:count])
+    ctype, name = parse_declaration(tokens[count:], raw)
+    return annotations, ctype, name
+
+
+def parse_args(proto: str) -> tuple:
     """Split a prototype's argument list into (annotation, C type, name) triples."""
     inner = proto[proto.index("(") + 1:proto.rindex(")")].strip()
     if inner in ("", "void"):
         return ()
-    out = []
-    for raw in (a.strip() for a in inner.split(",") if a.strip()):
-        if raw == "...":
-            out.append(("", "...", "..."))
-            continue
-        anns = re.findall(r"_\w+_(?:\([^)]*\))?", raw)
-        rest = raw
-        for a in anns:
-            rest = rest.replace(a, "", 1)
-        rest = " ".join(rest.split())
-        m = re.match(r"^(.*?)(\w+)$", rest)
-        ctype, name = m.group(1).strip(), m.group(2)
-        out.append((" ".join(anns), ctype, name))
-    return tuple(out)
+    args = tuple(parse_arg(raw) for raw in split_top_level(inner))
+    if any(ctype == "..." for _, ctype, _ in args[:-1]):
+        raise ValueError(f"`...` before the last argument in {proto!r}")
+    return args
 
 
 def parse_master(text: str):
@@ -67,9 +139,12 @@ def parse_master(text: str):
                     break
                 body.append(more.strip())
             proto = " ".join(body).rstrip(";").strip()
-            head = proto[:proto.index("(")].replace("*", " * ").split()
-            rettype, name = " ".join(head[:-1]).replace(" *", "*"), head[-1]
-            args = parse_args(proto)
+            head = proto[:proto.index("(")]
+            try:
+                rettype, name = parse_declaration(tokenize(head), head)
+                args = parse_args(proto)
+            except ValueError as e:
+                raise ValueError(f"syscalls.master slot {first}: {e}") from e
         else:
             rettype, name, args = "", (rest.split() or ["nosys"])[0], ()
         name = COMPAT_PREFIX.get(base, "") + name
