@@ -46,6 +46,17 @@ def test_check_reports_a_stale_table_and_writes_nothing(tmp_path):
     assert stale.read_text() == (REPO / "abi" / "syscall_table.py").read_text()
 
 
+def test_an_unreadable_prototype_names_its_slot(tmp_path):
+    for name in ("syscalls.master", *GENERATED):
+        shutil.copy(REPO / "abi" / name, tmp_path / name)
+    master = tmp_path / "syscalls.master"
+    master.write_text(master.read_text().replace("__socklen_t *anamelen", "__socklen_t (*anamelen)", 1))
+    done = subprocess.run([*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("gen_tables: syscalls.master slot 30: cannot parse") and len(done.stderr.splitlines()) == 1
+
+
 def test_master_has_every_slot():
     assert sorted(MASTER) == list(range(MAX_SYSCALL))
 

@@ -200,7 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--abi-dir", type=Path, default=ABI_DIR,
                         help=f"where {MASTER_NAME} is read and the tables go (default: %(default)s)")
     opts = parser.parse_args(argv)
-    outputs = render(opts.abi_dir, LINUX_HEADER)
+    try:
+        outputs = render(opts.abi_dir, LINUX_HEADER)
+    except ValueError as e:
+        print(f"gen_tables: {e}", file=sys.stderr)
+        return 2
     if opts.check:
         reports = [r for r in (stale_report(p, text) for p, text in outputs.items()) if r]
         for report in reports:
