@@ -10,7 +10,7 @@ from . import elf, image, view
 from .frontend import INTERNAL_ERROR, run_split
 from .errors import UsageError, internal_error
 
-USAGE = "bsdulator [--root DIR] [--trace] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
+USAGE = "bsdulator [--root DIR] [--trace] [--quiet] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
 # Linux-only loader variables would change how FreeBSD's rtld behaves or break it.
 DROPPED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT")
 
@@ -130,6 +130,8 @@ def parse_args(argv: list[str]):
     p = _Parser(prog="bsdulator", usage=USAGE, description="Run unmodified FreeBSD/amd64 programs on Linux.")
     p.add_argument("--root", help="FreeBSD root directory (default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)")
     p.add_argument("--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr")
+    p.add_argument("--quiet", action="store_true",
+                   help="no warning on stderr when the program makes a call bsdulator does not implement")
     p.add_argument("--coverage", action="store_true", help="print the syscall table with support levels")
     p.add_argument("--cpus", default="one", metavar="one|all",
                    help="'one' (default) keeps the supervisor and the FreeBSD programs on one CPU, which makes "
@@ -172,8 +174,8 @@ def run(opts) -> int:
     if opts.cpus == "one":
         pin_to_one_cpu()
     tracer = Tracer(sys.stderr) if opts.trace else None
-    sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer,
-                     warn=tracer.warn if tracer else None)
+    warn = None if opts.quiet else (tracer or Tracer(sys.stderr)).warn
+    sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer, warn=warn)
     sup.initial_image = (plan.exe, plan.image)
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     argv = [os.fsdecode(a) for a in plan.argv]  # os.execve encodes them back to the same bytes

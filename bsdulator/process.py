@@ -58,6 +58,7 @@ class Process:
     login: str = ""           # setlogin(2)'s name, shared by the session
     threads: set = field(default_factory=set)
     proxy: object = None      # set when this process only stands in for a jail_attach child
+    warned: set = field(default_factory=set)  # missing calls already reported: once per process
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""

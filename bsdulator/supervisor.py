@@ -7,7 +7,8 @@ import signal
 from dataclasses import dataclass
 
 from . import elf, engine, ptrace, seccomp, startup, view
-from .errors import UsageError
+from .abi.errno import FREEBSD_ERRNO
+from .errors import FreeBSDError, UsageError
 from .fastpath import FastPath
 from .memory import Memory, Unreachable
 from .native._native import lib
@@ -331,9 +332,17 @@ class Supervisor:
 
     def unimplemented(self, call) -> int:
         """ENOSYS; FreeBSD also raises SIGSYS for slots it lacks itself."""
-        entry = call.entry
-        if entry.support == Support.OBSOLETE:
+        if call.entry.support == Support.OBSOLETE:
             os.kill(call.thread.tid, signal.SIGSYS)
-        else:
-            self.warn(f"bsdulator: {entry.name} (FreeBSD syscall {entry.nr}) is not implemented: ENOSYS")
-        return engine.FREEBSD_ENOSYS
+            return engine.FREEBSD_ENOSYS
+        return self.missing(call).errno
+
+    def missing(self, call, what: str = "", errno: str = "ENOSYS") -> FreeBSDError:
+        """The error for a call, or the part `what` of one, that bsdulator lacks, warned about
+        once per process (as FreeBSD's DUMMY syscalls do) unless --quiet; the caller raises it."""
+        entry, seen = call.entry, call.thread.proc.warned
+        if (entry.nr, what) not in seen:
+            seen.add((entry.nr, what))
+            part = f" {what}" if what else ""
+            self.warn(f"bsdulator: {entry.name}{part} (FreeBSD syscall {entry.nr}) is not implemented: {errno}")
+        return FreeBSDError(FREEBSD_ERRNO[errno], what or entry.name)

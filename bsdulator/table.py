@@ -6,7 +6,9 @@ the table, never a hand-written list.  A `native` entry is pure data (a Linux sy
 number, plus named argument translators), which a C loop can execute without Python.
 """
 import importlib
+import os
 import pkgutil
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
@@ -19,6 +21,7 @@ class Support(str, Enum):
     NATIVE = "native"          # the same Linux call with the same arguments
     TRANSLATED = "translated"  # a Linux call after rewriting arguments or results
     EMULATED = "emulated"      # implemented by bsdulator itself
+    PARTIAL = "partial"        # served, except what its note says is missing
     STUB = "stub"              # accepted, does nothing useful (documented why)
     ENOSYS = "enosys"          # a FreeBSD call bsdulator does not implement yet
     OBSOLETE = "obsolete"      # a slot FreeBSD itself lacks: SIGSYS + ENOSYS, as FreeBSD
@@ -35,6 +38,7 @@ class Entry:
     linux_nr: int | None = None
     note: str = ""
     fast: str = ""             # a C fast-path kind that finishes this call without Python
+    where: str = ""            # file:function:line of the code that serves it (see _where)
 
     @property
     def nargs(self) -> int:
@@ -48,6 +52,21 @@ class _Spec:
     linux_nr: int | None = None
     note: str = ""
     fast: str = ""
+    where: str = ""
+
+
+_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # syscalls/ sits beside bsdulator/
+
+
+def _where(filename: str, function: str, line: int) -> str:
+    """`syscalls/file.py:sys_openat:120`: one hop from a table row to its code."""
+    return f"{os.path.relpath(filename, _TREE)}:{function}:{line}"
+
+
+def _declared_here(declarer: str) -> str:
+    """Where a data-only entry (native, stub) was declared: the caller of `native`/`stub`."""
+    frame = sys._getframe(2)
+    return _where(frame.f_code.co_filename, declarer, frame.f_lineno)
 
 
 _REGISTRY: dict[str, _Spec] = {}
@@ -63,21 +82,25 @@ def _register(name: str, spec: _Spec) -> None:
 
 def native(name: str, linux: str | None = None, note: str = "") -> None:
     """Declare that FreeBSD `name` is Linux `linux` with identical arguments."""
-    _register(name, _Spec(Support.NATIVE, linux_nr=LINUX_NR[linux or name], note=note, fast="native"))
+    _register(name, _Spec(Support.NATIVE, linux_nr=LINUX_NR[linux or name], note=note, fast="native",
+                          where=_declared_here("native")))
 
 
 def handler(name: str, support: Support, note: str = "", fast: str = "") -> Callable:
     """Decorator: `fn(call, *args)` implements FreeBSD syscall `name`; `fast` names the C
-    fast-path kind that does the same for the common case (fn stays the slow path)."""
+    fast-path kind that does the same for the common case (fn stays the slow path).
+    A Support.PARTIAL handler's `note` lists what is missing, not how the rest works."""
     def wrap(fn):
-        _register(name, _Spec(support, handler=fn, note=note, fast=fast))
+        code = fn.__code__
+        _register(name, _Spec(support, handler=fn, note=note, fast=fast,
+                              where=_where(code.co_filename, code.co_name, code.co_firstlineno)))
         return fn
     return wrap
 
 
 def stub(name: str, result: int = 0, note: str = "") -> None:
     """A call that succeeds without effect; `note` says why that is right here."""
-    _register(name, _Spec(Support.STUB, handler=lambda call, *a: result, note=note))
+    _register(name, _Spec(Support.STUB, handler=lambda call, *a: result, note=note, where=_declared_here("stub")))
 
 
 _NAMES = {name for (_k, name, _r, _a) in MASTER.values()}
@@ -86,7 +109,7 @@ _ABSENT = ("OBSOL", "RESERVED", "UNIMPL")
 
 def build() -> list[Entry]:
     """Import every syscalls/ module (they register themselves) and assemble the table."""
-    from . import syscalls
+    from . import engine, syscalls
     for mod in pkgutil.iter_modules(syscalls.__path__):
         importlib.import_module(f"{syscalls.__name__}.{mod.name}")
     table = []
@@ -95,11 +118,13 @@ def build() -> list[Entry]:
         absent = kind.split("|")[0] in _ABSENT
         spec = None if absent else _REGISTRY.get(name)  # an OBSOL slot may share a live call's name
         if kind == "SYSMUX":
+            enter = engine.enter.__code__
             table.append(Entry(nr, name, kind, args, Support.EMULATED,
-                               note="indirect: the engine takes the number from the first argument"))
+                               note="indirect: the engine takes the number from the first argument",
+                               where=_where(enter.co_filename, enter.co_name, enter.co_firstlineno)))
         elif spec is None:
             table.append(Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS))
         else:
             table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note,
-                               spec.fast))
+                               spec.fast, spec.where))
     return table

@@ -368,13 +368,13 @@ def _chmod_nofollow(call, dirfd, path, mode):
     return check((yield lx.fchmodat(dirfd, path, mode)))
 
 
-@handler("lchmod", Support.TRANSLATED, "chmod for non-links; a symlink's mode: EOPNOTSUPP")
+@handler("lchmod", Support.PARTIAL, "a symbolic link's own mode (EOPNOTSUPP)")
 def sys_lchmod(call, path, mode):
     """Implements FreeBSD lchmod(2)."""
     return (yield from _chmod_nofollow(call, AT_FDCWD_LINUX, path, mode))
 
 
-@handler("fchmodat", Support.TRANSLATED, "AT_SYMLINK_NOFOLLOW on a symlink: EOPNOTSUPP")
+@handler("fchmodat", Support.PARTIAL, "a symbolic link's own mode, AT_SYMLINK_NOFOLLOW (EOPNOTSUPP)")
 def sys_fchmodat(call, fd, path, mode, flags):
     """Implements FreeBSD fchmodat(2)."""
     if flags & AT_SYMLINK_NOFOLLOW_FREEBSD:

@@ -26,7 +26,8 @@ def _is_tty(call, fd):
     return (yield lx.ioctl(fd, LINUX_TCGETS, tmp)) == 0
 
 
-@handler("ioctl", Support.TRANSLATED, "terminal (termios, winsize, pgrp) and file (FIONREAD/FIONBIO…) requests")
+@handler("ioctl", Support.PARTIAL, "every request but the terminal (termios, winsize, pgrp) and file "
+         "(FIONREAD/FIONBIO…) ones, network requests (SIOC*) included (ENOTTY)")
 def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
     fd, request = s32(fd), request & 0xFFFFFFFF

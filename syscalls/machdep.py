@@ -10,7 +10,7 @@ ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = 0x1001, 0x1002, 0x1003, 0x1
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 
-@handler("sysarch", Support.TRANSLATED, "FS/GS base via arch_prctl; other operations EINVAL")
+@handler("sysarch", Support.PARTIAL, "every operation but AMD64_GET/SET_FSBASE/GSBASE (EINVAL)")
 def sys_sysarch(call, op, parms):
     """Implements FreeBSD sysarch(2)."""
     if op == AMD64_SET_FSBASE:

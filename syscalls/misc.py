@@ -126,32 +126,38 @@ def _no_file_flags(flags: int) -> None:
         raise FreeBSDError(EOPNOTSUPP, "Linux file systems have no BSD file flags to set")
 
 
-@handler("chflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+FILE_FLAGS_GAP = "setting any file flag: Linux file systems have none (EOPNOTSUPP)"
+
+
+@handler("chflags", Support.PARTIAL, FILE_FLAGS_GAP)
 def sys_chflags(call, path, flags):
     """Implements FreeBSD chflags(2)."""
     _no_file_flags(flags)
     return check((yield lx.faccessat(AT_FDCWD, path, F_OK)))
 
 
-@handler("lchflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+@handler("lchflags", Support.PARTIAL, FILE_FLAGS_GAP)
 def sys_lchflags(call, path, flags):
     """Implements FreeBSD lchflags(2)."""
     _no_file_flags(flags)
     return check((yield lx.faccessat2(AT_FDCWD, path, F_OK, LINUX_AT_SYMLINK_NOFOLLOW)))
 
 
-@handler("fchflags", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+@handler("fchflags", Support.PARTIAL, FILE_FLAGS_GAP)
 def sys_fchflags(call, fd, flags):
     """Implements FreeBSD fchflags(2)."""
     _no_file_flags(flags)
     return check((yield lx.fcntl(s32(fd), 1, 0)))
 
 
-@handler("chflagsat", Support.TRANSLATED, "clearing flags succeeds; setting any flag: EOPNOTSUPP")
+@handler("chflagsat", Support.PARTIAL, FILE_FLAGS_GAP)
 def sys_chflagsat(call, fd, path, flags, atflag):
     """Implements FreeBSD chflagsat(2)."""
     _no_file_flags(flags)
     return check((yield lx.faccessat2(s32(fd), path, F_OK, translate.AT_FLAGS.to_linux(atflag))))
+
+
+CPUSET_GAPS = "which other than a process or thread: jails, cpusets, IRQs, domains (EINVAL)"
 
 
 def _affinity_target(which: int, ident: int) -> int:
@@ -171,7 +177,7 @@ def _check_setsize(setsize: int) -> None:
         raise FreeBSDError(ERANGE, f"cpusetsize {setsize} > {CPUSET_MAXBYTES}")
 
 
-@handler("cpuset_getaffinity", Support.TRANSLATED, "processes and threads via sched_getaffinity")
+@handler("cpuset_getaffinity", Support.PARTIAL, CPUSET_GAPS)
 def sys_cpuset_getaffinity(call, level, which, ident, setsize, mask):
     """Implements FreeBSD cpuset_getaffinity(2)."""
     _check_setsize(setsize)
@@ -182,7 +188,7 @@ def sys_cpuset_getaffinity(call, level, which, ident, setsize, mask):
     return 0
 
 
-@handler("cpuset_setaffinity", Support.TRANSLATED, "processes and threads via sched_setaffinity")
+@handler("cpuset_setaffinity", Support.PARTIAL, CPUSET_GAPS)
 def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
     """Implements FreeBSD cpuset_setaffinity(2)."""
     _check_setsize(setsize)

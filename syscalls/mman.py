@@ -82,7 +82,7 @@ _INHERIT = {1: 11, 2: 10, 3: 18}  # COPY->MADV_DOFORK, NONE->MADV_DONTFORK, ZERO
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 
-@handler("minherit", Support.TRANSLATED, "COPY/NONE/ZERO via madvise; SHARE of private memory is refused")
+@handler("minherit", Support.PARTIAL, "INHERIT_SHARE of private memory (EINVAL)")
 def sys_minherit(call, addr, length, inherit):
     """Implements FreeBSD minherit(2)."""
     advice = _INHERIT.get(inherit & 0xFFFFFFFF)

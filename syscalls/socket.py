@@ -292,7 +292,7 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
     return bytes(out), dropped
 
 
-@handler("sendmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
+@handler("sendmsg", Support.PARTIAL, "control messages other than SCM_RIGHTS: SCM_CREDS, SCM_TIMESTAMP… (EINVAL)")
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     _m, hdr = _linux_msghdr(call, msg, receiving=False)

@@ -32,8 +32,8 @@ from bsdulator.table import Support, handler
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.syscalls.signal import CAS_OFFSET, ensure_code_page
 
-EINVAL, ESRCH, EFAULT, ENOSYS, ETIMEDOUT = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "ESRCH", "EFAULT", "ENOSYS", "ETIMEDOUT"))
+EINVAL, ESRCH, EFAULT, ETIMEDOUT = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "ESRCH", "EFAULT", "ETIMEDOUT"))
 OP = U.FREEBSD_UMTX_OPS
 V = U.FREEBSD_UMTX_VALUES
 F = U.LINUX_FUTEX
@@ -69,7 +69,7 @@ def sys_thr_self(call, id_addr):
     return 0
 
 
-@handler("thr_new", Support.EMULATED, "a Linux thread (clone) started as cpu_set_upcall starts one")
+@handler("thr_new", Support.PARTIAL, "THR_SUSPENDED (EINVAL)")
 def sys_thr_new(call, param_addr, param_size):
     """Implements FreeBSD thr_new(2)."""
     size = s32(param_size)
@@ -77,7 +77,7 @@ def sys_thr_new(call, param_addr, param_size):
         raise FreeBSDError(EINVAL, f"param_size {size}")
     p = structs.unpack("thr_param", call.mem.read(param_addr, size).ljust(THR_PARAM, b"\0"))
     if p["flags"] & U.FREEBSD_THR_FLAGS["THR_SUSPENDED"]:
-        raise FreeBSDError(EINVAL, "THR_SUSPENDED threads are not supported")
+        raise call.sup.missing(call, "THR_SUSPENDED", "EINVAL")
     if p["rtp"]:
         _check_new_thread_rtprio(call, structs.unpack("rtprio", call.mem.read(p["rtp"], structs.sizeof("rtprio"))))
     if p["tls_base"] >= USER_END:  # cpu_set_user_tls; Linux could not load it into fs_base either
@@ -392,7 +392,7 @@ def _mutex_wait(call, m, size, addr):
     timeout = _timeout(call, size, addr)
     owner, flags = _owner_word(call, m)
     if flags & (V["UMUTEX_PRIO_INHERIT"] | V["UMUTEX_PRIO_PROTECT"]):
-        raise FreeBSDError(ENOSYS, "priority-inheriting and -protecting mutexes")
+        raise call.sup.missing(call, "priority-inheriting and -protecting mutexes")
     while True:
         if owner in (V["UMUTEX_UNOWNED"], V["UMUTEX_CONTESTED"], V["UMUTEX_RB_OWNERDEAD"], V["UMUTEX_RB_NOTRECOV"]):
             return 0
@@ -425,7 +425,7 @@ def _unlock_normal(call, m):
     woken if it was contested (which stays marked while more may sleep, as in WAKE2)."""
     owner, flags = _owner_word(call, m)
     if flags & (V["UMUTEX_PRIO_INHERIT"] | V["UMUTEX_PRIO_PROTECT"]):
-        raise FreeBSDError(ENOSYS, "priority-inheriting and -protecting mutexes")
+        raise call.sup.missing(call, "priority-inheriting and -protecting mutexes")
     if owner & ~V["UMUTEX_CONTESTED"] != call.thread.tid:
         raise FreeBSDError(FREEBSD_ERRNO["EPERM"], "not the mutex's owner")
     if check((yield _atomically(m, RELEASE, wake=1))):
@@ -566,8 +566,9 @@ def _robust_lists(call, params, size):
     return 0
 
 
-@handler("_umtx_op", Support.TRANSLATED, "waits/wakes, normal mutexes, condvars, rwlocks and "
-         "semaphores on futexes; PI/PP mutexes ENOSYS")
+@handler("_umtx_op", Support.PARTIAL, "priority-inheriting and -protecting mutexes (ENOSYS); ops "
+         "MUTEX_TRYLOCK, MUTEX_LOCK, SET_CEILING, SHM, GET/SET_MIN_TIMEOUT and the old LOCK, UNLOCK, SEM_WAIT, "
+         "SEM_WAKE (ENOSYS); a dying owner's robust mutexes are not marked")
 def sys__umtx_op(call, obj, op, val, uaddr1, uaddr2):
     """Implements FreeBSD _umtx_op(2)."""
     op = s32(op) & ~sum(U.FREEBSD_UMTX_OP_FLAGS.values())
@@ -608,6 +609,5 @@ def sys__umtx_op(call, obj, op, val, uaddr1, uaddr2):
         return _robust_lists(call, uaddr1, val)
     if op in OP.values():
         name = next(n for n, v in OP.items() if v == op)
-        call.sup.warn(f"bsdulator: _umtx_op {name} is not implemented: ENOSYS")
-        raise FreeBSDError(ENOSYS, name)
+        raise call.sup.missing(call, name)
     raise FreeBSDError(EINVAL, f"umtx op {op}")
