@@ -3,7 +3,6 @@
 import re
 import termios
 
-import pytest
 
 from bsdulator.abi import ioctls
 from header_macros import (
