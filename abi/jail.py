@@ -5,7 +5,8 @@ JAIL_VERSION_V0 = 0         # one IPv4 address, in host byte order
 JAIL_VERSION_V1 = 1         # multi-IPv4 jails that never reached the official kernel: EINVAL
 JAIL_API_VERSION = 2        # struct jail as sys/jail.h declares it
 
-# jail_set(2) / jail_get(2) flags. 13.5 has no jail descriptors, so its masks stop at JAIL_DYING.
+# jail_set(2) / jail_get(2) flags. 13.5 has no jail descriptors, so its masks stop at JAIL_DYING
+# (13.5-RELEASE sys/sys/jail.h; 14 adds JAIL_USE_DESC ... JAIL_OWN_DESC, 0x10-0x80, to both masks).
 JAIL_CREATE = 0x01
 JAIL_UPDATE = 0x02
 JAIL_ATTACH = 0x04
@@ -51,6 +52,8 @@ PR_ALLOW_SUSER = 0x00000400
 PR_ALLOW_RESERVED_PORTS = 0x00008000
 PR_ALLOW_KMEM_ACCESS = 0x00010000
 PR_ALLOW_NFSD = 0x00020000
+# 13.5-RELEASE sys/sys/jail.h; 14 adds the extattr, adjtime, settime, routing, unprivileged parent
+# tamper and setaudit bits (0x00040000, 0x00F80000) to PR_ALLOW_ALL_STATIC and the tamper bit to DIFFERENCES.
 PR_ALLOW_ALL_STATIC = 0x000387FF
 PR_ALLOW_DIFFERENCES = PR_ALLOW_UNPRIV_DEBUG    # the one bit a child may have that its parent lacks
 

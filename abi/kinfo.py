@@ -66,7 +66,7 @@ P_TOTAL_STOP = 0x02000000
 P_INEXEC = 0x04000000
 P_STATCHILD = 0x08000000
 P_INMEM = 0x10000000        # ps marks a process without it 'W' (swapped out)
-P_SWAPPINGOUT = 0x20000000
+P_SWAPPINGOUT = 0x20000000  # 13.5-RELEASE sys/sys/proc.h; 14 dropped both with swapping out
 P_SWAPPINGIN = 0x40000000
 P_PPTRACE = 0x80000000
 
@@ -85,11 +85,14 @@ NODEV = 0xFFFFFFFFFFFFFFFF  # ki_tdev without a controlling tty: (dev_t)-1
 FSHIFT = 11
 FSCALE = 1 << FSHIFT        # ki_pctcpu's fixed point, kern.fscale
 MAXSLP = 20                 # ps shows a sleep longer than this many seconds as 'I' (sys/vmmeter.h)
-RLIM_NLIMITS = 15           # kern.proc.rlimit refuses a resource number at or past this
+# kern.proc.rlimit refuses a resource number at or past this (13.5-RELEASE sys/sys/resource.h; 14 added
+# RLIMIT_PIPEBUF and made it 16).
+RLIM_NLIMITS = 15
 # kern.ccpu: the scheduler's %CPU decay per second, exp(-1/20) in FSCALE units (sched_ule.c, a variable).
 CCPU = 1948
 
-# ki_pri.pri_class and pri_level ranges (sys/priority.h).
+# ki_pri.pri_class and pri_level ranges (13.5-RELEASE sys/sys/priority.h; 14 renumbered the realtime and
+# timesharing ranges: 8-39 and from 56).
 PRI_ITHD = 1
 PRI_REALTIME = 2
 PRI_TIMESHARE = 3

@@ -1,9 +1,8 @@
 """kqueue(2) numbers: FreeBSD's <sys/event.h>, and the Linux ones kqueues are built from.
 
 FreeBSD values are those of the FreeBSD 14 headers (tests/test_abi_kqueue.py checks every
-name against zig's copy, and the names 13.5 has against 13.5's); the Linux values are
-checked against the host's <sys/epoll.h>, <sys/timerfd.h>, <sys/signalfd.h>, <sys/inotify.h> and
-kernel headers.
+name against zig's copy); the Linux values are checked against the host's <sys/epoll.h>,
+<sys/timerfd.h>, <sys/signalfd.h>, <sys/inotify.h> and kernel headers.
 """
 
 FREEBSD_EVFILTERS = {

@@ -2,9 +2,10 @@
 
 LAYOUTS maps a layout name to (size, [(field, offset, size, kind), ...]).  FreeBSD
 layouts carry the FreeBSD name (`stat`, `siginfo_t` ...); Linux ones are prefixed
-`linux_`.  Offsets and sizes come from FreeBSD's headers (zig's FreeBSD 14 copy, and
-the 13.5 headers in freebsd-spec) and the host's glibc/kernel headers; tests/
-test_abi_structs.py checks every entry against the compilers' DWARF.
+`linux_`.  Offsets and sizes come from FreeBSD's headers (zig's FreeBSD 14 copy) and
+the host's glibc/kernel headers; tests/test_abi_structs.py checks every entry against
+the compilers' DWARF, and that what 14 named in 13.5's spare space (the test root's
+libc) lies inside it.
 
 kind says how to read a field:
   'u8' 'i16' 'u32' 'i64' ...  little-endian integer of that width (pointers are 'u64')

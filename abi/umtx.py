@@ -2,7 +2,7 @@
 futex operations they are built from.
 
 FreeBSD values are those of the FreeBSD 14 headers (tests/test_abi_umtx.py checks every name
-against zig's copy and the names 13.5 has against 13.5's); the Linux values are checked
+against zig's copy); the Linux values are checked
 against the host's <linux/futex.h> and <linux/sched.h>.
 """
 

@@ -11,8 +11,6 @@ from typing import NamedTuple
 
 from elftools.elf.elffile import ELFFile
 
-FREEBSD13_INCLUDE = "/work/shared/freebsd-spec/include"
-
 FREEBSD_PROBE = r"""
 #define _WANT_FREEBSD11_STAT
 #define _WANT_FREEBSD11_STATFS
@@ -74,9 +72,6 @@ mcontext_t probe_mcontext_t;
 ucontext_t probe_ucontext_t;
 struct sigframe probe_sigframe;
 struct kevent probe_kevent;
-#ifndef EVFILT_JAIL  /* 13.5 names it struct kevent_freebsd11 */
-#define freebsd11_kevent kevent_freebsd11
-#endif
 struct freebsd11_kevent probe_freebsd11_kevent;
 struct flock probe_flock;
 struct pollfd probe_pollfd;
@@ -185,12 +180,6 @@ def _zig(target: str) -> list[str]:
 def _command(target: str) -> tuple[list[str], str]:
     if target == "freebsd":
         return _zig("x86_64-freebsd"), FREEBSD_PROBE
-    if target == "freebsd13":
-        if not os.path.isdir(FREEBSD13_INCLUDE):
-            raise Unavailable(f"FreeBSD 13.5 headers not found at {FREEBSD13_INCLUDE}")
-        # -I goes ahead of zig's own FreeBSD headers, which stay behind it only for the few
-        # files 13.5's include/ lacks (none of them defines a probed struct).
-        return _zig("x86_64-freebsd") + ["-I", FREEBSD13_INCLUDE], FREEBSD_PROBE
     if target == "linux":
         if sys.platform != "linux" or os.uname().machine != "x86_64" or not shutil.which("gcc"):
             raise Unavailable("Linux layouts are read with gcc on an x86_64 Linux host")
@@ -205,7 +194,7 @@ def _workdir() -> tempfile.TemporaryDirectory:
 
 @functools.cache
 def members(target: str) -> dict[str, tuple[int, dict[str, Member]]]:
-    """{probe name: (size, {dotted member path: Member})} for target 'freebsd', 'freebsd13' or 'linux'."""
+    """{probe name: (size, {dotted member path: Member})} for target 'freebsd' or 'linux'."""
     cc, source = _command(target)
     src = os.path.join(_workdir().name, f"{target}.c")
     obj = os.path.join(_workdir().name, f"{target}.o")

@@ -21,10 +21,6 @@ requires_gcc = pytest.mark.skipif(not HAVE_GCC, reason="gcc (reader of the host'
 
 FREEBSD_CC = (sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd")
 LINUX_CC = ("gcc",)
-# FreeBSD 13.5's own /usr/include (the release whose libraries the test root holds), searched before zig's.
-FREEBSD_13_5_INCLUDE = Path(__file__).resolve().parents[2] / "shared" / "freebsd-spec" / "include"
-FREEBSD_13_5_CC = (*FREEBSD_CC, "-I", str(FREEBSD_13_5_INCLUDE))
-HAVE_FREEBSD_13_5 = HAVE_ZIG and FREEBSD_13_5_INCLUDE.is_dir()
 
 _DEFINE = re.compile(r"#define ([A-Za-z_]\w*) (.*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
@@ -80,11 +76,6 @@ def linux_macros(*headers: str, defines: tuple[str, ...] = ()) -> dict[str, str]
 def freebsd_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:
     """Values of C constant expressions as the FreeBSD/amd64 compiler computes them; undefined macros are left out when guard is set."""
     return _values(FREEBSD_CC, tuple(headers), tuple(exprs), tuple(defines), guard)
-
-
-def freebsd_13_5_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:
-    """Like freebsd_values, from the FreeBSD 13.5 headers; names 13.5 lacks are left out."""
-    return _values(FREEBSD_13_5_CC, tuple(headers), tuple(exprs), tuple(defines), guard)
 
 
 def linux_values(headers, exprs, defines=(), guard=True) -> dict[str, int]:

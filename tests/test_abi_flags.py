@@ -1,4 +1,4 @@
-"""abi/flags.py against FreeBSD's headers (zig, and FreeBSD 13.5's own where present) and the host's Linux kernel and glibc headers."""
+"""abi/flags.py against FreeBSD's headers (zig) and the host's Linux kernel and glibc headers."""
 
 import functools
 import mmap
@@ -11,8 +11,6 @@ import pytest
 
 from bsdulator.abi import flags
 from header_macros import (
-    HAVE_FREEBSD_13_5,
-    freebsd_13_5_values,
     freebsd_macros,
     freebsd_values,
     linux_values,
@@ -126,20 +124,17 @@ FREEBSD_COMPLETE = [
 # The kernel's UAPI headers spell some names differently.
 LINUX_UAPI_SPELLING = {"O_ASYNC": "FASYNC"}
 
-# What FreeBSD 13.5 spelled differently from the zig headers.
-CHANGED_SINCE_13_5 = {"CLOCK_BOOTTIME": 5}  # was CLOCK_UPTIME, now CLOCK_MONOTONIC
-
 
 def _id(case) -> str:
     return next(iter(case[0]))
 
 
 @functools.cache
-def _all_freebsd_values(fetch) -> dict[str, int]:
+def _all_freebsd_values() -> dict[str, int]:
     """Every FreeBSD case's names in one compiler run (enum constants go parenthesised: no #ifdef guard)."""
     headers = list(dict.fromkeys(h for _, hs, _ in FREEBSD_CASES for h in hs))
     exprs = list(dict.fromkeys(n if macros else f"({n})" for t, _, macros in FREEBSD_CASES for n in t))
-    return {expr.strip("()"): value for expr, value in fetch(headers, exprs).items()}
+    return {expr.strip("()"): value for expr, value in freebsd_values(headers, exprs).items()}
 
 
 @functools.cache
@@ -153,15 +148,7 @@ def _linux_values_for(headers: tuple[str, ...]) -> dict[str, int]:
 @pytest.mark.parametrize("case", FREEBSD_CASES, ids=_id)
 def test_freebsd_values(case):
     table = case[0]
-    assert mismatches(table, _all_freebsd_values(freebsd_values)) == {}
-
-
-@pytest.mark.skipif(not HAVE_FREEBSD_13_5, reason="needs ziglang and FreeBSD 13.5's headers in shared/freebsd-spec/include")
-@pytest.mark.parametrize("case", FREEBSD_CASES, ids=_id)
-def test_freebsd_13_5_agrees_where_it_has_the_name(case):
-    values = _all_freebsd_values(freebsd_13_5_values)
-    expected = {name: CHANGED_SINCE_13_5.get(name, value) for name, value in case[0].items() if name in values}
-    assert mismatches(expected, values) == {}
+    assert mismatches(table, _all_freebsd_values()) == {}
 
 
 @requires_zig

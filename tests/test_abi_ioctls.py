@@ -3,12 +3,9 @@
 import re
 import termios
 
-import pytest
 
 from bsdulator.abi import ioctls
 from header_macros import (
-    HAVE_FREEBSD_13_5,
-    freebsd_13_5_values,
     freebsd_macros,
     freebsd_values,
     linux_values,
@@ -26,11 +23,6 @@ WINSIZE_FIELDS = ["ws_row", "ws_col", "ws_xpixel", "ws_ypixel"]
 @requires_zig
 def test_freebsd_values():
     assert mismatches(ioctls.FREEBSD_IOCTLS, freebsd_values(FREEBSD_HEADERS, ioctls.FREEBSD_IOCTLS)) == {}
-
-
-@pytest.mark.skipif(not HAVE_FREEBSD_13_5, reason="needs ziglang and FreeBSD 13.5's headers in shared/freebsd-spec/include")
-def test_freebsd_13_5_agrees():
-    assert mismatches(ioctls.FREEBSD_IOCTLS, freebsd_13_5_values(FREEBSD_HEADERS, ioctls.FREEBSD_IOCTLS)) == {}
 
 
 @requires_zig

@@ -1,38 +1,46 @@
-"""abi/jail.py against FreeBSD 13.5's sys/jail.h (the binding one) and the FreeBSD 14 headers zig ships."""
+"""abi/jail.py against the FreeBSD 14 headers zig ships, and its 13.5 values against what 14 added since."""
+import re
+
 import pytest
+from elftools.elf.elffile import ELFFile
 
 from bsdulator.abi import jail
-from header_macros import (HAVE_FREEBSD_13_5, freebsd_13_5_values, freebsd_macros, freebsd_values, mismatches,
-                           requires_zig)
+from header_macros import freebsd_macros, freebsd_values, mismatches, requires_zig
 
 HEADERS = ["sys/param.h", "sys/jail.h"]
-needs_13_5 = pytest.mark.skipif(not HAVE_FREEBSD_13_5, reason="needs ziglang and FreeBSD 13.5's headers")
-# Jail descriptors widened the masks; 14 added allow bits (extattr, adjtime, settime, routing ...).
-CHANGED_SINCE_13_5 = {"JAIL_SET_MASK", "JAIL_GET_MASK", "PR_ALLOW_ALL_STATIC", "PR_ALLOW_DIFFERENCES"}
-
-
-@needs_13_5
-def test_flags_and_limits_match_13_5():
-    assert mismatches(jail.FREEBSD_JAIL, freebsd_13_5_values(HEADERS, jail.FREEBSD_JAIL)) == {}
-
-
-@needs_13_5
-def test_kernel_only_names_match_13_5():
-    values = freebsd_13_5_values(HEADERS, jail.FREEBSD_JAIL_KERNEL, defines=("_KERNEL",))
-    assert mismatches(jail.FREEBSD_JAIL_KERNEL, values) == {}
-
-
-@needs_13_5
-def test_libjail_errmsg_size_matches_13_5():
-    table = {"JAIL_ERRMSGLEN": jail.JAIL_ERRMSGLEN}
-    assert mismatches(table, freebsd_13_5_values([*HEADERS, "jail.h"], table)) == {}
+ALL_NAMES = {**jail.FREEBSD_JAIL, **jail.FREEBSD_JAIL_KERNEL}
+# The test root's libjail is 13.5's; 14 widened these with flags it added: jail descriptors (JAIL_*_DESC)
+# and allow bits (extattr, adjtime, settime, routing, unprivileged parent tamper, setaudit).
+CHANGED_SINCE_13_5 = {"JAIL_SET_MASK": "JAIL_", "JAIL_GET_MASK": "JAIL_",
+                      "PR_ALLOW_ALL_STATIC": "PR_ALLOW_", "PR_ALLOW_DIFFERENCES": "PR_ALLOW_"}
 
 
 @requires_zig
 def test_numbers_unchanged_since_13_5_match_freebsd_14():
-    table = {k: v for k, v in {**jail.FREEBSD_JAIL, **jail.FREEBSD_JAIL_KERNEL}.items() if k not in CHANGED_SINCE_13_5}
+    table = {k: v for k, v in ALL_NAMES.items() if k not in CHANGED_SINCE_13_5}
     values = freebsd_values(HEADERS, table, defines=("_KERNEL",))
     assert mismatches(table, values) == {}
+
+
+@requires_zig
+@pytest.mark.parametrize("name", sorted(CHANGED_SINCE_13_5))
+def test_13_5_value_is_freebsd_14_without_the_flags_14_added(name):
+    macros = freebsd_macros(*HEADERS, defines=("_KERNEL",))
+    added = [m for m, text in macros.items()
+             if m.startswith(CHANGED_SINCE_13_5[name]) and m not in ALL_NAMES and re.fullmatch(r"0x[0-9a-fA-F]+", text)]
+    values = freebsd_values(HEADERS, [name, *added], defines=("_KERNEL",))
+    added_bits = 0
+    for flag in added:
+        added_bits |= values[flag]
+    assert values[name] != ALL_NAMES[name]
+    assert values[name] & ~added_bits == ALL_NAMES[name]
+
+
+def test_libjail_errmsg_size_is_the_roots(freebsd_root):
+    """libjail's jail_errmsg is char[JAIL_ERRMSGLEN] (lib/libjail/jail.h); its symbol size says how long."""
+    with open(freebsd_root / "lib" / "libjail.so.1", "rb") as f:
+        sizes = {s.name: s["st_size"] for s in ELFFile(f).get_section_by_name(".dynsym").iter_symbols()}
+    assert sizes["jail_errmsg"] == jail.JAIL_ERRMSGLEN
 
 
 @requires_zig

@@ -6,6 +6,7 @@ import pytest
 
 import header_layouts
 from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
+from bsdulator.abi.kinfo import KI_NSPARE_PTR
 from bsdulator.abi.structs import (FREEBSD11_STATFS_VERSION, LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX,
                                    ST_TO_MNT, STATFS_VERSION)
 
@@ -85,22 +86,32 @@ def test_linux_layout_matches_host_headers(name):
     _check_against(name, "linux")
 
 
+# The test root's libc is 13.5's. Where FreeBSD 14 named fields inside what 13.5 leaves spare (zero), 13.5's
+# spare member and its (offset, size); every other member lies where 14 has it, and the sizes are the same.
+# Sources: 13.5-RELEASE sys/sys/stat.h (int16_t st_padding0; uint64_t st_spare[10] after st_gen),
+# sys/sys/mount.h (uint64_t f_spare[10] after f_asyncreads), sys/x86/include/ucontext.h (long mc_spare[4]
+# after mc_xfpustate_len), sys/sys/user.h (void *ki_spareptrs[KI_NSPARE_PTR] after ki_udata).
+SPARES_13_5 = {
+    "stat": {"st_padding0": (26, 2), "st_spare": (144, 80)},
+    "statfs": {"f_spare": (104, 80)},
+    "mcontext_t": {"mc_spare": (768, 32)},
+    "kinfo_proc": {"ki_spareptrs": (936, 8 * KI_NSPARE_PTR)},
+}
+
+
 @requires_zig
-@pytest.mark.parametrize("name", FREEBSD)
-def test_freebsd_layout_matches_freebsd13_headers(name):
-    """13.5 is the ABI of the test root; fields FreeBSD 14 carved out of spare space must lie in 13.5's spares."""
-    dsize, members = _dwarf("freebsd13")[name]
-    size, fields = LAYOUTS[name]
-    assert size == dsize
-    spares = [m for path, m in members.items() if re.search("spare|pad", path.rsplit(".", 1)[-1])]
-    stray = []
-    for field, offset, fsize, _ in fields:
-        m = members.get(ALIASES.get(name, {}).get(field, field))
-        if m and (m.offset, m.size) == (offset, fsize):
-            continue
-        if not any(s.offset <= offset and offset + fsize <= s.offset + s.size for s in spares):
-            stray.append(field)
-    assert not stray, f"{name}: fields neither in 13.5's layout nor in its spare space"
+@pytest.mark.parametrize("name", sorted(SPARES_13_5))
+def test_fields_freebsd_14_added_lie_in_13_5_spares(name):
+    """Each 13.5 spare is tiled by whole FreeBSD 14 members, the first of them a named field, not a spare."""
+    _, members = _dwarf("freebsd")[name]
+    top = sorted((m.offset, m.size, path) for path, m in members.items() if "." not in path and m.size)
+    for offset, size in SPARES_13_5[name].values():
+        inside = [(o, s, path) for o, s, path in top if offset <= o < offset + size]
+        assert inside and inside[0][0] == offset, (name, offset)
+        assert inside[-1][0] + inside[-1][1] == offset + size, f"{name}: a member straddles 13.5's spare"
+        assert not re.search("spare|pad", inside[0][2]), f"{name}: 14 named nothing in 13.5's spare at {offset}"
+        ours = {field for field, o, s, _ in LAYOUTS[name][1] if offset <= o < offset + size}
+        assert ours == {path for _, _, path in inside}
 
 
 @requires_gcc

@@ -1,8 +1,8 @@
-"""abi/umtx.py against FreeBSD's <sys/umtx.h>/<sys/thr.h>/<sys/rtprio.h> (zig's 14 and the 13.5 copy) and the host's Linux headers."""
+"""abi/umtx.py against FreeBSD's <sys/umtx.h>/<sys/thr.h>/<sys/rtprio.h> (zig's) and the host's Linux headers."""
 import pytest
 
 from bsdulator.abi import umtx
-from header_macros import (HAVE_FREEBSD_13_5, freebsd_13_5_values, freebsd_values, linux_values, mismatches,
+from header_macros import (freebsd_values, linux_values, mismatches,
                            requires_gcc, requires_zig)
 
 FREEBSD_TABLES = [umtx.FREEBSD_UMTX_OPS, umtx.FREEBSD_UMTX_OP_FLAGS, umtx.FREEBSD_UMTX_VALUES, umtx.FREEBSD_THR_FLAGS,
@@ -16,14 +16,6 @@ LINUX_TABLES = [(umtx.LINUX_FUTEX, ["linux/futex.h"]), (umtx.LINUX_CLONE_THREAD_
 @pytest.mark.parametrize("table", FREEBSD_TABLES, ids=lambda t: next(iter(t)))
 def test_freebsd_values(table):
     assert mismatches(table, freebsd_values(FREEBSD_HEADERS, table)) == {}
-
-
-@pytest.mark.skipif(not HAVE_FREEBSD_13_5, reason="FreeBSD 13.5 headers (../shared/freebsd-spec) are not here")
-@pytest.mark.parametrize("table", FREEBSD_TABLES, ids=lambda t: next(iter(t)))
-def test_freebsd_13_5_values_where_13_5_has_the_name(table):
-    values = freebsd_13_5_values(FREEBSD_HEADERS, table)
-    assert values, "13.5 lacks the whole table"
-    assert mismatches({name: table[name] for name in values}, values) == {}
 
 
 @requires_gcc
