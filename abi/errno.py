@@ -116,6 +116,15 @@ FREEBSD_KERNEL_ERRNO = {
     "ERELOOKUP": -5,
 }
 
+# Linux's kernel-internal "restart me" codes (include/linux/errno.h, not in the UAPI headers): a
+# tracer sees them as -code in rax at the exit stop of an interrupted call, never the program.
+LINUX_KERNEL_RESTART = {
+    "ERESTARTSYS": 512,
+    "ERESTARTNOINTR": 513,
+    "ERESTARTNOHAND": 514,
+    "ERESTART_RESTARTBLOCK": 516,
+}
+
 # strerror() texts of FreeBSD 13.5 libc (sys_errlist in /lib/libc.so.7).
 FREEBSD_ERRNO_MESSAGES = {
     0: "No error: 0",

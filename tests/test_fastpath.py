@@ -72,3 +72,24 @@ def test_fast_and_slow_paths_agree_with_freebsd(bsd, program):
     assert fast.stdout.decode() == EXPECTED
     assert slow.stdout.decode() == EXPECTED
     assert b"sigprocmask(" in slow.stderr
+
+
+# The C loop's numbers that are not ABI facts (or are documented below), each with why.
+LOOP_LITERALS = {
+    "0", "1", "2", "3", "4", "8", "16", "32", "1u", "1ULL", "15UL",  # indexes, sizes, bit arithmetic
+    "8192", "2654435761u",  # its own hash table: slots and Knuth's multiplier
+    "4096",  # -4096 < rax < 0: Linux's error range (MAX_ERRNO, include/linux/err.h, kernel-internal)
+    "0x80",  # SIGTRAP | 0x80: a syscall stop under PTRACE_O_TRACESYSGOOD (ptrace(2))
+}
+
+
+def test_the_c_loop_takes_its_abi_numbers_from_python():
+    """Every syscall number, errno, signal bound and flag the loop needs comes in bsdu_fast from
+    abi/ (fastpath.py); a new literal in loop.c fails here until it is moved or explained."""
+    import re
+    from pathlib import Path
+    source = (Path(__file__).resolve().parents[1] / "bsdulator" / "native" / "loop.c").read_text()
+    code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    spelled = set(re.findall(r"(?<![\w.])((?:0x[0-9a-fA-F]+|\d+)[uUlL]*)", code))
+    assert "8192" in spelled  # the scan sees the loop's numbers at all
+    assert spelled - LOOP_LITERALS == set(), f"numbers in loop.c to move into abi/: {sorted(spelled - LOOP_LITERALS)}"

@@ -1,8 +1,4 @@
 #define THREADS 8192  /* open-addressing slots; live traced threads are far fewer */
-#define FREEBSD_CF 0x1UL
-#define LINUX_ENOSYS 38
-#define SIG_BLOCK_FREEBSD 1
-#define RED_ZONE 128
 
 struct thread_state {
     int32_t tid;            /* 0 empty, -1 deleted */
@@ -69,7 +65,7 @@ static int amd64_gate(const struct bsdu_fast *f, const struct bsdu_regs *r)
 static uint64_t sigset_to_linux(const struct bsdu_fast *f, const uint32_t bits[4])
 {
     uint64_t out = 0;
-    for (int sig = 1; sig <= 128; sig++)
+    for (int sig = 1; sig <= f->freebsd_sigmax; sig++)
         if (bits[(sig - 1) / 32] & (1u << ((sig - 1) % 32)) && f->sig_to_linux[sig])
             out |= 1ULL << (f->sig_to_linux[sig] - 1);
     return out;
@@ -78,7 +74,7 @@ static uint64_t sigset_to_linux(const struct bsdu_fast *f, const uint32_t bits[4
 static void sigset_to_freebsd(const struct bsdu_fast *f, uint64_t mask, uint32_t bits[4])
 {
     memset(bits, 0, 16);
-    for (int sig = 1; sig <= 64; sig++)
+    for (int sig = 1; sig <= f->linux_sigmax; sig++)
         if (mask & (1ULL << (sig - 1)) && f->sig_to_freebsd[sig]) {
             int fs = f->sig_to_freebsd[sig];
             bits[(fs - 1) / 32] |= 1u << ((fs - 1) % 32);
@@ -89,9 +85,9 @@ static void sigset_to_freebsd(const struct bsdu_fast *f, uint64_t mask, uint32_t
 static int start_sigprocmask(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, struct thread_state *s)
 {
     int how = (int)r->rdi;
-    if (r->rsi && (how < 1 || how > 3))
+    if (r->rsi && (how < 0 || how > 3 || f->how_to_linux[how] < 0))
         return 0;  /* EINVAL: let Python produce it */
-    uint64_t scratch = (r->rsp - RED_ZONE - 16) & ~15UL;
+    uint64_t scratch = (r->rsp - (uint64_t)f->red_zone - 16) & ~15UL;
     uint64_t lset = 0;
     if (r->rsi) {
         uint32_t bits[4];
@@ -103,18 +99,20 @@ static int start_sigprocmask(const struct bsdu_fast *f, int tid, struct bsdu_reg
     }
     s->scratch = scratch;
     s->args[0] = r->rdi; s->args[1] = r->rsi; s->args[2] = r->rdx; s->args[3] = r->r10;
-    r->rdi = r->rsi ? (uint64_t)(how - SIG_BLOCK_FREEBSD) : 0;
+    r->rdi = r->rsi ? (uint64_t)f->how_to_linux[how] : 0;
     r->rsi = r->rsi ? scratch : 0;
     r->rdx = r->rdx ? scratch + 8 : 0;
     r->r10 = 8;
-    r->orig_rax = 14;  /* rt_sigprocmask */
+    r->orig_rax = (uint64_t)f->nr_rt_sigprocmask;
     return 1;
 }
 
 static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, struct thread_state *s)
 {
     int64_t rax = (int64_t)r->rax;
-    int restart = rax == -512 || rax == -513 || rax == -514 || rax == -516;
+    int restart = 0;
+    for (int i = 0; i < 4; i++)
+        restart |= rax == -(int64_t)f->restart[i];
     if (s->fast == BSDU_SIGPROCMASK) {
         if (rax == 0 && s->args[2]) {
             uint64_t old;
@@ -122,7 +120,7 @@ static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, stru
             if (bsdu_vm_read(tid, s->scratch + 8, &old, 8) == 8) {
                 sigset_to_freebsd(f, old, bits);
                 if (bsdu_vm_write(tid, s->args[2], bits, 16) != 16)
-                    rax = -14;  /* EFAULT */
+                    rax = -(int64_t)f->linux_efault;
             }
         }
         r->rdi = s->args[0]; r->rsi = s->args[1]; r->rdx = s->args[2]; r->r10 = s->args[3];
@@ -131,15 +129,15 @@ static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, stru
     if (restart) {
         /* The kernel re-issues the call from orig_rax: make that the FreeBSD one. */
         r->orig_rax = s->nr;
-        if (rax == -516)
-            r->rax = (uint64_t)-514;
+        if (rax == -(int64_t)f->restart[3])  /* restart_block: re-issued whole, as NOHAND */
+            r->rax = (uint64_t)-(int64_t)f->restart[2];
     } else if (rax < 0 && rax > -4096) {
         int e = (int)-rax;
-        r->rax = (uint64_t)(e < f->nerrno && f->errno_map[e] ? f->errno_map[e] : 22);
-        r->eflags |= FREEBSD_CF;
+        r->rax = (uint64_t)(e < f->nerrno && f->errno_map[e] ? f->errno_map[e] : f->freebsd_einval);
+        r->eflags |= f->carry_flag;
         r->orig_rax = s->nr;
     } else {
-        r->eflags &= ~FREEBSD_CF;
+        r->eflags &= ~f->carry_flag;
         r->orig_rax = s->nr;
     }
     s->fast = 0;
@@ -171,7 +169,7 @@ int bsdu_run(struct bsdu_fast *f, struct bsdu_stop *out)
         }
         if ((s && s->owned) || !f->enabled)
             return 0;
-        if (r->rax != (uint64_t)-LINUX_ENOSYS)
+        if (r->rax != (uint64_t)-(int64_t)f->linux_enosys)
             return 0;  /* an exit stop with no entry seen: Python knows what to do */
         uint64_t nr = r->orig_rax;
         if (!amd64_gate(f, r))

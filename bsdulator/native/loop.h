@@ -14,11 +14,22 @@ struct bsdu_fast {
     int32_t enabled;              /* 0: hand every stop to Python (--trace) */
     const int32_t *errno_map;     /* Linux errno -> FreeBSD errno */
     int32_t nerrno;
-    const uint8_t *sig_to_linux;  /* FreeBSD signal (0..128) -> Linux signal, 0 if none */
-    const uint8_t *sig_to_freebsd;/* Linux signal (0..64) -> FreeBSD signal, 0 if none */
+    const uint8_t *sig_to_linux;  /* FreeBSD signal (0..freebsd_sigmax) -> Linux signal, 0 if none */
+    const uint8_t *sig_to_freebsd;/* Linux signal (0..linux_sigmax) -> FreeBSD signal, 0 if none */
+    int32_t freebsd_sigmax;       /* _SIG_MAXSIG: a FreeBSD sigset_t holds signals 1..128 */
+    int32_t linux_sigmax;         /* the kernel's sigset is one 64-bit word */
+    uint64_t carry_flag;          /* the rflags bit FreeBSD's syscall return sets on error */
     uint64_t handled;             /* syscalls finished in C */
     uint64_t supervised_ip;       /* rip while a call the supervisor let through runs (seccomp.py) */
     uint64_t user64_cs;           /* the amd64 `syscall` gate's code segment */
+    /* Numbers from abi/ (the loop holds no ABI literal of its own). */
+    int32_t linux_enosys;         /* rax at every syscall-enter stop is -ENOSYS */
+    int32_t linux_efault;
+    int32_t freebsd_einval;       /* what an untranslatable Linux errno becomes */
+    int32_t nr_rt_sigprocmask;
+    int32_t restart[4];           /* ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK */
+    int32_t how_to_linux[4];      /* FreeBSD sigprocmask how (index) -> Linux how, -1 if invalid */
+    int32_t red_zone;             /* bytes below rsp the x86-64 ABI lets a function use */
 };
 
 struct bsdu_stop {
