@@ -10,6 +10,7 @@ from . import elf, engine, ptrace, seccomp, startup, view
 from .abi.errno import FREEBSD_ERRNO
 from .errors import FreeBSDError, UsageError
 from .fastpath import FastPath
+from .hooks import Hooks
 from .memory import Memory, Unreachable
 from .native._native import lib
 from .process import Process, Thread
@@ -86,8 +87,12 @@ class Supervisor:
         self.leader_status = None
         self.leader_started = False         # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None          # called with the leader's wait status
-        # Subsystem state by name; the MIB tree comes first, subsystems add their nodes.
-        self.services = {"sysctl": SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)}
+        # Typed services: the MIB tree comes first (subsystems add their nodes), then what
+        # subsystems install: the jail registry (syscalls/jail.py), sysctl's host facts.
+        self.sysctl = SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)
+        self.jails = None
+        self.sysctl_host = None
+        self.hooks = Hooks()
         self._install_subsystems()
 
     def _install_subsystems(self) -> None:
@@ -159,8 +164,7 @@ class Supervisor:
             if regs is not None:
                 ptrace.copy_regs(thread.regs, regs)
             self._stopped(thread, status, regs is not None)
-        for hook in self.services.get("at_exit", ()):
-            hook()
+        self.hooks.run("at_exit")
         if self.leader_status is None:
             msg = os.read(self.errpipe, 4096).decode(errors="replace")
             if msg:
@@ -276,9 +280,7 @@ class Supervisor:
         thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(proc.pid, proc.mem, regs, exe_path, info,
                                                     self.kernel.osreldate, self.kernel.ncpus)
-        hook = self.services.get("on_exec")
-        if hook:
-            hook(thread, regs)
+        self.hooks.run("on_exec", thread, regs)
         ptrace.setregs(thread.tid, regs)
 
     def _gone(self, tid: int, status: int) -> None:
@@ -294,9 +296,7 @@ class Supervisor:
             self.procs.pop(proc.pid, None)
             if proc.mem is not None:
                 proc.mem.close()
-            hook = self.services.get("on_process_exit")
-            if hook:
-                hook(proc)
+            self.hooks.run("on_process_exit", proc)
         if tid == self.leader:
             if not self.leader_started:
                 raise UsageError(self._not_started(status))
@@ -322,7 +322,7 @@ class Supervisor:
     # -- signals -----------------------------------------------------------------
     def deliver(self, thread: Thread, linux_sig: int) -> None:
         """A signal-delivery stop: the signal subsystem decides (handler frame, default, ignore)."""
-        hook = self.services.get("deliver_signal")
+        hook = self.hooks.deliver_signal
         sig = hook(thread, linux_sig) if hook else linux_sig
         ptrace.resume(thread.tid, sig)
 

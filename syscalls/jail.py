@@ -152,7 +152,7 @@ class JailService:
 
     def __init__(self, sup):
         self.sup = sup
-        self._config = jailparams.register(sup.services["sysctl"], store=self)
+        self._config = jailparams.register(sup.sysctl, store=self)
         self._registry = None
         self.dying: list[jailns.Holder] = []   # killed jails whose namespaces are not gone yet
 
@@ -367,7 +367,7 @@ def _status(pid: int) -> dict | None:
 
 
 def _service(call) -> JailService:
-    return call.sup.services["jails"]
+    return call.sup.jails
 
 
 def refuse_in_jail(call, what: str, allow: str | None = None) -> None:
@@ -895,14 +895,9 @@ def sys_jail(call, jail_addr):
 
 def install(sup) -> None:
     svc = JailService(sup)
-    sup.services["jails"] = svc
-    sup.services["jail_of"] = svc.jail_of
-    sup.services["jail_holder"] = svc.is_holder
-    previous = sup.services.get("on_process_exit")
+    sup.jails = svc
 
     def on_exit(proc):
-        if previous:
-            previous(proc)
         if proc.proxy is not None:
             proc.proxy.gone()
         if proc.jail:
@@ -912,5 +907,5 @@ def install(sup) -> None:
                 pass  # a registry it cannot read: the jail stays until jail -r, as if persistent
         if svc.dying:
             svc.finish_dying()
-    sup.services["on_process_exit"] = on_exit
-    sup.services.setdefault("at_exit", []).append(svc.at_exit)
+    sup.hooks.on_process_exit.append(on_exit)
+    sup.hooks.at_exit.append(svc.at_exit)

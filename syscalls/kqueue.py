@@ -948,8 +948,8 @@ def _disposition_changed(thread) -> None:
 
 
 def install(sup) -> None:
-    sup.services["signal_seen"] = _signal_seen
-    sup.services["disposition_changed"] = _disposition_changed
+    sup.hooks.signal_seen.append(_signal_seen)
+    sup.hooks.disposition_changed.append(_disposition_changed)
 
 
 # ---- the calls -------------------------------------------------------------------------------

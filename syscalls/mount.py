@@ -135,5 +135,5 @@ def _conflist(ctx, req, rest) -> None:
 
 
 def install(sup) -> None:
-    sup.services["sysctl"].add_handler("vfs.conflist", CTLTYPE_OPAQUE, _conflist, fmt="S,xvfsconf",
+    sup.sysctl.add_handler("vfs.conflist", CTLTYPE_OPAQUE, _conflist, fmt="S,xvfsconf",
                                        descr="List of all configured filesystems")

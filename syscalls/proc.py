@@ -126,7 +126,7 @@ def sys_kill(call, pid, sig):
         raise FreeBSDError(EINVAL)
     if not call.proc.jail:
         return check((yield lx.kill(pid, linux)))
-    targets = call.sup.services["jails"].visible_targets(call.proc, pid)
+    targets = call.sup.jails.visible_targets(call.proc, pid)
     if not targets:
         raise FreeBSDError(ESRCH)
     errors = []

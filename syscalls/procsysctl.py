@@ -1,7 +1,7 @@
 """kern.proc.* and the other sysctl nodes ps, pgrep/pkill and libkvm read, answered from /proc (bsdulator/procinfo.py).
 
 Which processes a caller sees: every host process when it is unjailed, only its own
-jail's when jailed.  Jail membership comes from sup.services["jail_of"] (Linux pid ->
+jail's when jailed.  Jail membership comes from sup.jails.jail_of (Linux pid ->
 jid, 0 outside any jail), looked up at call time; without it nobody is jailed.  What
 only a debugger may read or change (environment, limits, osrel writes) follows
 p_candebug.  Programs' own writes (setproctitle's kern.proc.args, rtld's kern.proc.osrel)
@@ -48,8 +48,8 @@ class ProcTable:
 
     def jail_of(self, pid: int) -> int:
         """The jail a Linux pid is in, 0 for none."""
-        lookup = self.sup.services.get("jail_of")
-        return lookup(pid) if lookup else 0
+        jails = self.sup.jails
+        return jails.jail_of(pid) if jails else 0
 
     def wrote(self, proc: procinfo.Proc) -> dict:
         """What this exec of this process set (an exec or a recycled pid starts afresh)."""
@@ -73,7 +73,7 @@ class View:
         self.table, self.ctx = table, ctx
         self.jails: dict[int, int] = {}
         self.jid = self.jail_of(ctx.pid)
-        self.numbers = table.sup.services["jails"].numbering(ctx.pid, self.jid) if self.jid else None
+        self.numbers = table.sup.jails.numbering(ctx.pid, self.jid) if self.jid else None
 
     def host_pid(self, pid: int) -> int:
         """A pid as the caller names it (its own PID namespace), as the host names it."""
@@ -105,8 +105,8 @@ class View:
         jails below it (whose Linux holder processes are bsdulator's, not the jails')."""
         if self.numbers is None:
             return True
-        holder = self.table.sup.services.get("jail_holder")
-        return proc.pid in self.numbers and not (holder and holder(proc.pid))
+        jails = self.table.sup.jails
+        return proc.pid in self.numbers and not (jails and jails.is_holder(proc.pid))
 
     def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
         """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""
@@ -324,7 +324,7 @@ def _devname(ctx, req, rest) -> None:
 
 def install(sup) -> None:
     """Register kern.proc's nodes and the process-related leaves ps and pgrep read."""
-    tree = sup.services["sysctl"]
+    tree = sup.sysctl
     table = ProcTable(sup)
     rd, rw, anybody = abi.CTLFLAG_RD, abi.CTLFLAG_RW, abi.CTLFLAG_ANYBODY
     NODE = abi.CTLTYPE_NODE

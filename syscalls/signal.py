@@ -121,8 +121,7 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
         tmp = call.alloc(32)
         call.mem.write(tmp, _linux_sigaction(new, proc.sigcode))
         check((yield lx.rt_sigaction(linux, tmp, 0, 8)))
-        if "disposition_changed" in call.sup.services:  # an ignored disposition discards the pending one
-            call.sup.services["disposition_changed"](call.thread)
+        call.sup.hooks.run("disposition_changed", call.thread)  # an ignored disposition discards the pending one
     return 0
 
 
@@ -297,8 +296,7 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if thread.call is not None and act.handler not in (SIG_DFL, SIG_IGN):
         thread.deferred.append(ptrace.get_siginfo(thread.tid))  # engine._requeue posts it again
         return 0
-    if "signal_seen" in sup.services:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
-        sup.services["signal_seen"](thread, fsig)
+    sup.hooks.run("signal_seen", thread, fsig)  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
     if sup.tracer:
         what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(act.handler, f"handler {act.handler:#x}")
         sup.tracer.signal(sup, thread, fsig, SIGNAL_NAMES.get(fsig, f"SIG{fsig}"), what)
@@ -383,4 +381,4 @@ def _restore_context(call, ucp: int):
 
 
 def install(sup) -> None:
-    sup.services["deliver_signal"] = lambda thread, sig: deliver(sup, thread, sig)
+    sup.hooks.deliver_signal = lambda thread, sig: deliver(sup, thread, sig)

@@ -47,7 +47,7 @@ def _jail_family(call, domain: int) -> None:
     sockets unless allow.socket_af; socreate says EPROTONOSUPPORT."""
     if not call.proc.jail or s32(domain) in JAIL_FAMILIES:
         return
-    record = call.sup.services["jails"].record(call.proc.jail)
+    record = call.sup.jails.record(call.proc.jail)
     if not record.get("allow.socket_af") and record.get("vnet") != JAIL_SYS_NEW:
         raise FreeBSDError(EPROTONOSUPPORT, f"address family {domain} in a jail without allow.socket_af")
 

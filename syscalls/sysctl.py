@@ -36,7 +36,7 @@ class ProcessContext:
         self.securelevel = -1
         self._jail = None
         if self.jailed:
-            self._jails = call.sup.services["jails"]
+            self._jails = call.sup.jails
             self._jail = call.proc.jail
             record = self._jails.record(self._jail)
             self.securelevel = record.params.get("securelevel", -1)
@@ -109,7 +109,7 @@ def sys_sysctl(call, name_addr, namelen, old_addr, oldlenp, new_addr, newlen):
     mib = list(struct.unpack(f"<{namelen}i", call.mem.read(name_addr, 4 * namelen)))
     oldlen, new = _old_new(call, old_addr, oldlenp, new_addr, newlen)
     sup = call.sup
-    reply = sup.services["sysctl"].call(ProcessContext(call, sup.services["sysctl_host"]), mib, oldlen, new)
+    reply = sup.sysctl.call(ProcessContext(call, sup.sysctl_host), mib, oldlen, new)
     return _finish(call, reply, old_addr, oldlenp)
 
 
@@ -119,10 +119,10 @@ def sys_sysctlbyname(call, name_addr, namelen, old_addr, oldlenp, new_addr, newl
     name = call.mem.read(name_addr, namelen)
     oldlen, new = _old_new(call, old_addr, oldlenp, new_addr, newlen)
     sup = call.sup
-    reply = sup.services["sysctl"].call_by_name(ProcessContext(call, sup.services["sysctl_host"]), name,
+    reply = sup.sysctl.call_by_name(ProcessContext(call, sup.sysctl_host), name,
                                                 oldlen, new)
     return _finish(call, reply, old_addr, oldlenp)
 
 
 def install(sup) -> None:
-    sup.services["sysctl_host"] = _Host()
+    sup.sysctl_host = _Host()

@@ -192,7 +192,7 @@ def sys_thr_kill2(call, pid, tid, sig):
         threads = _live_threads(call)
         targets = [t for t in threads if t != call.thread.tid] if tid == -1 else [tid] if tid in threads else []
         return (yield from _send(call, own, targets, linux))
-    if call.proc.jail and pid not in call.sup.services["jails"].visible_targets(call.proc, pid):
+    if call.proc.jail and pid not in call.sup.jails.visible_targets(call.proc, pid):
         raise FreeBSDError(ESRCH, f"process {pid} is outside the caller's jail")
     number = _thread_number(tid)
     if number is None or tid < 0:

@@ -148,10 +148,11 @@ class _Sup:
     """The parts of the supervisor procsysctl uses."""
 
     def __init__(self, jail_of=None):
-        self.services = {"sysctl": SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)}
+        self.sysctl = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
+        self.jails = None
         if jail_of:  # jails as syscalls/jail.py's JailService numbers them: here, all in the host's namespace
-            self.services["jail_of"] = jail_of
-            self.services["jails"] = SimpleNamespace(
+            self.jails = SimpleNamespace(
+                jail_of=jail_of, is_holder=lambda pid: False,
                 numbering=lambda pid, jid: {p: p for p in procinfo.pids() if jail_of(p) == jid})
         self.procs = {}
         self.kernel = SimpleNamespace(osreldate=1305000)
@@ -165,7 +166,7 @@ def _ctx(pid=None, uid=None):
 
 
 def _call(sup, ctx, *mib, new=None, oldlen=1 << 22):
-    return sup.services["sysctl"].call(ctx, [abi.CTL_KERN, abi.KERN_PROC, *mib], oldlen, new)
+    return sup.sysctl.call(ctx, [abi.CTL_KERN, abi.KERN_PROC, *mib], oldlen, new)
 
 
 def _procs(sup, ctx, *mib):
@@ -296,7 +297,7 @@ def test_osrel_reads_the_kernels_until_set():
 
 def test_other_nodes_ps_reads():
     sup, ctx = _Sup(), _ctx()
-    tree = sup.services["sysctl"]
+    tree = sup.sysctl
     with open("/proc/sys/kernel/pid_max") as f:
         pid_max = int(f.read())
     assert tree.call_by_name(ctx, b"kern.pid_max", 4, None).data == struct.pack("<i", pid_max)
