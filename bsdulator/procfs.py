@@ -87,6 +87,14 @@ def stat(pid: int | str) -> Stat:
     return parse_stat(read(pid, "stat"))
 
 
+def stat_if_alive(pid: int | str) -> Stat | None:
+    """stat(pid), or None once pid is gone (a zombie still has one)."""
+    try:
+        return stat(pid)
+    except ProcessLookupError:
+        return None
+
+
 @dataclass(frozen=True)
 class Status:
     """/proc/PID/status, its "Name:\\tvalue" lines found on demand (the signal masks are read per stop)."""
@@ -139,9 +147,9 @@ def comm(pid: int | str) -> bytes:
     return read(pid, "comm").removesuffix(b"\n")
 
 
-def ns_inode(pid: int | str, name: str) -> int:
-    """The inode that identifies pid's namespace name (pid, mnt, net …)."""
+def ns_inode(pid: int | str, name: str) -> int | None:
+    """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or hidden."""
     try:
         return os.stat(f"/proc/{pid}/ns/{name}").st_ino
-    except (FileNotFoundError, ProcessLookupError) as e:
-        raise ProcessLookupError(pid) from e
+    except OSError:
+        return None
