@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .abi.capabilities import LINUX_PRCTL_CAPS
-from .jailholder import CLONE_NEWPID, unescape
+from .jailholder import CLONE_NEWPID
 from . import procfs
 from .jailreg import DEFAULT_STATE_DIR, process_alive, start_time
 from .native._native import ffi, lib
@@ -108,12 +108,10 @@ class AttachPlan:
 
 
 def cgroup2_root() -> str:
-    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mounts)."""
-    with open("/proc/self/mounts") as f:
-        for line in f:
-            _, point, fstype = line.split()[:3]
-            if fstype == "cgroup2":
-                return unescape(point)
+    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo)."""
+    for mount in procfs.mountinfo("self"):
+        if mount.fstype == "cgroup2":
+            return os.fsdecode(mount.point)
     raise JailNsError("jails need cgroup v2 mounted (e.g. mount -t cgroup2 none /sys/fs/cgroup)")
 
 
@@ -652,11 +650,10 @@ def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str
         hits = sorted({link for link, path in _ns_holders(pid) if same(link, path)})
         if hits:
             found.append(f"process {pid} ({_comm(pid)}) holds {', '.join(hits)}")
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            root, point = line.split()[3], unescape(line.split()[4])
-            if same(root, point):
-                found.append(f"mount {point} holds {root}")
+    for mount in procfs.mountinfo("self"):
+        root, point = os.fsdecode(mount.root), os.fsdecode(mount.point)
+        if same(root, point):
+            found.append(f"mount {point} holds {root}")
     return found
 
 

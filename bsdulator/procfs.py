@@ -5,6 +5,7 @@ bytes, so files are read as bytes and only the kernel's own (ASCII) fields are d
 A process that is gone raises ProcessLookupError, whichever way the kernel says so.
 """
 import os
+import re
 from dataclasses import dataclass
 
 # The fields of /proc/<pid>/stat, in order (proc(5)).
@@ -153,3 +154,39 @@ def ns_inode(pid: int | str, name: str) -> int | None:
         return os.stat(f"/proc/{pid}/ns/{name}").st_ino
     except OSError:
         return None
+
+
+_OCTAL_ESCAPE = re.compile(rb"\\([0-7]{3})")
+
+
+def unescape(field: bytes) -> bytes:
+    r"""A path from mountinfo, where the kernel writes space, tab, newline and \ as \ooo."""
+    return _OCTAL_ESCAPE.sub(lambda m: bytes([int(m[1], 8)]), field)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One line of /proc/PID/mountinfo (proc(5)); paths unescaped, as bytes."""
+
+    dev: int        # st_dev of the files below it
+    root: bytes     # the directory of the filesystem mounted here
+    point: bytes
+    fstype: str
+    source: bytes
+
+
+def parse_mountinfo(raw: bytes) -> list[Mount]:
+    """The mounts in order; optional fields end at the " - " separator."""
+    mounts = []
+    for line in raw.splitlines():
+        pre, _, post = line.partition(b" - ")
+        fields = pre.split(b" ")
+        major, minor = map(int, fields[2].split(b":"))
+        fstype, source = post.split(b" ")[:2]
+        mounts.append(Mount(os.makedev(major, minor), unescape(fields[3]), unescape(fields[4]), fstype.decode(),
+                            unescape(source)))
+    return mounts
+
+
+def mountinfo(pid: int | str) -> list[Mount]:
+    return parse_mountinfo(read(pid, "mountinfo"))

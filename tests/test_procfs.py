@@ -105,3 +105,18 @@ def test_a_gone_process_raises_process_lookup_error():
         procfs.status(child.pid)
     assert procfs.stat_if_alive(child.pid) is None
     assert procfs.ns_inode(child.pid, "pid") is None
+
+
+def test_mountinfo_of_a_crafted_line_unescapes_paths():
+    raw = (b"36 35 98:0 /mnt\\040dir /a\\011b\\012c\\134d\xff rw,noatime master:1 - ext3 /dev/root\\040x rw\n"
+           b"37 36 0:4 net:[4026531840] /run/ns rw - nsfs nsfs rw\n")
+    first, second = procfs.parse_mountinfo(raw)
+    assert first == procfs.Mount(os.makedev(98, 0), b"/mnt dir", b"/a\tb\nc\\d\xff", "ext3", b"/dev/root x")
+    assert (second.root, second.point, second.fstype) == (b"net:[4026531840]", b"/run/ns", "nsfs")
+
+
+def test_mountinfo_of_the_test_process():
+    mounts = procfs.mountinfo(os.getpid())
+    proc = [m for m in mounts if m.point == b"/proc"]
+    assert proc and proc[-1].fstype == "proc"
+    assert proc[-1].dev == os.stat("/proc").st_dev
