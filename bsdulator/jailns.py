@@ -610,7 +610,7 @@ def _is_pid_ns_init(pid: int) -> bool:
     return bool(ids) and len(ids) > 1 and ids[-1] == 1
 
 
-def _ns_holders(pid: str) -> list[tuple[str, str]]:
+def _ns_holders(pid: int) -> list[tuple[str, str]]:
     """(link text like 'net:[4026532001]', path) of the namespaces process pid is in or holds open."""
     found = []
     for sub in ("ns", "fd"):
@@ -646,7 +646,7 @@ def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str
         ns = wanted.get(link)
         return ns is not None and (ns.nsid is None or _namespace(path) == ns)
 
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in procfs.pids():
         hits = sorted({link for link, path in _ns_holders(pid) if same(link, path)})
         if hits:
             found.append(f"process {pid} ({_comm(pid)}) holds {', '.join(hits)}")
@@ -657,7 +657,7 @@ def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str
     return found
 
 
-def _comm(pid: str) -> str:
+def _comm(pid: int) -> str:
     try:
         return procfs.comm(pid).strip().decode(errors="surrogateescape")
     except OSError:

@@ -190,3 +190,31 @@ def parse_mountinfo(raw: bytes) -> list[Mount]:
 
 def mountinfo(pid: int | str) -> list[Mount]:
     return parse_mountinfo(read(pid, "mountinfo"))
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One line of /proc/PID/maps: [start, end), permissions like "rw-p", the file ("" if anonymous)."""
+
+    start: int
+    end: int
+    perms: str
+    path: bytes     # any bytes; [stack], [heap] … for the kernel's own
+
+
+def parse_maps(raw: bytes) -> list[Mapping]:
+    mappings = []
+    for line in raw.splitlines():
+        fields = line.split(maxsplit=5)
+        start, end = (int(x, 16) for x in fields[0].split(b"-"))
+        mappings.append(Mapping(start, end, fields[1].decode(), fields[5] if len(fields) > 5 else b""))
+    return mappings
+
+
+def maps(pid: int | str) -> list[Mapping]:
+    return parse_maps(read(pid, "maps"))
+
+
+def fds(pid: int | str) -> list[int]:
+    """pid's open descriptors, in no particular order."""
+    return [int(name) for name in listdir(pid, "fd")]

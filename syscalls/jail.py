@@ -584,7 +584,7 @@ def _close_ways_out(call):
     it.  The root and working directory need nothing: setns into the mount namespace moved
     both to the jail's root."""
     try:
-        fds = [int(name) for name in os.listdir(f"/proc/{call.proc.pid}/fd")]
+        fds = procfs.fds(call.proc.pid)
     except OSError:
         raise FreeBSDError(EINVAL, "the caller's descriptors cannot be read") from None
     for fd in fds:

@@ -120,3 +120,23 @@ def test_mountinfo_of_the_test_process():
     proc = [m for m in mounts if m.point == b"/proc"]
     assert proc and proc[-1].fstype == "proc"
     assert proc[-1].dev == os.stat("/proc").st_dev
+
+
+def test_maps_of_a_crafted_text_keeps_paths_as_bytes():
+    raw = (b"00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/a b\xff\n"
+           b"7ffc0000-7ffc2000 rw-p 00000000 00:00 0          [stack]\n"
+           b"7ffd0000-7ffd1000 rw-p 00000000 00:00 0\n")
+    code, stack, anonymous = procfs.parse_maps(raw)
+    assert code == procfs.Mapping(0x400000, 0x452000, "r-xp", b"/usr/bin/a b\xff")
+    assert (stack.start, stack.end, stack.path) == (0x7FFC0000, 0x7FFC2000, b"[stack]")
+    assert anonymous.path == b""
+
+
+def test_maps_and_fds_of_the_test_process():
+    assert any(m.path == b"[stack]" and "rw" in m.perms for m in procfs.maps("self"))
+    read_end, write_end = os.pipe()
+    try:
+        assert {read_end, write_end} <= set(procfs.fds(os.getpid()))
+    finally:
+        os.close(read_end)
+        os.close(write_end)
