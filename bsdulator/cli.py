@@ -6,7 +6,7 @@ import signal
 import stat
 import sys
 
-from . import elf, image, view
+from . import elf, image, procfs, view
 from .frontend import INTERNAL_ERROR, run_split
 from .errors import UsageError, internal_error
 
@@ -99,9 +99,8 @@ def pin_to_one_cpu() -> None:
     CPUs (several times the same-CPU cost, see `make bench`); children inherit this."""
     allowed = sorted(os.sched_getaffinity(0))
     try:
-        with open("/proc/self/stat") as f:
-            current = int(f.read().rsplit(")", 1)[1].split()[36])
-    except (OSError, ValueError, IndexError):
+        current = procfs.stat("self").processor
+    except (OSError, ValueError, KeyError):
         current = allowed[0]
     os.sched_setaffinity(0, {current if current in allowed else allowed[0]})
 

@@ -51,8 +51,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .abi.capabilities import LINUX_PRCTL_CAPS
-from .jailholder import CLONE_NEWPID, unescape
-from .jailreg import DEFAULT_STATE_DIR, proc_stat, process_alive, start_time
+from .jailholder import CLONE_NEWPID
+from . import procfs
+from .jailreg import DEFAULT_STATE_DIR, process_alive, start_time
 from .native._native import ffi, lib
 from .testhooks import stop_point
 
@@ -107,12 +108,10 @@ class AttachPlan:
 
 
 def cgroup2_root() -> str:
-    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mounts)."""
-    with open("/proc/self/mounts") as f:
-        for line in f:
-            _, point, fstype = line.split()[:3]
-            if fstype == "cgroup2":
-                return unescape(point)
+    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo)."""
+    for mount in procfs.mountinfo("self"):
+        if mount.fstype == "cgroup2":
+            return os.fsdecode(mount.point)
     raise JailNsError("jails need cgroup v2 mounted (e.g. mount -t cgroup2 none /sys/fs/cgroup)")
 
 
@@ -335,13 +334,6 @@ def _live_pidfd(holder: Holder) -> int:
     return fd
 
 
-def _ns_inode(pid: int | str, name: str) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}/ns/{name}").st_ino
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return None
-
-
 def _namespace(path: str) -> Namespace | None:
     """The namespace an nsfs file (/proc/PID/ns/X, an fd of one, a bind mount of one) stands for."""
     try:
@@ -367,7 +359,8 @@ def namespaces(holder: Holder) -> dict[str, Namespace]:
             raise JailNsError(f"jail {holder.jid}'s holder died while its namespaces were read")
     finally:
         os.close(fd)
-    return {name: ns for name, ns in found.items() if ns is not None and ns.inode != _ns_inode("thread-self", name)}
+    return {name: ns for name, ns in found.items()
+            if ns is not None and ns.inode != procfs.ns_inode("thread-self", name)}
 
 
 def attach_plan(holder: Holder) -> AttachPlan:
@@ -407,7 +400,7 @@ def namespace_fds(holder: Holder, plan: AttachPlan) -> list[tuple[int, int]]:
 def joined(plan: AttachPlan, pid: int) -> bool:
     """Whether process pid is in every namespace of the jail (its children in the jail's PID namespace)."""
     for name, ns in plan.namespaces.items():
-        if _ns_inode(pid, "pid_for_children" if name == "pid" else name) != ns.inode:
+        if procfs.ns_inode(pid, "pid_for_children" if name == "pid" else name) != ns.inode:
             return False
     return True
 
@@ -562,7 +555,7 @@ def destroy(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> None:
     finish() from the wait loop).  Once the holder is dead its parent must still reap it
     for the PID namespace to be freed: destroy() does when it is the caller's child, else
     waits up to REAP_TIMEOUT_S for init (or a subreaper) to, and then returns anyway."""
-    pid_ns = _ns_inode(holder.pid, "pid") if alive(holder) else None  # to say what keeps it, should it stay
+    pid_ns = procfs.ns_inode(holder.pid, "pid") if alive(holder) else None  # to say what keeps it, should it stay
 
     def gone() -> bool:
         kill(holder)  # again each time: a process may join the cgroup late
@@ -577,12 +570,12 @@ def _dying(holder: Holder, pid_ns: int | None, waited: float) -> str:
     """Why the jail is not gone yet: its remaining processes, their state and parent."""
     remaining = set(members(holder))
     if pid_ns is not None:
-        remaining.update(int(p) for p in filter(str.isdigit, os.listdir("/proc")) if _ns_inode(p, "pid") == pid_ns)
+        remaining.update(pid for pid in procfs.pids() if procfs.ns_inode(pid, "pid") == pid_ns)
     described = []
     for pid in sorted(remaining):
-        fields = proc_stat(pid)
-        if fields:
-            described.append(f"{pid} (state {fields[0]}, parent {fields[1]})")
+        stat = procfs.stat_if_alive(pid)
+        if stat:
+            described.append(f"{pid} (state {stat.state}, parent {stat.ppid})")
     return (f"jail {holder.jid} is still dying after {waited:g} s: processes {', '.join(described) or holder.pid} "
             f"remain; a zombie goes once its parent waits for it, a process in state D once the kernel "
             f"lets it go: destroy it again later")
@@ -611,17 +604,13 @@ def lookup(jid: int) -> Holder | None:
 def _is_pid_ns_init(pid: int) -> bool:
     """Whether pid is PID 1 of a namespace below ours (NSpid ends in 1)."""
     try:
-        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
-            for line in f:
-                if line.startswith("NSpid:"):
-                    ids = line.split()[1:]
-                    return len(ids) > 1 and ids[-1] == "1"
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return False
+        ids = procfs.status(pid).nspid
+    except ProcessLookupError:
+        return False
+    return bool(ids) and len(ids) > 1 and ids[-1] == 1
 
 
-def _ns_holders(pid: str) -> list[tuple[str, str]]:
+def _ns_holders(pid: int) -> list[tuple[str, str]]:
     """(link text like 'net:[4026532001]', path) of the namespaces process pid is in or holds open."""
     found = []
     for sub in ("ns", "fd"):
@@ -657,21 +646,19 @@ def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str
         ns = wanted.get(link)
         return ns is not None and (ns.nsid is None or _namespace(path) == ns)
 
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in procfs.pids():
         hits = sorted({link for link, path in _ns_holders(pid) if same(link, path)})
         if hits:
             found.append(f"process {pid} ({_comm(pid)}) holds {', '.join(hits)}")
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            root, point = line.split()[3], unescape(line.split()[4])
-            if same(root, point):
-                found.append(f"mount {point} holds {root}")
+    for mount in procfs.mountinfo("self"):
+        root, point = os.fsdecode(mount.root), os.fsdecode(mount.point)
+        if same(root, point):
+            found.append(f"mount {point} holds {root}")
     return found
 
 
-def _comm(pid: str) -> str:
+def _comm(pid: int) -> str:
     try:
-        with open(f"/proc/{pid}/comm", errors="surrogateescape") as f:
-            return f.read().strip()
+        return procfs.comm(pid).strip().decode(errors="surrogateescape")
     except OSError:
         return "?"

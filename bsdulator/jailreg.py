@@ -31,6 +31,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 
+from . import procfs
+
 JAIL_MAX = 999999  # FreeBSD's JAIL_MAX: the largest jid
 DEFAULT_STATE_DIR = "/var/run/bsdulator"
 DB_NAME = "jails.sqlite3"
@@ -93,28 +95,18 @@ COLUMNS = tuple(f.name for f in fields(JailRow))
 UPDATABLE = frozenset(COLUMNS) - {"jid", "created"}
 
 
-def proc_stat(pid: int) -> list[str] | None:
-    """/proc/PID/stat split after the command name (which may hold spaces and parens): [state, ppid, …]."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            raw = f.read()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return raw[raw.rindex(b")") + 2:].decode().split()  # the command name may be any bytes, the rest is ASCII
-
-
 def start_time(pid: int) -> int | None:
     """Field 22 of /proc/PID/stat (clock ticks after boot): with the pid, a process's identity."""
-    rest = proc_stat(pid)
-    return int(rest[19]) if rest else None  # rest[0] is field 3 (state)
+    stat = procfs.stat_if_alive(pid)
+    return stat.starttime if stat else None
 
 
 def process_alive(pid: int | None, start: int | None) -> bool:
     """Whether the process (pid, start) still runs; a zombie has finished."""
     if not pid or start is None:
         return False
-    rest = proc_stat(pid)
-    return bool(rest) and rest[0] not in ("Z", "X") and int(rest[19]) == start
+    stat = procfs.stat_if_alive(pid)
+    return bool(stat) and stat.state not in ("Z", "X") and stat.starttime == start
 
 
 def current_process() -> tuple[int, int]:

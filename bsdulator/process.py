@@ -1,8 +1,7 @@
 """Per-process and per-thread state of traced FreeBSD programs (no globals)."""
-import os
 from dataclasses import dataclass, field
 
-from . import ptrace
+from . import procfs, ptrace
 from .memory import Memory
 from .native._native import lib
 
@@ -11,30 +10,22 @@ SS_DISABLE = 4  # FreeBSD <sys/signal.h>
 
 def effective_uid(pid: int) -> int:
     """A traced process's effective uid, as the kernel checks it."""
-    with open(f"/proc/{pid}/status", errors="surrogateescape") as f:  # Name: is the program's own, any bytes
-        for line in f:
-            if line.startswith("Uid:"):
-                return int(line.split()[2])
-    return 0
+    return procfs.status(pid).euid
 
 
 def pid_namespace(pid: int) -> int | None:
     """The inode of pid's PID namespace (None once it is gone)."""
-    try:
-        return os.stat(f"/proc/{pid}/ns/pid").st_ino
-    except OSError:
-        return None
+    return procfs.ns_inode(pid, "pid")
 
 
 def ns_pids(pid: int) -> list[int] | None:
     """pid's numbers in each PID namespace it is in, the host's first (/proc's NSpid);
     None once it is gone."""
     try:
-        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
-            line = next((ln for ln in f if ln.startswith("NSpid:")), None)
+        numbers = procfs.status(pid).nspid
     except OSError:
         return None
-    return [int(x) for x in line.split()[1:]] if line else [pid]
+    return numbers or [pid]
 
 
 @dataclass

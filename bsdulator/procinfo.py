@@ -14,7 +14,7 @@ import os
 import resource
 from dataclasses import dataclass
 
-from . import elf
+from . import elf, procfs
 from .abi import kinfo as K
 from .structs import dev_to_freebsd, dev_to_linux, pack
 from .translate import RLIMIT_RESOURCES, sigset_to_freebsd, signal_to_freebsd
@@ -26,22 +26,11 @@ EMUL_FREEBSD, EMUL_LINUX, EMUL_KERNEL = "FreeBSD ELF64", "Linux ELF64", "null"
 FREEBSD_RLIM_INFINITY = (1 << 63) - 1
 _ASLEEP = 1                     # ki_wchan of a sleeping thread: Linux shows no address; ps needs non-zero for the wmesg
 
-# The fields of /proc/<pid>/stat, in order (proc(5)).
-_STAT_FIELDS = (
-    "pid", "comm", "state", "ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt", "cminflt",
-    "majflt", "cmajflt", "utime", "stime", "cutime", "cstime", "priority", "nice", "num_threads",
-    "itrealvalue", "starttime", "vsize", "rss", "rsslim", "startcode", "endcode", "startstack", "kstkesp",
-    "kstkeip", "signal", "blocked", "sigignore", "sigcatch", "wchan", "nswap", "cnswap", "exit_signal",
-    "processor", "rt_priority", "policy", "delayacct_blkio_ticks", "guest_time", "cguest_time",
-    "start_data", "end_data", "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code",
-)
-
-
 @dataclass(frozen=True)
 class Task:
     """One Linux thread as its /proc directory shows it."""
 
-    stat: dict          # _STAT_FIELDS present in this kernel's stat line; ints but comm and state
+    stat: dict          # procfs.STAT_FIELDS present in this kernel's stat line; ints but comm and state
     status: dict        # /proc status "Name: value" lines, values as text
     wchan: str          # the kernel function it sleeps in, "" when running or hidden
 
@@ -84,12 +73,12 @@ class Proc:
 
     def threads(self) -> list[Task]:
         """Every thread, the main one first; threads that end meanwhile are left out."""
-        tids = sorted(int(t) for t in _listdir(f"/proc/{self.pid}/task"))
+        tids = sorted(int(t) for t in procfs.listdir(self.pid, "task"))
         tasks = [self.main]
         for tid in tids:
             if tid != self.pid:
                 try:
-                    tasks.append(_task(f"/proc/{self.pid}/task/{tid}"))
+                    tasks.append(_task(f"{self.pid}/task/{tid}"))
                 except ProcessLookupError:
                     pass
         return tasks
@@ -107,63 +96,28 @@ class Seen:
     args: bytes | None = None   # a title set through kern.proc.args (setproctitle(3)), NUL-terminated strings
 
 
-def _listdir(path: str) -> list[str]:
-    """A /proc directory's entries; ProcessLookupError once the process is gone."""
+def _task(pid: str) -> Task:
+    """The thread or process whose /proc directory is /proc/pid (pid may be "PID/task/TID")."""
+    stat = procfs.stat(pid)
+    status = {name: value.decode(errors="replace") for name, value in procfs.status(pid).lines().items()}
     try:
-        return os.listdir(path)
-    except (FileNotFoundError, ProcessLookupError) as e:
-        raise ProcessLookupError(path) from e
-
-
-def _read(path: str) -> bytes:
-    """A /proc file's bytes; ProcessLookupError once the process is gone."""
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except (FileNotFoundError, ProcessLookupError) as e:
-        raise ProcessLookupError(path) from e
-
-
-def _parse_stat(text: str) -> dict:
-    """The stat line by field name; comm may hold spaces and parentheses, so it ends at the last ')'."""
-    head, _, tail = text.rpartition(")")
-    pid, _, comm = head.partition(" (")
-    state, *numbers = tail.split()
-    fields = dict(zip(_STAT_FIELDS[3:], map(int, numbers)))
-    return {"pid": int(pid), "comm": comm, "state": state, **fields}
-
-
-def _parse_status(text: str) -> dict:
-    """The status lines by name, values stripped."""
-    return {name: value.strip() for name, _, value in (line.partition(":") for line in text.splitlines())}
-
-
-def _task(path: str) -> Task:
-    """The thread or process whose /proc directory is path."""
-    stat = _parse_stat(_read(f"{path}/stat").decode(errors="replace"))
-    status = _parse_status(_read(f"{path}/status").decode(errors="replace"))
-    try:
-        wchan = _read(f"{path}/wchan").decode(errors="replace")
+        wchan = procfs.read(pid, "wchan").decode(errors="replace")
     except (ProcessLookupError, PermissionError):
         wchan = ""
-    return Task(stat, status, "" if wchan == "0" else wchan)
+    fields = {"pid": stat.pid, "comm": stat.comm.decode(errors="replace"), "state": stat.state, **stat.numbers}
+    return Task(fields, status, "" if wchan == "0" else wchan)
 
 
 def read(pid: int) -> Proc:
     """The process pid names; a thread id names its process, as FreeBSD's pget does.  ProcessLookupError if none."""
     if pid <= 0:
         raise ProcessLookupError(pid)
-    main = _task(f"/proc/{pid}")
+    main = _task(str(pid))
     tgid = int(main.status.get("Tgid", pid))
     if tgid != pid:
         return read(tgid)
-    cmdline = _read(f"/proc/{pid}/cmdline")
+    cmdline = procfs.read(pid, "cmdline")
     return Proc(pid, main, cmdline.split(b"\0")[:-1] if cmdline.endswith(b"\0") else cmdline.split(b"\0"))
-
-
-def pids() -> list[int]:
-    """Every process /proc lists, in pid order."""
-    return sorted(int(name) for name in os.listdir("/proc") if name.isdigit())
 
 
 def comm(proc: Proc, seen: Seen) -> str:
@@ -216,7 +170,7 @@ def args(proc: Proc, seen: Seen) -> bytes:
 
 def env(proc: Proc) -> bytes:
     """KERN_PROC_ENV: the environment strings, NUL-terminated (none for kernel threads)."""
-    return b"" if proc.kernel else _read(f"/proc/{proc.pid}/environ")
+    return b"" if proc.kernel else procfs.read(proc.pid, "environ")
 
 
 def pathname(proc: Proc) -> str:

@@ -7,6 +7,7 @@ same strings) and start the program on it, as FreeBSD's exec_setregs would."""
 import os
 import struct
 
+from . import procfs
 from .abi.auxv import FREEBSD_AT as FA, LINUX_AT as LA
 
 ET_DYN = 3
@@ -16,12 +17,7 @@ VM_PROT_READ_WRITE = 3
 
 
 def _stack_top(pid: int, sp: int) -> int:
-    with open(f"/proc/{pid}/maps", "rb") as maps:  # paths in it may be any bytes
-        for line in maps:
-            lo, hi = (int(x, 16) for x in line.split()[0].split(b"-"))
-            if lo <= sp < hi:
-                return hi
-    return sp
+    return next((m.end for m in procfs.maps(pid) if m.start <= sp < m.end), sp)
 
 
 def linux_vector(mem, sp: int):

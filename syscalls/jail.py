@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator import jailns, jailparams, jailreg, ptrace, seccomp, structs
+from bsdulator import jailns, jailparams, jailreg, procfs, ptrace, seccomp, structs
 from bsdulator.abi import capabilities, jail as abi
 from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
@@ -27,7 +27,6 @@ from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
-from bsdulator.jailreg import proc_stat
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 from bsdulator.testhooks import stop_point
@@ -360,10 +359,10 @@ class JailService:
 def _status(pid: int) -> dict | None:
     """NSpid (host first) and the process group as seen from the host, of a live process."""
     numbers = ns_pids(pid)
-    stat = proc_stat(pid)
+    stat = procfs.stat_if_alive(pid)
     if numbers is None or stat is None:
         return None
-    return {"NSpid": numbers, "pgid": int(stat[2])}
+    return {"NSpid": numbers, "pgid": stat.pgrp}
 
 
 def _service(call) -> JailService:
@@ -585,7 +584,7 @@ def _close_ways_out(call):
     it.  The root and working directory need nothing: setns into the mount namespace moved
     both to the jail's root."""
     try:
-        fds = [int(name) for name in os.listdir(f"/proc/{call.proc.pid}/fd")]
+        fds = procfs.fds(call.proc.pid)
     except OSError:
         raise FreeBSDError(EINVAL, "the caller's descriptors cannot be read") from None
     for fd in fds:
@@ -725,11 +724,10 @@ def _sent_by_a_process(tid: int) -> bool:
 
 def _pending(pid: int, linux_sig: int) -> bool:
     try:
-        with open(f"/proc/{pid}/status", errors="surrogateescape") as f:
-            masks = [int(line.split()[1], 16) for line in f if line.startswith(("SigPnd:", "ShdPnd:"))]
+        pending = procfs.status(pid).sig_pending
     except (OSError, ValueError):
         return False
-    return any(m >> (linux_sig - 1) & 1 for m in masks)
+    return bool(pending >> (linux_sig - 1) & 1)
 
 
 def _create_holder(record: JailRecord, host_path: str, parent: jailreg.JailRow | None) -> jailns.Holder:

@@ -48,7 +48,7 @@ import time
 import weakref
 from dataclasses import dataclass, replace
 
-from bsdulator import structs, translate
+from bsdulator import procfs, structs, translate
 from bsdulator.abi import kqueue as K
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.linux_syscalls import LINUX_NR
@@ -188,13 +188,12 @@ def _write_space(fd: int, st: os.stat_result) -> int:
 def _exit_status(pid: int, pidfd: int) -> int:
     """An exited process's wait status (FreeBSD signal numbers), read from its zombie without reaping it."""
     try:
-        with open(f"/proc/{pid}/stat", errors="surrogateescape") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        exit_code = procfs.stat(pid).exit_code
         with open(f"/proc/self/fdinfo/{pidfd}") as f:
             alive = f"Pid:\t{pid}\n" in f.read()   # not reaped (and the pid not reused) meanwhile
     except OSError:
         return 0
-    return _linux_wstatus_to_freebsd(int(fields[49])) if alive else 0   # field 52: exit_code
+    return _linux_wstatus_to_freebsd(exit_code) if alive else 0
 
 
 # ---- knotes ----------------------------------------------------------------------------------
@@ -909,14 +908,8 @@ def _registry(call) -> Registry:
 
 def _signal_words(tid: int) -> tuple[int, int]:
     """(pending for the thread or its process, blocked) Linux signal masks."""
-    pending = blocked = 0
-    with open(f"/proc/{tid}/status", errors="surrogateescape") as f:
-        for line in f:
-            if line.startswith(("SigPnd:", "ShdPnd:")):
-                pending |= int(line.split()[1], 16)
-            elif line.startswith("SigBlk:"):
-                blocked = int(line.split()[1], 16)
-    return pending, blocked
+    status = procfs.status(tid)
+    return status.sig_pending, status.sig_blocked
 
 
 def _handler_pending(call) -> bool:

@@ -1,7 +1,7 @@
 """statfs(2) family and getfsstat(2): Linux statfs plus the tracee's own mount table."""
 import os
 
-from bsdulator import structs
+from bsdulator import procfs, structs
 from bsdulator.abi.mount import FREEBSD_MNT, FREEBSD_VFS_FLAGS, REMOTE_FSTYPES
 from bsdulator.abi.sysctl import CTLTYPE_OPAQUE
 from bsdulator.engine import check, closing, lx, s32
@@ -15,16 +15,7 @@ LINUX_STAT_SIZE = 144
 
 def _mountinfo(pid: int) -> list[tuple[int, str, str, str]]:
     """(st_dev, mount point, source, fstype) for each mount the process sees, in order."""
-    out = []
-    with open(f"/proc/{pid}/mountinfo", errors="surrogateescape") as f:  # mount points may be any bytes
-        for line in f:
-            pre, _, post = line.partition(" - ")
-            fields = pre.split()
-            major, minor = (int(x) for x in fields[2].split(":"))
-            fstype, source = post.split()[:2]
-            point = os.fsdecode(fields[4].encode(errors="surrogateescape").decode("unicode_escape").encode("latin-1"))
-            out.append((os.makedev(major, minor), point, source, fstype))
-    return out
+    return [(m.dev, os.fsdecode(m.point), os.fsdecode(m.source), m.fstype) for m in procfs.mountinfo(pid)]
 
 
 def _mount_of(pid: int, dev: int, path: str) -> tuple[str, str, str]:

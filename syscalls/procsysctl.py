@@ -11,7 +11,7 @@ import os
 import struct
 import time
 
-from bsdulator import procinfo, structs
+from bsdulator import procfs, procinfo, structs
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -134,7 +134,7 @@ class View:
 
     def everyone(self):
         """Every process the caller may see, read from /proc; those ending meanwhile are left out."""
-        for pid in procinfo.pids():
+        for pid in procfs.pids():
             try:
                 proc = procinfo.read(pid)
             except ProcessLookupError:

@@ -9,7 +9,7 @@ blocked signals pend there as they should."""
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator import ptrace, structs, translate
+from bsdulator import procfs, ptrace, structs, translate
 from bsdulator.abi import signals as S
 from bsdulator.engine import SetRegs, check, inject, lx, s32, signed, RESTARTS, \
     ERESTARTSYS, ERESTARTNOINTR, FREEBSD_EINTR, CF
@@ -126,11 +126,7 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
 
 
 def _linux_mask(tid: int) -> int:
-    with open(f"/proc/{tid}/status", errors="surrogateescape") as f:
-        for line in f:
-            if line.startswith("SigBlk:"):
-                return int(line.split()[1], 16)
-    return 0
+    return procfs.status(tid).sig_blocked
 
 
 def linux_sigset(call, set_addr: int) -> int:

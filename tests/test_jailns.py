@@ -16,9 +16,8 @@ import time
 
 import pytest
 
-from bsdulator import jailns
+from bsdulator import jailns, procfs
 from bsdulator.jailns import JailNsError
-from bsdulator.jailreg import proc_stat
 from bsdulator.native._native import lib
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -122,8 +121,8 @@ def subreaper():
 def _reap_adopted(pid_ns: int) -> None:
     """Wait for our zombie children from the jail's PID namespace, as a supervisor's wait loop does."""
     for entry in filter(str.isdigit, os.listdir("/proc")):
-        fields = proc_stat(int(entry))
-        if fields and fields[0] == "Z" and int(fields[1]) == os.getpid():
+        stat = procfs.stat_if_alive(entry)
+        if stat and stat.state == "Z" and stat.ppid == os.getpid():
             try:
                 if os.stat(f"/proc/{entry}/ns/pid").st_ino == pid_ns:
                     os.waitpid(int(entry), os.WNOHANG)
@@ -332,7 +331,7 @@ def test_destroy_without_being_the_holders_parent(root):
     mounts = _mountinfo()
     holder = jailns.create(next(_jids), str(root), "plain")
     ns = jailns.namespaces(holder)
-    assert int(proc_stat(holder.pid)[1]) != os.getpid()
+    assert procfs.stat(holder.pid).ppid != os.getpid()
     proc, _, _ = _attach(holder)
     jailns.destroy(holder)
     assert proc.wait(timeout=10) == -signal.SIGKILL

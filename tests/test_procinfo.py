@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bsdulator import procinfo, structs
+from bsdulator import procfs, procinfo, structs
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
@@ -153,7 +153,7 @@ class _Sup:
         if jail_of:  # jails as syscalls/jail.py's JailService numbers them: here, all in the host's namespace
             self.jails = SimpleNamespace(
                 jail_of=jail_of, is_holder=lambda pid: False,
-                numbering=lambda pid, jid: {p: p for p in procinfo.pids() if jail_of(p) == jid})
+                numbering=lambda pid, jid: {p: p for p in procfs.pids() if jail_of(p) == jid})
         self.procs = {}
         self.kernel = SimpleNamespace(osreldate=1305000)
         procsysctl.install(self)

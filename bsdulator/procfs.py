@@ -1,0 +1,220 @@
+"""The one place that reads and parses Linux's /proc (proc(5)).
+
+Results are small typed values.  Command names and other text a program controls may be any
+bytes, so files are read as bytes and only the kernel's own (ASCII) fields are decoded.
+A process that is gone raises ProcessLookupError, whichever way the kernel says so.
+"""
+import os
+import re
+from dataclasses import dataclass
+
+# The fields of /proc/<pid>/stat, in order (proc(5)).
+STAT_FIELDS = (
+    "pid", "comm", "state", "ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt", "cminflt",
+    "majflt", "cmajflt", "utime", "stime", "cutime", "cstime", "priority", "nice", "num_threads",
+    "itrealvalue", "starttime", "vsize", "rss", "rsslim", "startcode", "endcode", "startstack", "kstkesp",
+    "kstkeip", "signal", "blocked", "sigignore", "sigcatch", "wchan", "nswap", "cnswap", "exit_signal",
+    "processor", "rt_priority", "policy", "delayacct_blkio_ticks", "guest_time", "cguest_time",
+    "start_data", "end_data", "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code",
+)
+
+
+def read(pid: int | str, name: str) -> bytes:
+    """/proc/PID/name's bytes (pid may be "self" or "PID/task/TID")."""
+    path = f"/proc/{pid}/{name}"
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except (FileNotFoundError, ProcessLookupError) as e:
+        raise ProcessLookupError(path) from e
+
+
+def listdir(pid: int | str, name: str) -> list[str]:
+    """/proc/PID/name's entries (task, fd …)."""
+    path = f"/proc/{pid}/{name}"
+    try:
+        return os.listdir(path)
+    except (FileNotFoundError, ProcessLookupError) as e:
+        raise ProcessLookupError(path) from e
+
+
+def pids() -> list[int]:
+    """Every process /proc lists, in pid order."""
+    return sorted(int(name) for name in os.listdir("/proc") if name.isdigit())
+
+
+@dataclass(frozen=True)
+class Stat:
+    """/proc/PID/stat: the command name as bytes, the state letter, the numeric fields by proc(5) name."""
+
+    pid: int
+    comm: bytes
+    state: str
+    numbers: dict[str, int]     # fields 4 on, those this kernel prints
+
+    @property
+    def ppid(self) -> int:
+        return self.numbers["ppid"]
+
+    @property
+    def pgrp(self) -> int:
+        return self.numbers["pgrp"]
+
+    @property
+    def starttime(self) -> int:
+        """Clock ticks after boot: with the pid, a process's identity."""
+        return self.numbers["starttime"]
+
+    @property
+    def processor(self) -> int:
+        """The CPU it last ran on."""
+        return self.numbers["processor"]
+
+    @property
+    def exit_code(self) -> int:
+        """A zombie's wait status (0 before Linux 3.5 printed it)."""
+        return self.numbers.get("exit_code", 0)
+
+
+def parse_stat(raw: bytes) -> Stat:
+    """The stat line; comm may hold spaces and parentheses, so it ends at the last ')'."""
+    head, _, tail = raw.rpartition(b")")
+    pid, _, comm = head.partition(b" (")
+    state, *numbers = tail.decode().split()
+    return Stat(int(pid), comm, state, dict(zip(STAT_FIELDS[3:], map(int, numbers))))
+
+
+def stat(pid: int | str) -> Stat:
+    return parse_stat(read(pid, "stat"))
+
+
+def stat_if_alive(pid: int | str) -> Stat | None:
+    """stat(pid), or None once pid is gone (a zombie still has one)."""
+    try:
+        return stat(pid)
+    except ProcessLookupError:
+        return None
+
+
+@dataclass(frozen=True)
+class Status:
+    """/proc/PID/status, its "Name:\\tvalue" lines found on demand (the signal masks are read per stop)."""
+
+    raw: bytes
+
+    def get(self, name: str) -> bytes | None:
+        """The value of line name, stripped; None where this kernel has no such line."""
+        key = name.encode() + b":"
+        if self.raw.startswith(key):
+            at = 0
+        else:
+            at = self.raw.find(b"\n" + key) + 1   # Linux escapes a newline in Name, so lines start here
+            if not at:
+                return None
+        end = self.raw.find(b"\n", at)
+        return self.raw[at + len(key):end if end >= 0 else len(self.raw)].strip()
+
+    def lines(self) -> dict[str, bytes]:
+        """Every line by name, values stripped."""
+        return {name.decode(): value.strip() for name, _, value in
+                (line.partition(b":") for line in self.raw.splitlines())}
+
+    @property
+    def euid(self) -> int:
+        return int(self.get("Uid").split()[1])
+
+    @property
+    def sig_pending(self) -> int:
+        """Linux signals pending for the thread or its process (SigPnd | ShdPnd)."""
+        return int(self.get("SigPnd") or b"0", 16) | int(self.get("ShdPnd") or b"0", 16)
+
+    @property
+    def sig_blocked(self) -> int:
+        return int(self.get("SigBlk") or b"0", 16)
+
+    @property
+    def nspid(self) -> list[int] | None:
+        """Its numbers in each PID namespace it is in, the host's first; None before Linux 4.1."""
+        value = self.get("NSpid")
+        return None if value is None else [int(x) for x in value.split()]
+
+
+def status(pid: int | str) -> Status:
+    return Status(read(pid, "status"))
+
+
+def comm(pid: int | str) -> bytes:
+    """The command name, without the kernel's newline."""
+    return read(pid, "comm").removesuffix(b"\n")
+
+
+def ns_inode(pid: int | str, name: str) -> int | None:
+    """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or hidden."""
+    try:
+        return os.stat(f"/proc/{pid}/ns/{name}").st_ino
+    except OSError:
+        return None
+
+
+_OCTAL_ESCAPE = re.compile(rb"\\([0-7]{3})")
+
+
+def unescape(field: bytes) -> bytes:
+    r"""A path from mountinfo, where the kernel writes space, tab, newline and \ as \ooo."""
+    return _OCTAL_ESCAPE.sub(lambda m: bytes([int(m[1], 8)]), field)
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One line of /proc/PID/mountinfo (proc(5)); paths unescaped, as bytes."""
+
+    dev: int        # st_dev of the files below it
+    root: bytes     # the directory of the filesystem mounted here
+    point: bytes
+    fstype: str
+    source: bytes
+
+
+def parse_mountinfo(raw: bytes) -> list[Mount]:
+    """The mounts in order; optional fields end at the " - " separator."""
+    mounts = []
+    for line in raw.splitlines():
+        pre, _, post = line.partition(b" - ")
+        fields = pre.split(b" ")
+        major, minor = map(int, fields[2].split(b":"))
+        fstype, source = post.split(b" ")[:2]
+        mounts.append(Mount(os.makedev(major, minor), unescape(fields[3]), unescape(fields[4]), fstype.decode(),
+                            unescape(source)))
+    return mounts
+
+
+def mountinfo(pid: int | str) -> list[Mount]:
+    return parse_mountinfo(read(pid, "mountinfo"))
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One line of /proc/PID/maps: [start, end), permissions like "rw-p", the file ("" if anonymous)."""
+
+    start: int
+    end: int
+    perms: str
+    path: bytes     # any bytes; [stack], [heap] … for the kernel's own
+
+
+def parse_maps(raw: bytes) -> list[Mapping]:
+    mappings = []
+    for line in raw.splitlines():
+        fields = line.split(maxsplit=5)
+        start, end = (int(x, 16) for x in fields[0].split(b"-"))
+        mappings.append(Mapping(start, end, fields[1].decode(), fields[5] if len(fields) > 5 else b""))
+    return mappings
+
+
+def maps(pid: int | str) -> list[Mapping]:
+    return parse_maps(read(pid, "maps"))
+
+
+def fds(pid: int | str) -> list[int]:
+    """pid's open descriptors, in no particular order."""
+    return [int(name) for name in listdir(pid, "fd")]
