@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 
 def test_echo(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/echo", "hello")

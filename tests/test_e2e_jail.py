@@ -10,7 +10,7 @@ import pytest
 
 from bsdulator import jailns
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
+pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ import pytest
 from bsdulator import table
 from bsdulator.table import Support
 
+pytestmark = pytest.mark.e2e
+
 CALLS = int(os.environ.get("FUZZ_CALLS", "2500"))
 SEED = int(os.environ.get("FUZZ_SEED", "1"))
 SLOTS = range(601)

@@ -15,7 +15,7 @@ from test_e2e_jail import jails, leftover_jails, names  # noqa: F401 (jails is a
 
 from bsdulator import jailns, jailreg, testhooks
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
+pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 JLS_HEADER = ["JID", "IP", "Address", "Hostname", "Path"]
 SETTLE_S = 10.0

@@ -21,6 +21,8 @@ from bsdulator.jailns import JailNsError
 from bsdulator.jailreg import proc_stat
 from bsdulator.native._native import lib
 
+pytestmark = pytest.mark.root
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PR_SET_CHILD_SUBREAPER = 36
 NS_FLAGS = 0x00020000 | 0x04000000 | 0x08000000 | 0x20000000 | 0x40000000 | 0x02000000

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "freebsd-root-fetch.sh"
 FIXTURE = Path(
