@@ -47,7 +47,7 @@ test:
 # says (tests/conftest.py), so this never starts a FreeBSD program. The venv's python when
 # there is one (it has pytest and hypothesis).
 test-fast:
-	$(BENCH_PYTHON) -m pytest -q -m "unit and not e2e and not slow"
+	$(BENCH_PYTHON) -m pytest -q -m "unit and not e2e and not slow" --hypothesis-profile=fast
 
 coverage:
 	$(BSDULATOR) --coverage --format markdown
