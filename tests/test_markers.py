@@ -30,4 +30,5 @@ def test_module_markers_reads_single_and_listed_marks(tmp_path):
     single.write_text("import pytest\npytestmark = pytest.mark.unit\n")
     listed.write_text("import pytest\npytestmark = [pytest.mark.e2e, pytest.mark.root]\n")
     none.write_text("import pytest\npytestmark = pytest.mark.skipif(True, reason='x')\n")
-    assert (module_markers(single), module_markers(listed), module_markers(none)) == ({"unit"}, {"e2e", "root"}, {"skipif"})
+    found = module_markers(single), module_markers(listed), module_markers(none)
+    assert found == ({"unit"}, {"e2e", "root"}, {"skipif"})
