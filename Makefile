@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 # tarball or directory instead of downloading a release).
 export FREEBSD_BASE FREEBSD_RELEASE FREEBSD_MANIFEST FREEBSD_MIRROR
 
-.PHONY: help root bench test coverage clean install demo check jail-demo fuzz
+.PHONY: help root bench test test-fast coverage clean install demo check jail-demo fuzz
 
 help:
 	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs and a jail (the main job)"
@@ -20,6 +20,7 @@ help:
 	@echo "make root      prepare $(ROOT)/ with ./freebsd-root-fetch.sh (honours FREEBSD_BASE=FILE|DIR)"
 	@echo "make bench     benchmarks against native Linux (bench/run.py); makes the root if missing"
 	@echo "make test      run the test suite"
+	@echo "make test-fast the unit tests only (tables, translators, filters, parsers): seconds, no root"
 	@echo "make coverage  syscall coverage table (bsdulator --coverage --format markdown)"
 	@echo "make fuzz      adversarial calls on every syscall slot, unjailed and jailed (FUZZ_CALLS, FUZZ_SEED)"
 	@echo "make clean     remove bench/out and build artefacts (keeps $(ROOT)/)"
@@ -41,6 +42,12 @@ bench: | $(ROOT)/.bsdulator-root
 
 test:
 	$(PYTHON) -m pytest -q
+
+# Markers in pyproject.toml; an item using a FreeBSD-program fixture is e2e whatever its module
+# says (tests/conftest.py), so this never starts a FreeBSD program. The venv's python when
+# there is one (it has pytest and hypothesis).
+test-fast:
+	$(BENCH_PYTHON) -m pytest -q -m "unit and not e2e and not slow" --hypothesis-profile=fast
 
 coverage:
 	$(BSDULATOR) --coverage --format markdown

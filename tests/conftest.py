@@ -5,9 +5,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # header_macros, header_layouts
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # header_macros, header_layouts, helpers
+
+
+# Every test that starts a FreeBSD program does it through one of these fixtures: an item using
+# one is e2e whatever its module says, so `make test-fast` (-m "unit and not e2e") never runs one.
+PROGRAM_FIXTURES = frozenset({"bsd", "freebsd_cc", "freebsd_programs"})
+
+# make test-fast's profile: property tests that ask for no example count try 20 instead of
+# hypothesis's 100; make test and CI keep the default.
+settings.register_profile("fast", max_examples=20)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if PROGRAM_FIXTURES & set(item.fixturenames) and item.get_closest_marker("e2e") is None:
+            item.add_marker(pytest.mark.e2e)
+        if item.get_closest_marker("root") is not None and os.geteuid() != 0:
+            item.add_marker(pytest.mark.skip(reason="needs root (namespaces, cgroups, mounts): run as root"))
 
 
 def _root() -> Path:

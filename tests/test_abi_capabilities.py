@@ -1,6 +1,9 @@
 """abi/capabilities.py against the host's <linux/capability.h> and <linux/prctl.h>."""
+import pytest
 from bsdulator.abi import capabilities
 from header_macros import linux_values, mismatches, requires_gcc
+
+pytestmark = pytest.mark.unit
 
 
 @requires_gcc

@@ -20,6 +20,8 @@ from header_macros import (
     requires_zig,
 )
 
+pytestmark = pytest.mark.unit
+
 FREEBSD_ROOT = Path(__file__).resolve().parents[2] / "shared" / "freebsd" / "freebsd-root.txz"
 ERRNO_NAME = re.compile(r"E[A-Z0-9]+")
 
@@ -90,6 +92,7 @@ def _sys_errlist(libc: bytes) -> list[str]:
     return [string_at(targets[start + 8 * i]) for i in range(size // 8)]
 
 
+@pytest.mark.slow  # reads libc out of the compressed root tarball
 @pytest.mark.skipif(not FREEBSD_ROOT.is_file(), reason=f"{FREEBSD_ROOT} (FreeBSD 13.5 root with libc.so.7) is not here")
 def test_messages_are_freebsd_libc_sys_errlist():
     with tarfile.open(FREEBSD_ROOT) as archive:

@@ -19,6 +19,8 @@ from header_macros import (
     requires_zig,
 )
 
+pytestmark = pytest.mark.unit
+
 # (table, FreeBSD headers, whether its names are macros rather than enum constants)
 FREEBSD_CASES = [
     (flags.FREEBSD_O_FLAGS, ["fcntl.h"], True),

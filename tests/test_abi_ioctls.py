@@ -3,6 +3,7 @@
 import re
 import termios
 
+import pytest
 
 from bsdulator.abi import ioctls
 from header_macros import (
@@ -13,6 +14,8 @@ from header_macros import (
     requires_gcc,
     requires_zig,
 )
+
+pytestmark = pytest.mark.unit
 
 # sys/ioctl.h brings ttycom.h and filio.h; the rest declares the structs whose sizes the numbers encode.
 FREEBSD_HEADERS = ["sys/types.h", "sys/time.h", "sys/mman.h", "sys/ioctl.h", "termios.h"]

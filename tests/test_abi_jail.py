@@ -7,6 +7,8 @@ from elftools.elf.elffile import ELFFile
 from bsdulator.abi import jail
 from header_macros import freebsd_macros, freebsd_values, mismatches, requires_zig
 
+pytestmark = pytest.mark.unit
+
 HEADERS = ["sys/param.h", "sys/jail.h"]
 ALL_NAMES = {**jail.FREEBSD_JAIL, **jail.FREEBSD_JAIL_KERNEL}
 # The test root's libjail is 13.5's; 14 widened these with flags it added: jail descriptors (JAIL_*_DESC)

@@ -1,11 +1,14 @@
 """abi/kinfo.py against FreeBSD's headers (zig's 14, where 13.5 differs as recorded) and the host's Linux headers."""
 import math
 
+import pytest
 
 from bsdulator.abi import kinfo
 from bsdulator.abi.structs import LAYOUTS
 from header_macros import (freebsd_values, linux_values, mismatches,
                            requires_gcc, requires_zig)
+
+pytestmark = pytest.mark.unit
 
 HEADERS = ["sys/types.h", "sys/param.h", "sys/sysctl.h", "sys/user.h", "sys/proc.h", "sys/acct.h",
            "sys/priority.h", "sys/vmmeter.h", "sys/resource.h"]

@@ -5,6 +5,8 @@ from bsdulator.abi import kqueue
 from header_macros import (freebsd_values, linux_values, mismatches,
                            requires_gcc, requires_zig)
 
+pytestmark = pytest.mark.unit
+
 FREEBSD_TABLES = [kqueue.FREEBSD_EVFILTERS, kqueue.FREEBSD_EV_FLAGS, kqueue.FREEBSD_NOTE_USER,
                   kqueue.FREEBSD_NOTE_RW, kqueue.FREEBSD_NOTE_VNODE, kqueue.FREEBSD_NOTE_PROC,
                   kqueue.FREEBSD_NOTE_TIMER, kqueue.FREEBSD_KQUEUE_FLAGS]

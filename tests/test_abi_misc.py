@@ -1,7 +1,11 @@
 """Small ABI tables (auxv, pathconf, mount, extattr, sysarch) against FreeBSD's and Linux's headers."""
+import pytest
+
 from bsdulator.abi import auxv, extattr, mount, pathconf, vm
 from header_macros import freebsd_values, linux_values, mismatches, requires_gcc, requires_zig
 from bsdulator.syscalls import machdep
+
+pytestmark = pytest.mark.unit
 
 
 @requires_zig

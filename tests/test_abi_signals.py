@@ -15,6 +15,8 @@ from header_macros import (
     requires_zig,
 )
 
+pytestmark = pytest.mark.unit
+
 FREEBSD_TABLES = [
     signals.FREEBSD_SIGNALS,
     signals.FREEBSD_SIGNAL_ALIASES,

@@ -10,6 +10,8 @@ from bsdulator.abi.kinfo import KI_NSPARE_PTR
 from bsdulator.abi.structs import (FREEBSD11_STATFS_VERSION, LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX,
                                    ST_TO_MNT, STATFS_VERSION)
 
+pytestmark = pytest.mark.unit
+
 FREEBSD = sorted(n for n in LAYOUTS if not n.startswith("linux_"))
 LINUX = sorted(n for n in LAYOUTS if n.startswith("linux_"))
 

@@ -16,6 +16,8 @@ from header_macros import (
     requires_zig,
 )
 
+pytestmark = pytest.mark.unit
+
 FREEBSD_HEADERS = ["termios.h", "sys/ttydefaults.h"]
 LINUX_HEADERS = ["asm/termbits.h"]
 FREEBSD_TABLES = [

@@ -5,6 +5,8 @@ from bsdulator.abi import umtx
 from header_macros import (freebsd_values, linux_values, mismatches,
                            requires_gcc, requires_zig)
 
+pytestmark = pytest.mark.unit
+
 FREEBSD_TABLES = [umtx.FREEBSD_UMTX_OPS, umtx.FREEBSD_UMTX_OP_FLAGS, umtx.FREEBSD_UMTX_VALUES, umtx.FREEBSD_THR_FLAGS,
                   umtx.FREEBSD_RTPRIO]
 FREEBSD_HEADERS = ["sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h"]

@@ -5,8 +5,12 @@ import inspect
 import json
 from pathlib import Path
 
+import pytest
+
 from bsdulator import engine, table
 from bsdulator.table import Support
+
+pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[1]
 # pyproject's package-dir: where each top-level directory of the tree is imported from

@@ -9,6 +9,9 @@ import tarfile
 import time
 
 import pytest
+from helpers import wait_until
+
+pytestmark = pytest.mark.e2e
 
 
 def test_echo(bsd, freebsd_root):
@@ -165,10 +168,7 @@ def test_background_program_outlives_the_leader(bsd, freebsd_root, tmp_path):
     r = bsd(freebsd_root / "bin/sh", "-c", f"(sleep 1; echo late > {marker}) >/dev/null 2>&1 & echo started")
     assert (r.returncode, r.stdout) == (0, b"started\n")
     assert time.monotonic() - start < 1.0 + 0.9  # not held until the sleep ends
-    for _ in range(60):
-        if marker.exists() and marker.read_text() == "late\n":
-            break
-        time.sleep(0.1)
+    wait_until(lambda: marker.exists() and marker.read_text() == "late\n", 6)
     assert marker.read_text() == "late\n"
 
 
@@ -177,9 +177,30 @@ def test_sigpipe_has_its_default_action(bsd, freebsd_root):
     assert (r.returncode, r.stdout) == (0, b"y\ny\n")
 
 
+def _sleeping_descendant(ancestor: int, comm: str) -> bool:
+    """Whether a process below ancestor runs comm and sleeps (state S: started, not at a ptrace stop)."""
+    parents, sleeping = {}, set()
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                name, rest = f.read().split(" (", 1)[1].rsplit(") ", 1)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        state, ppid = rest.split()[:2]
+        parents[int(entry)] = int(ppid)
+        if name == comm and state == "S":
+            sleeping.add(int(entry))
+    for pid in sleeping:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == ancestor:
+                return True
+    return False
+
+
 def test_sigterm_to_bsdulator_reaches_the_program(bsd, freebsd_root):
     p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "bin/sleep", "30"])
-    time.sleep(1.0)
+    assert wait_until(lambda: _sleeping_descendant(p.pid, "sleep"), 20), "the FreeBSD sleep never went to sleep"
     p.terminate()
     assert p.wait(timeout=10) == -signal.SIGTERM
 

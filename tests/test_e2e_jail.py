@@ -7,10 +7,11 @@ import sys
 import time
 
 import pytest
+from helpers import wait_until
 
 from bsdulator import jailns
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
+pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 
 @pytest.fixture
@@ -78,13 +79,15 @@ def test_persistent_jail_lifecycle(jails, freebsd_root):
 
 def leftover_jails(jails, wait: float = 10.0) -> str:
     """The jids that still have a cgroup in this test's registry scope, once settled."""
-    deadline = time.monotonic() + wait
-    while True:
+    out = ""
+
+    def settled() -> bool:
+        nonlocal out
         out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
                              env=dict(os.environ, **jails.env), capture_output=True, text=True).stdout.strip()
-        if out == "[]" or time.monotonic() > deadline:
-            return out
-        time.sleep(0.2)
+        return out == "[]"
+    wait_until(settled, wait)
+    return out
 
 
 def test_command_jail_goes_away(jails, freebsd_root):
@@ -173,21 +176,12 @@ def test_sigkill_of_bsdulator_kills_the_jailed_program(jails, freebsd_root):
 
     p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "k", "/bin/sleep",
                           naptime], env=dict(os.environ, **jails.env))
-    assert wait_for(sleeping), "the jailed sleep never started"
+    assert wait_until(sleeping, 20), "the jailed sleep never started"
     p.send_signal(signal.SIGKILL)
     p.wait()
-    assert wait_for(lambda: not sleeping()), "the jailed sleep outlived its bsdulator"
+    assert wait_until(lambda: not sleeping(), 20), "the jailed sleep outlived its bsdulator"
     assert b"k" in jails("jls", "name").stdout
     assert jails("jail", "-r", "k").returncode == 0
-
-
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def test_bad_input(jails, freebsd_root):
@@ -367,10 +361,10 @@ def test_nested_jails(jails, freebsd_root):
     sleeper = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "outer",
                                 "/usr/sbin/jexec", "inner", "/bin/sleep", "60"], env=dict(os.environ, **jails.env))
     try:
-        deadline = time.monotonic() + 20
-        while b"sleep" not in jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid,comm").stdout:
-            assert time.monotonic() < deadline and sleeper.poll() is None
-            time.sleep(0.2)
+        def sleeping_or_gone() -> bool:
+            return sleeper.poll() is not None or b"sleep" in jails("jexec", "outer", "/bin/ps", "-ax",
+                                                                   "-o", "jid,comm").stdout
+        assert wait_until(sleeping_or_gone, 20) and sleeper.poll() is None
         seen = jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid=", "-o", "comm=").stdout.decode().splitlines()
         assert [line.split() for line in seen] == [["2", "sleep"], ["0", "ps"]]
         inside = jails("jexec", "outer.inner", "/bin/ps", "-ax", "-o", "comm=").stdout.decode().split()

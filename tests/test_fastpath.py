@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 PROGRAM = r"""
 #include <errno.h>
 #include <fcntl.h>

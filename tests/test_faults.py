@@ -19,6 +19,8 @@ from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls import misc, mount
 
+pytestmark = pytest.mark.unit
+
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")   # Elf64_Ehdr, as <sys/elf64.h> lays it out
 PHDR = struct.Struct("<IIQQQQQQ")           # Elf64_Phdr
 PT_INTERP = 3                               # <sys/elf_common.h>

@@ -27,9 +27,12 @@ from enum import IntEnum
 from pathlib import Path
 
 import pytest
+from helpers import wait_until
 
 from bsdulator import table
 from bsdulator.table import Support
+
+pytestmark = pytest.mark.e2e
 
 CALLS = int(os.environ.get("FUZZ_CALLS", "2500"))
 SEED = int(os.environ.get("FUZZ_SEED", "1"))
@@ -274,29 +277,32 @@ def snapshot(freebsd_root: Path) -> dict[str, tuple]:
 
 def leftovers(directory: Path, wait: float = 10) -> list[int]:
     """Processes whose working directory is inside directory, once those ending have ended."""
-    deadline = time.monotonic() + wait
-    while True:
-        found = []
+    found: list[int] = []
+
+    def none_left() -> bool:
+        found.clear()
         for entry in Path("/proc").iterdir():
             try:
                 if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(directory):
                     found.append(int(entry.name))
             except OSError:
                 pass
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+        return not found
+    wait_until(none_left, wait)
+    return found
 
 
 def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
     """The jids that still have a cgroup in this registry's scope, once those ending have ended."""
-    deadline = time.monotonic() + wait
-    while True:
+    out = ""
+
+    def settled() -> bool:
+        nonlocal out
         out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
                              check=False, env=dict(os.environ, **env), capture_output=True, text=True).stdout.strip()
-        if out == "[]" or time.monotonic() > deadline:
-            return out
-        time.sleep(0.2)
+        return out == "[]"
+    wait_until(settled, wait)
+    return out
 
 
 def fuzz(start_run, label: str) -> list[str]:

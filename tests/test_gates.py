@@ -9,9 +9,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
+from helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -109,12 +109,9 @@ def test_jailed_processes_run_under_both_filters(gate_jail, freebsd_root):
     p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", jexec.name,
                           "/bin/sleep", naptime], env=dict(os.environ, **jexec.env))
     try:
-        deadline = time.monotonic() + 20
-        pid = None
         wanted = [b"/bin/sleep", naptime.encode()]
-        while pid is None and time.monotonic() < deadline:
-            pid = next((int(d) for d in os.listdir("/proc") if d.isdigit() and _cmdline(d) == wanted), None)
-            time.sleep(0.05)
+        pid = wait_until(lambda: next((int(d) for d in os.listdir("/proc") if d.isdigit() and _cmdline(d) == wanted),
+                                      None), 20)
         assert pid, "the jailed sleep never started"
         with open(f"/proc/{pid}/status") as f:
             status = dict(line.split(":\t", 1) for line in f if ":\t" in line)

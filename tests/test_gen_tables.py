@@ -8,6 +8,8 @@ import pytest
 from bsdulator.abi.syscall_table import MASTER
 from header_macros import requires_zig
 
+pytestmark = pytest.mark.unit
+
 REPO = Path(__file__).resolve().parents[1]
 MASTER_TEXT = (REPO / "abi" / "syscalls.master").read_text()
 SAL = re.compile(r"_[A-Z]\w*(?:\([^()]*\))?")

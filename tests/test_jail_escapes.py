@@ -16,7 +16,7 @@ from test_e2e_jail import jails  # noqa: F401  (the fixture: a registry of this 
 
 from bsdulator import jailns
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
+pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 INHERITED = r"""
 #include <errno.h>

@@ -8,14 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
+from helpers import wait_until
 from test_e2e_jail import jails, leftover_jails, names  # noqa: F401 (jails is a fixture)
 
 from bsdulator import jailns, jailreg, testhooks
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="jails need root (namespaces, cgroups, mounts)")
+pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 JLS_HEADER = ["JID", "IP", "Address", "Hostname", "Path"]
 SETTLE_S = 10.0
@@ -23,13 +23,9 @@ SETTLE_S = 10.0
 
 def _await(condition, what: str, timeout: float = SETTLE_S):
     """condition()'s first true value, polled until timeout (then the test fails saying what)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            assert value, f"{what} after {timeout:g} s"
-            return value
-        time.sleep(0.01)
+    value = wait_until(condition, timeout)
+    assert value, f"{what} after {timeout:g} s"
+    return value
 
 
 def _state(pid: int) -> str | None:

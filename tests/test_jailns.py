@@ -15,10 +15,13 @@ import textwrap
 import time
 
 import pytest
+from helpers import wait_until
 
 from bsdulator import jailns, procfs
 from bsdulator.jailns import JailNsError
 from bsdulator.native._native import lib
+
+pytestmark = pytest.mark.root
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PR_SET_CHILD_SUBREAPER = 36
@@ -134,11 +137,12 @@ def _remove(holder) -> None:
     """kill, then finish while reaping what we adopted: how a supervisor removes a jail."""
     pid_ns = jailns.namespaces(holder)["pid"].inode if jailns.alive(holder) else 0
     jailns.kill(holder)
-    deadline = time.monotonic() + 10
-    while not jailns.finish(holder):
-        _reap_adopted(pid_ns)
-        assert time.monotonic() < deadline, jailns.members(holder)
-        time.sleep(0.002)
+    def finished() -> bool:
+        done = jailns.finish(holder)
+        if not done:
+            _reap_adopted(pid_ns)
+        return done
+    assert wait_until(finished, 10, interval=0.002), jailns.members(holder)
     jailns.destroy(holder)  # nothing is left to do: idempotent
 
 
@@ -250,7 +254,7 @@ def test_holder_is_a_detached_pid_1(jails, root):
     with open(f"/proc/{holder.pid}/comm") as f:
         assert f.read().strip() == f"jail.{holder.jid}"
     os.kill(holder.pid, signal.SIGTERM)  # a stray kill on the host does not end the jail
-    time.sleep(0.05)
+    time.sleep(0.05)  # no event says "the signal was ignored": give a death the time to happen
     assert jailns.alive(holder)
 
 
@@ -315,7 +319,7 @@ def test_holder_survives_its_creator_being_killed(jails, root):
     ns = jailns.namespaces(holder)
     creator.send_signal(signal.SIGKILL)
     creator.wait()
-    time.sleep(0.05)
+    time.sleep(0.05)  # the holder must outlive its creator: give a death the time to happen
     assert jailns.alive(holder)
     assert jailns.lookup(jid) == holder and jid in jailns.jids()
     proc, seen, _ = _attach(holder)

@@ -13,6 +13,8 @@ from bsdulator.abi.errno import FREEBSD_ERRNO as E
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
 
+pytestmark = pytest.mark.unit
+
 CREATE, UPDATE, ATTACH, DYING = abi.JAIL_CREATE, abi.JAIL_UPDATE, abi.JAIL_ATTACH, abi.JAIL_DYING
 
 

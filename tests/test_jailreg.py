@@ -14,6 +14,8 @@ from bsdulator import jailreg
 from bsdulator.jailreg import (JAIL_MAX, JailExists, JailRow, NoFreeJid, NoSuchJail, Registry, RegistryError,
                                current_process, process_alive, start_time)
 
+pytestmark = pytest.mark.unit
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -169,6 +171,7 @@ def test_jids_wrap_at_jail_max_skipping_live_ones(reg):
         assert tx.insert(_row("next")).jid == 4
 
 
+@pytest.mark.slow
 def test_no_free_jid(reg):
     reg._conn.execute(f"""WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {JAIL_MAX})
         INSERT INTO jails (jid, name, path, params, persist, dying, created)
@@ -226,6 +229,7 @@ def test_registry_is_not_shared_across_fork(reg):
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
+@pytest.mark.slow
 def test_twenty_parallel_creators_get_distinct_jids(state):
     """20 processes start together on a fresh state directory, each creating 5 jails."""
     code = f"""
@@ -251,6 +255,7 @@ def test_twenty_parallel_creators_get_distinct_jids(state):
         assert len({r.name for r in tx.all()}) == 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [1, 20000], ids=["small", "spilled-to-disk"])
 def test_sigkill_inside_a_write_transaction(state, rows):
     """The registry opens and takes writes after a writer died holding the write lock."""

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
 NAMES = sorted(p.stem for p in PROGRAMS.glob("kq_*.c"))
 

@@ -1,4 +1,8 @@
 """poll, getpriority, chflags, getrandom, cpuset and getdtablesize from a FreeBSD program."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 PROGRAM = r"""
 #include <sys/types.h>
 #include <sys/cpuset.h>

@@ -16,6 +16,9 @@ from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
 from bsdulator.syscalls import procsysctl
+from helpers import wait_until
+
+pytestmark = pytest.mark.unit
 
 SIZE = structs.sizeof("kinfo_proc")
 ESRCH, EPERM, EINVAL, ENOMEM, ENOENT = 3, 1, 22, 12, 2
@@ -32,13 +35,25 @@ def _kinfo(pid, seen=procinfo.Seen(), threads=False):
             procinfo.kinfo_procs(procinfo.read(pid), seen, threads=threads, boottime=ctx.boottime, now=time.time())]
 
 
+def _asleep_in(pid: int, comm: str) -> bool:
+    """Whether pid runs comm and sleeps in the kernel (state S, a wait channel), as the tests expect."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+        with open(f"/proc/{pid}/wchan") as f:
+            wchan = f.read()
+    except FileNotFoundError:
+        return False
+    return stat.split(" (", 1)[1].startswith(f"{comm}) S ") and wchan not in ("", "0")
+
+
 @pytest.fixture
 def child():
     """A sleeping child started at a known time, with a marker in its environment."""
     before = time.time()
     proc = subprocess.Popen(["sleep", "30"], env={"PROCINFO_MARKER": "here", "PATH": os.environ["PATH"]})
     after = time.time()
-    time.sleep(0.2)
+    assert wait_until(lambda: _asleep_in(proc.pid, "sleep"), timeout=10), "the child never went to sleep"
     yield SimpleNamespace(pid=proc.pid, before=before, after=after)
     proc.kill()
     proc.wait()

@@ -15,10 +15,12 @@ import shutil
 import signal
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from helpers import wait_until
+
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "freebsd-root-fetch.sh"
@@ -301,12 +303,7 @@ def test_interrupted_run_leaves_nothing(tmp_path):
     )
     try:
         # wait until extraction has put something into the temporary root
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.poll() is None:
-            tmps = list(tmp_path.glob(".r.tmp.*/root/*"))
-            if tmps:
-                break
-            time.sleep(0.02)
+        wait_until(lambda: proc.poll() is not None or any(tmp_path.glob(".r.tmp.*/root/*")), 30)
         if proc.poll() is not None:
             pytest.skip("extraction finished before it could be interrupted")
         os.killpg(proc.pid, signal.SIGTERM)

@@ -1,4 +1,8 @@
 """Sockets end to end: a FreeBSD program using AF_UNIX, AF_INET, options and SCM_RIGHTS."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 PROGRAM = r"""
 #include <sys/socket.h>
 #include <sys/un.h>

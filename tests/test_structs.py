@@ -15,6 +15,8 @@ from bsdulator.abi.structs import LAYOUTS
 from bsdulator.errors import FreeBSDError
 from bsdulator.structs import pack, sizeof, unpack
 
+pytestmark = pytest.mark.unit
+
 LIBC = ctypes.CDLL(None, use_errno=True)
 SYS_STATFS, SYS_GETDENTS64, SYS_NEWFSTATAT, AT_FDCWD = 137, 217, 262, -100
 

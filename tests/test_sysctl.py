@@ -14,6 +14,8 @@ from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
 
+pytestmark = pytest.mark.unit
+
 EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = 1, 2, 12, 20, 21, 22, 63   # FreeBSD sys/errno.h
 
 HEADERS = ("sys/param.h", "sys/sysctl.h", "sys/jail.h", "limits.h", "unistd.h", "stdio.h", "signal.h", "paths.h")

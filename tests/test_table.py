@@ -13,6 +13,8 @@ from bsdulator.abi.syscall_table import MASTER, MAX_SYSCALL
 from bsdulator.table import Support
 from header_macros import freebsd_macros, requires_zig
 
+pytestmark = pytest.mark.unit
+
 REPO = Path(__file__).resolve().parents[1]
 LINUX_HEADER = Path("/usr/include/x86_64-linux-gnu/asm/unistd_64.h")
 

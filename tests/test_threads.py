@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
 NAMES = sorted(p.stem for p in PROGRAMS.glob("thr_*.c"))
 

@@ -17,6 +17,8 @@ from bsdulator.abi import flags, ioctls, signals, termios
 from bsdulator.errors import FreeBSDError
 from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
 
+pytestmark = pytest.mark.unit
+
 BITMAPS = {name: value for name, value in vars(translate).items() if isinstance(value, translate.Bitmap)}
 VALUE_MAPS = {name: value for name, value in vars(translate).items() if isinstance(value, translate.ValueMap)}
 EINVAL = abi_errno.FREEBSD_ERRNO["EINVAL"]
