@@ -8,6 +8,8 @@ import pytest
 
 from bsdulator import procfs
 
+pytestmark = pytest.mark.unit
+
 # proc(5)'s stat layout with a comm a program chose: ") " and spaces inside, and bytes that are not UTF-8.
 CRAFTED_COMM = b"a) b (c) \xff\xfe"
 CHOSEN = {"ppid": 1, "pgrp": 4242, "num_threads": 1, "starttime": 777, "processor": 3, "exit_code": 256}
