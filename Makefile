@@ -3,6 +3,9 @@
 
 PYTHON ?= python3
 BSDULATOR ?= $(if $(wildcard .venv/bin/bsdulator),.venv/bin/bsdulator,bsdulator)
+# The project's venv when `make demo`/`make check` made one (pytest, ziglang, the package),
+# else $(PYTHON): what test, test-fast and bench run with.
+RUN_PYTHON = $(if $(wildcard .venv/bin/python),.venv/bin/python,$(PYTHON))
 # The FreeBSD root: made by ./freebsd-root-fetch.sh, used by bsdulator and the benchmarks.
 ROOT ?= freebsd-root
 # Extra options for bench/run.py, e.g. BENCH_ARGS="--cpu 0 --runs 11".
@@ -34,20 +37,18 @@ root:
 $(ROOT)/.bsdulator-root:
 	./freebsd-root-fetch.sh $(ROOT)
 
-# The project's venv when there is one (it has ziglang, which builds the FreeBSD benchmark).
-BENCH_PYTHON = $(if $(wildcard $(VPY)),$(VPY),$(PYTHON))
 bench: | $(ROOT)/.bsdulator-root
-	$(BENCH_PYTHON) -m compileall -q bsdulator syscalls abi
-	$(BENCH_PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)" $(BENCH_ARGS)
+	$(RUN_PYTHON) -m compileall -q bsdulator syscalls abi
+	$(RUN_PYTHON) bench/run.py --root $(ROOT) --bsdulator "$(BSDULATOR)" $(BENCH_ARGS)
 
 test:
-	$(PYTHON) -m pytest -q
+	$(RUN_PYTHON) -m pytest -q
 
 # Markers in pyproject.toml; an item using a FreeBSD-program fixture is e2e whatever its module
 # says (tests/conftest.py), so this never starts a FreeBSD program. The venv's python when
 # there is one (it has pytest and hypothesis).
 test-fast:
-	$(BENCH_PYTHON) -m pytest -q -m "unit and not e2e and not slow" --hypothesis-profile=fast
+	$(RUN_PYTHON) -m pytest -q -m "unit and not e2e and not slow" --hypothesis-profile=fast
 
 coverage:
 	$(BSDULATOR) --coverage --format markdown

@@ -16,9 +16,9 @@ STAMP_NAME=.bsdulator-root
 DEFAULT_RELEASE=14.3-RELEASE
 DEFAULT_MIRRORS="https://download.freebsd.org/releases/amd64 https://archive.freebsd.org/old-releases/amd64"
 
-# SHA-256 of the official amd64 base.txz, from each release's MANIFEST
-# (see /work/shared/freebsd-spec/release-checksums.md: the copies in
-# freebsd-ports misc/freebsd-release-manifests, maintained by re@FreeBSD.org).
+# SHA-256 of the official amd64 base.txz, from each release's MANIFEST as the
+# release engineers (re@FreeBSD.org) publish it, also kept in freebsd-ports
+# misc/freebsd-release-manifests.
 # A downloaded MANIFEST must agree with these before it is trusted.
 declare -A PINNED_BASE_SHA256=(
     [15.0-RELEASE]=ac0c933cc02ee8af4da793f551e4a9a15cdcf0e67851290b1e8c19dd6d30bba8
@@ -74,7 +74,7 @@ Run as root, owners are kept numerically (tar --numeric-owner).
 Examples:
   ./freebsd-root-fetch.sh                                  # 14.3-RELEASE
   ./freebsd-root-fetch.sh --release 13.5-RELEASE /srv/fbsd13
-  FREEBSD_BASE=/work/shared/freebsd/freebsd-root.txz ./freebsd-root-fetch.sh
+  FREEBSD_BASE=~/Downloads/base.txz ./freebsd-root-fetch.sh   # a local tarball or directory
 EOF
 }
 
