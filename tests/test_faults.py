@@ -56,19 +56,26 @@ def test_thr_new_zeroed_param_starts_a_thread_that_faults(bsd, programs):
 
 # -- 2. execve of a FIFO and other files that are not programs ---------------------------
 
-@pytest.fixture
-def not_programs(tmp_path, freebsd_root, programs):
-    """Files FreeBSD refuses to execve: (EACCES ones, ENOEXEC ones)."""
-    dynamic = programs["fault_argv"].read_bytes()   # has a PT_INTERP to break
+def _non_programs(tmp_path: Path, root: Path, copy_mode: int) -> tuple[Path, Path, Path, Path]:
+    """A FIFO, a directory, a copy of the root's echo with copy_mode, an empty file (all but
+    the copy marked executable)."""
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo, 0o755)
     directory = tmp_path / "dir"
     directory.mkdir()
-    not_executable = tmp_path / "not-executable"
-    shutil.copy(freebsd_root / "bin/echo", not_executable)
-    not_executable.chmod(0o644)
+    copy = tmp_path / "echo-copy"
+    shutil.copy(root / "bin/echo", copy)
+    copy.chmod(copy_mode)
     empty = tmp_path / "empty"
     empty.touch(0o755)
+    return fifo, directory, copy, empty
+
+
+@pytest.fixture
+def not_programs(tmp_path, freebsd_root, programs):
+    """Files FreeBSD refuses to execve: (EACCES ones, ENOEXEC ones)."""
+    dynamic = programs["fault_argv"].read_bytes()   # has a PT_INTERP to break
+    fifo, directory, not_executable, empty = _non_programs(tmp_path, freebsd_root, 0o644)
     broken = [tmp_path / name for name in MALFORMED]
     for path, mutate in zip(broken, MALFORMED.values()):
         path.write_bytes(mutate(dynamic))
@@ -227,15 +234,7 @@ def test_non_utf8_arguments_and_program_path(programs, tmp_path, freebsd_root):
 def _cli_cases(tmp_path: Path, root: Path, dynamic: Path):
     incomplete = tmp_path / "incomplete-root"
     (incomplete / "libexec").mkdir(parents=True)
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo, 0o755)
-    directory = tmp_path / "dir"
-    directory.mkdir()
-    unreadable = tmp_path / "unreadable"
-    shutil.copy(root / "bin/echo", unreadable)
-    unreadable.chmod(0)
-    empty = tmp_path / "empty"
-    empty.touch(0o755)
+    fifo, directory, unreadable, empty = _non_programs(tmp_path, root, 0)
     truncated = tmp_path / "truncated"
     truncated.write_bytes((root / "bin/echo").read_bytes()[:100])
     truncated.chmod(0o755)

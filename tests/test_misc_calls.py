@@ -40,13 +40,18 @@ int main(int argc, char **argv) {
 """
 
 
+def _run_lines(bsd, freebsd_cc, source: str, name: str, *args) -> list[str]:
+    """Build the FreeBSD program, run it under bsdulator: its output lines (it must succeed,
+    and bsdulator must report no bug of its own)."""
+    r = bsd(freebsd_cc(source, name), *args)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    return r.stdout.decode().splitlines()
+
+
 def test_misc_calls(bsd, freebsd_cc, tmp_path):
-    prog = freebsd_cc(PROGRAM, "misc")
     target = tmp_path / "file"
     target.write_text("")
-    r = bsd(prog, target)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.decode().splitlines() == [
+    assert _run_lines(bsd, freebsd_cc, PROGRAM, "misc", target) == [
         "poll=1 in=0 out=0x4", "poll=1 in=0x41 events-kept=0x41", "poll-hup=1 hup=1", "nice=5 errno=0",
         "chflags0=0", "chflags-uchg=-1 errno=45", "getrandom=16", "getaffinity=0 cpus>0=1", "dtablesize-matches=1",
     ]
@@ -77,9 +82,8 @@ int main(void) {
 def test_poll_bound_comes_before_the_copyin(bsd, freebsd_cc):
     """sys_poll: more than max(maxfilesperproc, FD_SETSIZE) descriptors is EINVAL, before any copyin (the
     supervisor once read and converted whatever array size a program named)."""
-    r = bsd(freebsd_cc(POLL_BOUND, "poll_bound"))
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.decode().splitlines() == ["a page of unused entries: 0", "past the bound: -1 einval=1"]
+    assert _run_lines(bsd, freebsd_cc, POLL_BOUND, "poll_bound") == [
+        "a page of unused entries: 0", "past the bound: -1 einval=1"]
 
 
 CPUSET_SIZE = r"""
@@ -108,8 +112,5 @@ int main(void) {
 def test_cpuset_mask_longer_than_the_kernels_is_erange(bsd, freebsd_cc):
     """kern_cpuset.c: cpusetsize > CPU_MAXSIZE / NBBY is ERANGE before any copy (the fuzzer's find: a
     huge size made the supervisor try to zero that many bytes)."""
-    r = bsd(freebsd_cc(CPUSET_SIZE, "cpuset_size"))
-    assert r.returncode == 0, r.stderr
-    assert b"internal error" not in r.stderr
-    assert r.stdout.decode().splitlines() == ["get huge: -1 erange=1", "get one past: -1 erange=1",
-                                              "get largest: 0", "set one past: -1 erange=1"]
+    assert _run_lines(bsd, freebsd_cc, CPUSET_SIZE, "cpuset_size") == [
+        "get huge: -1 erange=1", "get one past: -1 erange=1", "get largest: 0", "set one past: -1 erange=1"]

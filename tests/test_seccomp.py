@@ -127,30 +127,28 @@ def test_filter_decisions(nr, arch, ip, flags):
     assert run_filter(signed_nr, arch, ip, (flags, 0, 0, 0, 0, 0)) == expected(nr, arch, ip, flags)
 
 
-def test_an_untraced_process_under_the_filter_can_make_no_call():
-    """The filter alone, no tracer: the exec'd program's first call comes from its own code,
-    not from the supervisor, and the kernel kills it (SIGSYS) before it runs."""
+def _exec_filtered_status(path: str) -> int:
+    """The wait status of a child that execs path under the filter, with no tracer."""
     from bsdulator.supervisor import _exec_filtered
     pid = os.fork()
     if pid == 0:
         try:
-            _exec_filtered("/bin/true", ["true"], {})
+            _exec_filtered(path, [os.path.basename(path)], {})
         finally:
             os._exit(127)
-    _, status = os.waitpid(pid, 0)
+    return os.waitpid(pid, 0)[1]
+
+
+def test_an_untraced_process_under_the_filter_can_make_no_call():
+    """The filter alone, no tracer: the exec'd program's first call comes from its own code,
+    not from the supervisor, and the kernel kills it (SIGSYS) before it runs."""
+    status = _exec_filtered_status("/bin/true")
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGSYS
 
 
 def test_a_failed_exec_under_the_filter_exits_with_its_errno():
     """Under the filter a failed execve can only end the child: its errno is the exit code."""
-    from bsdulator.supervisor import _exec_filtered
-    pid = os.fork()
-    if pid == 0:
-        try:
-            _exec_filtered("/nonexistent/program", ["program"], {})
-        finally:
-            os._exit(127)
-    _, status = os.waitpid(pid, 0)
+    status = _exec_filtered_status("/nonexistent/program")
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == errno.ENOENT
 
 
