@@ -10,9 +10,7 @@ A handler may also yield a Gadget: a few instructions of the per-image code page
 in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 """
 import inspect
-import os
-import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import ptrace
 from .abi.errno import FREEBSD_ERRNO, LINUX_KERNEL_RESTART
@@ -210,20 +208,19 @@ def supervise(regs) -> None:
 
 def enter(sup, thread, regs) -> None:
     """At a syscall-enter stop: decode the FreeBSD call and start it."""
-    if not amd64_gate(regs):
-        _foreign_gate(sup, thread, regs)
-        return
     nr = regs.orig_rax
     args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
-    indirect = nr in (0, 198)
+    gate = amd64_gate(regs)
+    indirect = gate and nr in (0, 198)
     if indirect:  # syscall(2) / __syscall(2): the number is the first argument
         nr = regs.rdi & (0xFFFFFFFF if nr == 0 else 0xFFFFFFFFFFFFFFFF)
         args = args[1:] + [0]
-    entry = sup.table[nr] if nr < len(sup.table) else None
+    if not gate:  # not a FreeBSD/amd64 call: answered as a slot FreeBSD lacks (SIGSYS, ENOSYS)
+        entry = replace(sup.out_of_range(nr), name=f"#{nr} (not through the amd64 syscall gate)")
+    else:
+        entry = sup.table[nr] if nr < len(sup.table) else sup.out_of_range(nr)
     saved = ptrace.new_regs()
     ptrace.copy_regs(saved, regs)
-    if entry is None:
-        entry = sup.out_of_range(nr)
     fetch_error = 0
     if indirect and entry.nargs == len(args):
         # Its sixth argument is on the stack, copied in (EFAULT) only for a call that takes
@@ -268,23 +265,6 @@ def enter(sup, thread, regs) -> None:
                     return
             else:
                 _set_result(call, out if out is not None else 0)
-    regs.orig_rax = SKIP
-    ptrace.setregs(thread.tid, regs)
-
-
-def _foreign_gate(sup, thread, regs) -> None:
-    """Not a FreeBSD/amd64 call: nothing runs, and the program gets what FreeBSD gives for a
-    call it has no slot for (SIGSYS, then ENOSYS if that is caught or ignored)."""
-    from .table import Entry, Support
-    saved = ptrace.new_regs()
-    ptrace.copy_regs(saved, regs)
-    entry = Entry(regs.orig_rax, f"#{regs.orig_rax} (not through the amd64 syscall gate)", "", (), Support.OBSOLETE)
-    call = Call(sup, thread, entry, [], saved)
-    call.result = (0, None, FREEBSD_ENOSYS)
-    thread.call = call
-    if sup.tracer:
-        sup.tracer.enter(call)
-    os.kill(thread.tid, signal.SIGSYS)
     regs.orig_rax = SKIP
     ptrace.setregs(thread.tid, regs)
 
