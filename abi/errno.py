@@ -118,6 +118,7 @@ FREEBSD_KERNEL_ERRNO = {
 
 # Linux's kernel-internal "restart me" codes (include/linux/errno.h, not in the UAPI headers): a
 # tracer sees them as -code in rax at the exit stop of an interrupted call, never the program.
+# tests/test_abi_errno.py checks three of them there (ERESTARTNOINTR needs an interrupted fork).
 LINUX_KERNEL_RESTART = {
     "ERESTARTSYS": 512,
     "ERESTARTNOINTR": 513,

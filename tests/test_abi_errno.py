@@ -101,3 +101,64 @@ def test_messages_are_freebsd_libc_sys_errlist():
     elast = abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"]
     assert abi_errno.FREEBSD_ERRNO_MESSAGES == dict(enumerate(errlist[: elast + 1]))
     assert set(errlist[elast + 1:]) == {"Unknown error"}  # padding of the fixed-size array
+
+
+def test_linux_restart_codes_are_what_a_tracer_sees():
+    """Linux's ERESTART* codes are kernel-internal (no UAPI header): check them where bsdulator
+    meets them, at the exit stop of a call a caught signal interrupts.  A pipe read gives
+    ERESTARTSYS, pause() ERESTARTNOHAND, poll with a timeout ERESTART_RESTARTBLOCK."""
+    import os
+    import select
+    import signal
+
+    from bsdulator import ptrace
+    from bsdulator.abi.errno import LINUX_KERNEL_RESTART
+    from bsdulator.abi.linux_syscalls import LINUX_NR
+
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            signal.signal(signal.SIGUSR1, lambda *_: os.write(wfd, b"x"))  # the read then has data
+            ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
+            os.kill(os.getpid(), signal.SIGSTOP)
+            os.read(rfd, 1)
+            signal.pause()
+            select.poll().poll(200)
+        finally:
+            os._exit(0)
+    waiting = {LINUX_NR["read"]: "ERESTARTSYS", LINUX_NR["pause"]: "ERESTARTNOHAND",
+               LINUX_NR["poll"]: "ERESTART_RESTARTBLOCK"}
+    seen, regs, entering, pending = {}, ptrace.new_regs(), True, None
+    try:
+        os.waitpid(pid, 0)
+        ptrace.ptrace(ptrace.PTRACE_SETOPTIONS, pid, 0, ptrace.O_TRACESYSGOOD | ptrace.O_EXITKILL)
+        ptrace.ptrace(ptrace.PTRACE_SYSCALL, pid, 0, 0)
+        while True:
+            _, status = os.waitpid(pid, 0)
+            if not os.WIFSTOPPED(status):
+                break
+            deliver = 0
+            if os.WSTOPSIG(status) == ptrace.SYSCALL_STOP:
+                assert ptrace.getregs(pid, regs)
+                name = waiting.get(regs.orig_rax)
+                ours = regs.orig_rax != LINUX_NR["read"] or regs.rdi == rfd
+                if entering and name and name not in seen and ours:
+                    os.kill(pid, signal.SIGUSR1)
+                    pending = regs.orig_rax
+                elif not entering and pending == regs.orig_rax:
+                    seen[waiting[pending]] = -(regs.rax - (1 << 64))
+                    pending = None
+                entering = not entering
+            else:
+                deliver = os.WSTOPSIG(status)
+            ptrace.ptrace(ptrace.PTRACE_SYSCALL, pid, 0, deliver)
+    finally:
+        os.close(rfd)
+        os.close(wfd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    assert seen == {name: LINUX_KERNEL_RESTART[name] for name in waiting.values()}
