@@ -164,7 +164,8 @@ class Supervisor:
             if regs is not None:
                 ptrace.copy_regs(thread.regs, regs)
             self._stopped(thread, status, regs is not None)
-        self.hooks.run("at_exit")
+        for hook in self.hooks.at_exit:
+            hook()
         if self.leader_status is None:
             msg = os.read(self.errpipe, 4096).decode(errors="replace")
             if msg:
@@ -280,7 +281,8 @@ class Supervisor:
         thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(proc.pid, proc.mem, regs, exe_path, info,
                                                     self.kernel.osreldate, self.kernel.ncpus)
-        self.hooks.run("on_exec", thread, regs)
+        for hook in self.hooks.on_exec:
+            hook(thread, regs)
         ptrace.setregs(thread.tid, regs)
 
     def _gone(self, tid: int, status: int) -> None:
@@ -296,7 +298,8 @@ class Supervisor:
             self.procs.pop(proc.pid, None)
             if proc.mem is not None:
                 proc.mem.close()
-            self.hooks.run("on_process_exit", proc)
+            for hook in self.hooks.on_process_exit:
+                hook(proc)
         if tid == self.leader:
             if not self.leader_started:
                 raise UsageError(self._not_started(status))

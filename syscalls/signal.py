@@ -121,7 +121,8 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
         tmp = call.alloc(32)
         call.mem.write(tmp, _linux_sigaction(new, proc.sigcode))
         check((yield lx.rt_sigaction(linux, tmp, 0, 8)))
-        call.sup.hooks.run("disposition_changed", call.thread)  # an ignored disposition discards the pending one
+        for hook in call.sup.hooks.disposition_changed:  # an ignored disposition discards the pending one
+            hook(call.thread)
     return 0
 
 
@@ -292,7 +293,8 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if thread.call is not None and act.handler not in (SIG_DFL, SIG_IGN):
         thread.deferred.append(ptrace.get_siginfo(thread.tid))  # engine._requeue posts it again
         return 0
-    sup.hooks.run("signal_seen", thread, fsig)  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
+    for hook in sup.hooks.signal_seen:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
+        hook(thread, fsig)
     if sup.tracer:
         what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(act.handler, f"handler {act.handler:#x}")
         sup.tracer.signal(sup, thread, fsig, SIGNAL_NAMES.get(fsig, f"SIG{fsig}"), what)
