@@ -3,8 +3,6 @@
 import errno
 import io
 import re
-import tarfile
-from pathlib import Path
 
 import pytest
 from elftools.elf.elffile import ELFFile
@@ -22,7 +20,6 @@ from header_macros import (
 
 pytestmark = pytest.mark.unit
 
-FREEBSD_ROOT = Path(__file__).resolve().parents[2] / "shared" / "freebsd" / "freebsd-root.txz"
 ERRNO_NAME = re.compile(r"E[A-Z0-9]+")
 
 
@@ -92,11 +89,9 @@ def _sys_errlist(libc: bytes) -> list[str]:
     return [string_at(targets[start + 8 * i]) for i in range(size // 8)]
 
 
-@pytest.mark.slow  # reads libc out of the compressed root tarball
-@pytest.mark.skipif(not FREEBSD_ROOT.is_file(), reason=f"{FREEBSD_ROOT} (FreeBSD 13.5 root with libc.so.7) is not here")
-def test_messages_are_freebsd_libc_sys_errlist():
-    with tarfile.open(FREEBSD_ROOT) as archive:
-        libc = archive.extractfile("./lib/libc.so.7").read()
+def test_messages_are_freebsd_libc_sys_errlist(freebsd_root):
+    """The test root's own libc (13.5's) is the source of the strerror() texts."""
+    libc = (freebsd_root / "lib/libc.so.7").read_bytes()
     errlist = _sys_errlist(libc)
     elast = abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"]
     assert abi_errno.FREEBSD_ERRNO_MESSAGES == dict(enumerate(errlist[: elast + 1]))
