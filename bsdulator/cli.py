@@ -175,12 +175,11 @@ def run(opts) -> int:
     tracer = Tracer(sys.stderr) if opts.trace else None
     warn = None if opts.quiet else (tracer or Tracer(sys.stderr)).warn
     sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer, warn=warn)
-    sup.initial_image = (plan.exe, plan.image)
     env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
     argv = [os.fsdecode(a) for a in plan.argv]  # os.execve encodes them back to the same bytes
 
     def serve(report):
-        sup.spawn(plan.exe, argv, env)
+        sup.spawn(plan.exe, argv, env, plan.image)
         report.leader(sup.leader)
         sup.on_leader_exit = report.exited
         sup.run()

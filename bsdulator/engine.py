@@ -8,8 +8,11 @@ instruction at the exit stop, so one FreeBSD call can become several Linux calls
 generator's return value is the FreeBSD result: an int (rax) or a pair (rax, rdx).
 A handler may also yield a Gadget: a few instructions of the per-image code page that end
 in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
+A Linux call that changes what the supervisor tracks is yielded wrapped in the control value
+that says so: Exec (a new FreeBSD image) or Fork (a child to adopt, process or thread).
 """
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import ptrace
@@ -46,6 +49,25 @@ class Gadget:
     address: int
     regs: tuple     # ((name, value), ...)
     result: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exec:
+    """The Linux execve that loads a FreeBSD image: when it succeeds the supervisor builds
+    FreeBSD's entry state for `image`, with `exe` as the program's path."""
+    linux: LinuxCall
+    exe: str
+    image: object
+
+
+@dataclass(frozen=True, slots=True)
+class Fork:
+    """A Linux fork or clone whose child the supervisor adopts: as a thread of the caller's
+    process when `thread`, else as a new process; `adopted(child_thread)` runs then (it may
+    set the child's start state)."""
+    linux: LinuxCall
+    adopted: Callable | None = None
+    thread: bool = False
 
 
 class _Linux:
@@ -94,8 +116,8 @@ class Call:
     """One FreeBSD syscall in flight on one thread."""
 
     __slots__ = ("sup", "thread", "proc", "mem", "entry", "args", "saved", "gen", "result", "scratch",
-                 "injected", "exec_done", "exec_image", "new_thread", "trace_in", "rewind",
-                 "set_regs", "synthetic", "on_child", "gadget", "pending")
+                 "injected", "exec_done", "control", "trace_in", "rewind",
+                 "set_regs", "synthetic", "gadget", "pending")
 
     def __init__(self, sup, thread, entry, args, saved):
         self.sup = sup
@@ -110,13 +132,11 @@ class Call:
         self.scratch = saved.rsp - RED_ZONE
         self.injected = False
         self.exec_done = False
-        self.exec_image = None
-        self.new_thread = False
+        self.control = None           # the Exec or Fork running now, for the supervisor's events
         self.rewind = saved.rip - 2   # where an injected call's `syscall` instruction is
         self.set_regs = None          # a SetRegs result replaces the whole register file
         self.synthetic = False        # injected by the supervisor, not called by the program
         self.trace_in = None
-        self.on_child = None          # on_child(thread): a process this call forks was adopted
         self.gadget = None            # the Gadget running in the tracee
         self.pending = None           # a Gadget to start once the skipped FreeBSD call returns
 
@@ -183,6 +203,10 @@ def _advance(call: Call, send) -> LinuxCall | None:
     except Exception as e:  # a bsdulator bug: this call fails, the program and the others go on
         _internal_error(call, e)
         return None
+    if isinstance(lc, (Exec, Fork)):
+        call.control = lc
+        return lc.linux
+    call.control = None
     return lc
 
 

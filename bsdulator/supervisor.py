@@ -87,6 +87,7 @@ class Supervisor:
         self.leader_status = None
         self.leader_started = False         # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None          # called with the leader's wait status
+        self.initial_image = None           # (exe, image) of the program spawn() starts
         # Typed services: the MIB tree comes first (subsystems add their nodes), then what
         # subsystems install: the jail registry (syscalls/jail.py), sysctl's host facts.
         self.sysctl = SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)
@@ -106,8 +107,10 @@ class Supervisor:
                 install(self)
 
     # -- start -------------------------------------------------------------------
-    def spawn(self, exe: str, argv: list[str], env: dict[str, str]) -> None:
-        """Fork, enter the view, stop for the tracer, exec the loader or static program."""
+    def spawn(self, exe: str, argv: list[str], env: dict[str, str], image) -> None:
+        """Fork, enter the view, stop for the tracer, exec the loader or static program
+        (`image`: what startup needs to know about it, see bsdulator/image.py)."""
+        self.initial_image = (exe, image)
         rfd, wfd = os.pipe2(os.O_CLOEXEC)
         pid = os.fork()
         if pid == 0:
@@ -238,14 +241,15 @@ class Supervisor:
         new.resume_ip = parent.call.saved.rip if parent.call is not None else lib.bsdu_resume_ip(parent.tid)
         proc.threads.add(child)
         self.threads[child] = new
-        if parent.call is not None and parent.call.on_child is not None:
-            parent.call.on_child(new)
+        control = parent.call.control if parent.call is not None else None
+        if isinstance(control, engine.Fork) and control.adopted is not None:
+            control.adopted(new)
         if child in self.early:
             self._stopped(new, self.early.pop(child))
 
     def _clone_is_thread(self, parent: Thread) -> bool:
-        call = parent.call
-        return call is not None and getattr(call, "new_thread", False)
+        control = parent.call.control if parent.call is not None else None
+        return isinstance(control, engine.Fork) and control.thread
 
     def _child_returns(self, thread: Thread) -> None:
         """A new child sits at the return of fork/vfork/clone: give it FreeBSD's return
@@ -275,8 +279,10 @@ class Supervisor:
         call = thread.call
         if proc.pid == self.leader:
             self.leader_started = True
-        exe_path, info = (call.exec_image if call is not None else self.initial_image)
-        if call is not None:
+        if call is None:  # the spawned child's exec of the first FreeBSD program
+            exe_path, info = self.initial_image
+        else:  # only an Exec the handler yielded can succeed here
+            exe_path, info = call.control.exe, call.control.image
             call.exec_done = True
         thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(proc.pid, proc.mem, regs, exe_path, info,

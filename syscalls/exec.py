@@ -5,7 +5,7 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import elf, image
-from bsdulator.engine import check, lx
+from bsdulator.engine import Exec, check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 from bsdulator.translate import errno_to_freebsd
@@ -93,5 +93,4 @@ def sys_execve(call, path_addr, argv_addr, envp_addr):
     exe_addr, *arg_addrs = _put_strings(call, [plan.exe.encode(errors="surrogateescape"), *plan.argv])
     vec = call.alloc(8 * (len(arg_addrs) + 1))
     mem.write(vec, struct.pack(f"<{len(arg_addrs) + 1}Q", *arg_addrs, 0))
-    call.exec_image = (plan.exe, plan.image)
-    check((yield lx.execve(exe_addr, vec, envp_addr)))
+    check((yield Exec(lx.execve(exe_addr, vec, envp_addr), plan.exe, plan.image)))

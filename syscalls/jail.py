@@ -24,7 +24,7 @@ from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
-from bsdulator.engine import CF, RESTARTS, check, closing, lx, s32
+from bsdulator.engine import CF, RESTARTS, Fork, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jailparams import JailError, JailRecord
 from bsdulator.process import effective_uid, ns_pids
@@ -668,8 +668,7 @@ class AttachProxy:
                 regs.rax = 0
                 regs.eflags &= ~CF
             thread.start = start
-        call.on_child = adopted
-        child = check((yield lx.fork()))
+        child = check((yield Fork(lx.fork(), adopted)))
         call.synthetic = True   # from here on the proxy's calls are not the program's
         jailns.join_proxies(holder, call.proc.pid)
         yield lx.close_range(0, 0xFFFFFFFF, 0)

@@ -24,7 +24,7 @@ from bsdulator.abi import kinfo as K
 from bsdulator.abi import umtx as U
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.signals import LINUX_SIGPROCMASK_HOW
-from bsdulator.engine import CF, Gadget, check, lx, s32, signed
+from bsdulator.engine import CF, Fork, Gadget, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
 from bsdulator.memory import USER_END
 from bsdulator.process import effective_uid, ns_pids
@@ -103,9 +103,7 @@ def sys_thr_new(call, param_addr, param_size):
             regs.orig_rax = 0xFFFFFFFFFFFFFFFF  # not in a syscall: nothing to restart
             regs.eflags &= ~CF
         thread.start = start
-    call.new_thread = True
-    call.on_child = adopted
-    check((yield lx.clone(THREAD_FLAGS, 0, 0, 0, 0)))
+    check((yield Fork(lx.clone(THREAD_FLAGS, 0, 0, 0, 0), adopted, thread=True)))
     return 0
 
 
