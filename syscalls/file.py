@@ -9,7 +9,7 @@ from bsdulator import structs, translate
 from bsdulator.abi import pathconf
 from bsdulator.abi.flags import (FREEBSD_AT_FLAGS, FREEBSD_FILE_FLAGS, FREEBSD_O_FLAGS, LINUX_AT_FLAGS,
                                  LINUX_FCNTL_COMMANDS, LINUX_O_FLAGS)
-from bsdulator.jailholder import DEV_FD_MAJOR
+from bsdulator.jail.holder import DEV_FD_MAJOR
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -66,7 +66,7 @@ def _open(call, dirfd, path, flags, mode):
 
 
 def _descriptor_node(call, dirfd, path, linux_flags):
-    """The descriptor a jail's /dev/fd/N names (jailholder.DEV_FD), when path is such a node."""
+    """The descriptor a jail's /dev/fd/N names (holder.DEV_FD), when path is such a node."""
     probe = yield lx.openat(dirfd, path, LINUX_O_PATH | LINUX_O_CLOEXEC | (linux_flags & LINUX_O_NOFOLLOW), 0)
     if probe < 0:
         return None

@@ -1,9 +1,9 @@
 """jail(2), jail_set(2), jail_get(2), jail_attach(2), jail_remove(2) and the jail sysctls.
 
-The rules are bsdulator/jailparams.py (FreeBSD's kern_jail.c as pure logic); jails are
-kept in the on-disk registry (bsdulator/jailreg.py) so every bsdulator process sees
+The rules are bsdulator/jail/ (FreeBSD's kern_jail.c as pure logic); jails are
+kept in the on-disk registry (bsdulator/jail/registry.py) so every bsdulator process sees
 them; each one is backed by Linux namespaces kept alive by a holder process
-(bsdulator/jailns.py).  A process joins a jail by calling setns itself (injected here, on
+(bsdulator/jail/namespaces.py).  A process joins a jail by calling setns itself (injected here, on
 namespace descriptors the supervisor hands over) after the supervisor put it in the jail's
 cgroup, then closing its ways out, dropping the capabilities a jail lacks and forking: see
 AttachProxy."""
@@ -17,8 +17,10 @@ import struct
 from contextlib import contextmanager
 from dataclasses import replace
 
+from bsdulator.jail import options, params, records, rules, sysctls
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator import jailns, jailparams, jailreg, procfs, ptrace, seccomp, structs
+from bsdulator import procfs, ptrace, seccomp, structs
+from bsdulator.jail import namespaces as jailns, registry as jailreg
 from bsdulator.abi import capabilities, jail as abi
 from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
@@ -26,7 +28,8 @@ from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, Fork, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.jailparams import JailError, JailRecord
+from bsdulator.jail.params import JailError
+from bsdulator.jail.records import JailRecord
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 from bsdulator.testhooks import stop_point
@@ -61,7 +64,7 @@ AT_FDCWD = -100
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
 
-# -- the registry as jailparams' JailStore ---------------------------------------------
+# -- the registry as rules' JailStore ---------------------------------------------
 
 def _to_json(value):
     return list(value) if isinstance(value, tuple) else value
@@ -84,7 +87,7 @@ def _row_fields(record: JailRecord, host_path: str) -> dict:
 
 
 class Store:
-    """jailparams.JailStore over one registry transaction: the jails whose holder runs (_live).  Each
+    """records.JailStore over one registry transaction: the jails whose holder runs (_live).  Each
     is judged once, its parent first, so that a holder killed meanwhile (a concurrent jail_remove)
     never makes the snapshot contradict itself, e.g. a live jail under a gone parent."""
 
@@ -151,7 +154,7 @@ class JailService:
 
     def __init__(self, sup):
         self.sup = sup
-        self._config = jailparams.register(sup.sysctl, store=self)
+        self._config = sysctls.register(sup.sysctl, store=self)
         self._registry = None
         self.dying: list[jailns.Holder] = []   # killed jails whose namespaces are not gone yet
 
@@ -181,12 +184,12 @@ class JailService:
                 jailns.reap(holder)
 
     @property
-    def config(self) -> jailparams.JailConfig:
+    def config(self) -> params.JailConfig:
         """The security.jail.* settings as the last writer of any bsdulator left them."""
         self.load(self._config)
         return self._config
 
-    def load(self, config: jailparams.JailConfig) -> None:
+    def load(self, config: params.JailConfig) -> None:
         try:
             with self.transaction(write=False) as tx:
                 stored = {name.removeprefix(CONFIG_PREFIX): tx.counter(name) for name in tx.counter_names(CONFIG_PREFIX)}
@@ -194,14 +197,14 @@ class JailService:
             return  # no registry to read (not root): the kernel's defaults
         config.apply(stored)
 
-    def save(self, config: jailparams.JailConfig) -> None:
+    def save(self, config: params.JailConfig) -> None:
         with self.transaction() as tx:
             for name, value in config.settings().items():
                 tx.set_counter(CONFIG_PREFIX + name, value)
 
     def host(self) -> JailRecord:
         k = self.sup.kernel
-        return jailparams.host_jail(hostname=socket.gethostname(), osrelease=k.osrelease, osreldate=k.osreldate,
+        return records.host_jail(hostname=socket.gethostname(), osrelease=k.osrelease, osreldate=k.osreldate,
                                     config=self.config)
 
     @contextmanager
@@ -411,7 +414,7 @@ def _writeback(call, iov: int, vecs, wb) -> None:
 
 
 def _report(call, iov: int, vecs, pairs, error: JailError) -> None:
-    wb = jailparams.errmsg_writeback(pairs, error)
+    wb = options.errmsg_writeback(pairs, error)
     if wb is not None:
         _writeback(call, iov, vecs, wb)
 
@@ -755,7 +758,7 @@ def _set(call, flags: int, pairs):
         with svc.transaction() as tx:
             svc.reap(tx)  # dead rows would hold jids and names a new jail may take
             store = Store(tx, svc.host())
-            plan = jailparams.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
+            plan = rules.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
                                        lookup=lookup, config=svc.config)
             record = plan.record
             if plan.created:
@@ -818,7 +821,7 @@ def _remove_rows(svc: JailService, jids) -> None:
     svc.finish_dying()
 
 
-@handler("jail_set", Support.EMULATED, "registry + Linux namespaces; FreeBSD's rules in jailparams")
+@handler("jail_set", Support.EMULATED, "registry + Linux namespaces; FreeBSD's rules in bsdulator/jail/rules.py")
 def sys_jail_set(call, iov, niovs, flags):
     """Implements FreeBSD jail_set(2)."""
     pairs, vecs = _read_pairs(call, iov, niovs)
@@ -829,14 +832,14 @@ def sys_jail_set(call, iov, niovs, flags):
         raise
 
 
-@handler("jail_get", Support.EMULATED, "from the registry; FreeBSD's rules in jailparams")
+@handler("jail_get", Support.EMULATED, "from the registry; FreeBSD's rules in bsdulator/jail/rules.py")
 def sys_jail_get(call, iov, niovs, flags):
     """Implements FreeBSD jail_get(2)."""
     pairs, vecs = _read_pairs(call, iov, niovs)
     svc = _service(call)
     try:
         with svc.transaction(write=False) as tx:
-            jid, writebacks = jailparams.do_get(Store(tx, svc.host()), _caller_jid(call), s32(flags), pairs,
+            jid, writebacks = rules.do_get(Store(tx, svc.host()), _caller_jid(call), s32(flags), pairs,
                                                 config=svc.config)
     except JailError as e:
         _report(call, iov, vecs, pairs, e)
@@ -851,7 +854,7 @@ def sys_jail_attach(call, jid):
     """Implements FreeBSD jail_attach(2)."""
     svc = _service(call)
     with svc.transaction(write=False) as tx:
-        record = jailparams.attach_target(Store(tx, svc.host()), _caller_jid(call), s32(jid),
+        record = rules.attach_target(Store(tx, svc.host()), _caller_jid(call), s32(jid),
                                           uid=effective_uid(call.proc.pid))
         row = tx.by_jid(record.jid)
     yield from _attach(call, row)
@@ -863,7 +866,7 @@ def sys_jail_remove(call, jid):
     """Implements FreeBSD jail_remove(2)."""
     svc = _service(call)
     with svc.transaction(write=False) as tx:
-        doomed = jailparams.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid))
+        doomed = rules.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid))
     _remove_rows(svc, [r.jid for r in reversed(doomed)])
     return 0
 
@@ -875,16 +878,16 @@ def sys_jail(call, jail_addr):
     version = mem.read_u32(jail_addr)
     if version == abi.JAIL_VERSION_V0:
         path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + 8, 20))
-        jailparams.check_jail(version, 1, 0, config=_service(call).config)
+        rules.check_jail(version, 1, 0, config=_service(call).config)
         name_p, ip4, ip6 = 0, struct.pack(">I", ip), b""
     else:
         f = dict(zip(("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
                      struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48))))
-        jailparams.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
+        rules.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
         path_p, host_p, name_p = f["path"], f["hostname"], f["jailname"]
         ip4 = mem.read(f["ip4"], 4 * f["ip4s"]) if f["ip4s"] else b""
         ip6 = mem.read(f["ip6"], 16 * f["ip6s"]) if f["ip6s"] else b""
-    pairs = jailparams.jail_pairs(mem.read_cstr(path_p), mem.read_cstr(host_p),
+    pairs = rules.jail_pairs(mem.read_cstr(path_p), mem.read_cstr(host_p),
                                   mem.read_cstr(name_p) if name_p else None, ip4, ip6,
                                   jailed=bool(call.proc.jail), config=_service(call).config)
     return (yield from _set(call, abi.JAIL_CREATE | abi.JAIL_ATTACH, pairs))

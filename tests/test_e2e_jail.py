@@ -9,7 +9,7 @@ import time
 import pytest
 from helpers import wait_until
 
-from bsdulator import jailns
+from bsdulator.jail import namespaces as jailns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
@@ -83,7 +83,7 @@ def leftover_jails(jails, wait: float = 10.0) -> str:
 
     def settled() -> bool:
         nonlocal out
-        out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
+        out = subprocess.run([sys.executable, "-c", "from bsdulator.jail import namespaces; print(namespaces.jids())"],
                              env=dict(os.environ, **jails.env), capture_output=True, text=True).stdout.strip()
         return out == "[]"
     wait_until(settled, wait)

@@ -298,7 +298,7 @@ def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
 
     def settled() -> bool:
         nonlocal out
-        out = subprocess.run([sys.executable, "-c", "from bsdulator import jailns; print(jailns.jids())"],
+        out = subprocess.run([sys.executable, "-c", "from bsdulator.jail import namespaces; print(namespaces.jids())"],
                              check=False, env=dict(os.environ, **env), capture_output=True, text=True).stdout.strip()
         return out == "[]"
     wait_until(settled, wait)

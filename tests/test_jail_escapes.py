@@ -14,7 +14,7 @@ import pytest
 from bsdulator.abi.capabilities import LINUX_CAPS
 from test_e2e_jail import jails  # noqa: F401  (the fixture: a registry of this test's own)
 
-from bsdulator import jailns
+from bsdulator.jail import namespaces as jailns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 

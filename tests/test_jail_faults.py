@@ -13,7 +13,8 @@ import pytest
 from helpers import wait_until
 from test_e2e_jail import jails, leftover_jails, names  # noqa: F401 (jails is a fixture)
 
-from bsdulator import jailns, jailreg, testhooks
+from bsdulator import testhooks
+from bsdulator.jail import namespaces as jailns, registry as jailreg
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 

@@ -17,8 +17,9 @@ import time
 import pytest
 from helpers import wait_until
 
-from bsdulator import jailns, procfs
-from bsdulator.jailns import JailNsError
+from bsdulator import procfs
+from bsdulator.jail import namespaces as jailns
+from bsdulator.jail.namespaces import JailNsError
 from bsdulator.native._native import lib
 
 pytestmark = pytest.mark.root
@@ -308,7 +309,7 @@ def test_holder_survives_its_creator_being_killed(jails, root):
     jid = next(_jids)
     code = f"""
         import json, sys
-        from bsdulator import jailns
+        from bsdulator.jail import namespaces as jailns
         h = jailns.create({jid}, {str(root)!r}, "orphan")
         print(json.dumps([h.jid, h.pid, h.start, h.cgroup]), flush=True)
         sys.stdin.read()

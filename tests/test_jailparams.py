@@ -1,4 +1,4 @@
-"""bsdulator/jailparams.py: the parameter table as libjail discovers it, the codecs, and kern_jail.c's rules."""
+"""bsdulator/jail/: the parameter table as libjail discovers it, the codecs, and kern_jail.c's rules."""
 import ipaddress
 import struct
 from dataclasses import replace
@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, strategies as st
 
-from bsdulator import jailparams as jp
+from bsdulator.jail import options, params, records, rules, sysctls
 from bsdulator.abi import jail as abi
 from bsdulator.abi import sysctl as ctl
 from bsdulator.abi.errno import FREEBSD_ERRNO as E
@@ -22,7 +22,7 @@ class Store:
     """A JailStore in a dict, with the commit a jail_set handler would do."""
 
     def __init__(self, config=None):
-        self.jails = {0: jp.host_jail(hostname="host.example", osrelease="13.5-RELEASE", osreldate=1305000,
+        self.jails = {0: records.host_jail(hostname="host.example", osrelease="13.5-RELEASE", osreldate=1305000,
                                       config=config)}
         self.last_jid = self.last_dead_jid = 0
 
@@ -64,16 +64,16 @@ def pairs(*items):
 
 
 def jset(store, flags, *items, caller=0, **kw):
-    return store.commit(jp.plan_set(store, caller, flags, pairs(*items), **kw))
+    return store.commit(rules.plan_set(store, caller, flags, pairs(*items), **kw))
 
 
 def jget(store, flags, *items, caller=0):
-    jid, writes = jp.do_get(store, caller, flags, pairs(*items))
+    jid, writes = rules.do_get(store, caller, flags, pairs(*items))
     return jid, {w.index: w for w in writes}
 
 
 def fails(errno, message, call, *args, **kw):
-    with pytest.raises(jp.JailError) as info:
+    with pytest.raises(params.JailError) as info:
         call(*args, **kw)
     assert (info.value.errno, info.value.message) == (errno, message)
 
@@ -152,20 +152,20 @@ def jailparam_all(tree):
 @pytest.fixture
 def tree():
     t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
-    jp.register(t)
+    sysctls.register(t)
     return t
 
 
 def test_libjail_finds_every_parameter_with_its_type(tree):
     names = jailparam_all(tree)
-    expected = {p.name for p in jp.PARAMS if p.kind is not jp.Kind.NODE and p.module is None}
+    expected = {p.name for p in params.PARAMS if p.kind is not params.Kind.NODE and p.module is None}
     assert sorted(names) == sorted(expected)
     for name in names:
-        param = jp.PARAM[name]
+        param = params.PARAM[name]
         kind, fmt, valuelen, elemlen, _ = jailparam_type(tree, name)
         assert (kind & ctl.CTLTYPE, fmt) == (param.ctltype, param.fmt)
         assert kind & (ctl.CTLFLAG_RD | ctl.CTLFLAG_WR | ctl.CTLFLAG_TUN) == param.access
-        if param.kind is jp.Kind.STRING:
+        if param.kind is params.Kind.STRING:
             assert valuelen == param.size
 
 
@@ -196,15 +196,15 @@ def test_param_nodes_answer_what_sysctl_jail_param_does(tree):
 
 def test_loaded_modules_add_their_parameters():
     t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
-    jp.register(t, jp.JailConfig(modules=frozenset({"linux"})))
+    sysctls.register(t, params.JailConfig(modules=frozenset({"linux"})))
     assert {"linux", "linux.osname", "linux.oss_version", "allow.mount.linprocfs"} <= set(jailparam_all(t))
     assert jailparam_type(t, "linux")[1] == "E,jailsys"
 
 
 def test_knobs_jail8_reads_follow_the_config(tree):
-    config = jp.JailConfig()
+    config = params.JailConfig()
     t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
-    jp.register(t, config)
+    sysctls.register(t, config)
     ctx = Context(usrstack=0, ps_strings=0)
     read = lambda name: _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
     assert read("security.jail.set_hostname_allowed") == 1
@@ -237,7 +237,7 @@ def test_knobs_read_and_write_through_the_store():
     trees = []
     for _ in range(2):   # two supervisors sharing one store
         t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
-        jp.register(t, jp.JailConfig(), store=store)
+        sysctls.register(t, params.JailConfig(), store=store)
         trees.append(t)
     first, second = trees
     first.call(ctx, first.name2oid("security.jail.set_hostname_allowed"), None, i(0))
@@ -249,10 +249,10 @@ def test_knobs_read_and_write_through_the_store():
     assert read(second, "security.jail.jail_max_af_ips") == 255
 
 
-@given(st.sets(st.sampled_from(jp.JailConfig().allows())), st.integers(0, 2), st.integers(0, 2**31 - 1))
+@given(st.sets(st.sampled_from(params.JailConfig().allows())), st.integers(0, 2), st.integers(0, 2**31 - 1))
 def test_config_settings_round_trip(allow, enforce_statfs, max_af_ips):
-    config = jp.JailConfig(default_allow=set(allow), default_enforce_statfs=enforce_statfs, max_af_ips=max_af_ips)
-    again = jp.JailConfig(default_allow=set(), default_enforce_statfs=2, max_af_ips=1)
+    config = params.JailConfig(default_allow=set(allow), default_enforce_statfs=enforce_statfs, max_af_ips=max_af_ips)
+    again = params.JailConfig(default_allow=set(), default_enforce_statfs=2, max_af_ips=1)
     again.apply(config.settings())
     assert again == config
 
@@ -271,93 +271,93 @@ def _addr_lists(addr):
 
 @given(st.integers(-2**31, 2**31 - 1))
 def test_int_round_trip(value):
-    length, data = jp.encode_value(jp.PARAM["securelevel"], value, bytes(4))
-    assert length == 4 and jp.decode_value(jp.PARAM["securelevel"], data) == value
-    assert jp.encode_value(jp.PARAM["securelevel"], value, None) == (4, None)
+    length, data = params.encode_value(params.PARAM["securelevel"], value, bytes(4))
+    assert length == 4 and params.decode_value(params.PARAM["securelevel"], data) == value
+    assert params.encode_value(params.PARAM["securelevel"], value, None) == (4, None)
 
 
 @given(st.integers(0, 2**64 - 1))
 def test_ulong_round_trip(value):
-    length, data = jp.encode_value(jp.PARAM["host.hostid"], value, bytes(8))
-    assert jp.decode_value(jp.PARAM["host.hostid"], data) == value
+    length, data = params.encode_value(params.PARAM["host.hostid"], value, bytes(8))
+    assert params.decode_value(params.PARAM["host.hostid"], data) == value
 
 
 @given(st.sampled_from([abi.JAIL_SYS_DISABLE, abi.JAIL_SYS_NEW, abi.JAIL_SYS_INHERIT]))
 def test_jailsys_round_trip(value):
-    _, data = jp.encode_value(jp.PARAM["vnet"], value, bytes(4))
-    assert jp.decode_value(jp.PARAM["vnet"], data) == value
+    _, data = params.encode_value(params.PARAM["vnet"], value, bytes(4))
+    assert params.decode_value(params.PARAM["vnet"], data) == value
 
 
 @given(text, st.integers(0, 40))
 def test_string_round_trip(value, slack):
-    param = jp.PARAM["host.hostname"]
+    param = params.PARAM["host.hostname"]
     need = len(value.encode()) + 1
-    assert jp.encode_value(param, value, None) == (need, None)
+    assert params.encode_value(param, value, None) == (need, None)
     buffer = b"\xaa" * (need + slack)
-    length, data = jp.encode_value(param, value, buffer)
+    length, data = params.encode_value(param, value, buffer)
     assert length == len(buffer) and data[need:] == buffer[need:]      # strlcpy leaves the rest
-    assert jp.decode_value(param, data[:need]) == value
+    assert params.decode_value(param, data[:need]) == value
     if need > 1:
-        with pytest.raises(jp.JailError):
-            jp.encode_value(param, value, bytes(need - 1))
+        with pytest.raises(params.JailError):
+            params.encode_value(param, value, bytes(need - 1))
 
 
 @given(st.one_of(_addr_lists(ipv4).map(lambda a: ("ip4.addr", a)), _addr_lists(ipv6).map(lambda a: ("ip6.addr", a))),
        st.integers(0, 3))
 def test_address_round_trip(case, slack):
     name, addrs = case
-    param = jp.PARAM[name]
+    param = params.PARAM[name]
     width = 4 if name == "ip4.addr" else 16
-    assert jp.encode_value(param, addrs, None) == (width * len(addrs), None)
-    length, data = jp.encode_value(param, addrs, bytes(width * (len(addrs) + slack)))
+    assert params.encode_value(param, addrs, None) == (width * len(addrs), None)
+    length, data = params.encode_value(param, addrs, bytes(width * (len(addrs) + slack)))
     assert length == width * len(addrs)
-    assert jp.decode_value(param, data) == addrs
+    assert params.decode_value(param, data) == addrs
 
 
 @given(st.integers(0, 2**31 - 1))
 def test_booleans_read_back_as_ints(value):
-    assert jp.encode_value(jp.PARAM["persist"], bool(value), bytes(4))[1] == i(bool(value))
+    assert params.encode_value(params.PARAM["persist"], bool(value), bytes(4))[1] == i(bool(value))
 
 
 def test_decode_rules():
-    p = jp.PARAM
+    p = params.PARAM
     for param, raw, errno in ((p["jid"], b"\0" * 3, E["EINVAL"]), (p["host.hostid"], bytes(4), E["EINVAL"]),
                               (p["name"], b"web", E["EINVAL"]), (p["name"], None, E["EINVAL"]),
                               (p["name"], b"x" * 256 + b"\0", E["ENAMETOOLONG"]),
                               (p["ip4.addr"], bytes(5), E["EINVAL"]), (p["ip4.addr"], bytes(4), E["EINVAL"]),
                               (p["ip4.addr"], b"\xff" * 4, E["EINVAL"]), (p["ip6.addr"], bytes(16), E["EINVAL"]),
                               (p["ip4.addr"], bytes([1, 2, 3, 4]) * 2, E["EINVAL"])):
-        with pytest.raises(jp.JailError) as info:
-            jp.decode_value(param, raw)
+        with pytest.raises(params.JailError) as info:
+            params.decode_value(param, raw)
         assert info.value.errno == errno
-    assert jp.decode_value(p["name"], b"a\0junk\0") == "a"
-    assert jp.decode_value(p["ip4.addr"], bytes([9, 9, 9, 9, 8, 8, 8, 8, 1, 1, 1, 1])) == ("9.9.9.9", "1.1.1.1",
+    assert params.decode_value(p["name"], b"a\0junk\0") == "a"
+    assert params.decode_value(p["ip4.addr"], bytes([9, 9, 9, 9, 8, 8, 8, 8, 1, 1, 1, 1])) == ("9.9.9.9", "1.1.1.1",
                                                                                           "8.8.8.8")
-    assert jp.decode_value(p["ip4.addr"], None) == ()
-    with pytest.raises(jp.JailError) as info:
-        jp.decode_value(p["ip4.addr"], bytes(range(1, 9)), max_ips=1)
+    assert params.decode_value(p["ip4.addr"], None) == ()
+    with pytest.raises(params.JailError) as info:
+        params.decode_value(p["ip4.addr"], bytes(range(1, 9)), max_ips=1)
     assert info.value.message == "too many IPv4 addresses"
 
 
 def test_request_keeps_the_last_of_same_named_options():
-    req = jp.Request(pairs(("persist", None), ("nopersist", None), ("allow.mount.nodevfs", None),
+    req = options.Request(pairs(("persist", None), ("nopersist", None), ("allow.mount.nodevfs", None),
                            ("allow.mount.devfs", None), ("name", "a"), ("name", "b")))
     assert [o.name for o in req.opts] == ["nopersist", "allow.mount.devfs", "name"]
     assert req.flag("persist") is False and req.flag("allow.mount.devfs") is True
     assert req.value("name") == "b" and req.flag("ip4.saddrsel") is None
     for bad in ([(b"name", s("x"))], [(b"", None)], [(s("name"), b"x" * (abi.VFS_MOUNTARG_SIZE_MAX + 1))]):
-        with pytest.raises(jp.JailError):
-            jp.Request(bad)
+        with pytest.raises(params.JailError):
+            options.Request(bad)
 
 
 def test_errmsg_is_written_like_vsnprintf():
     req = pairs(("name", "nope"), ("errmsg", b"\xaa" * 8))
-    write = jp.errmsg_writeback(req, jp.JailError(E["ENOENT"], 'jail "nope" not found'))
-    assert write == jp.Writeback(3, 8, b'jail "n\0')
+    write = options.errmsg_writeback(req, params.JailError(E["ENOENT"], 'jail "nope" not found'))
+    assert write == options.Writeback(3, 8, b'jail "n\0')
     req = pairs(("errmsg", b"\xaa" * 40))
-    assert jp.errmsg_writeback(req, jp.JailError(E["EINVAL"], "abc")).data == b"abc\0" + b"\xaa" * 36
-    assert jp.errmsg_writeback(req, jp.JailError(E["EINVAL"])) is None
-    assert jp.errmsg_writeback(pairs(("errmsg", None)), jp.JailError(E["EINVAL"], "x")) is None
+    assert options.errmsg_writeback(req, params.JailError(E["EINVAL"], "abc")).data == b"abc\0" + b"\xaa" * 36
+    assert options.errmsg_writeback(req, params.JailError(E["EINVAL"])) is None
+    assert options.errmsg_writeback(pairs(("errmsg", None)), params.JailError(E["EINVAL"], "x")) is None
 
 
 # --- jail_set ------------------------------------------------------------------
@@ -371,7 +371,7 @@ def test_create_defaults(store):
     assert record.params["securelevel"] == -1 and record.params["children.max"] == 0
     assert record.params["enforce_statfs"] == 2 and record.params["cpuset.id"] == 2
     assert record.params["ip4"] == abi.JAIL_SYS_DISABLE and record.params["vnet"] == abi.JAIL_SYS_INHERIT
-    assert {k for k, v in record.params.items() if k.startswith("allow.") and v} == jp.JAIL_DEFAULT_ALLOW
+    assert {k for k, v in record.params.items() if k.startswith("allow.") and v} == params.JAIL_DEFAULT_ALLOW
     assert record.params["sysvmsg"] == abi.JAIL_SYS_DISABLE
     assert jset(store, CREATE, ("persist", None)) == 2 and store.jails[2].name == "2"
     assert jset(store, CREATE, ("persist", None), ("name", "7")) == 7       # a numeric name is the jid
@@ -380,7 +380,7 @@ def test_create_defaults(store):
 
 def test_create_errors(store):
     web(store)
-    plan = lambda flags, *items, **kw: jp.plan_set(store, 0, flags, pairs(*items), **kw)
+    plan = lambda flags, *items, **kw: rules.plan_set(store, 0, flags, pairs(*items), **kw)
     fails(E["EEXIST"], 'jail "web" already exists', plan, CREATE, ("name", "web"), ("persist", None))
     fails(E["EEXIST"], "jail 1 already exists", plan, CREATE, ("jid", 1), ("persist", None))
     fails(E["EINVAL"], "new jail must persist or attach", plan, CREATE, ("name", "x"))
@@ -409,13 +409,13 @@ def test_create_errors(store):
 
 def test_unknown_parameter_comes_after_the_other_checks(store):
     web(store)
-    fails(E["EEXIST"], 'jail "web" already exists', jp.plan_set, store, 0, CREATE,
+    fails(E["EEXIST"], 'jail "web" already exists', rules.plan_set, store, 0, CREATE,
           pairs(("bogus", None), ("name", "web"), ("persist", None)))
 
 
 def test_update(store):
     web(store)
-    plan = lambda flags, *items: jp.plan_set(store, 0, flags, pairs(*items))
+    plan = lambda flags, *items: rules.plan_set(store, 0, flags, pairs(*items))
     fails(E["ENOENT"], "jail 9 not found", plan, UPDATE, ("jid", 9))
     fails(E["ENOENT"], 'jail "nope" not found', plan, UPDATE, ("name", "nope"))
     fails(E["ENOENT"], "update specified no jail", plan, UPDATE, ("securelevel", 1))
@@ -429,23 +429,23 @@ def test_update(store):
     assert jset(store, CREATE | UPDATE, ("name", "web"), ("persist", None), ("allow.noset_hostname", None)) == 1
     assert not store.jails[1].params["allow.set_hostname"]
     assert jset(store, UPDATE, ("jid", 1), ("name", "www")) == 1 and store.jails[1].name == "www"
-    plan_off = jp.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("nopersist", None)))
+    plan_off = rules.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("nopersist", None)))
     assert not plan_off.record.persist and plan_off.jid == 1
 
 
 def test_nested_jails(store):
     jset(store, CREATE, ("name", "a"), ("persist", None), ("children.max", 2), ("host.hostname", "a.example"),
          ("path", "/j/a"))
-    fails(E["EPERM"], "", jp.plan_set, store, 0, UPDATE, pairs(("name", "a"), ("children.max", abi.JAIL_MAX)))
+    fails(E["EPERM"], "", rules.plan_set, store, 0, UPDATE, pairs(("name", "a"), ("children.max", abi.JAIL_MAX)))
     assert jset(store, CREATE, ("name", "b"), ("persist", None), caller=1) == 2
     child = store.jails[2]
     assert (child.name, child.parent, child.path) == ("a.b", 1, "/j/a")        # no path: the creator's root
     assert jset(store, CREATE, ("name", "a.c"), ("persist", None), ("host", abi.JAIL_SYS_INHERIT)) == 3
     assert store.jails[3].params["host.hostname"] == "a.example"
-    fails(E["EPERM"], "prison limit exceeded", jp.plan_set, store, 1, CREATE, pairs(("name", "d"), ("persist", None)))
-    fails(E["EPERM"], "", jp.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None)))   # children.max 0
+    fails(E["EPERM"], "prison limit exceeded", rules.plan_set, store, 1, CREATE, pairs(("name", "d"), ("persist", None)))
+    fails(E["EPERM"], "", rules.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None)))   # children.max 0
     # A new hostname reaches the descendants that inherit it, and the limits flow down.
-    plan = jp.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("host.hostname", "new.example"), ("securelevel", 3),
+    plan = rules.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("host.hostname", "new.example"), ("securelevel", 3),
                                                ("children.max", 1), ("allow.noset_hostname", None)))
     down = {r.jid: r for r in plan.descendants}
     assert down[3].params["host.hostname"] == "new.example" and down[2].params["host.hostname"] == ""
@@ -459,16 +459,16 @@ def test_nested_jails(store):
     assert jget(store, 0, ("name", "a"), ("children.cur", bytes(4)))[1][3].data == i(2)
     # Jails outside the caller's tree do not exist for it.
     jset(store, CREATE, ("name", "other"), ("persist", None))
-    fails(E["ENOENT"], 'jail "other" not found', jp.do_get, store, 1, 0, pairs(("name", "other")))
-    fails(E["ENOENT"], "jail 4 not found", jp.plan_set, store, 1, UPDATE, pairs(("jid", 4), ("securelevel", 5)))
-    fails(E["EEXIST"], "jail 4 already exists", jp.plan_set, store, 1, CREATE, pairs(("jid", 4), ("persist", None)))
+    fails(E["ENOENT"], 'jail "other" not found', rules.do_get, store, 1, 0, pairs(("name", "other")))
+    fails(E["ENOENT"], "jail 4 not found", rules.plan_set, store, 1, UPDATE, pairs(("jid", 4), ("securelevel", 5)))
+    fails(E["EEXIST"], "jail 4 already exists", rules.plan_set, store, 1, CREATE, pairs(("jid", 4), ("persist", None)))
 
 
 def test_renaming_a_parent_renames_its_children(store):
     jset(store, CREATE, ("name", "a"), ("persist", None), ("children.max", 5))
     jset(store, CREATE, ("name", "a.b"), ("persist", None))
-    fails(E["ENOENT"], 'jail "zz" not found', jp.plan_set, store, 0, UPDATE, pairs(("name", "a"), ("name", "zz")))
-    store.commit(jp.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("name", "top"))))
+    fails(E["ENOENT"], 'jail "zz" not found', rules.plan_set, store, 0, UPDATE, pairs(("name", "a"), ("name", "zz")))
+    store.commit(rules.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("name", "top"))))
     assert [store.jails[1].name, store.jails[2].name] == ["top", "top.b"]
 
 
@@ -477,27 +477,27 @@ def test_addresses(store):
     jset(store, CREATE, ("name", "a"), ("persist", None), ("children.max", 3),
          ("ip4.addr", ip([10, 0, 0, 5], [10, 0, 0, 2], [10, 0, 0, 3])))
     assert store.jails[1].params["ip4.addr"] == ("10.0.0.5", "10.0.0.2", "10.0.0.3")
-    plan = lambda *items: jp.plan_set(store, 0, CREATE, pairs(("persist", None), *items))
+    plan = lambda *items: rules.plan_set(store, 0, CREATE, pairs(("persist", None), *items))
     fails(E["EADDRINUSE"], "IPv4 addresses clash", plan, ("name", "b"), ("ip4.addr", ip([10, 0, 0, 3], [10, 0, 0, 9])))
     fails(E["EPERM"], "", plan, ("name", "a.b"), ("ip4.addr", ip([10, 0, 0, 9])))
     # Even a child clashes with its parent, unless both have a single address.
     fails(E["EADDRINUSE"], "IPv4 addresses clash", plan, ("name", "a.b"), ("ip4.addr", ip([10, 0, 0, 2])))
-    fails(E["EINVAL"], "too many IPv4 addresses", jp.plan_set, store, 0, CREATE,
-          pairs(("persist", None), ("ip4.addr", ip([1, 1, 1, 1], [1, 1, 1, 2]))), config=jp.JailConfig(max_af_ips=1))
-    store.commit(jp.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("ip4.addr", ip([10, 0, 0, 5])))))
+    fails(E["EINVAL"], "too many IPv4 addresses", rules.plan_set, store, 0, CREATE,
+          pairs(("persist", None), ("ip4.addr", ip([1, 1, 1, 1], [1, 1, 1, 2]))), config=params.JailConfig(max_af_ips=1))
+    store.commit(rules.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("ip4.addr", ip([10, 0, 0, 5])))))
     jset(store, CREATE, ("name", "a.b"), ("persist", None), ("ip4.addr", ip([10, 0, 0, 5])))
     jset(store, CREATE, ("name", "a.c"), ("persist", None), ("ip4", abi.JAIL_SYS_INHERIT))
     assert store.jails[3].params["ip4.addr"] == ("10.0.0.5",)
-    fails(E["EINVAL"], "ip4 cannot be changed after creation", jp.plan_set, store, 0, CREATE | UPDATE,
+    fails(E["EINVAL"], "ip4 cannot be changed after creation", rules.plan_set, store, 0, CREATE | UPDATE,
           pairs(("name", "a.c"), ("persist", None), ("ip4.addr", ip([10, 0, 0, 5]))))
-    store.commit(jp.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("ip4.addr", ip([10, 0, 0, 6], [10, 0, 0, 4])))))
+    store.commit(rules.plan_set(store, 0, UPDATE, pairs(("name", "a"), ("ip4.addr", ip([10, 0, 0, 6], [10, 0, 0, 4])))))
     assert store.jails[2].params["ip4.addr"] == ()          # b's address is no longer its parent's
     assert store.jails[3].params["ip4.addr"] == ("10.0.0.6", "10.0.0.4")
     _, out = jget(store, 0, ("jid", 1), ("ip4.addr", None), ("ip6.addr", None))
     assert (out[3].length, out[3].data, out[5].length) == (8, None, 0)
     _, out = jget(store, 0, ("jid", 1), ("ip4.addr", bytes(20)))
     assert (out[3].length, out[3].data) == (8, ip([10, 0, 0, 6], [10, 0, 0, 4]))
-    fails(E["EINVAL"], "", jp.do_get, store, 0, 0, pairs(("jid", 1), ("ip4.addr", bytes(4))))
+    fails(E["EINVAL"], "", rules.do_get, store, 0, 0, pairs(("jid", 1), ("ip4.addr", bytes(4))))
 
 
 def test_sysv_ipc(store):
@@ -508,23 +508,23 @@ def test_sysv_ipc(store):
     jset(store, CREATE, ("name", "a.b"), ("persist", None), ("sysvshm", abi.JAIL_SYS_INHERIT))
     _, out = jget(store, 0, ("jid", 2), ("sysvshm", bytes(4)), ("sysvmsg", bytes(4)))
     assert (out[3].data, out[5].data) == (i(abi.JAIL_SYS_INHERIT), i(abi.JAIL_SYS_DISABLE))
-    store.commit(jp.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("sysvshm", abi.JAIL_SYS_DISABLE))))
+    store.commit(rules.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("sysvshm", abi.JAIL_SYS_DISABLE))))
     assert store.jails[2].params["sysvshm"] == abi.JAIL_SYS_DISABLE
-    fails(E["EPERM"], "", jp.plan_set, store, 0, UPDATE, pairs(("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW)))
+    fails(E["EPERM"], "", rules.plan_set, store, 0, UPDATE, pairs(("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW)))
 
 
 def test_dying_jails(store):
     web(store)
     store.jails[1] = replace(store.jails[1], dying=True)
-    fails(E["ENOENT"], "jail 1 is dying", jp.do_get, store, 0, 0, pairs(("jid", 1)))
-    fails(E["ENOENT"], "no jail after 0", jp.do_get, store, 0, 0, pairs(("lastjid", 0)))
-    assert jp.do_get(store, 0, DYING, pairs(("lastjid", 0)))[0] == 1
+    fails(E["ENOENT"], "jail 1 is dying", rules.do_get, store, 0, 0, pairs(("jid", 1)))
+    fails(E["ENOENT"], "no jail after 0", rules.do_get, store, 0, 0, pairs(("lastjid", 0)))
+    assert rules.do_get(store, 0, DYING, pairs(("lastjid", 0)))[0] == 1
     _, out = jget(store, DYING, ("jid", 1), ("dying", bytes(4)), ("nodying", bytes(4)))
     assert 3 not in out and out[5].data == i(0)       # "dying" and "nodying" are one option: the last is kept
     assert jget(store, DYING, ("jid", 1), ("dying", bytes(4)))[1][3].data == i(1)
-    fails(E["ENOENT"], "jail 1 not found", jp.plan_set, store, 0, UPDATE, pairs(("jid", 1), ("securelevel", 3)))
+    fails(E["ENOENT"], "jail 1 not found", rules.plan_set, store, 0, UPDATE, pairs(("jid", 1), ("securelevel", 3)))
     # Creating on a dying jail's jid moves the dying jail to the top of the range.
-    plan = jp.plan_set(store, 0, CREATE, pairs(("jid", 1), ("name", "web"), ("persist", None)))
+    plan = rules.plan_set(store, 0, CREATE, pairs(("jid", 1), ("name", "web"), ("persist", None)))
     assert plan.renumbered == (1, abi.JAIL_MAX) and plan.jid == 1
     store.commit(plan)
     assert store.jails[abi.JAIL_MAX].dying and not store.jails[1].dying
@@ -540,7 +540,7 @@ def test_get_lastjid_walk_as_jls_does(store):
     while True:
         try:
             last, out = jget(store, 0, ("jid", bytes(4)), ("name", bytes(256)), ("lastjid", last))
-        except jp.JailError as e:
+        except params.JailError as e:
             assert (e.errno, e.message) == (E["ENOENT"], "no jail after 3")
             break
         seen.append(out[3].data.split(b"\0")[0])
@@ -553,12 +553,12 @@ def test_get_buffer_rules(store):
                   ("errmsg", bytes(16)))
     assert (out[3].length, out[3].data) == (len("web.example") + 1, None)
     assert (out[5].length, out[7].length) == (4, 8) and 9 not in out      # errmsg is not written back
-    fails(E["EINVAL"], "", jp.do_get, store, 0, 0, pairs(("name", "web"), ("host.hostname", bytes(4))))
-    fails(E["EINVAL"], "", jp.do_get, store, 0, 0, pairs(("name", "web"), ("securelevel", bytes(8))))
-    fails(E["EINVAL"], "unknown parameter: bogus", jp.do_get, store, 0, 0, pairs(("name", "web"), ("bogus", None)))
-    fails(E["EINVAL"], "unknown parameter: linux", jp.do_get, store, 0, 0, pairs(("name", "web"), ("linux", None)))
-    fails(E["ENOENT"], "no jail specified", jp.do_get, store, 0, 0, pairs(("jid", 0)))
-    fails(E["EINVAL"], "", jp.do_get, store, 0, abi.JAIL_CREATE, pairs(("jid", 1)))
+    fails(E["EINVAL"], "", rules.do_get, store, 0, 0, pairs(("name", "web"), ("host.hostname", bytes(4))))
+    fails(E["EINVAL"], "", rules.do_get, store, 0, 0, pairs(("name", "web"), ("securelevel", bytes(8))))
+    fails(E["EINVAL"], "unknown parameter: bogus", rules.do_get, store, 0, 0, pairs(("name", "web"), ("bogus", None)))
+    fails(E["EINVAL"], "unknown parameter: linux", rules.do_get, store, 0, 0, pairs(("name", "web"), ("linux", None)))
+    fails(E["ENOENT"], "no jail specified", rules.do_get, store, 0, 0, pairs(("jid", 0)))
+    fails(E["EINVAL"], "", rules.do_get, store, 0, abi.JAIL_CREATE, pairs(("jid", 1)))
     _, out = jget(store, 0, ("jid", 1), ("host", bytes(4)), ("ip4", bytes(4)), ("vnet", bytes(4)),
                   ("allow.noset_hostname", bytes(4)), ("path", bytes(32)), ("osrelease", bytes(32)))
     assert [out[k].data[:4] for k in (3, 5, 7, 9)] == [i(1), i(0), i(2), i(0)]
@@ -569,35 +569,35 @@ def test_get_buffer_rules(store):
 
 
 def test_old_jail_syscall(store):
-    jp.check_jail(abi.JAIL_API_VERSION, 1, 0)
+    rules.check_jail(abi.JAIL_API_VERSION, 1, 0)
     for version, ip4s in ((1, 0), (3, 0), (2, 256)):
-        with pytest.raises(jp.JailError):
-            jp.check_jail(version, ip4s, 0)
-    request = jp.jail_pairs(b"/jails/old", b"old.example", None, bytes([192, 168, 0, 1]), b"", jailed=False)
+        with pytest.raises(params.JailError):
+            rules.check_jail(version, ip4s, 0)
+    request = rules.jail_pairs(b"/jails/old", b"old.example", None, bytes([192, 168, 0, 1]), b"", jailed=False)
     assert (b"allow.set_hostname\0", None) in request and (b"allow.nosysvipc\0", None) in request
     assert jset(store, CREATE | ATTACH, *[(n[:-1].decode(), v) for n, v in request]) == 1
     record = store.jails[1]
     assert record.name == "1" and record.params["ip4.addr"] == ("192.168.0.1",) and not record.persist
     assert record.params["host.hostname"] == "old.example" and not record.params["allow.sysvipc"]
-    jailed = jp.jail_pairs(b"/", b"h", b"n", b"", b"", jailed=True)
+    jailed = rules.jail_pairs(b"/", b"h", b"n", b"", b"", jailed=True)
     assert [n for n, _ in jailed] == [b"path\0", b"host.hostname\0", b"name\0", b"ip4.addr\0", b"ip6.addr\0"]
-    with pytest.raises(jp.JailError):
-        jp.jail_pairs(b"/" * abi.MAXPATHLEN, b"h", None, b"", b"", jailed=True)
+    with pytest.raises(params.JailError):
+        rules.jail_pairs(b"/" * abi.MAXPATHLEN, b"h", None, b"", b"", jailed=True)
 
 
 def test_attach_and_remove(store):
     jset(store, CREATE, ("name", "a"), ("persist", None), ("children.max", 2))
     jset(store, CREATE, ("name", "a.b"), ("persist", None))
-    assert jp.attach_target(store, 0, 2).jid == 2
-    for call in (jp.attach_target, jp.removal):
-        with pytest.raises(jp.JailError) as info:
+    assert rules.attach_target(store, 0, 2).jid == 2
+    for call in (rules.attach_target, rules.removal):
+        with pytest.raises(params.JailError) as info:
             call(store, 2, 1)
         assert info.value.errno == E["EINVAL"]
-        with pytest.raises(jp.JailError) as info:
+        with pytest.raises(params.JailError) as info:
             call(store, 0, 1, uid=5)
         assert info.value.errno == E["EPERM"]
-    gone = jp.removal(store, 0, 1)
+    gone = rules.removal(store, 0, 1)
     assert [(r.jid, r.dying, r.persist) for r in gone] == [(1, True, False), (2, True, False)]
     store.jails.update({r.jid: r for r in gone})
-    with pytest.raises(jp.JailError):
-        jp.attach_target(store, 0, 2)
+    with pytest.raises(params.JailError):
+        rules.attach_target(store, 0, 2)

@@ -10,8 +10,8 @@ import textwrap
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bsdulator import jailreg
-from bsdulator.jailreg import (JAIL_MAX, JailExists, JailRow, NoFreeJid, NoSuchJail, Registry, RegistryError,
+from bsdulator.jail import registry as jailreg
+from bsdulator.jail.registry import (JAIL_MAX, JailExists, JailRow, NoFreeJid, NoSuchJail, Registry, RegistryError,
                                current_process, process_alive, start_time)
 
 pytestmark = pytest.mark.unit
@@ -234,7 +234,7 @@ def test_twenty_parallel_creators_get_distinct_jids(state):
     """20 processes start together on a fresh state directory, each creating 5 jails."""
     code = f"""
         import sys
-        from bsdulator.jailreg import Registry, JailRow, current_process
+        from bsdulator.jail.registry import Registry, JailRow, current_process
         sys.stdin.read(1)
         pid, start = current_process()
         with Registry({state!r}) as reg:
@@ -263,7 +263,7 @@ def test_sigkill_inside_a_write_transaction(state, rows):
         tx.insert(_row("before"))
     code = f"""
         import os, sys
-        from bsdulator.jailreg import Registry, JailRow
+        from bsdulator.jail.registry import Registry, JailRow
         reg = Registry({state!r})
         reg._conn.execute("PRAGMA cache_size = 8")  # make SQLite write pages out mid-transaction
         with reg.transaction() as tx:

@@ -1,12 +1,12 @@
 """The Linux side of a FreeBSD jail: namespaces kept alive by a holder process, and a cgroup.
 
-create() starts the holder (bsdulator.jailholder), PID 1 of a new PID namespace, in new
+create() starts the holder (bsdulator.jail.holder), PID 1 of a new PID namespace, in new
 mount, UTS and cgroup namespaces and, when asked, new IPC (sysvipc=new) and network (vnet)
 ones.  In its mount namespace the jail's path is / (pivot_root; the host's tree is
 detached; a path of / keeps the host's files), with a fresh /dev: null, zero, full,
 random, urandom, tty, a private devpts (pts/, ptmx), and fd/0-2 with stdin, stdout and
 stderr leading there, which the supervisor opens as duplicates of those descriptors, as
-FreeBSD's devfs does (see jailholder.DEV_FD).  No procfs is mounted: neither the host's
+FreeBSD's devfs does (see holder.DEV_FD).  No procfs is mounted: neither the host's
 /proc and /sys nor one of the jail's own are reachable, and the holder is not dumpable.
 PATH/dev is created on disk when missing (it is the mount point).
 A vnet jail's loopback starts down, as lo0 does in a new FreeBSD vnet.  A child jail's
@@ -50,12 +50,12 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .abi.capabilities import LINUX_PRCTL_CAPS
-from .jailholder import CLONE_NEWPID
-from . import procfs
-from .jailreg import DEFAULT_STATE_DIR, process_alive, start_time
-from .native._native import ffi, lib
-from .testhooks import stop_point
+from .. import procfs
+from ..abi.capabilities import LINUX_PRCTL_CAPS
+from .holder import CLONE_NEWPID
+from .registry import DEFAULT_STATE_DIR, process_alive, start_time
+from ..native._native import ffi, lib
+from ..testhooks import stop_point
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
@@ -70,7 +70,7 @@ START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
 EXIT_TIMEOUT_S = 1.0  # a killed holder whose namespace is empty exits at once
-BOOT = ("import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jailholder import main; "
+BOOT = ("import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jail.holder import main; "
         "main(sys.argv[1], int(sys.argv[2]))")
 
 
@@ -208,7 +208,7 @@ def _remove_cgroup(cgroup: str) -> None:
 
 def _search_path() -> list[str]:
     """sys.path entries the holder needs without site: this package and cffi's backend."""
-    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     backend = importlib.util.find_spec("_cffi_backend").origin
     return [package_parent, os.path.dirname(backend)]
 

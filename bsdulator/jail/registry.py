@@ -31,7 +31,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 
-from . import procfs
+from .. import procfs
 
 JAIL_MAX = 999999  # FreeBSD's JAIL_MAX: the largest jid
 DEFAULT_STATE_DIR = "/var/run/bsdulator"

@@ -1,6 +1,6 @@
 """The process that keeps a jail's namespaces alive: PID 1 of the jail.
 
-jailns.create() runs `python -I -S -c BOOT SPEC FD PATH…`: an interpreter without site
+namespaces.create() runs `python -I -S -c BOOT SPEC FD PATH…`: an interpreter without site
 packages that imports only this module and the cffi helpers starts in ~20 ms.  That
 first process (the starter) moves itself into the jail's cgroup, unshares the namespaces
 and forks; its child is PID 1 of the new PID namespace (a process cannot enter a PID
@@ -8,7 +8,7 @@ namespace itself, only its children are born in it).  The starter exits, so noth
 the caller stays attached; the child reports its host pid and start time, builds the jail's root, stops being
 dumpable, says "ok" on the status fd, drops every fd that leads outside,
 and from then on only reaps the orphans the kernel hands to a namespace's init, until
-jailns.kill() ends it.
+namespaces.kill() ends it.
 
 Errors travel as text on the status fd, which is also stderr until "ok".
 """
@@ -18,7 +18,7 @@ import os
 import signal
 import stat
 
-from .native._native import ffi, lib
+from ..native._native import ffi, lib
 
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
