@@ -52,25 +52,26 @@ def _poll_events_out(call, fds: int, original: list[int]) -> None:
     call.mem.write(fds, bytes(raw))
 
 
-def _put_events_back(call, fds: int, original: list[int]) -> None:
-    """A poll abandoned (restarted after a signal, or its process gone) leaves FreeBSD's bits
-    where it can; nothing is raised from a generator being closed."""
-    with contextlib.suppress(FreeBSDError):
-        _poll_events_out(call, fds, original)
+def _polled(call, fds: int, nfds: int, linux_poll):
+    """Run linux_poll over the fds array with Linux's bits in place, FreeBSD's put back after.
+    A poll abandoned (restarted after a signal, or its process gone) puts them back where it
+    can; nothing is raised from a generator being closed."""
+    original = _poll_events_in(call, fds, nfds)
+    try:
+        r = yield linux_poll
+    except GeneratorExit:
+        with contextlib.suppress(FreeBSDError):
+            _poll_events_out(call, fds, original)
+        raise
+    _poll_events_out(call, fds, original)
+    return check(r)
 
 
 @handler("poll", Support.TRANSLATED, "POLL* bits translated in place and restored")
 def sys_poll(call, fds, nfds, timeout):
     """Implements FreeBSD poll(2)."""
     nfds &= 0xFFFFFFFF
-    original = _poll_events_in(call, fds, nfds)
-    try:
-        r = yield lx.poll(fds, nfds, s32(timeout))
-    except GeneratorExit:
-        _put_events_back(call, fds, original)
-        raise
-    _poll_events_out(call, fds, original)
-    return check(r)
+    return (yield from _polled(call, fds, nfds, lx.poll(fds, nfds, s32(timeout))))
 
 
 @handler("ppoll", Support.TRANSLATED, "POLL* bits and the sigset translated")
@@ -78,14 +79,7 @@ def sys_ppoll(call, fds, nfds, ts, set_addr):
     """Implements FreeBSD ppoll(2)."""
     nfds &= 0xFFFFFFFF
     mask = linux_sigset(call, set_addr)
-    original = _poll_events_in(call, fds, nfds)
-    try:
-        r = yield lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)
-    except GeneratorExit:
-        _put_events_back(call, fds, original)
-        raise
-    _poll_events_out(call, fds, original)
-    return check(r)
+    return (yield from _polled(call, fds, nfds, lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)))
 
 
 @handler("pselect", Support.TRANSLATED, "the sigset translated (Linux takes it with its size)")

@@ -137,22 +137,24 @@ def sys_accept4(call, s, name, anamelen, flags):
     return (yield from _accept(call, s, name, anamelen, flags))
 
 
+def _address_of(call, linux_call, fdes, asa, alen):
+    """getsockname/getpeername: the Linux call into a buffer of ours, the sockaddr translated back."""
+    out = _AddrOut(call, asa, alen)
+    check((yield linux_call(s32(fdes), out.buf, out.lbuf)))
+    out.copy_back()
+    return 0
+
+
 @handler("getsockname", Support.TRANSLATED, "sockaddr translated")
 def sys_getsockname(call, fdes, asa, alen):
     """Implements FreeBSD getsockname(2)."""
-    out = _AddrOut(call, asa, alen)
-    check((yield lx.getsockname(s32(fdes), out.buf, out.lbuf)))
-    out.copy_back()
-    return 0
+    return (yield from _address_of(call, lx.getsockname, fdes, asa, alen))
 
 
 @handler("getpeername", Support.TRANSLATED, "sockaddr translated")
 def sys_getpeername(call, fdes, asa, alen):
     """Implements FreeBSD getpeername(2)."""
-    out = _AddrOut(call, asa, alen)
-    check((yield lx.getpeername(s32(fdes), out.buf, out.lbuf)))
-    out.copy_back()
-    return 0
+    return (yield from _address_of(call, lx.getpeername, fdes, asa, alen))
 
 
 def _msg_flags(flags: int) -> int:

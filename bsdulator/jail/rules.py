@@ -661,23 +661,22 @@ def _get_target(view: View, mine: JailRecord, flags: int, req: Request) -> JailR
         raise JailError(ENOENT, f"no jail after {lastjid}")
     jid = _int_opt(req, "jid")
     if jid:
-        found = view.find_child(mine, jid)
-        if found is None:
-            raise JailError(ENOENT, f"jail {jid} not found")
-        if not (found.alive or dying_ok):
-            raise JailError(ENOENT, f"jail {jid} is dying")
-        return found
+        return _named(view.find_child(mine, jid), f"jail {jid}", dying_ok)
     given, raw = req.raw("name")
     if not given:
         raise JailError(ENOENT, "no jail specified")
     if not raw or raw[-1] != 0:
         raise JailError(EINVAL)
     name = cstr(raw)
-    found = view.find_name(mine, name)
+    return _named(view.find_name(mine, name), f'jail "{name}"', dying_ok)
+
+
+def _named(found: JailRecord | None, said: str, dying_ok: bool) -> JailRecord:
+    """The jail a jid or name found, or ENOENT saying it is unknown or dying."""
     if found is None:
-        raise JailError(ENOENT, f'jail "{name}" not found')
+        raise JailError(ENOENT, f"{said} not found")
     if not (found.alive or dying_ok):
-        raise JailError(ENOENT, f'jail "{name}" is dying')
+        raise JailError(ENOENT, f"{said} is dying")
     return found
 
 
