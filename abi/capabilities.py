@@ -1,25 +1,64 @@
-"""Linux capabilities (<linux/capability.h>) and the prctl(2) options that drop them (<linux/prctl.h>).
+"""Linux capabilities (<linux/capability.h>) and the prctl(2) options that drop them
+(<linux/prctl.h>).
 
-A jailed process is root on the host: the capabilities a FreeBSD jail lacks are taken away from it
-(syscalls/jail.py), so the kernel itself refuses what prison_priv_check would."""
+A jailed process is root on the host: the capabilities a FreeBSD jail lacks are taken away
+from it (syscalls/jail.py), so the kernel itself refuses what prison_priv_check would."""
 
 LINUX_CAPS = {
-    "CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_DAC_READ_SEARCH": 2, "CAP_FOWNER": 3, "CAP_FSETID": 4,
-    "CAP_KILL": 5, "CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_SETPCAP": 8, "CAP_LINUX_IMMUTABLE": 9,
-    "CAP_NET_BIND_SERVICE": 10, "CAP_NET_BROADCAST": 11, "CAP_NET_ADMIN": 12, "CAP_NET_RAW": 13,
-    "CAP_IPC_LOCK": 14, "CAP_IPC_OWNER": 15, "CAP_SYS_MODULE": 16, "CAP_SYS_RAWIO": 17, "CAP_SYS_CHROOT": 18,
-    "CAP_SYS_PTRACE": 19, "CAP_SYS_PACCT": 20, "CAP_SYS_ADMIN": 21, "CAP_SYS_BOOT": 22, "CAP_SYS_NICE": 23,
-    "CAP_SYS_RESOURCE": 24, "CAP_SYS_TIME": 25, "CAP_SYS_TTY_CONFIG": 26, "CAP_MKNOD": 27, "CAP_LEASE": 28,
-    "CAP_AUDIT_WRITE": 29, "CAP_AUDIT_CONTROL": 30, "CAP_SETFCAP": 31, "CAP_MAC_OVERRIDE": 32,
-    "CAP_MAC_ADMIN": 33, "CAP_SYSLOG": 34, "CAP_WAKE_ALARM": 35, "CAP_BLOCK_SUSPEND": 36, "CAP_AUDIT_READ": 37,
-    "CAP_PERFMON": 38, "CAP_BPF": 39, "CAP_CHECKPOINT_RESTORE": 40,
+    "CAP_CHOWN": 0,
+    "CAP_DAC_OVERRIDE": 1,
+    "CAP_DAC_READ_SEARCH": 2,
+    "CAP_FOWNER": 3,
+    "CAP_FSETID": 4,
+    "CAP_KILL": 5,
+    "CAP_SETGID": 6,
+    "CAP_SETUID": 7,
+    "CAP_SETPCAP": 8,
+    "CAP_LINUX_IMMUTABLE": 9,
+    "CAP_NET_BIND_SERVICE": 10,
+    "CAP_NET_BROADCAST": 11,
+    "CAP_NET_ADMIN": 12,
+    "CAP_NET_RAW": 13,
+    "CAP_IPC_LOCK": 14,
+    "CAP_IPC_OWNER": 15,
+    "CAP_SYS_MODULE": 16,
+    "CAP_SYS_RAWIO": 17,
+    "CAP_SYS_CHROOT": 18,
+    "CAP_SYS_PTRACE": 19,
+    "CAP_SYS_PACCT": 20,
+    "CAP_SYS_ADMIN": 21,
+    "CAP_SYS_BOOT": 22,
+    "CAP_SYS_NICE": 23,
+    "CAP_SYS_RESOURCE": 24,
+    "CAP_SYS_TIME": 25,
+    "CAP_SYS_TTY_CONFIG": 26,
+    "CAP_MKNOD": 27,
+    "CAP_LEASE": 28,
+    "CAP_AUDIT_WRITE": 29,
+    "CAP_AUDIT_CONTROL": 30,
+    "CAP_SETFCAP": 31,
+    "CAP_MAC_OVERRIDE": 32,
+    "CAP_MAC_ADMIN": 33,
+    "CAP_SYSLOG": 34,
+    "CAP_WAKE_ALARM": 35,
+    "CAP_BLOCK_SUSPEND": 36,
+    "CAP_AUDIT_READ": 37,
+    "CAP_PERFMON": 38,
+    "CAP_BPF": 39,
+    "CAP_CHECKPOINT_RESTORE": 40,
 }
 
 # capget/capset: struct __user_cap_header_struct {u32 version; int pid;} and, for version 3,
 # two struct __user_cap_data_struct {u32 effective, permitted, inheritable;} (caps 0-31, 32-63).
-LINUX_CAPABILITY_VERSION = {"_LINUX_CAPABILITY_VERSION_3": 0x20080522, "_LINUX_CAPABILITY_U32S_3": 2}
+LINUX_CAPABILITY_VERSION = {
+    "_LINUX_CAPABILITY_VERSION_3": 0x20080522,
+    "_LINUX_CAPABILITY_U32S_3": 2,
+}
 
 LINUX_PRCTL_CAPS = {
-    "PR_GET_DUMPABLE": 3, "PR_SET_DUMPABLE": 4, "PR_CAPBSET_DROP": 24,
-    "PR_CAP_AMBIENT": 47, "PR_CAP_AMBIENT_CLEAR_ALL": 4,
+    "PR_GET_DUMPABLE": 3,
+    "PR_SET_DUMPABLE": 4,
+    "PR_CAPBSET_DROP": 24,
+    "PR_CAP_AMBIENT": 47,
+    "PR_CAP_AMBIENT_CLEAR_ALL": 4,
 }

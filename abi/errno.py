@@ -1,4 +1,5 @@
-"""errno numbers of FreeBSD (sys/errno.h) and Linux x86_64 (asm-generic/errno*.h), with libc's message texts and the cross-system approximations."""
+"""errno numbers of FreeBSD (sys/errno.h) and Linux x86_64 (asm-generic/errno*.h), with libc's
+message texts and the cross-system approximations."""
 
 # FreeBSD sys/errno.h, EPERM .. ELAST.
 FREEBSD_ERRNO = {

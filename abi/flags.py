@@ -1,4 +1,5 @@
-"""Flag and constant groups of the FreeBSD/amd64 ABI and their Linux x86_64 counterparts (kernel values, not glibc's), as plain name → value dicts."""
+"""Flag and constant groups of the FreeBSD/amd64 ABI and their Linux x86_64 counterparts (kernel
+values, not glibc's), as plain name → value dicts."""
 
 # --- files ---------------------------------------------------------------------------
 
@@ -1166,7 +1167,14 @@ LINUX_CLOSE_RANGE_FLAGS = {"CLOSE_RANGE_CLOEXEC": 1 << 2}
 
 # cpuset(2) levels and "which" kinds (<sys/cpuset.h>).
 FREEBSD_CPU_LEVELS = {"CPU_LEVEL_ROOT": 1, "CPU_LEVEL_CPUSET": 2, "CPU_LEVEL_WHICH": 3}
-FREEBSD_CPU_WHICH = {"CPU_WHICH_TID": 1, "CPU_WHICH_PID": 2, "CPU_WHICH_CPUSET": 3, "CPU_WHICH_IRQ": 4,
-                     "CPU_WHICH_JAIL": 5, "CPU_WHICH_DOMAIN": 6, "CPU_WHICH_TIDPID": 9}
+FREEBSD_CPU_WHICH = {
+    "CPU_WHICH_TID": 1,
+    "CPU_WHICH_PID": 2,
+    "CPU_WHICH_CPUSET": 3,
+    "CPU_WHICH_IRQ": 4,
+    "CPU_WHICH_JAIL": 5,
+    "CPU_WHICH_DOMAIN": 6,
+    "CPU_WHICH_TIDPID": 9,
+}
 # The largest set the kernel takes, in bits (<sys/_cpuset.h>); a longer cpusetsize is ERANGE.
 FREEBSD_CPU_MAXSIZE = {"CPU_MAXSIZE": 1024, "NBBY": 8}

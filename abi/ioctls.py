@@ -1,4 +1,5 @@
-"""ioctl(2) request numbers for terminals and files: FreeBSD (sys/ttycom.h, sys/filio.h), Linux x86_64 (asm-generic/ioctls.h, asm/sockios.h), and which Linux request serves each FreeBSD one."""
+"""ioctl(2) request numbers for terminals and files: FreeBSD (sys/ttycom.h, sys/filio.h), Linux
+x86_64 (asm-generic/ioctls.h, asm/sockios.h), and which Linux request serves each FreeBSD one."""
 
 # FreeBSD encodes direction and argument size: _IO* (inout | len << 16 | group << 8 | num).
 FREEBSD_IOCTLS = {

@@ -1,4 +1,5 @@
-"""Signal numbers, sigaction/sigaltstack flags and siginfo codes of FreeBSD (sys/signal.h) and Linux x86_64 (asm/signal.h, asm-generic/siginfo.h)."""
+"""Signal numbers, sigaction/sigaltstack flags and siginfo codes of FreeBSD (sys/signal.h) and
+Linux x86_64 (asm/signal.h, asm-generic/siginfo.h)."""
 
 # FreeBSD sys/signal.h, canonical names; aliases below.
 FREEBSD_SIGNALS = {
@@ -312,7 +313,11 @@ LINUX_SIGNAL_FOR_FREEBSD_SIGRTMIN = 38
 # mcontext_t bookkeeping (<machine/ucontext.h>): how a signal frame's FPU state and segment
 # registers are marked.
 FREEBSD_MCONTEXT = {
-    "_MC_HASSEGS": 0x1, "_MC_HASBASES": 0x2,
-    "_MC_FPFMT_NODEV": 0x10000, "_MC_FPFMT_XMM": 0x10002,
-    "_MC_FPOWNED_NONE": 0x20000, "_MC_FPOWNED_FPU": 0x20001, "_MC_FPOWNED_PCB": 0x20002,
+    "_MC_HASSEGS": 0x1,
+    "_MC_HASBASES": 0x2,
+    "_MC_FPFMT_NODEV": 0x10000,
+    "_MC_FPFMT_XMM": 0x10002,
+    "_MC_FPOWNED_NONE": 0x20000,
+    "_MC_FPOWNED_FPU": 0x20001,
+    "_MC_FPOWNED_PCB": 0x20002,
 }

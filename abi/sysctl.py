@@ -1,8 +1,9 @@
-"""FreeBSD sysctl(2) MIB numbers, node types and flags (sys/sys/sysctl.h, 13.5), plus the buffer sizes its handlers enforce."""
+"""FreeBSD sysctl(2) MIB numbers, node types and flags (sys/sys/sysctl.h, 13.5), plus the buffer
+sizes its handlers enforce."""
 
-CTL_MAXNAME = 24            # most components a MIB may have
-CTL_AUTO_START = 0x100      # OID_AUTO numbers are at least this
-OID_AUTO = -1               # "pick a number" when registering a node
+CTL_MAXNAME = 24  # most components a MIB may have
+CTL_AUTO_START = 0x100  # OID_AUTO numbers are at least this
+OID_AUTO = -1  # "pick a number" when registering a node
 
 # Node types: the low four bits of a node's kind.
 CTLTYPE = 0xF
@@ -85,7 +86,7 @@ KERN_SECURELVL = 9
 KERN_HOSTNAME = 10
 KERN_HOSTID = 11
 KERN_CLOCKRATE = 12
-KERN_VNODE = 13             # 13.5-RELEASE sys/sys/sysctl.h; gone from 14's
+KERN_VNODE = 13  # 13.5-RELEASE sys/sys/sysctl.h; gone from 14's
 KERN_PROC = 14
 KERN_FILE = 15
 KERN_PROF = 16
@@ -129,7 +130,7 @@ KERN_PROC_PATHNAME = 12
 KERN_PROC_OVMMAP = 13
 KERN_PROC_OFILEDESC = 14
 KERN_PROC_KSTACK = 15
-KERN_PROC_INC_THREAD = 0x10     # or-ed into PID, PGRP, TTY, UID, RUID, GID, RGID and PROC
+KERN_PROC_INC_THREAD = 0x10  # or-ed into PID, PGRP, TTY, UID, RUID, GID, RGID and PROC
 KERN_PROC_VMMAP = 32
 KERN_PROC_FILEDESC = 33
 KERN_PROC_GROUPS = 34
@@ -214,7 +215,7 @@ CTL_P1003_1B_SIGQUEUE_MAX = 24
 CTL_P1003_1B_TIMER_MAX = 25
 
 # Buffer sizes from other headers that sysctl handlers enforce on reads and writes.
-MAXPATHLEN = 1024           # sys/param.h: longest name 0.3 and __sysctlbyname accept, kern.bootfile's buffer
-MAXHOSTNAMELEN = 256        # sys/param.h: kern.hostname and kern.domainname buffers
-HOSTUUIDLEN = 64            # sys/jail.h: kern.hostuuid buffer
-MAXPAGESIZES = 3            # machine/param.h: entries in hw.pagesizes
+MAXPATHLEN = 1024  # sys/param.h: longest name 0.3 and __sysctlbyname accept, kern.bootfile's buffer
+MAXHOSTNAMELEN = 256  # sys/param.h: kern.hostname and kern.domainname buffers
+HOSTUUIDLEN = 64  # sys/jail.h: kern.hostuuid buffer
+MAXPAGESIZES = 3  # machine/param.h: entries in hw.pagesizes

@@ -1,4 +1,5 @@
-"""struct termios contents of FreeBSD (sys/_termios.h) and Linux x86_64 (asm-generic/termbits.h, the kernel's struct used by TCGETS/TCSETS)."""
+"""struct termios contents of FreeBSD (sys/_termios.h) and Linux x86_64 (asm-generic/termbits.h,
+the kernel's struct used by TCGETS/TCSETS)."""
 
 FREEBSD_TERMIOS = {
     "NCCS": 20,

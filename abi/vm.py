@@ -2,4 +2,5 @@
 
 A process has the 4-level (LA48) layout unless the machine and the kernel use 5-level paging;
 Linux gives bsdulator's tracees the same 47-bit user space, so that is the ceiling here."""
+
 VM_MAXUSER_ADDRESS_LA48 = 0x800000000000

@@ -74,8 +74,21 @@ def build(out: Path, *, freebsd: bool = True) -> tuple[Path | None, Path]:
     out.mkdir(parents=True, exist_ok=True)
     fbsd, linux = out / "getppid-freebsd", out / "getppid-linux"
     if freebsd and _stale(fbsd, SRC):
-        _compile([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2",
-                  str(SRC), "-o", str(fbsd)], fbsd)
+        _compile(
+            [
+                sys.executable,
+                "-m",
+                "ziglang",
+                "cc",
+                "-target",
+                "x86_64-freebsd",
+                "-O2",
+                str(SRC),
+                "-o",
+                str(fbsd),
+            ],
+            fbsd,
+        )
     if _stale(linux, SRC):
         _compile(["gcc", "-O2", str(SRC), "-o", str(linux)], linux)
     return (fbsd if freebsd else None), linux
@@ -95,19 +108,33 @@ class Runner:
         cmd = self.prefix + argv
         t0 = time.perf_counter()
         try:
-            p = subprocess.run(cmd, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT_S)
+            p = subprocess.run(
+                cmd,
+                cwd=cwd,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=RUN_TIMEOUT_S,
+            )
         except subprocess.TimeoutExpired:
-            raise BenchError(f"`{shlex.join(cmd)}` (in {cwd}) took more than {RUN_TIMEOUT_S} s") from None
+            raise BenchError(
+                f"`{shlex.join(cmd)}` (in {cwd}) took more than {RUN_TIMEOUT_S} s"
+            ) from None
         except FileNotFoundError as e:
             raise BenchError(f"cannot run `{shlex.join(cmd)}`: {e.filename} not found") from None
         elapsed = time.perf_counter() - t0
-        if p.returncode != 0 or (expect is not None and p.stdout.decode(errors="replace") != expect):
+        if p.returncode != 0 or (
+            expect is not None and p.stdout.decode(errors="replace") != expect
+        ):
             err = p.stderr.decode(errors="replace").strip()
             tail = "\n".join(err.splitlines()[-15:])
             raise BenchError(
                 f"`{shlex.join(cmd)}` (in {cwd}) exited with status {p.returncode}"
-                + (f", printed {p.stdout[:200].decode(errors='replace')!r} instead of {expect!r}" if expect is not None else "")
+                + (
+                    f", printed {p.stdout[:200].decode(errors='replace')!r} instead of {expect!r}"
+                    if expect is not None
+                    else ""
+                )
                 + (f"; its stderr ends with:\n{tail}" if tail else "")
             )
         return elapsed
@@ -145,24 +172,52 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="bench/run.py",
         description="Time FreeBSD echo and a getppid loop under bsdulator against Linux natively.",
-        epilog="Output: name=value lines on stdout (echo_ms_min, echo_ms_median, echo_ms_native_min, "
-               "echo_ratio, syscall_overhead_us_min, syscall_overhead_us_native, "
-               "syscall_overhead_ratio, ...).",
+        epilog="Output: name=value lines on stdout (echo_ms_min, echo_ms_median, "
+        "echo_ms_native_min, echo_ratio, syscall_overhead_us_min, syscall_overhead_us_native, "
+        "syscall_overhead_ratio, ...).",
     )
-    ap.add_argument("--root", default=os.environ.get("BSDULATOR_ROOT", "./freebsd-root"),
-                    help="FreeBSD root directory (default: $BSDULATOR_ROOT or ./freebsd-root)")
-    ap.add_argument("--bsdulator", default="bsdulator",
-                    help="bsdulator command, may include arguments (default: bsdulator on PATH)")
-    ap.add_argument("--runs", type=int, default=7, help="repetitions of each measurement (default 7)")
-    ap.add_argument("-n", "--n", type=int, default=None, dest="n",
-                    help="getppid calls per run under bsdulator (default: calibrated to ~1 s a run)")
-    ap.add_argument("--native-n", type=int, default=None,
-                    help="getppid calls per native run (default: calibrated to ~0.5 s a run)")
-    ap.add_argument("--cpu", type=int, default=None,
-                    help="pin this script and so every measured process (bsdulator and its tracee too) to this CPU")
-    ap.add_argument("--native-only", action="store_true",
-                    help="measure only the native side (no root or bsdulator needed)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"build directory (default {DEFAULT_OUT})")
+    ap.add_argument(
+        "--root",
+        default=os.environ.get("BSDULATOR_ROOT", "./freebsd-root"),
+        help="FreeBSD root directory (default: $BSDULATOR_ROOT or ./freebsd-root)",
+    )
+    ap.add_argument(
+        "--bsdulator",
+        default="bsdulator",
+        help="bsdulator command, may include arguments (default: bsdulator on PATH)",
+    )
+    ap.add_argument(
+        "--runs", type=int, default=7, help="repetitions of each measurement (default 7)"
+    )
+    ap.add_argument(
+        "-n",
+        "--n",
+        type=int,
+        default=None,
+        dest="n",
+        help="getppid calls per run under bsdulator (default: calibrated to ~1 s a run)",
+    )
+    ap.add_argument(
+        "--native-n",
+        type=int,
+        default=None,
+        help="getppid calls per native run (default: calibrated to ~0.5 s a run)",
+    )
+    ap.add_argument(
+        "--cpu",
+        type=int,
+        default=None,
+        help="pin this script and so every measured process (bsdulator and its tracee too) "
+        "to this CPU",
+    )
+    ap.add_argument(
+        "--native-only",
+        action="store_true",
+        help="measure only the native side (no root or bsdulator needed)",
+    )
+    ap.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"build directory (default {DEFAULT_OUT})"
+    )
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -189,8 +244,10 @@ def bsdulator_prefix(command: str) -> list[str]:
         raise BenchError("--bsdulator is empty")
     found = shutil.which(prefix[0])
     if found is None:
-        raise BenchError(f"bsdulator command {prefix[0]!r} not found on PATH "
-                         "(install the project with `pip install -e .`, or pass --bsdulator CMD)")
+        raise BenchError(
+            f"bsdulator command {prefix[0]!r} not found on PATH "
+            "(install the project with `pip install -e .`, or pass --bsdulator CMD)"
+        )
     # Absolute: the echo benchmark runs from the root's parent directory, not from here.
     return [os.path.abspath(found), *prefix[1:]]
 
@@ -211,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as e:
             raise BenchError(f"cannot pin to CPU {args.cpu}: {e.strerror}") from None
     native = Runner([], None)
-    results: dict[str, list[float]] = {k: [] for k in
-                                       ("echo_native", "echo", "gp0_native", "gpN_native", "gp0", "gpN")}
+    results: dict[str, list[float]] = {
+        k: [] for k in ("echo_native", "echo", "gp0_native", "gpN_native", "gp0", "gpN")
+    }
 
     def native_loop(n: int) -> float:
         return native(["./" + linux.name, str(n)], out_dir)
@@ -261,24 +319,39 @@ def main(argv: list[str] | None = None) -> int:
     echo_native_min = min(results["echo_native"]) * 1e3
     if emulate:
         echo_min = min(results["echo"]) * 1e3
-        lines += [("echo_ms_min", _fmt(echo_min, 2)),
-                  ("echo_ms_median", _fmt(med(results["echo"]) * 1e3, 2))]
-    lines += [("echo_ms_native_min", _fmt(echo_native_min, 2)),
-              ("echo_ms_native_median", _fmt(med(results["echo_native"]) * 1e3, 2))]
+        lines += [
+            ("echo_ms_min", _fmt(echo_min, 2)),
+            ("echo_ms_median", _fmt(med(results["echo"]) * 1e3, 2)),
+        ]
+    lines += [
+        ("echo_ms_native_min", _fmt(echo_native_min, 2)),
+        ("echo_ms_native_median", _fmt(med(results["echo_native"]) * 1e3, 2)),
+    ]
     if emulate:
         lines.append(("echo_ratio", _fmt(echo_min / echo_native_min, 2)))
     nat_min = overhead_us(results["gp0_native"], results["gpN_native"], native_n, min)
     if emulate:
         emu_min = overhead_us(results["gp0"], results["gpN"], n, min)
-        lines += [("syscall_n", str(n)),
-                  ("syscall_overhead_us_min", _fmt(emu_min, 3)),
-                  ("syscall_overhead_us_median", _fmt(overhead_us(results["gp0"], results["gpN"], n, med), 3))]
-    lines += [("syscall_n_native", str(native_n)),
-              ("syscall_overhead_us_native", _fmt(nat_min, 3)),
-              ("syscall_overhead_us_native_median",
-               _fmt(overhead_us(results["gp0_native"], results["gpN_native"], native_n, med), 3))]
+        lines += [
+            ("syscall_n", str(n)),
+            ("syscall_overhead_us_min", _fmt(emu_min, 3)),
+            (
+                "syscall_overhead_us_median",
+                _fmt(overhead_us(results["gp0"], results["gpN"], n, med), 3),
+            ),
+        ]
+    lines += [
+        ("syscall_n_native", str(native_n)),
+        ("syscall_overhead_us_native", _fmt(nat_min, 3)),
+        (
+            "syscall_overhead_us_native_median",
+            _fmt(overhead_us(results["gp0_native"], results["gpN_native"], native_n, med), 3),
+        ),
+    ]
     if emulate:
-        lines.append(("syscall_overhead_ratio", _fmt(emu_min / nat_min, 1) if nat_min > 0 else "inf"))
+        lines.append(
+            ("syscall_overhead_ratio", _fmt(emu_min / nat_min, 1) if nat_min > 0 else "inf")
+        )
     for name, value in lines:
         print(f"{name}={value}")
     return 0

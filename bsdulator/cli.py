@@ -1,4 +1,5 @@
 """bsdulator command line: run a FreeBSD program, or report the syscall table's coverage."""
+
 import argparse
 import os
 import resource
@@ -7,10 +8,13 @@ import stat
 import sys
 
 from . import elf, image, procfs, view
-from .frontend import INTERNAL_ERROR, run_split
 from .errors import UsageError, internal_error
+from .frontend import INTERNAL_ERROR, run_split
 
-USAGE = "bsdulator [--root DIR] [--trace] [--quiet] PROGRAM [ARGS…] | bsdulator --coverage [--format markdown|json]"
+USAGE = (
+    "bsdulator [--root DIR] [--trace] [--quiet] PROGRAM [ARGS…]"
+    " | bsdulator --coverage [--format markdown|json]"
+)
 # Linux-only loader variables would change how FreeBSD's rtld behaves or break it.
 DROPPED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT")
 
@@ -61,7 +65,9 @@ def read_elf(path: str, program: str) -> elf.ElfInfo | None:
             raise UsageError(f"{program}: is a directory")
         if not stat.S_ISREG(st.st_mode):
             raise UsageError(f"{program}: not a regular file")
-        if not os.access(path, os.X_OK) or not st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+        if not os.access(path, os.X_OK) or not st.st_mode & (
+            stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+        ):
             raise UsageError(f"{program}: not executable")
         return elf.parse_file(path)
     except elf.MalformedElf as e:
@@ -76,8 +82,10 @@ def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
     if info is None:
         raise UsageError(f"{program}: not an ELF file (bsdulator runs FreeBSD/amd64 programs)")
     if not (info.freebsd and info.amd64):
-        raise UsageError(f"{program}: not a FreeBSD/amd64 program (it is a "
-                         f"{'Linux or other non-FreeBSD' if info.amd64 else 'non-amd64'} ELF)")
+        raise UsageError(
+            f"{program}: not a FreeBSD/amd64 program (it is a "
+            f"{'Linux or other non-FreeBSD' if info.amd64 else 'non-amd64'} ELF)"
+        )
     # Arguments are bytes: sys.argv's strings turn back into exactly what was passed.
     target = os.fsencode(path_in_view(host, root))
     argv = [os.fsencode(program), *map(os.fsencode, args)]
@@ -85,11 +93,15 @@ def initial_plan(program: str, args: list[str], root: str) -> image.Plan:
     if info.interp is not None:
         interp = os.path.join(root, info.interp.lstrip("/"))
         if not os.path.exists(interp) or read_elf(interp, info.interp) is None:
-            raise UsageError(f"{program}: its interpreter {info.interp} is missing from the root {root}")
+            raise UsageError(
+                f"{program}: its interpreter {info.interp} is missing from the root {root}"
+            )
     if info.interp is None and os.path.basename(host) == "ld-elf.so.1":
         # Explicit-loader form: the rtld's own arguments name the program.
-        rest = [os.fsencode(path_in_view(a, root) if i == 0 and os.path.exists(a) else a)
-                for i, a in enumerate(args)]
+        rest = [
+            os.fsencode(path_in_view(a, root) if i == 0 and os.path.exists(a) else a)
+            for i, a in enumerate(args)
+        ]
         return image.Plan(os.fsdecode(target), [target, *rest], info)
     return image.elf_plan(target, argv, info)
 
@@ -126,15 +138,33 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv: list[str]):
-    p = _Parser(prog="bsdulator", usage=USAGE, description="Run unmodified FreeBSD/amd64 programs on Linux.")
-    p.add_argument("--root", help="FreeBSD root directory (default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)")
-    p.add_argument("--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr")
-    p.add_argument("--quiet", action="store_true",
-                   help="no warning on stderr when the program makes a call bsdulator does not implement")
-    p.add_argument("--coverage", action="store_true", help="print the syscall table with support levels")
-    p.add_argument("--cpus", default="one", metavar="one|all",
-                   help="'one' (default) keeps the supervisor and the FreeBSD programs on one CPU, which makes "
-                        "each syscall stop several times cheaper; 'all' lets CPU-bound programs run in parallel")
+    p = _Parser(
+        prog="bsdulator", usage=USAGE, description="Run unmodified FreeBSD/amd64 programs on Linux."
+    )
+    p.add_argument(
+        "--root",
+        help="FreeBSD root directory "
+        "(default: $BSDULATOR_ROOT, the program's root, ./freebsd-root)",
+    )
+    p.add_argument(
+        "--trace", action="store_true", help="print every FreeBSD syscall, truss-style, to stderr"
+    )
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no warning on stderr when the program makes a call bsdulator does not implement",
+    )
+    p.add_argument(
+        "--coverage", action="store_true", help="print the syscall table with support levels"
+    )
+    p.add_argument(
+        "--cpus",
+        default="one",
+        metavar="one|all",
+        help="'one' (default) keeps the supervisor and the FreeBSD programs on one CPU, "
+        "which makes each syscall stop several times cheaper; "
+        "'all' lets CPU-bound programs run in parallel",
+    )
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("program", nargs="?")
     p.add_argument("args", nargs=argparse.REMAINDER)
@@ -146,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         opts = parse_args(sys.argv[1:] if argv is None else argv)
         if opts.coverage:
             from .coverage import report
+
             sys.stdout.write(report(opts.format))
             return 0
         if not opts.program:
@@ -156,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # a bsdulator bug before the program started: one line, never a traceback
+    except (
+        Exception
+    ) as e:  # a bsdulator bug before the program started: one line, never a traceback
         internal_error("", e)
         return INTERNAL_ERROR
 

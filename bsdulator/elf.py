@@ -3,6 +3,7 @@ the ABI note's __FreeBSD_version.  Parsed by hand because it runs on every execv
 Every size and offset comes from the file, so each is checked before use: a file that
 claims to be ELF but is broken is MalformedElf, which FreeBSD's image activator answers
 with ENOEXEC."""
+
 import os
 import struct
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from .abi.jail import MAXPATHLEN
 
 PT_INTERP, PT_NOTE = 3, 4
 EM_X86_64 = 62
-MAX_NOTES = 65536           # more note bytes than any FreeBSD image has: not read
+MAX_NOTES = 65536  # more note bytes than any FreeBSD image has: not read
 MAX_OFFSET = (1 << 63) - 1  # off_t's range: no file reaches past it
 
 
@@ -39,14 +40,17 @@ def parse(read) -> ElfInfo | None:
         raise MalformedElf("truncated ELF header")
     if ident[4] != 2 or ident[5] != 1:  # 64-bit little endian only
         return ElfInfo(False, False, None, None, 0, 0)
-    (e_type, e_machine, _v, e_entry, e_phoff, _shoff, _flags, _ehsize, e_phentsize,
-     e_phnum) = struct.unpack_from("<HHIQQQIHHH", ident, 16)
+    (e_type, e_machine, _v, e_entry, e_phoff, _shoff, _flags, _ehsize, e_phentsize, e_phnum) = (
+        struct.unpack_from("<HHIQQQIHHH", ident, 16)
+    )
     if e_phentsize != ELF64_PHDR_SIZE:
         raise MalformedElf(f"program header size {e_phentsize}")
     interp, osrel, note_freebsd = None, None, False
     phdrs = _exact(read, e_phoff, e_phentsize * e_phnum, "program headers")
     for i in range(e_phnum):
-        p_type, _pf, p_offset, _va, _pa, p_filesz = struct.unpack_from("<IIQQQQ", phdrs, i * e_phentsize)
+        p_type, _pf, p_offset, _va, _pa, p_filesz = struct.unpack_from(
+            "<IIQQQQ", phdrs, i * e_phentsize
+        )
         if p_type == PT_INTERP:
             if not 2 <= p_filesz <= MAXPATHLEN:
                 raise MalformedElf("invalid PT_INTERP")
@@ -78,16 +82,20 @@ def _notes(data: bytes):
     while off + 12 <= len(data):
         namesz, descsz, ntype = struct.unpack_from("<III", data, off)
         off += 12
-        name = data[off:off + namesz].rstrip(b"\0")
+        name = data[off : off + namesz].rstrip(b"\0")
         off += (namesz + 3) & ~3
-        desc = data[off:off + descsz]
+        desc = data[off : off + descsz]
         off += (descsz + 3) & ~3
         yield name, ntype, desc
 
 
 def parse_file(path_or_fd) -> ElfInfo | None:
     """The file at a path (never blocking on a FIFO or device) or an open descriptor."""
-    fd = path_or_fd if isinstance(path_or_fd, int) else os.open(path_or_fd, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = (
+        path_or_fd
+        if isinstance(path_or_fd, int)
+        else os.open(path_or_fd, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    )
     try:
         return parse(lambda off, size: os.pread(fd, size, off))
     finally:

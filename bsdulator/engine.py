@@ -11,6 +11,7 @@ in a syscall (an atomic compare-and-swap, which no Linux syscall offers).
 A Linux call that changes what the supervisor tracks is yielded wrapped in the control value
 that says so: Exec (a new FreeBSD image) or Fork (a child to adopt, process or thread).
 """
+
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,9 +32,15 @@ RED_ZONE = 128
 SIG_BLOCK, SIG_SETMASK = LINUX_SIGPROCMASK_HOW["SIG_BLOCK"], LINUX_SIGPROCMASK_HOW["SIG_SETMASK"]
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = (
-    LINUX_KERNEL_RESTART[n] for n in ("ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK"))
+    LINUX_KERNEL_RESTART[n]
+    for n in ("ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK")
+)
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
-FREEBSD_ENOSYS, FREEBSD_EINTR, FREEBSD_EIO = FREEBSD_ERRNO["ENOSYS"], FREEBSD_ERRNO["EINTR"], FREEBSD_ERRNO["EIO"]
+FREEBSD_ENOSYS, FREEBSD_EINTR, FREEBSD_EIO = (
+    FREEBSD_ERRNO["ENOSYS"],
+    FREEBSD_ERRNO["EINTR"],
+    FREEBSD_ERRNO["EIO"],
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +53,9 @@ class LinuxCall:
 class Gadget:
     """Instructions the tracee runs for a handler, ending in a syscall stop: rip = address,
     the registers set as given; the handler gets back register `result` at that stop."""
+
     address: int
-    regs: tuple     # ((name, value), ...)
+    regs: tuple  # ((name, value), ...)
     result: str
 
 
@@ -55,6 +63,7 @@ class Gadget:
 class Exec:
     """The Linux execve that loads a FreeBSD image: when it succeeds the supervisor builds
     FreeBSD's entry state for `image`, with `exe` as the program's path."""
+
     linux: LinuxCall
     exe: str
     image: object
@@ -65,6 +74,7 @@ class Fork:
     """A Linux fork or clone whose child the supervisor adopts: as a thread of the caller's
     process when `thread`, else as a new process; `adopted(child_thread)` runs then (it may
     set the child's start state)."""
+
     linux: LinuxCall
     adopted: Callable | None = None
     thread: bool = False
@@ -115,9 +125,27 @@ def s32(v: int) -> int:
 class Call:
     """One FreeBSD syscall in flight on one thread."""
 
-    __slots__ = ("sup", "thread", "proc", "mem", "entry", "args", "saved", "gen", "result", "scratch",
-                 "injected", "exec_done", "control", "trace_in", "rewind",
-                 "set_regs", "synthetic", "gadget", "pending")
+    __slots__ = (
+        "sup",
+        "thread",
+        "proc",
+        "mem",
+        "entry",
+        "args",
+        "saved",
+        "gen",
+        "result",
+        "scratch",
+        "injected",
+        "exec_done",
+        "control",
+        "trace_in",
+        "rewind",
+        "set_regs",
+        "synthetic",
+        "gadget",
+        "pending",
+    )
 
     def __init__(self, sup, thread, entry, args, saved):
         self.sup = sup
@@ -126,19 +154,19 @@ class Call:
         self.mem = thread.proc.mem  # the image the call began in
         self.entry = entry
         self.args = args
-        self.saved = saved          # the registers at the enter stop
+        self.saved = saved  # the registers at the enter stop
         self.gen = None
-        self.result = None          # (rax, rdx, error) once known
+        self.result = None  # (rax, rdx, error) once known
         self.scratch = saved.rsp - RED_ZONE
         self.injected = False
         self.exec_done = False
-        self.control = None           # the Exec or Fork running now, for the supervisor's events
-        self.rewind = saved.rip - 2   # where an injected call's `syscall` instruction is
-        self.set_regs = None          # a SetRegs result replaces the whole register file
-        self.synthetic = False        # injected by the supervisor, not called by the program
+        self.control = None  # the Exec or Fork running now, for the supervisor's events
+        self.rewind = saved.rip - 2  # where an injected call's `syscall` instruction is
+        self.set_regs = None  # a SetRegs result replaces the whole register file
+        self.synthetic = False  # injected by the supervisor, not called by the program
         self.trace_in = None
-        self.gadget = None            # the Gadget running in the tracee
-        self.pending = None           # a Gadget to start once the skipped FreeBSD call returns
+        self.gadget = None  # the Gadget running in the tracee
+        self.pending = None  # a Gadget to start once the skipped FreeBSD call returns
 
     def alloc(self, size: int) -> int:
         """Scratch memory below the tracee's stack red zone, valid for this call."""
@@ -270,7 +298,7 @@ def enter(sup, thread, regs) -> None:
         call.result = (0, None, sup.unimplemented(call))
     else:
         try:
-            out = entry.handler(call, *args[:entry.nargs])
+            out = entry.handler(call, *args[: entry.nargs])
         except FreeBSDError as e:
             call.result = (0, None, e.errno)
         except Exception as e:
@@ -321,7 +349,9 @@ def exit_(sup, thread, regs) -> None:
         else:
             if call.pending is not None:
                 lc, call.pending = call.pending, None
-            elif call.gadget is not None:  # its closing syscall returned: the answer is in a register
+            elif (
+                call.gadget is not None
+            ):  # its closing syscall returned: the answer is in a register
                 lc = _advance(call, signed(getattr(regs, call.gadget.result)))
             else:
                 lc = _advance(call, rax)
@@ -362,6 +392,7 @@ def _requeue(sup, thread, gadget: int) -> None:
     global REQUEUE
     if REQUEUE is None:
         from .table import Entry, Support
+
         REQUEUE = Entry(-1, "<deferred signals>", "", (), Support.EMULATED)
     masks = (thread.regs.rsp - RED_ZONE - 16) & ~15
 
@@ -374,9 +405,15 @@ def _requeue(sup, thread, gadget: int) -> None:
         for i, info in enumerate(infos):
             where = masks - 128 * (i + 1)
             thread.proc.mem.write(where, info)
-            yield LinuxCall(LINUX_NR["rt_tgsigqueueinfo"], (tgid, tid, int.from_bytes(info[:4], "little"), where))
+            yield LinuxCall(
+                LINUX_NR["rt_tgsigqueueinfo"],
+                (tgid, tid, int.from_bytes(info[:4], "little"), where),
+            )
         yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_SETMASK, masks + 8, 0, 8))
-        return SetRegs(lambda regs: None)  # the finished call's registers, result included, as they were
+        return SetRegs(
+            lambda regs: None
+        )  # the finished call's registers, result included, as they were
+
     inject(sup, thread, REQUEUE, post(), gadget)
 
 

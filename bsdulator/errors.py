@@ -1,4 +1,5 @@
 """The two kinds of failure bsdulator distinguishes, and how a bug of its own is reported."""
+
 import os
 import sys
 import traceback

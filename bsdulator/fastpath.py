@@ -1,4 +1,5 @@
 """The C fast path's tables, built from the dispatch table and the translators."""
+
 import errno
 
 from . import engine, seccomp, translate
@@ -10,7 +11,12 @@ from .native._native import ffi, lib
 
 KINDS = {"": lib.BSDU_PYTHON, "native": lib.BSDU_NATIVE, "sigprocmask": lib.BSDU_SIGPROCMASK}
 FREEBSD_SIGMAX, LINUX_SIGMAX = FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"], LINUX_SIGNAL_LIMITS["SIGRTMAX"]
-RESTARTS = ("ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK")  # loop.h's order
+RESTARTS = (
+    "ERESTARTSYS",
+    "ERESTARTNOINTR",
+    "ERESTARTNOHAND",
+    "ERESTART_RESTARTBLOCK",
+)  # loop.h's order
 
 
 class FastPath:
@@ -23,10 +29,14 @@ class FastPath:
             self.entries[e.nr].linux_nr = e.linux_nr or 0
         linux_errnos = range(max(LINUX_ERRNO.values()) + 1)
         self.errno_map = ffi.new("int32_t[]", [translate.errno_to_freebsd(e) for e in linux_errnos])
-        self.sig_to_linux = ffi.new("uint8_t[]", [translate.signal_to_linux(s) or 0 if s else 0
-                                                 for s in range(FREEBSD_SIGMAX + 1)])
-        self.sig_to_freebsd = ffi.new("uint8_t[]", [translate.signal_to_freebsd(s) or 0 if s else 0
-                                                   for s in range(LINUX_SIGMAX + 1)])
+        self.sig_to_linux = ffi.new(
+            "uint8_t[]",
+            [translate.signal_to_linux(s) or 0 if s else 0 for s in range(FREEBSD_SIGMAX + 1)],
+        )
+        self.sig_to_freebsd = ffi.new(
+            "uint8_t[]",
+            [translate.signal_to_freebsd(s) or 0 if s else 0 for s in range(LINUX_SIGMAX + 1)],
+        )
         self.fast = ffi.new("struct bsdu_fast *")
         self.fast.table = self.entries
         self.fast.ntable = len(table)
@@ -46,12 +56,16 @@ class FastPath:
         for i, name in enumerate(RESTARTS):
             self.fast.restart[i] = LINUX_KERNEL_RESTART[name]
         for how in range(len(self.fast.how_to_linux)):
-            self.fast.how_to_linux[how] = translate.SIGPROCMASK_HOW.to_linux(how) \
-                if how in FREEBSD_SIGPROCMASK_HOW.values() else -1
+            self.fast.how_to_linux[how] = (
+                translate.SIGPROCMASK_HOW.to_linux(how)
+                if how in FREEBSD_SIGPROCMASK_HOW.values()
+                else -1
+            )
         self.stop = ffi.new("struct bsdu_stop *")
 
     def next_stop(self):
-        """(tid, status, regs or None) of the next stop Python must handle; None when none is left."""
+        """(tid, status, regs or None) of the next stop Python must handle; None when none is
+        left."""
         if lib.bsdu_run(self.fast, self.stop) < 0:
             return None
         s = self.stop

@@ -6,6 +6,7 @@ tracer is a child of this front process: the front exits as soon as the leader d
 with its status, while the tracer serves the remaining programs in the background.  If the
 front dies first (SIGKILL), the tracer dies with it (PDEATHSIG) and so, by
 PTRACE_O_EXITKILL, does every program it traces."""
+
 import ctypes
 import os
 import signal
@@ -111,5 +112,8 @@ def _front(rfd: int, tracer: int) -> int:
                     print(f"bsdulator: {text}", file=sys.stderr)
                     return INTERNAL_ERROR << 8
     _, status = os.waitpid(tracer, 0)
-    print(f"bsdulator: the supervisor ended without a result (wait status {status:#x})", file=sys.stderr)
+    print(
+        f"bsdulator: the supervisor ended without a result (wait status {status:#x})",
+        file=sys.stderr,
+    )
     return INTERNAL_ERROR << 8

@@ -3,6 +3,7 @@
 The supervisor calls each list at its event, in registration order, and names no subsystem;
 a subsystem (a syscalls/ module's install(sup)) appends what it needs.  No hook depends on
 another having run first: each sees the same event."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,10 +18,16 @@ if TYPE_CHECKING:
 class Hooks:
     # (thread, regs): a new image is set up; regs are written back after every hook ran
     on_exec: list[Callable[[Thread, object], None]] = field(default_factory=list)
-    on_process_exit: list[Callable[[Process], None]] = field(default_factory=list)  # its last thread is gone
-    at_exit: list[Callable[[], None]] = field(default_factory=list)                 # no traced thread is left
-    signal_seen: list[Callable[[Thread, int], None]] = field(default_factory=list)  # any delivery (FreeBSD sig)
-    disposition_changed: list[Callable[[Thread], None]] = field(default_factory=list)  # sigaction changed one
+    on_process_exit: list[Callable[[Process], None]] = field(
+        default_factory=list
+    )  # its last thread is gone
+    at_exit: list[Callable[[], None]] = field(default_factory=list)  # no traced thread is left
+    signal_seen: list[Callable[[Thread, int], None]] = field(
+        default_factory=list
+    )  # any delivery (FreeBSD sig)
+    disposition_changed: list[Callable[[Thread], None]] = field(
+        default_factory=list
+    )  # sigaction changed one
     # The one subsystem that decides a delivery (handler frame, default action, ignore):
     # (thread, Linux signal) -> the Linux signal to let through, 0 for none.
     deliver_signal: Callable[[Thread, int], int] | None = None

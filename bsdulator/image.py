@@ -8,6 +8,7 @@ in its direct-exec mode, which misplaces the TLS image of fixed-address programs
 supervisor then turns Linux's entry state into FreeBSD's (bsdulator/startup.py).
 `#!` scripts name their interpreter, which is planned the same way.  Anything else is not
 a FreeBSD image: ENOEXEC."""
+
 from dataclasses import dataclass
 
 from .abi.errno import FREEBSD_ERRNO
@@ -19,9 +20,9 @@ MAX_SHEBANG = 255
 
 @dataclass
 class Plan:
-    exe: str              # what Linux execve runs (in the program's view)
+    exe: str  # what Linux execve runs (in the program's view)
     argv: list[bytes]
-    image: ElfInfo        # the program's ELF facts
+    image: ElfInfo  # the program's ELF facts
 
 
 def shebang(head: bytes) -> tuple[bytes, bytes | None] | None:

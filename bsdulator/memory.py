@@ -4,6 +4,7 @@ Copies in and out go through process_vm_readv/writev, which honour page protecti
 FreeBSD's copyin/copyout do: a read-only or unmapped page is EFAULT.  Only what the
 supervisor itself installs in an image (its code page) is written through /proc/PID/mem,
 which writes whatever the protection."""
+
 import os
 import struct
 
@@ -12,10 +13,14 @@ from .abi.vm import VM_MAXUSER_ADDRESS_LA48
 from .errors import FreeBSDError
 from .native._native import ffi, lib
 
-EFAULT, E2BIG, ENAMETOOLONG = FREEBSD_ERRNO["EFAULT"], FREEBSD_ERRNO["E2BIG"], FREEBSD_ERRNO["ENAMETOOLONG"]
+EFAULT, E2BIG, ENAMETOOLONG = (
+    FREEBSD_ERRNO["EFAULT"],
+    FREEBSD_ERRNO["E2BIG"],
+    FREEBSD_ERRNO["ENAMETOOLONG"],
+)
 PAGE = 4096
 USER_END = VM_MAXUSER_ADDRESS_LA48
-MAX_COPY = 1 << 30         # the most one call copies in at once (more is surely a bad size)
+MAX_COPY = 1 << 30  # the most one call copies in at once (more is surely a bad size)
 
 
 class Memory:
@@ -23,7 +28,7 @@ class Memory:
 
     def __init__(self, pid: int):
         self.pid = pid
-        self.fd = -1    # /proc/PID/mem, opened by the first forced write
+        self.fd = -1  # /proc/PID/mem, opened by the first forced write
 
     def close(self) -> None:
         if self.fd >= 0:

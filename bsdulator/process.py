@@ -1,4 +1,5 @@
 """Per-process and per-thread state of traced FreeBSD programs (no globals)."""
+
 from dataclasses import dataclass, field
 
 from . import procfs, ptrace
@@ -31,7 +32,8 @@ def ns_pids(pid: int) -> list[int] | None:
 @dataclass
 class SigAction:
     """A FreeBSD sigaction as the program set it (FreeBSD numbers, FreeBSD sa_flags)."""
-    handler: int = 0   # SIG_DFL 0, SIG_IGN 1, or an address
+
+    handler: int = 0  # SIG_DFL 0, SIG_IGN 1, or an address
     flags: int = 0
     mask: bytes = bytes(16)
 
@@ -44,18 +46,26 @@ class Process:
     sigactions: dict[int, SigAction] = field(default_factory=dict)
     usrstack: int = 0
     ps_strings: int = 0
-    sigcode: int = 0          # address of the signal return trampoline in this image
-    jail: object = None       # the jail this process belongs to, if any
-    login: str = ""           # setlogin(2)'s name, shared by the session
+    sigcode: int = 0  # address of the signal return trampoline in this image
+    jail: object = None  # the jail this process belongs to, if any
+    login: str = ""  # setlogin(2)'s name, shared by the session
     threads: set = field(default_factory=set)
-    proxy: object = None      # set when this process only stands in for a jail_attach child
+    proxy: object = None  # set when this process only stands in for a jail_attach child
     warned: set = field(default_factory=set)  # missing calls already reported: once per process
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""
-        return Process(pid, self.pid, Memory(pid),
-                       {s: SigAction(a.handler, a.flags, a.mask) for s, a in self.sigactions.items()},
-                       self.usrstack, self.ps_strings, self.sigcode, self.jail, self.login)
+        return Process(
+            pid,
+            self.pid,
+            Memory(pid),
+            {s: SigAction(a.handler, a.flags, a.mask) for s, a in self.sigactions.items()},
+            self.usrstack,
+            self.ps_strings,
+            self.sigcode,
+            self.jail,
+            self.login,
+        )
 
     def exec_reset(self) -> None:
         """execve: handlers revert to default; ignored signals stay ignored (POSIX)."""
@@ -66,8 +76,21 @@ class Process:
 
 
 class Thread:
-    __slots__ = ("tid", "proc", "regs", "_call", "in_syscall", "fresh", "start", "altstack", "suspend_mask", "name",
-                 "exiting", "deferred", "resume_ip")
+    __slots__ = (
+        "tid",
+        "proc",
+        "regs",
+        "_call",
+        "in_syscall",
+        "fresh",
+        "start",
+        "altstack",
+        "suspend_mask",
+        "name",
+        "exiting",
+        "deferred",
+        "resume_ip",
+    )
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
         self.tid = tid
@@ -75,14 +98,16 @@ class Thread:
         self.regs = ptrace.new_regs()
         self._call = None
         self.in_syscall = False
-        self.fresh = fresh        # created by fork/clone: its first stop is the attach SIGSTOP
-        self.start = None         # start(regs) at that stop, if its creator's call decides them
+        self.fresh = fresh  # created by fork/clone: its first stop is the attach SIGSTOP
+        self.start = None  # start(regs) at that stop, if its creator's call decides them
         self.altstack = (0, 0, SS_DISABLE)  # sigaltstack(2): (sp, size, FreeBSD flags)
-        self.suspend_mask = None  # the mask sigsuspend(2) replaced, restored by the handler's return
-        self.name = ""            # thr_set_name(2)'s, up to MAXCOMLEN
-        self.exiting = False      # in thr_exit(2): gone as far as the program can tell
-        self.deferred = []        # Linux siginfos of caught signals that came while a call was half done
-        self.resume_ip = 0        # a new child's rip: its creator's call returns there
+        self.suspend_mask = (
+            None  # the mask sigsuspend(2) replaced, restored by the handler's return
+        )
+        self.name = ""  # thr_set_name(2)'s, up to MAXCOMLEN
+        self.exiting = False  # in thr_exit(2): gone as far as the program can tell
+        self.deferred = []  # Linux siginfos of caught signals that came while a call was half done
+        self.resume_ip = 0  # a new child's rip: its creator's call returns there
 
     @property
     def call(self):

@@ -4,18 +4,65 @@ Results are small typed values.  Command names and other text a program controls
 bytes, so files are read as bytes and only the kernel's own (ASCII) fields are decoded.
 A process that is gone raises ProcessLookupError, whichever way the kernel says so.
 """
+
 import os
 import re
 from dataclasses import dataclass
 
 # The fields of /proc/<pid>/stat, in order (proc(5)).
 STAT_FIELDS = (
-    "pid", "comm", "state", "ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt", "cminflt",
-    "majflt", "cmajflt", "utime", "stime", "cutime", "cstime", "priority", "nice", "num_threads",
-    "itrealvalue", "starttime", "vsize", "rss", "rsslim", "startcode", "endcode", "startstack", "kstkesp",
-    "kstkeip", "signal", "blocked", "sigignore", "sigcatch", "wchan", "nswap", "cnswap", "exit_signal",
-    "processor", "rt_priority", "policy", "delayacct_blkio_ticks", "guest_time", "cguest_time",
-    "start_data", "end_data", "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code",
+    "pid",
+    "comm",
+    "state",
+    "ppid",
+    "pgrp",
+    "session",
+    "tty_nr",
+    "tpgid",
+    "flags",
+    "minflt",
+    "cminflt",
+    "majflt",
+    "cmajflt",
+    "utime",
+    "stime",
+    "cutime",
+    "cstime",
+    "priority",
+    "nice",
+    "num_threads",
+    "itrealvalue",
+    "starttime",
+    "vsize",
+    "rss",
+    "rsslim",
+    "startcode",
+    "endcode",
+    "startstack",
+    "kstkesp",
+    "kstkeip",
+    "signal",
+    "blocked",
+    "sigignore",
+    "sigcatch",
+    "wchan",
+    "nswap",
+    "cnswap",
+    "exit_signal",
+    "processor",
+    "rt_priority",
+    "policy",
+    "delayacct_blkio_ticks",
+    "guest_time",
+    "cguest_time",
+    "start_data",
+    "end_data",
+    "start_brk",
+    "arg_start",
+    "arg_end",
+    "env_start",
+    "env_end",
+    "exit_code",
 )
 
 
@@ -45,12 +92,13 @@ def pids() -> list[int]:
 
 @dataclass(frozen=True)
 class Stat:
-    """/proc/PID/stat: the command name as bytes, the state letter, the numeric fields by proc(5) name."""
+    """/proc/PID/stat: the command name as bytes, the state letter, the numeric fields by proc(5)
+    name."""
 
     pid: int
     comm: bytes
     state: str
-    numbers: dict[str, int]     # fields 4 on, those this kernel prints
+    numbers: dict[str, int]  # fields 4 on, those this kernel prints
 
     @property
     def ppid(self) -> int:
@@ -81,7 +129,7 @@ def parse_stat(raw: bytes) -> Stat:
     head, _, tail = raw.rpartition(b")")
     pid, _, comm = head.partition(b" (")
     state, *numbers = tail.decode().split()
-    return Stat(int(pid), comm, state, dict(zip(STAT_FIELDS[3:], map(int, numbers))))
+    return Stat(int(pid), comm, state, dict(zip(STAT_FIELDS[3:], map(int, numbers), strict=False)))
 
 
 def stat(pid: int | str) -> Stat:
@@ -98,7 +146,8 @@ def stat_if_alive(pid: int | str) -> Stat | None:
 
 @dataclass(frozen=True)
 class Status:
-    """/proc/PID/status, its "Name:\\tvalue" lines found on demand (the signal masks are read per stop)."""
+    """/proc/PID/status, its "Name:\\tvalue" lines found on demand (the signal masks are read per
+    stop)."""
 
     raw: bytes
 
@@ -108,16 +157,20 @@ class Status:
         if self.raw.startswith(key):
             at = 0
         else:
-            at = self.raw.find(b"\n" + key) + 1   # Linux escapes a newline in Name, so lines start here
+            at = (
+                self.raw.find(b"\n" + key) + 1
+            )  # Linux escapes a newline in Name, so lines start here
             if not at:
                 return None
         end = self.raw.find(b"\n", at)
-        return self.raw[at + len(key):end if end >= 0 else len(self.raw)].strip()
+        return self.raw[at + len(key) : end if end >= 0 else len(self.raw)].strip()
 
     def lines(self) -> dict[str, bytes]:
         """Every line by name, values stripped."""
-        return {name.decode(): value.strip() for name, _, value in
-                (line.partition(b":") for line in self.raw.splitlines())}
+        return {
+            name.decode(): value.strip()
+            for name, _, value in (line.partition(b":") for line in self.raw.splitlines())
+        }
 
     @property
     def euid(self) -> int:
@@ -149,7 +202,8 @@ def comm(pid: int | str) -> bytes:
 
 
 def ns_inode(pid: int | str, name: str) -> int | None:
-    """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or hidden."""
+    """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or
+    hidden."""
     try:
         return os.stat(f"/proc/{pid}/ns/{name}").st_ino
     except OSError:
@@ -168,8 +222,8 @@ def unescape(field: bytes) -> bytes:
 class Mount:
     """One line of /proc/PID/mountinfo (proc(5)); paths unescaped, as bytes."""
 
-    dev: int        # st_dev of the files below it
-    root: bytes     # the directory of the filesystem mounted here
+    dev: int  # st_dev of the files below it
+    root: bytes  # the directory of the filesystem mounted here
     point: bytes
     fstype: str
     source: bytes
@@ -183,8 +237,15 @@ def parse_mountinfo(raw: bytes) -> list[Mount]:
         fields = pre.split(b" ")
         major, minor = map(int, fields[2].split(b":"))
         fstype, source = post.split(b" ")[:2]
-        mounts.append(Mount(os.makedev(major, minor), unescape(fields[3]), unescape(fields[4]), fstype.decode(),
-                            unescape(source)))
+        mounts.append(
+            Mount(
+                os.makedev(major, minor),
+                unescape(fields[3]),
+                unescape(fields[4]),
+                fstype.decode(),
+                unescape(source),
+            )
+        )
     return mounts
 
 
@@ -194,12 +255,13 @@ def mountinfo(pid: int | str) -> list[Mount]:
 
 @dataclass(frozen=True)
 class Mapping:
-    """One line of /proc/PID/maps: [start, end), permissions like "rw-p", the file ("" if anonymous)."""
+    """One line of /proc/PID/maps: [start, end), permissions like "rw-p", the file ("" if
+    anonymous)."""
 
     start: int
     end: int
     perms: str
-    path: bytes     # any bytes; [stack], [heap] … for the kernel's own
+    path: bytes  # any bytes; [stack], [heap] … for the kernel's own
 
 
 def parse_maps(raw: bytes) -> list[Mapping]:
@@ -207,7 +269,9 @@ def parse_maps(raw: bytes) -> list[Mapping]:
     for line in raw.splitlines():
         fields = line.split(maxsplit=5)
         start, end = (int(x, 16) for x in fields[0].split(b"-"))
-        mappings.append(Mapping(start, end, fields[1].decode(), fields[5] if len(fields) > 5 else b""))
+        mappings.append(
+            Mapping(start, end, fields[1].decode(), fields[5] if len(fields) > 5 else b"")
+        )
     return mappings
 
 

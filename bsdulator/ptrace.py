@@ -1,4 +1,5 @@
 """Linux ptrace(2) and wait(2) as the supervisor uses them (constants are Linux's)."""
+
 import os
 
 from .native._native import ffi, lib

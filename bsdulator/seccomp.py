@@ -18,12 +18,19 @@ acts on it, whatever the supervisor made of it.  clone with CLONE_UNTRACED is re
 clone3 (flags in memory the filter cannot read) is ENOSYS, so no traced process ever starts
 an untraced one.  The filter is inherited across fork, clone and exec and cannot be removed.
 """
+
 import errno
 import struct
 
 from .abi.flags import LINUX_CLONE_FLAGS
 from .abi.linux_syscalls import LINUX_NR
-from .abi.seccomp import LINUX_AUDIT_ARCH, LINUX_BPF, LINUX_SECCOMP, LINUX_X32_SYSCALL_BIT, SECCOMP_DATA_OFFSETS
+from .abi.seccomp import (
+    LINUX_AUDIT_ARCH,
+    LINUX_BPF,
+    LINUX_SECCOMP,
+    LINUX_X32_SYSCALL_BIT,
+    SECCOMP_DATA_OFFSETS,
+)
 
 SUPERVISED_IP = 0xFFFFFFFFFFFF0002
 ROW_SIZE = struct.calcsize("<HBBI")  # struct sock_filter
@@ -49,30 +56,36 @@ def _errno(code: int) -> int:
 def _program() -> list[tuple[int, int, int, int]]:
     """(code, jt, jf, k) rows.  Jumps name a label; _assemble turns them into row counts."""
     x86_64 = LINUX_AUDIT_ARCH["AUDIT_ARCH_X86_64"]
-    return _assemble([
-        (_LD, None, None, _NR),
-        (_JEQ, "allow", None, CANCELLED),
-        (_LD, None, None, _ARCH),
-        (_JEQ, None, "kill", x86_64),                                   # a foreign gate
-        (_LD, None, None, _NR),
-        (_JSET, "kill", None, LINUX_X32_SYSCALL_BIT["__X32_SYSCALL_BIT"]),
-        (_JEQ, "allow", None, LINUX_NR["execve"]),
-        (_JEQ, "allow", None, LINUX_NR["exit_group"]),
-        (_LD, None, None, _IP_HI),
-        (_JEQ, None, "kill", SUPERVISED_IP >> 32),
-        (_LD, None, None, _IP_LO),
-        (_JEQ, None, "kill", SUPERVISED_IP & 0xFFFFFFFF),               # not made by the supervisor
-        (_LD, None, None, _NR),
-        (_JEQ, "clone", None, LINUX_NR["clone"]),
-        (_JEQ, "enosys", "allow", LINUX_NR["clone3"]),
-        "clone",
-        (_LD, None, None, _ARG0_LO),                                    # clone's flags
-        (_JSET, "eperm", "allow", LINUX_CLONE_FLAGS["CLONE_UNTRACED"]),
-        "allow", (_RET, None, None, ALLOW),
-        "kill", (_RET, None, None, KILL),
-        "enosys", (_RET, None, None, _errno(errno.ENOSYS)),
-        "eperm", (_RET, None, None, _errno(errno.EPERM)),
-    ])
+    return _assemble(
+        [
+            (_LD, None, None, _NR),
+            (_JEQ, "allow", None, CANCELLED),
+            (_LD, None, None, _ARCH),
+            (_JEQ, None, "kill", x86_64),  # a foreign gate
+            (_LD, None, None, _NR),
+            (_JSET, "kill", None, LINUX_X32_SYSCALL_BIT["__X32_SYSCALL_BIT"]),
+            (_JEQ, "allow", None, LINUX_NR["execve"]),
+            (_JEQ, "allow", None, LINUX_NR["exit_group"]),
+            (_LD, None, None, _IP_HI),
+            (_JEQ, None, "kill", SUPERVISED_IP >> 32),
+            (_LD, None, None, _IP_LO),
+            (_JEQ, None, "kill", SUPERVISED_IP & 0xFFFFFFFF),  # not made by the supervisor
+            (_LD, None, None, _NR),
+            (_JEQ, "clone", None, LINUX_NR["clone"]),
+            (_JEQ, "enosys", "allow", LINUX_NR["clone3"]),
+            "clone",
+            (_LD, None, None, _ARG0_LO),  # clone's flags
+            (_JSET, "eperm", "allow", LINUX_CLONE_FLAGS["CLONE_UNTRACED"]),
+            "allow",
+            (_RET, None, None, ALLOW),
+            "kill",
+            (_RET, None, None, KILL),
+            "enosys",
+            (_RET, None, None, _errno(errno.ENOSYS)),
+            "eperm",
+            (_RET, None, None, _errno(errno.EPERM)),
+        ]
+    )
 
 
 def _assemble(source: list) -> list[tuple[int, int, int, int]]:
@@ -88,6 +101,7 @@ def _assemble(source: list) -> list[tuple[int, int, int, int]]:
         skip = 0 if target is None else labels[target] - here - 1
         assert 0 <= skip <= 255, "classic BPF jumps only forward, by at most 255 rows"
         return skip
+
     return [(code, offset(i, jt), offset(i, jf), k) for i, (code, jt, jf, k) in enumerate(rows)]
 
 
@@ -104,29 +118,80 @@ def filter_bytes() -> bytes:
 # cover many of these already; this holds also for CAP_SYS_ADMIN, which jails keep (setns of a
 # nested attach needs it).
 JAIL_DENIED = (
-    "mount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-    "mount_setattr", "swapon", "swapoff", "quotactl", "quotactl_fd", "acct",
-    "reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-    "iopl", "ioperm", "open_by_handle_at", "bpf", "perf_event_open", "keyctl", "add_key", "request_key",
-    "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
-    "unshare", "ptrace", "process_vm_writev", "pidfd_getfd", "userfaultfd", "lookup_dcookie", "vhangup",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "swapon",
+    "swapoff",
+    "quotactl",
+    "quotactl_fd",
+    "acct",
+    "reboot",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "iopl",
+    "ioperm",
+    "open_by_handle_at",
+    "bpf",
+    "perf_event_open",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "syslog",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "sethostname",
+    "setdomainname",
+    "unshare",
+    "ptrace",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "userfaultfd",
+    "lookup_dcookie",
+    "vhangup",
 )
-NEW_NAMESPACES = sum(LINUX_CLONE_FLAGS[f] for f in (
-    "CLONE_NEWNS", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET"))
+NEW_NAMESPACES = sum(
+    LINUX_CLONE_FLAGS[f]
+    for f in (
+        "CLONE_NEWNS",
+        "CLONE_NEWCGROUP",
+        "CLONE_NEWUTS",
+        "CLONE_NEWIPC",
+        "CLONE_NEWUSER",
+        "CLONE_NEWPID",
+        "CLONE_NEWNET",
+    )
+)
 
 
 def _jail_program() -> list[tuple[int, int, int, int]]:
     eperm = _errno(errno.EPERM)
     denied = [(_JEQ, "eperm", None, LINUX_NR[name]) for name in JAIL_DENIED]
-    return _assemble([
-        (_LD, None, None, _NR),
-        *denied,
-        (_JEQ, None, "allow", LINUX_NR["clone"]),
-        (_LD, None, None, _ARG0_LO),                                    # clone's flags
-        (_JSET, "eperm", "allow", NEW_NAMESPACES),
-        "allow", (_RET, None, None, ALLOW),
-        "eperm", (_RET, None, None, eperm),
-    ])
+    return _assemble(
+        [
+            (_LD, None, None, _NR),
+            *denied,
+            (_JEQ, None, "allow", LINUX_NR["clone"]),
+            (_LD, None, None, _ARG0_LO),  # clone's flags
+            (_JSET, "eperm", "allow", NEW_NAMESPACES),
+            "allow",
+            (_RET, None, None, ALLOW),
+            "eperm",
+            (_RET, None, None, eperm),
+        ]
+    )
 
 
 def jail_filter_bytes() -> bytes:

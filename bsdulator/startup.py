@@ -4,11 +4,13 @@ Linux leaves a Linux auxiliary vector on the stack and rdi = 0; FreeBSD's rtld a
 take the stack pointer in rdi and read FreeBSD's AT_* numbering.  At the exec stop we
 build a FreeBSD argc/argv/envp/auxv block just below the one Linux made (pointing at the
 same strings) and start the program on it, as FreeBSD's exec_setregs would."""
+
 import os
 import struct
 
 from . import procfs
-from .abi.auxv import FREEBSD_AT as FA, LINUX_AT as LA
+from .abi.auxv import FREEBSD_AT as FA
+from .abi.auxv import LINUX_AT as LA
 
 ET_DYN = 3
 CANARY_LEN = 64
@@ -42,30 +44,52 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
 
     # Data the FreeBSD auxv points at, packed just below the Linux block.
     data = bytearray()
-    canary_off = len(data); data += os.urandom(CANARY_LEN)
-    pagesizes_off = len(data); data += struct.pack(f"<{len(PAGESIZES)}Q", *PAGESIZES)
-    ps_strings_off = len(data); data += bytes(32)
-    execpath_off = len(data); data += exe_path.encode(errors="surrogateescape") + b"\0"
+    canary_off = len(data)
+    data += os.urandom(CANARY_LEN)
+    pagesizes_off = len(data)
+    data += struct.pack(f"<{len(PAGESIZES)}Q", *PAGESIZES)
+    ps_strings_off = len(data)
+    data += bytes(32)
+    execpath_off = len(data)
+    data += exe_path.encode(errors="surrogateescape") + b"\0"
     data_addr = (sp - len(data)) & ~15
 
     entry = aux.get(LA["AT_ENTRY"], 0)
-    base = entry - elf.entry if elf.etype == ET_DYN and not aux.get(LA["AT_BASE"]) else aux.get(LA["AT_BASE"], 0)
+    base = (
+        entry - elf.entry
+        if elf.etype == ET_DYN and not aux.get(LA["AT_BASE"])
+        else aux.get(LA["AT_BASE"], 0)
+    )
     auxv = [
-        (FA["AT_PHDR"], aux[LA["AT_PHDR"]]), (FA["AT_PHENT"], aux[LA["AT_PHENT"]]),
-        (FA["AT_PHNUM"], aux[LA["AT_PHNUM"]]), (FA["AT_PAGESZ"], aux.get(LA["AT_PAGESZ"], 4096)),
-        (FA["AT_FLAGS"], 0), (FA["AT_ENTRY"], entry), (FA["AT_BASE"], base),
-        (FA["AT_EHDRFLAGS"], 0), (FA["AT_EXECPATH"], data_addr + execpath_off),
-        (FA["AT_OSRELDATE"], osreldate), (FA["AT_CANARY"], data_addr + canary_off),
-        (FA["AT_CANARYLEN"], CANARY_LEN), (FA["AT_NCPUS"], ncpus),
-        (FA["AT_PAGESIZES"], data_addr + pagesizes_off), (FA["AT_PAGESIZESLEN"], 8 * len(PAGESIZES)),
-        (FA["AT_STACKPROT"], VM_PROT_READ_WRITE), (FA["AT_BSDFLAGS"], 0),
+        (FA["AT_PHDR"], aux[LA["AT_PHDR"]]),
+        (FA["AT_PHENT"], aux[LA["AT_PHENT"]]),
+        (FA["AT_PHNUM"], aux[LA["AT_PHNUM"]]),
+        (FA["AT_PAGESZ"], aux.get(LA["AT_PAGESZ"], 4096)),
+        (FA["AT_FLAGS"], 0),
+        (FA["AT_ENTRY"], entry),
+        (FA["AT_BASE"], base),
+        (FA["AT_EHDRFLAGS"], 0),
+        (FA["AT_EXECPATH"], data_addr + execpath_off),
+        (FA["AT_OSRELDATE"], osreldate),
+        (FA["AT_CANARY"], data_addr + canary_off),
+        (FA["AT_CANARYLEN"], CANARY_LEN),
+        (FA["AT_NCPUS"], ncpus),
+        (FA["AT_PAGESIZES"], data_addr + pagesizes_off),
+        (FA["AT_PAGESIZESLEN"], 8 * len(PAGESIZES)),
+        (FA["AT_STACKPROT"], VM_PROT_READ_WRITE),
+        (FA["AT_BSDFLAGS"], 0),
     ]
     nvec = 1 + len(argv) + 1 + len(envp) + 1 + 2 * (len(auxv) + 5)
     new_sp = (data_addr - 8 * nvec) & ~15
     argv_addr = new_sp + 8
     envp_addr = argv_addr + 8 * (len(argv) + 1)
-    auxv += [(FA["AT_ARGC"], len(argv)), (FA["AT_ARGV"], argv_addr), (FA["AT_ENVC"], len(envp)),
-             (FA["AT_ENVV"], envp_addr), (FA["AT_PS_STRINGS"], data_addr + ps_strings_off)]
+    auxv += [
+        (FA["AT_ARGC"], len(argv)),
+        (FA["AT_ARGV"], argv_addr),
+        (FA["AT_ENVC"], len(envp)),
+        (FA["AT_ENVV"], envp_addr),
+        (FA["AT_PS_STRINGS"], data_addr + ps_strings_off),
+    ]
     words = [len(argv), *argv, 0, *envp, 0]
     for pair in auxv:
         words += pair

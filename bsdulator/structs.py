@@ -1,7 +1,8 @@
-"""Structs by layout name, and conversion of what Linux syscalls write into what FreeBSD programs read.
+"""Structs by layout name, and conversion of what Linux syscalls write into what FreeBSD programs
+read.
 
-Layouts are the data in abi/structs.py.  pack/unpack work on any of them by field
-name; the converters below are built on them.
+Layouts are the data in abi/structs.py.  pack/unpack work on any of them by field name; the
+converters below are built on them.
 
 Conventions the converters fix:
   * dev_t: a FreeBSD program sees the Linux device's major and minor, encoded the
@@ -10,8 +11,7 @@ Conventions the converters fix:
   * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in.
   * st_flags, st_gen, st_bsdflags: 0.
   * Narrower FreeBSD fields (freebsd11 st_ino, st_nlink ...) keep the low bits, as
-    FreeBSD does with its default vfs.ino64_trunc_error=0.
-"""
+    FreeBSD does with its default vfs.ino64_trunc_error=0."""
 
 import os
 import re
@@ -19,17 +19,26 @@ from functools import cache
 
 from .abi.errno import FREEBSD_ERRNO
 from .abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
-from .abi.structs import (FREEBSD11_STATFS_VERSION, LAYOUTS, LINUX_FSTYPE_TO_FREEBSD, LINUX_MAGIC_TO_FREEBSD,
-                          STATFS_VERSION, ST_TO_MNT)
+from .abi.structs import (
+    FREEBSD11_STATFS_VERSION,
+    LAYOUTS,
+    LINUX_FSTYPE_TO_FREEBSD,
+    LINUX_MAGIC_TO_FREEBSD,
+    ST_TO_MNT,
+    STATFS_VERSION,
+)
 from .errors import FreeBSDError
 
-ENOENT, EINVAL, EAFNOSUPPORT = (FREEBSD_ERRNO[name] for name in ("ENOENT", "EINVAL", "EAFNOSUPPORT"))
+ENOENT, EINVAL, EAFNOSUPPORT = (
+    FREEBSD_ERRNO[name] for name in ("ENOENT", "EINVAL", "EAFNOSUPPORT")
+)
 
 _SCALAR = re.compile(r"([ui])(8|16|32|64)(be)?")
 _ARRAY = re.compile(r"(\w+)\[(\d+)\]")
 
 
 # ---- generic layouts ------------------------------------------------------------------
+
 
 def sizeof(layout_name: str) -> int:
     """Size in bytes of a layout, as C's sizeof gives it."""
@@ -47,11 +56,12 @@ def _index(layout_name: str) -> dict[str, tuple[int, int, str]]:
 
 
 def unpack(layout_name: str, data: bytes) -> dict:
-    """Every field of the layout read from the start of data; nested structs become dicts, arrays lists."""
+    """Every field of the layout read from the start of data; nested structs become dicts, arrays
+    lists."""
     size, fields = LAYOUTS[layout_name]
     if len(data) < size:
         raise ValueError(f"{layout_name} needs {size} bytes, got {len(data)}")
-    return {name: _get(kind, data[offset:offset + fsize]) for name, offset, fsize, kind in fields}
+    return {name: _get(kind, data[offset : offset + fsize]) for name, offset, fsize, kind in fields}
 
 
 def pack(layout_name: str, /, **fields) -> bytes:
@@ -67,7 +77,7 @@ def pack(layout_name: str, /, **fields) -> bytes:
         if name not in index:
             raise TypeError(f"{layout_name} has no field {name!r}")
         offset, size, kind = index[name]
-        out[offset:offset + size] = _put(kind, size, value)
+        out[offset : offset + size] = _put(kind, size, value)
     return bytes(out)
 
 
@@ -88,7 +98,7 @@ def _get(kind: str, raw: bytes):
     if array:
         base, count = array[1], int(array[2])
         width = len(raw) // count
-        return [_get(base, raw[i * width:(i + 1) * width]) for i in range(count)]
+        return [_get(base, raw[i * width : (i + 1) * width]) for i in range(count)]
     signed, order = _scalar(kind)
     return int.from_bytes(raw, order, signed=signed)
 
@@ -102,7 +112,7 @@ def _put(kind: str, size: int, value) -> bytes:
     if kind in ("bytes", "cstr"):
         raw = os.fsencode(value) if isinstance(value, str) else bytes(value)
         if kind == "cstr":
-            raw = raw[:max(size - 1, 0)]
+            raw = raw[: max(size - 1, 0)]
         elif len(raw) > size:
             raise ValueError(f"{len(raw)} bytes do not fit a {size}-byte field")
         return raw.ljust(size, b"\0")
@@ -120,29 +130,51 @@ def _put(kind: str, size: int, value) -> bytes:
 
 # ---- dev_t ----------------------------------------------------------------------------
 
+
 def dev_to_freebsd(dev: int) -> int:
     """Linux dev_t (glibc/kernel encoding) as the FreeBSD dev_t with the same major and minor."""
     major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
     minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
-    return ((major & 0xFFFFFF00) << 32) | ((major & 0xFF) << 8) | ((minor & 0xFF00) << 24) | (minor & 0xFFFF00FF)
+    return (
+        ((major & 0xFFFFFF00) << 32)
+        | ((major & 0xFF) << 8)
+        | ((minor & 0xFF00) << 24)
+        | (minor & 0xFFFF00FF)
+    )
 
 
 def dev_to_linux(dev: int) -> int:
     """FreeBSD dev_t as the Linux dev_t with the same major and minor (for mknod)."""
     major = ((dev >> 32) & 0xFFFFFF00) | ((dev >> 8) & 0xFF)
     minor = ((dev >> 24) & 0xFF00) | (dev & 0xFFFF00FF)
-    return ((major & 0xFFFFF000) << 32) | ((major & 0xFFF) << 8) | ((minor & 0xFFFFFF00) << 12) | (minor & 0xFF)
+    return (
+        ((major & 0xFFFFF000) << 32)
+        | ((major & 0xFFF) << 8)
+        | ((minor & 0xFFFFFF00) << 12)
+        | (minor & 0xFF)
+    )
 
 
 # ---- stat -----------------------------------------------------------------------------
 
+
 def _stat_fields(linux_stat: bytes) -> dict:
     s = unpack("linux_stat", linux_stat)
     return dict(
-        st_dev=dev_to_freebsd(s["st_dev"]), st_ino=s["st_ino"], st_nlink=s["st_nlink"], st_mode=s["st_mode"],
-        st_uid=s["st_uid"], st_gid=s["st_gid"], st_rdev=dev_to_freebsd(s["st_rdev"]),
-        st_atim=s["st_atim"], st_mtim=s["st_mtim"], st_ctim=s["st_ctim"], st_birthtim=s["st_ctim"],
-        st_size=s["st_size"], st_blocks=s["st_blocks"], st_blksize=s["st_blksize"],
+        st_dev=dev_to_freebsd(s["st_dev"]),
+        st_ino=s["st_ino"],
+        st_nlink=s["st_nlink"],
+        st_mode=s["st_mode"],
+        st_uid=s["st_uid"],
+        st_gid=s["st_gid"],
+        st_rdev=dev_to_freebsd(s["st_rdev"]),
+        st_atim=s["st_atim"],
+        st_mtim=s["st_mtim"],
+        st_ctim=s["st_ctim"],
+        st_birthtim=s["st_ctim"],
+        st_size=s["st_size"],
+        st_blocks=s["st_blocks"],
+        st_blksize=s["st_blksize"],
     )
 
 
@@ -158,66 +190,103 @@ def stat_to_freebsd11(linux_stat: bytes) -> bytes:
 
 # ---- statfs ---------------------------------------------------------------------------
 
+
 def fstypename(fstype: str, magic: int) -> str:
-    """FreeBSD f_fstypename for a Linux filesystem: by mountinfo type name, else f_type magic, else the Linux name."""
-    return (LINUX_FSTYPE_TO_FREEBSD.get(fstype.partition(".")[0]) or LINUX_MAGIC_TO_FREEBSD.get(magic)
-            or fstype or "linuxfs")
+    """FreeBSD f_fstypename for a Linux filesystem: by mountinfo type name, else f_type magic, else
+    the Linux name."""
+    return (
+        LINUX_FSTYPE_TO_FREEBSD.get(fstype.partition(".")[0])
+        or LINUX_MAGIC_TO_FREEBSD.get(magic)
+        or fstype
+        or "linuxfs"
+    )
 
 
 def typenum(name: str) -> int:
-    """FreeBSD's vfc_typenum for a filesystem name: fnv_32_str(name) & 0xff (vfs.typenumhash=1, collisions ignored)."""
+    """FreeBSD's vfc_typenum for a filesystem name: fnv_32_str(name) & 0xff (vfs.typenumhash=1,
+    collisions ignored)."""
     h = 0x811C9DC5
     for c in name.encode():
         h = ((h * 0x01000193) & 0xFFFFFFFF) ^ c
     return h & 0xFF
 
 
-def _statfs_fields(linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int) -> dict:
+def _statfs_fields(
+    linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int
+) -> dict:
     s = unpack("linux_statfs", linux_statfs)
     name = fstypename(fstype, s["f_type"])
     for st, mnt in ST_TO_MNT.items():
         if s["f_flags"] & st:
             flags |= mnt
     return dict(
-        f_type=typenum(name), f_flags=flags, f_bsize=s["f_frsize"] or s["f_bsize"], f_iosize=s["f_bsize"],
-        f_blocks=s["f_blocks"], f_bfree=s["f_bfree"], f_bavail=s["f_bavail"], f_files=s["f_files"],
-        f_ffree=s["f_ffree"], f_namemax=s["f_namelen"], f_fsid=s["f_fsid"],
-        f_fstypename=name, f_mntfromname=mount_from, f_mntonname=mount_on,
+        f_type=typenum(name),
+        f_flags=flags,
+        f_bsize=s["f_frsize"] or s["f_bsize"],
+        f_iosize=s["f_bsize"],
+        f_blocks=s["f_blocks"],
+        f_bfree=s["f_bfree"],
+        f_bavail=s["f_bavail"],
+        f_files=s["f_files"],
+        f_ffree=s["f_ffree"],
+        f_namemax=s["f_namelen"],
+        f_fsid=s["f_fsid"],
+        f_fstypename=name,
+        f_mntfromname=mount_from,
+        f_mntonname=mount_on,
     )
 
 
-def statfs_to_freebsd(linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int = 0) -> bytes:
+def statfs_to_freebsd(
+    linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int = 0
+) -> bytes:
     """Linux struct statfs → FreeBSD ino64 struct statfs (2344 bytes).
 
     mount_on, mount_from and fstype (the Linux type name) come from
     /proc/self/mountinfo; flags are MNT_* bits only the caller knows (MNT_LOCAL,
     MNT_ROOTFS ...), OR-ed with those mapped from Linux's ST_* f_flags.
     """
-    return pack("statfs", f_version=STATFS_VERSION,
-                **_statfs_fields(linux_statfs, mount_on, mount_from, fstype, flags))
+    return pack(
+        "statfs",
+        f_version=STATFS_VERSION,
+        **_statfs_fields(linux_statfs, mount_on, mount_from, fstype, flags),
+    )
 
 
-def statfs_to_freebsd11(linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int = 0) -> bytes:
-    """Linux struct statfs → FreeBSD 11 struct freebsd11_statfs (472 bytes; names cut to 87 bytes)."""
-    return pack("freebsd11_statfs", f_version=FREEBSD11_STATFS_VERSION,
-                **_statfs_fields(linux_statfs, mount_on, mount_from, fstype, flags))
+def statfs_to_freebsd11(
+    linux_statfs: bytes, mount_on: str, mount_from: str, fstype: str, flags: int = 0
+) -> bytes:
+    """Linux struct statfs → FreeBSD 11 struct freebsd11_statfs (472 bytes; names cut to 87
+    bytes)."""
+    return pack(
+        "freebsd11_statfs",
+        f_version=FREEBSD11_STATFS_VERSION,
+        **_statfs_fields(linux_statfs, mount_on, mount_from, fstype, flags),
+    )
 
 
 # ---- directory entries ----------------------------------------------------------------
+
 
 def _dirents(layout: str, align: int, linux_buf: bytes, max_out: int) -> tuple[bytes, int, int]:
     name_at, linux_name_at = offsetof(layout, "d_name"), offsetof("linux_dirent64", "d_name")
     head, has_off = sizeof("linux_dirent64"), "d_off" in _index(layout)
     out, count, next_offset, pos = bytearray(), 0, 0, 0
     while pos + head <= len(linux_buf):
-        d = unpack("linux_dirent64", linux_buf[pos:pos + head])
+        d = unpack("linux_dirent64", linux_buf[pos : pos + head])
         if d["d_reclen"] == 0:
             break
-        name = linux_buf[pos + linux_name_at:pos + d["d_reclen"]].split(b"\0", 1)[0]
+        name = linux_buf[pos + linux_name_at : pos + d["d_reclen"]].split(b"\0", 1)[0]
         reclen = -(-(name_at + len(name) + 1) // align) * align
         if len(out) + reclen > max_out:
             break
-        fields = dict(d_fileno=d["d_ino"], d_reclen=reclen, d_type=d["d_type"], d_namlen=len(name), d_name=name)
+        fields = dict(
+            d_fileno=d["d_ino"],
+            d_reclen=reclen,
+            d_type=d["d_type"],
+            d_namlen=len(name),
+            d_name=name,
+        )
         if has_off:
             fields["d_off"] = d["d_off"]
         out += pack(layout, **fields)[:reclen]
@@ -242,18 +311,20 @@ def dirents_to_freebsd11(linux_buf: bytes, max_out: int) -> tuple[bytes, int, in
 # ---- socket addresses -----------------------------------------------------------------
 
 # The families whose sockaddrs are converted: all else is EAFNOSUPPORT.
-_AF_TO_LINUX = {FREEBSD_ADDRESS_FAMILIES[name]: LINUX_ADDRESS_FAMILIES[name]
-                for name in ("AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6")}
+_AF_TO_LINUX = {
+    FREEBSD_ADDRESS_FAMILIES[name]: LINUX_ADDRESS_FAMILIES[name]
+    for name in ("AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6")
+}
 _AF_TO_FREEBSD = {linux: fbsd for fbsd, linux in _AF_TO_LINUX.items()}
 _AF_UNIX = FREEBSD_ADDRESS_FAMILIES["AF_UNIX"]
 
 
 def sockaddr_to_linux(fbsd: bytes) -> bytes:
-    """A FreeBSD sockaddr as the program passed it (len(fbsd) = its addrlen) → the Linux sockaddr to pass on.
+    """A FreeBSD sockaddr as the program passed it (len(fbsd) = its addrlen) → the Linux sockaddr to
+    pass on.
 
-    Like FreeBSD's kernel, the length argument wins over sa_len.  AF_UNIX paths end
-    at the first NUL (FreeBSD has no abstract sockets) and get one appended.
-    """
+    Like FreeBSD's kernel, the length argument wins over sa_len.  AF_UNIX paths end at the first NUL
+    (FreeBSD has no abstract sockets) and get one appended."""
     if len(fbsd) < 2:
         raise FreeBSDError(EINVAL, "sockaddr shorter than its header")
     family = fbsd[1]
@@ -271,11 +342,11 @@ def sockaddr_to_linux(fbsd: bytes) -> bytes:
 
 
 def sockaddr_to_freebsd(linux: bytes) -> bytes:
-    """A sockaddr the Linux kernel wrote (len(linux) = its addrlen) → the FreeBSD sockaddr, sa_len set.
+    """A sockaddr the Linux kernel wrote (len(linux) = its addrlen) → the FreeBSD sockaddr, sa_len
+    set.
 
-    An empty address stays empty.  An unnamed or abstract AF_UNIX address becomes
-    FreeBSD's unnamed one (a 16-byte sockaddr, family AF_UNIX, no path).
-    """
+    An empty address stays empty.  An unnamed or abstract AF_UNIX address becomes FreeBSD's
+    unnamed one (a 16-byte sockaddr, family AF_UNIX, no path)."""
     if len(linux) < 2:
         return b""
     family = int.from_bytes(linux[:2], "little")

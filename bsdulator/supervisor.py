@@ -2,6 +2,7 @@
 
 It knows threads, processes, exec, fork and signals, but no individual syscall: those go
 through the table to bsdulator/engine.py and the handlers in syscalls/."""
+
 import os
 import signal
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ FREEBSD_SIGSYS = 12
 @dataclass
 class Kernel:
     """What the emulated FreeBSD kernel reports about itself."""
+
     osreldate: int
     osrelease: str
     ncpus: int
@@ -34,8 +36,10 @@ class Kernel:
         try:
             info = elf.parse_file(os.path.join(root, "lib/libc.so.7"))
         except (OSError, elf.MalformedElf) as e:
-            raise UsageError(f"FreeBSD root {root!r}: lib/libc.so.7 is unreadable or broken ({e})") from None
-        osreldate = (info.osreldate if info and info.osreldate else 1305000)
+            raise UsageError(
+                f"FreeBSD root {root!r}: lib/libc.so.7 is unreadable or broken ({e})"
+            ) from None
+        osreldate = info.osreldate if info and info.osreldate else 1305000
         major, minor = osreldate // 100000, osreldate // 1000 % 100
         return cls(osreldate, f"{major}.{minor}-RELEASE", os.cpu_count() or 1)
 
@@ -56,17 +60,24 @@ def _exec_filtered(exe, argv: list, env: dict) -> None:
     """execve under the seccomp filter (bsdulator/seccomp.py), installed just before it.
     Should the exec fail, the child can only end (exit code: the errno); see _not_started."""
     from .native._native import ffi
+
     keep = [ffi.new("char[]", os.fsencode(a)) for a in argv]
     keep_env = [ffi.new("char[]", os.fsencode(k) + b"=" + os.fsencode(v)) for k, v in env.items()]
     program = seccomp.filter_bytes()
-    lib.bsdu_exec_filtered(program, len(program) // seccomp.ROW_SIZE, os.fsencode(exe),
-                           ffi.new("char *[]", keep + [ffi.NULL]), ffi.new("char *[]", keep_env + [ffi.NULL]))
+    lib.bsdu_exec_filtered(
+        program,
+        len(program) // seccomp.ROW_SIZE,
+        os.fsencode(exe),
+        ffi.new("char *[]", keep + [ffi.NULL]),
+        ffi.new("char *[]", keep_env + [ffi.NULL]),
+    )
     raise OSError(ffi.errno, os.strerror(ffi.errno))  # the filter could not be installed
 
 
 def _die_with_tracer() -> None:
     """Until PTRACE_TRACEME takes hold (EXITKILL), the child must not outlive its tracer."""
     import ctypes
+
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:
         os._exit(1)
@@ -81,13 +92,13 @@ class Supervisor:
         self.warn = warn or (lambda msg: None)
         self.threads: dict[int, Thread] = {}
         self.procs: dict[int, Process] = {}
-        self.early: dict[int, int] = {}     # new tids that stopped before their parent's event
+        self.early: dict[int, int] = {}  # new tids that stopped before their parent's event
         self.leader = 0
         self.cwd = os.path.realpath(os.getcwd())  # bound into the view at its own path
         self.leader_status = None
-        self.leader_started = False         # the leader's first exec (the FreeBSD program) took place
-        self.on_leader_exit = None          # called with the leader's wait status
-        self.initial_image = None           # (exe, image) of the program spawn() starts
+        self.leader_started = False  # the leader's first exec (the FreeBSD program) took place
+        self.on_leader_exit = None  # called with the leader's wait status
+        self.initial_image = None  # (exe, image) of the program spawn() starts
         # Typed services: the MIB tree comes first (subsystems add their nodes), then what
         # subsystems install: the jail registry (syscalls/jail.py), sysctl's host facts.
         self.sysctl = SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)
@@ -100,9 +111,13 @@ class Supervisor:
         """Each syscalls/ module may define install(sup) to hook delivery, exec, fork…"""
         import importlib
         import pkgutil
+
         from . import syscalls
+
         for mod in pkgutil.iter_modules(syscalls.__path__):
-            install = getattr(importlib.import_module(f"{syscalls.__name__}.{mod.name}"), "install", None)
+            install = getattr(
+                importlib.import_module(f"{syscalls.__name__}.{mod.name}"), "install", None
+            )
             if install:
                 install(self)
 
@@ -136,8 +151,10 @@ class Supervisor:
             ptrace.ptrace(ptrace.PTRACE_SETOPTIONS, pid, 0, ptrace.OPTIONS)
         except OSError as e:
             os.kill(pid, signal.SIGKILL)
-            raise UsageError(f"cannot trace the program (ptrace: {e.strerror}); "
-                             "is ptrace restricted (kernel.yama.ptrace_scope) or are we in a sandbox?")
+            raise UsageError(
+                f"cannot trace the program (ptrace: {e.strerror}); "
+                "is ptrace restricted (kernel.yama.ptrace_scope) or are we in a sandbox?"
+            ) from None
         self.errpipe = rfd
         self.leader = pid
         proc = Process(pid, os.getpid(), None)
@@ -238,7 +255,9 @@ class Supervisor:
         new = Thread(child, proc, fresh=True)
         # The child starts from a copy of its creator's registers, taken while the creating
         # call ran at the supervised rip: it resumes where that call returns.
-        new.resume_ip = parent.call.saved.rip if parent.call is not None else lib.bsdu_resume_ip(parent.tid)
+        new.resume_ip = (
+            parent.call.saved.rip if parent.call is not None else lib.bsdu_resume_ip(parent.tid)
+        )
         proc.threads.add(child)
         self.threads[child] = new
         control = parent.call.control if parent.call is not None else None
@@ -285,8 +304,9 @@ class Supervisor:
             exe_path, info = call.control.exe, call.control.image
             call.exec_done = True
         thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
-        proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(proc.pid, proc.mem, regs, exe_path, info,
-                                                    self.kernel.osreldate, self.kernel.ncpus)
+        proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(
+            proc.pid, proc.mem, regs, exe_path, info, self.kernel.osreldate, self.kernel.ncpus
+        )
         for hook in self.hooks.on_exec:
             hook(thread, regs)
         ptrace.setregs(thread.tid, regs)
@@ -295,7 +315,9 @@ class Supervisor:
         thread = self.threads.pop(tid, None)
         if thread is None:
             return
-        if thread.call is not None:  # its clean-up must not write: the pid may be reused, the image new
+        if (
+            thread.call is not None
+        ):  # its clean-up must not write: the pid may be reused, the image new
             thread.call.mem = Unreachable()
             engine.abandon(thread.call)
         proc = thread.proc
@@ -353,5 +375,8 @@ class Supervisor:
         if (entry.nr, what) not in seen:
             seen.add((entry.nr, what))
             part = f" {what}" if what else ""
-            self.warn(f"bsdulator: {entry.name}{part} (FreeBSD syscall {entry.nr}) is not implemented: {errno}")
+            self.warn(
+                f"bsdulator: {entry.name}{part} (FreeBSD syscall {entry.nr}) "
+                f"is not implemented: {errno}"
+            )
         return FreeBSDError(FREEBSD_ERRNO[errno], what or entry.name)

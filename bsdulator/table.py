@@ -5,40 +5,41 @@ Every entry states its support level (the gVisor model), so coverage is a query 
 the table, never a hand-written list.  A `native` entry is pure data (a Linux syscall
 number, plus named argument translators), which a C loop can execute without Python.
 """
+
 import importlib
 import os
 import pkgutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
-from typing import Callable
+from enum import StrEnum
 
 from .abi.linux_syscalls import LINUX_NR
 from .abi.syscall_table import MASTER, MAX_SYSCALL
 
 
-class Support(str, Enum):
-    NATIVE = "native"          # the same Linux call with the same arguments
+class Support(StrEnum):
+    NATIVE = "native"  # the same Linux call with the same arguments
     TRANSLATED = "translated"  # a Linux call after rewriting arguments or results
-    EMULATED = "emulated"      # implemented by bsdulator itself
-    PARTIAL = "partial"        # served, except what its note says is missing
-    STUB = "stub"              # accepted, does nothing useful (documented why)
-    ENOSYS = "enosys"          # a FreeBSD call bsdulator does not implement yet
-    OBSOLETE = "obsolete"      # a slot FreeBSD itself lacks: SIGSYS + ENOSYS, as FreeBSD
+    EMULATED = "emulated"  # implemented by bsdulator itself
+    PARTIAL = "partial"  # served, except what its note says is missing
+    STUB = "stub"  # accepted, does nothing useful (documented why)
+    ENOSYS = "enosys"  # a FreeBSD call bsdulator does not implement yet
+    OBSOLETE = "obsolete"  # a slot FreeBSD itself lacks: SIGSYS + ENOSYS, as FreeBSD
 
 
 @dataclass(frozen=True)
 class Entry:
     nr: int
     name: str
-    kind: str                  # syscalls.master type (STD, COMPAT11, OBSOL, ...)
-    args: tuple                # ((annotation, ctype, name), ...) from syscalls.master
+    kind: str  # syscalls.master type (STD, COMPAT11, OBSOL, ...)
+    args: tuple  # ((annotation, ctype, name), ...) from syscalls.master
     support: Support
     handler: Callable | None = None
     linux_nr: int | None = None
     note: str = ""
-    fast: str = ""             # a C fast-path kind that finishes this call without Python
-    where: str = ""            # file:function:line of the code that serves it (see _where)
+    fast: str = ""  # a C fast-path kind that finishes this call without Python
+    where: str = ""  # file:function:line of the code that serves it (see _where)
 
     @property
     def nargs(self) -> int:
@@ -55,7 +56,9 @@ class _Spec:
     where: str = ""
 
 
-_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # syscalls/ sits beside bsdulator/
+_TREE = os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))
+)  # syscalls/ sits beside bsdulator/
 
 
 def _where(filename: str, function: str, line: int) -> str:
@@ -82,25 +85,48 @@ def _register(name: str, spec: _Spec) -> None:
 
 def native(name: str, linux: str | None = None, note: str = "") -> None:
     """Declare that FreeBSD `name` is Linux `linux` with identical arguments."""
-    _register(name, _Spec(Support.NATIVE, linux_nr=LINUX_NR[linux or name], note=note, fast="native",
-                          where=_declared_here("native")))
+    _register(
+        name,
+        _Spec(
+            Support.NATIVE,
+            linux_nr=LINUX_NR[linux or name],
+            note=note,
+            fast="native",
+            where=_declared_here("native"),
+        ),
+    )
 
 
 def handler(name: str, support: Support, note: str = "", fast: str = "") -> Callable:
     """Decorator: `fn(call, *args)` implements FreeBSD syscall `name`; `fast` names the C
     fast-path kind that does the same for the common case (fn stays the slow path).
     A Support.PARTIAL handler's `note` lists what is missing, not how the rest works."""
+
     def wrap(fn):
         code = fn.__code__
-        _register(name, _Spec(support, handler=fn, note=note, fast=fast,
-                              where=_where(code.co_filename, code.co_name, code.co_firstlineno)))
+        _register(
+            name,
+            _Spec(
+                support,
+                handler=fn,
+                note=note,
+                fast=fast,
+                where=_where(code.co_filename, code.co_name, code.co_firstlineno),
+            ),
+        )
         return fn
+
     return wrap
 
 
 def stub(name: str, result: int = 0, note: str = "") -> None:
     """A call that succeeds without effect; `note` says why that is right here."""
-    _register(name, _Spec(Support.STUB, handler=lambda call, *a: result, note=note, where=_declared_here("stub")))
+    _register(
+        name,
+        _Spec(
+            Support.STUB, handler=lambda call, *a: result, note=note, where=_declared_here("stub")
+        ),
+    )
 
 
 _NAMES = {name for (_k, name, _r, _a) in MASTER.values()}
@@ -110,6 +136,7 @@ _ABSENT = ("OBSOL", "RESERVED", "UNIMPL")
 def build() -> list[Entry]:
     """Import every syscalls/ module (they register themselves) and assemble the table."""
     from . import engine, syscalls
+
     for mod in pkgutil.iter_modules(syscalls.__path__):
         importlib.import_module(f"{syscalls.__name__}.{mod.name}")
     table = []
@@ -119,12 +146,34 @@ def build() -> list[Entry]:
         spec = None if absent else _REGISTRY.get(name)  # an OBSOL slot may share a live call's name
         if kind == "SYSMUX":
             enter = engine.enter.__code__
-            table.append(Entry(nr, name, kind, args, Support.EMULATED,
-                               note="indirect: the engine takes the number from the first argument",
-                               where=_where(enter.co_filename, enter.co_name, enter.co_firstlineno)))
+            table.append(
+                Entry(
+                    nr,
+                    name,
+                    kind,
+                    args,
+                    Support.EMULATED,
+                    note="indirect: the engine takes the number from the first argument",
+                    where=_where(enter.co_filename, enter.co_name, enter.co_firstlineno),
+                )
+            )
         elif spec is None:
-            table.append(Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS))
+            table.append(
+                Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS)
+            )
         else:
-            table.append(Entry(nr, name, kind, args, spec.support, spec.handler, spec.linux_nr, spec.note,
-                               spec.fast, spec.where))
+            table.append(
+                Entry(
+                    nr,
+                    name,
+                    kind,
+                    args,
+                    spec.support,
+                    spec.handler,
+                    spec.linux_nr,
+                    spec.note,
+                    spec.fast,
+                    spec.where,
+                )
+            )
     return table

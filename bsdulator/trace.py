@@ -1,5 +1,6 @@
-"""--trace: FreeBSD-named syscalls printed truss-style, e.g.
-`write(1,"hi\\n",3)                               = 3 (0x3)` or `ERR#2 'No such file or directory'`."""
+"""--trace: FreeBSD-named syscalls printed truss-style, e.g. `write(1,"hi\\n",3)   = 3 (0x3)`
+or `ERR#2 'No such file or directory'`."""
+
 import re
 
 from .errors import FreeBSDError
@@ -48,8 +49,24 @@ class Tracer:
             return None
         if "*" in ctype:
             return f"{value:#x}"
-        if ctype in ("int", "pid_t", "id_t", "uid_t", "gid_t", "size_t", "ssize_t", "off_t", "u_int", "long",
-                     "u_long", "idtype_t", "__socklen_t", "lwpid_t", "clockid_t", "int64_t"):
+        if ctype in (
+            "int",
+            "pid_t",
+            "id_t",
+            "uid_t",
+            "gid_t",
+            "size_t",
+            "ssize_t",
+            "off_t",
+            "u_int",
+            "long",
+            "u_long",
+            "idtype_t",
+            "__socklen_t",
+            "lwpid_t",
+            "clockid_t",
+            "int64_t",
+        ):
             v = value & 0xFFFFFFFF if ctype in ("int", "pid_t", "idtype_t") else value
             if ctype in ("int", "pid_t", "idtype_t") and v >= 1 << 31:
                 v -= 1 << 32

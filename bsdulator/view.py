@@ -8,6 +8,7 @@ created in the root as an empty directory).  Everything is done with bind mounts
 mount namespace private to the traced programs, so the host sees no change and nothing
 needs unmounting afterwards; paths need no translation per syscall.
 """
+
 import os
 
 from .errors import UsageError
@@ -27,8 +28,12 @@ def _check(r: int, what: str) -> None:
 
 
 def _bind(src: str, dst: str, recursive: bool = True) -> None:
-    _check(lib.bsdu_mount(src.encode(), dst.encode(), ffi.NULL, MS_BIND | (MS_REC if recursive else 0), ffi.NULL),
-           f"bind {src} on {dst}")
+    _check(
+        lib.bsdu_mount(
+            src.encode(), dst.encode(), ffi.NULL, MS_BIND | (MS_REC if recursive else 0), ffi.NULL
+        ),
+        f"bind {src} on {dst}",
+    )
 
 
 def _enter_private_namespace() -> None:
@@ -38,7 +43,11 @@ def _enter_private_namespace() -> None:
     else:
         uid, gid = os.geteuid(), os.getegid()
         _check(lib.bsdu_unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare(CLONE_NEWUSER|CLONE_NEWNS)")
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(text)
     _check(lib.bsdu_mount(b"none", b"/", ffi.NULL, MS_REC | MS_PRIVATE, ffi.NULL), "make / private")

@@ -1,10 +1,11 @@
 """execve(2) and fexecve(2): FreeBSD images started through the root's rtld."""
+
 import os
 import stat
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import elf, image
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.engine import Exec, check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
@@ -20,7 +21,9 @@ ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 def _open_image(call, path_addr: int):
     """Find the file in the tracee's view without opening it for the tracee (an O_PATH
     descriptor: a FIFO or device neither blocks nor notices), then read it if it may be run."""
-    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))  # with the tracee's rights, before the image is read
+    check(
+        (yield lx.faccessat(AT_FDCWD, path_addr, X_OK))
+    )  # with the tracee's rights, before the image is read
     fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
         return _read_image(f"/proc/{call.proc.pid}/fd/{fd}")
@@ -49,7 +52,9 @@ def _read_regular(link: str):
     finally:
         os.close(held)
     try:
-        return os.pread(fd, image.MAX_SHEBANG, 0), elf.parse(lambda off, size: os.pread(fd, size, off))
+        return os.pread(fd, image.MAX_SHEBANG, 0), elf.parse(
+            lambda off, size: os.pread(fd, size, off)
+        )
     except elf.MalformedElf as e:
         raise FreeBSDError(image.ENOEXEC, str(e)) from None
     finally:
@@ -83,14 +88,20 @@ def _plan(call, path: bytes, path_addr: int, argv: list[bytes], depth: int = 0):
     return image.elf_plan(path, argv, info)
 
 
-@handler("execve", Support.TRANSLATED, "Linux loads FreeBSD images with the root's rtld as their interpreter")
+@handler(
+    "execve",
+    Support.TRANSLATED,
+    "Linux loads FreeBSD images with the root's rtld as their interpreter",
+)
 def sys_execve(call, path_addr, argv_addr, envp_addr):
     """Implements FreeBSD execve(2)."""
     mem = call.mem
     path = call.path(path_addr)
     argv = [mem.read_cstr(p) for p in mem.read_ptr_array(argv_addr)] if argv_addr else []
     plan = yield from _plan(call, path, path_addr, argv)
-    exe_addr, *arg_addrs = _put_strings(call, [plan.exe.encode(errors="surrogateescape"), *plan.argv])
+    exe_addr, *arg_addrs = _put_strings(
+        call, [plan.exe.encode(errors="surrogateescape"), *plan.argv]
+    )
     vec = call.alloc(8 * (len(arg_addrs) + 1))
     mem.write(vec, struct.pack(f"<{len(arg_addrs) + 1}Q", *arg_addrs, 0))
     check((yield Exec(lx.execve(exe_addr, vec, envp_addr), plan.exe, plan.image)))

@@ -1,13 +1,13 @@
 """extattr_*(2): FreeBSD extended attributes on Linux xattrs, namespace by name prefix."""
+
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.extattr import EXTATTR_MAXNAMELEN, FREEBSD_EXTATTR_NAMESPACE, LINUX_PREFIX
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.table import Support, handler
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.table import Support, handler
 
-EINVAL, ENAMETOOLONG = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG"))
+EINVAL, ENAMETOOLONG = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG"))
 PREFIX = {FREEBSD_EXTATTR_NAMESPACE[name]: prefix for name, prefix in LINUX_PREFIX.items()}
 SYSTEM = FREEBSD_EXTATTR_NAMESPACE["EXTATTR_NAMESPACE_SYSTEM"]
 
@@ -16,7 +16,9 @@ def _prefix(call, namespace: int) -> bytes:
     prefix = PREFIX.get(s32(namespace))
     if prefix is None:
         raise FreeBSDError(EINVAL, f"extattr namespace {namespace}")
-    if s32(namespace) == SYSTEM:  # PRIV_VFS_EXTATTR_SYSTEM; Linux's trusted. needs only CAP_SYS_ADMIN
+    if (
+        s32(namespace) == SYSTEM
+    ):  # PRIV_VFS_EXTATTR_SYSTEM; Linux's trusted. needs only CAP_SYS_ADMIN
         refuse_in_jail(call, "the system extattr namespace")
     return prefix
 
@@ -50,12 +52,22 @@ def _make(kind: str):
     set_, get, remove, list_ = (getattr(lx, n) for n in _CALLS[kind])
 
     def extattr_set(call, target, namespace, name, data, nbytes):
-        check((yield set_(_target(kind, target), _linux_name(call, namespace, name), data, nbytes, 0)))
+        check(
+            (yield set_(_target(kind, target), _linux_name(call, namespace, name), data, nbytes, 0))
+        )
         return nbytes
 
     def extattr_get(call, target, namespace, name, data, nbytes):
-        return check((yield get(_target(kind, target), _linux_name(call, namespace, name), data,
-                                nbytes if data else 0)))
+        return check(
+            (
+                yield get(
+                    _target(kind, target),
+                    _linux_name(call, namespace, name),
+                    data,
+                    nbytes if data else 0,
+                )
+            )
+        )
 
     def extattr_delete(call, target, namespace, name):
         return check((yield remove(_target(kind, target), _linux_name(call, namespace, name))))
@@ -68,16 +80,29 @@ def _make(kind: str):
         if size:
             tmp = call.alloc(size)
             got = check((yield list_(obj, tmp, size)))
-            names = [n[len(prefix):] for n in call.mem.read(tmp, got).split(b"\0") if n.startswith(prefix)]
+            names = [
+                n[len(prefix) :]
+                for n in call.mem.read(tmp, got).split(b"\0")
+                if n.startswith(prefix)
+            ]
         out = b"".join(bytes([len(n)]) + n for n in names)
         if data:
             out = out[:nbytes]
             call.mem.write(data, out)
         return len(out)
 
-    for fn, what in ((extattr_set, "set"), (extattr_get, "get"), (extattr_delete, "delete"), (extattr_list, "list")):
+    for fn, what in (
+        (extattr_set, "set"),
+        (extattr_get, "get"),
+        (extattr_delete, "delete"),
+        (extattr_list, "list"),
+    ):
         fn.__doc__ = f"Implements FreeBSD extattr_{what}_{kind}(2)."
-        handler(f"extattr_{what}_{kind}", Support.TRANSLATED, "Linux xattrs; user -> user., system -> trusted.")(fn)
+        handler(
+            f"extattr_{what}_{kind}",
+            Support.TRANSLATED,
+            "Linux xattrs; user -> user., system -> trusted.",
+        )(fn)
 
 
 for _kind in _CALLS:

@@ -1,8 +1,9 @@
 """fcntl(2): descriptor flags, status flags, record locks."""
+
 import os
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_FCNTL_COMMANDS as F
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -14,13 +15,25 @@ LOCKS = (F["F_GETLK"], F["F_SETLK"], F["F_SETLKW"])
 
 
 def _flock_to_linux(fl: dict) -> bytes:
-    return structs.pack("linux_flock", l_type=translate.FLOCK_TYPES.to_linux(fl["l_type"], -1),
-                        l_whence=fl["l_whence"], l_start=fl["l_start"], l_len=fl["l_len"], l_pid=fl["l_pid"])
+    return structs.pack(
+        "linux_flock",
+        l_type=translate.FLOCK_TYPES.to_linux(fl["l_type"], -1),
+        l_whence=fl["l_whence"],
+        l_start=fl["l_start"],
+        l_len=fl["l_len"],
+        l_pid=fl["l_pid"],
+    )
 
 
 def _flock_to_freebsd(lf: dict) -> bytes:
-    return structs.pack("flock", l_type=translate.FLOCK_TYPES.to_freebsd(lf["l_type"], 0),
-                        l_whence=lf["l_whence"], l_start=lf["l_start"], l_len=lf["l_len"], l_pid=lf["l_pid"])
+    return structs.pack(
+        "flock",
+        l_type=translate.FLOCK_TYPES.to_freebsd(lf["l_type"], 0),
+        l_whence=lf["l_whence"],
+        l_start=lf["l_start"],
+        l_len=lf["l_len"],
+        l_pid=lf["l_pid"],
+    )
 
 
 @handler("fcntl", Support.TRANSLATED, "commands, O_* status flags and struct flock translated")
@@ -39,7 +52,10 @@ def sys_fcntl(call, fd, cmd, arg):
         return check((yield lx.dup3(fd, s32(arg), flags)))
     if cmd in LOCKS:
         tmp = call.alloc(structs.sizeof("linux_flock"))
-        call.mem.write(tmp, _flock_to_linux(structs.unpack("flock", call.mem.read(arg, structs.sizeof("flock")))))
+        call.mem.write(
+            tmp,
+            _flock_to_linux(structs.unpack("flock", call.mem.read(arg, structs.sizeof("flock")))),
+        )
         check((yield lx.fcntl(fd, translate.FCNTL_COMMANDS.to_linux(cmd), tmp)))
         if cmd == F["F_GETLK"]:
             lf = structs.unpack("linux_flock", call.mem.read(tmp, structs.sizeof("linux_flock")))

@@ -1,17 +1,24 @@
 """Files, descriptors and directories."""
+
 import errno
 import os
 import stat
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
 from bsdulator.abi import pathconf
-from bsdulator.abi.flags import (FREEBSD_AT_FLAGS, FREEBSD_FILE_FLAGS, FREEBSD_O_FLAGS, LINUX_AT_FLAGS,
-                                 LINUX_FCNTL_COMMANDS, LINUX_O_FLAGS)
-from bsdulator.jail.holder import DEV_FD_MAJOR
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import (
+    FREEBSD_AT_FLAGS,
+    FREEBSD_FILE_FLAGS,
+    FREEBSD_O_FLAGS,
+    LINUX_AT_FLAGS,
+    LINUX_FCNTL_COMMANDS,
+    LINUX_O_FLAGS,
+)
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.jail.holder import DEV_FD_MAJOR
 from bsdulator.table import Support, handler, native
 
 AT_FDCWD_FREEBSD = -100
@@ -23,24 +30,56 @@ LINUX_STATFS_SIZE = 120
 EINVAL, EACCES = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["EACCES"]
 LINUX_F = LINUX_FCNTL_COMMANDS
 LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
-    LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE"))
+    LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE")
+)
 FREAD_FWRITE = FREEBSD_FILE_FLAGS["FREAD"] | FREEBSD_FILE_FLAGS["FWRITE"]
 
 for _name, _linux in [
-    ("read", None), ("write", None), ("close", None), ("readv", None), ("writev", None),
-    ("pread", "pread64"), ("pwrite", "pwrite64"), ("preadv", None), ("pwritev", None),
-    ("lseek", None), ("dup", None), ("dup2", None), ("fsync", None), ("fdatasync", None),
-    ("chdir", None), ("fchdir", None), ("chmod", None), ("fchmod", None), ("chown", None),
-    ("fchown", None), ("lchown", None), ("unlink", None), ("rmdir", None), ("mkdir", None),
-    ("rename", None), ("link", None), ("symlink", None), ("readlink", None), ("umask", None),
-    ("truncate", None), ("ftruncate", None), ("chroot", None), ("sync", None),
-    ("access", None), ("eaccess", "access"), ("flock", None),
-    ("mkdirat", None), ("readlinkat", None), ("renameat", None), ("symlinkat", None),
+    ("read", None),
+    ("write", None),
+    ("close", None),
+    ("readv", None),
+    ("writev", None),
+    ("pread", "pread64"),
+    ("pwrite", "pwrite64"),
+    ("preadv", None),
+    ("pwritev", None),
+    ("lseek", None),
+    ("dup", None),
+    ("dup2", None),
+    ("fsync", None),
+    ("fdatasync", None),
+    ("chdir", None),
+    ("fchdir", None),
+    ("chmod", None),
+    ("fchmod", None),
+    ("chown", None),
+    ("fchown", None),
+    ("lchown", None),
+    ("unlink", None),
+    ("rmdir", None),
+    ("mkdir", None),
+    ("rename", None),
+    ("link", None),
+    ("symlink", None),
+    ("readlink", None),
+    ("umask", None),
+    ("truncate", None),
+    ("ftruncate", None),
+    ("chroot", None),
+    ("sync", None),
+    ("access", None),
+    ("eaccess", "access"),
+    ("flock", None),
+    ("mkdirat", None),
+    ("readlinkat", None),
+    ("renameat", None),
+    ("symlinkat", None),
 ]:
     native(_name, _linux)
 
 
-O = FREEBSD_O_FLAGS
+OPEN = FREEBSD_O_FLAGS
 LOCK_SH, LOCK_EX, LOCK_NB = 1, 2, 4
 
 
@@ -48,17 +87,17 @@ def _open(call, dirfd, path, flags, mode):
     """openat with FreeBSD flags; O_SHLOCK/O_EXLOCK become flock(2) on the new descriptor,
     O_EXEC/O_SEARCH an O_PATH descriptor (Linux has no execute-only open)."""
     linux = translate.OPEN_FLAGS.to_linux(flags)
-    if flags & O["O_EXEC"]:
-        linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(O["O_PATH"])
+    if flags & OPEN["O_EXEC"]:
+        linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(OPEN["O_PATH"])
     r = yield lx.openat(dirfd, path, linux, mode & 0o7777)
     if r == -errno.ENXIO and call.proc.jail:
         fd = yield from _descriptor_node(call, dirfd, path, linux)
         if fd is not None:
             return (yield from _dup_for_open(fd, flags))
     fd = check(r)
-    lock = LOCK_EX if flags & O["O_EXLOCK"] else LOCK_SH if flags & O["O_SHLOCK"] else 0
+    lock = LOCK_EX if flags & OPEN["O_EXLOCK"] else LOCK_SH if flags & OPEN["O_SHLOCK"] else 0
     if lock:
-        r = yield lx.flock(fd, lock | (LOCK_NB if flags & O["O_NONBLOCK"] else 0))
+        r = yield lx.flock(fd, lock | (LOCK_NB if flags & OPEN["O_NONBLOCK"] else 0))
         if r < 0:
             yield lx.close(fd)
             check(r)
@@ -67,7 +106,9 @@ def _open(call, dirfd, path, flags, mode):
 
 def _descriptor_node(call, dirfd, path, linux_flags):
     """The descriptor a jail's /dev/fd/N names (holder.DEV_FD), when path is such a node."""
-    probe = yield lx.openat(dirfd, path, LINUX_O_PATH | LINUX_O_CLOEXEC | (linux_flags & LINUX_O_NOFOLLOW), 0)
+    probe = yield lx.openat(
+        dirfd, path, LINUX_O_PATH | LINUX_O_CLOEXEC | (linux_flags & LINUX_O_NOFOLLOW), 0
+    )
     if probe < 0:
         return None
     try:
@@ -85,9 +126,9 @@ def _dup_for_open(fd, flags):
     more access than N has (EACCES), close-on-exec as asked."""
     status = check((yield lx.fcntl(fd, LINUX_F["F_GETFL"], 0)))
     have = 0 if status & LINUX_O_PATH else _access(status & LINUX_O_ACCMODE)
-    if _access(flags & O["O_ACCMODE"]) & ~have:
+    if _access(flags & OPEN["O_ACCMODE"]) & ~have:
         raise FreeBSDError(EACCES, f"/dev/fd/{fd} has less access than asked")
-    dup = LINUX_F["F_DUPFD_CLOEXEC"] if flags & O["O_CLOEXEC"] else LINUX_F["F_DUPFD"]
+    dup = LINUX_F["F_DUPFD_CLOEXEC"] if flags & OPEN["O_CLOEXEC"] else LINUX_F["F_DUPFD"]
     return check((yield lx.fcntl(fd, dup, 0)))
 
 
@@ -115,7 +156,9 @@ def _at(flags: int) -> int:
 @handler("faccessat", Support.TRANSLATED, "AT_EACCESS via faccessat2")
 def sys_faccessat(call, fd, path, mode, flags):
     """Implements FreeBSD faccessat(2)."""
-    return check((yield lx.faccessat2(s32(fd), path, mode, translate.FACCESSAT_FLAGS.to_linux(flags))))
+    return check(
+        (yield lx.faccessat2(s32(fd), path, mode, translate.FACCESSAT_FLAGS.to_linux(flags)))
+    )
 
 
 @handler("fchownat", Support.TRANSLATED)
@@ -172,6 +215,7 @@ def sys_pipe(call):
 
 # -- stat family: Linux writes its struct into scratch, we write FreeBSD's layout ---------
 
+
 def _stat_into(call, linux_call_for, out_addr, convert):
     tmp = call.alloc(LINUX_STAT_SIZE)
     check((yield linux_call_for(tmp)))
@@ -182,44 +226,67 @@ def _stat_into(call, linux_call_for, out_addr, convert):
 @handler("fstat", Support.TRANSLATED, "struct stat converted")
 def sys_fstat(call, fd, sb):
     """Implements FreeBSD fstat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd))
+    return (
+        yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd)
+    )
 
 
 @handler("fstatat", Support.TRANSLATED, "struct stat converted")
 def sys_fstatat(call, fd, path, sb, flags):
     """Implements FreeBSD fstatat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)), sb,
-                                  structs.stat_to_freebsd))
+    return (
+        yield from _stat_into(
+            call, lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)), sb, structs.stat_to_freebsd
+        )
+    )
 
 
 @handler("freebsd11_stat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_stat(call, path, sb):
     """Implements FreeBSD 11 stat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, 0), sb,
-                                  structs.stat_to_freebsd11))
+    return (
+        yield from _stat_into(
+            call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, 0), sb, structs.stat_to_freebsd11
+        )
+    )
 
 
 @handler("freebsd11_lstat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_lstat(call, path, sb):
     """Implements FreeBSD 11 lstat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, LINUX_AT_SYMLINK_NOFOLLOW), sb,
-                                  structs.stat_to_freebsd11))
+    return (
+        yield from _stat_into(
+            call,
+            lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, LINUX_AT_SYMLINK_NOFOLLOW),
+            sb,
+            structs.stat_to_freebsd11,
+        )
+    )
 
 
 @handler("freebsd11_fstat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_fstat(call, fd, sb):
     """Implements FreeBSD 11 fstat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd11))
+    return (
+        yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd11)
+    )
 
 
 @handler("freebsd11_fstatat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_fstatat(call, fd, path, sb, flags):
     """Implements FreeBSD 11 fstatat(2)."""
-    return (yield from _stat_into(call, lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)), sb,
-                                  structs.stat_to_freebsd11))
+    return (
+        yield from _stat_into(
+            call,
+            lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)),
+            sb,
+            structs.stat_to_freebsd11,
+        )
+    )
 
 
 # -- getdirentries: Linux dirent64 records become FreeBSD dirents ----------------------
+
 
 def _getdirentries(call, fd, buf, nbytes, basep, convert):
     fd = s32(fd)
@@ -298,6 +365,7 @@ def sys_fpathconf(call, fd, name):
 
 # -- file times --------------------------------------------------------------------
 
+
 def _timespecs_to_linux(call, times_addr: int) -> int:
     """A copy of struct timespec[2] with UTIME_NOW/UTIME_OMIT in Linux's encoding."""
     if not times_addr:
@@ -341,8 +409,13 @@ def sys_futimens(call, fd, times):
 @handler("lutimes", Support.TRANSLATED, "utimensat(AT_SYMLINK_NOFOLLOW)")
 def sys_lutimes(call, path, tv):
     """Implements FreeBSD lutimes(2)."""
-    return check((yield lx.utimensat(AT_FDCWD_LINUX, path, _timevals_to_timespecs(call, tv),
-                                     LINUX_AT_SYMLINK_NOFOLLOW)))
+    return check(
+        (
+            yield lx.utimensat(
+                AT_FDCWD_LINUX, path, _timevals_to_timespecs(call, tv), LINUX_AT_SYMLINK_NOFOLLOW
+            )
+        )
+    )
 
 
 @handler("futimes", Support.TRANSLATED, "utimensat(fd, NULL, …)")
@@ -374,7 +447,9 @@ def sys_lchmod(call, path, mode):
     return (yield from _chmod_nofollow(call, AT_FDCWD_LINUX, path, mode))
 
 
-@handler("fchmodat", Support.PARTIAL, "a symbolic link's own mode, AT_SYMLINK_NOFOLLOW (EOPNOTSUPP)")
+@handler(
+    "fchmodat", Support.PARTIAL, "a symbolic link's own mode, AT_SYMLINK_NOFOLLOW (EOPNOTSUPP)"
+)
 def sys_fchmodat(call, fd, path, mode, flags):
     """Implements FreeBSD fchmodat(2)."""
     if flags & AT_SYMLINK_NOFOLLOW_FREEBSD:

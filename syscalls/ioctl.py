@@ -1,13 +1,14 @@
 """ioctl(2): terminal and file requests (network requests join them with the VNET work)."""
+
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.table import Support, handler
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.table import Support, handler
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
 LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = 0x5401, 0x540B, 0x5409, 0x540A
@@ -26,8 +27,12 @@ def _is_tty(call, fd):
     return (yield lx.ioctl(fd, LINUX_TCGETS, tmp)) == 0
 
 
-@handler("ioctl", Support.PARTIAL, "every request but the terminal (termios, winsize, pgrp) and file "
-         "(FIONREAD/FIONBIO…) ones, network requests (SIOC*) included (ENOTTY)")
+@handler(
+    "ioctl",
+    Support.PARTIAL,
+    "every request but the terminal (termios, winsize, pgrp) and file "
+    "(FIONREAD/FIONBIO…) ones, network requests (SIOC*) included (ENOTTY)",
+)
 def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
     fd, request = s32(fd), request & 0xFFFFFFFF
@@ -46,7 +51,9 @@ def sys_ioctl(call, fd, request, data):
         # jexec started there); a jail lacks PRIV_TTY_STI, and this is refused whatever the tty.
         refuse_in_jail(call, "TIOCSTI")
     if request == I["TIOCCONS"]:
-        refuse_in_jail(call, "redirecting the console")  # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
+        refuse_in_jail(
+            call, "redirecting the console"
+        )  # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
     if request == I["TIOCSCTTY"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), 0)))
     if request == I["TIOCFLUSH"]:
@@ -56,7 +63,9 @@ def sys_ioctl(call, fd, request, data):
     if request == I["TIOCDRAIN"]:
         return check((yield lx.ioctl(fd, LINUX_TCSBRK, 1)))
     if request in (I["TIOCSTART"], I["TIOCSTOP"]):
-        return check((yield lx.ioctl(fd, LINUX_TCXONC, TCOON if request == I["TIOCSTART"] else TCOOFF)))
+        return check(
+            (yield lx.ioctl(fd, LINUX_TCXONC, TCOON if request == I["TIOCSTART"] else TCOOFF))
+        )
     if request == I["FIODTYPE"]:
         tty = yield from _is_tty(call, fd)
         mem.write(data, struct.pack("<i", D_TTY if tty else 0))

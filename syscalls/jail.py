@@ -7,6 +7,7 @@ them; each one is backed by Linux namespaces kept alive by a holder process
 namespace descriptors the supervisor hands over) after the supervisor put it in the jail's
 cgroup, then closing its ways out, dropping the capabilities a jail lacks and forking: see
 AttachProxy."""
+
 import ctypes
 import errno
 import os
@@ -17,17 +18,19 @@ import struct
 from contextlib import contextmanager
 from dataclasses import replace
 
-from bsdulator.jail import options, params, records, rules, sysctls
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import procfs, ptrace, seccomp, structs
-from bsdulator.jail import namespaces as jailns, registry as jailreg
-from bsdulator.abi import capabilities, jail as abi
+from bsdulator.abi import capabilities
+from bsdulator.abi import jail as abi
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, RESTARTS, Fork, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.jail import namespaces as jailns
+from bsdulator.jail import options, params, records, rules, sysctls
+from bsdulator.jail import registry as jailreg
 from bsdulator.jail.params import JailError
 from bsdulator.jail.records import JailRecord
 from bsdulator.process import effective_uid, ns_pids
@@ -35,13 +38,17 @@ from bsdulator.table import Support, handler
 from bsdulator.testhooks import stop_point
 
 EPERM, ENOENT, EINVAL, EAGAIN, EIO, ENOSPC, EEXIST = (
-    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN", "EIO", "ENOSPC", "EEXIST"))
+    FREEBSD_ERRNO[n] for n in ("EPERM", "ENOENT", "EINVAL", "EAGAIN", "EIO", "ENOSPC", "EEXIST")
+)
 # What jail_set(2) says for the registry's refusals; any other (cannot open it) is an I/O error.
 REGISTRY_ERRNO = {jailreg.JailExists: EEXIST, jailreg.NoSuchJail: ENOENT, jailreg.NoFreeJid: EAGAIN}
 IOVEC = struct.Struct("<QQ")
 O_PATH_DIRECTORY_CLOEXEC = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
 CMSGHDR = structs.sizeof("linux_cmsghdr")
-MSG_CMSG_CLOEXEC, MSG_DONTWAIT = LINUX_MSG_FLAGS["MSG_CMSG_CLOEXEC"], LINUX_MSG_FLAGS["MSG_DONTWAIT"]
+MSG_CMSG_CLOEXEC, MSG_DONTWAIT = (
+    LINUX_MSG_FLAGS["MSG_CMSG_CLOEXEC"],
+    LINUX_MSG_FLAGS["MSG_DONTWAIT"],
+)
 CAPS, PRCTL = capabilities.LINUX_CAPS, capabilities.LINUX_PRCTL_CAPS
 CAP_VERSION = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_VERSION_3"]
 CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
@@ -52,19 +59,36 @@ CAP_WORDS = capabilities.LINUX_CAPABILITY_VERSION["_LINUX_CAPABILITY_U32S_3"]
 # CAP_SYS_ADMIN allows are refused by the supervisor, not the kernel).  Not CAP_DAC_READ_SEARCH:
 # CAP_DAC_OVERRIDE already reads and searches everything, and it would allow open_by_handle_at,
 # which opens any file of a file system by its handle, outside the jail's root too.
-JAIL_KEEPS = ("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-              "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BROADCAST", "CAP_IPC_OWNER", "CAP_SYS_CHROOT",
-              "CAP_SYS_ADMIN", "CAP_SYS_RESOURCE", "CAP_LEASE")
+JAIL_KEEPS = (
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_NET_BROADCAST",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_RESOURCE",
+    "CAP_LEASE",
+)
 # Capabilities a jail keeps only with a parameter (PRIV_VM_MLOCK, PRIV_NETINET_RAW,
 # PRIV_NETINET_RESERVEDPORT).
-ALLOWED_BY = {"CAP_IPC_LOCK": "allow.mlock", "CAP_NET_RAW": "allow.raw_sockets",
-              "CAP_NET_BIND_SERVICE": "allow.reserved_ports"}
+ALLOWED_BY = {
+    "CAP_IPC_LOCK": "allow.mlock",
+    "CAP_NET_RAW": "allow.raw_sockets",
+    "CAP_NET_BIND_SERVICE": "allow.reserved_ports",
+}
 _libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD = -100
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
 
 # -- the registry as rules' JailStore ---------------------------------------------
+
 
 def _to_json(value):
     return list(value) if isinstance(value, tuple) else value
@@ -76,14 +100,29 @@ def _from_json(value):
 
 def record_of(row: jailreg.JailRow) -> JailRecord:
     meta = row.params
-    return JailRecord(row.jid, row.name, row.path, meta["parent"], row.dying, row.persist,
-                      {k: _from_json(v) for k, v in meta["params"].items()})
+    return JailRecord(
+        row.jid,
+        row.name,
+        row.path,
+        meta["parent"],
+        row.dying,
+        row.persist,
+        {k: _from_json(v) for k, v in meta["params"].items()},
+    )
 
 
 def _row_fields(record: JailRecord, host_path: str) -> dict:
-    return dict(name=record.name, path=record.path, persist=record.persist, dying=record.dying,
-                params={"parent": record.parent, "host_path": host_path,
-                        "params": {k: _to_json(v) for k, v in record.params.items()}})
+    return dict(
+        name=record.name,
+        path=record.path,
+        persist=record.persist,
+        dying=record.dying,
+        params={
+            "parent": record.parent,
+            "host_path": host_path,
+            "params": {k: _to_json(v) for k, v in record.params.items()},
+        },
+    )
 
 
 class Store:
@@ -102,8 +141,9 @@ class Store:
             return False
         if row.jid not in self._live:
             parent = row.params["parent"]
-            self._live[row.jid] = ((parent <= 0 or self._exists(self.tx.by_jid(parent)))
-                                   and _live(row) is not None)
+            self._live[row.jid] = (parent <= 0 or self._exists(self.tx.by_jid(parent))) and _live(
+                row
+            ) is not None
         return self._live[row.jid]
 
     def get(self, jid: int) -> JailRecord | None:
@@ -123,7 +163,9 @@ class Store:
 
 
 def _holder(row: jailreg.JailRow) -> jailns.Holder:
-    return jailns.Holder(row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid))
+    return jailns.Holder(
+        row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid)
+    )
 
 
 def _live(row: jailreg.JailRow | None) -> jailreg.JailRow | None:
@@ -156,7 +198,7 @@ class JailService:
         self.sup = sup
         self._config = sysctls.register(sup.sysctl, store=self)
         self._registry = None
-        self.dying: list[jailns.Holder] = []   # killed jails whose namespaces are not gone yet
+        self.dying: list[jailns.Holder] = []  # killed jails whose namespaces are not gone yet
 
     @property
     def registry(self) -> jailreg.Registry:
@@ -192,7 +234,10 @@ class JailService:
     def load(self, config: params.JailConfig) -> None:
         try:
             with self.transaction(write=False) as tx:
-                stored = {name.removeprefix(CONFIG_PREFIX): tx.counter(name) for name in tx.counter_names(CONFIG_PREFIX)}
+                stored = {
+                    name.removeprefix(CONFIG_PREFIX): tx.counter(name)
+                    for name in tx.counter_names(CONFIG_PREFIX)
+                }
         except (OSError, FreeBSDError, jailns.JailNsError):
             return  # no registry to read (not root): the kernel's defaults
         config.apply(stored)
@@ -204,17 +249,24 @@ class JailService:
 
     def host(self) -> JailRecord:
         k = self.sup.kernel
-        return records.host_jail(hostname=socket.gethostname(), osrelease=k.osrelease, osreldate=k.osreldate,
-                                    config=self.config)
+        return records.host_jail(
+            hostname=socket.gethostname(),
+            osrelease=k.osrelease,
+            osreldate=k.osreldate,
+            config=self.config,
+        )
 
     @contextmanager
     def transaction(self, write: bool = True):
-        """A registry transaction; a registry the disk cannot hold fails the call with FreeBSD's errno."""
+        """A registry transaction; a registry the disk cannot hold fails the call with FreeBSD's
+        errno."""
         try:
             with self.registry.transaction(write=write) as tx:
                 yield tx
         except sqlite3.Error as e:
-            raise FreeBSDError(_registry_errno(e, jailreg.default_state_dir()), f"jail registry: {e}") from None
+            raise FreeBSDError(
+                _registry_errno(e, jailreg.default_state_dir()), f"jail registry: {e}"
+            ) from None
         except jailreg.RegistryError as e:
             raise FreeBSDError(REGISTRY_ERRNO.get(type(e), EIO), f"jail registry: {e}") from None
 
@@ -267,7 +319,8 @@ class JailService:
         _apply_names(_holder(row), old, new)
 
     def family(self, jid: int) -> list[int]:
-        """jid and every jail below it: whose processes a process of jail jid sees (prison_ischild)."""
+        """jid and every jail below it: whose processes a process of jail jid sees
+        (prison_ischild)."""
         with self.transaction(write=False) as tx:
             rows = tx.all()
         found = [jid]
@@ -290,12 +343,17 @@ class JailService:
         return numbers
 
     def _members(self, jid: int) -> list[int]:
-        return [pid for j in self.family(jid) if (row := self.row(j)) for pid in jailns.members(_holder(row))]
+        return [
+            pid
+            for j in self.family(jid)
+            if (row := self.row(j))
+            for pid in jailns.members(_holder(row))
+        ]
 
     def visible_targets(self, proc, pid: int) -> list[int]:
         """kill(2)'s targets for a jailed caller: the processes of its jail and the jails below
         it (never a holder), numbered as the caller names them."""
-        members = []   # (number the caller uses, host pid, host-numbered pgid)
+        members = []  # (number the caller uses, host pid, host-numbered pgid)
         for host, seen in self.numbering(proc.pid, proc.jail).items():
             st = _status(host)
             if st is not None and not self.is_holder(host):
@@ -328,11 +386,12 @@ class JailService:
         self.dying = []
 
     def remove(self, jid: int, unless_in_use: bool = False) -> None:
-        """Kill jail jid, then delete its row, under the write lock: a concurrent remover finds the row
-        gone and does nothing, and a row that cannot be deleted (the registry's disk is full) keeps a
-        dead holder, which stands for no jail (_live) until the next reap().  With unless_in_use, only
-        a non-persistent jail no process uses.  Its namespaces go once its last process is reaped,
-        which may be ours to do (a child of a traced process): finish_dying() sees to it."""
+        """Kill jail jid, then delete its row, under the write lock: a concurrent remover finds the
+        row gone and does nothing, and a row that cannot be deleted (the registry's disk is full)
+        keeps a dead holder, which stands for no jail (_live) until the next reap().  With
+        unless_in_use, only a non-persistent jail no process uses.  Its namespaces go once its
+        last process is reaped, which may be ours to do (a child of a traced process):
+        finish_dying() sees to it."""
         killed = False
         try:
             with self.transaction() as tx:
@@ -355,8 +414,6 @@ class JailService:
         """A non-persistent jail disappears with its last process, as on FreeBSD."""
         self.remove(jid, unless_in_use=True)
         self.finish_dying()
-
-
 
 
 def _status(pid: int) -> dict | None:
@@ -387,16 +444,18 @@ def _caller_jid(call) -> int:
     return call.proc.jail or 0
 
 
-
-
 # -- iovec arrays ----------------------------------------------------------------------
+
 
 def _read_pairs(call, iov: int, niovs: int):
     """(name, value) pairs and the iovec slots, as kern_jail_set/get see them."""
     niovs &= 0xFFFFFFFF
     if niovs % 2 or niovs > 2 * 1024:
         raise FreeBSDError(EINVAL)
-    vecs = [IOVEC.unpack_from(call.mem.read(iov, IOVEC.size * niovs), i * IOVEC.size) for i in range(niovs)]
+    vecs = [
+        IOVEC.unpack_from(call.mem.read(iov, IOVEC.size * niovs), i * IOVEC.size)
+        for i in range(niovs)
+    ]
     pairs = []
     for i in range(0, niovs, 2):
         (nbase, nlen), (vbase, vlen) = vecs[i], vecs[i + 1]
@@ -420,6 +479,7 @@ def _report(call, iov: int, vecs, pairs, error: JailError) -> None:
 
 
 # -- paths: the jail's root as the caller names it, and as the host reaches it -------
+
 
 def _resolve_path(call, pairs):
     """Open the "path" value in the caller (its view, its permissions) and name it."""
@@ -450,6 +510,7 @@ def _host_path(call, seen: str) -> str:
 
 # -- the calls ---------------------------------------------------------------------------
 
+
 def _attach(call, row: jailreg.JailRow):
     """Move the calling process into the jail: cgroup first (so removal reaches it), then
     setns, then fork so that the program goes on inside the jail's PID namespace too."""
@@ -474,9 +535,13 @@ def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
     held = jailns.namespace_fds(holder, plan)
     try:
         pair = call.alloc(8)
-        check((yield lx.socketpair(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC, 0, pair)))
+        check(
+            (yield lx.socketpair(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC, 0, pair))
+        )
         receiving, sending = struct.unpack("<ii", call.mem.read(pair, 8))
-        received = yield from closing([receiving, sending], _hand_over(call, sending, receiving, held))
+        received = yield from closing(
+            [receiving, sending], _hand_over(call, sending, receiving, held)
+        )
     finally:
         for fd, _flag in held:
             os.close(fd)
@@ -489,7 +554,7 @@ def _hand_over(call, sending: int, receiving: int, held: list):
 
 
 def _setns_each(fds: list[int], flags: list[int]):
-    for fd, flag in zip(fds, flags):
+    for fd, flag in zip(fds, flags, strict=True):
         check((yield lx.setns(fd, flag)))
 
 
@@ -512,7 +577,9 @@ def _send_fds(pid: int, sock: int, fds: list[int]) -> None:
         with sending:
             socket.send_fds(sending, [b"\0"], fds, MSG_DONTWAIT)
     except OSError as e:
-        raise FreeBSDError(EINVAL, f"cannot hand the jail's namespaces over: {e.strerror}") from None
+        raise FreeBSDError(
+            EINVAL, f"cannot hand the jail's namespaces over: {e.strerror}"
+        ) from None
 
 
 def _receive_fds(call, sock: int, count: int):
@@ -523,12 +590,31 @@ def _receive_fds(call, sock: int, count: int):
     room = CMSGHDR + 4 * count
     control = call.alloc(room)
     hdr = call.alloc(structs.sizeof("linux_msghdr"))
-    call.mem.write(hdr, structs.pack("linux_msghdr", msg_name=0, msg_namelen=0, msg_iov=iov, msg_iovlen=1,
-                                     msg_control=control, msg_controllen=room, msg_flags=0))
+    call.mem.write(
+        hdr,
+        structs.pack(
+            "linux_msghdr",
+            msg_name=0,
+            msg_namelen=0,
+            msg_iov=iov,
+            msg_iovlen=1,
+            msg_control=control,
+            msg_controllen=room,
+            msg_flags=0,
+        ),
+    )
     check((yield lx.recvmsg(sock, hdr, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)))
-    filled = min(structs.unpack("linux_msghdr", call.mem.read(hdr, structs.sizeof("linux_msghdr")))["msg_controllen"],
-                 room)
-    length = structs.unpack("linux_cmsghdr", call.mem.read(control, CMSGHDR))["cmsg_len"] if filled >= CMSGHDR else 0
+    filled = min(
+        structs.unpack("linux_msghdr", call.mem.read(hdr, structs.sizeof("linux_msghdr")))[
+            "msg_controllen"
+        ],
+        room,
+    )
+    length = (
+        structs.unpack("linux_cmsghdr", call.mem.read(control, CMSGHDR))["cmsg_len"]
+        if filled >= CMSGHDR
+        else 0
+    )
     got = max(0, (min(length, filled) - CMSGHDR) // 4)
     fds = list(struct.unpack(f"<{got}i", call.mem.read(control + CMSGHDR, 4 * got)))
     if got != count:
@@ -618,7 +704,9 @@ def _add_jail_filter(call):
     rows = call.alloc(len(program))
     call.mem.write(rows, program)
     fprog = call.alloc(structs.sizeof("linux_sock_fprog"))
-    call.mem.write(fprog, structs.pack("linux_sock_fprog", len=len(program) // seccomp.ROW_SIZE, filter=rows))
+    call.mem.write(
+        fprog, structs.pack("linux_sock_fprog", len=len(program) // seccomp.ROW_SIZE, filter=rows)
+    )
     check((yield lx.seccomp(LINUX_SECCOMP["SECCOMP_SET_MODE_FILTER"], 0, fprog)))
 
 
@@ -637,7 +725,10 @@ def _drop_capabilities(call, record: JailRecord):
     for word in range(CAP_WORDS):
         keep = ~sum(1 << (cap - 32 * word) for cap in lacking if cap // 32 == word)
         sets = structs.unpack("linux_cap_data", call.mem.read(data + size * word, size))
-        call.mem.write(data + size * word, structs.pack("linux_cap_data", **{k: v & keep for k, v in sets.items()}))
+        call.mem.write(
+            data + size * word,
+            structs.pack("linux_cap_data", **{k: v & keep for k, v in sets.items()}),
+        )
     check((yield lx.capset(header, data)))
 
 
@@ -655,8 +746,8 @@ class AttachProxy:
     cgroup (jailns.join_proxies), so jailed programs never see it."""
 
     def __init__(self):
-        self.child = 0          # the child's host pid, once the supervisor adopted it
-        self.exiting = False    # dying of the child's signal: that one is let through
+        self.child = 0  # the child's host pid, once the supervisor adopted it
+        self.exiting = False  # dying of the child's signal: that one is let through
 
     def fork(self, call, holder: jailns.Holder):
         """The rest of jail_attach in the caller: never returns to the program."""
@@ -670,9 +761,11 @@ class AttachProxy:
                 ptrace.copy_regs(regs, saved)
                 regs.rax = 0
                 regs.eflags &= ~CF
+
             thread.start = start
+
         child = check((yield Fork(lx.fork(), adopted)))
-        call.synthetic = True   # from here on the proxy's calls are not the program's
+        call.synthetic = True  # from here on the proxy's calls are not the program's
         jailns.join_proxies(holder, call.proc.pid)
         yield lx.close_range(0, 0xFFFFFFFF, 0)
         status = call.alloc(8)
@@ -689,7 +782,10 @@ class AttachProxy:
         self.exiting = True
         call.proc.sigactions.clear()
         default = call.alloc(structs.sizeof("linux_sigaction"))
-        call.mem.write(default, structs.pack("linux_sigaction", sa_handler=0, sa_flags=0, sa_restorer=0, sa_mask=0))
+        call.mem.write(
+            default,
+            structs.pack("linux_sigaction", sa_handler=0, sa_flags=0, sa_restorer=0, sa_mask=0),
+        )
         yield lx.rt_sigaction(sig, default, 0, 8)
         mask = call.alloc(8)
         call.mem.write(mask, struct.pack("<Q", 1 << (sig - 1)))
@@ -701,8 +797,12 @@ class AttachProxy:
         """At the proxy's signal-delivery stop: the signal to let through (0: none)."""
         if self.exiting:
             return linux_sig
-        if linux_sig != signal.SIGCHLD and self.child and _sent_by_a_process(thread.tid) \
-                and not _pending(self.child, linux_sig):
+        if (
+            linux_sig != signal.SIGCHLD
+            and self.child
+            and _sent_by_a_process(thread.tid)
+            and not _pending(self.child, linux_sig)
+        ):
             try:
                 os.kill(self.child, linux_sig)
             except ProcessLookupError:
@@ -732,13 +832,20 @@ def _pending(pid: int, linux_sig: int) -> bool:
     return bool(pending >> (linux_sig - 1) & 1)
 
 
-def _create_holder(record: JailRecord, host_path: str, parent: jailreg.JailRow | None) -> jailns.Holder:
+def _create_holder(
+    record: JailRecord, host_path: str, parent: jailreg.JailRow | None
+) -> jailns.Holder:
     p = record.params
     try:
-        return jailns.create(record.jid, host_path, p.get("host.hostname") or "", p.get("host.domainname") or "",
-                             vnet=p.get("vnet") == abi.JAIL_SYS_NEW,
-                             sysvipc_new=abi.JAIL_SYS_NEW in (p.get("sysvshm"), p.get("sysvsem"), p.get("sysvmsg")),
-                             parent=_holder(parent) if parent else None)
+        return jailns.create(
+            record.jid,
+            host_path,
+            p.get("host.hostname") or "",
+            p.get("host.domainname") or "",
+            vnet=p.get("vnet") == abi.JAIL_SYS_NEW,
+            sysvipc_new=abi.JAIL_SYS_NEW in (p.get("sysvshm"), p.get("sysvsem"), p.get("sysvmsg")),
+            parent=_holder(parent) if parent else None,
+        )
     except jailns.JailNsError as e:
         raise JailError(EAGAIN, str(e)) from None
 
@@ -758,16 +865,33 @@ def _set(call, flags: int, pairs):
         with svc.transaction() as tx:
             svc.reap(tx)  # dead rows would hold jids and names a new jail may take
             store = Store(tx, svc.host())
-            plan = rules.plan_set(store, _caller_jid(call), flags, pairs, uid=effective_uid(call.proc.pid),
-                                       lookup=lookup, config=svc.config)
+            plan = rules.plan_set(
+                store,
+                _caller_jid(call),
+                flags,
+                pairs,
+                uid=effective_uid(call.proc.pid),
+                lookup=lookup,
+                config=svc.config,
+            )
             record = plan.record
             if plan.created:
                 stop_point("create:begin")
-                created = _create_holder(record, host_path or "/",
-                                         tx.by_jid(record.parent) if record.parent > 0 else None)
+                created = _create_holder(
+                    record,
+                    host_path or "/",
+                    tx.by_jid(record.parent) if record.parent > 0 else None,
+                )
                 stop_point("create:holder")
-                tx.insert(jailreg.JailRow(record.jid, holder_pid=created.pid, holder_start=created.start,
-                                          cgroup=created.cgroup, **_row_fields(record, host_path or "/")))
+                tx.insert(
+                    jailreg.JailRow(
+                        record.jid,
+                        holder_pid=created.pid,
+                        holder_start=created.start,
+                        cgroup=created.cgroup,
+                        **_row_fields(record, host_path or "/"),
+                    )
+                )
             else:
                 old = tx.by_jid(record.jid)
                 tx.update(record.jid, **_row_fields(record, old.params["host_path"]))
@@ -801,7 +925,10 @@ def _set(call, flags: int, pairs):
 
 def _apply_names(holder: jailns.Holder, old: JailRecord, new: JailRecord) -> None:
     """host.hostname/domainname changes reach the jail's UTS namespace."""
-    for name, setter in (("host.hostname", jailns.set_hostname), ("host.domainname", jailns.set_domainname)):
+    for name, setter in (
+        ("host.hostname", jailns.set_hostname),
+        ("host.domainname", jailns.set_domainname),
+    ):
         if new.params.get(name) != old.params.get(name) and jailns.alive(holder):
             setter(holder, new.params.get(name) or "")
 
@@ -821,7 +948,11 @@ def _remove_rows(svc: JailService, jids) -> None:
     svc.finish_dying()
 
 
-@handler("jail_set", Support.EMULATED, "registry + Linux namespaces; FreeBSD's rules in bsdulator/jail/rules.py")
+@handler(
+    "jail_set",
+    Support.EMULATED,
+    "registry + Linux namespaces; FreeBSD's rules in bsdulator/jail/rules.py",
+)
 def sys_jail_set(call, iov, niovs, flags):
     """Implements FreeBSD jail_set(2)."""
     pairs, vecs = _read_pairs(call, iov, niovs)
@@ -832,15 +963,18 @@ def sys_jail_set(call, iov, niovs, flags):
         raise
 
 
-@handler("jail_get", Support.EMULATED, "from the registry; FreeBSD's rules in bsdulator/jail/rules.py")
+@handler(
+    "jail_get", Support.EMULATED, "from the registry; FreeBSD's rules in bsdulator/jail/rules.py"
+)
 def sys_jail_get(call, iov, niovs, flags):
     """Implements FreeBSD jail_get(2)."""
     pairs, vecs = _read_pairs(call, iov, niovs)
     svc = _service(call)
     try:
         with svc.transaction(write=False) as tx:
-            jid, writebacks = rules.do_get(Store(tx, svc.host()), _caller_jid(call), s32(flags), pairs,
-                                                config=svc.config)
+            jid, writebacks = rules.do_get(
+                Store(tx, svc.host()), _caller_jid(call), s32(flags), pairs, config=svc.config
+            )
     except JailError as e:
         _report(call, iov, vecs, pairs, e)
         raise
@@ -849,24 +983,35 @@ def sys_jail_get(call, iov, niovs, flags):
     return jid
 
 
-@handler("jail_attach", Support.EMULATED, "cgroup + setns; outside directories closed, capabilities dropped")
+@handler(
+    "jail_attach",
+    Support.EMULATED,
+    "cgroup + setns; outside directories closed, capabilities dropped",
+)
 def sys_jail_attach(call, jid):
     """Implements FreeBSD jail_attach(2)."""
     svc = _service(call)
     with svc.transaction(write=False) as tx:
-        record = rules.attach_target(Store(tx, svc.host()), _caller_jid(call), s32(jid),
-                                          uid=effective_uid(call.proc.pid))
+        record = rules.attach_target(
+            Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid)
+        )
         row = tx.by_jid(record.jid)
     yield from _attach(call, row)
     return 0
 
 
-@handler("jail_remove", Support.EMULATED, "kills the jail's processes (cgroup.kill) and drops its namespaces")
+@handler(
+    "jail_remove",
+    Support.EMULATED,
+    "kills the jail's processes (cgroup.kill) and drops its namespaces",
+)
 def sys_jail_remove(call, jid):
     """Implements FreeBSD jail_remove(2)."""
     svc = _service(call)
     with svc.transaction(write=False) as tx:
-        doomed = rules.removal(Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid))
+        doomed = rules.removal(
+            Store(tx, svc.host()), _caller_jid(call), s32(jid), uid=effective_uid(call.proc.pid)
+        )
     _remove_rows(svc, [r.jid for r in reversed(doomed)])
     return 0
 
@@ -881,15 +1026,26 @@ def sys_jail(call, jail_addr):
         rules.check_jail(version, 1, 0, config=_service(call).config)
         name_p, ip4, ip6 = 0, struct.pack(">I", ip), b""
     else:
-        f = dict(zip(("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
-                     struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48))))
+        f = dict(
+            zip(
+                ("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
+                struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48)),
+                strict=True,
+            )
+        )
         rules.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
         path_p, host_p, name_p = f["path"], f["hostname"], f["jailname"]
         ip4 = mem.read(f["ip4"], 4 * f["ip4s"]) if f["ip4s"] else b""
         ip6 = mem.read(f["ip6"], 16 * f["ip6s"]) if f["ip6s"] else b""
-    pairs = rules.jail_pairs(mem.read_cstr(path_p), mem.read_cstr(host_p),
-                                  mem.read_cstr(name_p) if name_p else None, ip4, ip6,
-                                  jailed=bool(call.proc.jail), config=_service(call).config)
+    pairs = rules.jail_pairs(
+        mem.read_cstr(path_p),
+        mem.read_cstr(host_p),
+        mem.read_cstr(name_p) if name_p else None,
+        ip4,
+        ip6,
+        jailed=bool(call.proc.jail),
+        config=_service(call).config,
+    )
     return (yield from _set(call, abi.JAIL_CREATE | abi.JAIL_ATTACH, pairs))
 
 
@@ -907,5 +1063,6 @@ def install(sup) -> None:
                 pass  # a registry it cannot read: the jail stays until jail -r, as if persistent
         if svc.dying:
             svc.finish_dying()
+
     sup.hooks.on_process_exit.append(on_exit)
     sup.hooks.at_exit.append(svc.at_exit)

@@ -1,4 +1,5 @@
 """amd64 machine-dependent calls."""
+
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError

@@ -1,21 +1,21 @@
 """Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
+
 import contextlib
 import stat
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls.signal import linux_sigset
-from bsdulator.table import Support, handler, native, stub
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.sysctl import MAXFILESPERPROC
+from bsdulator.table import Support, handler, native, stub
 
-EINVAL, EOPNOTSUPP = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
+EINVAL, EOPNOTSUPP = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
 AT_FDCWD = -100
 POLLFD = struct.Struct("<ihh")
 LINUX_RLIMIT_NOFILE = 7
@@ -32,14 +32,16 @@ stub("utrace", note="no ktrace(2) consumer exists under bsdulator")
 
 def _poll_events_in(call, fds: int, nfds: int) -> list[int]:
     """Rewrite the events in place for Linux; the originals come back after the call."""
-    if nfds > max(MAXFILESPERPROC, FD_SETSIZE):    # sys_poll's bound, checked before any copyin
+    if nfds > max(MAXFILESPERPROC, FD_SETSIZE):  # sys_poll's bound, checked before any copyin
         raise FreeBSDError(EINVAL, f"poll of {nfds} descriptors")
     raw = bytearray(call.mem.read(fds, POLLFD.size * nfds)) if nfds else bytearray()
     original = []
     for i in range(nfds):
         fd, events, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
         original.append(events)
-        POLLFD.pack_into(raw, i * POLLFD.size, fd, translate.POLL_EVENTS.to_linux(events & 0xFFFF), 0)
+        POLLFD.pack_into(
+            raw, i * POLLFD.size, fd, translate.POLL_EVENTS.to_linux(events & 0xFFFF), 0
+        )
     call.mem.write(fds, bytes(raw))
     return original
 
@@ -48,7 +50,9 @@ def _poll_events_out(call, fds: int, original: list[int]) -> None:
     raw = bytearray(call.mem.read(fds, POLLFD.size * len(original))) if original else bytearray()
     for i, events in enumerate(original):
         fd, _ev, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
-        POLLFD.pack_into(raw, i * POLLFD.size, fd, events, translate.POLL_EVENTS.to_freebsd(revents & 0xFFFF))
+        POLLFD.pack_into(
+            raw, i * POLLFD.size, fd, events, translate.POLL_EVENTS.to_freebsd(revents & 0xFFFF)
+        )
     call.mem.write(fds, bytes(raw))
 
 
@@ -108,7 +112,11 @@ def sys_posix_fallocate(call, fd, offset, length):
     return translate.errno_to_freebsd(-r) if r < 0 else 0
 
 
-@handler("posix_fadvise", Support.TRANSLATED, "fadvise64 (POSIX_FADV_* are the same); the error is the result")
+@handler(
+    "posix_fadvise",
+    Support.TRANSLATED,
+    "fadvise64 (POSIX_FADV_* are the same); the error is the result",
+)
 def sys_posix_fadvise(call, fd, offset, length, advice):
     """Implements FreeBSD posix_fadvise(2), which reports failure as its result."""
     r = yield lx.fadvise64(s32(fd), offset, length, s32(advice))
@@ -155,7 +163,11 @@ CPUSET_GAPS = "which other than a process or thread: jails, cpusets, IRQs, domai
 
 
 def _affinity_target(which: int, ident: int) -> int:
-    if s32(which) not in (CPU_WHICH["CPU_WHICH_PID"], CPU_WHICH["CPU_WHICH_TID"], CPU_WHICH["CPU_WHICH_TIDPID"]):
+    if s32(which) not in (
+        CPU_WHICH["CPU_WHICH_PID"],
+        CPU_WHICH["CPU_WHICH_TID"],
+        CPU_WHICH["CPU_WHICH_TIDPID"],
+    ):
         raise FreeBSDError(EINVAL, f"cpuset which {which}")
     ident = s32(ident) if ident & 0xFFFFFFFF == 0xFFFFFFFF else ident
     return 0 if ident == -1 else ident

@@ -1,11 +1,12 @@
 """Memory mappings."""
-from bsdulator.abi.errno import FREEBSD_ERRNO
+
 from bsdulator import translate
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_MADV_ADVICE
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.table import Support, handler, native
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.table import Support, handler, native
 
 native("munmap")
 native("mprotect", note="PROT_* bits are the same numbers")
@@ -27,7 +28,11 @@ def sys_munlock(call, addr, length):
     return check((yield lx.munlock(addr, length)))
 
 
-@handler("mlockall", Support.TRANSLATED, "MCL_* bits are the same numbers; refused in jails without allow.mlock")
+@handler(
+    "mlockall",
+    Support.TRANSLATED,
+    "MCL_* bits are the same numbers; refused in jails without allow.mlock",
+)
 def sys_mlockall(call, how):
     """Implements FreeBSD mlockall(2)."""
     refuse_in_jail(call, "locking memory", allow="allow.mlock")
@@ -41,7 +46,11 @@ def sys_munlockall(call):
     return check((yield lx.munlockall()))
 
 
-@handler("mmap", Support.TRANSLATED, "MAP_* translated; MAP_ALIGNED by over-mapping and trimming; MAP_GUARD as PROT_NONE")
+@handler(
+    "mmap",
+    Support.TRANSLATED,
+    "MAP_* translated; MAP_ALIGNED by over-mapping and trimming; MAP_GUARD as PROT_NONE",
+)
 def sys_mmap(call, addr, length, prot, flags, fd, pos):
     """Implements FreeBSD mmap(2)."""
     align = translate.mmap_alignment(flags)
@@ -60,7 +69,11 @@ def sys_mmap(call, addr, length, prot, flags, fd, pos):
     return start
 
 
-@handler("madvise", Support.TRANSLATED, "advice numbers translated; FreeBSD-only hints succeed without effect")
+@handler(
+    "madvise",
+    Support.TRANSLATED,
+    "advice numbers translated; FreeBSD-only hints succeed without effect",
+)
 def sys_madvise(call, addr, length, behav):
     """Implements FreeBSD madvise(2)."""
     if s32(behav) not in FREEBSD_MADV_ADVICE.values():

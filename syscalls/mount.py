@@ -1,4 +1,5 @@
 """statfs(2) family and getfsstat(2): Linux statfs plus the tracee's own mount table."""
+
 import os
 
 from bsdulator import procfs, structs
@@ -15,7 +16,10 @@ LINUX_STAT_SIZE = 144
 
 def _mountinfo(pid: int) -> list[tuple[int, str, str, str]]:
     """(st_dev, mount point, source, fstype) for each mount the process sees, in order."""
-    return [(m.dev, os.fsdecode(m.point), os.fsdecode(m.source), m.fstype) for m in procfs.mountinfo(pid)]
+    return [
+        (m.dev, os.fsdecode(m.point), os.fsdecode(m.source), m.fstype)
+        for m in procfs.mountinfo(pid)
+    ]
 
 
 def _mount_of(pid: int, dev: int, path: str) -> tuple[str, str, str]:
@@ -45,8 +49,12 @@ def _statfs_of_fd(call, fd: int, out_addr: int, convert):
     except OSError:
         path = "/"
     point, source, fstype = _mount_of(call.proc.pid, dev, path)
-    call.mem.write(out_addr, convert(call.mem.read(sfs, LINUX_STATFS_SIZE), point, source, fstype,
-                                     _flags(point, fstype)))
+    call.mem.write(
+        out_addr,
+        convert(
+            call.mem.read(sfs, LINUX_STATFS_SIZE), point, source, fstype, _flags(point, fstype)
+        ),
+    )
     return 0
 
 
@@ -103,14 +111,21 @@ def _statfs_path_str(call, point: str, out_addr: int, convert):
 @handler("getfsstat", Support.TRANSLATED, "from the tracee's /proc mountinfo")
 def sys_getfsstat(call, buf, bufsize, mode):
     """Implements FreeBSD getfsstat(2)."""
-    return (yield from _getfsstat(call, buf, bufsize, structs.statfs_to_freebsd, structs.sizeof("statfs")))
+    return (
+        yield from _getfsstat(
+            call, buf, bufsize, structs.statfs_to_freebsd, structs.sizeof("statfs")
+        )
+    )
 
 
 @handler("freebsd11_getfsstat", Support.TRANSLATED, "from the tracee's /proc mountinfo")
 def sys_freebsd11_getfsstat(call, buf, bufsize, mode):
     """Implements FreeBSD 11 getfsstat(2)."""
-    return (yield from _getfsstat(call, buf, bufsize, structs.statfs_to_freebsd11,
-                                  structs.sizeof("freebsd11_statfs")))
+    return (
+        yield from _getfsstat(
+            call, buf, bufsize, structs.statfs_to_freebsd11, structs.sizeof("freebsd11_statfs")
+        )
+    )
 
 
 def _conflist(ctx, req, rest) -> None:
@@ -120,11 +135,25 @@ def _conflist(ctx, req, rest) -> None:
         name = structs.fstypename(fstype, 0)
         refs[name] = refs.get(name, 0) + 1
     names = refs
-    req.out(b"".join(structs.pack("xvfsconf", vfc_name=name.encode(), vfc_typenum=structs.typenum(name),
-                                  vfc_refcount=refs.get(name, 0), vfc_flags=FREEBSD_VFS_FLAGS.get(name, 0))
-                     for name in names))
+    req.out(
+        b"".join(
+            structs.pack(
+                "xvfsconf",
+                vfc_name=name.encode(),
+                vfc_typenum=structs.typenum(name),
+                vfc_refcount=refs.get(name, 0),
+                vfc_flags=FREEBSD_VFS_FLAGS.get(name, 0),
+            )
+            for name in names
+        )
+    )
 
 
 def install(sup) -> None:
-    sup.sysctl.add_handler("vfs.conflist", CTLTYPE_OPAQUE, _conflist, fmt="S,xvfsconf",
-                                       descr="List of all configured filesystems")
+    sup.sysctl.add_handler(
+        "vfs.conflist",
+        CTLTYPE_OPAQUE,
+        _conflist,
+        fmt="S,xvfsconf",
+        descr="List of all configured filesystems",
+    )

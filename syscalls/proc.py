@@ -1,19 +1,38 @@
 """Process identity, lifetime and resources."""
+
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import translate
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
 
 for _name, _linux in [
-    ("getpid", None), ("getppid", None), ("getuid", None), ("geteuid", None), ("getgid", None),
-    ("getegid", None), ("getgroups", None), ("setgroups", None), ("setuid", None),
-    ("setgid", None), ("setreuid", None), ("setregid", None),
-    ("setresuid", None), ("setresgid", None), ("getresuid", None), ("getresgid", None),
-    ("getpgrp", None), ("setpgid", None), ("setsid", None), ("getsid", None), ("getpgid", None),
-    ("_exit", "exit_group"), ("vfork", None), ("setpriority", None),
+    ("getpid", None),
+    ("getppid", None),
+    ("getuid", None),
+    ("geteuid", None),
+    ("getgid", None),
+    ("getegid", None),
+    ("getgroups", None),
+    ("setgroups", None),
+    ("setuid", None),
+    ("setgid", None),
+    ("setreuid", None),
+    ("setregid", None),
+    ("setresuid", None),
+    ("setresgid", None),
+    ("getresuid", None),
+    ("getresgid", None),
+    ("getpgrp", None),
+    ("setpgid", None),
+    ("setsid", None),
+    ("getsid", None),
+    ("getpgid", None),
+    ("_exit", "exit_group"),
+    ("vfork", None),
+    ("setpriority", None),
 ]:
     native(_name, _linux)
 
@@ -45,7 +64,8 @@ NGROUPS_MAX = 1023  # FreeBSD's, as kern.ngroups reports
 
 @handler("freebsd14_getgroups", Support.TRANSLATED, "FreeBSD <15 lists the effective gid first")
 def sys_freebsd14_getgroups(call, gidsetsize, gidset):
-    """Implements FreeBSD 14 getgroups(2): cr_groups[0] is the egid, then the supplementary groups."""
+    """Implements FreeBSD 14 getgroups(2): cr_groups[0] is the egid, then the supplementary
+    groups."""
     size = s32(gidsetsize)
     if size < 0:
         raise FreeBSDError(EINVAL)
@@ -92,15 +112,15 @@ def sys_issetugid(call):
 def _linux_wstatus_to_freebsd(status: int) -> int:
     """A wait status word with the signal numbers FreeBSD uses."""
     low = status & 0x7F
-    if low == 0:                      # exited
+    if low == 0:  # exited
         return status
-    if low == 0x7F:                   # stopped: signal in bits 8-15
+    if low == 0x7F:  # stopped: signal in bits 8-15
         sig = translate.signal_to_freebsd((status >> 8) & 0xFF) or 0
         return (sig << 8) | 0x7F
-    if status == 0xFFFF:              # continued (Linux) -> FreeBSD _WCONTINUED 0x13
+    if status == 0xFFFF:  # continued (Linux) -> FreeBSD _WCONTINUED 0x13
         return 0x13
     sig = translate.signal_to_freebsd(low) or low
-    return sig | (status & 0x80)      # killed; core flag kept
+    return sig | (status & 0x80)  # killed; core flag kept
 
 
 @handler("wait4", Support.TRANSLATED, "status word and options translated")
@@ -117,7 +137,9 @@ def sys_wait4(call, pid, status_addr, options, rusage):
 ESRCH = FREEBSD_ERRNO["ESRCH"]
 
 
-@handler("kill", Support.TRANSLATED, "signal numbers translated; a jailed caller reaches its jail only")
+@handler(
+    "kill", Support.TRANSLATED, "signal numbers translated; a jailed caller reaches its jail only"
+)
 def sys_kill(call, pid, sig):
     """Implements FreeBSD kill(2)."""
     sig, pid = s32(sig), s32(pid)

@@ -1,12 +1,13 @@
-"""kern.proc.* and the other sysctl nodes ps, pgrep/pkill and libkvm read, answered from /proc (bsdulator/procinfo.py).
+"""kern.proc.* and the other sysctl nodes ps, pgrep/pkill and libkvm read, answered from /proc
+(bsdulator/procinfo.py).
 
-Which processes a caller sees: every host process when it is unjailed, only its own
-jail's when jailed.  Jail membership comes from sup.jails.jail_of (Linux pid ->
-jid, 0 outside any jail), looked up at call time; without it nobody is jailed.  What
-only a debugger may read or change (environment, limits, osrel writes) follows
-p_candebug.  Programs' own writes (setproctitle's kern.proc.args, rtld's kern.proc.osrel)
-are kept here per process: pid, start time and command line name one exec of one process.
-"""
+Which processes a caller sees: every host process when it is unjailed, only its own jail's
+when jailed.  Jail membership comes from sup.jails.jail_of (Linux pid -> jid, 0 outside any
+jail), looked up at call time; without it nobody is jailed.  What only a debugger may read or
+change (environment, limits, osrel writes) follows p_candebug.  Programs' own writes
+(setproctitle's kern.proc.args, rtld's kern.proc.osrel) are kept here per process: pid, start
+time and command line name one exec of one process."""
+
 import os
 import struct
 import time
@@ -19,32 +20,39 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.structs import dev_to_freebsd, sizeof
 from bsdulator.translate import errno_to_freebsd
 
-EPERM, ESRCH, EINVAL, ENOENT = (FREEBSD_ERRNO[name] for name in ("EPERM", "ESRCH", "EINVAL", "ENOENT"))
+EPERM, ESRCH, EINVAL, ENOENT = (
+    FREEBSD_ERRNO[name] for name in ("EPERM", "ESRCH", "EINVAL", "ENOENT")
+)
 KINFO_PROC = sizeof("kinfo_proc")
-SIZING_SLACK = 5    # a sizing call allows for this many more processes, as sysctl_kern_proc does
-SELF = -1           # the pid that names the caller in args, pathname and groups
+SIZING_SLACK = 5  # a sizing call allows for this many more processes, as sysctl_kern_proc does
+SELF = -1  # the pid that names the caller in args, pathname and groups
 U32 = 0xFFFFFFFF
 
 # How KERN_PROC_<op> picks processes by its one argument (sysctl_kern_proc_iterate).
 _SELECT = {
     abi.KERN_PROC_PGRP: lambda p, arg: p.main.stat["pgrp"] == arg,
     abi.KERN_PROC_SESSION: lambda p, arg: p.main.stat["session"] == arg,
-    abi.KERN_PROC_TTY: lambda p, arg: p.main.stat["tty_nr"] != 0
-    and dev_to_freebsd(p.main.stat["tty_nr"]) == arg & K.NODEV,
+    abi.KERN_PROC_TTY: lambda p, arg: (
+        p.main.stat["tty_nr"] != 0 and dev_to_freebsd(p.main.stat["tty_nr"]) == arg & K.NODEV
+    ),
     abi.KERN_PROC_UID: lambda p, arg: p.uids[1] == arg & U32,
     abi.KERN_PROC_RUID: lambda p, arg: p.uids[0] == arg & U32,
     abi.KERN_PROC_GID: lambda p, arg: p.gids[1] == arg & U32,
     abi.KERN_PROC_RGID: lambda p, arg: p.gids[0] == arg & U32,
 }
-_ALL_NAMELENS = {abi.KERN_PROC_ALL: (0,), abi.KERN_PROC_PROC: (0, 1)}     # the rest take exactly one argument
+_ALL_NAMELENS = {
+    abi.KERN_PROC_ALL: (0,),
+    abi.KERN_PROC_PROC: (0, 1),
+}  # the rest take exactly one argument
 
 
 class ProcTable:
-    """The supervisor's side of the process table: jail membership, and what programs wrote into it."""
+    """The supervisor's side of the process table: jail membership, and what programs wrote into
+    it."""
 
     def __init__(self, sup):
         self.sup = sup
-        self.written: dict[tuple, dict] = {}    # process identity -> {"args": bytes, "osrel": int}
+        self.written: dict[tuple, dict] = {}  # process identity -> {"args": bytes, "osrel": int}
 
     def jail_of(self, pid: int) -> int:
         """The jail a Linux pid is in, 0 for none."""
@@ -57,7 +65,9 @@ class ProcTable:
 
     def write(self, proc: procinfo.Proc, **values) -> None:
         """Keep values for this exec of the process; entries of processes gone are dropped."""
-        self.written = {key: kept for key, kept in self.written.items() if os.path.exists(f"/proc/{key[0]}")}
+        self.written = {
+            key: kept for key, kept in self.written.items() if os.path.exists(f"/proc/{key[0]}")
+        }
         self.written.setdefault(self._identity(proc), {}).update(values)
 
     @staticmethod
@@ -67,7 +77,8 @@ class ProcTable:
 
 
 class View:
-    """One call's look at the process table: the caller, its jail, and the jails looked up so far."""
+    """One call's look at the process table: the caller, its jail, and the jails looked up so
+    far."""
 
     def __init__(self, table: ProcTable, ctx):
         self.table, self.ctx = table, ctx
@@ -109,7 +120,8 @@ class View:
         return proc.pid in self.numbers and not (jails and jails.is_holder(proc.pid))
 
     def get(self, pid: int, *, debug: bool = False, living: bool = False) -> procinfo.Proc:
-        """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is not exiting."""
+        """pget: the process pid names if the caller may see it (PGET_CANSEE), debug it, and it is
+        not exiting."""
         pid = self.host_pid(pid)
         try:
             proc = procinfo.read(pid)
@@ -124,16 +136,20 @@ class View:
         return proc
 
     def check_debug(self, target: procinfo.Proc) -> None:
-        """p_candebug: itself, root, or a caller whose euid is all of the target's uids and whose groups hold the target's."""
+        """p_candebug: itself, root, or a caller whose euid is all of the target's uids and whose
+        groups hold the target's."""
         ctx = self.ctx
         if target.pid == ctx.pid or ctx.uid == 0:
             return
         caller = procinfo.read(ctx.pid)
-        if set(target.uids) != {ctx.uid} or not set(target.gids) | set(target.groups) <= set(caller.groups):
+        if set(target.uids) != {ctx.uid} or not set(target.gids) | set(target.groups) <= set(
+            caller.groups
+        ):
             raise FreeBSDError(EPERM, f"may not debug process {target.pid}")
 
     def everyone(self):
-        """Every process the caller may see, read from /proc; those ending meanwhile are left out."""
+        """Every process the caller may see, read from /proc; those ending meanwhile are left
+        out."""
         for pid in procfs.pids():
             try:
                 proc = procinfo.read(pid)
@@ -143,21 +159,29 @@ class View:
                 yield proc
 
     def seen(self, proc: procinfo.Proc) -> procinfo.Seen:
-        """What the supervisor adds to /proc: the jail as the caller names it, login, FreeBSD-ness, a title set."""
+        """What the supervisor adds to /proc: the jail as the caller names it, login, FreeBSD-ness,
+        a title set."""
         jid = self.jail_of(proc.pid)
         served = self.table.sup.procs.get(proc.pid)
-        return procinfo.Seen(jid=jid if jid != self.jid else 0, jailed=jid != 0,
-                             login=served.login if served else "", freebsd=served is not None,
-                             args=self.table.wrote(proc).get("args"))
+        return procinfo.Seen(
+            jid=jid if jid != self.jid else 0,
+            jailed=jid != 0,
+            login=served.login if served else "",
+            freebsd=served is not None,
+            args=self.table.wrote(proc).get("args"),
+        )
 
 
 _PID_FIELDS = ("ki_pid", "ki_ppid", "ki_pgid", "ki_tpgid", "ki_sid", "ki_tsid")
 
 
-# ---- the process table: all, pid, pgrp, sid, tty, uid, ruid, proc, rgid, gid (and their _td) ----------
+# ---- the process table: all, pid, pgrp, sid, tty, uid, ruid, proc, rgid, gid (and their _td)
+# ----------
+
 
 def _table_handler(table: ProcTable, number: int):
-    """sysctl_kern_proc for one node: KERN_PROC_ALL and the INC_THREAD nodes list threads, the rest processes."""
+    """sysctl_kern_proc for one node: KERN_PROC_ALL and the INC_THREAD nodes list threads, the rest
+    processes."""
     threads = number == abi.KERN_PROC_ALL or bool(number & abi.KERN_PROC_INC_THREAD)
     op = number & ~abi.KERN_PROC_INC_THREAD
 
@@ -166,8 +190,9 @@ def _table_handler(table: ProcTable, number: int):
             req.out(bytes(KINFO_PROC * (proc.main.stat["num_threads"] if threads else 1)))
             return
         try:
-            kinfos = procinfo.kinfo_procs(proc, view.seen(proc), threads=threads, boottime=view.ctx.boottime,
-                                          now=time.time())
+            kinfos = procinfo.kinfo_procs(
+                proc, view.seen(proc), threads=threads, boottime=view.ctx.boottime, now=time.time()
+            )
         except ProcessLookupError:
             return
         req.out(b"".join(map(view.renumber, kinfos)))
@@ -185,10 +210,12 @@ def _table_handler(table: ProcTable, number: int):
         for proc in view.everyone():
             if select is None or select(proc, rest[0]):
                 entries(view, proc, req)
+
     return handler
 
 
 # ---- per-process nodes ------------------------------------------------------------------
+
 
 def _one_pid(rest: list[int], count: int = 1) -> int:
     """The pid a per-process node is called with; EINVAL for any other number of components."""
@@ -207,6 +234,7 @@ def _args(table: ProcTable):
         req.out(procinfo.args(proc, view.seen(proc)))
         if req.new is not None:
             table.write(proc, args=bytes(req.new) or None)
+
     return handler
 
 
@@ -216,10 +244,11 @@ def _env(table: ProcTable):
         proc = View(table, ctx).get(_one_pid(rest), debug=True, living=True)
         try:
             req.out(procinfo.env(proc))
-        except PermissionError:     # an unprivileged supervisor cannot read it either
+        except PermissionError:  # an unprivileged supervisor cannot read it either
             raise FreeBSDError(EPERM, f"environment of process {proc.pid}") from None
         except ProcessLookupError:
             raise FreeBSDError(ESRCH, f"process {proc.pid} is gone") from None
+
     return handler
 
 
@@ -228,6 +257,7 @@ def _pathname(table: ProcTable):
         """kern.proc.pathname: the program's path, NUL-terminated."""
         proc = View(table, ctx).get(_one_pid(rest))
         req.out(os.fsencode(procinfo.pathname(proc)) + b"\0")
+
     return handler
 
 
@@ -237,6 +267,7 @@ def _sv_name(table: ProcTable):
         view = View(table, ctx)
         proc = view.get(_one_pid(rest))
         req.out(procinfo.emul(proc, view.seen(proc)).encode() + b"\0")
+
     return handler
 
 
@@ -245,6 +276,7 @@ def _groups(table: ProcTable):
         """kern.proc.groups: cr_groups, the effective gid first."""
         groups = View(table, ctx).get(_one_pid(rest)).groups
         req.out(struct.pack(f"<{len(groups)}I", *groups))
+
     return handler
 
 
@@ -258,12 +290,14 @@ def _umask(table: ProcTable):
             req.out(struct.pack("<H", procinfo.umask(proc)))
         except ProcessLookupError:
             raise FreeBSDError(ESRCH, f"process {pid} has no umask") from None
+
     return handler
 
 
 def _osrel(table: ProcTable):
     def handler(ctx, req, rest):
-        """kern.proc.osrel: the osreldate a process runs with (rtld sets it in its direct-exec mode)."""
+        """kern.proc.osrel: the osreldate a process runs with (rtld sets it in its direct-exec
+        mode)."""
         pid = _one_pid(rest)
         if req.new is not None and len(req.new) != 4:
             raise FreeBSDError(EINVAL, "kern.proc.osrel takes an int")
@@ -274,12 +308,14 @@ def _osrel(table: ProcTable):
             if osrel < 0:
                 raise FreeBSDError(EINVAL, "negative osrel")
             table.write(proc, osrel=osrel)
+
     return handler
 
 
 def _rlimit(table: ProcTable):
     def handler(ctx, req, rest):
-        """kern.proc.rlimit.<pid>.<resource>: a limit, set by a debugger; raising a hard limit takes root."""
+        """kern.proc.rlimit.<pid>.<resource>: a limit, set by a debugger; raising a hard limit takes
+        root."""
         pid = _one_pid(rest, 2)
         which = rest[1] & U32
         if which >= K.RLIM_NLIMITS or (req.new is not None and len(req.new) != 16):
@@ -290,7 +326,10 @@ def _rlimit(table: ProcTable):
             req.out(struct.pack("<qq", old_cur, old_max))
             if req.new is None:
                 return
-            cur, max_ = (procinfo.FREEBSD_RLIM_INFINITY if v < 0 else v for v in struct.unpack("<qq", req.take(16)))
+            cur, max_ = (
+                procinfo.FREEBSD_RLIM_INFINITY if v < 0 else v
+                for v in struct.unpack("<qq", req.take(16))
+            )
             if (cur > old_max or max_ > old_max) and ctx.uid != 0:
                 raise FreeBSDError(EPERM, "raising a hard limit takes root")
             procinfo.set_rlimit(proc.pid, which, min(cur, max_), max_)
@@ -298,10 +337,12 @@ def _rlimit(table: ProcTable):
             raise FreeBSDError(ESRCH, f"process {pid} is gone") from None
         except OSError as e:
             raise FreeBSDError(errno_to_freebsd(e.errno), str(e)) from None
+
     return handler
 
 
 # ---- other nodes ps reads ------------------------------------------------------------------
+
 
 def _pid_max(ctx, rest) -> int:
     """kern.pid_max: pids go as high as the host's."""
@@ -328,21 +369,46 @@ def install(sup) -> None:
     table = ProcTable(sup)
     rd, rw, anybody = abi.CTLFLAG_RD, abi.CTLFLAG_RW, abi.CTLFLAG_ANYBODY
     NODE = abi.CTLTYPE_NODE
-    tree.add_handler("kern.proc.all", abi.CTLTYPE_STRUCT, _table_handler(table, abi.KERN_PROC_ALL), fmt="S,proc",
-                     number=abi.KERN_PROC_ALL, descr="Return entire process table")
+    tree.add_handler(
+        "kern.proc.all",
+        abi.CTLTYPE_STRUCT,
+        _table_handler(table, abi.KERN_PROC_ALL),
+        fmt="S,proc",
+        number=abi.KERN_PROC_ALL,
+        descr="Return entire process table",
+    )
     for name, number, descr in (
-        ("gid", abi.KERN_PROC_GID, "Process table"), ("pgrp", abi.KERN_PROC_PGRP, "Process table"),
-        ("rgid", abi.KERN_PROC_RGID, "Process table"), ("sid", abi.KERN_PROC_SESSION, "Process table"),
-        ("tty", abi.KERN_PROC_TTY, "Process table"), ("uid", abi.KERN_PROC_UID, "Process table"),
-        ("ruid", abi.KERN_PROC_RUID, "Process table"), ("pid", abi.KERN_PROC_PID, "Process table"),
+        ("gid", abi.KERN_PROC_GID, "Process table"),
+        ("pgrp", abi.KERN_PROC_PGRP, "Process table"),
+        ("rgid", abi.KERN_PROC_RGID, "Process table"),
+        ("sid", abi.KERN_PROC_SESSION, "Process table"),
+        ("tty", abi.KERN_PROC_TTY, "Process table"),
+        ("uid", abi.KERN_PROC_UID, "Process table"),
+        ("ruid", abi.KERN_PROC_RUID, "Process table"),
+        ("pid", abi.KERN_PROC_PID, "Process table"),
         ("proc", abi.KERN_PROC_PROC, "Return process table, no threads"),
     ):
-        tree.add_handler(f"kern.proc.{name}", NODE, _table_handler(table, number), number=number, descr=descr)
-        td_descr = "Return process table, including threads" if number == abi.KERN_PROC_PROC else descr
-        tree.add_handler(f"kern.proc.{name}_td", NODE, _table_handler(table, number | abi.KERN_PROC_INC_THREAD),
-                         number=number | abi.KERN_PROC_INC_THREAD, descr=td_descr)
+        tree.add_handler(
+            f"kern.proc.{name}", NODE, _table_handler(table, number), number=number, descr=descr
+        )
+        td_descr = (
+            "Return process table, including threads" if number == abi.KERN_PROC_PROC else descr
+        )
+        tree.add_handler(
+            f"kern.proc.{name}_td",
+            NODE,
+            _table_handler(table, number | abi.KERN_PROC_INC_THREAD),
+            number=number | abi.KERN_PROC_INC_THREAD,
+            descr=td_descr,
+        )
     for name, number, make, flags, descr in (
-        ("args", abi.KERN_PROC_ARGS, _args, rw | abi.CTLFLAG_CAPWR | anybody, "Process argument list"),
+        (
+            "args",
+            abi.KERN_PROC_ARGS,
+            _args,
+            rw | abi.CTLFLAG_CAPWR | anybody,
+            "Process argument list",
+        ),
         ("env", abi.KERN_PROC_ENV, _env, rd, "Process environment"),
         ("pathname", abi.KERN_PROC_PATHNAME, _pathname, rd, "Process executable path"),
         ("sv_name", abi.KERN_PROC_SV_NAME, _sv_name, rd, "Process syscall vector name (ABI type)"),
@@ -351,12 +417,36 @@ def install(sup) -> None:
         ("umask", abi.KERN_PROC_UMASK, _umask, rd, "Process umask"),
         ("osrel", abi.KERN_PROC_OSREL, _osrel, rw | anybody, "Process binary osreldate"),
     ):
-        tree.add_handler(f"kern.proc.{name}", NODE, make(table), number=number, flags=flags, descr=descr)
+        tree.add_handler(
+            f"kern.proc.{name}", NODE, make(table), number=number, flags=flags, descr=descr
+        )
     # FreeBSD's kern.pid_max is a writable tunable; the host's limit is not ours to change.
-    tree.add("kern.pid_max", abi.CTLTYPE_INT, _pid_max, flags=rd | abi.CTLFLAG_NOFETCH, descr="Maximum allowed pid")
+    tree.add(
+        "kern.pid_max",
+        abi.CTLTYPE_INT,
+        _pid_max,
+        flags=rd | abi.CTLFLAG_NOFETCH,
+        descr="Maximum allowed pid",
+    )
     tree.add("kern.fscale", abi.CTLTYPE_INT, K.FSCALE)
-    tree.add("kern.ccpu", abi.CTLTYPE_UINT, K.CCPU, descr="Decay factor used for updating %CPU in 4BSD scheduler")
-    tree.add("hw.availpages", abi.CTLTYPE_S64, lambda ctx, rest: ctx.physmem // procinfo.PAGE_SIZE, fmt="J",
-             descr="Amount of physical memory (in pages)")
-    tree.add_handler("kern.devname", abi.CTLTYPE_OPAQUE, _devname, fmt="", flags=rw | anybody,
-                     descr="devname(3) handler")
+    tree.add(
+        "kern.ccpu",
+        abi.CTLTYPE_UINT,
+        K.CCPU,
+        descr="Decay factor used for updating %CPU in 4BSD scheduler",
+    )
+    tree.add(
+        "hw.availpages",
+        abi.CTLTYPE_S64,
+        lambda ctx, rest: ctx.physmem // procinfo.PAGE_SIZE,
+        fmt="J",
+        descr="Amount of physical memory (in pages)",
+    )
+    tree.add_handler(
+        "kern.devname",
+        abi.CTLTYPE_OPAQUE,
+        _devname,
+        fmt="",
+        flags=rw | anybody,
+        descr="devname(3) handler",
+    )

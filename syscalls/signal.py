@@ -6,13 +6,25 @@ it and build the frame FreeBSD's sendsig() would (ucontext + siginfo on the hand
 stack, rip at a sigcode trampoline that calls sigreturn(2)), and sigreturn restores the
 registers from that ucontext.  Masks stay in the Linux kernel, translated both ways, so
 blocked signals pend there as they should."""
+
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import procfs, ptrace, structs, translate
 from bsdulator.abi import signals as S
-from bsdulator.engine import SetRegs, check, inject, lx, s32, signed, RESTARTS, \
-    ERESTARTSYS, ERESTARTNOINTR, FREEBSD_EINTR, CF
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.engine import (
+    CF,
+    ERESTARTNOINTR,
+    ERESTARTSYS,
+    FREEBSD_EINTR,
+    RESTARTS,
+    SetRegs,
+    check,
+    inject,
+    lx,
+    s32,
+    signed,
+)
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import SigAction
 from bsdulator.table import Entry, Support, handler
@@ -20,14 +32,15 @@ from bsdulator.table import Entry, Support, handler
 FSIG = S.FREEBSD_SIGNALS
 SA = S.FREEBSD_SA_FLAGS
 SIG_DFL, SIG_IGN = 0, 1
-EINVAL, ENOMEM, EPERM = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "ENOMEM", "EPERM"))
+EINVAL, ENOMEM, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ENOMEM", "EPERM"))
 LINUX_SA_RESTORER = 0x04000000
 LINUX_SIG_SETMASK = 2
 PROT_READ_EXEC, MAP_PRIVATE_ANON = 5, 0x22
 # FreeBSD signals whose default action is to do nothing (sys/kern/kern_sig.c sigproptbl).
-DEFAULT_IGNORED = {FSIG[n] for n in ("SIGURG", "SIGCONT", "SIGCHLD", "SIGIO", "SIGWINCH", "SIGINFO",
-                                     "SIGTHR", "SIGLIBRT")}
+DEFAULT_IGNORED = {
+    FSIG[n]
+    for n in ("SIGURG", "SIGCONT", "SIGCHLD", "SIGIO", "SIGWINCH", "SIGINFO", "SIGTHR", "SIGLIBRT")
+}
 SIGNAL_NAMES = {v: k for k, v in FSIG.items()}
 UNCATCHABLE = {FSIG["SIGKILL"], FSIG["SIGSTOP"]}
 MAXSIG = S.FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
@@ -35,25 +48,27 @@ MAXSIG = S.FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
 # The per-image code page: FreeBSD's sigcode (call the handler at *(%rsp), then
 # sigreturn(&sf_uc)), a bare `syscall` the supervisor injects calls through, and CAS.
 SIGCODE = bytes.fromhex(
-    "ff1424"          # call *(%rsp)            sf_ahu: the handler
-    "488d7c2410"      # lea 0x10(%rsp),%rdi     &sf_uc
-    "6a00"            # push $0                 fake return address, as FreeBSD
+    "ff1424"  # call *(%rsp)            sf_ahu: the handler
+    "488d7c2410"  # lea 0x10(%rsp),%rdi     &sf_uc
+    "6a00"  # push $0                 fake return address, as FreeBSD
     "48c7c0a1010000"  # mov $417,%rax           SYS_sigreturn
-    "0f05"            # syscall
-    "f4ebfd"          # hlt; jmp .-1
+    "0f05"  # syscall
+    "f4ebfd"  # hlt; jmp .-1
 )
 GADGET_OFFSET = 64
 # A 32-bit compare-and-swap the tracee runs for the supervisor (engine.Gadget): *rdi from eax
 # to esi; the old value ends in rdi, which the getpid that follows hands back to the supervisor.
 CAS_OFFSET = 80
 CAS = bytes.fromhex(
-    "f00fb137"        # lock cmpxchg %esi,(%rdi)
-    "89c7"            # mov %eax,%edi           the old value
-    "b827000000"      # mov $39,%eax            Linux getpid: a syscall stop with rdi intact
-    "0f05"            # syscall
-    "f4"              # hlt
+    "f00fb137"  # lock cmpxchg %esi,(%rdi)
+    "89c7"  # mov %eax,%edi           the old value
+    "b827000000"  # mov $39,%eax            Linux getpid: a syscall stop with rdi intact
+    "0f05"  # syscall
+    "f4"  # hlt
 )
-PAGE = (SIGCODE.ljust(GADGET_OFFSET, b"\xf4") + bytes.fromhex("0f05f4")).ljust(CAS_OFFSET, b"\xf4") + CAS
+PAGE = (SIGCODE.ljust(GADGET_OFFSET, b"\xf4") + bytes.fromhex("0f05f4")).ljust(
+    CAS_OFFSET, b"\xf4"
+) + CAS
 DELIVERY = Entry(-1, "<signal delivery>", "", (), Support.EMULATED)
 
 SIGFRAME = structs.sizeof("sigframe")
@@ -61,11 +76,32 @@ UC_OFF = structs.offsetof("sigframe", "sf_uc")
 SI_OFF = structs.offsetof("sigframe", "sf_si")
 MC_OFF = structs.offsetof("ucontext_t", "uc_mcontext")
 UC_COPY_SIZE = structs.offsetof("ucontext_t", "uc_link")  # what get/setcontext copy
-_MC_REGS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9", "rax", "rbx", "rbp", "r10", "r11", "r12", "r13",
-            "r14", "r15", "rip", "rsp")
+_MC_REGS = (
+    "rdi",
+    "rsi",
+    "rdx",
+    "rcx",
+    "r8",
+    "r9",
+    "rax",
+    "rbx",
+    "rbp",
+    "r10",
+    "r11",
+    "r12",
+    "r13",
+    "r14",
+    "r15",
+    "rip",
+    "rsp",
+)
 MC = S.FREEBSD_MCONTEXT
 _MC_FPFMT_XMM, _MC_OWNEDFP_NONE, _MC_OWNEDFP_FPU, _MC_HASSEGS = (
-    MC["_MC_FPFMT_XMM"], MC["_MC_FPOWNED_NONE"], MC["_MC_FPOWNED_FPU"], MC["_MC_HASSEGS"])
+    MC["_MC_FPFMT_XMM"],
+    MC["_MC_FPOWNED_NONE"],
+    MC["_MC_FPOWNED_FPU"],
+    MC["_MC_HASSEGS"],
+)
 
 
 def _valid(sig: int) -> int:
@@ -90,12 +126,17 @@ def _linux_sigaction(act: SigAction, sigcode: int) -> bytes:
         handler_addr = act.handler
     else:
         handler_addr = sigcode
-    flags = LINUX_SA_RESTORER | translate.SIGACTION_FLAGS.to_linux(act.flags & (SA["SA_NOCLDSTOP"] | SA["SA_NOCLDWAIT"]))
-    return structs.pack("linux_sigaction", sa_handler=handler_addr, sa_flags=flags,
-                        sa_restorer=sigcode, sa_mask=0)
+    flags = LINUX_SA_RESTORER | translate.SIGACTION_FLAGS.to_linux(
+        act.flags & (SA["SA_NOCLDSTOP"] | SA["SA_NOCLDWAIT"])
+    )
+    return structs.pack(
+        "linux_sigaction", sa_handler=handler_addr, sa_flags=flags, sa_restorer=sigcode, sa_mask=0
+    )
 
 
-@handler("sigaction", Support.EMULATED, "dispositions kept per process; Linux mirrors DFL/IGN/NOCLD*")
+@handler(
+    "sigaction", Support.EMULATED, "dispositions kept per process; Linux mirrors DFL/IGN/NOCLD*"
+)
 def sys_sigaction(call, sig, act_addr, oact_addr):
     """Implements FreeBSD sigaction(2)."""
     sig = _valid(sig)
@@ -106,11 +147,18 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
         if sig in UNCATCHABLE:
             raise FreeBSDError(EINVAL)
         f = structs.unpack("sigaction", call.mem.read(act_addr, structs.sizeof("sigaction")))
-        new = SigAction(f["sa_handler"], f["sa_flags"] & 0xFFFFFFFF,
-                        call.mem.read(act_addr + structs.offsetof("sigaction", "sa_mask"), 16))
+        new = SigAction(
+            f["sa_handler"],
+            f["sa_flags"] & 0xFFFFFFFF,
+            call.mem.read(act_addr + structs.offsetof("sigaction", "sa_mask"), 16),
+        )
     if oact_addr:
-        call.mem.write(oact_addr, structs.pack("sigaction", sa_handler=old.handler, sa_flags=s32(old.flags))
-                       [:12] + old.mask + bytes(4))
+        call.mem.write(
+            oact_addr,
+            structs.pack("sigaction", sa_handler=old.handler, sa_flags=s32(old.flags))[:12]
+            + old.mask
+            + bytes(4),
+        )
     if new is None:
         return 0
     if new.handler not in (SIG_DFL, SIG_IGN):
@@ -121,7 +169,9 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
         tmp = call.alloc(32)
         call.mem.write(tmp, _linux_sigaction(new, proc.sigcode))
         check((yield lx.rt_sigaction(linux, tmp, 0, 8)))
-        for hook in call.sup.hooks.disposition_changed:  # an ignored disposition discards the pending one
+        for (
+            hook
+        ) in call.sup.hooks.disposition_changed:  # an ignored disposition discards the pending one
             hook(call.thread)
     return 0
 
@@ -131,7 +181,8 @@ def _linux_mask(tid: int) -> int:
 
 
 def linux_sigset(call, set_addr: int) -> int:
-    """A FreeBSD sigset_t of the program, as a Linux kernel sigset in scratch memory (0 for NULL)."""
+    """A FreeBSD sigset_t of the program, as a Linux kernel sigset in scratch memory (0 for
+    NULL)."""
     if not set_addr:
         return 0
     tmp = call.alloc(8)
@@ -162,14 +213,18 @@ def sys_sigpending(call, set_addr):
     return 0
 
 
-@handler("sigsuspend", Support.TRANSLATED, "sigset_t translated; the old mask returns with the handler")
+@handler(
+    "sigsuspend", Support.TRANSLATED, "sigset_t translated; the old mask returns with the handler"
+)
 def sys_sigsuspend(call, set_addr):
     """Implements FreeBSD sigsuspend(2)."""
     call.thread.suspend_mask = _linux_mask(call.thread.tid)
     return check((yield lx.rt_sigsuspend(linux_sigset(call, set_addr), 8)))
 
 
-@handler("sigaltstack", Support.EMULATED, "frames are built by the supervisor, so it keeps the stack")
+@handler(
+    "sigaltstack", Support.EMULATED, "frames are built by the supervisor, so it keeps the stack"
+)
 def sys_sigaltstack(call, ss_addr, oss_addr):
     """Implements FreeBSD sigaltstack(2)."""
     thread = call.thread
@@ -196,6 +251,7 @@ SS_DISABLE = S.FREEBSD_SS_FLAGS["SS_DISABLE"]
 
 # -- delivery ------------------------------------------------------------------------
 
+
 def _freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
     """(FreeBSD siginfo bytes, si_code, si_addr) from the Linux siginfo of this stop."""
     li = structs.unpack("linux_siginfo_t", raw)
@@ -207,8 +263,12 @@ def _freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
         fields.update(si_pid=li["si_pid"], si_uid=li["si_uid"])
         if fsig == FSIG["SIGCHLD"]:
             st = li["si_status"]
-            if code in (S.FREEBSD_CLD_CODES["CLD_KILLED"], S.FREEBSD_CLD_CODES["CLD_DUMPED"],
-                        S.FREEBSD_CLD_CODES["CLD_STOPPED"], S.FREEBSD_CLD_CODES["CLD_TRAPPED"]):
+            if code in (
+                S.FREEBSD_CLD_CODES["CLD_KILLED"],
+                S.FREEBSD_CLD_CODES["CLD_DUMPED"],
+                S.FREEBSD_CLD_CODES["CLD_STOPPED"],
+                S.FREEBSD_CLD_CODES["CLD_TRAPPED"],
+            ):
                 st = translate.signal_to_freebsd(st) or st
             fields["si_status"] = st
         elif li["si_code"] < 0 or li["si_code"] == -1:
@@ -236,13 +296,31 @@ def _interrupted(thread, regs, act: SigAction) -> None:
 def _ucontext(thread, regs, linux_mask: int, onstack: bool, stack=(0, 0, SS_DISABLE)) -> bytes:
     """A FreeBSD ucontext_t of these registers (get_mcontext) and this Linux signal mask."""
     mc = {f"mc_{r}": signed(getattr(regs, r)) for r in _MC_REGS}
-    mc.update(mc_onstack=int(onstack), mc_rflags=regs.eflags, mc_cs=regs.cs, mc_ss=regs.ss,
-              mc_fs=regs.fs, mc_gs=regs.gs, mc_es=regs.es, mc_ds=regs.ds, mc_flags=_MC_HASSEGS,
-              mc_len=structs.sizeof("mcontext_t"), mc_fpformat=_MC_FPFMT_XMM, mc_ownedfp=_MC_OWNEDFP_FPU,
-              mc_fpstate=ptrace.get_fpregs(thread.tid), mc_fsbase=regs.fs_base, mc_gsbase=regs.gs_base)
-    uc = bytearray(structs.pack("ucontext_t", uc_sigmask=translate.sigset_to_freebsd(linux_mask),
-                                uc_stack=structs.pack("stack_t", ss_sp=stack[0], ss_size=stack[1], ss_flags=stack[2])))
-    uc[MC_OFF:MC_OFF + structs.sizeof("mcontext_t")] = structs.pack("mcontext_t", **mc)
+    mc.update(
+        mc_onstack=int(onstack),
+        mc_rflags=regs.eflags,
+        mc_cs=regs.cs,
+        mc_ss=regs.ss,
+        mc_fs=regs.fs,
+        mc_gs=regs.gs,
+        mc_es=regs.es,
+        mc_ds=regs.ds,
+        mc_flags=_MC_HASSEGS,
+        mc_len=structs.sizeof("mcontext_t"),
+        mc_fpformat=_MC_FPFMT_XMM,
+        mc_ownedfp=_MC_OWNEDFP_FPU,
+        mc_fpstate=ptrace.get_fpregs(thread.tid),
+        mc_fsbase=regs.fs_base,
+        mc_gsbase=regs.gs_base,
+    )
+    uc = bytearray(
+        structs.pack(
+            "ucontext_t",
+            uc_sigmask=translate.sigset_to_freebsd(linux_mask),
+            uc_stack=structs.pack("stack_t", ss_sp=stack[0], ss_size=stack[1], ss_flags=stack[2]),
+        )
+    )
+    uc[MC_OFF : MC_OFF + structs.sizeof("mcontext_t")] = structs.pack("mcontext_t", **mc)
     return bytes(uc)
 
 
@@ -257,16 +335,23 @@ def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[i
         sp = regs.rsp - 128
     sfp = (sp - SIGFRAME) & ~0xF
     siginfo, code, addr = _freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
-    stack = (sp_alt, size_alt, (S.FREEBSD_SS_FLAGS["SS_ONSTACK"] if onstack else 0) if flags_alt != SS_DISABLE
-             else SS_DISABLE)
+    stack = (
+        sp_alt,
+        size_alt,
+        (S.FREEBSD_SS_FLAGS["SS_ONSTACK"] if onstack else 0)
+        if flags_alt != SS_DISABLE
+        else SS_DISABLE,
+    )
     uc = _ucontext(thread, regs, mask_before, onstack, stack)
     frame = bytearray(SIGFRAME)
     struct.pack_into("<Q", frame, 0, act.handler)
-    frame[UC_OFF:UC_OFF + len(uc)] = uc
-    frame[SI_OFF:SI_OFF + len(siginfo)] = siginfo
+    frame[UC_OFF : UC_OFF + len(uc)] = uc
+    frame[SI_OFF : SI_OFF + len(siginfo)] = siginfo
     proc.mem.write(sfp, bytes(frame))
     siginfo_arg = sfp + SI_OFF if act.flags & SA["SA_SIGINFO"] else code
-    return sfp, dict(rdi=fsig, rsi=siginfo_arg, rdx=sfp + UC_OFF, rcx=addr, rsp=sfp, rip=proc.sigcode)
+    return sfp, dict(
+        rdi=fsig, rsi=siginfo_arg, rdx=sfp + UC_OFF, rcx=addr, rsp=sfp, rip=proc.sigcode
+    )
 
 
 def _run_handler(thread, fsig: int, act: SigAction, new_mask: int, start: dict):
@@ -279,6 +364,7 @@ def _run_handler(thread, fsig: int, act: SigAction, new_mask: int, start: dict):
         for name, value in start.items():
             setattr(regs, name, value & 0xFFFFFFFFFFFFFFFF)
         regs.eflags &= ~(0x100 | 0x400)  # PSL_T | PSL_D, as sendsig clears them
+
     return SetRegs(apply)
 
 
@@ -293,10 +379,14 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if thread.call is not None and act.handler not in (SIG_DFL, SIG_IGN):
         thread.deferred.append(ptrace.get_siginfo(thread.tid))  # engine._requeue posts it again
         return 0
-    for hook in sup.hooks.signal_seen:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
+    for (
+        hook
+    ) in sup.hooks.signal_seen:  # kqueue's EVFILT_SIGNAL counts every delivery, ignored ones too
         hook(thread, fsig)
     if sup.tracer:
-        what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(act.handler, f"handler {act.handler:#x}")
+        what = {SIG_IGN: "ignored", SIG_DFL: "default action"}.get(
+            act.handler, f"handler {act.handler:#x}"
+        )
         sup.tracer.signal(sup, thread, fsig, SIGNAL_NAMES.get(fsig, f"SIG{fsig}"), what)
     if act.handler == SIG_IGN:
         return 0
@@ -320,8 +410,13 @@ def deliver(sup, thread, linux_sig: int) -> int:
     if act.flags & SA["SA_RESETHAND"]:
         thread.proc.sigactions[fsig] = SigAction()
     ptrace.setregs(thread.tid, regs)
-    inject(sup, thread, DELIVERY, _run_handler(thread, fsig, act, before | add, start),
-           thread.proc.sigcode + GADGET_OFFSET)
+    inject(
+        sup,
+        thread,
+        DELIVERY,
+        _run_handler(thread, fsig, act, before | add, start),
+        thread.proc.sigcode + GADGET_OFFSET,
+    )
     return 0
 
 
@@ -365,7 +460,9 @@ def sys_sigreturn(call, ucp):
 def _restore_context(call, ucp: int):
     """set_mcontext and the signal mask of the ucontext at ucp; the caller goes on there."""
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
-    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8)))  # uc_sigmask is first
+    check(
+        (yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8))
+    )  # uc_sigmask is first
     if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:
         ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
 
@@ -375,6 +472,7 @@ def _restore_context(call, ucp: int):
         # Only the user-settable flags come back (FreeBSD checks EFL_SECURE the same way).
         regs.eflags = (regs.eflags & ~0xCD5) | (mc["mc_rflags"] & 0xCD5)
         regs.orig_rax = 0xFFFFFFFFFFFFFFFF
+
     return SetRegs(apply)
 
 

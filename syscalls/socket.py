@@ -1,29 +1,39 @@
 """Sockets: families, types, addresses, options and control messages translated.
 
 AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
+
 import struct
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import structs, translate
-from bsdulator.abi.flags import (FREEBSD_ADDRESS_FAMILIES, FREEBSD_MSG_FLAGS, FREEBSD_SOCK_TYPES,
-                                 LINUX_SO_OPTIONS as LINUX_SO)
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import (
+    FREEBSD_ADDRESS_FAMILIES,
+    FREEBSD_MSG_FLAGS,
+    FREEBSD_SOCK_TYPES,
+)
+from bsdulator.abi.flags import (
+    LINUX_SO_OPTIONS as LINUX_SO,
+)
 from bsdulator.abi.jail import JAIL_SYS_NEW
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.table import Support, handler, native
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
+from bsdulator.table import Support, handler, native
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT"))
-SOCKADDR_MAX = 128           # sockaddr_storage on both systems
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT")
+)
+SOCKADDR_MAX = 128  # sockaddr_storage on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
-JAIL_FAMILIES = {FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")}
+JAIL_FAMILIES = {
+    FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
+}
 FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
-SCM_RIGHTS = 1               # the same number on both
+SCM_RIGHTS = 1  # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
 FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
-FREEBSD_CMSGHDR_LEN = 16     # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
+FREEBSD_CMSGHDR_LEN = 16  # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
 
 native("listen")
 
@@ -49,7 +59,9 @@ def _jail_family(call, domain: int) -> None:
         return
     record = call.sup.jails.record(call.proc.jail)
     if not record.get("allow.socket_af") and record.get("vnet") != JAIL_SYS_NEW:
-        raise FreeBSDError(EPROTONOSUPPORT, f"address family {domain} in a jail without allow.socket_af")
+        raise FreeBSDError(
+            EPROTONOSUPPORT, f"address family {domain} in a jail without allow.socket_af"
+        )
 
 
 @handler("socket", Support.TRANSLATED, "families, types and SOCK_CLOEXEC/NONBLOCK translated")
@@ -138,7 +150,8 @@ def sys_accept4(call, s, name, anamelen, flags):
 
 
 def _address_of(call, linux_call, fdes, asa, alen):
-    """getsockname/getpeername: the Linux call into a buffer of ours, the sockaddr translated back."""
+    """getsockname/getpeername: the Linux call into a buffer of ours, the sockaddr translated
+    back."""
     out = _AddrOut(call, asa, alen)
     check((yield linux_call(s32(fdes), out.buf, out.lbuf)))
     out.copy_back()
@@ -193,14 +206,20 @@ def _sockopt(level: int, name: int) -> tuple[int, int]:
     return pair
 
 
-@handler("setsockopt", Support.TRANSLATED, "levels and option names translated; values pass as they are")
+@handler(
+    "setsockopt", Support.TRANSLATED, "levels and option names translated; values pass as they are"
+)
 def sys_setsockopt(call, s, level, name, val, valsize):
     """Implements FreeBSD setsockopt(2)."""
     llevel, lname = _sockopt(level, name)
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
 
-@handler("getsockopt", Support.TRANSLATED, "levels and option names translated; SO_TYPE/SO_ERROR values too")
+@handler(
+    "getsockopt",
+    Support.TRANSLATED,
+    "levels and option names translated; SO_TYPE/SO_ERROR values too",
+)
 def sys_getsockopt(call, s, level, name, val, avalsize):
     """Implements FreeBSD getsockopt(2)."""
     llevel, lname = _sockopt(level, name)
@@ -216,6 +235,7 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
 
 # -- sendmsg/recvmsg: msghdr and cmsghdr have different layouts -----------------------
 
+
 def _control_to_linux(data: bytes) -> bytes:
     """FreeBSD control messages → Linux ones (same CMSG_LEN/SPACE, different headers)."""
     out, off = bytearray(), 0
@@ -225,8 +245,11 @@ def _control_to_linux(data: bytes) -> bytes:
             raise FreeBSDError(EINVAL, "bad cmsg_len")
         if level != FREEBSD_SOL_SOCKET or ctype != SCM_RIGHTS:
             raise FreeBSDError(EINVAL, f"control message {level:#x}/{ctype} not supported")
-        payload = data[off + FREEBSD_CMSGHDR_LEN:off + clen]
-        out += struct.pack("<Qii", FREEBSD_CMSGHDR_LEN + len(payload), LINUX_SOL_SOCKET, SCM_RIGHTS) + payload
+        payload = data[off + FREEBSD_CMSGHDR_LEN : off + clen]
+        out += (
+            struct.pack("<Qii", FREEBSD_CMSGHDR_LEN + len(payload), LINUX_SOL_SOCKET, SCM_RIGHTS)
+            + payload
+        )
         out += bytes(-len(out) % 8)
         off += (clen + 7) & ~7
     return bytes(out)
@@ -238,9 +261,13 @@ def _control_to_freebsd(data: bytes) -> bytes:
         clen, level, ctype = struct.unpack_from("<Qii", data, off)
         if clen < 16:
             break
-        payload = data[off + 16:off + clen]
+        payload = data[off + 16 : off + clen]
         flevel = FREEBSD_SOL_SOCKET if level == LINUX_SOL_SOCKET else level
-        out += struct.pack("<Iii", FREEBSD_CMSGHDR_LEN + len(payload), flevel, ctype) + bytes(4) + payload
+        out += (
+            struct.pack("<Iii", FREEBSD_CMSGHDR_LEN + len(payload), flevel, ctype)
+            + bytes(4)
+            + payload
+        )
         out += bytes(-len(out) % 8)
         off += (clen + 7) & ~7
     return bytes(out)
@@ -265,8 +292,18 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
             lctl, lctllen = call.alloc(len(linux)), len(linux)
             call.mem.write(lctl, linux)
     hdr = call.alloc(LINUX_MSGHDR)
-    call.mem.write(hdr, structs.pack("linux_msghdr", msg_name=lname, msg_namelen=lnamelen, msg_iov=m["msg_iov"],
-                                     msg_iovlen=m["msg_iovlen"], msg_control=lctl, msg_controllen=lctllen))
+    call.mem.write(
+        hdr,
+        structs.pack(
+            "linux_msghdr",
+            msg_name=lname,
+            msg_namelen=lnamelen,
+            msg_iov=m["msg_iov"],
+            msg_iovlen=m["msg_iovlen"],
+            msg_control=lctl,
+            msg_controllen=lctllen,
+        ),
+    )
     return m, hdr
 
 
@@ -278,9 +315,9 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
         clen, level, ctype = struct.unpack_from("<Qii", data, off)
         if clen < 16:
             break
-        payload = data[off + 16:off + clen]
+        payload = data[off + 16 : off + clen]
         if level == LINUX_SOL_SOCKET and ctype == SCM_RIGHTS:
-            fds = list(struct.unpack(f"<{len(payload) // 4}i", payload[:len(payload) // 4 * 4]))
+            fds = list(struct.unpack(f"<{len(payload) // 4}i", payload[: len(payload) // 4 * 4]))
             bad = [fd for fd in fds if leads_outside(call.proc.pid, fd)]
             dropped += bad
             kept = [fd for fd in fds if fd not in bad]
@@ -294,7 +331,11 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
     return bytes(out), dropped
 
 
-@handler("sendmsg", Support.PARTIAL, "control messages other than SCM_RIGHTS: SCM_CREDS, SCM_TIMESTAMP… (EINVAL)")
+@handler(
+    "sendmsg",
+    Support.PARTIAL,
+    "control messages other than SCM_RIGHTS: SCM_CREDS, SCM_TIMESTAMP… (EINVAL)",
+)
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     _m, hdr = _linux_msghdr(call, msg, receiving=False)
@@ -309,8 +350,10 @@ def sys_recvmsg(call, s, msg, flags):
     lm = structs.unpack("linux_msghdr", call.mem.read(hdr, LINUX_MSGHDR))
     fields = {"msg_flags": translate.MSG_FLAGS.to_freebsd(lm["msg_flags"])}
     if m["msg_name"]:
-        fbsd = structs.sockaddr_to_freebsd(call.mem.read(lm["msg_name"], min(lm["msg_namelen"], SOCKADDR_MAX)))
-        call.mem.write(m["msg_name"], fbsd[:m["msg_namelen"]])
+        fbsd = structs.sockaddr_to_freebsd(
+            call.mem.read(lm["msg_name"], min(lm["msg_namelen"], SOCKADDR_MAX))
+        )
+        call.mem.write(m["msg_name"], fbsd[: m["msg_namelen"]])
         fields["msg_namelen"] = len(fbsd)
     if m["msg_control"] and m["msg_controllen"]:
         linux_ctl = call.mem.read(lm["msg_control"], lm["msg_controllen"])
@@ -320,7 +363,7 @@ def sys_recvmsg(call, s, msg, flags):
                 yield lx.close(fd)
             if dropped:
                 fields["msg_flags"] |= FREEBSD_MSG_CTRUNC
-        ctl = _control_to_freebsd(linux_ctl)[:m["msg_controllen"]]
+        ctl = _control_to_freebsd(linux_ctl)[: m["msg_controllen"]]
         call.mem.write(m["msg_control"], ctl)
         fields["msg_controllen"] = len(ctl)
     else:

@@ -1,10 +1,11 @@
 """__sysctl(2) and __sysctlbyname(2) over the emulated MIB tree (bsdulator/sysctl.py)."""
+
 import socket
 import struct
 from functools import cached_property
 
-from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator import sysctl as tree_mod
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
@@ -19,8 +20,20 @@ class _Host:
     @cached_property
     def facts(self) -> dict:
         probe = tree_mod.Context(usrstack=0, ps_strings=0)
-        return {k: getattr(probe, k) for k in ("hostuuid", "hostid", "ncpu", "physmem", "realmem", "usermem",
-                                                "cpu_model", "pagesizes", "boottime")}
+        return {
+            k: getattr(probe, k)
+            for k in (
+                "hostuuid",
+                "hostid",
+                "ncpu",
+                "physmem",
+                "realmem",
+                "usermem",
+                "cpu_model",
+                "pagesizes",
+                "boottime",
+            )
+        }
 
 
 class ProcessContext:
@@ -82,8 +95,6 @@ def _host_domainname() -> str:
     return "" if name == "(none)" else name
 
 
-
-
 def _finish(call, reply, old_addr, oldlenp):
     if reply.data is not None and old_addr:
         call.mem.write(old_addr, reply.data)
@@ -119,8 +130,7 @@ def sys_sysctlbyname(call, name_addr, namelen, old_addr, oldlenp, new_addr, newl
     name = call.mem.read(name_addr, namelen)
     oldlen, new = _old_new(call, old_addr, oldlenp, new_addr, newlen)
     sup = call.sup
-    reply = sup.sysctl.call_by_name(ProcessContext(call, sup.sysctl_host), name,
-                                                oldlen, new)
+    reply = sup.sysctl.call_by_name(ProcessContext(call, sup.sysctl_host), name, oldlen, new)
     return _finish(call, reply, old_addr, oldlenp)
 
 

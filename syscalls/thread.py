@@ -7,33 +7,34 @@ arg, rsp 16-aligned below the stack top minus a return slot, rbp 0, fs base = tl
 before either goes on.  Thread ids are the host's Linux tids: global, as FreeBSD's are.
 The sleeps and wakes threads synchronise with are _umtx_op's (syscalls/umtx.py).
 """
+
 import os
 import struct
 
+from bsdulator import ptrace, structs, translate
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import umtx as U
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.signals import LINUX_SIGPROCMASK_HOW
-from bsdulator.syscalls.jail import refuse_in_jail
-from bsdulator.syscalls.umtx import wake_all
-
-from bsdulator import ptrace, structs, translate
 from bsdulator.engine import CF, Fork, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
 from bsdulator.memory import USER_END
 from bsdulator.process import effective_uid, ns_pids
+from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.syscalls.umtx import wake_all
 from bsdulator.table import Support, handler
 
 EINVAL, ESRCH, EFAULT = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ESRCH", "EFAULT"))
 U64 = (1 << 64) - 1
 THREAD_FLAGS = sum(U.LINUX_CLONE_THREAD_FLAGS.values())
 THR_PARAM = structs.sizeof("thr_param")
-MAXCOMLEN = K.MAXCOMLEN                            # FreeBSD's thread name limit
-LINUX_COMM_LEN = 15     # what Linux's comm keeps: TASK_COMM_LEN - 1, not in the UAPI headers
+MAXCOMLEN = K.MAXCOMLEN  # FreeBSD's thread name limit
+LINUX_COMM_LEN = 15  # what Linux's comm keeps: TASK_COMM_LEN - 1, not in the UAPI headers
 PR_SET_NAME = U.LINUX_PRCTL["PR_SET_NAME"]
 
 
 # ---- threads ------------------------------------------------------------------------------
+
 
 @handler("thr_self", Support.EMULATED, "the Linux thread id (global, as FreeBSD's)")
 def sys_thr_self(call, id_addr):
@@ -52,7 +53,9 @@ def sys_thr_new(call, param_addr, param_size):
     if p["flags"] & U.FREEBSD_THR_FLAGS["THR_SUSPENDED"]:
         raise call.sup.missing(call, "THR_SUSPENDED", "EINVAL")
     if p["rtp"]:
-        _check_new_thread_rtprio(call, structs.unpack("rtprio", call.mem.read(p["rtp"], structs.sizeof("rtprio"))))
+        _check_new_thread_rtprio(
+            call, structs.unpack("rtprio", call.mem.read(p["rtp"], structs.sizeof("rtprio")))
+        )
     if p["tls_base"] >= USER_END:  # cpu_set_user_tls; Linux could not load it into fs_base either
         raise FreeBSDError(EINVAL, f"tls_base {p['tls_base']:#x}")
     for where in (p["child_tid"], p["parent_tid"]):
@@ -69,13 +72,17 @@ def sys_thr_new(call, param_addr, param_size):
             ptrace.copy_regs(regs, saved)
             regs.rip = p["start_func"]
             regs.rdi = p["arg"]
-            regs.rsp = (((p["stack_base"] + p["stack_size"]) & ~0xF) - 8) & U64  # wraps as register_t does
+            regs.rsp = (
+                ((p["stack_base"] + p["stack_size"]) & ~0xF) - 8
+            ) & U64  # wraps as register_t does
             regs.rbp = 0
             regs.fs_base = p["tls_base"]
             regs.rax = 0
             regs.orig_rax = 0xFFFFFFFFFFFFFFFF  # not in a syscall: nothing to restart
             regs.eflags &= ~CF
+
         thread.start = start
+
     check((yield Fork(lx.clone(THREAD_FLAGS, 0, 0, 0, 0), adopted, thread=True)))
     return 0
 
@@ -92,7 +99,9 @@ def _check_new_thread_rtprio(call, rtp: dict) -> None:
         raise FreeBSDError(EINVAL, f"rtprio type {rtp['type']}")
 
 
-@handler("thr_exit", Support.EMULATED, "stores 1 in *state and wakes its waiters, then Linux exit(2)")
+@handler(
+    "thr_exit", Support.EMULATED, "stores 1 in *state and wakes its waiters, then Linux exit(2)"
+)
 def sys_thr_exit(call, state):
     """Implements FreeBSD thr_exit(2): the last thread's exit ends the process with 0."""
     call.thread.exiting = True  # thr_kill and friends no longer find it
@@ -118,7 +127,11 @@ def _thread_number(tid: int) -> int | None:
 
 def _live_threads(call) -> list[int]:
     """The caller's process's threads that have not called thr_exit."""
-    return [tid for tid in call.proc.threads if (t := call.sup.threads.get(tid)) is not None and not t.exiting]
+    return [
+        tid
+        for tid in call.proc.threads
+        if (t := call.sup.threads.get(tid)) is not None and not t.exiting
+    ]
 
 
 def _signal(sig: int) -> int:
@@ -142,13 +155,23 @@ def _send(call, tgid: int, targets: list[int], linux_sig: int):
     return 0
 
 
-@handler("thr_kill", Support.EMULATED, "tgkill of a thread of the caller's process (-1: all but the caller)")
+@handler(
+    "thr_kill",
+    Support.EMULATED,
+    "tgkill of a thread of the caller's process (-1: all but the caller)",
+)
 def sys_thr_kill(call, tid, sig):
     """Implements FreeBSD thr_kill(2)."""
     linux = _signal(sig)
     tid = signed(tid)
     threads = _live_threads(call)
-    targets = [t for t in threads if t != call.thread.tid] if tid == -1 else [tid] if tid in threads else []
+    targets = (
+        [t for t in threads if t != call.thread.tid]
+        if tid == -1
+        else [tid]
+        if tid in threads
+        else []
+    )
     tgid = yield lx.getpid()
     return (yield from _send(call, tgid, targets, linux))
 
@@ -161,7 +184,13 @@ def sys_thr_kill2(call, pid, tid, sig):
     own = yield lx.getpid()
     if pid == own:
         threads = _live_threads(call)
-        targets = [t for t in threads if t != call.thread.tid] if tid == -1 else [tid] if tid in threads else []
+        targets = (
+            [t for t in threads if t != call.thread.tid]
+            if tid == -1
+            else [tid]
+            if tid in threads
+            else []
+        )
         return (yield from _send(call, own, targets, linux))
     if call.proc.jail and pid not in call.sup.jails.visible_targets(call.proc, pid):
         raise FreeBSDError(ESRCH, f"process {pid} is outside the caller's jail")
@@ -171,7 +200,9 @@ def sys_thr_kill2(call, pid, tid, sig):
     return check((yield lx.tgkill(pid, number, linux)))
 
 
-@handler("thr_set_name", Support.EMULATED, "the caller's own name also becomes its Linux comm (15 bytes)")
+@handler(
+    "thr_set_name", Support.EMULATED, "the caller's own name also becomes its Linux comm (15 bytes)"
+)
 def sys_thr_set_name(call, tid, name_addr):
     """Implements FreeBSD thr_set_name(2)."""
     tid = signed(tid)
@@ -255,7 +286,11 @@ def _rtprio(call, function: int, tid: int, rtp_addr: int) -> int:
     raise FreeBSDError(EINVAL, f"rtprio function {function}")
 
 
-@handler("rtprio_thread", Support.TRANSLATED, "Linux scheduling policies: NORMAL, IDLE, REALTIME (RR), FIFO")
+@handler(
+    "rtprio_thread",
+    Support.TRANSLATED,
+    "Linux scheduling policies: NORMAL, IDLE, REALTIME (RR), FIFO",
+)
 def sys_rtprio_thread(call, function, lwpid, rtp):
     """Implements FreeBSD rtprio_thread(2): lwpid 0 is the caller."""
     lwpid = s32(lwpid)
@@ -270,5 +305,7 @@ def sys_rtprio(call, function, pid, rtp):
     """Implements FreeBSD rtprio(2): pid 0 is the caller's process."""
     pid = s32(pid)
     if pid not in (0, call.proc.pid):
-        raise FreeBSDError(ESRCH, "rtprio of another process")  # its pid is in the caller's namespace
+        raise FreeBSDError(
+            ESRCH, "rtprio of another process"
+        )  # its pid is in the caller's namespace
     return _rtprio(call, function, call.proc.pid if pid else call.thread.tid, rtp)

@@ -1,10 +1,11 @@
 """Clocks, timers and sleeping."""
-from bsdulator.abi.errno import FREEBSD_ERRNO
+
 from bsdulator import translate
-from bsdulator.errors import FreeBSDError
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.engine import check, lx, s32
-from bsdulator.table import Support, handler, native
+from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.table import Support, handler, native
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
@@ -47,8 +48,14 @@ def sys_settimeofday(call, tv, tz):
     return check((yield lx.settimeofday(tv, tz)))
 
 
-@handler("clock_nanosleep", Support.TRANSLATED, "clock ids translated; the error comes back as the result")
+@handler(
+    "clock_nanosleep",
+    Support.TRANSLATED,
+    "clock ids translated; the error comes back as the result",
+)
 def sys_clock_nanosleep(call, clock_id, flags, rqtp, rmtp):
     """Implements FreeBSD clock_nanosleep(2), which reports failure as its return value."""
-    r = yield lx.clock_nanosleep(_clock(clock_id), translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp)
+    r = yield lx.clock_nanosleep(
+        _clock(clock_id), translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp
+    )
     return translate.errno_to_freebsd(-r) if r < 0 else 0

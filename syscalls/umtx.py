@@ -9,17 +9,17 @@ mutex, the word is changed with FUTEX_WAKE_OP's atomic operations or a compare-a
 by the tracee, never by a read-modify-write from outside. Priority-inheriting and
 -protecting mutexes say ENOSYS.
 """
+
 import errno
 import struct
 import time
 
+from bsdulator import structs, translate
 from bsdulator.abi import umtx as U
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.syscalls.signal import CAS_OFFSET, ensure_code_page
-
-from bsdulator import structs, translate
 from bsdulator.engine import Gadget, check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls.signal import CAS_OFFSET, ensure_code_page
 from bsdulator.table import Support, handler
 
 EINVAL, ETIMEDOUT = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ETIMEDOUT"))
@@ -33,14 +33,25 @@ UMTX_TIME = structs.sizeof("_umtx_time")
 
 
 def _futex_op(op: int, oparg: int, cmp: int = F["FUTEX_OP_CMP_EQ"], cmparg: int = 0) -> int:
-    """FUTEX_WAKE_OP's op word: *uaddr2 = *uaddr2 OP oparg; wake uaddr2's waiters if old CMP cmparg."""
+    """FUTEX_WAKE_OP's op word: *uaddr2 = *uaddr2 OP oparg; wake uaddr2's waiters if old CMP
+    cmparg."""
     return (op << 28) | (cmp << 24) | (oparg << 12) | cmparg
 
 
-SET_TOP_BIT = _futex_op(F["FUTEX_OP_OR"] | F["FUTEX_OP_OPARG_SHIFT"], 31)   # nr_wake2 is 0: no compare
-STORE_0, STORE_1, ADD_1 = _futex_op(F["FUTEX_OP_SET"], 0), _futex_op(F["FUTEX_OP_SET"], 1), _futex_op(F["FUTEX_OP_ADD"], 1)
-RELEASE = _futex_op(F["FUTEX_OP_SET"], 0, F["FUTEX_OP_CMP_LT"], 0)    # unowned; wake one if it was contested
-CV_SEQ = structs.offsetof("ucond", "c_spare")   # bsdulator's wake sequence (the kernel leaves c_spare alone)
+SET_TOP_BIT = _futex_op(
+    F["FUTEX_OP_OR"] | F["FUTEX_OP_OPARG_SHIFT"], 31
+)  # nr_wake2 is 0: no compare
+STORE_0, STORE_1, ADD_1 = (
+    _futex_op(F["FUTEX_OP_SET"], 0),
+    _futex_op(F["FUTEX_OP_SET"], 1),
+    _futex_op(F["FUTEX_OP_ADD"], 1),
+)
+RELEASE = _futex_op(
+    F["FUTEX_OP_SET"], 0, F["FUTEX_OP_CMP_LT"], 0
+)  # unowned; wake one if it was contested
+CV_SEQ = structs.offsetof(
+    "ucond", "c_spare"
+)  # bsdulator's wake sequence (the kernel leaves c_spare alone)
 
 
 def wake_all(addr: int):
@@ -54,7 +65,11 @@ def _timeout(call, size: int, addr: int) -> int:
     if not addr:
         return 0
     if size <= TIMESPEC:
-        t = {"_timeout": structs.unpack("timespec", call.mem.read(addr, TIMESPEC)), "_flags": 0, "_clockid": 0}
+        t = {
+            "_timeout": structs.unpack("timespec", call.mem.read(addr, TIMESPEC)),
+            "_flags": 0,
+            "_clockid": 0,
+        }
     else:
         t = structs.unpack("_umtx_time", call.mem.read(addr, UMTX_TIME))
     ns = t["_timeout"]["tv_sec"] * 10**9 + t["_timeout"]["tv_nsec"]
@@ -76,7 +91,8 @@ def _futex_wait(call, addr: int, expected: int, timeout: int):
 
 
 def _sleep_result(r: int) -> int:
-    """FreeBSD's answer to a sleep: woken, the value moved on, or interrupted, all 0 but the timeout."""
+    """FreeBSD's answer to a sleep: woken, the value moved on, or interrupted, all 0 but the
+    timeout."""
     if r == -LINUX_ETIMEDOUT:
         raise FreeBSDError(ETIMEDOUT)
     if r == -LINUX_EINTR:
@@ -137,7 +153,12 @@ def _mutex_wait(call, m, size, addr):
     if flags & (V["UMUTEX_PRIO_INHERIT"] | V["UMUTEX_PRIO_PROTECT"]):
         raise call.sup.missing(call, "priority-inheriting and -protecting mutexes")
     while True:
-        if owner in (V["UMUTEX_UNOWNED"], V["UMUTEX_CONTESTED"], V["UMUTEX_RB_OWNERDEAD"], V["UMUTEX_RB_NOTRECOV"]):
+        if owner in (
+            V["UMUTEX_UNOWNED"],
+            V["UMUTEX_CONTESTED"],
+            V["UMUTEX_RB_OWNERDEAD"],
+            V["UMUTEX_RB_NOTRECOV"],
+        ):
             return 0
         if not owner & V["UMUTEX_CONTESTED"]:
             check((yield _set_top_bit(m)))
@@ -158,7 +179,10 @@ def _mutex_wake2(call, m, _flags):
 def _mutex_wake(call, m):
     """UMTX_OP_MUTEX_WAKE (deprecated): as WAKE2, for a mutex its unlocker left unowned."""
     owner, _ = _owner_word(call, m)
-    if owner & ~V["UMUTEX_CONTESTED"] and owner not in (V["UMUTEX_RB_OWNERDEAD"], V["UMUTEX_RB_NOTRECOV"]):
+    if owner & ~V["UMUTEX_CONTESTED"] and owner not in (
+        V["UMUTEX_RB_OWNERDEAD"],
+        V["UMUTEX_RB_NOTRECOV"],
+    ):
         return 0
     return (yield from _mutex_wake2(call, m, 0))
 
@@ -184,8 +208,15 @@ def _cv_wait(call, cv, wflags, m, ts_addr):
     if ts_addr:
         absolute = bool(wflags & V["CVWAIT_ABSTIME"])
         t = call.alloc(UMTX_TIME)
-        call.mem.write(t, call.mem.read(ts_addr, TIMESPEC) + struct.pack(
-            "<II", V["UMTX_ABSTIME"] if absolute else 0, clockid if wflags & V["CVWAIT_CLOCKID"] else 0))
+        call.mem.write(
+            t,
+            call.mem.read(ts_addr, TIMESPEC)
+            + struct.pack(
+                "<II",
+                V["UMTX_ABSTIME"] if absolute else 0,
+                clockid if wflags & V["CVWAIT_CLOCKID"] else 0,
+            ),
+        )
         timeout = _timeout(call, UMTX_TIME, t)
     seq = call.mem.read_u32(cv + CV_SEQ)
     if call.mem.read_u32(cv) == 0:
@@ -232,7 +263,9 @@ RW_WAITERS = RW_WRITE_WAITERS | RW_READ_WAITERS
 def _cas(call, addr: int, expected: int, new: int):
     """Compare-and-swap the 32-bit word at addr in the tracee; the value it held."""
     yield from ensure_code_page(call)
-    old = yield Gadget(call.proc.sigcode + CAS_OFFSET, (("rdi", addr), ("rsi", new), ("rax", expected)), "rdi")
+    old = yield Gadget(
+        call.proc.sigcode + CAS_OFFSET, (("rdi", addr), ("rsi", new), ("rax", expected)), "rdi"
+    )
     return old & 0xFFFFFFFF
 
 
@@ -265,21 +298,36 @@ def _rw_rdlock(call, rw, fflag, size, addr):
     timeout = _timeout(call, size, addr)
     flags = call.mem.read_u32(rw + 4) | (s32(fflag) & V["URWLOCK_PREFER_READER"])
     blockers = RW_WRITE_OWNER | (0 if flags & V["URWLOCK_PREFER_READER"] else RW_WRITE_WAITERS)
-    return (yield from _rw_acquire(call, rw, timeout, lambda st: not st & blockers,
-                                   lambda st: st + 1 if st & RW_MAX_READERS < RW_MAX_READERS else None,
-                                   RW_READ_WAITERS))
+    return (
+        yield from _rw_acquire(
+            call,
+            rw,
+            timeout,
+            lambda st: not st & blockers,
+            lambda st: st + 1 if st & RW_MAX_READERS < RW_MAX_READERS else None,
+            RW_READ_WAITERS,
+        )
+    )
 
 
 def _rw_wrlock(call, rw, size, addr):
     """UMTX_OP_RW_WRLOCK: the write lock, once no reader or writer holds it."""
     timeout = _timeout(call, size, addr)
-    return (yield from _rw_acquire(call, rw, timeout,
-                                   lambda st: not st & RW_WRITE_OWNER and not st & RW_MAX_READERS,
-                                   lambda st: st | RW_WRITE_OWNER, RW_WRITE_WAITERS))
+    return (
+        yield from _rw_acquire(
+            call,
+            rw,
+            timeout,
+            lambda st: not st & RW_WRITE_OWNER and not st & RW_MAX_READERS,
+            lambda st: st | RW_WRITE_OWNER,
+            RW_WRITE_WAITERS,
+        )
+    )
 
 
 def _rw_unlock(call, rw):
-    """UMTX_OP_RW_UNLOCK: drop the write lock or one read lock; a lock left free wakes every waiter."""
+    """UMTX_OP_RW_UNLOCK: drop the write lock or one read lock; a lock left free wakes every
+    waiter."""
     state = call.mem.read_u32(rw)
     while True:
         if state & RW_WRITE_OWNER:
@@ -309,9 +357,13 @@ def _robust_lists(call, params, size):
     return 0
 
 
-@handler("_umtx_op", Support.PARTIAL, "priority-inheriting and -protecting mutexes (ENOSYS); ops "
-         "MUTEX_TRYLOCK, MUTEX_LOCK, SET_CEILING, SHM, GET/SET_MIN_TIMEOUT and the old LOCK, UNLOCK, SEM_WAIT, "
-         "SEM_WAKE (ENOSYS); a dying owner's robust mutexes are not marked")
+@handler(
+    "_umtx_op",
+    Support.PARTIAL,
+    "priority-inheriting and -protecting mutexes (ENOSYS); ops "
+    "MUTEX_TRYLOCK, MUTEX_LOCK, SET_CEILING, SHM, GET/SET_MIN_TIMEOUT and the old LOCK, "
+    "UNLOCK, SEM_WAIT, SEM_WAKE (ENOSYS); a dying owner's robust mutexes are not marked",
+)
 def sys__umtx_op(call, obj, op, val, uaddr1, uaddr2):
     """Implements FreeBSD _umtx_op(2)."""
     op = s32(op) & ~sum(U.FREEBSD_UMTX_OP_FLAGS.values())

@@ -1,4 +1,5 @@
 """Shared fixtures: where the FreeBSD root is, and how to run bsdulator on it."""
+
 import os
 import subprocess
 import sys
@@ -25,7 +26,9 @@ def pytest_collection_modifyitems(items):
         if PROGRAM_FIXTURES & set(item.fixturenames) and item.get_closest_marker("e2e") is None:
             item.add_marker(pytest.mark.e2e)
         if item.get_closest_marker("root") is not None and os.geteuid() != 0:
-            item.add_marker(pytest.mark.skip(reason="needs root (namespaces, cgroups, mounts): run as root"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs root (namespaces, cgroups, mounts): run as root")
+            )
 
 
 def _root() -> Path:
@@ -36,7 +39,9 @@ def _root() -> Path:
 def freebsd_root() -> Path:
     root = _root()
     if not (root / "libexec" / "ld-elf.so.1").exists():
-        pytest.skip(f"no FreeBSD root at {root}: run ./freebsd-root-fetch.sh (FREEBSD_BASE=… for a local base.txz)")
+        pytest.skip(
+            f"no FreeBSD root at {root}: run ./freebsd-root-fetch.sh (FREEBSD_BASE=… for a local base.txz)"
+        )
     return root
 
 
@@ -48,8 +53,15 @@ def bsd(freebsd_root):
 
     def run(*args, check=False, input=None, env=None, cwd=REPO, timeout=120):
         full_env = dict(os.environ, LC_ALL="C", **(env or {}))
-        return subprocess.run([sys.executable, "-m", "bsdulator", *map(str, args)], cwd=cwd, input=input,
-                              capture_output=True, env=full_env, timeout=timeout, check=check)
+        return subprocess.run(
+            [sys.executable, "-m", "bsdulator", *map(str, args)],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            env=full_env,
+            timeout=timeout,
+            check=check,
+        )
 
     probe = run(freebsd_root / "bin" / "echo", "probe")
     if probe.returncode != 0 and b"ptrace" in probe.stderr:
@@ -61,6 +73,7 @@ def bsd(freebsd_root):
 def freebsd_cc(tmp_path_factory):
     """freebsd_cc(source, name) -> path of a FreeBSD/amd64 program built with ziglang."""
     import importlib.util
+
     if importlib.util.find_spec("ziglang") is None:
         pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
     out = tmp_path_factory.mktemp("freebsd-programs")
@@ -68,9 +81,24 @@ def freebsd_cc(tmp_path_factory):
     def build(source: str, name: str) -> Path:
         src, exe = out / f"{name}.c", out / name
         src.write_text(source)
-        subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", str(src),
-                        "-o", str(exe)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ziglang",
+                "cc",
+                "-target",
+                "x86_64-freebsd",
+                "-O2",
+                str(src),
+                "-o",
+                str(exe),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return exe
+
     return build
 
 
@@ -82,6 +110,7 @@ def freebsd_programs(tmp_path_factory):
     """freebsd_programs(prefix, *flags) -> {name: path} of every freebsd_programs/<prefix>*.c,
     built for FreeBSD/amd64 with ziglang (FreeBSD 14 headers, the root's libraries)."""
     import importlib.util
+
     if importlib.util.find_spec("ziglang") is None:
         pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
 
@@ -90,9 +119,28 @@ def freebsd_programs(tmp_path_factory):
         built = {}
         for src in sorted(PROGRAMS.glob(f"{prefix}*.c")):
             exe = out / src.stem
-            done = subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", "-Wall",
-                                   "-I", str(PROGRAMS), str(src), "-o", str(exe), *flags], capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ziglang",
+                    "cc",
+                    "-target",
+                    "x86_64-freebsd",
+                    "-O2",
+                    "-Wall",
+                    "-I",
+                    str(PROGRAMS),
+                    str(src),
+                    "-o",
+                    str(exe),
+                    *flags,
+                ],
+                capture_output=True,
+                text=True,
+            )
             assert done.returncode == 0, done.stderr
             built[src.stem] = exe
         return built
+
     return build

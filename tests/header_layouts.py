@@ -1,4 +1,5 @@
-"""Struct layouts as the C compilers see them: probe files compiled once per session, read from DWARF."""
+"""Struct layouts as the C compilers see them: probe files compiled once per session, read from
+DWARF."""
 
 import functools
 import importlib.util
@@ -173,7 +174,9 @@ class Unavailable(Exception):
 
 def _zig(target: str) -> list[str]:
     if importlib.util.find_spec("ziglang") is None:
-        raise Unavailable("the ziglang pip package (FreeBSD headers and cross compiler) is not installed")
+        raise Unavailable(
+            "the ziglang pip package (FreeBSD headers and cross compiler) is not installed"
+        )
     return [sys.executable, "-m", "ziglang", "cc", "-target", target]
 
 
@@ -200,7 +203,9 @@ def members(target: str) -> dict[str, tuple[int, dict[str, Member]]]:
     obj = os.path.join(_workdir().name, f"{target}.o")
     with open(src, "w") as f:
         f.write(source)
-    done = subprocess.run(cc + ["-g", "-gdwarf-4", "-O0", "-c", src, "-o", obj], capture_output=True, text=True)
+    done = subprocess.run(
+        cc + ["-g", "-gdwarf-4", "-O0", "-c", src, "-o", obj], capture_output=True, text=True
+    )
     if done.returncode:
         raise RuntimeError(f"{' '.join(cc)} failed:\n{done.stderr}")
     with open(obj, "rb") as f:
@@ -209,8 +214,10 @@ def members(target: str) -> dict[str, tuple[int, dict[str, Member]]]:
 
 def layouts(target: str) -> dict[str, tuple[int, dict[str, int]]]:
     """{probe name: (size, {dotted member path: offset})}."""
-    return {name: (size, {path: m.offset for path, m in fields.items()})
-            for name, (size, fields) in members(target).items()}
+    return {
+        name: (size, {path: m.offset for path, m in fields.items()})
+        for name, (size, fields) in members(target).items()
+    }
 
 
 def _read(elf: ELFFile) -> dict[str, tuple[int, dict[str, Member]]]:
@@ -222,7 +229,7 @@ def _read(elf: ELFFile) -> dict[str, tuple[int, dict[str, Member]]]:
                 struct = _strip(die.get_DIE_from_attribute("DW_AT_type"))
                 fields: dict[str, Member] = {}
                 _walk(struct, 0, "", fields)
-                found[name[len("probe_"):]] = (_size(struct), fields)
+                found[name[len("probe_") :]] = (_size(struct), fields)
     return found
 
 
@@ -272,7 +279,9 @@ def _kind(die) -> str:
     if die.tag == "DW_TAG_enumeration_type":
         return f"u{8 * _size(die)}"
     if die.tag == "DW_TAG_array_type":
-        return _kind(die.get_DIE_from_attribute("DW_AT_type")) + "".join(f"[{d}]" for d in _dims(die))
+        return _kind(die.get_DIE_from_attribute("DW_AT_type")) + "".join(
+            f"[{d}]" for d in _dims(die)
+        )
     tag = {"DW_TAG_structure_type": "struct", "DW_TAG_union_type": "union"}[die.tag]
     return f"{tag} {_name(die)}" if _name(die) else tag
 

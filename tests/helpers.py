@@ -1,4 +1,5 @@
 """Small helpers the tests share (tests/ is on sys.path: `from helpers import wait_until`)."""
+
 import time
 
 POLL_S = 0.02

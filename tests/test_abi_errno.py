@@ -1,4 +1,5 @@
-"""abi/errno.py against FreeBSD's sys/errno.h (zig), FreeBSD 13.5 libc's sys_errlist, and the host's Linux errno headers."""
+"""abi/errno.py against FreeBSD's sys/errno.h (zig), FreeBSD 13.5 libc's sys_errlist, and the
+host's Linux errno headers."""
 
 import errno
 import io
@@ -37,7 +38,9 @@ def test_freebsd_errno_table_is_complete():
 
 @requires_zig
 def test_freebsd_errno_is_dense_up_to_elast():
-    assert sorted(abi_errno.FREEBSD_ERRNO.values()) == list(range(1, abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"] + 1))
+    assert sorted(abi_errno.FREEBSD_ERRNO.values()) == list(
+        range(1, abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"] + 1)
+    )
 
 
 @requires_zig
@@ -69,7 +72,9 @@ def test_approximations_cover_exactly_the_unshared_names():
 def _sys_errlist(libc: bytes) -> list[str]:
     """FreeBSD libc's sys_errlist strings, read through its R_X86_64_RELATIVE relocations."""
     elf = ELFFile(io.BytesIO(libc))
-    symbol = next(s for s in elf.get_section_by_name(".dynsym").iter_symbols() if s.name == "sys_errlist")
+    symbol = next(
+        s for s in elf.get_section_by_name(".dynsym").iter_symbols() if s.name == "sys_errlist"
+    )
     start, size = symbol["st_value"], symbol["st_size"]
     targets = {
         reloc["r_offset"]: reloc["r_addend"]
@@ -81,9 +86,12 @@ def _sys_errlist(libc: bytes) -> list[str]:
 
     def string_at(address: int) -> str:
         for segment in elf.iter_segments():
-            if segment["p_type"] == "PT_LOAD" and segment["p_vaddr"] <= address < segment["p_vaddr"] + segment["p_filesz"]:
+            if (
+                segment["p_type"] == "PT_LOAD"
+                and segment["p_vaddr"] <= address < segment["p_vaddr"] + segment["p_filesz"]
+            ):
                 offset = segment["p_offset"] + address - segment["p_vaddr"]
-                return libc[offset:libc.index(b"\0", offset)].decode()
+                return libc[offset : libc.index(b"\0", offset)].decode()
         raise LookupError(hex(address))
 
     return [string_at(targets[start + 8 * i]) for i in range(size // 8)]
@@ -95,7 +103,7 @@ def test_messages_are_freebsd_libc_sys_errlist(freebsd_root):
     errlist = _sys_errlist(libc)
     elast = abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"]
     assert abi_errno.FREEBSD_ERRNO_MESSAGES == dict(enumerate(errlist[: elast + 1]))
-    assert set(errlist[elast + 1:]) == {"Unknown error"}  # padding of the fixed-size array
+    assert set(errlist[elast + 1 :]) == {"Unknown error"}  # padding of the fixed-size array
 
 
 def test_linux_restart_codes_are_what_a_tracer_sees():
@@ -122,8 +130,11 @@ def test_linux_restart_codes_are_what_a_tracer_sees():
             select.poll().poll(200)
         finally:
             os._exit(0)
-    waiting = {LINUX_NR["read"]: "ERESTARTSYS", LINUX_NR["pause"]: "ERESTARTNOHAND",
-               LINUX_NR["poll"]: "ERESTART_RESTARTBLOCK"}
+    waiting = {
+        LINUX_NR["read"]: "ERESTARTSYS",
+        LINUX_NR["pause"]: "ERESTARTNOHAND",
+        LINUX_NR["poll"]: "ERESTART_RESTARTBLOCK",
+    }
     seen, regs, entering, pending = {}, ptrace.new_regs(), True, None
     try:
         os.waitpid(pid, 0)

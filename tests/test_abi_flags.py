@@ -107,15 +107,31 @@ LINUX_CASES = [
     (flags.LINUX_ITIMER_WHICH, ["linux/time.h"]),
 ]
 
-# Groups whose FreeBSD table claims every macro of a prefix: (table, headers, pattern, not in the group).
+# Groups whose FreeBSD table claims every macro of a prefix: (table, headers, pattern, not in the
+# group).
 FREEBSD_COMPLETE = [
     (flags.FREEBSD_O_FLAGS, ["fcntl.h"], r"O_\w+", set()),
     (flags.FREEBSD_AT_FLAGS, ["fcntl.h"], r"AT_\w+", set()),
-    (flags.FREEBSD_MAP_FLAGS | flags.FREEBSD_MAP_ALIGNMENT, ["sys/mman.h"], r"MAP_\w+", {"MAP_FAILED"}),
+    (
+        flags.FREEBSD_MAP_FLAGS | flags.FREEBSD_MAP_ALIGNMENT,
+        ["sys/mman.h"],
+        r"MAP_\w+",
+        {"MAP_FAILED"},
+    ),
     (flags.FREEBSD_MADV_ADVICE, ["sys/mman.h"], r"MADV_\w+", set()),
-    (flags.FREEBSD_SOCK_TYPES | flags.FREEBSD_SOCK_FLAGS, ["sys/socket.h"], r"SOCK_\w+", {"SOCK_MAXADDRLEN"}),
+    (
+        flags.FREEBSD_SOCK_TYPES | flags.FREEBSD_SOCK_FLAGS,
+        ["sys/socket.h"],
+        r"SOCK_\w+",
+        {"SOCK_MAXADDRLEN"},
+    ),
     (flags.FREEBSD_MSG_FLAGS, ["sys/socket.h"], r"MSG_\w+", set()),
-    (flags.FREEBSD_ADDRESS_FAMILIES, ["sys/socket.h"], r"(AF_(?!VENDOR)|pseudo_AF_)\w+", {"AF_MAX"}),
+    (
+        flags.FREEBSD_ADDRESS_FAMILIES,
+        ["sys/socket.h"],
+        r"(AF_(?!VENDOR)|pseudo_AF_)\w+",
+        {"AF_MAX"},
+    ),
     (flags.FREEBSD_POLL_EVENTS, ["poll.h"], r"POLL[A-Z]+", {"POLLSTANDARD"}),
     (flags.FREEBSD_WAIT_OPTIONS, ["sys/wait.h"], r"W[A-Z]+", {"WCOREFLAG"}),
     (flags.FREEBSD_RFORK_FLAGS, ["unistd.h"], r"RF[A-Z]+", {"RFFLAGS", "RFKERNELONLY"}),
@@ -133,16 +149,22 @@ def _id(case) -> str:
 
 @functools.cache
 def _all_freebsd_values() -> dict[str, int]:
-    """Every FreeBSD case's names in one compiler run (enum constants go parenthesised: no #ifdef guard)."""
+    """Every FreeBSD case's names in one compiler run (enum constants go parenthesised: no #ifdef
+    guard)."""
     headers = list(dict.fromkeys(h for _, hs, _ in FREEBSD_CASES for h in hs))
-    exprs = list(dict.fromkeys(n if macros else f"({n})" for t, _, macros in FREEBSD_CASES for n in t))
+    exprs = list(
+        dict.fromkeys(n if macros else f"({n})" for t, _, macros in FREEBSD_CASES for n in t)
+    )
     return {expr.strip("()"): value for expr, value in freebsd_values(headers, exprs).items()}
 
 
 @functools.cache
 def _linux_values_for(headers: tuple[str, ...]) -> dict[str, int]:
-    """Every Linux case's names that share these headers, in one compiler run, under the table's spelling."""
-    spelled = {LINUX_UAPI_SPELLING.get(n, n): n for t, hs in LINUX_CASES if tuple(hs) == headers for n in t}
+    """Every Linux case's names that share these headers, in one compiler run, under the table's
+    spelling."""
+    spelled = {
+        LINUX_UAPI_SPELLING.get(n, n): n for t, hs in LINUX_CASES if tuple(hs) == headers for n in t
+    }
     return {spelled[expr]: value for expr, value in linux_values(headers, spelled).items()}
 
 
@@ -157,7 +179,11 @@ def test_freebsd_values(case):
 @pytest.mark.parametrize("case", FREEBSD_COMPLETE, ids=_id)
 def test_freebsd_tables_are_complete(case):
     table, headers, pattern, others = case
-    names = {name for name, text in freebsd_macros(*headers).items() if re.fullmatch(pattern, name) and text}
+    names = {
+        name
+        for name, text in freebsd_macros(*headers).items()
+        if re.fullmatch(pattern, name) and text
+    }
     assert names - others == {name for name in table if re.fullmatch(pattern, name)}
 
 
@@ -195,5 +221,9 @@ def test_linux_values(case):
 )
 def test_linux_values_agree_with_python(table, module):
     # glibc's O_LARGEFILE is 0 on x86_64; the kernel's is what F_GETFL shows.
-    python = {name: getattr(module, name) for name in table if hasattr(module, name) and name != "O_LARGEFILE"}
+    python = {
+        name: getattr(module, name)
+        for name in table
+        if hasattr(module, name) and name != "O_LARGEFILE"
+    }
     assert mismatches(python, table) == {}

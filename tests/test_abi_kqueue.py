@@ -1,20 +1,30 @@
 """abi/kqueue.py against FreeBSD's <sys/event.h> (zig's) and the host's Linux headers."""
+
 import pytest
 
 from bsdulator.abi import kqueue
-from header_macros import (freebsd_values, linux_values, mismatches,
-                           requires_gcc, requires_zig)
+from header_macros import freebsd_values, linux_values, mismatches, requires_gcc, requires_zig
 
 pytestmark = pytest.mark.unit
 
-FREEBSD_TABLES = [kqueue.FREEBSD_EVFILTERS, kqueue.FREEBSD_EV_FLAGS, kqueue.FREEBSD_NOTE_USER,
-                  kqueue.FREEBSD_NOTE_RW, kqueue.FREEBSD_NOTE_VNODE, kqueue.FREEBSD_NOTE_PROC,
-                  kqueue.FREEBSD_NOTE_TIMER, kqueue.FREEBSD_KQUEUE_FLAGS]
+FREEBSD_TABLES = [
+    kqueue.FREEBSD_EVFILTERS,
+    kqueue.FREEBSD_EV_FLAGS,
+    kqueue.FREEBSD_NOTE_USER,
+    kqueue.FREEBSD_NOTE_RW,
+    kqueue.FREEBSD_NOTE_VNODE,
+    kqueue.FREEBSD_NOTE_PROC,
+    kqueue.FREEBSD_NOTE_TIMER,
+    kqueue.FREEBSD_KQUEUE_FLAGS,
+]
 FREEBSD_HEADERS = ["sys/types.h", "sys/event.h"]
-LINUX_TABLES = [(kqueue.LINUX_EPOLL, ["sys/epoll.h"]), (kqueue.LINUX_TIMERFD, ["sys/timerfd.h"]),
-                (kqueue.LINUX_SIGNALFD, ["sys/signalfd.h"]),
-                (kqueue.LINUX_INOTIFY, ["sys/inotify.h"]),
-                (kqueue.LINUX_BUFFER_QUERIES, ["sys/ioctl.h", "linux/fcntl.h"])]
+LINUX_TABLES = [
+    (kqueue.LINUX_EPOLL, ["sys/epoll.h"]),
+    (kqueue.LINUX_TIMERFD, ["sys/timerfd.h"]),
+    (kqueue.LINUX_SIGNALFD, ["sys/signalfd.h"]),
+    (kqueue.LINUX_INOTIFY, ["sys/inotify.h"]),
+    (kqueue.LINUX_BUFFER_QUERIES, ["sys/ioctl.h", "linux/fcntl.h"]),
+]
 
 
 @requires_zig
@@ -30,7 +40,9 @@ def test_evfilt_syscount_covers_every_filter():
 
 
 @requires_gcc
-@pytest.mark.parametrize("table,headers", LINUX_TABLES, ids=lambda t: next(iter(t)) if isinstance(t, dict) else "")
+@pytest.mark.parametrize(
+    "table,headers", LINUX_TABLES, ids=lambda t: next(iter(t)) if isinstance(t, dict) else ""
+)
 def test_linux_values(table, headers):
     assert mismatches(table, linux_values(headers, table)) == {}
 

@@ -1,4 +1,5 @@
-"""abi/signals.py against FreeBSD's <signal.h> (zig) and the host's Linux <asm/signal.h>, <asm/siginfo.h> and Python's signal module."""
+"""abi/signals.py against FreeBSD's <signal.h> (zig) and the host's Linux <asm/signal.h>,
+<asm/siginfo.h> and Python's signal module."""
 
 import re
 import signal
@@ -64,7 +65,9 @@ def test_freebsd_values(table):
 @requires_zig
 def test_freebsd_signal_names_are_complete():
     names = {n for n in freebsd_macros(*FREEBSD_HEADERS) if re.fullmatch(r"SIG[A-Z0-9]+", n)}
-    assert names - {"SIGSTKSZ"} == set(signals.FREEBSD_SIGNALS) | set(signals.FREEBSD_SIGNAL_ALIASES) | {"SIGRTMIN", "SIGRTMAX"}
+    assert names - {"SIGSTKSZ"} == set(signals.FREEBSD_SIGNALS) | set(
+        signals.FREEBSD_SIGNAL_ALIASES
+    ) | {"SIGRTMIN", "SIGRTMAX"}
 
 
 @requires_zig
@@ -83,18 +86,28 @@ def test_linux_values(table):
 @requires_gcc
 def test_linux_realtime_range():
     # The UAPI header spells SIGRTMAX as the kernel-only _NSIG, so Python (glibc) vouches for it.
-    assert linux_values(LINUX_HEADERS, ["SIGRTMIN"]) == {"SIGRTMIN": signals.LINUX_SIGNAL_LIMITS["SIGRTMIN"]}
+    assert linux_values(LINUX_HEADERS, ["SIGRTMIN"]) == {
+        "SIGRTMIN": signals.LINUX_SIGNAL_LIMITS["SIGRTMIN"]
+    }
     assert signal.SIGRTMAX == signals.LINUX_SIGNAL_LIMITS["SIGRTMAX"]
 
 
 def test_linux_signals_agree_with_python():
-    python = {name: int(getattr(signal, name)) for name in signals.LINUX_SIGNALS if hasattr(signal, name)}
+    python = {
+        name: int(getattr(signal, name)) for name in signals.LINUX_SIGNALS if hasattr(signal, name)
+    }
     assert python == signals.LINUX_SIGNALS
 
 
 def test_carriers_are_unused_linux_realtime_signals():
     carriers = list(signals.LINUX_SIGNAL_FOR_FREEBSD_ONLY.values())
-    assert set(signals.LINUX_SIGNAL_FOR_FREEBSD_ONLY) == set(signals.FREEBSD_SIGNALS) - set(signals.LINUX_SIGNALS)
+    assert set(signals.LINUX_SIGNAL_FOR_FREEBSD_ONLY) == set(signals.FREEBSD_SIGNALS) - set(
+        signals.LINUX_SIGNALS
+    )
     assert len(set(carriers)) == len(carriers)
     assert min(carriers) >= signal.SIGRTMIN  # glibc's own 32 and 33 stay untouched
-    assert max(carriers) < signals.LINUX_SIGNAL_FOR_FREEBSD_SIGRTMIN <= signals.LINUX_SIGNAL_LIMITS["SIGRTMAX"]
+    assert (
+        max(carriers)
+        < signals.LINUX_SIGNAL_FOR_FREEBSD_SIGRTMIN
+        <= signals.LINUX_SIGNAL_LIMITS["SIGRTMAX"]
+    )

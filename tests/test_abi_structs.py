@@ -5,10 +5,16 @@ import re
 import pytest
 
 import header_layouts
-from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
 from bsdulator.abi.kinfo import KI_NSPARE_PTR
-from bsdulator.abi.structs import (FREEBSD11_STATFS_VERSION, LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX,
-                                   ST_TO_MNT, STATFS_VERSION)
+from bsdulator.abi.structs import (
+    FREEBSD11_STATFS_VERSION,
+    LAYOUTS,
+    LINUX_MAGIC_TO_FREEBSD,
+    SAME_ON_LINUX,
+    ST_TO_MNT,
+    STATFS_VERSION,
+)
+from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
 
 pytestmark = pytest.mark.unit
 
@@ -17,24 +23,37 @@ LINUX = sorted(n for n in LAYOUTS if n.startswith("linux_"))
 
 # Layout fields named after the headers' macros for union members, and the member they name.
 ALIASES = {
-    "sigaction": {"sa_handler": "__sigaction_u.__sa_handler", "sa_sigaction": "__sigaction_u.__sa_sigaction"},
+    "sigaction": {
+        "sa_handler": "__sigaction_u.__sa_handler",
+        "sa_sigaction": "__sigaction_u.__sa_sigaction",
+    },
     "siginfo_t": {
-        "si_value": "si_value.sival_ptr", "si_trapno": "_reason._fault._trapno",
-        "si_timerid": "_reason._timer._timerid", "si_overrun": "_reason._timer._overrun",
-        "si_mqd": "_reason._mesgq._mqd", "si_band": "_reason._poll._band",
+        "si_value": "si_value.sival_ptr",
+        "si_trapno": "_reason._fault._trapno",
+        "si_timerid": "_reason._timer._timerid",
+        "si_overrun": "_reason._timer._overrun",
+        "si_mqd": "_reason._mesgq._mqd",
+        "si_band": "_reason._poll._band",
     },
     "sigframe": {"sf_action": "sf_ahu.sf_action", "sf_handler": "sf_ahu.sf_handler"},
     "statfs": {"f_fsid": "f_fsid.val"},
     "freebsd11_statfs": {"f_fsid": "f_fsid.val"},
     "linux_statfs": {"f_fsid": "f_fsid.__val"},
     "linux_siginfo_t": {
-        "si_pid": "_sifields._kill.si_pid", "si_uid": "_sifields._kill.si_uid",
-        "si_timerid": "_sifields._timer.si_tid", "si_overrun": "_sifields._timer.si_overrun",
-        "si_value": "_sifields._rt.si_sigval.sival_ptr", "si_status": "_sifields._sigchld.si_status",
-        "si_utime": "_sifields._sigchld.si_utime", "si_stime": "_sifields._sigchld.si_stime",
-        "si_addr": "_sifields._sigfault.si_addr", "si_addr_lsb": "_sifields._sigfault.si_addr_lsb",
-        "si_band": "_sifields._sigpoll.si_band", "si_fd": "_sifields._sigpoll.si_fd",
-        "si_call_addr": "_sifields._sigsys._call_addr", "si_syscall": "_sifields._sigsys._syscall",
+        "si_pid": "_sifields._kill.si_pid",
+        "si_uid": "_sifields._kill.si_uid",
+        "si_timerid": "_sifields._timer.si_tid",
+        "si_overrun": "_sifields._timer.si_overrun",
+        "si_value": "_sifields._rt.si_sigval.sival_ptr",
+        "si_status": "_sifields._sigchld.si_status",
+        "si_utime": "_sifields._sigchld.si_utime",
+        "si_stime": "_sifields._sigchld.si_stime",
+        "si_addr": "_sifields._sigfault.si_addr",
+        "si_addr_lsb": "_sifields._sigfault.si_addr_lsb",
+        "si_band": "_sifields._sigpoll.si_band",
+        "si_fd": "_sifields._sigpoll.si_fd",
+        "si_call_addr": "_sifields._sigsys._call_addr",
+        "si_syscall": "_sifields._sigsys._syscall",
         "si_arch": "_sifields._sigsys._arch",
     },
 }
@@ -65,14 +84,24 @@ def _check_against(name: str, target: str) -> None:
     missing = [path for path in paths.values() if path not in members]
     assert not missing, f"{name}: no such members in the headers"
     ours = [(field, offset, fsize) for field, offset, fsize, _ in fields]
-    theirs = [(field, members[paths[field]].offset, members[paths[field]].size) for field, *_ in fields]
+    theirs = [
+        (field, members[paths[field]].offset, members[paths[field]].size) for field, *_ in fields
+    ]
     assert ours == theirs
-    wrong = [(field, kind, members[paths[field]].kind) for field, _, _, kind in fields
-             if not _kind_fits(kind, members[paths[field]])]
+    wrong = [
+        (field, kind, members[paths[field]].kind)
+        for field, _, _, kind in fields
+        if not _kind_fits(kind, members[paths[field]])
+    ]
     assert not wrong, f"{name}: kinds that do not read the member's C type"
     spans = [(offset, offset + fsize) for _, offset, fsize, _ in fields]
-    unlisted = [path for path, m in members.items() if "." not in path and m.size
-                and not any(a < m.offset + m.size and m.offset < b for a, b in spans)]
+    unlisted = [
+        path
+        for path, m in members.items()
+        if "." not in path
+        and m.size
+        and not any(a < m.offset + m.size and m.offset < b for a, b in spans)
+    ]
     assert not unlisted, f"{name}: members the layout leaves out"
 
 
@@ -88,10 +117,13 @@ def test_linux_layout_matches_host_headers(name):
     _check_against(name, "linux")
 
 
-# The test root's libc is 13.5's. Where FreeBSD 14 named fields inside what 13.5 leaves spare (zero), 13.5's
-# spare member and its (offset, size); every other member lies where 14 has it, and the sizes are the same.
+# The test root's libc is 13.5's. Where FreeBSD 14 named fields inside what 13.5 leaves spare
+# (zero), 13.5's
+# spare member and its (offset, size); every other member lies where 14 has it, and the sizes are
+# the same.
 # Sources: 13.5-RELEASE sys/sys/stat.h (int16_t st_padding0; uint64_t st_spare[10] after st_gen),
-# sys/sys/mount.h (uint64_t f_spare[10] after f_asyncreads), sys/x86/include/ucontext.h (long mc_spare[4]
+# sys/sys/mount.h (uint64_t f_spare[10] after f_asyncreads), sys/x86/include/ucontext.h (long
+# mc_spare[4]
 # after mc_xfpustate_len), sys/sys/user.h (void *ki_spareptrs[KI_NSPARE_PTR] after ki_udata).
 SPARES_13_5 = {
     "stat": {"st_padding0": (26, 2), "st_spare": (144, 80)},
@@ -104,14 +136,21 @@ SPARES_13_5 = {
 @requires_zig
 @pytest.mark.parametrize("name", sorted(SPARES_13_5))
 def test_fields_freebsd_14_added_lie_in_13_5_spares(name):
-    """Each 13.5 spare is tiled by whole FreeBSD 14 members, the first of them a named field, not a spare."""
+    """Each 13.5 spare is tiled by whole FreeBSD 14 members, the first of them a named field, not a
+    spare."""
     _, members = _dwarf("freebsd")[name]
-    top = sorted((m.offset, m.size, path) for path, m in members.items() if "." not in path and m.size)
+    top = sorted(
+        (m.offset, m.size, path) for path, m in members.items() if "." not in path and m.size
+    )
     for offset, size in SPARES_13_5[name].values():
         inside = [(o, s, path) for o, s, path in top if offset <= o < offset + size]
         assert inside and inside[0][0] == offset, (name, offset)
-        assert inside[-1][0] + inside[-1][1] == offset + size, f"{name}: a member straddles 13.5's spare"
-        assert not re.search("spare|pad", inside[0][2]), f"{name}: 14 named nothing in 13.5's spare at {offset}"
+        assert inside[-1][0] + inside[-1][1] == offset + size, (
+            f"{name}: a member straddles 13.5's spare"
+        )
+        assert not re.search("spare|pad", inside[0][2]), (
+            f"{name}: 14 named nothing in 13.5's spare at {offset}"
+        )
         ours = {field for field, o, s, _ in LAYOUTS[name][1] if offset <= o < offset + size}
         assert ours == {path for _, _, path in inside}
 
@@ -122,7 +161,9 @@ def test_same_on_linux(name):
     dsize, members = _dwarf("linux")["linux_" + name]
     size, fields = LAYOUTS[name]
     assert size == dsize
-    assert [(f, o, s) for f, o, s, _ in fields] == [(f, members[f].offset, members[f].size) for f, *_ in fields]
+    assert [(f, o, s) for f, o, s, _ in fields] == [
+        (f, members[f].offset, members[f].size) for f, *_ in fields
+    ]
     ours = {f for f, *_ in fields}
     assert {p for p in members if "." not in p and not p.startswith("__")} <= ours
 
@@ -141,9 +182,15 @@ def test_layouts_are_self_consistent():
 
 @requires_zig
 def test_statfs_versions():
-    values = freebsd_values(["sys/types.h", "sys/mount.h"], ["STATFS_VERSION", "FREEBSD11_STATFS_VERSION"],
-                            defines=("_WANT_FREEBSD11_STATFS",))
-    assert values == {"STATFS_VERSION": STATFS_VERSION, "FREEBSD11_STATFS_VERSION": FREEBSD11_STATFS_VERSION}
+    values = freebsd_values(
+        ["sys/types.h", "sys/mount.h"],
+        ["STATFS_VERSION", "FREEBSD11_STATFS_VERSION"],
+        defines=("_WANT_FREEBSD11_STATFS",),
+    )
+    assert values == {
+        "STATFS_VERSION": STATFS_VERSION,
+        "FREEBSD11_STATFS_VERSION": FREEBSD11_STATFS_VERSION,
+    }
 
 
 @requires_zig
@@ -154,17 +201,31 @@ def test_st_flags_map_to_the_like_named_mnt_flags():
     mnt = freebsd_values(["sys/types.h", "sys/mount.h"], [f"MNT_{n}" for n in names])
     assert len(st) >= 5  # glibc lacks ST_NOSYMFOLLOW, the kernel's 0x2000
     assert {n: ST_TO_MNT[st[f"ST_{n}"]] for n in names if f"ST_{n}" in st} == {
-        n: mnt[f"MNT_{n}"] for n in names if f"ST_{n}" in st}
+        n: mnt[f"MNT_{n}"] for n in names if f"ST_{n}" in st
+    }
     assert sorted(ST_TO_MNT.values()) == sorted(mnt[f"MNT_{n}"] for n in names)
 
 
 @requires_gcc
 def test_fs_magic_numbers():
-    names = {"EXT4_SUPER_MAGIC": "ext2fs", "TMPFS_MAGIC": "tmpfs", "RAMFS_MAGIC": "tmpfs",
-             "DEVPTS_SUPER_MAGIC": "devfs", "PROC_SUPER_MAGIC": "procfs", "SYSFS_MAGIC": "linsysfs",
-             "OVERLAYFS_SUPER_MAGIC": "unionfs", "NFS_SUPER_MAGIC": "nfs", "MSDOS_SUPER_MAGIC": "msdosfs",
-             "ISOFS_SUPER_MAGIC": "cd9660", "FUSE_SUPER_MAGIC": "fusefs", "MQUEUE_MAGIC": "mqueuefs",
-             "AUTOFS_SUPER_MAGIC": "autofs", "UDF_SUPER_MAGIC": "udf"}
+    names = {
+        "EXT4_SUPER_MAGIC": "ext2fs",
+        "TMPFS_MAGIC": "tmpfs",
+        "RAMFS_MAGIC": "tmpfs",
+        "DEVPTS_SUPER_MAGIC": "devfs",
+        "PROC_SUPER_MAGIC": "procfs",
+        "SYSFS_MAGIC": "linsysfs",
+        "OVERLAYFS_SUPER_MAGIC": "unionfs",
+        "NFS_SUPER_MAGIC": "nfs",
+        "MSDOS_SUPER_MAGIC": "msdosfs",
+        "ISOFS_SUPER_MAGIC": "cd9660",
+        "FUSE_SUPER_MAGIC": "fusefs",
+        "MQUEUE_MAGIC": "mqueuefs",
+        "AUTOFS_SUPER_MAGIC": "autofs",
+        "UDF_SUPER_MAGIC": "udf",
+    }
     magic = linux_values(["linux/magic.h"], list(names))
-    assert {n: LINUX_MAGIC_TO_FREEBSD.get(v) for n, v in magic.items()} == {n: names[n] for n in magic}
+    assert {n: LINUX_MAGIC_TO_FREEBSD.get(v) for n, v in magic.items()} == {
+        n: names[n] for n in magic
+    }
     assert len(magic) >= 10

@@ -1,4 +1,5 @@
-"""abi/termios.py and the termios struct layouts in bsdulator.translate against FreeBSD's <termios.h> (zig) and Linux's <asm/termbits.h>."""
+"""abi/termios.py and the termios struct layouts in bsdulator.translate against FreeBSD's
+<termios.h> (zig) and Linux's <asm/termbits.h>."""
 
 import re
 import termios as python_termios
@@ -81,13 +82,22 @@ def test_linux_values(table):
 @requires_gcc
 def test_linux_disabled_character():
     # The kernel keeps its __DISABLED_CHAR private; glibc publishes the same NUL.
-    assert linux_values(["unistd.h"], ["_POSIX_VDISABLE"]) == {"_POSIX_VDISABLE": termios.LINUX_TERMIOS["_POSIX_VDISABLE"]}
+    assert linux_values(["unistd.h"], ["_POSIX_VDISABLE"]) == {
+        "_POSIX_VDISABLE": termios.LINUX_TERMIOS["_POSIX_VDISABLE"]
+    }
 
 
 def test_linux_values_agree_with_python():
     tables = [table for table in LINUX_TABLES if table is not termios.LINUX_TERMIOS]
-    python = {name: getattr(python_termios, name) for table in tables for name in table if hasattr(python_termios, name)}
-    assert mismatches(python, {name: value for table in tables for name, value in table.items()}) == {}
+    python = {
+        name: getattr(python_termios, name)
+        for table in tables
+        for name in table
+        if hasattr(python_termios, name)
+    }
+    assert (
+        mismatches(python, {name: value for table in tables for name, value in table.items()}) == {}
+    )
 
 
 @requires_zig

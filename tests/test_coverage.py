@@ -1,5 +1,6 @@
 """`--coverage` names the code behind every slot and what partial ones lack; a call bsdulator
 lacks is reported once per process on stderr (FreeBSD's DUMMY syscalls do the same)."""
+
 import importlib
 import inspect
 import json
@@ -15,7 +16,10 @@ pytestmark = pytest.mark.unit
 REPO = Path(__file__).resolve().parents[1]
 # pyproject's package-dir: where each top-level directory of the tree is imported from
 PACKAGE_OF = {"bsdulator": "bsdulator", "syscalls": "bsdulator.syscalls", "abi": "bsdulator.abi"}
-DECLARED = {"native": Support.NATIVE, "stub": Support.STUB}  # data-only entries name their declaration
+DECLARED = {
+    "native": Support.NATIVE,
+    "stub": Support.STUB,
+}  # data-only entries name their declaration
 
 
 def _module_name(path: str) -> str:
@@ -37,10 +41,15 @@ def test_every_where_resolves_to_the_code_that_serves_the_call():
             continue
         module = importlib.import_module(_module_name(path))
         code = engine.enter if e.kind == "SYSMUX" else e.handler
-        assert Path(module.__file__) == Path(inspect.getsourcefile(code)) == REPO / path, (e.name, e.where)
+        assert Path(module.__file__) == Path(inspect.getsourcefile(code)) == REPO / path, (
+            e.name,
+            e.where,
+        )
         assert code.__name__ == function, (e.name, e.where)
         assert inspect.getsourcelines(code)[1] == int(line), (e.name, e.where)
-        if "<locals>" not in code.__qualname__:  # handlers a factory makes (extattr) are no module attribute
+        if (
+            "<locals>" not in code.__qualname__
+        ):  # handlers a factory makes (extattr) are no module attribute
             assert getattr(module, function) is code, (e.name, e.where)
         served += 1
     assert served > 100
@@ -61,7 +70,8 @@ def test_coverage_json_gives_where_and_gaps(bsd):
     assert rows["getpid"]["where"].startswith("syscalls/")
     assert rows["_umtx_op"]["support"] == "partial" and "SHM" in rows["_umtx_op"]["gaps"]
     assert "gaps" not in rows["openat"] and data["counts"]["partial"] == len(
-        [r for r in data["syscalls"] if r["support"] == "partial"])
+        [r for r in data["syscalls"] if r["support"] == "partial"]
+    )
     md = bsd("--coverage", "--format", "markdown").stdout.decode()
     assert "| where |" in md and "`syscalls/file.py:sys_openat:" in md
 
@@ -109,7 +119,9 @@ def test_a_missing_call_warns_once_per_process(bsd, freebsd_cc):
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout.decode() == "kenv -1 1\numtx -1 1\n" * 4
     warnings = r.stderr.decode().splitlines()
-    assert sorted(warnings) == sorted([KENV_WARNING, UMTX_WARNING] * 2), warnings  # parent and child
+    assert sorted(warnings) == sorted([KENV_WARNING, UMTX_WARNING] * 2), (
+        warnings
+    )  # parent and child
 
 
 def test_quiet_silences_the_warning(bsd, freebsd_cc):

@@ -1,14 +1,16 @@
 """End-to-end: real FreeBSD programs from the root, run through bsdulator (issue 4's acceptance)."""
-import os
-import signal
+
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import tarfile
 import time
 
 import pytest
+
 from helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +33,9 @@ def test_relative_program_path(bsd, freebsd_root):
 
 def test_shell_pipeline_and_exit_status(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/sh", "-c", "echo a b c | wc -w; ls /etc | grep -c passwd; exit 7")
-    native = subprocess.run(f"ls {freebsd_root}/etc | grep -c passwd", shell=True, capture_output=True).stdout
+    native = subprocess.run(
+        f"ls {freebsd_root}/etc | grep -c passwd", shell=True, capture_output=True
+    ).stdout
     assert r.returncode == 7
     lines = r.stdout.decode().splitlines()
     assert lines[0] == "       3"  # FreeBSD wc's %8d padding
@@ -63,20 +67,27 @@ def test_tar_round_trip(bsd, freebsd_root, tmp_path):
     assert r.returncode == 0, r.stderr
     with tarfile.open(archive) as t:
         listed = {m.name.rstrip("/") for m in t.getmembers()}
-    expected = {str(p.relative_to(freebsd_root)) for p in (freebsd_root / "etc").rglob("*")} | {"etc"}
+    expected = {str(p.relative_to(freebsd_root)) for p in (freebsd_root / "etc").rglob("*")} | {
+        "etc"
+    }
     assert listed == expected
     out = tmp_path / "out"
     out.mkdir()
     r = bsd(freebsd_root / "usr/bin/tar", "-xzf", archive, "-C", out)
     assert r.returncode == 0, r.stderr
-    diff = subprocess.run(["diff", "-r", "--no-dereference", out / "etc", freebsd_root / "etc"], capture_output=True)
+    diff = subprocess.run(
+        ["diff", "-r", "--no-dereference", out / "etc", freebsd_root / "etc"], capture_output=True
+    )
     assert diff.returncode == 0, diff.stdout[:2000]
 
 
 def test_uname_sysctl_date_id_env(bsd, freebsd_root):
     assert bsd(freebsd_root / "usr/bin/uname", "-s").stdout == b"FreeBSD\n"
     r = bsd(freebsd_root / "sbin/sysctl", "kern.ostype", "hw.ncpu")
-    assert r.stdout.decode().splitlines() == ["kern.ostype: FreeBSD", f"hw.ncpu: {len(os.sched_getaffinity(0))}"]
+    assert r.stdout.decode().splitlines() == [
+        "kern.ostype: FreeBSD",
+        f"hw.ncpu: {len(os.sched_getaffinity(0))}",
+    ]
     year = subprocess.run(["date", "+%Y"], capture_output=True).stdout
     assert bsd(freebsd_root / "bin/date", "+%Y").stdout == year
     if os.geteuid() == 0:
@@ -121,7 +132,9 @@ def test_missing_program(bsd, freebsd_root):
 def test_trace_is_truss_style(bsd, freebsd_root):
     r = bsd("--trace", freebsd_root / "bin/sh", "-c", "echo hi")
     lines = r.stderr.decode().splitlines()
-    assert any(line.startswith('write(1,"hi\\n",3)') and line.endswith("= 3 (0x3)") for line in lines)
+    assert any(
+        line.startswith('write(1,"hi\\n",3)') and line.endswith("= 3 (0x3)") for line in lines
+    )
     assert any("ERR#2 'No such file or directory'" in line for line in lines)
     r = bsd("--trace", freebsd_root / "bin/echo", "hi")
     assert any(line.startswith("writev(1,") for line in r.stderr.decode().splitlines())
@@ -144,8 +157,9 @@ int main(void) {
 
 
 def test_trace_prints_socket_lengths_as_numbers(bsd, freebsd_cc):
-    """A __socklen_t argument is a length, printed in decimal like the other integers (SOL_SOCKET 0xffff,
-    SO_REUSEADDR 4 and sizeof(struct sockaddr_un) 106 are FreeBSD's <sys/socket.h> and <sys/un.h>)."""
+    """A __socklen_t argument is a length, printed in decimal like the other integers (SOL_SOCKET
+    0xffff, SO_REUSEADDR 4 and sizeof(struct sockaddr_un) 106 are FreeBSD's <sys/socket.h> and
+    <sys/un.h>)."""
     r = bsd("--trace", freebsd_cc(SOCKLEN_PROGRAM, "socklen"))
     lines = r.stderr.decode().splitlines()
     assert any(re.match(r"setsockopt\(\d+,65535,4,\S+,4\) +=", line) for line in lines), lines
@@ -165,7 +179,11 @@ def test_background_program_outlives_the_leader(bsd, freebsd_root, tmp_path):
     """The leader's exit frees the caller at once; its background child is still served."""
     marker = tmp_path / "late"
     start = time.monotonic()
-    r = bsd(freebsd_root / "bin/sh", "-c", f"(sleep 1; echo late > {marker}) >/dev/null 2>&1 & echo started")
+    r = bsd(
+        freebsd_root / "bin/sh",
+        "-c",
+        f"(sleep 1; echo late > {marker}) >/dev/null 2>&1 & echo started",
+    )
     assert (r.returncode, r.stdout) == (0, b"started\n")
     assert time.monotonic() - start < 1.0 + 0.9  # not held until the sleep ends
     wait_until(lambda: marker.exists() and marker.read_text() == "late\n", 6)
@@ -178,7 +196,8 @@ def test_sigpipe_has_its_default_action(bsd, freebsd_root):
 
 
 def _sleeping_descendant(ancestor: int, comm: str) -> bool:
-    """Whether a process below ancestor runs comm and sleeps (state S: started, not at a ptrace stop)."""
+    """Whether a process below ancestor runs comm and sleeps (state S: started, not at a ptrace
+    stop)."""
     parents, sleeping = {}, set()
     for entry in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -200,7 +219,9 @@ def _sleeping_descendant(ancestor: int, comm: str) -> bool:
 
 def test_sigterm_to_bsdulator_reaches_the_program(bsd, freebsd_root):
     p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "bin/sleep", "30"])
-    assert wait_until(lambda: _sleeping_descendant(p.pid, "sleep"), 20), "the FreeBSD sleep never went to sleep"
+    assert wait_until(lambda: _sleeping_descendant(p.pid, "sleep"), 20), (
+        "the FreeBSD sleep never went to sleep"
+    )
     p.terminate()
     assert p.wait(timeout=10) == -signal.SIGTERM
 
@@ -227,8 +248,22 @@ def test_program_with_its_own_tls(bsd, tmp_path, pie):
     src = tmp_path / "tls.c"
     src.write_text(TLS_PROGRAM)
     exe = tmp_path / ("tls-pie" if pie else "tls")
-    subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2",
-                    *(["-fPIE", "-pie"] if pie else ["-fno-pie", "-no-pie"]), str(src), "-o", str(exe)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ziglang",
+            "cc",
+            "-target",
+            "x86_64-freebsd",
+            "-O2",
+            *(["-fPIE", "-pie"] if pie else ["-fno-pie", "-no-pie"]),
+            str(src),
+            "-o",
+            str(exe),
+        ],
+        check=True,
+    )
     r = bsd(exe)
     assert r.returncode == 0 and r.stdout == f"42 tls {exe.name}\n".encode(), r.stderr
 

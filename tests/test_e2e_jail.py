@@ -1,4 +1,5 @@
 """End-to-end: FreeBSD's own jail(8), jls(8) and jexec(8) on Linux namespaces (issue 5)."""
+
 import os
 import shutil
 import signal
@@ -7,22 +8,24 @@ import sys
 import time
 
 import pytest
-from helpers import wait_until
 
 from bsdulator.jail import namespaces as jailns
+from helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
 
 @pytest.fixture
 def jails(bsd, freebsd_root, tmp_path):
-    """run(tool, *args): bsdulator on freebsd_root/usr/sbin/<tool>, with a registry of this test's own."""
+    """run(tool, *args): bsdulator on freebsd_root/usr/sbin/<tool>, with a registry of this test's
+    own."""
     state = tmp_path / "state"
     env = {"BSDULATOR_STATE_DIR": str(state)}
 
     def run(tool, *args, **kw):
         prog = freebsd_root / ("usr/sbin/" + tool if tool in ("jail", "jls", "jexec") else tool)
         return bsd(prog, *args, env=env | kw.pop("env", {}), **kw)
+
     run.env = env
     yield run
     # Remove whatever a failing test left, and check nothing of it survives.
@@ -44,11 +47,14 @@ def test_persistent_jail_lifecycle(jails, freebsd_root):
     assert ls[1].split() == ["1", "-", "t1.example", R]
     # 10.2's jls resets the flags 13.5's libjail sets in jailparam_init, so with this root
     # FreeBSD itself prints jailsys values as numbers here (JAIL_SYS_INHERIT = 2).
-    assert jails("jls", "-h", "jid", "name", "host.hostname", "path", "vnet").stdout.decode().splitlines() == [
-        "jid name host.hostname path vnet", f"1 t1 t1.example {R} 2"]
+    assert jails(
+        "jls", "-h", "jid", "name", "host.hostname", "path", "vnet"
+    ).stdout.decode().splitlines() == ["jid name host.hostname path vnet", f"1 t1 t1.example {R} 2"]
     assert jails("jls", "-q").returncode == 0
     n = jails("jls", "-j", "t1", "-n").stdout.decode()
-    assert "jid=1 " in n and "name=t1 " in n and f"path={R} " in n and "host.hostname=t1.example " in n
+    assert (
+        "jid=1 " in n and "name=t1 " in n and f"path={R} " in n and "host.hostname=t1.example " in n
+    )
     assert "persist" in n.split()
     assert jails("jls", "-v").returncode == 0 and b"t1.example" in jails("jls", "-v").stdout
     s = jails("jls", "-s").stdout.decode()
@@ -57,8 +63,20 @@ def test_persistent_jail_lifecycle(jails, freebsd_root):
     assert jails("jexec", "t1", "/bin/hostname").stdout == b"t1.example\n"
     assert jails("jexec", "1", "/sbin/sysctl", "-n", "security.jail.jailed").stdout == b"1\n"
     assert jails("jexec", "t1", "/sbin/sysctl", "-n", "security.jail.jailed").returncode == 0
-    assert subprocess.run([sys.executable, "-m", "bsdulator", freebsd_root / "sbin/sysctl", "-n",
-                           "security.jail.jailed"], capture_output=True).stdout == b"0\n"
+    assert (
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bsdulator",
+                freebsd_root / "sbin/sysctl",
+                "-n",
+                "security.jail.jailed",
+            ],
+            capture_output=True,
+        ).stdout
+        == b"0\n"
+    )
 
     ps = jails("jexec", "t1", "/bin/ps", "-ax", "-o", "pid,comm").stdout.decode().splitlines()
     assert [line.split()[1] for line in ps[1:]] == ["ps"]
@@ -83,23 +101,41 @@ def leftover_jails(jails, wait: float = 10.0) -> str:
 
     def settled() -> bool:
         nonlocal out
-        out = subprocess.run([sys.executable, "-c", "from bsdulator.jail import namespaces; print(namespaces.jids())"],
-                             env=dict(os.environ, **jails.env), capture_output=True, text=True).stdout.strip()
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from bsdulator.jail import namespaces; print(namespaces.jids())",
+            ],
+            env=dict(os.environ, **jails.env),
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return out == "[]"
+
     wait_until(settled, wait)
     return out
 
 
 def test_command_jail_goes_away(jails, freebsd_root):
-    r = jails("jail", "-c", "name=t2", f"path={freebsd_root}", "host.hostname=t2.example",
-              "command=/bin/sh", "-c", "hostname; echo in-jail")
+    r = jails(
+        "jail",
+        "-c",
+        "name=t2",
+        f"path={freebsd_root}",
+        "host.hostname=t2.example",
+        "command=/bin/sh",
+        "-c",
+        "hostname; echo in-jail",
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == b"t2.example\nin-jail\n"
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
 
 
 def test_jail_conf_with_exec_start_and_stop(jails, freebsd_root, tmp_path):
-    """exec.prestart/poststop run on the host, exec.start/stop inside the jail (its /tmp is the root's)."""
+    """exec.prestart/poststop run on the host, exec.start/stop inside the jail (its /tmp is the
+    root's)."""
     host_log = tmp_path / "host.log"
     inside = f"/tmp/jail-test-{os.getpid()}.log"
     conf = tmp_path / "jail.conf"
@@ -126,9 +162,20 @@ web {{ }}
 
 def test_isolated_root(jails, freebsd_root, tmp_path):
     jroot = tmp_path / "jroot"
-    for rel in ("libexec/ld-elf.so.1", "lib/libc.so.7", "lib/libedit.so.7", "lib/libncursesw.so.9",
-                "lib/libncurses.so.8", "lib/libutil.so.9", "lib/libxo.so.0", "bin/sh", "bin/cat", "bin/ls",
-                "bin/hostname", "bin/kill"):
+    for rel in (
+        "libexec/ld-elf.so.1",
+        "lib/libc.so.7",
+        "lib/libedit.so.7",
+        "lib/libncursesw.so.9",
+        "lib/libncurses.so.8",
+        "lib/libutil.so.9",
+        "lib/libxo.so.0",
+        "bin/sh",
+        "bin/cat",
+        "bin/ls",
+        "bin/hostname",
+        "bin/kill",
+    ):
         src = freebsd_root / rel
         if src.exists():
             (jroot / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -137,10 +184,18 @@ def test_isolated_root(jails, freebsd_root, tmp_path):
     (jroot / "etc/marker").write_text("inside\n")
     os.symlink("/etc/passwd", jroot / "escape")
     assert jails("jail", "-c", "name=iso", f"path={jroot}", "persist").returncode == 0
-    assert sorted(names(jails("jexec", "iso", "/bin/ls", "/").stdout)) == ["bin", "dev", "escape", "etc", "lib",
-                                                                           "libexec"]
+    assert sorted(names(jails("jexec", "iso", "/bin/ls", "/").stdout)) == [
+        "bin",
+        "dev",
+        "escape",
+        "etc",
+        "lib",
+        "libexec",
+    ]
     assert jails("jexec", "iso", "/bin/cat", "/../../../etc/marker").stdout == b"inside\n"
-    assert jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0   # /etc/passwd is not in the jail
+    assert (
+        jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0
+    )  # /etc/passwd is not in the jail
     assert jails("jexec", "iso", "/bin/ls", "/proc").returncode != 0
     victim = subprocess.Popen(["sleep", "30"])
     try:
@@ -153,14 +208,31 @@ def test_isolated_root(jails, freebsd_root, tmp_path):
 
 
 def test_parallel_creation(jails, freebsd_root):
-    procs = [subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jail", "-c", f"name=p{i}",
-                               f"path={freebsd_root}", "persist"], env=dict(os.environ, **jails.env),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(20)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bsdulator",
+                freebsd_root / "usr/sbin/jail",
+                "-c",
+                f"name=p{i}",
+                f"path={freebsd_root}",
+                "persist",
+            ],
+            env=dict(os.environ, **jails.env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(20)
+    ]
     results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
     assert [code for code, _err in results] == [0] * 20, [err for code, err in results if code]
     lines = jails("jls", "jid", "name").stdout.decode().splitlines()
     jids = [int(line.split()[0]) for line in lines]
-    assert len(set(jids)) == 20 and sorted(line.split()[1] for line in lines) == sorted(f"p{i}" for i in range(20))
+    assert len(set(jids)) == 20 and sorted(line.split()[1] for line in lines) == sorted(
+        f"p{i}" for i in range(20)
+    )
     for i in range(20):
         assert jails("jail", "-r", f"p{i}").returncode == 0
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
@@ -172,10 +244,23 @@ def test_sigkill_of_bsdulator_kills_the_jailed_program(jails, freebsd_root):
     naptime = f"600.{os.getpid()}"  # names this test's sleep among every process of the host
 
     def sleeping() -> bool:
-        return f"sleep {naptime}" in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        return (
+            f"sleep {naptime}"
+            in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        )
 
-    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "k", "/bin/sleep",
-                          naptime], env=dict(os.environ, **jails.env))
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bsdulator",
+            freebsd_root / "usr/sbin/jexec",
+            "k",
+            "/bin/sleep",
+            naptime,
+        ],
+        env=dict(os.environ, **jails.env),
+    )
     assert wait_until(sleeping, 20), "the jailed sleep never started"
     p.send_signal(signal.SIGKILL)
     p.wait()
@@ -189,7 +274,7 @@ def test_bad_input(jails, freebsd_root):
     assert r.returncode != 0 and b'jexec: jail "x" not found' in r.stderr
     assert jails("jail", "-c", "name=d", f"path={freebsd_root}", "persist").returncode == 0
     r = jails("jail", "-c", "name=d", f"path={freebsd_root}", "persist")
-    assert r.returncode != 0 and b'already exists' in r.stderr
+    assert r.returncode != 0 and b"already exists" in r.stderr
     r = jails("jail", "-c", "name=u", f"path={freebsd_root}", "no.such.param=1", "persist")
     assert r.returncode != 0 and b"unknown parameter: no.such.param" in r.stderr
     for result in (r,):
@@ -201,7 +286,11 @@ def test_remove_while_a_traced_child_lives_in_the_jail(jails, freebsd_root):
     """jail -r from the same supervisor that must reap the jail's processes does not wedge it."""
     assert jails("jail", "-c", "name=busy", f"path={freebsd_root}", "persist").returncode == 0
     start = time.monotonic()
-    r = jails("bin/sh", "-c", 'jexec busy /bin/sh -c "sleep 30; true" & sleep 1; jail -r busy; echo "rm=$?"')
+    r = jails(
+        "bin/sh",
+        "-c",
+        'jexec busy /bin/sh -c "sleep 30; true" & sleep 1; jail -r busy; echo "rm=$?"',
+    )
     assert r.stdout == b"rm=0\n" and time.monotonic() - start < 10, r.stderr
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
     assert leftover_jails(jails) == "[]"
@@ -237,10 +326,13 @@ int main(int argc, char **argv) {
 """
 
 
-def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd_cc, tmp_path, monkeypatch):
+def test_directory_from_outside_cannot_be_passed_in(
+    jails, freebsd_root, freebsd_cc, tmp_path, monkeypatch
+):
     """A directory outside the jail is closed on the way in; so is one below the jail's path
     opened on the host ('..' from it climbs the host's tree); one opened in the jail is kept."""
     import socket as pysocket
+
     tag = f"fdpass-{os.getpid()}"
     prog_host = freebsd_root / "tmp" / tag
     sock_host = freebsd_root / "tmp" / f"{tag}.sock"
@@ -255,8 +347,19 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
     server.listen(1)
     try:
         assert jails("jail", "-c", "name=fdp", f"path={freebsd_root}", "persist").returncode == 0
-        p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "fdp", f"/tmp/{tag}",
-                              f"/tmp/{tag}.sock"], env=dict(os.environ, **jails.env), stdout=subprocess.PIPE)
+        p = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bsdulator",
+                freebsd_root / "usr/sbin/jexec",
+                "fdp",
+                f"/tmp/{tag}",
+                f"/tmp/{tag}.sock",
+            ],
+            env=dict(os.environ, **jails.env),
+            stdout=subprocess.PIPE,
+        )
         conn, _ = server.accept()
         monkeypatch.setenv("BSDULATOR_STATE_DIR", jails.env["BSDULATOR_STATE_DIR"])
         holder = jailns.lookup(1)
@@ -268,8 +371,11 @@ def test_directory_from_outside_cannot_be_passed_in(jails, freebsd_root, freebsd
             os.close(fd)
         out, _ = p.communicate(timeout=30)
         conn.close()
-        assert out.decode().splitlines() == ["o fd=0 ctrunc=1 readable=0", "h fd=0 ctrunc=1 readable=0",
-                                             "i fd=1 ctrunc=0 readable=1"]
+        assert out.decode().splitlines() == [
+            "o fd=0 ctrunc=1 readable=0",
+            "h fd=0 ctrunc=1 readable=0",
+            "i fd=1 ctrunc=0 readable=1",
+        ]
     finally:
         server.close()
         for path in (prog_host, sock_host):
@@ -281,15 +387,34 @@ def test_jexec_program_is_numbered_in_the_jail(jails, freebsd_root):
     """jexec's program itself runs in the jail's PID namespace: $$, ps and its children's
     getppid() agree, and jexec's parent still sees it end as it ended."""
     assert jails("jail", "-c", "name=pids", f"path={freebsd_root}", "persist").returncode == 0
-    r = jails("jexec", "pids", "/bin/sh", "-c", 'echo $$; ps -o pid= -p $$; /bin/sh -c \'echo $PPID\'; ps -ax -o comm=; true')
+    r = jails(
+        "jexec",
+        "pids",
+        "/bin/sh",
+        "-c",
+        "echo $$; ps -o pid= -p $$; /bin/sh -c 'echo $PPID'; ps -ax -o comm=; true",
+    )
     own, listed, childs_parent, *commands = r.stdout.decode().split()
-    assert own == listed == childs_parent and int(own) < 100, r.stdout  # small: the jail's numbering
+    assert own == listed == childs_parent and int(own) < 100, (
+        r.stdout
+    )  # small: the jail's numbering
     assert commands == ["sh", "ps"]  # neither jexec's stand-in outside nor the jail's holder
     assert jails("jexec", "pids", "/bin/sh", "-c", "exit 7").returncode == 7
     assert jails("jexec", "pids", "/bin/sh", "-c", "kill -TERM $$").returncode == -signal.SIGTERM
-    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "pids", "/bin/sh", "-c",
-                          "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.1; done"],
-                         env=dict(os.environ, **jails.env), stdout=subprocess.PIPE)
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bsdulator",
+            freebsd_root / "usr/sbin/jexec",
+            "pids",
+            "/bin/sh",
+            "-c",
+            "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.1; done",
+        ],
+        env=dict(os.environ, **jails.env),
+        stdout=subprocess.PIPE,
+    )
     assert p.stdout.readline() == b"ready\n"
     p.send_signal(signal.SIGTERM)  # reaches the jailed shell once, through whatever stands outside
     assert p.stdout.read() == b"got TERM\n" and p.wait(timeout=30) == 3
@@ -334,7 +459,12 @@ def test_process_groups_inside_a_jail(jails, freebsd_root, freebsd_cc):
     try:
         assert jails("jail", "-c", "name=pg", f"path={freebsd_root}", "persist").returncode == 0
         r = jails("jexec", "pg", f"/tmp/{prog.name}")
-        assert r.stdout.decode().splitlines() == ["leader 1", "group kill 15", "own group 0 1", "everyone else -1"]
+        assert r.stdout.decode().splitlines() == [
+            "leader 1",
+            "group kill 15",
+            "own group 0 1",
+            "everyone else -1",
+        ]
         assert jails("jail", "-r", "pg").returncode == 0
     finally:
         prog.unlink(missing_ok=True)
@@ -344,30 +474,75 @@ def test_nested_jails(jails, freebsd_root):
     """children.max allows jails inside a jail; the parent sees and signals the child's
     processes, the child sees none of the parent's; removing the parent removes both."""
     R = str(freebsd_root)
-    assert jails("jail", "-c", "name=outer", f"path={R}", "host.hostname=outer.example", "persist").returncode == 0
+    assert (
+        jails(
+            "jail", "-c", "name=outer", f"path={R}", "host.hostname=outer.example", "persist"
+        ).returncode
+        == 0
+    )
     r = jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=inner", "path=/", "persist")
     assert r.returncode == 1 and b"jail_set: Operation not permitted" in r.stderr  # children.max=0
     assert jails("jail", "-m", "name=outer", "children.max=1").returncode == 0
-    r = jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=inner", "path=/", "host.hostname=inner.example",
-              "persist")
+    r = jails(
+        "jexec",
+        "outer",
+        "/usr/sbin/jail",
+        "-c",
+        "name=inner",
+        "path=/",
+        "host.hostname=inner.example",
+        "persist",
+    )
     assert r.returncode == 0, r.stderr
-    assert jails("jexec", "outer", "/usr/sbin/jail", "-c", "name=second", "path=/", "persist").returncode == 1
+    assert (
+        jails(
+            "jexec", "outer", "/usr/sbin/jail", "-c", "name=second", "path=/", "persist"
+        ).returncode
+        == 1
+    )
     assert jails("jls", "-n", "name", "parent").stdout.decode().split() == [
-        "name=outer", "parent=0", "name=outer.inner", "parent=1"]
-    assert jails("jexec", "outer", "/usr/sbin/jls", "-n", "jid", "name").stdout.decode().split() == [
-        "jid=2", "name=inner"]
+        "name=outer",
+        "parent=0",
+        "name=outer.inner",
+        "parent=1",
+    ]
+    assert jails(
+        "jexec", "outer", "/usr/sbin/jls", "-n", "jid", "name"
+    ).stdout.decode().split() == ["jid=2", "name=inner"]
     assert jails("jexec", "outer.inner", "hostname").stdout == b"inner.example\n"
 
-    sleeper = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", "outer",
-                                "/usr/sbin/jexec", "inner", "/bin/sleep", "60"], env=dict(os.environ, **jails.env))
+    sleeper = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bsdulator",
+            freebsd_root / "usr/sbin/jexec",
+            "outer",
+            "/usr/sbin/jexec",
+            "inner",
+            "/bin/sleep",
+            "60",
+        ],
+        env=dict(os.environ, **jails.env),
+    )
     try:
+
         def sleeping_or_gone() -> bool:
-            return sleeper.poll() is not None or b"sleep" in jails("jexec", "outer", "/bin/ps", "-ax",
-                                                                   "-o", "jid,comm").stdout
+            return (
+                sleeper.poll() is not None
+                or b"sleep" in jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid,comm").stdout
+            )
+
         assert wait_until(sleeping_or_gone, 20) and sleeper.poll() is None
-        seen = jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid=", "-o", "comm=").stdout.decode().splitlines()
+        seen = (
+            jails("jexec", "outer", "/bin/ps", "-ax", "-o", "jid=", "-o", "comm=")
+            .stdout.decode()
+            .splitlines()
+        )
         assert [line.split() for line in seen] == [["2", "sleep"], ["0", "ps"]]
-        inside = jails("jexec", "outer.inner", "/bin/ps", "-ax", "-o", "comm=").stdout.decode().split()
+        inside = (
+            jails("jexec", "outer.inner", "/bin/ps", "-ax", "-o", "comm=").stdout.decode().split()
+        )
         assert inside == ["sleep", "ps"]
         assert jails("jexec", "outer", "/bin/pkill", "sleep").returncode == 0
         assert sleeper.wait(timeout=30) == -signal.SIGTERM
@@ -384,10 +559,20 @@ def test_jail_knobs_hold_for_every_later_bsdulator(jails, freebsd_root):
     sysctl = freebsd_root / "sbin/sysctl"
     assert jails(sysctl, "security.jail.set_hostname_allowed=0").returncode == 0
     assert jails(sysctl, "-n", "security.jail.set_hostname_allowed").stdout == b"0\n"
-    r = jails("jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other")
+    r = jails(
+        "jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other"
+    )
     assert r.returncode == 1 and b"Operation not permitted" in r.stderr
     assert jails(sysctl, "security.jail.set_hostname_allowed=1").returncode == 0
-    r = jails("jail", str(freebsd_root), "knob.example", "127.0.0.2", "/bin/sh", "-c", "hostname other; hostname")
+    r = jails(
+        "jail",
+        str(freebsd_root),
+        "knob.example",
+        "127.0.0.2",
+        "/bin/sh",
+        "-c",
+        "hostname other; hostname",
+    )
     assert r.returncode == 0 and r.stdout == b"other\n"
 
 
@@ -397,12 +582,21 @@ def test_privileges_a_jail_lacks(jails, freebsd_root):
     assert jails("jail", "-c", "name=priv", f"path={freebsd_root}", "persist").returncode == 0
     before = time.time()
     r = jails("jexec", "priv", "/bin/date", "203001010000")
-    assert r.returncode != 0 and b"Operation not permitted" in r.stderr and abs(time.time() - before) < 60
+    assert (
+        r.returncode != 0
+        and b"Operation not permitted" in r.stderr
+        and abs(time.time() - before) < 60
+    )
     r = jails("jexec", "priv", "/sbin/mknod", "/tmp/priv-dev", "c", "1", "3")
     assert r.returncode != 0 and b"Operation not permitted" in r.stderr
     assert not (freebsd_root / "tmp/priv-dev").exists()
     r = jails("jexec", "priv", "/sbin/ping", "-c1", "127.0.0.1")
     assert r.returncode != 0 and b"socket: Operation not permitted" in r.stderr
     fifo = f"/tmp/priv-fifo-{os.getpid()}"
-    assert jails("jexec", "priv", "/bin/sh", "-c", f"mkfifo {fifo} && test -p {fifo} && rm {fifo}").returncode == 0
+    assert (
+        jails(
+            "jexec", "priv", "/bin/sh", "-c", f"mkfifo {fifo} && test -p {fifo} && rm {fifo}"
+        ).returncode
+        == 0
+    )
     assert jails("jail", "-r", "priv").returncode == 0

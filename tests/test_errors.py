@@ -1,4 +1,5 @@
 """How bsdulator reports a bug of its own: one line, and the traceback only when asked."""
+
 import pytest
 
 from bsdulator.errors import internal_error

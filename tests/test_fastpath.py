@@ -1,4 +1,5 @@
 """The C fast path finishes native calls and sigprocmask exactly as the Python path does."""
+
 import importlib.util
 import subprocess
 import sys
@@ -63,8 +64,22 @@ def program(tmp_path_factory):
         pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
     d = tmp_path_factory.mktemp("fastpath")
     (d / "p.c").write_text(PROGRAM)
-    subprocess.run([sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", "-O2", str(d / "p.c"),
-                    "-o", str(d / "p")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ziglang",
+            "cc",
+            "-target",
+            "x86_64-freebsd",
+            "-O2",
+            str(d / "p.c"),
+            "-o",
+            str(d / "p"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return d / "p"
 
 
@@ -78,9 +93,21 @@ def test_fast_and_slow_paths_agree_with_freebsd(bsd, program):
 
 # The C loop's numbers that are not ABI facts (or are documented below), each with why.
 LOOP_LITERALS = {
-    "0", "1", "2", "3", "4", "8", "16", "32", "1u", "1ULL", "15UL",  # indexes, sizes, bit arithmetic
-    "8192", "2654435761u",  # its own hash table: slots and Knuth's multiplier
-    "4096",  # -4096 < rax < 0: Linux's error range (MAX_ERRNO, include/linux/err.h, kernel-internal)
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "8",
+    "16",
+    "32",
+    "1u",
+    "1ULL",
+    "15UL",  # indexes, sizes, bit arithmetic
+    "8192",
+    "2654435761u",  # its own hash table: slots and Knuth's multiplier
+    # -4096 < rax < 0: Linux's error range (MAX_ERRNO, include/linux/err.h, kernel-internal)
+    "4096",
     "0x80",  # SIGTRAP | 0x80: a syscall stop under PTRACE_O_TRACESYSGOOD (ptrace(2))
 }
 
@@ -90,8 +117,11 @@ def test_the_c_loop_takes_its_abi_numbers_from_python():
     abi/ (fastpath.py); a new literal in loop.c fails here until it is moved or explained."""
     import re
     from pathlib import Path
+
     source = (Path(__file__).resolve().parents[1] / "bsdulator" / "native" / "loop.c").read_text()
     code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
     spelled = set(re.findall(r"(?<![\w.])((?:0x[0-9a-fA-F]+|\d+)[uUlL]*)", code))
     assert "8192" in spelled  # the scan sees the loop's numbers at all
-    assert spelled - LOOP_LITERALS == set(), f"numbers in loop.c to move into abi/: {sorted(spelled - LOOP_LITERALS)}"
+    assert spelled - LOOP_LITERALS == set(), (
+        f"numbers in loop.c to move into abi/: {sorted(spelled - LOOP_LITERALS)}"
+    )

@@ -1,5 +1,6 @@
 """Faults a tracee can cause: each gets FreeBSD's answer and leaves the supervisor serving
 (no internal error, no traceback, no wedge).  Programs: tests/freebsd_programs/fault_*.c."""
+
 import os
 import shutil
 import signal
@@ -10,10 +11,10 @@ import types
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from bsdulator import elf
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
@@ -21,9 +22,9 @@ from bsdulator.syscalls import misc, mount
 
 pytestmark = pytest.mark.unit
 
-EHDR = struct.Struct("<16sHHIQQQIHHHHHH")   # Elf64_Ehdr, as <sys/elf64.h> lays it out
-PHDR = struct.Struct("<IIQQQQQQ")           # Elf64_Phdr
-PT_INTERP = 3                               # <sys/elf_common.h>
+EHDR = struct.Struct("<16sHHIQQQIHHHHHH")  # Elf64_Ehdr, as <sys/elf64.h> lays it out
+PHDR = struct.Struct("<IIQQQQQQ")  # Elf64_Phdr
+PT_INTERP = 3  # <sys/elf_common.h>
 EFAULT = FREEBSD_ERRNO["EFAULT"]
 
 
@@ -34,7 +35,11 @@ def programs(freebsd_programs):
 
 def clean(r) -> bool:
     """Nothing of the supervisor's own on stderr."""
-    return b"internal error" not in r.stderr and b"Traceback" not in r.stderr and b"Exception" not in r.stderr
+    return (
+        b"internal error" not in r.stderr
+        and b"Traceback" not in r.stderr
+        and b"Exception" not in r.stderr
+    )
 
 
 def passed(r) -> bool:
@@ -42,6 +47,7 @@ def passed(r) -> bool:
 
 
 # -- 1. thr_new with garbage ---------------------------------------------------------------
+
 
 def test_thr_new_bad_params_get_freebsd_errno(bsd, programs):
     r = bsd(programs["fault_thr_param"])
@@ -55,6 +61,7 @@ def test_thr_new_zeroed_param_starts_a_thread_that_faults(bsd, programs):
 
 
 # -- 2. execve of a FIFO and other files that are not programs ---------------------------
+
 
 def _non_programs(tmp_path: Path, root: Path, copy_mode: int) -> tuple[Path, Path, Path, Path]:
     """A FIFO, a directory, a copy of the root's echo with copy_mode, an empty file (all but
@@ -74,7 +81,7 @@ def _non_programs(tmp_path: Path, root: Path, copy_mode: int) -> tuple[Path, Pat
 @pytest.fixture
 def not_programs(tmp_path, freebsd_root, programs):
     """Files FreeBSD refuses to execve: (EACCES ones, ENOEXEC ones)."""
-    dynamic = programs["fault_argv"].read_bytes()   # has a PT_INTERP to break
+    dynamic = programs["fault_argv"].read_bytes()  # has a PT_INTERP to break
     fifo, directory, not_executable, empty = _non_programs(tmp_path, freebsd_root, 0o644)
     broken = [tmp_path / name for name in MALFORMED]
     for path, mutate in zip(broken, MALFORMED.values()):
@@ -88,8 +95,11 @@ def not_programs(tmp_path, freebsd_root, programs):
 def _interp_phdr(image: bytes) -> int:
     e = EHDR.unpack_from(image)
     phoff, phentsize, phnum = e[5], e[9], e[10]
-    return next(phoff + i * phentsize for i in range(phnum)
-                if PHDR.unpack_from(image, phoff + i * phentsize)[0] == PT_INTERP)
+    return next(
+        phoff + i * phentsize
+        for i in range(phnum)
+        if PHDR.unpack_from(image, phoff + i * phentsize)[0] == PT_INTERP
+    )
 
 
 def _set(image: bytes, offset: int, fmt: str, value: int) -> bytes:
@@ -104,9 +114,10 @@ MALFORMED = {
     "phentsize": lambda image: _set(image, 54, "<H", 32),
     "phnum": lambda image: _set(image, 56, "<H", 0xFFFF),
     "phoff": lambda image: _set(image, 32, "<Q", (1 << 63) + 64),
-    "interp-size": lambda image: _set(image, _interp_phdr(image) + 32, "<Q", 5000),   # > MAXPATHLEN
-    "interp-unterminated": lambda image: _set(image, _interp_phdr(image) + 32, "<Q",
-                                              PHDR.unpack_from(image, _interp_phdr(image))[5] - 1),
+    "interp-size": lambda image: _set(image, _interp_phdr(image) + 32, "<Q", 5000),  # > MAXPATHLEN
+    "interp-unterminated": lambda image: _set(
+        image, _interp_phdr(image) + 32, "<Q", PHDR.unpack_from(image, _interp_phdr(image))[5] - 1
+    ),
     "interp-offset": lambda image: _set(image, _interp_phdr(image) + 8, "<Q", 1 << 62),
 }
 
@@ -119,8 +130,12 @@ def test_execve_refuses_non_programs_without_blocking(bsd, programs, not_program
     assert passed(r), r.stdout.decode() + r.stderr.decode()
 
 
-@settings(max_examples=300, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_elf_parse_of_mutated_headers(programs, data):
     """Any header bytes, read as execve reads them (pread): parsed, not ELF, or MalformedElf;
@@ -132,7 +147,7 @@ def test_elf_parse_of_mutated_headers(programs, data):
         where = data.draw(st.integers(0, headers - 1))
         image[where] = data.draw(st.integers(0, 255))
     if data.draw(st.booleans()):
-        image = image[:data.draw(st.integers(0, len(image)))]
+        image = image[: data.draw(st.integers(0, len(image)))]
     fd = os.memfd_create("mutated-elf")
     try:
         os.write(fd, image)
@@ -145,12 +160,14 @@ def test_elf_parse_of_mutated_headers(programs, data):
 
 # -- 3. copyout into read-only memory -------------------------------------------------------
 
+
 def test_copyout_to_read_only_page_is_efault(bsd, programs):
     r = bsd(programs["fault_readonly"])
     assert passed(r), r.stdout.decode() + r.stderr.decode()
 
 
 # -- 4. death by a signal bsdulator cannot catch ---------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["KILL", "TERM", "SEGV"])
 def test_exit_status_mirrors_the_killing_signal(bsd, programs, name):
@@ -160,8 +177,10 @@ def test_exit_status_mirrors_the_killing_signal(bsd, programs, name):
 
 # -- 5. handler generators abandoned with their process -------------------------------------
 
+
 class _Memory:
     """A tracee's memory that is fine until its process is gone."""
+
     gone = False
 
     def read(self, addr, size):
@@ -175,14 +194,20 @@ class _Memory:
 
 
 def _call():
-    return types.SimpleNamespace(mem=_Memory(), alloc=lambda size: 0x1000, proc=types.SimpleNamespace(pid=os.getpid()))
+    return types.SimpleNamespace(
+        mem=_Memory(), alloc=lambda size: 0x1000, proc=types.SimpleNamespace(pid=os.getpid())
+    )
 
 
-@pytest.mark.parametrize("start", [
-    lambda call: misc.sys_poll(call, 0x2000, 1, -1),
-    lambda call: misc.sys_ppoll(call, 0x2000, 1, 0, 0),
-    lambda call: mount.sys_statfs(call, 0x3000, 0x4000),
-], ids=["poll", "ppoll", "statfs"])
+@pytest.mark.parametrize(
+    "start",
+    [
+        lambda call: misc.sys_poll(call, 0x2000, 1, -1),
+        lambda call: misc.sys_ppoll(call, 0x2000, 1, 0, 0),
+        lambda call: mount.sys_statfs(call, 0x3000, 0x4000),
+    ],
+    ids=["poll", "ppoll", "statfs"],
+)
 def test_handler_closed_mid_call_raises_nothing(start):
     """The engine drops a call whose thread died (or whose call restarts): closing its
     generator must neither yield nor raise ("Exception ignored in: <generator sys_poll>")."""
@@ -190,18 +215,22 @@ def test_handler_closed_mid_call_raises_nothing(start):
     gen = start(call)
     next(gen)
     if gen.gi_frame.f_code.co_name == "sys_statfs":
-        gen.send(3)   # the O_PATH descriptor; now in fstatfs
+        gen.send(3)  # the O_PATH descriptor; now in fstatfs
     call.mem.gone = True
     gen.close()
 
 
 def test_process_killed_in_poll(programs):
     """The child is SIGKILLed while blocked in poll; the parent carries on: nothing on stderr."""
-    p = subprocess.Popen([sys.executable, "-m", "bsdulator", programs["fault_poll_killed"]], cwd=REPO,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "bsdulator", programs["fault_poll_killed"]],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         child = int(p.stdout.readline())
-        poll_nr = b"7 "   # Linux x86-64 poll(2): what /proc/PID/syscall shows while it blocks
+        poll_nr = b"7 "  # Linux x86-64 poll(2): what /proc/PID/syscall shows while it blocks
         while not Path(f"/proc/{child}/syscall").read_bytes().startswith(poll_nr):
             pass
         os.kill(child, signal.SIGKILL)
@@ -213,16 +242,24 @@ def test_process_killed_in_poll(programs):
 
 # -- 6. arguments are bytes ----------------------------------------------------------------
 
+
 def _run_bytes(*args):
     """bsdulator with bytes arguments (the bsd fixture's are strings)."""
-    return subprocess.run([sys.executable.encode(), b"-m", b"bsdulator", *args], cwd=REPO,
-                          capture_output=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable.encode(), b"-m", b"bsdulator", *args],
+        cwd=REPO,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_non_utf8_arguments_and_program_path(programs, tmp_path, freebsd_root):
     weird = tmp_path / os.fsdecode(b"prog\xfe")
     shutil.copy(programs["fault_argv"], weird)
-    r = _run_bytes(b"--root", os.fsencode(freebsd_root), os.fsencode(weird), b"\xff\xfe", "é".encode())
+    r = _run_bytes(
+        b"--root", os.fsencode(freebsd_root), os.fsencode(weird), b"\xff\xfe", "é".encode()
+    )
     assert r.returncode == 0 and clean(r), r.stderr.decode(errors="replace")
     assert r.stdout.decode().split() == [os.fsencode(weird).hex(), "fffe", "é".encode().hex()]
     echo = _run_bytes(os.fsencode(freebsd_root / "bin/echo"), b"\xff\xfe")
@@ -230,6 +267,7 @@ def test_non_utf8_arguments_and_program_path(programs, tmp_path, freebsd_root):
 
 
 # -- 7. bad command lines ------------------------------------------------------------------
+
 
 def _cli_cases(tmp_path: Path, root: Path, dynamic: Path):
     incomplete = tmp_path / "incomplete-root"
@@ -239,7 +277,9 @@ def _cli_cases(tmp_path: Path, root: Path, dynamic: Path):
     truncated.write_bytes((root / "bin/echo").read_bytes()[:100])
     truncated.chmod(0o755)
     bad_interpreter = tmp_path / "bad-interpreter"
-    bad_interpreter.write_bytes(dynamic.read_bytes().replace(b"/libexec/ld-elf.so.1\0", b"/libexec/ld-elf.so.X\0"))
+    bad_interpreter.write_bytes(
+        dynamic.read_bytes().replace(b"/libexec/ld-elf.so.1\0", b"/libexec/ld-elf.so.X\0")
+    )
     bad_interpreter.chmod(0o755)
     echo = root / "bin/echo"
     return {
@@ -253,16 +293,32 @@ def _cli_cases(tmp_path: Path, root: Path, dynamic: Path):
         "fifo": (["--root", root, fifo], b"not a regular file"),
         "empty": (["--root", root, empty], b"not an ELF file"),
         "truncated-elf": (["--root", root, truncated], b"malformed ELF"),
-        "bad-interpreter": (["--root", root, bad_interpreter], b"interpreter /libexec/ld-elf.so.X is missing"),
+        "bad-interpreter": (
+            ["--root", root, bad_interpreter],
+            b"interpreter /libexec/ld-elf.so.X is missing",
+        ),
         "cpus": (["--cpus", "two", echo], b"--cpus"),
         "format": (["--coverage", "--format", "xml"], b"--format"),
         "unknown-option": (["--bogus", echo], b"--bogus"),
     }
 
 
-CLI_CASES = ["missing-root", "incomplete-root", "missing-program", "missing-program-in-root", "linux-program",
-             "directory", "unreadable", "fifo", "empty", "truncated-elf", "bad-interpreter", "cpus", "format",
-             "unknown-option"]
+CLI_CASES = [
+    "missing-root",
+    "incomplete-root",
+    "missing-program",
+    "missing-program-in-root",
+    "linux-program",
+    "directory",
+    "unreadable",
+    "fifo",
+    "empty",
+    "truncated-elf",
+    "bad-interpreter",
+    "cpus",
+    "format",
+    "unknown-option",
+]
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
@@ -276,6 +332,7 @@ def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, programs, tm
 
 
 # -- signal frames are user memory too ------------------------------------------------------
+
 
 def test_signal_frame_on_read_only_stack_kills_with_sigill(bsd, programs):
     r = bsd(programs["fault_sigframe"])

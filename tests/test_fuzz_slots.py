@@ -1,14 +1,16 @@
 """Adversarial fuzzing of every syscall slot 0-600, unjailed and jailed (issue 9; `make fuzz`).
 
 tests/freebsd_programs/fuzz_slots.c issues raw syscalls with argument kinds chosen here (plain
-values, buffers of adversarial bytes, read-only / PROT_NONE / unmapped memory, paths inside its
-scratch directory, its own descriptors, its own pid), each batch in a child of its own, so calls
-that end or replace the process are fuzzed too; calls naming other processes are confined to the
-child.  The supervisor must never crash, wedge, print a traceback or an internal error, leave a
-process behind or write outside the test's directory.
+values, buffers of adversarial bytes, read-only / PROT_NONE / unmapped memory, paths inside
+its scratch directory, its own descriptors, its own pid), each batch in a child of its own, so
+calls that end or replace the process are fuzzed too; calls naming other processes are
+confined to the child.  The supervisor must never crash, wedge, print a traceback or an
+internal error, leave a process behind or write outside the test's directory.
 
-FUZZ_CALLS (calls made per mode; CI's default is small), FUZZ_SEED (printed; the same seed replays the
-same calls).  A finding is shrunk to the smallest batch that still shows it, and printed."""
+FUZZ_CALLS (calls made per mode; CI's default is small), FUZZ_SEED (printed; the same seed
+replays the same calls).  A finding is shrunk to the smallest batch that still shows it, and
+printed."""
+
 import dataclasses
 import os
 import pwd
@@ -27,10 +29,10 @@ from enum import IntEnum
 from pathlib import Path
 
 import pytest
-from helpers import wait_until
 
 from bsdulator import table
 from bsdulator.table import Support
+from helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -44,31 +46,59 @@ NAMES = {e.nr: e.name for e in table.build()}
 
 class Kind(IntEnum):
     """Argument kinds; the same order as enum kind in fuzz_slots.c."""
+
     RAW = 0
-    BUF = 1         # value: fill pattern (low byte), offset (bits 8-15: n < 128 from the start, else
-                    # 256 - n from the end, next to a PROT_NONE page), seed (above)
-    RO = 2          # read-only page + value % page
-    NONE = 3        # PROT_NONE page + value % page
-    UNMAPPED = 4    # unmapped page + value % page
-    PATH = 5        # one of the program's paths (all inside its scratch directory)
-    FD = 6          # one of the program's descriptors (or a closed, -1, AT_FDCWD, huge one)
-    PID = 7         # the child itself: its pid, 0 or its group
-    BIG = 8         # 64 MB of zeroes (+ value % page): arrays as long as a size argument says
+    BUF = 1  # value: fill pattern (low byte), offset (bits 8-15: n < 128 from the start, else
+    # 256 - n from the end, next to a PROT_NONE page), seed (above)
+    RO = 2  # read-only page + value % page
+    NONE = 3  # PROT_NONE page + value % page
+    UNMAPPED = 4  # unmapped page + value % page
+    PATH = 5  # one of the program's paths (all inside its scratch directory)
+    FD = 6  # one of the program's descriptors (or a closed, -1, AT_FDCWD, huge one)
+    PID = 7  # the child itself: its pid, 0 or its group
+    BIG = 8  # 64 MB of zeroes (+ value % page): arrays as long as a size argument says
 
 
-KIND_WEIGHTS = {Kind.RAW: 30, Kind.BUF: 25, Kind.RO: 5, Kind.NONE: 5, Kind.UNMAPPED: 5, Kind.PATH: 12,
-                Kind.FD: 15, Kind.PID: 3, Kind.BIG: 4}
-SPECIAL = [2**63 - 1, 2**64 - 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 1 << 47, 0xFFFF800000000000, 4096, 1 << 24,
-           2**64 - 100, 2**63, 1 << 16, 1 << 20, 1 << 21, 1 << 23]
-STALL = 20          # seconds: no batch of calls takes that long unless the supervisor is stuck in one
+KIND_WEIGHTS = {
+    Kind.RAW: 30,
+    Kind.BUF: 25,
+    Kind.RO: 5,
+    Kind.NONE: 5,
+    Kind.UNMAPPED: 5,
+    Kind.PATH: 12,
+    Kind.FD: 15,
+    Kind.PID: 3,
+    Kind.BIG: 4,
+}
+SPECIAL = [
+    2**63 - 1,
+    2**64 - 1,
+    2**31 - 1,
+    2**31,
+    2**32 - 1,
+    2**32,
+    1 << 47,
+    0xFFFF800000000000,
+    4096,
+    1 << 24,
+    2**64 - 100,
+    2**63,
+    1 << 16,
+    1 << 20,
+    1 << 21,
+    1 << 23,
+]
+STALL = 20  # seconds: no batch of calls takes that long unless the supervisor is stuck in one
 
 
 def freebsd_constants() -> list[int]:
-    """Every FreeBSD number abi/ knows (flags, commands, ioctls, sysctl ids…): values handlers parse."""
+    """Every FreeBSD number abi/ knows (flags, commands, ioctls, sysctl ids…): values handlers
+    parse."""
     import importlib
     import pkgutil
 
     from bsdulator import abi
+
     found: set[int] = set()
     for module in pkgutil.iter_modules(abi.__path__):
         for name, value in vars(importlib.import_module(f"bsdulator.abi.{module.name}")).items():
@@ -87,8 +117,15 @@ def random_arg(rng: random.Random) -> tuple[Kind, int]:
     kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
     if kind == Kind.RAW:
         pick = rng.random()
-        value = (rng.randint(-3, 70) if pick < 0.4 else rng.choice(FREEBSD_CONSTANTS) if pick < 0.65
-                 else rng.choice(SPECIAL) if pick < 0.85 else rng.getrandbits(64)) & (2**64 - 1)
+        value = (
+            rng.randint(-3, 70)
+            if pick < 0.4
+            else rng.choice(FREEBSD_CONSTANTS)
+            if pick < 0.65
+            else rng.choice(SPECIAL)
+            if pick < 0.85
+            else rng.getrandbits(64)
+        ) & (2**64 - 1)
     elif kind == Kind.BUF:
         offset = rng.choice([0, 0, rng.randrange(128), 256 - rng.randrange(1, 128)])
         value = rng.getrandbits(40) << 16 | offset << 8 | rng.randrange(256)
@@ -97,10 +134,10 @@ def random_arg(rng: random.Random) -> tuple[Kind, int]:
     return kind, value
 
 
-Call = tuple[int, tuple[tuple[Kind, int], ...], int]    # number, (kind, value) per argument, stack
+Call = tuple[int, tuple[tuple[Kind, int], ...], int]  # number, (kind, value) per argument, stack
 
 
-STACKS = [Kind.RO, Kind.NONE, Kind.UNMAPPED, Kind.BIG]   # where a call may find its stack pointer
+STACKS = [Kind.RO, Kind.NONE, Kind.UNMAPPED, Kind.BIG]  # where a call may find its stack pointer
 
 
 def random_stack(rng: random.Random) -> int:
@@ -134,29 +171,39 @@ def encode(batch: list[Call]) -> bytes:
 
 
 def describe(batch: list[Call]) -> str:
-    return "\n".join(f"  ({nr}, {[(k.name, hex(v)) for k, v in args]}, {stack:#x}),  # {NAMES.get(nr, '?')}"
-                     for nr, args, stack in batch)
+    return "\n".join(
+        f"  ({nr}, {[(k.name, hex(v)) for k, v in args]}, {stack:#x}),  # {NAMES.get(nr, '?')}"
+        for nr, args, stack in batch
+    )
 
 
 @dataclasses.dataclass
 class Outcome:
-    problem: str | None         # None, or what went wrong: "internal error …", "wedge", "crash …"
+    problem: str | None  # None, or what went wrong: "internal error …", "wedge", "crash …"
     calls_made: int = 0
-    result: str = ""            # the child's end: exit/signal/timeout and its code
+    result: str = ""  # the child's end: exit/signal/timeout and its code
 
 
 class Run:
     """One bsdulator running the fuzzer; batches go in one at a time, each answered by a line."""
 
-    def __init__(self, root: Path, argv: list[str], cwd: Path, env: dict[str, str], log: Path, work: Path):
+    def __init__(
+        self, root: Path, argv: list[str], cwd: Path, env: dict[str, str], log: Path, work: Path
+    ):
         self.log_path = log
-        self.work = work            # the -d directory as the host sees it: batch N works in bN
+        self.work = work  # the -d directory as the host sees it: batch N works in bN
         self.batches = 0
         with open(log, "ab") as stderr:
             self.seen = stderr.tell()
-            self.proc = subprocess.Popen([sys.executable, "-m", "bsdulator", "--root", str(root), *argv], cwd=cwd,
-                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bsdulator", "--root", str(root), *argv],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                start_new_session=True,
+            )
         self.pending = b""
 
     def _new_output(self) -> str:
@@ -185,7 +232,8 @@ class Run:
             self.proc.stdin.flush()
         except BrokenPipeError:
             pass
-        # The program kills a child that outlives 1 s + 40 ms a call; well past that, bsdulator is stuck.
+        # The program kills a child that outlives 1 s + 40 ms a call; well past that, bsdulator is
+        # stuck.
         began = time.monotonic()
         line = self._line(timeout=30 + len(batch) * 0.1)
         took = time.monotonic() - began
@@ -197,9 +245,13 @@ class Run:
             bad = [text for text in said if any(b in text for b in BAD_OUTPUT)]
             return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
-        shutil.rmtree(self.work / f"b{self.batches}", ignore_errors=True)   # its processes have ended
+        shutil.rmtree(
+            self.work / f"b{self.batches}", ignore_errors=True
+        )  # its processes have ended
         self.batches += 1
-        bad = [text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)]
+        bad = [
+            text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)
+        ]
         if not bad and took > STALL:
             bad = [f"stall: the batch took {took:.0f} s"]
         return Outcome(bad[0] if bad else None, min(int(made), len(batch)), f"{how} {code}")
@@ -213,14 +265,16 @@ class Run:
         except subprocess.TimeoutExpired:
             self.kill()
             return "wedge: bsdulator did not end after its input did"
-        bad = [text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)]
+        bad = [
+            text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)
+        ]
         if bad or code != 0:
             return f"exit {code}: {bad[:1]}"
         return None
 
     def kill(self):
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)   # its own session: bsdulator and its tracees
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: bsdulator and its tracees
             self.proc.wait()
         self.proc.stdin.close()
         self.proc.stdout.close()
@@ -232,7 +286,8 @@ def signature(problem: str) -> str:
 
 
 def shrink(start_run, batch: list[Call], problem: str, budget: float = 120) -> list[Call]:
-    """The smallest batch found in budget seconds (single calls, then greedy removal) that still shows problem."""
+    """The smallest batch found in budget seconds (single calls, then greedy removal) that still
+    shows problem."""
     give_up = time.monotonic() + budget
 
     def shows(calls: list[Call]) -> bool:
@@ -251,7 +306,7 @@ def shrink(start_run, batch: list[Call], problem: str, budget: float = 120) -> l
     calls = list(batch)
     i = 0
     while i < len(calls):
-        if shows(calls[:i] + calls[i + 1:]):
+        if shows(calls[:i] + calls[i + 1 :]):
             del calls[i]
         else:
             i += 1
@@ -283,11 +338,14 @@ def leftovers(directory: Path, wait: float = 10) -> list[int]:
         found.clear()
         for entry in Path("/proc").iterdir():
             try:
-                if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(directory):
+                if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(
+                    directory
+                ):
                     found.append(int(entry.name))
             except OSError:
                 pass
         return not found
+
     wait_until(none_left, wait)
     return found
 
@@ -298,9 +356,19 @@ def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
 
     def settled() -> bool:
         nonlocal out
-        out = subprocess.run([sys.executable, "-c", "from bsdulator.jail import namespaces; print(namespaces.jids())"],
-                             check=False, env=dict(os.environ, **env), capture_output=True, text=True).stdout.strip()
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from bsdulator.jail import namespaces; print(namespaces.jids())",
+            ],
+            check=False,
+            env=dict(os.environ, **env),
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return out == "[]"
+
     wait_until(settled, wait)
     return out
 
@@ -329,7 +397,9 @@ def fuzz(start_run, label: str) -> list[str]:
     if problem:
         findings.setdefault(signature(problem), (problem, []))
     elapsed = time.monotonic() - began
-    print(f"fuzz {label}: {made} calls in {elapsed:.0f} s ({made / elapsed:.0f} calls/s); batches ended by {results}")
+    print(
+        f"fuzz {label}: {made} calls in {elapsed:.0f} s ({made / elapsed:.0f} calls/s); batches ended by {results}"
+    )
     report = []
     for problem, batch in findings.values():
         smallest = shrink(start_run, batch, problem) if batch else []
@@ -366,8 +436,17 @@ def test_fuzz_unjailed(bsd, freebsd_root, fuzzer, scratch):
         drop = ["-u", str(nobody.pw_uid)]
     env = dict(os.environ, LC_ALL="C", BSDULATOR_STATE_DIR=str(scratch / "state"))
     before = snapshot(freebsd_root)
-    findings = fuzz(lambda: Run(freebsd_root, [str(fuzzer), "-d", str(work), *drop], scratch, env, scratch / "stderr",
-                                work), "unjailed")
+    findings = fuzz(
+        lambda: Run(
+            freebsd_root,
+            [str(fuzzer), "-d", str(work), *drop],
+            scratch,
+            env,
+            scratch / "stderr",
+            work,
+        ),
+        "unjailed",
+    )
     left = leftovers(scratch)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
@@ -393,8 +472,12 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
     try:
         argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/work"]
         run_env = dict(os.environ, LC_ALL="C", **env)
-        findings = fuzz(lambda: Run(freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "work"),
-                        "jailed")
+        findings = fuzz(
+            lambda: Run(
+                freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "work"
+            ),
+            "jailed",
+        )
     finally:
         removed = bsd(jail_tool, "-r", "fuzz", env=env)
         listed = bsd(freebsd_root / "usr/sbin/jls", "jid", env=env)

@@ -4,6 +4,7 @@ $0x80 the tracer cannot tell from `syscall`, an x32-numbered call, and int $0x80
 32-bit code segment.  FreeBSD's answer for a call it has no slot for is SIGSYS, then ENOSYS;
 where the tracer is fooled the seccomp filter kills the process with SIGSYS.  Nothing is
 mounted and no untraced process appears."""
+
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+
 from helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -21,9 +23,15 @@ REFUSED = f"rax={FREEBSD_ENOSYS} cf=1 sigsys=1 entries=0"
 # 32-bit segment on Intel (or where the kernel offers no 32-bit `syscall` entry).
 CPU_REFUSES = {signal.SIGILL, signal.SIGSEGV}
 # mode -> the line the program prints, or the signals it may die of
-MODES = {"int80-mount": REFUSED, "int80-clone": REFUSED, "x32": REFUSED, "int80-forged": {signal.SIGSYS},
-         "compat32": {signal.SIGSYS}, "compat32-syscall": {signal.SIGSYS} | CPU_REFUSES,
-         "sysenter": {signal.SIGSYS} | CPU_REFUSES}
+MODES = {
+    "int80-mount": REFUSED,
+    "int80-clone": REFUSED,
+    "x32": REFUSED,
+    "int80-forged": {signal.SIGSYS},
+    "compat32": {signal.SIGSYS},
+    "compat32-syscall": {signal.SIGSYS} | CPU_REFUSES,
+    "sysenter": {signal.SIGSYS} | CPU_REFUSES,
+}
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +77,13 @@ def gate_jail(freebsd_root, bsd, tmp_path_factory, gate_program):
     shutil.copy2(gate_program, freebsd_root / "tmp" / tag)
     name = f"gate{os.getpid()}"
     jail = freebsd_root / "usr/sbin/jail"
-    assert bsd(jail, "-c", f"name={name}", f"path={freebsd_root}", "persist", env=env).returncode == 0
+    assert (
+        bsd(jail, "-c", f"name={name}", f"path={freebsd_root}", "persist", env=env).returncode == 0
+    )
 
     def jexec(*args):
         return bsd(freebsd_root / "usr/sbin/jexec", name, *args, env=env, timeout=60)
+
     jexec.name, jexec.env = name, env
     try:
         yield jexec, f"/tmp/{tag}", freebsd_root / "tmp"
@@ -99,19 +110,32 @@ def test_foreign_gate_in_a_jail(gate_jail, mode):
         shutil.rmtree(host_tmp / target.rsplit("/", 1)[1], ignore_errors=True)
 
 
-
 @pytest.mark.root
 def test_jailed_processes_run_under_both_filters(gate_jail, freebsd_root):
     """Every FreeBSD process has the supervisor's filter; a jailed one has stacked the jail's
     (bsdulator/seccomp.py) at jail_attach.  Read from the host's /proc."""
     jexec, _program, _tmp = gate_jail
     naptime = f"600.{os.getpid()}"
-    p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "usr/sbin/jexec", jexec.name,
-                          "/bin/sleep", naptime], env=dict(os.environ, **jexec.env))
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bsdulator",
+            freebsd_root / "usr/sbin/jexec",
+            jexec.name,
+            "/bin/sleep",
+            naptime,
+        ],
+        env=dict(os.environ, **jexec.env),
+    )
     try:
         wanted = [b"/bin/sleep", naptime.encode()]
-        pid = wait_until(lambda: next((int(d) for d in os.listdir("/proc") if d.isdigit() and _cmdline(d) == wanted),
-                                      None), 20)
+        pid = wait_until(
+            lambda: next(
+                (int(d) for d in os.listdir("/proc") if d.isdigit() and _cmdline(d) == wanted), None
+            ),
+            20,
+        )
         assert pid, "the jailed sleep never started"
         with open(f"/proc/{pid}/status") as f:
             status = dict(line.split(":\t", 1) for line in f if ":\t" in line)

@@ -1,4 +1,5 @@
 """Subsystems plug into the supervisor through typed hooks (bsdulator/hooks.py), in any order."""
+
 import pkgutil
 
 import pytest
@@ -20,8 +21,10 @@ def _supervisor(order) -> Supervisor:
 
 
 def _names(hooks) -> dict:
-    return {name: sorted(f"{h.__module__}.{h.__qualname__}" for h in getattr(hooks, name))
-            for name in ("on_exec", "on_process_exit", "at_exit", "signal_seen", "disposition_changed")}
+    return {
+        name: sorted(f"{h.__module__}.{h.__qualname__}" for h in getattr(hooks, name))
+        for name in ("on_exec", "on_process_exit", "at_exit", "signal_seen", "disposition_changed")
+    }
 
 
 def test_install_order_does_not_matter():
@@ -45,4 +48,8 @@ def test_every_subsystem_hook_is_registered_once():
     hooks = _supervisor(list).hooks
     for name, registered in _names(hooks).items():
         assert len(registered) == len(set(registered)), name
-    assert _names(hooks)["on_process_exit"] and _names(hooks)["at_exit"] and _names(hooks)["signal_seen"]
+    assert (
+        _names(hooks)["on_process_exit"]
+        and _names(hooks)["at_exit"]
+        and _names(hooks)["signal_seen"]
+    )

@@ -1,5 +1,6 @@
 """Ways out of a jail, tried from inside as jail root (issue 9): inherited directory
 descriptors, the holder's procfs, and the privileges prison_priv_check denies a jail."""
+
 import errno
 import fcntl
 import os
@@ -11,9 +12,9 @@ import termios
 import tty
 
 import pytest
-from bsdulator.abi.capabilities import LINUX_CAPS
 from test_e2e_jail import jails  # noqa: F401  (the fixture: a registry of this test's own)
 
+from bsdulator.abi.capabilities import LINUX_CAPS
 from bsdulator.jail import namespaces as jailns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
@@ -127,6 +128,7 @@ def program(freebsd_cc, freebsd_root):
         shutil.copy2(freebsd_cc(source, name), freebsd_root / inside.lstrip("/"))
         made.append(freebsd_root / inside.lstrip("/"))
         return inside
+
     yield build
     for path in made:
         path.unlink(missing_ok=True)
@@ -134,26 +136,35 @@ def program(freebsd_cc, freebsd_root):
 
 def jexec(jails, *args, into: str = "esc", **kw):  # noqa: F811
     """Popen of bsdulator's jexec into the test jail."""
-    return subprocess.Popen([sys.executable, "-m", "bsdulator", jails.root / "usr/sbin/jexec", into, *args],
-                            env=dict(os.environ, LC_ALL="C", **jails.env), **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bsdulator", jails.root / "usr/sbin/jexec", into, *args],
+        env=dict(os.environ, LC_ALL="C", **jails.env),
+        **kw,
+    )
 
 
 @pytest.fixture
 def jailed(jail, monkeypatch):
-    """jailed(popen, jid) -> host pids of jail jid's processes but the holder, once popen's program printed a line."""
+    """jailed(popen, jid) -> host pids of jail jid's processes but the holder, once popen's program
+    printed a line."""
     monkeypatch.setenv("BSDULATOR_STATE_DIR", jail.env["BSDULATOR_STATE_DIR"])
 
     def members(popen, jid: int = 1) -> list[int]:
         popen.stdout.readline()
         holder = jailns.lookup(jid)
         return [pid for pid in jailns.members(holder) if pid != holder.pid]
+
     return members
 
 
 def capability_sets(pid: int) -> dict[str, int]:
     """CapBnd, CapEff and CapPrm of a process, from the host's /proc."""
     with open(f"/proc/{pid}/status") as f:
-        return {k: int(v, 16) for k, v in (line.split(":") for line in f) if k in ("CapBnd", "CapEff", "CapPrm")}
+        return {
+            k: int(v, 16)
+            for k, v in (line.split(":") for line in f)
+            if k in ("CapBnd", "CapEff", "CapPrm")
+        }
 
 
 def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root, tmp_path):
@@ -162,13 +173,24 @@ def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root,
     outside.mkdir()
     (outside / "secret").write_text("host-secret")
     prog = program(INHERITED, "inherited")
-    fds = (os.open(outside, os.O_RDONLY | os.O_DIRECTORY), os.open(outside, os.O_PATH | os.O_DIRECTORY))
+    fds = (
+        os.open(outside, os.O_RDONLY | os.O_DIRECTORY),
+        os.open(outside, os.O_PATH | os.O_DIRECTORY),
+    )
 
     def as_3_and_4():
         os.dup2(fds[0], 3)
         os.dup2(fds[1], 4)
+
     try:
-        p = jexec(jail, prog, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=False, preexec_fn=as_3_and_4)
+        p = jexec(
+            jail,
+            prog,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            close_fds=False,
+            preexec_fn=as_3_and_4,
+        )
         out, err = p.communicate(timeout=60)
     finally:
         for fd in fds:
@@ -176,8 +198,12 @@ def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root,
     with open("/etc/hostname", "rb") as f:
         host_name = f.read().strip()
     assert b"host-secret" not in out and (not host_name or host_name not in out), out
-    assert out.decode().splitlines() == ["openat3 EBADF", "openat3-up EBADF", "openat4-path EBADF",
-                                         "fchdir3 EBADF"], err
+    assert out.decode().splitlines() == [
+        "openat3 EBADF",
+        "openat3-up EBADF",
+        "openat4-path EBADF",
+        "fchdir3 EBADF",
+    ], err
 
 
 def test_working_directory_does_not_stay_outside(jail, freebsd_cc, tmp_path):
@@ -186,22 +212,44 @@ def test_working_directory_does_not_stay_outside(jail, freebsd_cc, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret").write_text("host-secret")
-    prog = shutil.copy2(freebsd_cc(ATTACH_FROM_HOST_DIR, "attach_cwd"), outside)  # the view shows the start dir
+    prog = shutil.copy2(
+        freebsd_cc(ATTACH_FROM_HOST_DIR, "attach_cwd"), outside
+    )  # the view shows the start dir
     r = jail(prog, "1", cwd=outside, env={"BSDULATOR_ROOT": str(jail.root)})
-    assert r.stdout.decode().splitlines() == ["secret No such file or directory", "cwd /"], (r.returncode, r.stderr)
+    assert r.stdout.decode().splitlines() == ["secret No such file or directory", "cwd /"], (
+        r.returncode,
+        r.stderr,
+    )
 
 
 def test_no_linux_procfs_in_a_jail(jail, jailed, freebsd_root):
-    """Nothing of a procfs is reachable from the jail: not in its /dev, nor mounted anywhere in it."""
+    """Nothing of a procfs is reachable from the jail: not in its /dev, nor mounted anywhere in
+    it."""
     r = jail("jexec", "esc", "/bin/ls", "-a", "/dev")
-    assert r.stdout.decode().split() == [".", "..", "fd", "full", "null", "ptmx", "pts", "random", "stderr",
-                                         "stdin", "stdout", "tty", "urandom", "zero"]
+    assert r.stdout.decode().split() == [
+        ".",
+        "..",
+        "fd",
+        "full",
+        "null",
+        "ptmx",
+        "pts",
+        "random",
+        "stderr",
+        "stdin",
+        "stdout",
+        "tty",
+        "urandom",
+        "zero",
+    ]
     assert jail("jexec", "esc", "/bin/ls", "/dev/fd").stdout.decode().split() == ["0", "1", "2"]
     r = jail("jexec", "esc", "/usr/bin/stat", "/dev/.linux-proc")
     assert r.returncode != 0 and b"No such file or directory" in r.stderr
     r = jail("jexec", "esc", "/bin/sh", "-c", "echo x > /dev/.linux-proc/1/mem")
     assert r.returncode != 0 and b"No such file or directory" in r.stderr
-    p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    p = jexec(
+        jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         (member,) = jailed(p)
         with open(f"/proc/{member}/mountinfo") as f:
@@ -235,12 +283,18 @@ print(os.strerror(ctypes.get_errno()) if r < 0 else "allowed")
 
 
 def test_holder_is_not_dumpable(jail, jailed):
-    p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    p = jexec(
+        jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         jailed(p)
         holder = jailns.lookup(1)
-        r = subprocess.run([sys.executable, "-c", WITHOUT_PTRACE, str(holder.pid)], capture_output=True, text=True,
-                           check=False)
+        r = subprocess.run(
+            [sys.executable, "-c", WITHOUT_PTRACE, str(holder.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     finally:
         p.communicate(b"\n", timeout=60)
     assert r.stdout == os.strerror(errno.EPERM) + "\n", r.stderr
@@ -253,7 +307,9 @@ def test_dev_fd_and_std_names_still_work(jail):
     r = jail("jexec", "esc", "/bin/sh", "-c", "echo out > /dev/stdout; echo err > /dev/fd/2")
     assert (r.stdout, r.stderr) == (b"out\n", b"err\n")
     r = jail("jexec", "esc", "/bin/sh", "-c", "echo no > /dev/stdin", input=b"")
-    assert r.returncode != 0 and b"Permission denied" in r.stderr  # dupfdopen: not more access than fd 0 has
+    assert (
+        r.returncode != 0 and b"Permission denied" in r.stderr
+    )  # dupfdopen: not more access than fd 0 has
 
 
 def test_privileges_a_jail_lacks(jail, program, freebsd_root):
@@ -269,9 +325,17 @@ def test_privileges_a_jail_lacks(jail, program, freebsd_root):
     def controlling_tty():
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
     try:
-        p = jexec(jail, prog, node, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                  preexec_fn=controlling_tty)
+        p = jexec(
+            jail,
+            prog,
+            node,
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=controlling_tty,
+        )
         out, err = p.communicate(timeout=60)
         for fd in (slave, master):
             os.set_blocking(fd, False)
@@ -281,10 +345,19 @@ def test_privileges_a_jail_lacks(jail, program, freebsd_root):
         os.close(master)
         os.close(slave)
     assert not (freebsd_root / node.lstrip("/")).exists()
-    assert out.decode().splitlines() == ["TIOCSTI EPERM", "rtprio-realtime EPERM", "rtprio-idle EPERM",
-                                         "setpriority EACCES", "mknod EPERM", "settimeofday EPERM", "mlock EPERM",
-                                         "munlockall EPERM", "TIOCCONS EPERM", "extattr-system EPERM",
-                                         "netlink Protocol not supported"], err
+    assert out.decode().splitlines() == [
+        "TIOCSTI EPERM",
+        "rtprio-realtime EPERM",
+        "rtprio-idle EPERM",
+        "setpriority EACCES",
+        "mknod EPERM",
+        "settimeofday EPERM",
+        "mlock EPERM",
+        "munlockall EPERM",
+        "TIOCCONS EPERM",
+        "extattr-system EPERM",
+        "netlink Protocol not supported",
+    ], err
 
 
 def test_privilege_tools_in_a_jail(jail):
@@ -295,19 +368,50 @@ def test_privilege_tools_in_a_jail(jail):
 
 
 def test_jailed_processes_lack_the_capabilities(jail, jailed):
-    """Enforced by the kernel: the jailed process's bounding and effective sets, read from the host."""
-    p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    """Enforced by the kernel: the jailed process's bounding and effective sets, read from the
+    host."""
+    p = jexec(
+        jail, "/bin/sh", "-c", "echo ready; read x", stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         (member,) = jailed(p)
         sets = capability_sets(member)
     finally:
         p.communicate(b"\n", timeout=60)
-    lacking = ("CAP_DAC_READ_SEARCH", "CAP_SYS_NICE", "CAP_SYS_TIME", "CAP_MKNOD", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
-               "CAP_SYS_BOOT", "CAP_SYS_PTRACE", "CAP_LINUX_IMMUTABLE", "CAP_SYSLOG", "CAP_SYS_PACCT",
-               "CAP_SYS_TTY_CONFIG", "CAP_AUDIT_CONTROL", "CAP_AUDIT_WRITE", "CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE",
-               "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_BPF", "CAP_PERFMON", "CAP_IPC_LOCK", "CAP_NET_RAW",
-               "CAP_NET_ADMIN")
-    kept = ("CAP_SYS_ADMIN", "CAP_SYS_CHROOT", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_KILL")
+    lacking = (
+        "CAP_DAC_READ_SEARCH",
+        "CAP_SYS_NICE",
+        "CAP_SYS_TIME",
+        "CAP_MKNOD",
+        "CAP_SYS_MODULE",
+        "CAP_SYS_RAWIO",
+        "CAP_SYS_BOOT",
+        "CAP_SYS_PTRACE",
+        "CAP_LINUX_IMMUTABLE",
+        "CAP_SYSLOG",
+        "CAP_SYS_PACCT",
+        "CAP_SYS_TTY_CONFIG",
+        "CAP_AUDIT_CONTROL",
+        "CAP_AUDIT_WRITE",
+        "CAP_MAC_ADMIN",
+        "CAP_MAC_OVERRIDE",
+        "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",
+        "CAP_BPF",
+        "CAP_PERFMON",
+        "CAP_IPC_LOCK",
+        "CAP_NET_RAW",
+        "CAP_NET_ADMIN",
+    )
+    kept = (
+        "CAP_SYS_ADMIN",
+        "CAP_SYS_CHROOT",
+        "CAP_SETUID",
+        "CAP_SETGID",
+        "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE",
+        "CAP_KILL",
+    )
     for name, caps in sets.items():
         assert [c for c in lacking if caps >> LINUX_CAPS[c] & 1] == [], name
         assert [c for c in kept if not caps >> LINUX_CAPS[c] & 1] == [], name
@@ -315,19 +419,38 @@ def test_jailed_processes_lack_the_capabilities(jail, jailed):
 
 def test_allow_mlock_grants_memory_locking(jails, program, freebsd_root):  # noqa: F811
     prog = program(PRIVILEGES, "privileges")
-    assert jails("jail", "-c", "name=mlk", f"path={freebsd_root}", "allow.mlock", "persist").returncode == 0
+    assert (
+        jails("jail", "-c", "name=mlk", f"path={freebsd_root}", "allow.mlock", "persist").returncode
+        == 0
+    )
     try:
-        lines = jails("jexec", "mlk", prog, f"/tmp/privileges-node-{os.getpid()}").stdout.decode().splitlines()
+        lines = (
+            jails("jexec", "mlk", prog, f"/tmp/privileges-node-{os.getpid()}")
+            .stdout.decode()
+            .splitlines()
+        )
         assert lines[6:8] == ["mlock ok", "munlockall ok"]
     finally:
         assert jails("jail", "-r", "mlk").returncode == 0
 
 
 def test_without_allow_suser_root_has_no_capability(jail, jailed, freebsd_root):
-    assert jail("jail", "-c", "name=nosu", f"path={freebsd_root}", "allow.nosuser", "persist").returncode == 0
+    assert (
+        jail(
+            "jail", "-c", "name=nosu", f"path={freebsd_root}", "allow.nosuser", "persist"
+        ).returncode
+        == 0
+    )
     try:
-        p = jexec(jail, "/bin/sh", "-c", "echo ready; read x", into="nosu", stdin=subprocess.PIPE,
-                  stdout=subprocess.PIPE)
+        p = jexec(
+            jail,
+            "/bin/sh",
+            "-c",
+            "echo ready; read x",
+            into="nosu",
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         try:
             (member,) = jailed(p, 2)
             sets = capability_sets(member)

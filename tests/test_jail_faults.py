@@ -1,5 +1,7 @@
-"""Registry and jail lifecycle faults (issue 9): a bsdulator killed at any step of `jail -c`, a full
-registry disk, concurrent removals.  Each leaves the registry usable and nothing of a jail behind."""
+"""Registry and jail lifecycle faults (issue 9): a bsdulator killed at any step of `jail -c`, a
+full registry disk, concurrent removals.  Each leaves the registry usable and nothing of a
+jail behind."""
+
 import contextlib
 import errno
 import os
@@ -10,11 +12,12 @@ import sys
 import threading
 
 import pytest
-from helpers import wait_until
 from test_e2e_jail import jails, leftover_jails, names  # noqa: F401 (jails is a fixture)
 
 from bsdulator import testhooks
-from bsdulator.jail import namespaces as jailns, registry as jailreg
+from bsdulator.jail import namespaces as jailns
+from bsdulator.jail import registry as jailreg
+from helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
@@ -39,7 +42,9 @@ def _state(pid: int) -> str | None:
 
 def _stopped_tracer(front: subprocess.Popen) -> int | None:
     """The supervisor (the front's child, see bsdulator/frontend.py) once it stopped itself."""
-    assert front.poll() is None, f"bsdulator ended without reaching the stop point: {front.communicate()}"
+    assert front.poll() is None, (
+        f"bsdulator ended without reaching the stop point: {front.communicate()}"
+    )
     with open(f"/proc/{front.pid}/task/{front.pid}/children") as f:
         children = [int(pid) for pid in f.read().split()]
     return next((pid for pid in children if _state(pid) == "T"), None)
@@ -55,15 +60,21 @@ def _namespaces(holder: jailns.Holder) -> dict:
 
 def _assert_gone(made: list[tuple[jailns.Holder, dict]]) -> None:
     for holder, spaces in made:
-        _await(lambda h=holder, s=spaces: not jailns.leftovers(h, s), f"jail {holder.jid} left {holder}")
+        _await(
+            lambda h=holder, s=spaces: not jailns.leftovers(h, s),
+            f"jail {holder.jid} left {holder}",
+        )
 
 
 def _kill_at(step: str, run, *args) -> list[tuple[jailns.Holder, dict]]:
     """Run bsdulator jail ARGS until it reaches step, SIGKILL the supervisor there; the jails that
     existed at that moment, with their namespaces."""
-    front = subprocess.Popen([sys.executable, "-m", "bsdulator", run.root / "usr/sbin/jail", *args],
-                             env=dict(os.environ, BSDULATOR_TEST_STOP_AT=step, **run.env),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    front = subprocess.Popen(
+        [sys.executable, "-m", "bsdulator", run.root / "usr/sbin/jail", *args],
+        env=dict(os.environ, BSDULATOR_TEST_STOP_AT=step, **run.env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         tracer = _await(lambda: _stopped_tracer(front), f"bsdulator did not stop at {step}")
         made = [(holder, _namespaces(holder)) for holder in _jails_of_this_registry()]
@@ -115,11 +126,15 @@ def test_kill_during_jail_remove(killable, freebsd_root):
 
 @pytest.fixture
 def full_disk(tmp_path):
-    """The jails fixture's state directory on a small tmpfs of its own; fill() fills it, free() empties
-    it again.  Ask for it before `jails`, so that jails' cleanup runs while it is still mounted."""
+    """The jails fixture's state directory on a small tmpfs of its own; fill() fills it, free()
+    empties it again.  Ask for it before `jails`, so that jails' cleanup runs while it is still
+    mounted."""
     state = tmp_path / "state"
     state.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "bsdulator-test-state", state], check=True)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "bsdulator-test-state", state],
+        check=True,
+    )
     filler = state / "filler"
 
     class Disk:
@@ -137,6 +152,7 @@ def full_disk(tmp_path):
         @staticmethod
         def free():
             filler.unlink()
+
     try:
         yield Disk
     finally:
@@ -172,7 +188,8 @@ def test_full_registry_disk(full_disk, jails, freebsd_root, monkeypatch):  # noq
 
 def test_unreadable_registry(full_disk, jails, freebsd_root):  # noqa: F811
     """A full disk that leaves no room even for SQLite's shared-memory file (its WAL files were
-    removed by a clean close): every call that needs the registry fails with ENOSPC, nothing is made."""
+    removed by a clean close): every call that needs the registry fails with ENOSPC, nothing is
+    made."""
     state = jails.env["BSDULATOR_STATE_DIR"]
     assert jails("jail", "-c", "name=kept", f"path={freebsd_root}", "persist").returncode == 0
     db = sqlite3.connect(os.path.join(state, jailreg.DB_NAME))
@@ -197,18 +214,26 @@ def test_concurrent_removals(jails, freebsd_root):  # noqa: F811
     removed it or, as FreeBSD's jail(8) once the jail is gone, says it was not found."""
     jail_names = [f"r{i}" for i in range(4)]
     for name in jail_names:
-        assert jails("jail", "-c", f"name={name}", f"path={freebsd_root}", "persist").returncode == 0
+        assert (
+            jails("jail", "-c", f"name={name}", f"path={freebsd_root}", "persist").returncode == 0
+        )
     results = {}
 
     def remove(name, i):
         results[name, i] = jails("jail", "-r", name)
-    threads = [threading.Thread(target=remove, args=(name, i)) for name in jail_names for i in range(3)]
+
+    threads = [
+        threading.Thread(target=remove, args=(name, i)) for name in jail_names for i in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     for (name, _), r in results.items():
-        assert (r.returncode, r.stderr) in ((0, b""), (1, f'jail: "{name}" not found\n'.encode())), r
+        assert (r.returncode, r.stderr) in (
+            (0, b""),
+            (1, f'jail: "{name}" not found\n'.encode()),
+        ), r
     for name in jail_names:
         assert any(r.returncode == 0 for (n, _), r in results.items() if n == name)
     assert names(jails("jls").stdout) == JLS_HEADER
@@ -233,7 +258,13 @@ def test_cgroup_removed_meanwhile_means_done(monkeypatch, tmp_path):
 
     try:
         monkeypatch.setattr(jailns, "open", open_then_lose_cgroup, raising=False)
-        for step in (jailns.kill, jailns.members, jailns.finish, lambda h: jailns.lookup(h.jid), jailns.reap):
+        for step in (
+            jailns.kill,
+            jailns.members,
+            jailns.finish,
+            lambda h: jailns.lookup(h.jid),
+            jailns.reap,
+        ):
             os.makedirs(cgroup, exist_ok=True)
             step(holder)
     finally:
@@ -247,8 +278,14 @@ def test_every_registry_write_is_in_a_transaction(tmp_path):
     transactions, so a supervisor killed at any point leaves the state of before or after."""
     reg = jailreg.Registry(str(tmp_path))
     outside = []
-    reg._conn.set_trace_callback(lambda sql: outside.append(sql) if not reg._conn.in_transaction
-                                 and sql.split()[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE") else None)
+    reg._conn.set_trace_callback(
+        lambda sql: (
+            outside.append(sql)
+            if not reg._conn.in_transaction
+            and sql.split()[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE")
+            else None
+        )
+    )
     with reg.transaction() as tx:
         tx.insert(jailreg.JailRow(0, "a", "/", {}, holder_pid=1, holder_start=0))
         tx.set_counter("config.enforce_statfs", 1)

@@ -1,10 +1,11 @@
 """Jails' Linux namespaces: the holder, attaching by pidfd_open+setns, isolation, and clean removal.
 
 Each test checks that nothing it made outlives it: no process, cgroup, mount or namespace."""
+
 import ctypes
 import errno
-import itertools
 import fcntl
+import itertools
 import json
 import os
 import signal
@@ -15,12 +16,12 @@ import textwrap
 import time
 
 import pytest
-from helpers import wait_until
 
 from bsdulator import procfs
 from bsdulator.jail import namespaces as jailns
 from bsdulator.jail.namespaces import JailNsError
 from bsdulator.native._native import lib
+from helpers import wait_until
 
 pytestmark = pytest.mark.root
 
@@ -87,7 +88,11 @@ def _unshare_works() -> str:
     pid = os.fork()
     if pid == 0:
         os._exit(0 if lib.bsdu_unshare(NS_FLAGS) == 0 else 1)
-    return "" if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0 else "unshare of the jail namespaces fails"
+    return (
+        ""
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        else "unshare of the jail namespaces fails"
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -98,7 +103,9 @@ def jails_possible():
         root = jailns.cgroup2_root()
     except JailNsError as e:
         pytest.skip(str(e))
-    if not os.path.exists(os.path.join(root, "cgroup.procs")) or not os.path.exists("/proc/self/ns/cgroup"):
+    if not os.path.exists(os.path.join(root, "cgroup.procs")) or not os.path.exists(
+        "/proc/self/ns/cgroup"
+    ):
         pytest.skip("no usable cgroup v2 / cgroup namespaces")
     if tuple(int(x) for x in os.uname().release.split(".")[:2]) < (5, 14):
         pytest.skip("jails need Linux 5.14+ (cgroup.kill)")
@@ -116,14 +123,16 @@ def own_scope(monkeypatch, tmp_path):
 
 @pytest.fixture
 def subreaper():
-    """Holders whose creator exits become this process's children, so destroy() reaps them at once."""
+    """Holders whose creator exits become this process's children, so destroy() reaps them at
+    once."""
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     yield
     _prctl(PR_SET_CHILD_SUBREAPER, 0)
 
 
 def _reap_adopted(pid_ns: int) -> None:
-    """Wait for our zombie children from the jail's PID namespace, as a supervisor's wait loop does."""
+    """Wait for our zombie children from the jail's PID namespace, as a supervisor's wait loop
+    does."""
     for entry in filter(str.isdigit, os.listdir("/proc")):
         stat = procfs.stat_if_alive(entry)
         if stat and stat.state == "Z" and stat.ppid == os.getpid():
@@ -138,11 +147,13 @@ def _remove(holder) -> None:
     """kill, then finish while reaping what we adopted: how a supervisor removes a jail."""
     pid_ns = jailns.namespaces(holder)["pid"].inode if jailns.alive(holder) else 0
     jailns.kill(holder)
+
     def finished() -> bool:
         done = jailns.finish(holder)
         if not done:
             _reap_adopted(pid_ns)
         return done
+
     assert wait_until(finished, 10, interval=0.002), jailns.members(holder)
     jailns.destroy(holder)  # nothing is left to do: idempotent
 
@@ -154,7 +165,8 @@ def _mountinfo() -> list[str]:
 
 @pytest.fixture
 def jails(subreaper):
-    """make(path, **create kwargs) → Holder; afterwards every jail is destroyed and must leave nothing."""
+    """make(path, **create kwargs) → Holder; afterwards every jail is destroyed and must leave
+    nothing."""
     mounts = _mountinfo()
     made = []
 
@@ -193,8 +205,13 @@ def root(tmp_path):
 def _attach(holder, *paths):
     """Start ATTACHED joined to the jail; (process, what it saw, what its child saw)."""
     plan = jailns.attach_plan(holder)
-    proc = subprocess.Popen([sys.executable, "-c", ATTACHED, str(plan.pid), str(plan.flags), *paths],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ATTACHED, str(plan.pid), str(plan.flags), *paths],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     jailns.join_cgroup(holder, proc.pid)
     proc.stdin.write("go\n")
     proc.stdin.flush()
@@ -208,18 +225,44 @@ def _attach(holder, *paths):
 
 def test_attached_process_sees_only_the_jail(jails, root, tmp_path):
     holder = jails(root, hostname="inside.example", domainname="nis.example")
-    proc, seen, child = _attach(holder, "/link_abs", "/link_up", "/link_host", "/../outside.txt",
-                                "/etc/../../outside.txt", str(tmp_path / "outside.txt"), "/proc/self/status")
+    proc, seen, child = _attach(
+        holder,
+        "/link_abs",
+        "/link_up",
+        "/link_host",
+        "/../outside.txt",
+        "/etc/../../outside.txt",
+        str(tmp_path / "outside.txt"),
+        "/proc/self/status",
+    )
     assert seen["hostname"] == "inside.example" and seen["domainname"] == "nis.example"
     assert socket.gethostname() != "inside.example"
     assert seen["root"] == seen["root_dotdot"] == ["dev", "etc", "link_abs", "link_host", "link_up"]
     assert seen["cwd"] == "/"
     assert seen["/link_abs"] == "inside"
-    for escape in ("/link_up", "/link_host", "/../outside.txt", "/etc/../../outside.txt", str(tmp_path / "outside.txt"),
-                   "/proc/self/status"):
+    for escape in (
+        "/link_up",
+        "/link_host",
+        "/../outside.txt",
+        "/etc/../../outside.txt",
+        str(tmp_path / "outside.txt"),
+        "/proc/self/status",
+    ):
         assert seen[escape] == "FileNotFoundError", escape
-    assert seen["dev"] == ["fd", "full", "null", "ptmx", "pts", "random", "stderr", "stdin",
-                           "stdout", "tty", "urandom", "zero"]
+    assert seen["dev"] == [
+        "fd",
+        "full",
+        "null",
+        "ptmx",
+        "pts",
+        "random",
+        "stderr",
+        "stdin",
+        "stdout",
+        "tty",
+        "urandom",
+        "zero",
+    ]
     assert seen["pts"] == ["0", "ptmx"]  # a devpts of its own: the host's ptys are not there
     assert child["pid"] == 2 and child["ppid"] == 0  # PID 2 of the jail; its parent lives outside
     assert child["fds"] == ["0", "1", "2"] and child["stdout"] == os.strerror(errno.ENXIO)
@@ -242,13 +285,18 @@ def test_network_and_ipc_namespaces_only_when_asked(jails, root):
 
 def test_holder_is_a_detached_pid_1(jails, root):
     holder = jails(root)
-    status = dict(line.split(":\t", 1) for line in open(f"/proc/{holder.pid}/status").read().splitlines())
+    status = dict(
+        line.split(":\t", 1) for line in open(f"/proc/{holder.pid}/status").read().splitlines()
+    )
     assert status["NSpid"].split()[-1] == "1"
     assert status["TracerPid"].strip() == "0"
     ignored = int(status["SigIgn"], 16)
     assert all(ignored & (1 << (sig - 1)) for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM))
     assert os.getsid(holder.pid) == holder.pid  # a session of its own
-    fds = {fd: os.readlink(f"/proc/{holder.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{holder.pid}/fd")}
+    fds = {
+        fd: os.readlink(f"/proc/{holder.pid}/fd/{fd}")
+        for fd in os.listdir(f"/proc/{holder.pid}/fd")
+    }
     assert fds == {"0": "/dev/null", "1": "/dev/null", "2": "/dev/null"}
     assert os.readlink(f"/proc/{holder.pid}/root") == "/"
     assert sorted(os.listdir(f"/proc/{holder.pid}/root")) == sorted(os.listdir(root))
@@ -276,17 +324,25 @@ def test_child_jail_pid_namespace_lies_in_its_parents(jails, root):
     parent = jails(root)
     child = jails(root, parent=parent)
     assert _pid_ns_parent(child.pid) == os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
-    status = dict(line.split(":\t", 1) for line in open(f"/proc/{child.pid}/status").read().splitlines())
+    status = dict(
+        line.split(":\t", 1) for line in open(f"/proc/{child.pid}/status").read().splitlines()
+    )
     nspid = [int(x) for x in status["NSpid"].split()]
-    assert nspid[0] == child.pid and nspid[-1] == 1 and len(nspid) == 3  # host, parent jail, its own
-    assert os.stat(f"/proc/{child.pid}/ns/pid").st_ino != os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
+    assert (
+        nspid[0] == child.pid and nspid[-1] == 1 and len(nspid) == 3
+    )  # host, parent jail, its own
+    assert (
+        os.stat(f"/proc/{child.pid}/ns/pid").st_ino != os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
+    )
     assert jailns.members(child) == [child.pid]
 
 
 def test_host_view_is_unchanged(jails, root):
     before = sorted(os.listdir(root))
     jails(root)
-    assert sorted(os.listdir(root)) == sorted(before + ["dev"])  # the mount point, made when missing
+    assert sorted(os.listdir(root)) == sorted(
+        before + ["dev"]
+    )  # the mount point, made when missing
     assert os.listdir(root / "dev") == []  # the jail's /dev is a tmpfs only it sees
 
 
@@ -305,7 +361,8 @@ def test_names_can_change_from_outside(jails, root):
 
 
 def test_holder_survives_its_creator_being_killed(jails, root):
-    """A separate process creates the jail and is SIGKILLed; the jail lives on, and this one destroys it."""
+    """A separate process creates the jail and is SIGKILLed; the jail lives on, and this one
+    destroys it."""
     jid = next(_jids)
     code = f"""
         import json, sys
@@ -314,8 +371,13 @@ def test_holder_survives_its_creator_being_killed(jails, root):
         print(json.dumps([h.jid, h.pid, h.start, h.cgroup]), flush=True)
         sys.stdin.read()
     """
-    creator = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=REPO))
+    creator = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=REPO),
+    )
     holder = jailns.Holder(*json.loads(creator.stdout.readline()))
     ns = jailns.namespaces(holder)
     creator.send_signal(signal.SIGKILL)
@@ -346,7 +408,8 @@ def test_destroy_without_being_the_holders_parent(root):
 
 
 def test_destroy_says_why_a_jail_is_still_dying(jails, root):
-    """A jail process whose parent (here: us, as a supervisor) does not reap it keeps the jail dying."""
+    """A jail process whose parent (here: us, as a supervisor) does not reap it keeps the jail
+    dying."""
     holder = jails(root)
     proc, _, _ = _attach(holder)
     with pytest.raises(JailNsError, match=r"still dying .*state Z, parent " + str(os.getpid())):
@@ -397,7 +460,8 @@ def test_creation_is_fast(jails, root):
 
 
 def test_leftovers_notices_a_namespace_kept_open(jails, root):
-    """The leak check itself: a live jail, then a network namespace kept by an open fd, are reported."""
+    """The leak check itself: a live jail, then a network namespace kept by an open fd, are
+    reported."""
     holder = jails(root, vnet=True)
     ns = jailns.namespaces(holder)
     live = jailns.leftovers(holder, ns)

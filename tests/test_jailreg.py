@@ -1,4 +1,5 @@
 """The jail registry: transactions across processes, crash recovery, FreeBSD-like jid allocation."""
+
 import os
 import signal
 import sqlite3
@@ -8,11 +9,22 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bsdulator.jail import registry as jailreg
-from bsdulator.jail.registry import (JAIL_MAX, JailExists, JailRow, NoFreeJid, NoSuchJail, Registry, RegistryError,
-                               current_process, process_alive, start_time)
+from bsdulator.jail.registry import (
+    JAIL_MAX,
+    JailExists,
+    JailRow,
+    NoFreeJid,
+    NoSuchJail,
+    Registry,
+    RegistryError,
+    current_process,
+    process_alive,
+    start_time,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -65,8 +77,13 @@ def test_unwritable_state_dir_says_what_to_do(tmp_path):
 
 
 def test_row_round_trip_keeps_types(reg):
-    params = {"ip4.addr": ["192.0.2.1", "192.0.2.2"], "allow.raw_sockets": True, "children.max": 3,
-              "host.hostname": "h", "vnet": False}
+    params = {
+        "ip4.addr": ["192.0.2.1", "192.0.2.2"],
+        "allow.raw_sockets": True,
+        "children.max": 3,
+        "host.hostname": "h",
+        "vnet": False,
+    }
     with reg.transaction() as tx:
         stored = tx.insert(_row("web", params=params, persist=True, cgroup="/cg/jail.1"))
     assert stored.jid == 1 and stored.created > 0
@@ -79,10 +96,18 @@ def test_row_round_trip_keeps_types(reg):
 
 
 def test_params_must_come_back_as_they_went_in(reg):
-    nested = {"parent": 0, "params": {"ip4.addr": ["192.0.2.1"], "osrelease": "14.1", "vnet": 1, "x": None}}
+    nested = {
+        "parent": 0,
+        "params": {"ip4.addr": ["192.0.2.1"], "osrelease": "14.1", "vnet": 1, "x": None},
+    }
     with reg.transaction() as tx:
         assert tx.by_jid(tx.insert(_row("nested", params=nested)).jid).params == nested
-    for bad in ({"ip4.addr": ("192.0.2.1",)}, {"k": b"bytes"}, {"k": {1: "int key"}}, {"k": {"a", "b"}}):
+    for bad in (
+        {"ip4.addr": ("192.0.2.1",)},
+        {"k": b"bytes"},
+        {"k": {1: "int key"}},
+        {"k": {"a", "b"}},
+    ):
         with pytest.raises(TypeError, match="lists, not tuples"), reg.transaction() as tx:
             tx.insert(_row("bad", params=bad))
 
@@ -242,8 +267,10 @@ def test_twenty_parallel_creators_get_distinct_jids(state):
                 with reg.transaction() as tx:
                     print(tx.insert(JailRow(0, f"p{{pid}}.{{i}}", "/", holder_pid=pid, holder_start=start)).jid)
     """
-    procs = [_python(code, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(20)]
+    procs = [
+        _python(code, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(20)
+    ]
     for p in procs:
         p.stdin.write("g")
         p.stdin.close()
@@ -288,7 +315,11 @@ def test_reap_stale_returns_rows_whose_holder_is_gone(reg):
     me, my_start = current_process()
     with reg.transaction() as tx:
         tx.insert(JailRow(0, "live", "/", holder_pid=me, holder_start=my_start))
-        tx.insert(JailRow(0, "dead", "/", holder_pid=dead_pid, holder_start=dead_start, cgroup="/cg/jail.2"))
+        tx.insert(
+            JailRow(
+                0, "dead", "/", holder_pid=dead_pid, holder_start=dead_start, cgroup="/cg/jail.2"
+            )
+        )
         tx.insert(JailRow(0, "recycled", "/", holder_pid=me, holder_start=my_start - 1))
         tx.insert(JailRow(0, "nobody", "/"))
         tx.insert(JailRow(0, "old-boot", "/", holder_pid=me, holder_start=my_start))

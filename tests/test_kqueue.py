@@ -1,5 +1,6 @@
 """End-to-end kqueue(2)/kevent(2): FreeBSD programs from tests/freebsd_programs, built with
 ziglang, each checking one part of the interface and printing what failed."""
+
 import os
 import time
 from pathlib import Path
@@ -48,15 +49,34 @@ def test_freebsd10_jail_waits_for_its_commands_with_kqueue(bsd, freebsd_root, tm
     jail = freebsd_root / "usr/sbin/jail"
     env = {"BSDULATOR_STATE_DIR": str(tmp_path / "state")}
     if not _jails_work(bsd, jail, freebsd_root, env):
-        pytest.skip("jail(2) is not usable under bsdulator yet; kq_jail.c covers jail(8)'s kqueue use")
-    r = bsd("--trace", jail, "-c", "name=kqcmd", f"path={freebsd_root}", "command=/bin/sh", "-c", "echo in-jail",
-            env=env)
+        pytest.skip(
+            "jail(2) is not usable under bsdulator yet; kq_jail.c covers jail(8)'s kqueue use"
+        )
+    r = bsd(
+        "--trace",
+        jail,
+        "-c",
+        "name=kqcmd",
+        f"path={freebsd_root}",
+        "command=/bin/sh",
+        "-c",
+        "echo in-jail",
+        env=env,
+    )
     assert r.returncode == 0 and r.stdout == b"in-jail\n", r.stderr.decode(errors="replace")[-3000:]
     assert b"freebsd11_kevent(" in r.stderr
 
     start = time.monotonic()
-    r = bsd(jail, "-c", "name=kqslow", f"path={freebsd_root}", "exec.timeout=1", "exec.start=/bin/sleep 30",
-            "persist", env=env)
+    r = bsd(
+        jail,
+        "-c",
+        "name=kqslow",
+        f"path={freebsd_root}",
+        "exec.timeout=1",
+        "exec.start=/bin/sleep 30",
+        "persist",
+        env=env,
+    )
     assert r.returncode != 0 and b"timed out" in r.stderr, r.stderr
     assert time.monotonic() - start < 20
     bsd(jail, "-r", "kqslow", env=env)

@@ -1,4 +1,6 @@
-"""Every test module says what kind of test it is, so `make test-fast` (-m unit) can pick its share."""
+"""Every test module says what kind of test it is, so `make test-fast` (-m unit) can pick its
+share."""
+
 import ast
 from pathlib import Path
 
@@ -14,15 +16,22 @@ def module_markers(path: Path) -> set[str]:
     """The pytest.mark.NAME names a module's top-level `pytestmark = …` assigns."""
     marks = set()
     for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets):
-            marks |= {n.attr for n in ast.walk(node.value)
-                      if isinstance(n, ast.Attribute) and getattr(n.value, "attr", None) == "mark"}
+        if isinstance(node, ast.Assign) and any(
+            getattr(t, "id", None) == "pytestmark" for t in node.targets
+        ):
+            marks |= {
+                n.attr
+                for n in ast.walk(node.value)
+                if isinstance(n, ast.Attribute) and getattr(n.value, "attr", None) == "mark"
+            }
     return marks
 
 
 @pytest.mark.parametrize("module", sorted(p.name for p in TESTS.glob("test_*.py")))
 def test_every_module_says_what_kind_of_test_it_is(module):
-    assert module_markers(TESTS / module) & KINDS, f"{module}: pytestmark needs one of {sorted(KINDS)}"
+    assert module_markers(TESTS / module) & KINDS, (
+        f"{module}: pytestmark needs one of {sorted(KINDS)}"
+    )
 
 
 def test_module_markers_reads_single_and_listed_marks(tmp_path):

@@ -1,4 +1,5 @@
 """poll, getpriority, chflags, getrandom, cpuset and getdtablesize from a FreeBSD program."""
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -52,8 +53,15 @@ def test_misc_calls(bsd, freebsd_cc, tmp_path):
     target = tmp_path / "file"
     target.write_text("")
     assert _run_lines(bsd, freebsd_cc, PROGRAM, "misc", target) == [
-        "poll=1 in=0 out=0x4", "poll=1 in=0x41 events-kept=0x41", "poll-hup=1 hup=1", "nice=5 errno=0",
-        "chflags0=0", "chflags-uchg=-1 errno=45", "getrandom=16", "getaffinity=0 cpus>0=1", "dtablesize-matches=1",
+        "poll=1 in=0 out=0x4",
+        "poll=1 in=0x41 events-kept=0x41",
+        "poll-hup=1 hup=1",
+        "nice=5 errno=0",
+        "chflags0=0",
+        "chflags-uchg=-1 errno=45",
+        "getrandom=16",
+        "getaffinity=0 cpus>0=1",
+        "dtablesize-matches=1",
     ]
 
 
@@ -80,10 +88,12 @@ int main(void) {
 
 
 def test_poll_bound_comes_before_the_copyin(bsd, freebsd_cc):
-    """sys_poll: more than max(maxfilesperproc, FD_SETSIZE) descriptors is EINVAL, before any copyin (the
-    supervisor once read and converted whatever array size a program named)."""
+    """sys_poll: more than max(maxfilesperproc, FD_SETSIZE) descriptors is EINVAL, before any copyin
+    (the supervisor once read and converted whatever array size a program named)."""
     assert _run_lines(bsd, freebsd_cc, POLL_BOUND, "poll_bound") == [
-        "a page of unused entries: 0", "past the bound: -1 einval=1"]
+        "a page of unused entries: 0",
+        "past the bound: -1 einval=1",
+    ]
 
 
 CPUSET_SIZE = r"""
@@ -110,7 +120,11 @@ int main(void) {
 
 
 def test_cpuset_mask_longer_than_the_kernels_is_erange(bsd, freebsd_cc):
-    """kern_cpuset.c: cpusetsize > CPU_MAXSIZE / NBBY is ERANGE before any copy (the fuzzer's find: a
-    huge size made the supervisor try to zero that many bytes)."""
+    """kern_cpuset.c: cpusetsize > CPU_MAXSIZE / NBBY is ERANGE before any copy (the fuzzer's find:
+    a huge size made the supervisor try to zero that many bytes)."""
     assert _run_lines(bsd, freebsd_cc, CPUSET_SIZE, "cpuset_size") == [
-        "get huge: -1 erange=1", "get one past: -1 erange=1", "get largest: 0", "set one past: -1 erange=1"]
+        "get huge: -1 erange=1",
+        "get one past: -1 erange=1",
+        "get largest: 0",
+        "set one past: -1 erange=1",
+    ]

@@ -1,4 +1,6 @@
-"""bsdulator.procfs: /proc's stat, status and comm parsed from the test process and from crafted text."""
+"""bsdulator.procfs: /proc's stat, status and comm parsed from the test process and from crafted
+text."""
+
 import os
 import signal
 import subprocess
@@ -10,14 +12,26 @@ from bsdulator import procfs
 
 pytestmark = pytest.mark.unit
 
-# proc(5)'s stat layout with a comm a program chose: ") " and spaces inside, and bytes that are not UTF-8.
+# proc(5)'s stat layout with a comm a program chose: ") " and spaces inside, and bytes that are not
+# UTF-8.
 CRAFTED_COMM = b"a) b (c) \xff\xfe"
-CHOSEN = {"ppid": 1, "pgrp": 4242, "num_threads": 1, "starttime": 777, "processor": 3, "exit_code": 256}
-NUMBERS = [CHOSEN.get(name, 0) for name in procfs.STAT_FIELDS[3:]]   # fields 4 to 52, in proc(5)'s order
+CHOSEN = {
+    "ppid": 1,
+    "pgrp": 4242,
+    "num_threads": 1,
+    "starttime": 777,
+    "processor": 3,
+    "exit_code": 256,
+}
+NUMBERS = [
+    CHOSEN.get(name, 0) for name in procfs.STAT_FIELDS[3:]
+]  # fields 4 to 52, in proc(5)'s order
 CRAFTED_STAT = b"4242 (" + CRAFTED_COMM + b") S " + " ".join(map(str, NUMBERS)).encode() + b"\n"
-CRAFTED_STATUS = (b"Name:\ta) b\\n\xff\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t1001\t1002\t1003\t1004\n"
-                  b"NSpid:\t4242\t7\t1\nSigPnd:\t0000000000000002\nShdPnd:\t0000000000000100\n"
-                  b"SigBlk:\t0000000000010000\n")
+CRAFTED_STATUS = (
+    b"Name:\ta) b\\n\xff\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t1001\t1002\t1003\t1004\n"
+    b"NSpid:\t4242\t7\t1\nSigPnd:\t0000000000000002\nShdPnd:\t0000000000000100\n"
+    b"SigBlk:\t0000000000010000\n"
+)
 
 
 def test_stat_of_a_crafted_line_keeps_the_command_name_as_bytes():
@@ -30,7 +44,7 @@ def test_stat_of_a_crafted_line_keeps_the_command_name_as_bytes():
 
 
 def test_stat_without_the_newer_fields_has_no_exit_code():
-    short = CRAFTED_STAT.rsplit(b" ", 8)[0]   # a kernel before 3.3 stops at cguest_time
+    short = CRAFTED_STAT.rsplit(b" ", 8)[0]  # a kernel before 3.3 stops at cguest_time
     stat = procfs.parse_stat(short)
     assert "exit_code" not in stat.numbers and stat.exit_code == 0
 
@@ -83,16 +97,21 @@ def test_masks_of_the_test_process():
 
 def test_a_command_name_with_spaces_parens_and_non_utf8_bytes():
     name = b") x (\xff "
-    script = "import sys, os; open('/proc/self/comm', 'wb').write(sys.argv[1].encode('latin-1')); " \
-             "sys.stdout.write('ok\\n'); sys.stdout.flush(); sys.stdin.read()"
-    child = subprocess.Popen([sys.executable, "-c", script, name.decode("latin-1")],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    script = (
+        "import sys, os; open('/proc/self/comm', 'wb').write(sys.argv[1].encode('latin-1')); "
+        "sys.stdout.write('ok\\n'); sys.stdout.flush(); sys.stdin.read()"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, name.decode("latin-1")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         assert child.stdout.readline() == b"ok\n"
         stat = procfs.stat(child.pid)
         assert (stat.comm, stat.ppid) == (name, os.getpid())
         assert procfs.comm(child.pid) == name
-        assert procfs.status(child.pid).get("Name") == name.rstrip()   # status values come stripped
+        assert procfs.status(child.pid).get("Name") == name.rstrip()  # status values come stripped
     finally:
         child.stdin.close()
         child.wait()
@@ -110,10 +129,14 @@ def test_a_gone_process_raises_process_lookup_error():
 
 
 def test_mountinfo_of_a_crafted_line_unescapes_paths():
-    raw = (b"36 35 98:0 /mnt\\040dir /a\\011b\\012c\\134d\xff rw,noatime master:1 - ext3 /dev/root\\040x rw\n"
-           b"37 36 0:4 net:[4026531840] /run/ns rw - nsfs nsfs rw\n")
+    raw = (
+        b"36 35 98:0 /mnt\\040dir /a\\011b\\012c\\134d\xff rw,noatime master:1 - ext3 /dev/root\\040x rw\n"
+        b"37 36 0:4 net:[4026531840] /run/ns rw - nsfs nsfs rw\n"
+    )
     first, second = procfs.parse_mountinfo(raw)
-    assert first == procfs.Mount(os.makedev(98, 0), b"/mnt dir", b"/a\tb\nc\\d\xff", "ext3", b"/dev/root x")
+    assert first == procfs.Mount(
+        os.makedev(98, 0), b"/mnt dir", b"/a\tb\nc\\d\xff", "ext3", b"/dev/root x"
+    )
     assert (second.root, second.point, second.fstype) == (b"net:[4026531840]", b"/run/ns", "nsfs")
 
 
@@ -125,9 +148,11 @@ def test_mountinfo_of_the_test_process():
 
 
 def test_maps_of_a_crafted_text_keeps_paths_as_bytes():
-    raw = (b"00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/a b\xff\n"
-           b"7ffc0000-7ffc2000 rw-p 00000000 00:00 0          [stack]\n"
-           b"7ffd0000-7ffd1000 rw-p 00000000 00:00 0\n")
+    raw = (
+        b"00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/a b\xff\n"
+        b"7ffc0000-7ffc2000 rw-p 00000000 00:00 0          [stack]\n"
+        b"7ffd0000-7ffd1000 rw-p 00000000 00:00 0\n"
+    )
     code, stack, anonymous = procfs.parse_maps(raw)
     assert code == procfs.Mapping(0x400000, 0x452000, "r-xp", b"/usr/bin/a b\xff")
     assert (stack.start, stack.end, stack.path) == (0x7FFC0000, 0x7FFC2000, b"[stack]")

@@ -1,4 +1,5 @@
 """kern.proc from /proc: kinfo_proc of real processes, jail filtering, and ps/pgrep end to end."""
+
 import os
 import re
 import resource
@@ -14,8 +15,8 @@ from bsdulator import procfs, procinfo, structs
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
-from bsdulator.sysctl import Context, SysctlTree
 from bsdulator.syscalls import procsysctl
+from bsdulator.sysctl import Context, SysctlTree
 from helpers import wait_until
 
 pytestmark = pytest.mark.unit
@@ -31,12 +32,17 @@ def _threads() -> int:
 
 def _kinfo(pid, seen=procinfo.Seen(), threads=False):
     ctx = Context(usrstack=0, ps_strings=0)
-    return [structs.unpack("kinfo_proc", b) for b in
-            procinfo.kinfo_procs(procinfo.read(pid), seen, threads=threads, boottime=ctx.boottime, now=time.time())]
+    return [
+        structs.unpack("kinfo_proc", b)
+        for b in procinfo.kinfo_procs(
+            procinfo.read(pid), seen, threads=threads, boottime=ctx.boottime, now=time.time()
+        )
+    ]
 
 
 def _asleep_in(pid: int, comm: str) -> bool:
-    """Whether pid runs comm and sleeps in the kernel (state S, a wait channel), as the tests expect."""
+    """Whether pid runs comm and sleeps in the kernel (state S, a wait channel), as the tests
+    expect."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             stat = f.read()
@@ -51,9 +57,13 @@ def _asleep_in(pid: int, comm: str) -> bool:
 def child():
     """A sleeping child started at a known time, with a marker in its environment."""
     before = time.time()
-    proc = subprocess.Popen(["sleep", "30"], env={"PROCINFO_MARKER": "here", "PATH": os.environ["PATH"]})
+    proc = subprocess.Popen(
+        ["sleep", "30"], env={"PROCINFO_MARKER": "here", "PATH": os.environ["PATH"]}
+    )
     after = time.time()
-    assert wait_until(lambda: _asleep_in(proc.pid, "sleep"), timeout=10), "the child never went to sleep"
+    assert wait_until(lambda: _asleep_in(proc.pid, "sleep"), timeout=10), (
+        "the child never went to sleep"
+    )
     yield SimpleNamespace(pid=proc.pid, before=before, after=after)
     proc.kill()
     proc.wait()
@@ -61,12 +71,17 @@ def child():
 
 # ---- procinfo: one process ---------------------------------------------------------------
 
+
 def test_kinfo_proc_of_this_process():
     (k,) = _kinfo(os.getpid())
-    assert (k["ki_structsize"], k["ki_pid"], k["ki_ppid"]) == (K.KINFO_PROC_SIZE, os.getpid(), os.getppid())
+    assert (k["ki_structsize"], k["ki_pid"], k["ki_ppid"]) == (
+        K.KINFO_PROC_SIZE,
+        os.getpid(),
+        os.getppid(),
+    )
     assert (k["ki_pgid"], k["ki_sid"]) == (os.getpgrp(), os.getsid(0))
     assert (k["ki_ruid"], k["ki_uid"], k["ki_rgid"]) == (os.getuid(), os.geteuid(), os.getgid())
-    assert k["ki_groups"][:k["ki_ngroups"]] == [os.getegid(), *os.getgroups()][:K.KI_NGROUPS]
+    assert k["ki_groups"][: k["ki_ngroups"]] == [os.getegid(), *os.getgroups()][: K.KI_NGROUPS]
     with open("/proc/self/comm", "rb") as f:
         assert k["ki_comm"] == f.read().strip()
     assert k["ki_stat"] == K.SRUN and k["ki_oncpu"] >= 0
@@ -76,7 +91,9 @@ def test_kinfo_proc_of_this_process():
     assert 0 < k["ki_rssize"] * 4096 <= k["ki_size"]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     runtime = k["ki_runtime"] / 1e6
-    assert usage.ru_utime + usage.ru_stime - 0.05 <= runtime <= usage.ru_utime + usage.ru_stime + 0.05
+    assert (
+        usage.ru_utime + usage.ru_stime - 0.05 <= runtime <= usage.ru_utime + usage.ru_stime + 0.05
+    )
     started = k["ki_start"]["tv_sec"] + k["ki_start"]["tv_usec"] / 1e6
     assert started <= time.time()
 
@@ -113,7 +130,10 @@ def test_threads_get_one_entry_each():
         assert {e["ki_tid"] for e in entries} >= {os.getpid(), worker.native_id}
         assert entries[0]["ki_tid"] == os.getpid()
         assert {e["ki_pid"] for e in entries} == {os.getpid()}
-        assert len(_kinfo(worker.native_id)) == 1 and _kinfo(worker.native_id)[0]["ki_pid"] == os.getpid()
+        assert (
+            len(_kinfo(worker.native_id)) == 1
+            and _kinfo(worker.native_id)[0]["ki_pid"] == os.getpid()
+        )
     finally:
         stop.set()
         worker.join()
@@ -129,22 +149,33 @@ def test_kernel_threads_are_system_processes_without_arguments():
 
 
 def test_seen_overrides_what_proc_says():
-    seen = procinfo.Seen(jid=3, jailed=True, login="operator", comm="a-long-command-name", freebsd=True)
+    seen = procinfo.Seen(
+        jid=3, jailed=True, login="operator", comm="a-long-command-name", freebsd=True
+    )
     (k,) = _kinfo(os.getpid(), seen)
     assert (k["ki_jid"], k["ki_login"], k["ki_emul"]) == (3, b"operator", b"FreeBSD ELF64")
     assert k["ki_flag"] & K.P_JAILED
-    assert (k["ki_comm"], k["ki_tdname"], k["ki_moretdname"]) == (b"a-long-command-name", b"a-long-command-n", b"ame")
+    assert (k["ki_comm"], k["ki_tdname"], k["ki_moretdname"]) == (
+        b"a-long-command-name",
+        b"a-long-command-n",
+        b"ame",
+    )
 
 
 def test_env_umask_rlimit_groups_pathname(child):
-    assert procinfo.env(procinfo.read(child.pid)) == b"PROCINFO_MARKER=here\0PATH=" + os.environ["PATH"].encode() + b"\0"
+    assert (
+        procinfo.env(procinfo.read(child.pid))
+        == b"PROCINFO_MARKER=here\0PATH=" + os.environ["PATH"].encode() + b"\0"
+    )
     me = procinfo.read(os.getpid())
     mask = os.umask(0o22)
     os.umask(mask)
     assert procinfo.umask(me) == mask
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    assert procinfo.rlimit(os.getpid(), 8) == (soft, hard)                  # FreeBSD RLIMIT_NOFILE
-    assert procinfo.rlimit(os.getpid(), 9)[0] == procinfo.FREEBSD_RLIM_INFINITY   # RLIMIT_SBSIZE: FreeBSD only
+    assert procinfo.rlimit(os.getpid(), 8) == (soft, hard)  # FreeBSD RLIMIT_NOFILE
+    assert (
+        procinfo.rlimit(os.getpid(), 9)[0] == procinfo.FREEBSD_RLIM_INFINITY
+    )  # RLIMIT_SBSIZE: FreeBSD only
     assert me.groups == [os.getegid(), *os.getgroups()]
     assert procinfo.pathname(me) == os.readlink("/proc/self/exe")
 
@@ -159,16 +190,20 @@ def test_devname():
 
 # ---- the sysctl nodes, through a tree with procsysctl installed -------------------------------
 
+
 class _Sup:
     """The parts of the supervisor procsysctl uses."""
 
     def __init__(self, jail_of=None):
         self.sysctl = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
         self.jails = None
-        if jail_of:  # jails as syscalls/jail.py's JailService numbers them: here, all in the host's namespace
+        # jails as syscalls/jail.py's JailService numbers them: here, all in the host's namespace
+        if jail_of:
             self.jails = SimpleNamespace(
-                jail_of=jail_of, is_holder=lambda pid: False,
-                numbering=lambda pid, jid: {p: p for p in procfs.pids() if jail_of(p) == jid})
+                jail_of=jail_of,
+                is_holder=lambda pid: False,
+                numbering=lambda pid, jid: {p: p for p in procfs.pids() if jail_of(p) == jid},
+            )
         self.procs = {}
         self.kernel = SimpleNamespace(osreldate=1305000)
         procsysctl.install(self)
@@ -189,14 +224,20 @@ def _procs(sup, ctx, *mib):
     size = _call(sup, ctx, *mib, oldlen=None).oldlen
     reply = _call(sup, ctx, *mib, oldlen=size)
     assert reply.errno == 0 and len(reply.data) % SIZE == 0
-    entries = [structs.unpack("kinfo_proc", reply.data[i:i + SIZE]) for i in range(0, len(reply.data), SIZE)]
+    entries = [
+        structs.unpack("kinfo_proc", reply.data[i : i + SIZE])
+        for i in range(0, len(reply.data), SIZE)
+    ]
     return {e["ki_pid"]: e for e in entries}
 
 
 def test_sizing_allows_five_more_and_pid_is_exact():
     sup, ctx = _Sup(), _ctx()
     listed = len(_procs(sup, ctx, abi.KERN_PROC_PROC))
-    assert _call(sup, ctx, abi.KERN_PROC_PROC, oldlen=None).oldlen >= (listed + procsysctl.SIZING_SLACK - 3) * SIZE
+    assert (
+        _call(sup, ctx, abi.KERN_PROC_PROC, oldlen=None).oldlen
+        >= (listed + procsysctl.SIZING_SLACK - 3) * SIZE
+    )
     assert _call(sup, ctx, abi.KERN_PROC_PID, os.getpid(), oldlen=None).oldlen == SIZE
 
 
@@ -237,7 +278,9 @@ def test_a_jailed_caller_sees_only_its_jail(child):
     sup, ctx = _Sup(jail_of=lambda pid: 7 if pid in (child.pid, os.getpid()) else 0), _ctx()
     procs = _procs(sup, ctx, abi.KERN_PROC_PROC)
     assert set(procs) == {child.pid, os.getpid()}
-    assert procs[child.pid]["ki_jid"] == 0 and procs[child.pid]["ki_flag"] & K.P_JAILED    # its own jail is 0
+    assert (
+        procs[child.pid]["ki_jid"] == 0 and procs[child.pid]["ki_flag"] & K.P_JAILED
+    )  # its own jail is 0
     for mib in ([abi.KERN_PROC_PID, 1], [abi.KERN_PROC_ARGS, 1], [abi.KERN_PROC_PATHNAME, 1]):
         with pytest.raises(FreeBSDError) as e:
             _call(sup, ctx, *mib)
@@ -249,7 +292,10 @@ def test_per_process_nodes(child):
     sup, ctx = _Sup(), _ctx()
     with open("/proc/self/cmdline", "rb") as f:
         assert _call(sup, ctx, abi.KERN_PROC_ARGS, -1).data == f.read()
-    assert _call(sup, ctx, abi.KERN_PROC_PATHNAME, -1).data == os.fsencode(os.readlink("/proc/self/exe")) + b"\0"
+    assert (
+        _call(sup, ctx, abi.KERN_PROC_PATHNAME, -1).data
+        == os.fsencode(os.readlink("/proc/self/exe")) + b"\0"
+    )
     assert b"PROCINFO_MARKER=here\0" in _call(sup, ctx, abi.KERN_PROC_ENV, child.pid).data
     assert _call(sup, ctx, abi.KERN_PROC_SV_NAME, child.pid).data == b"Linux ELF64\0"
     groups = _call(sup, ctx, abi.KERN_PROC_GROUPS, -1).data
@@ -259,8 +305,9 @@ def test_per_process_nodes(child):
         assert _call(sup, ctx, abi.KERN_PROC_UMASK, 0).data == struct.pack("<H", 0o27)
     finally:
         os.umask(mask)
-    assert struct.unpack("<qq", _call(sup, ctx, abi.KERN_PROC_RLIMIT, os.getpid(), 8).data) == \
-        resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert struct.unpack(
+        "<qq", _call(sup, ctx, abi.KERN_PROC_RLIMIT, os.getpid(), 8).data
+    ) == resource.getrlimit(resource.RLIMIT_NOFILE)
     with pytest.raises(FreeBSDError) as e:
         _call(sup, ctx, abi.KERN_PROC_RLIMIT, os.getpid(), K.RLIM_NLIMITS)
     assert e.value.errno == EINVAL
@@ -272,8 +319,15 @@ def test_rlimit_writes():
     try:
         _call(sup, ctx, abi.KERN_PROC_RLIMIT, os.getpid(), 8, new=struct.pack("<qq", 64, saved[1]))
         assert resource.getrlimit(resource.RLIMIT_NOFILE) == (64, saved[1])
-        with pytest.raises(FreeBSDError) as e:     # raising the hard limit takes root
-            _call(sup, _ctx(uid=4242), abi.KERN_PROC_RLIMIT, os.getpid(), 8, new=struct.pack("<qq", 64, saved[1] + 1))
+        with pytest.raises(FreeBSDError) as e:  # raising the hard limit takes root
+            _call(
+                sup,
+                _ctx(uid=4242),
+                abi.KERN_PROC_RLIMIT,
+                os.getpid(),
+                8,
+                new=struct.pack("<qq", 64, saved[1] + 1),
+            )
         assert e.value.errno == EPERM
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, saved)
@@ -291,7 +345,7 @@ def test_a_title_set_is_kept_for_that_process_only(child):
     assert _call(sup, ctx, abi.KERN_PROC_ARGS, os.getpid(), new=b"python: testing\0").errno == 0
     assert _call(sup, ctx, abi.KERN_PROC_ARGS, os.getpid()).data == b"python: testing\0"
     procs = _procs(sup, ctx, abi.KERN_PROC_PROC)
-    assert procs[os.getpid()]["ki_comm"] != b"python: testing"   # the title is not the command name
+    assert procs[os.getpid()]["ki_comm"] != b"python: testing"  # the title is not the command name
     with pytest.raises(FreeBSDError) as e:
         _call(sup, ctx, abi.KERN_PROC_ARGS, child.pid, new=b"x\0")
     assert e.value.errno == EPERM
@@ -318,19 +372,24 @@ def test_other_nodes_ps_reads():
     assert tree.call_by_name(ctx, b"kern.pid_max", 4, None).data == struct.pack("<i", pid_max)
     assert tree.call_by_name(ctx, b"kern.fscale", 4, None).data == struct.pack("<i", K.FSCALE)
     assert tree.call_by_name(ctx, b"kern.ccpu", 4, None).data == struct.pack("<I", K.CCPU)
-    assert tree.call_by_name(ctx, b"hw.availpages", 8, None).data == struct.pack("<q", ctx.physmem // 4096)
+    assert tree.call_by_name(ctx, b"hw.availpages", 8, None).data == struct.pack(
+        "<q", ctx.physmem // 4096
+    )
     pts = struct.pack("<Q", structs.dev_to_freebsd(os.makedev(136, 5)))
     assert tree.call_by_name(ctx, b"kern.devname", 64, pts).data == b"pts/5\0"
     with pytest.raises(FreeBSDError) as e:
         tree.call_by_name(ctx, b"kern.devname", 64, struct.pack("<Q", K.NODEV))
     assert e.value.errno == EINVAL
     with pytest.raises(FreeBSDError) as e:
-        tree.call_by_name(ctx, b"kern.devname", 64, struct.pack("<Q", structs.dev_to_freebsd(os.makedev(4095, 9))))
+        tree.call_by_name(
+            ctx, b"kern.devname", 64, struct.pack("<Q", structs.dev_to_freebsd(os.makedev(4095, 9)))
+        )
     assert e.value.errno == ENOENT
     assert tree.call_by_name(ctx, b"kern.proc.all", None, None).oldlen > SIZE
 
 
 # ---- end to end: FreeBSD's ps, pgrep and pkill -------------------------------------------------
+
 
 def _rows(out: bytes) -> list[list[str]]:
     return [line.split(None, 3) for line in out.decode().splitlines()[1:]]
@@ -340,7 +399,11 @@ def test_ps_ax_lists_itself_and_its_parent(bsd):
     r = bsd("./freebsd-root/bin/ps", "-ax", "-o", "pid,ppid,comm,args")
     assert r.returncode == 0, r.stderr
     rows = {int(pid): (int(ppid), comm, args) for pid, ppid, comm, args in _rows(r.stdout)}
-    (me,) = [pid for pid, (_, comm, args) in rows.items() if comm == "ps" and args.startswith("./freebsd-root/bin/ps -ax")]
+    (me,) = [
+        pid
+        for pid, (_, comm, args) in rows.items()
+        if comm == "ps" and args.startswith("./freebsd-root/bin/ps -ax")
+    ]
     parent = rows[me][0]
     assert parent in rows and rows[parent][1] != "ps"
     assert 1 in rows
@@ -351,30 +414,41 @@ def test_ps_default_format(bsd):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.decode().splitlines()
     assert lines[0].split() == ["PID", "TT", "STAT", "TIME", "COMMAND"]
-    assert re.search(r"^\s*\d+\s+\S+\s+R\S*\s+\S+\s+\./freebsd-root/bin/ps -ax$", r.stdout.decode(), re.M)
+    assert re.search(
+        r"^\s*\d+\s+\S+\s+R\S*\s+\S+\s+\./freebsd-root/bin/ps -ax$", r.stdout.decode(), re.M
+    )
 
 
 def test_ps_sees_a_shell_and_its_children(bsd, freebsd_root):
-    r = bsd(freebsd_root / "bin/sh", "-c", "sleep 30 & sleep 1; ps -ax -o pid,ppid,comm,args; echo $$ $!; kill $!")
+    r = bsd(
+        freebsd_root / "bin/sh",
+        "-c",
+        "sleep 30 & sleep 1; ps -ax -o pid,ppid,comm,args; echo $$ $!; kill $!",
+    )
     assert r.returncode == 0, r.stderr
     *table, last = r.stdout.decode().splitlines()
     sh, sleep = map(int, last.split())
-    rows = {int(pid): (int(ppid), comm, args) for pid, ppid, comm, args in _rows("\n".join(table).encode())}
+    rows = {
+        int(pid): (int(ppid), comm, args)
+        for pid, ppid, comm, args in _rows("\n".join(table).encode())
+    }
     assert rows[sh][1] == "sh" and rows[sleep] == (sh, "sleep", "sleep 30")
     assert [comm for ppid, comm, _ in rows.values() if ppid == sh and comm == "ps"] == ["ps"]
 
 
 def test_pgrep_and_pkill(bsd, freebsd_root):
-    script = ("sh -c 'sleep 30; :' & inner=$!; sleep 30 & bg=$!; sleep 1; echo $$ $inner $bg; "
-              "pgrep sh | tr '\\n' ' '; echo; pgrep -P $$ -x sleep; "
-              "pkill -P $$ -x sleep; wait $bg; echo $?; pkill -P $inner; wait")
+    script = (
+        "sh -c 'sleep 30; :' & inner=$!; sleep 30 & bg=$!; sleep 1; echo $$ $inner $bg; "
+        "pgrep sh | tr '\\n' ' '; echo; pgrep -P $$ -x sleep; "
+        "pkill -P $$ -x sleep; wait $bg; echo $?; pkill -P $inner; wait"
+    )
     r = bsd(freebsd_root / "bin/sh", "-c", script, timeout=60)
     assert r.returncode == 0, r.stderr
     ids, shells, sleeps, status = r.stdout.decode().splitlines()
     outer, inner, bg = ids.split()
-    assert inner in shells.split() and outer not in shells.split()     # pgrep leaves out its ancestors
+    assert inner in shells.split() and outer not in shells.split()  # pgrep leaves out its ancestors
     assert sleeps == bg
-    assert status == "143"        # 128 + SIGTERM, from pkill
+    assert status == "143"  # 128 + SIGTERM, from pkill
 
 
 def test_pgrep_without_match_fails(bsd, freebsd_root):
@@ -387,4 +461,3 @@ def test_ps_p_and_u(bsd, freebsd_root):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.decode().splitlines()
     assert lines[0].split()[:3] == ["USER", "PID", "%CPU"] and lines[1].split()[1] == "1"
-

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -160,7 +161,9 @@ def test_pinned_checksums_match_release_notes():
     doc = CHECKSUMS_DOC.read_text()
     documented = dict(re.findall(r"^\| (\d+\.\d+-RELEASE) \| `([0-9a-f]{64})` \|$", doc, re.M))
     assert set(documented) == {"15.0-RELEASE", "14.3-RELEASE", "14.2-RELEASE", "13.5-RELEASE"}
-    pinned = dict(re.findall(r"^\s+\[(\d+\.\d+-RELEASE)\]=([0-9a-f]{64})$", SCRIPT.read_text(), re.M))
+    pinned = dict(
+        re.findall(r"^\s+\[(\d+\.\d+-RELEASE)\]=([0-9a-f]{64})$", SCRIPT.read_text(), re.M)
+    )
     assert pinned == documented
 
 
@@ -199,7 +202,9 @@ def test_tarball_keeps_links_modes_and_owners(extracted):
     # every entry of the archive is there (listing shipped beside the fixture)
     listing = FIXTURE.with_name("MANIFEST.txt")
     if listing.is_file():
-        paths = [ln.split("\t")[0] for ln in listing.read_text().splitlines() if ln.startswith("./")]
+        paths = [
+            ln.split("\t")[0] for ln in listing.read_text().splitlines() if ln.startswith("./")
+        ]
         missing = [p for p in paths if not os.path.lexists(root / p)]
         assert missing == []
 
@@ -412,7 +417,9 @@ def test_download_with_bad_checksum_is_deleted(tmp_path, mirror, fixture_sha):
     url = mirror("99.0-RELEASE", bad, manifest_line(fixture_sha))
     dest = tmp_path / "r"
     result = run("--release", "99.0-RELEASE", "--mirror", url, dest)
-    assert_failed_cleanly(result, dest, "deleted the bad download", "checksum mismatch", fixture_sha)
+    assert_failed_cleanly(
+        result, dest, "deleted the bad download", "checksum mismatch", fixture_sha
+    )
 
 
 @needs_fixture

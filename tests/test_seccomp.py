@@ -1,12 +1,17 @@
 """The seccomp filter every FreeBSD process runs under (bsdulator/seccomp.py): its numbers
 against Linux's headers, its decisions by a classic-BPF interpreter, and the kernel's verdict
 on an untraced process under it."""
+
 import errno
 import os
 import signal
 import struct
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bsdulator import seccomp
 from bsdulator.abi.flags import LINUX_CLONE_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import (
@@ -18,10 +23,6 @@ from bsdulator.abi.seccomp import (
     SECCOMP_DATA_OFFSETS,
 )
 from header_macros import linux_values, mismatches, requires_gcc
-from hypothesis import example, given
-from hypothesis import strategies as st
-
-from bsdulator import seccomp
 
 pytestmark = pytest.mark.unit
 
@@ -37,7 +38,10 @@ def test_seccomp_numbers_match_linux_headers():
     headers = ["linux/seccomp.h", "linux/filter.h", "linux/audit.h", "asm/unistd.h"]
     for table in (LINUX_SECCOMP, LINUX_BPF, LINUX_AUDIT_ARCH, LINUX_X32_SYSCALL_BIT):
         assert mismatches(table, linux_values(headers, table)) == {}
-    offsets = {f"offsetof(struct seccomp_data, {name})": value for name, value in SECCOMP_DATA_OFFSETS.items()}
+    offsets = {
+        f"offsetof(struct seccomp_data, {name})": value
+        for name, value in SECCOMP_DATA_OFFSETS.items()
+    }
     got = linux_values(["stddef.h", "linux/seccomp.h"], offsets)
     assert got == offsets
     row = {"sizeof(struct sock_filter)": seccomp.ROW_SIZE}
@@ -47,6 +51,7 @@ def test_seccomp_numbers_match_linux_headers():
 def test_user64_code_segment_is_the_one_processes_run_in():
     """A stopped traced child shows the 64-bit user code segment in its registers."""
     from bsdulator import ptrace
+
     pid = os.fork()
     if pid == 0:
         try:
@@ -105,10 +110,17 @@ def expected(nr: int, arch: int, ip: int, flags: int) -> int:
 
 
 SUPERVISED = seccomp.SUPERVISED_IP
-IPS = st.one_of(st.just(SUPERVISED), st.just(SUPERVISED ^ 1), st.just(SUPERVISED & 0xFFFFFFFF),
-                st.just(SUPERVISED & ~0xFFFFFFFF), st.integers(0, 2**64 - 1))
-NRS = st.one_of(st.sampled_from([0, 1, 21, 56, 59, 60, 231, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]),
-                st.integers(0, 2**32 - 1))
+IPS = st.one_of(
+    st.just(SUPERVISED),
+    st.just(SUPERVISED ^ 1),
+    st.just(SUPERVISED & 0xFFFFFFFF),
+    st.just(SUPERVISED & ~0xFFFFFFFF),
+    st.integers(0, 2**64 - 1),
+)
+NRS = st.one_of(
+    st.sampled_from([0, 1, 21, 56, 59, 60, 231, 435, 0xFFFFFFFF, X32 | 39, X32 | 59]),
+    st.integers(0, 2**32 - 1),
+)
 
 
 @given(nr=NRS, arch=st.sampled_from([X86_64, I386, 0]), ip=IPS, flags=st.integers(0, 2**64 - 1))
@@ -130,6 +142,7 @@ def test_filter_decisions(nr, arch, ip, flags):
 def _exec_filtered_status(path: str) -> int:
     """The wait status of a child that execs path under the filter, with no tracer."""
     from bsdulator.supervisor import _exec_filtered
+
     pid = os.fork()
     if pid == 0:
         try:
@@ -157,6 +170,7 @@ def test_a_program_the_view_cannot_exec_is_one_line(bsd, freebsd_root):
     """The root's /tmp is hidden under the host's in the view: the program exists on the host
     but not where the child execs it.  One line, exit 2, not a silent SIGSYS."""
     import shutil
+
     hidden = freebsd_root / "tmp" / f"hidden-echo-{os.getpid()}"
     shutil.copy2(freebsd_root / "bin" / "echo", hidden)
     try:
@@ -164,15 +178,22 @@ def test_a_program_the_view_cannot_exec_is_one_line(bsd, freebsd_root):
     finally:
         hidden.unlink()
     assert r.returncode == 2 and r.stdout == b""
-    assert r.stderr.decode().count("\n") == 1 and "No such file or directory" in r.stderr.decode(), r.stderr
+    assert (
+        r.stderr.decode().count("\n") == 1 and "No such file or directory" in r.stderr.decode()
+    ), r.stderr
 
 
 NAMESPACE_FLAGS = [f for f in LINUX_CLONE_FLAGS if f.startswith("CLONE_NEW")]
 
 
-@given(nr=st.one_of(st.sampled_from(sorted(LINUX_NR.values())), st.integers(0, 2**32 - 1)),
-       flags=st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([signal.SIGCHLD, 0x3D0F00]),
-                       st.sampled_from(NAMESPACE_FLAGS).map(lambda f: LINUX_CLONE_FLAGS[f] | signal.SIGCHLD)))
+@given(
+    nr=st.one_of(st.sampled_from(sorted(LINUX_NR.values())), st.integers(0, 2**32 - 1)),
+    flags=st.one_of(
+        st.integers(0, 2**64 - 1),
+        st.sampled_from([signal.SIGCHLD, 0x3D0F00]),
+        st.sampled_from(NAMESPACE_FLAGS).map(lambda f: LINUX_CLONE_FLAGS[f] | signal.SIGCHLD),
+    ),
+)
 @example(nr=LINUX_NR["mount"], flags=0)
 @example(nr=LINUX_NR["setns"], flags=0)
 @example(nr=LINUX_NR["chroot"], flags=0)
@@ -180,8 +201,13 @@ NAMESPACE_FLAGS = [f for f in LINUX_CLONE_FLAGS if f.startswith("CLONE_NEW")]
 def test_jail_filter_decisions(nr, flags):
     """A jailed process: the calls prison_priv_check keeps from a jail are EPERM, and clone
     may not make namespaces; everything else is left to the first filter and the supervisor."""
-    got = run_filter(nr - (1 << 32) if nr >= 1 << 31 else nr, X86_64, SUPERVISED, (flags, 0, 0, 0, 0, 0),
-                     seccomp.jail_filter_bytes())
+    got = run_filter(
+        nr - (1 << 32) if nr >= 1 << 31 else nr,
+        X86_64,
+        SUPERVISED,
+        (flags, 0, 0, 0, 0, 0),
+        seccomp.jail_filter_bytes(),
+    )
     names = {v: k for k, v in LINUX_NR.items()}
     denied = names.get(nr) in seccomp.JAIL_DENIED
     makes_namespaces = nr == LINUX_NR["clone"] and flags & 0xFFFFFFFF & seccomp.NEW_NAMESPACES
@@ -190,4 +216,6 @@ def test_jail_filter_decisions(nr, flags):
 
 def test_jail_filter_names_real_calls():
     assert set(seccomp.JAIL_DENIED) <= set(LINUX_NR)
-    assert {"setns", "chroot", "clone", "kcmp"}.isdisjoint(seccomp.JAIL_DENIED)  # jails need or have these
+    assert {"setns", "chroot", "clone", "kcmp"}.isdisjoint(
+        seccomp.JAIL_DENIED
+    )  # jails need or have these

@@ -1,4 +1,5 @@
 """Sockets end to end: a FreeBSD program using AF_UNIX, AF_INET, options and SCM_RIGHTS."""
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -81,8 +82,20 @@ def test_sockets(bsd, freebsd_cc, tmp_path):
     out = r.stdout.decode()
     assert r.returncode == 0, (out, r.stderr)
     assert out.splitlines() == [
-        "sendmsg=1", "recvmsg=1 byte=x", "passed-fd-works=1", "through-pipe=ok",
-        "reuseaddr=0", "bind=0 listen=0", "getsockname len=16 family=2 salen=16 port-set=1",
-        "connect=0", "accept ok=1 peer=127.0.0.1", "so_type=1", "tcp=hello",
-        "inet6=1", "unix-bind=0", "unix-sendto=5", "unix-recv=5 dgram", "bad-family=-1 errno=47",
+        "sendmsg=1",
+        "recvmsg=1 byte=x",
+        "passed-fd-works=1",
+        "through-pipe=ok",
+        "reuseaddr=0",
+        "bind=0 listen=0",
+        "getsockname len=16 family=2 salen=16 port-set=1",
+        "connect=0",
+        "accept ok=1 peer=127.0.0.1",
+        "so_type=1",
+        "tcp=hello",
+        "inet6=1",
+        "unix-bind=0",
+        "unix-sendto=5",
+        "unix-recv=5 dgram",
+        "bad-family=-1 errno=47",
     ]

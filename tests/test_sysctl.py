@@ -1,4 +1,5 @@
-"""The sysctl MIB: its numbers against FreeBSD's headers, the meta-OID walks, and the sysctl(2) buffer and permission contract."""
+"""The sysctl MIB: its numbers against FreeBSD's headers, the meta-OID walks, and the sysctl(2)
+buffer and permission contract."""
 
 import ast
 import importlib.util
@@ -8,7 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
@@ -16,41 +18,87 @@ from bsdulator.sysctl import Context, SysctlTree
 
 pytestmark = pytest.mark.unit
 
-EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = 1, 2, 12, 20, 21, 22, 63   # FreeBSD sys/errno.h
+EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
+    1,
+    2,
+    12,
+    20,
+    21,
+    22,
+    63,
+)  # FreeBSD sys/errno.h
 
-HEADERS = ("sys/param.h", "sys/sysctl.h", "sys/jail.h", "limits.h", "unistd.h", "stdio.h", "signal.h", "paths.h")
+HEADERS = (
+    "sys/param.h",
+    "sys/sysctl.h",
+    "sys/jail.h",
+    "limits.h",
+    "unistd.h",
+    "stdio.h",
+    "signal.h",
+    "paths.h",
+)
 
 
-# The tree emulates 13.5 (the test root's release); where zig's FreeBSD 14 headers differ, 13.5's value.
-ONLY_IN_13_5 = {"KERN_VNODE"}   # 13.5-RELEASE sys/sys/sysctl.h
-CHANGED_SINCE_13_5 = {"kern.posix1version": 200112}   # _POSIX_VERSION, 13.5-RELEASE sys/sys/unistd.h
+# The tree emulates 13.5 (the test root's release); where zig's FreeBSD 14 headers differ, 13.5's
+# value.
+ONLY_IN_13_5 = {"KERN_VNODE"}  # 13.5-RELEASE sys/sys/sysctl.h
+CHANGED_SINCE_13_5 = {"kern.posix1version": 200112}  # _POSIX_VERSION, 13.5-RELEASE sys/sys/unistd.h
 
 
 @pytest.fixture(scope="module")
 def macros() -> dict[str, str]:
-    """Object-like macros (name → replacement text) of HEADERS, as FreeBSD/amd64's preprocessor sees them (zig's)."""
+    """Object-like macros (name → replacement text) of HEADERS, as FreeBSD/amd64's preprocessor sees
+    them (zig's)."""
     if importlib.util.find_spec("ziglang") is None:
         pytest.skip("the ziglang package (a FreeBSD cross preprocessor) is not installed")
     source = "".join(f"#include <{h}>\n" for h in HEADERS)
-    cmd = [sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd",
-           "-D_WANT_PRISON", "-E", "-dM", "-x", "c", "-"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "ziglang",
+        "cc",
+        "-target",
+        "x86_64-freebsd",
+        "-D_WANT_PRISON",
+        "-E",
+        "-dM",
+        "-x",
+        "c",
+        "-",
+    ]
     out = subprocess.run(cmd, input=source, capture_output=True, text=True, check=True).stdout
-    return {m[1]: m[2].strip() for m in map(re.compile(r"#define (\w+) (.*)").fullmatch, out.splitlines()) if m}
+    return {
+        m[1]: m[2].strip()
+        for m in map(re.compile(r"#define (\w+) (.*)").fullmatch, out.splitlines())
+        if m
+    }
 
 
 def _evaluate(text: str, macros: dict[str, str]):
-    """A macro's value: names expanded, C integer suffixes dropped, then read as a Python expression."""
+    """A macro's value: names expanded, C integer suffixes dropped, then read as a Python
+    expression."""
     for _ in range(20):
-        expanded = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: f"({macros[m[0]]})" if m[0] in macros else m[0], text)
+        expanded = re.sub(
+            r"\b[A-Za-z_]\w*\b", lambda m: f"({macros[m[0]]})" if m[0] in macros else m[0], text
+        )
         if expanded == text:
             break
         text = expanded
     text = re.sub(r"\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", text)
-    return ast.literal_eval(text) if text.lstrip("( ").startswith('"') else eval(text, {"__builtins__": {}})
+    return (
+        ast.literal_eval(text)
+        if text.lstrip("( ").startswith('"')
+        else eval(text, {"__builtins__": {}})
+    )
 
 
 def _abi_constants() -> dict[str, int]:
-    return {name: value for name, value in vars(abi).items() if name.isupper() and isinstance(value, int)}
+    return {
+        name: value
+        for name, value in vars(abi).items()
+        if name.isupper() and isinstance(value, int)
+    }
 
 
 def test_every_abi_number_matches_the_headers(macros):
@@ -62,30 +110,60 @@ def test_every_abi_number_matches_the_headers(macros):
 
 # Values the tree states that FreeBSD's headers define (node name → C expression).
 HEADER_VALUES = {
-    "kern.osrevision": "BSD", "kern.argmax": "ARG_MAX", "kern.ngroups": "NGROUPS_MAX",
-    "kern.iov_max": "IOV_MAX", "kern.posix1version": "_POSIX_VERSION", "hw.pagesize": "PAGE_SIZE",
-    "user.cs_path": "_PATH_STDPATH", "user.localbase": "_PATH_LOCALBASE",
-    "user.bc_base_max": "BC_BASE_MAX", "user.bc_dim_max": "BC_DIM_MAX", "user.bc_scale_max": "BC_SCALE_MAX",
-    "user.bc_string_max": "BC_STRING_MAX", "user.coll_weights_max": "COLL_WEIGHTS_MAX",
-    "user.expr_nest_max": "EXPR_NEST_MAX", "user.line_max": "LINE_MAX", "user.re_dup_max": "RE_DUP_MAX",
-    "user.posix2_version": "_POSIX2_VERSION", "user.stream_max": "FOPEN_MAX", "user.tzname_max": "NAME_MAX",
-    "p1003_1b.pagesize": "PAGE_SIZE", "p1003_1b.rtsig_max": "SIGRTMAX - SIGRTMIN + 1",
+    "kern.osrevision": "BSD",
+    "kern.argmax": "ARG_MAX",
+    "kern.ngroups": "NGROUPS_MAX",
+    "kern.iov_max": "IOV_MAX",
+    "kern.posix1version": "_POSIX_VERSION",
+    "hw.pagesize": "PAGE_SIZE",
+    "user.cs_path": "_PATH_STDPATH",
+    "user.localbase": "_PATH_LOCALBASE",
+    "user.bc_base_max": "BC_BASE_MAX",
+    "user.bc_dim_max": "BC_DIM_MAX",
+    "user.bc_scale_max": "BC_SCALE_MAX",
+    "user.bc_string_max": "BC_STRING_MAX",
+    "user.coll_weights_max": "COLL_WEIGHTS_MAX",
+    "user.expr_nest_max": "EXPR_NEST_MAX",
+    "user.line_max": "LINE_MAX",
+    "user.re_dup_max": "RE_DUP_MAX",
+    "user.posix2_version": "_POSIX2_VERSION",
+    "user.stream_max": "FOPEN_MAX",
+    "user.tzname_max": "NAME_MAX",
+    "p1003_1b.pagesize": "PAGE_SIZE",
+    "p1003_1b.rtsig_max": "SIGRTMAX - SIGRTMIN + 1",
 }
 
 
 def test_constant_values_match_the_headers(macros):
     tree, ctx = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000), _ctx()
     for name, expr in HEADER_VALUES.items():
-        assert _value(tree, ctx, name) == CHANGED_SINCE_13_5.get(name, _evaluate(expr, macros)), name
-    assert all(_evaluate(HEADER_VALUES[name], macros) != value for name, value in CHANGED_SINCE_13_5.items())
+        assert _value(tree, ctx, name) == CHANGED_SINCE_13_5.get(name, _evaluate(expr, macros)), (
+            name
+        )
+    assert all(
+        _evaluate(HEADER_VALUES[name], macros) != value
+        for name, value in CHANGED_SINCE_13_5.items()
+    )
 
 
 # --- helpers ------------------------------------------------------------------
 
+
 def _ctx(**changes) -> Context:
-    base = dict(usrstack=0x7FFFFFFFF000, ps_strings=0x7FFFFFFFEFE0, hostname="host.example", hostuuid="u" * 36,
-                hostid=7, ncpu=4, physmem=8 << 30, realmem=8 << 30, usermem=6 << 30, cpu_model="Test CPU",
-                pagesizes=(4096, 2 << 20, 1 << 30), boottime=1_700_000_000.25)
+    base = dict(
+        usrstack=0x7FFFFFFFF000,
+        ps_strings=0x7FFFFFFFEFE0,
+        hostname="host.example",
+        hostuuid="u" * 36,
+        hostid=7,
+        ncpu=4,
+        physmem=8 << 30,
+        realmem=8 << 30,
+        usermem=6 << 30,
+        cpu_model="Test CPU",
+        pagesizes=(4096, 2 << 20, 1 << 30),
+        boottime=1_700_000_000.25,
+    )
     return Context(**{**base, **changes})
 
 
@@ -122,7 +200,8 @@ def _value(tree, ctx, name):
 
 
 def _walk(tree, ctx, meta=abi.CTL_SYSCTL_NEXT, start=()) -> list[list[int]]:
-    """Every OID 0.2 (or 0.7) yields from start, as sysctl -a iterates; the walk must end with ENOENT."""
+    """Every OID 0.2 (or 0.7) yields from start, as sysctl -a iterates; the walk must end with
+    ENOENT."""
     oids, cur = [], list(start)
     while True:
         try:
@@ -135,7 +214,8 @@ def _walk(tree, ctx, meta=abi.CTL_SYSCTL_NEXT, start=()) -> list[list[int]]:
 
 
 def _is_plain(tree, ctx, oid) -> bool:
-    """A plain node: reading it is EISDIR (asked by name, as __sysctl takes no one-component MIB)."""
+    """A plain node: reading it is EISDIR (asked by name, as __sysctl takes no one-component
+    MIB)."""
     try:
         tree.call_by_name(ctx, _name_of(tree, ctx, oid).encode(), 4096, None)
     except FreeBSDError as e:
@@ -153,14 +233,20 @@ BUILTIN_LEAVES = _leaves(BUILTIN, _ctx())
 
 # --- numbers, names and walks -------------------------------------------------
 
+
 def test_fixed_numbers_land_where_the_headers_say(tree):
     ctx = _ctx()
     for name, oid in {
-        "kern.ostype": [abi.CTL_KERN, abi.KERN_OSTYPE], "kern.hostname": [abi.CTL_KERN, abi.KERN_HOSTNAME],
-        "kern.arandom": [abi.CTL_KERN, abi.KERN_ARND], "kern.usrstack": [abi.CTL_KERN, abi.KERN_USRSTACK],
-        "kern.domainname": [abi.CTL_KERN, abi.KERN_NISDOMAINNAME], "kern.proc": [abi.CTL_KERN, abi.KERN_PROC],
-        "hw.ncpu": [abi.CTL_HW, abi.HW_NCPU], "hw.machine_arch": [abi.CTL_HW, abi.HW_MACHINE_ARCH],
-        "user.localbase": [abi.CTL_USER, abi.USER_LOCALBASE], "vm": [abi.CTL_VM],
+        "kern.ostype": [abi.CTL_KERN, abi.KERN_OSTYPE],
+        "kern.hostname": [abi.CTL_KERN, abi.KERN_HOSTNAME],
+        "kern.arandom": [abi.CTL_KERN, abi.KERN_ARND],
+        "kern.usrstack": [abi.CTL_KERN, abi.KERN_USRSTACK],
+        "kern.domainname": [abi.CTL_KERN, abi.KERN_NISDOMAINNAME],
+        "kern.proc": [abi.CTL_KERN, abi.KERN_PROC],
+        "hw.ncpu": [abi.CTL_HW, abi.HW_NCPU],
+        "hw.machine_arch": [abi.CTL_HW, abi.HW_MACHINE_ARCH],
+        "user.localbase": [abi.CTL_USER, abi.USER_LOCALBASE],
+        "vm": [abi.CTL_VM],
         "p1003_1b.timer_max": [abi.CTL_P1003_1B, abi.CTL_P1003_1B_TIMER_MAX],
         "sysctl.name2oid": [abi.CTL_SYSCTL, abi.CTL_SYSCTL_NAME2OID],
     }.items():
@@ -188,8 +274,18 @@ def test_walk_starts_at_the_first_leaf_and_covers_the_standard_nodes(tree):
     assert oids[0] == [abi.CTL_SYSCTL, abi.CTL_SYSCTL_NAME]
     assert oids == sorted(oids) and len({tuple(o) for o in oids}) == len(oids)
     names = {_name_of(tree, _ctx(), o) for o in oids}
-    assert {"kern.ostype", "kern.hostname", "hw.ncpu", "user.cs_path", "security.jail.jailed"} <= names
-    assert not names & {"kern", "kern.proc", "security.jail.param"}     # nodes are stepped into, not listed
+    assert {
+        "kern.ostype",
+        "kern.hostname",
+        "hw.ncpu",
+        "user.cs_path",
+        "security.jail.jailed",
+    } <= names
+    assert not names & {
+        "kern",
+        "kern.proc",
+        "security.jail.param",
+    }  # nodes are stepped into, not listed
 
 
 def test_sysctl_minus_a_starts_after_the_meta_oids(tree):
@@ -201,7 +297,7 @@ def test_nextnoskip_lists_nodes_too(tree):
     ctx = _ctx()
     oids = _walk(tree, ctx, abi.CTL_SYSCTL_NEXTNOSKIP)
     assert oids[:2] == [[abi.CTL_SYSCTL], [abi.CTL_SYSCTL, abi.CTL_SYSCTL_NAME]]
-    assert [abi.CTL_KERN, abi.KERN_PROC] in oids        # empty nodes as well
+    assert [abi.CTL_KERN, abi.KERN_PROC] in oids  # empty nodes as well
     assert [o for o in oids if not _is_plain(tree, ctx, o)] == _walk(tree, ctx)
 
 
@@ -209,8 +305,13 @@ _names = st.text(alphabet="abcz_0", min_size=1, max_size=3)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.lists(_names, min_size=1, max_size=4), st.booleans(), st.booleans()),
-                min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.lists(_names, min_size=1, max_size=4), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_walk_visits_every_leaf_once_in_order(specs):
     tree, ctx = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000), _ctx()
     tree.add("t", abi.CTLTYPE_NODE)
@@ -224,9 +325,14 @@ def test_walk_visits_every_leaf_once_in_order(specs):
             continue
         skip, fixed = paths[path]
         try:
-            oid = tree.add(dotted, abi.CTLTYPE_INT, len(path), flags=abi.CTLFLAG_RD | (abi.CTLFLAG_SKIP * skip),
-                           number=len(path) if fixed else abi.OID_AUTO)
-        except ValueError:      # that fixed number is taken under this parent
+            oid = tree.add(
+                dotted,
+                abi.CTLTYPE_INT,
+                len(path),
+                flags=abi.CTLFLAG_RD | (abi.CTLFLAG_SKIP * skip),
+                number=len(path) if fixed else abi.OID_AUTO,
+            )
+        except ValueError:  # that fixed number is taken under this parent
             continue
         (skipped if skip else expected).append(oid)
     top = tree.name2oid("t")
@@ -260,22 +366,26 @@ def test_name2oid_follows_the_kernels_strsep_walk(tree):
 
 # --- formats and descriptions ---------------------------------------------------
 
-@pytest.mark.parametrize("name, ctltype, fmt, writable", [
-    ("kern.ostype", abi.CTLTYPE_STRING, "A", False),
-    ("kern.hostname", abi.CTLTYPE_STRING, "A", True),
-    ("kern.osreldate", abi.CTLTYPE_INT, "I", False),
-    ("kern.maxfiles", abi.CTLTYPE_INT, "I", True),
-    ("kern.hostid", abi.CTLTYPE_ULONG, "LU", True),
-    ("kern.usrstack", abi.CTLTYPE_ULONG, "LU", False),
-    ("kern.boottime", abi.CTLTYPE_STRUCT, "S,timeval", False),
-    ("kern.clockrate", abi.CTLTYPE_STRUCT, "S,clockinfo", False),
-    ("kern.arandom", abi.CTLTYPE_OPAQUE, "", False),
-    ("hw.physmem", abi.CTLTYPE_ULONG, "LU", False),
-    ("hw.pagesizes", abi.CTLTYPE_OPAQUE, "S,pagesizes", False),
-    ("kern", abi.CTLTYPE_NODE, "N", True),
-    ("security.jail.param", abi.CTLTYPE_NODE, "N", True),
-    ("sysctl.name2oid", abi.CTLTYPE_INT, "I", True),
-])
+
+@pytest.mark.parametrize(
+    "name, ctltype, fmt, writable",
+    [
+        ("kern.ostype", abi.CTLTYPE_STRING, "A", False),
+        ("kern.hostname", abi.CTLTYPE_STRING, "A", True),
+        ("kern.osreldate", abi.CTLTYPE_INT, "I", False),
+        ("kern.maxfiles", abi.CTLTYPE_INT, "I", True),
+        ("kern.hostid", abi.CTLTYPE_ULONG, "LU", True),
+        ("kern.usrstack", abi.CTLTYPE_ULONG, "LU", False),
+        ("kern.boottime", abi.CTLTYPE_STRUCT, "S,timeval", False),
+        ("kern.clockrate", abi.CTLTYPE_STRUCT, "S,clockinfo", False),
+        ("kern.arandom", abi.CTLTYPE_OPAQUE, "", False),
+        ("hw.physmem", abi.CTLTYPE_ULONG, "LU", False),
+        ("hw.pagesizes", abi.CTLTYPE_OPAQUE, "S,pagesizes", False),
+        ("kern", abi.CTLTYPE_NODE, "N", True),
+        ("security.jail.param", abi.CTLTYPE_NODE, "N", True),
+        ("sysctl.name2oid", abi.CTLTYPE_INT, "I", True),
+    ],
+)
 def test_oidfmt(tree, name, ctltype, fmt, writable):
     kind, got = _fmt_of(tree, _ctx(), tree.name2oid(name))
     assert (kind & abi.CTLTYPE, got, bool(kind & abi.CTLFLAG_WR)) == (ctltype, fmt, writable)
@@ -284,7 +394,9 @@ def test_oidfmt(tree, name, ctltype, fmt, writable):
 
 def test_oidfmt_of_a_tunable_says_so(tree):
     kind, _ = _fmt_of(tree, _ctx(), tree.name2oid("kern.maxproc"))
-    assert kind & abi.CTLFLAG_TUN and not kind & abi.CTLFLAG_WR   # sysctl(8): "is a read only tunable"
+    assert (
+        kind & abi.CTLFLAG_TUN and not kind & abi.CTLFLAG_WR
+    )  # sysctl(8): "is a read only tunable"
 
 
 def test_descriptions_and_labels(tree):
@@ -309,8 +421,11 @@ def test_meta_oids_report_lookup_errors(tree, meta):
 # --- the old/oldlen contract ----------------------------------------------------
 
 # The meta-OIDs need a suffix or a name, kern.arandom is random and hw.pagesizes never says ENOMEM.
-DETERMINISTIC = [leaf for leaf in BUILTIN_LEAVES
-                 if leaf[1][0] != abi.CTL_SYSCTL and leaf[0] not in ("kern.arandom", "hw.pagesizes")]
+DETERMINISTIC = [
+    leaf
+    for leaf in BUILTIN_LEAVES
+    if leaf[1][0] != abi.CTL_SYSCTL and leaf[0] not in ("kern.arandom", "hw.pagesizes")
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -323,7 +438,7 @@ def test_probe_then_read_and_truncation(leaf, oldlen):
     full = BUILTIN.call(ctx, oid, probe.oldlen, None)
     assert (len(full.data), full.oldlen, full.errno) == (probe.oldlen, probe.oldlen, 0)
     reply = BUILTIN.call(ctx, oid, oldlen, None)
-    if oldlen < probe.oldlen:   # copy what fits, report the buffer's size, ENOMEM
+    if oldlen < probe.oldlen:  # copy what fits, report the buffer's size, ENOMEM
         assert reply == (full.data[:oldlen], oldlen, ENOMEM)
     else:
         assert reply == (full.data, probe.oldlen, 0)
@@ -347,13 +462,21 @@ def test_context_values(tree):
     assert _value(tree, ctx, "kern.securelevel") == -1
     assert _value(tree, ctx, "security.jail.jailed") == 0
     assert _value(tree, _ctx(jailed=True), "security.jail.jailed") == 1
-    assert _read(tree, ctx, tree.name2oid("kern.boottime")).data == struct.pack("<qq", 1_700_000_000, 250_000)
-    assert _read(tree, ctx, tree.name2oid("kern.clockrate")).data == struct.pack("<5i", 1000, 1000, 0, 127, 8128)
+    assert _read(tree, ctx, tree.name2oid("kern.boottime")).data == struct.pack(
+        "<qq", 1_700_000_000, 250_000
+    )
+    assert _read(tree, ctx, tree.name2oid("kern.clockrate")).data == struct.pack(
+        "<5i", 1000, 1000, 0, 127, 8128
+    )
 
 
 def test_arandom_gives_what_was_asked_up_to_256(tree):
     oid = [abi.CTL_KERN, abi.KERN_ARND]
-    assert tree.call(_ctx(), oid, None, None) == (None, 0, 0)       # sysctl(8) sees length 0 and skips it
+    assert tree.call(_ctx(), oid, None, None) == (
+        None,
+        0,
+        0,
+    )  # sysctl(8) sees length 0 and skips it
     assert len(tree.call(_ctx(), oid, 16, None).data) == 16
     assert tree.call(_ctx(), oid, 16, None).data != tree.call(_ctx(), oid, 16, None).data
     big = tree.call(_ctx(), oid, 1000, None)
@@ -367,15 +490,18 @@ def test_pagesizes_truncates_without_enomem(tree):
     assert _read(tree, _ctx(), oid).data == struct.pack("<3Q", 4096, 2 << 20, 1 << 30)
 
 
-@pytest.mark.parametrize("mib, errno", [
-    ([abi.CTL_KERN], EINVAL),                               # __sysctl wants 2..CTL_MAXNAME components
-    ([1] * (abi.CTL_MAXNAME + 1), EINVAL),
-    ([abi.CTL_KERN, 9999], ENOENT),
-    ([77, 1], ENOENT),
-    ([abi.CTL_KERN, abi.KERN_OSTYPE, 1], ENOTDIR),
-    ([abi.CTL_KERN, abi.KERN_PROC], EISDIR),                # a plain node has no value
-    ([abi.CTL_SYSCTL, abi.CTL_SYSCTL_NAME2OID, 1], ENOTDIR),
-])
+@pytest.mark.parametrize(
+    "mib, errno",
+    [
+        ([abi.CTL_KERN], EINVAL),  # __sysctl wants 2..CTL_MAXNAME components
+        ([1] * (abi.CTL_MAXNAME + 1), EINVAL),
+        ([abi.CTL_KERN, 9999], ENOENT),
+        ([77, 1], ENOENT),
+        ([abi.CTL_KERN, abi.KERN_OSTYPE, 1], ENOTDIR),
+        ([abi.CTL_KERN, abi.KERN_PROC], EISDIR),  # a plain node has no value
+        ([abi.CTL_SYSCTL, abi.CTL_SYSCTL_NAME2OID, 1], ENOTDIR),
+    ],
+)
 def test_lookup_errors(tree, mib, errno):
     with pytest.raises(FreeBSDError) as e:
         _read(tree, _ctx(), mib)
@@ -383,6 +509,7 @@ def test_lookup_errors(tree, mib, errno):
 
 
 # --- writes ---------------------------------------------------------------------
+
 
 def _write_errno(tree, ctx, name, new):
     with pytest.raises(FreeBSDError) as e:
@@ -393,7 +520,9 @@ def _write_errno(tree, ctx, name, new):
 def test_read_only_nodes_refuse_writes(tree):
     assert _write_errno(tree, _ctx(), "kern.ostype", b"Linux") == EPERM
     assert _write_errno(tree, _ctx(), "hw.ncpu", struct.pack("<i", 1)) == EPERM
-    assert _write_errno(tree, _ctx(), "kern.ostype", b"") == EPERM     # newp non-NULL with newlen 0 is a write
+    assert (
+        _write_errno(tree, _ctx(), "kern.ostype", b"") == EPERM
+    )  # newp non-NULL with newlen 0 is a write
 
 
 def test_writes_need_root_and_jails_only_prison_nodes(tree):
@@ -411,7 +540,11 @@ def test_writes_need_root_and_jails_only_prison_nodes(tree):
 def test_hostname_set_then_get(tree):
     ctx = _ctx()
     oid = tree.name2oid("kern.hostname")
-    assert tree.call(ctx, oid, 64, b"new.example.org") == (b"host.example\0", 13, 0)   # old value comes back
+    assert tree.call(ctx, oid, 64, b"new.example.org") == (
+        b"host.example\0",
+        13,
+        0,
+    )  # old value comes back
     assert ctx.hostname == "new.example.org"
     assert _read(tree, ctx, oid).data == b"new.example.org\0"
     tree.call(ctx, oid, None, b"")
@@ -439,9 +572,11 @@ def test_int_writes(tree):
     ctx = _ctx()
     oid = tree.name2oid("kern.maxfiles")
     assert _write_errno(tree, ctx, "kern.maxfiles", b"\1\0\0") == EINVAL
-    tree.call(ctx, oid, None, struct.pack("<i", 5000) + b"extra")      # SYSCTL_IN takes the first sizeof(int)
+    tree.call(
+        ctx, oid, None, struct.pack("<i", 5000) + b"extra"
+    )  # SYSCTL_IN takes the first sizeof(int)
     assert _value(tree, ctx, "kern.maxfiles") == 5000
-    assert _value(tree, _ctx(), "kern.maxfiles") == 5000               # the kernel variable, not the caller's
+    assert _value(tree, _ctx(), "kern.maxfiles") == 5000  # the kernel variable, not the caller's
     tree.call(ctx, tree.name2oid("kern.hostid"), None, struct.pack("<Q", 2**64 - 1))
     assert ctx.hostid == 2**64 - 1
 
@@ -479,18 +614,30 @@ def test_context_setter_may_refuse(tree):
 
 # --- __sysctlbyname -------------------------------------------------------------
 
+
 def test_call_by_name(tree):
     ctx = _ctx()
     assert tree.call_by_name(ctx, b"kern.ostype", 64, None) == (b"FreeBSD\0", 8, 0)
-    assert tree.call_by_name(ctx, b"kern.ostype", 3, None) == (b"Fre", None, ENOMEM)   # *oldlenp untouched
-    for name, errno in ((b"", EINVAL), (b"k" * (abi.MAXPATHLEN + 1), EINVAL), (b"k" * abi.MAXPATHLEN, ENAMETOOLONG),
-                        (b"kern.nope", ENOENT), (b"kern", EISDIR), (b"kern.proc.pid", ENOENT)):
+    assert tree.call_by_name(ctx, b"kern.ostype", 3, None) == (
+        b"Fre",
+        None,
+        ENOMEM,
+    )  # *oldlenp untouched
+    for name, errno in (
+        (b"", EINVAL),
+        (b"k" * (abi.MAXPATHLEN + 1), EINVAL),
+        (b"k" * abi.MAXPATHLEN, ENAMETOOLONG),
+        (b"kern.nope", ENOENT),
+        (b"kern", EISDIR),
+        (b"kern.proc.pid", ENOENT),
+    ):
         with pytest.raises(FreeBSDError) as e:
             tree.call_by_name(ctx, name, 64, None)
         assert e.value.errno == errno, name
 
 
 # --- registering ----------------------------------------------------------------
+
 
 def test_handler_nodes_get_the_rest_of_the_mib(tree):
     seen = []
@@ -501,8 +648,14 @@ def test_handler_nodes_get_the_rest_of_the_mib(tree):
             raise FreeBSDError(3, "no such process")
         return b"kinfo"
 
-    oid = tree.add("kern.proc.pid", abi.CTLTYPE_NODE, pid_entry, number=abi.KERN_PROC_PID,
-                   fmt="S,proc", descr="Process table")
+    oid = tree.add(
+        "kern.proc.pid",
+        abi.CTLTYPE_NODE,
+        pid_entry,
+        number=abi.KERN_PROC_PID,
+        fmt="S,proc",
+        descr="Process table",
+    )
     ctx = _ctx()
     assert oid == [abi.CTL_KERN, abi.KERN_PROC, abi.KERN_PROC_PID]
     assert _read(tree, ctx, [*oid, 42]) == (b"kinfo", 5, 0) and seen == [[42]]
@@ -510,45 +663,62 @@ def test_handler_nodes_get_the_rest_of_the_mib(tree):
         _read(tree, ctx, [*oid, 7])
     assert e.value.errno == 3
     assert _name_of(tree, ctx, [*oid, 42]) == "kern.proc.pid.42"
-    assert _fmt_of(tree, ctx, [*oid, 42]) == (abi.CTLTYPE_NODE | abi.CTLFLAG_RD | abi.CTLFLAG_MPSAFE, "S,proc")
-    assert oid in _walk(tree, ctx)          # listed like a leaf, its handler not called
+    assert _fmt_of(tree, ctx, [*oid, 42]) == (
+        abi.CTLTYPE_NODE | abi.CTLFLAG_RD | abi.CTLFLAG_MPSAFE,
+        "S,proc",
+    )
+    assert oid in _walk(tree, ctx)  # listed like a leaf, its handler not called
     assert seen == [[42], [7]]
 
 
 def test_handler_node_writes_get_raw_bytes(tree):
     got = []
-    oid = tree.add("kern.proc.args", abi.CTLTYPE_NODE, lambda ctx, rest: b"old\0",
-                   lambda ctx, rest, new: got.append((rest, new)), number=abi.KERN_PROC_ARGS,
-                   flags=abi.CTLFLAG_RW | abi.CTLFLAG_ANYBODY, fmt="")
+    oid = tree.add(
+        "kern.proc.args",
+        abi.CTLTYPE_NODE,
+        lambda ctx, rest: b"old\0",
+        lambda ctx, rest, new: got.append((rest, new)),
+        number=abi.KERN_PROC_ARGS,
+        flags=abi.CTLFLAG_RW | abi.CTLFLAG_ANYBODY,
+        fmt="",
+    )
     tree.call(_ctx(uid=1001), [*oid, 99], None, b"title\0")
     assert got == [([99], b"title\0")]
 
 
 def test_libjail_finds_an_empty_named_child_one_number_off(tree):
     node = tree.add("security.jail.param.host", abi.CTLTYPE_NODE, descr="Jail host info")
-    child = tree.add("security.jail.param.host.", abi.CTLTYPE_INT, 0, fmt="E,jailsys", flags=abi.CTLFLAG_RW)
+    child = tree.add(
+        "security.jail.param.host.", abi.CTLTYPE_INT, 0, fmt="E,jailsys", flags=abi.CTLFLAG_RW
+    )
     assert child[:-1] == node and abs(child[-1] - node[-1]) == 1
     assert _name_of(tree, _ctx(), child) == "security.jail.param.host."
-    assert tree.name2oid("security.jail.param.host.") == node        # the trailing dot names the node
+    assert tree.name2oid("security.jail.param.host.") == node  # the trailing dot names the node
     assert child in _walk(tree, _ctx(), start=tree.name2oid("security.jail.param"))
 
 
 def test_libjail_walk_of_the_params_ends_outside_them(tree):
-    # jailparam_all steps 0.2 from security.jail.param until the prefix changes; ENOENT would be an error.
+    # jailparam_all steps 0.2 from security.jail.param until the prefix changes; ENOENT would be an
+    # error.
     param = tree.name2oid("security.jail.param")
     tree.add("security.jail.param.name", abi.CTLTYPE_STRING, "256", descr="Jail name")
     tree.add("security.jail.param.persist", abi.CTLTYPE_INT, 0, fmt="B", descr="Jail persistence")
-    tree.add("security.jail.other", abi.CTLTYPE_INT, 0)      # jail code adding more after the params exist
+    tree.add(
+        "security.jail.other", abi.CTLTYPE_INT, 0
+    )  # jail code adding more after the params exist
     cur = param
     while True:
         cur = _ints(_read(tree, _ctx(), [0, abi.CTL_SYSCTL_NEXT, *cur], 96).data)
-        if cur[:len(param)] != param:
+        if cur[: len(param)] != param:
             break
     assert _name_of(tree, _ctx(), cur) == "security.jail.jailed"
 
 
 def test_register_rules(tree):
-    assert tree.add("kern.proc", abi.CTLTYPE_NODE) == [abi.CTL_KERN, abi.KERN_PROC]     # nodes may be declared again
+    assert tree.add("kern.proc", abi.CTLTYPE_NODE) == [
+        abi.CTL_KERN,
+        abi.KERN_PROC,
+    ]  # nodes may be declared again
     for call in (
         lambda: tree.add("kern.ostype", abi.CTLTYPE_STRING, "again"),
         lambda: tree.add("kern.other", abi.CTLTYPE_INT, 1, number=abi.KERN_OSTYPE),

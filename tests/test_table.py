@@ -1,4 +1,5 @@
 """The generated syscall tables and the dispatch table built from them."""
+
 import re
 import shutil
 import subprocess
@@ -24,7 +25,8 @@ GENERATED = ("syscall_table.py", "linux_syscalls.py")
 
 
 def test_generated_tables_are_fresh():
-    """Regenerating from abi/syscalls.master and the host header would change nothing; the check writes nothing."""
+    """Regenerating from abi/syscalls.master and the host header would change nothing; the check
+    writes nothing."""
     stamps = {name: (REPO / "abi" / name).stat().st_mtime_ns for name in GENERATED}
     done = subprocess.run([*GEN_TABLES, "--check"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
@@ -37,8 +39,12 @@ def test_check_reports_a_stale_table_and_writes_nothing(tmp_path):
     stale = tmp_path / "syscall_table.py"
     stale.write_text(stale.read_text().replace("'read'", "'reed'"))
     before = stale.read_text()
-    done = subprocess.run([*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1
     assert "syscall_table.py is stale (2 lines differ)" in done.stderr
     assert "+    3: ('STD|CAPENABLED', 'read'," in done.stderr
@@ -52,11 +58,20 @@ def test_an_unreadable_prototype_names_its_slot(tmp_path):
     for name in ("syscalls.master", *GENERATED):
         shutil.copy(REPO / "abi" / name, tmp_path / name)
     master = tmp_path / "syscalls.master"
-    master.write_text(master.read_text().replace("__socklen_t *anamelen", "__socklen_t (*anamelen)", 1))
-    done = subprocess.run([*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
-                          capture_output=True, text=True, check=False)
+    master.write_text(
+        master.read_text().replace("__socklen_t *anamelen", "__socklen_t (*anamelen)", 1)
+    )
+    done = subprocess.run(
+        [*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
-    assert done.stderr.startswith("gen_tables: syscalls.master slot 30: cannot parse") and len(done.stderr.splitlines()) == 1
+    assert (
+        done.stderr.startswith("gen_tables: syscalls.master slot 30: cannot parse")
+        and len(done.stderr.splitlines()) == 1
+    )
 
 
 def test_master_has_every_slot():
@@ -65,9 +80,13 @@ def test_master_has_every_slot():
 
 @requires_zig
 def test_numbers_match_freebsd_syscall_h():
-    """Every SYS_x of FreeBSD's <sys/syscall.h> (zig's 14, a superset of 13.5's slots) names the same slot."""
-    pairs = [(name[len("SYS_"):], nr) for name, nr in freebsd_macros("sys/syscall.h").items()
-             if name.startswith("SYS_") and name != "SYS_MAXSYSCALL" and nr.isdigit()]
+    """Every SYS_x of FreeBSD's <sys/syscall.h> (zig's 14, a superset of 13.5's slots) names the
+    same slot."""
+    pairs = [
+        (name[len("SYS_") :], nr)
+        for name, nr in freebsd_macros("sys/syscall.h").items()
+        if name.startswith("SYS_") and name != "SYS_MAXSYSCALL" and nr.isdigit()
+    ]
     assert len(pairs) > 400
     for name, nr in pairs:
         _kind, master_name, _ret, _args = MASTER[int(nr)]
@@ -77,7 +96,9 @@ def test_numbers_match_freebsd_syscall_h():
 def test_linux_numbers_match_host_header():
     if not LINUX_HEADER.exists():
         pytest.skip("the host has no <asm/unistd_64.h>")
-    host = dict((n, int(v)) for n, v in re.findall(r"#define __NR_(\w+) (\d+)", LINUX_HEADER.read_text()))
+    host = dict(
+        (n, int(v)) for n, v in re.findall(r"#define __NR_(\w+) (\d+)", LINUX_HEADER.read_text())
+    )
     assert host == LINUX_NR
 
 
@@ -88,7 +109,10 @@ def test_every_entry_states_support():
         assert isinstance(e.support, Support)
         if e.support == Support.NATIVE:
             assert e.linux_nr is not None and e.handler is None
-        if e.support in (Support.TRANSLATED, Support.EMULATED, Support.PARTIAL, Support.STUB) and e.kind != "SYSMUX":
+        if (
+            e.support in (Support.TRANSLATED, Support.EMULATED, Support.PARTIAL, Support.STUB)
+            and e.kind != "SYSMUX"
+        ):
             assert e.handler is not None, e.name
 
 
@@ -103,10 +127,36 @@ def test_absent_slots_are_obsolete_and_implemented_ones_are_real():
 
 def test_the_core_calls_are_covered():
     by_name = {e.name: e for e in table.build()}
-    for name in ("read", "write", "open", "openat", "close", "mmap", "fstat", "freebsd11_stat", "freebsd11_fstat",
-                 "freebsd11_lstat", "freebsd11_fstatat", "freebsd11_getdirentries", "getdirentries", "execve",
-                 "sigaction", "sigprocmask", "sigreturn", "__sysctl", "__sysctlbyname", "sysarch", "ioctl",
-                 "fcntl", "wait4", "kill", "fork", "vfork", "statfs", "fstatfs"):
+    for name in (
+        "read",
+        "write",
+        "open",
+        "openat",
+        "close",
+        "mmap",
+        "fstat",
+        "freebsd11_stat",
+        "freebsd11_fstat",
+        "freebsd11_lstat",
+        "freebsd11_fstatat",
+        "freebsd11_getdirentries",
+        "getdirentries",
+        "execve",
+        "sigaction",
+        "sigprocmask",
+        "sigreturn",
+        "__sysctl",
+        "__sysctlbyname",
+        "sysarch",
+        "ioctl",
+        "fcntl",
+        "wait4",
+        "kill",
+        "fork",
+        "vfork",
+        "statfs",
+        "fstatfs",
+    ):
         assert by_name[name].support not in (Support.ENOSYS, Support.OBSOLETE), name
 
 

@@ -1,4 +1,5 @@
-"""bsdulator.translate: round trips over everything the tables support, and the conversions' known answers taken from the systems' own headers."""
+"""bsdulator.translate: round trips over everything the tables support, and the conversions'
+known answers taken from the systems' own headers."""
 
 import errno
 import mmap
@@ -19,8 +20,12 @@ from header_macros import freebsd_values, linux_values, requires_gcc, requires_z
 
 pytestmark = pytest.mark.unit
 
-BITMAPS = {name: value for name, value in vars(translate).items() if isinstance(value, translate.Bitmap)}
-VALUE_MAPS = {name: value for name, value in vars(translate).items() if isinstance(value, translate.ValueMap)}
+BITMAPS = {
+    name: value for name, value in vars(translate).items() if isinstance(value, translate.Bitmap)
+}
+VALUE_MAPS = {
+    name: value for name, value in vars(translate).items() if isinstance(value, translate.ValueMap)
+}
 EINVAL = abi_errno.FREEBSD_ERRNO["EINVAL"]
 
 
@@ -36,7 +41,10 @@ def test_errno_maps_are_total():
     freebsd = set(abi_errno.FREEBSD_ERRNO.values())
     linux = set(abi_errno.LINUX_ERRNO.values())
     assert all(translate.errno_to_freebsd(e) in freebsd for e in range(1, 134))
-    assert all(translate.errno_to_linux(e) in linux for e in range(1, abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"] + 1))
+    assert all(
+        translate.errno_to_linux(e) in linux
+        for e in range(1, abi_errno.FREEBSD_ERRNO_ALIASES["ELAST"] + 1)
+    )
     assert translate.errno_to_freebsd(0) == translate.errno_to_linux(0) == 0
 
 
@@ -52,12 +60,17 @@ def test_errno_names_both_systems_know_map_to_each_other(freebsd_errno):
 @requires_zig
 def test_errno_approximations(freebsd_errno):
     for linux_name, freebsd_name in abi_errno.FREEBSD_ERRNO_FOR_LINUX_ONLY.items():
-        assert translate.errno_to_freebsd(abi_errno.LINUX_ERRNO[linux_name]) == freebsd_errno[freebsd_name]
+        assert (
+            translate.errno_to_freebsd(abi_errno.LINUX_ERRNO[linux_name])
+            == freebsd_errno[freebsd_name]
+        )
     for freebsd_name, linux_name in abi_errno.LINUX_ERRNO_FOR_FREEBSD_ONLY.items():
         assert translate.errno_to_linux(freebsd_errno[freebsd_name]) == getattr(errno, linux_name)
     assert translate.errno_to_freebsd(errno.ENODATA) == freebsd_errno["ENOATTR"]
     assert translate.errno_to_linux(freebsd_errno["EPROCLIM"]) == errno.EAGAIN
-    assert translate.errno_to_freebsd(41) == freebsd_errno["EINVAL"]  # a number Linux never assigned
+    assert (
+        translate.errno_to_freebsd(41) == freebsd_errno["EINVAL"]
+    )  # a number Linux never assigned
 
 
 def test_freebsd_strerror():
@@ -78,14 +91,21 @@ def test_signal_map_is_a_bijection_on_its_domain():
     images = [translate.signal_to_linux(s) for s in FREEBSD_MAPPED]
     assert len(set(images)) == len(images)
     assert all(1 <= s <= 64 for s in images)
-    assert all(translate.signal_to_freebsd(translate.signal_to_linux(s)) == s for s in FREEBSD_MAPPED)
+    assert all(
+        translate.signal_to_freebsd(translate.signal_to_linux(s)) == s for s in FREEBSD_MAPPED
+    )
     assert all(translate.signal_to_linux(translate.signal_to_freebsd(s)) == s for s in LINUX_MAPPED)
     assert sorted(images) == LINUX_MAPPED
 
 
 def test_signals_without_a_counterpart():
     assert [s for s in range(1, 34) if s not in FREEBSD_MAPPED] == []
-    assert [s for s in range(1, 65) if s not in LINUX_MAPPED] == [signal.SIGSTKFLT, signal.SIGPWR, 32, 33]
+    assert [s for s in range(1, 65) if s not in LINUX_MAPPED] == [
+        signal.SIGSTKFLT,
+        signal.SIGPWR,
+        32,
+        33,
+    ]
     assert translate.signal_to_linux(91) == 64
     assert translate.signal_to_linux(92) is None
     assert translate.signal_to_linux(0) == translate.signal_to_freebsd(0) == 0
@@ -109,28 +129,51 @@ def test_signal_names_both_systems_know_map_to_each_other():
 def test_sigset_round_trip(members):
     data = sum(1 << (s - 1) for s in members).to_bytes(16, "little")
     assert translate.sigset_to_freebsd(translate.sigset_to_linux(data)) == data
-    assert translate.sigset_to_linux(data) == sum(1 << (translate.signal_to_linux(s) - 1) for s in members)
+    assert translate.sigset_to_linux(data) == sum(
+        1 << (translate.signal_to_linux(s) - 1) for s in members
+    )
 
 
 def test_sigset_layout():
     # FreeBSD: __bits[_SIG_WORD(sig)] & _SIG_BIT(sig), words of 32 bits; signal 65 is word 2, bit 0.
     assert translate.sigset_to_freebsd(1 << (38 - 1)) == bytes(8) + b"\x01" + bytes(7)
-    assert translate.sigset_to_linux((1 << 127).to_bytes(16, "little")) == 0  # FreeBSD 128: no Linux carrier
+    assert (
+        translate.sigset_to_linux((1 << 127).to_bytes(16, "little")) == 0
+    )  # FreeBSD 128: no Linux carrier
 
 
 def test_sigaction_flags_drop_the_restorer():
     linux = signals.LINUX_SA_FLAGS
-    assert translate.SIGACTION_FLAGS.to_freebsd(linux["SA_RESTORER"] | linux["SA_SIGINFO"]) == signals.FREEBSD_SA_FLAGS["SA_SIGINFO"]
+    assert (
+        translate.SIGACTION_FLAGS.to_freebsd(linux["SA_RESTORER"] | linux["SA_SIGINFO"])
+        == signals.FREEBSD_SA_FLAGS["SA_SIGINFO"]
+    )
     assert translate.SIGACTION_FLAGS.unknown_linux(linux["SA_RESTORER"]) == 0
 
 
 def test_si_codes():
     sigsegv, sigfpe = signals.FREEBSD_SIGNALS["SIGSEGV"], signals.FREEBSD_SIGNALS["SIGFPE"]
-    assert translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_ACCERR"]) == signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"]
-    assert translate.si_code_to_freebsd(sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"]) == signals.FREEBSD_FPE_CODES["FPE_INTDIV"] == 2
-    assert translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_USER"]) == signals.FREEBSD_SI_CODES["SI_USER"]
-    assert translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_TKILL"]) == signals.FREEBSD_SI_CODES["SI_LWP"]
-    assert translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"]) == signals.FREEBSD_SI_CODES["SI_NOINFO"]
+    assert (
+        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_ACCERR"])
+        == signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"]
+    )
+    assert (
+        translate.si_code_to_freebsd(sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"])
+        == signals.FREEBSD_FPE_CODES["FPE_INTDIV"]
+        == 2
+    )
+    assert (
+        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_USER"])
+        == signals.FREEBSD_SI_CODES["SI_USER"]
+    )
+    assert (
+        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_TKILL"])
+        == signals.FREEBSD_SI_CODES["SI_LWP"]
+    )
+    assert (
+        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"])
+        == signals.FREEBSD_SI_CODES["SI_NOINFO"]
+    )
 
 
 # --- Bitmap and ValueMap ----------------------------------------------------------------
@@ -144,11 +187,11 @@ def _union(values):
 
 
 def _round_trips(pairs, chosen, there, back):
-    """Whether a word made of the chosen pairs' bits on side `there` must survive there → back → there.
+    """Whether a word made of the chosen pairs' bits on side `there` must survive there → back →
+    there.
 
-    True when the pairs the word switches on have disjoint bits on the other side and no
-    other pair lies within what they switch on there (so the greedy way back finds them).
-    """
+    True when the pairs the word switches on have disjoint bits on the other side and no other
+    pair lies within what they switch on there (so the greedy way back finds them)."""
     word = _union(pair[there] for pair in chosen)
     fired = [pair for pair in pairs if pair[there] & ~word == 0]
     image = _union(pair[back] for pair in fired)
@@ -175,12 +218,20 @@ def test_bitmap_round_trips(name, data):
 def test_only_the_known_overlaps_are_excused():
     poll = flags.FREEBSD_POLL_EVENTS, flags.LINUX_POLL_EVENTS
     expected = {
-        "OPEN_FLAGS": {(flags.FREEBSD_O_FLAGS["O_SYNC"], flags.LINUX_O_FLAGS["O_SYNC"])},  # Linux O_SYNC ⊃ O_DSYNC
-        "POLL_EVENTS": {(poll[0][name], poll[1][name]) for name in ("POLLOUT", "POLLWRNORM")},  # one FreeBSD bit
+        "OPEN_FLAGS": {
+            (flags.FREEBSD_O_FLAGS["O_SYNC"], flags.LINUX_O_FLAGS["O_SYNC"])
+        },  # Linux O_SYNC ⊃ O_DSYNC
+        "POLL_EVENTS": {
+            (poll[0][name], poll[1][name]) for name in ("POLLOUT", "POLLWRNORM")
+        },  # one FreeBSD bit
     }
     for name, bitmap in BITMAPS.items():
         pairs = [pair for pair in bitmap.pairs if pair[0] and pair[1]]
-        excused = {pair for pair in pairs if not (_round_trips(pairs, [pair], 0, 1) and _round_trips(pairs, [pair], 1, 0))}
+        excused = {
+            pair
+            for pair in pairs
+            if not (_round_trips(pairs, [pair], 0, 1) and _round_trips(pairs, [pair], 1, 0))
+        }
         assert excused == expected.get(name, set()), name
 
 
@@ -197,33 +248,67 @@ def test_bitmap_reports_unknown_bits(name):
 def test_value_maps_honour_every_pair(name):
     value_map = VALUE_MAPS[name]
     for freebsd, linux in value_map.pairs:
-        assert value_map.to_linux(freebsd) == linux or value_map.to_freebsd(linux) == freebsd, (freebsd, linux)
+        assert value_map.to_linux(freebsd) == linux or value_map.to_freebsd(linux) == freebsd, (
+            freebsd,
+            linux,
+        )
     freebsd_values_, linux_values_ = zip(*value_map.pairs)
-    if len(set(freebsd_values_)) == len(set(linux_values_)) == len(value_map.pairs):  # one to one: exact inverses
+    if (
+        len(set(freebsd_values_)) == len(set(linux_values_)) == len(value_map.pairs)
+    ):  # one to one: exact inverses
         assert all(value_map.to_freebsd(value_map.to_linux(f)) == f for f in freebsd_values_)
 
 
 def test_open_flags():
     fb, linux = flags.FREEBSD_O_FLAGS, os
-    request = fb["O_WRONLY"] | fb["O_CREAT"] | fb["O_CLOEXEC"] | fb["O_NOFOLLOW"] | fb["O_DIRECTORY"]
-    assert translate.OPEN_FLAGS.to_linux(request) == linux.O_WRONLY | linux.O_CREAT | linux.O_CLOEXEC | linux.O_NOFOLLOW | linux.O_DIRECTORY
-    assert translate.OPEN_FLAGS.to_freebsd(linux.O_RDWR | flags.LINUX_O_FLAGS["O_LARGEFILE"]) == fb["O_RDWR"]
-    assert translate.OPEN_FLAGS.to_freebsd(linux.O_SYNC) == fb["O_SYNC"]  # Linux's O_SYNC contains O_DSYNC
+    request = (
+        fb["O_WRONLY"] | fb["O_CREAT"] | fb["O_CLOEXEC"] | fb["O_NOFOLLOW"] | fb["O_DIRECTORY"]
+    )
+    assert (
+        translate.OPEN_FLAGS.to_linux(request)
+        == linux.O_WRONLY | linux.O_CREAT | linux.O_CLOEXEC | linux.O_NOFOLLOW | linux.O_DIRECTORY
+    )
+    assert (
+        translate.OPEN_FLAGS.to_freebsd(linux.O_RDWR | flags.LINUX_O_FLAGS["O_LARGEFILE"])
+        == fb["O_RDWR"]
+    )
+    assert (
+        translate.OPEN_FLAGS.to_freebsd(linux.O_SYNC) == fb["O_SYNC"]
+    )  # Linux's O_SYNC contains O_DSYNC
     assert translate.OPEN_FLAGS.to_linux(fb["O_VERIFY"] | fb["O_RDONLY"]) == 0
     assert translate.OPEN_FLAGS.unknown_freebsd(fb["O_EXLOCK"] | fb["O_CREAT"]) == fb["O_EXLOCK"]
 
 
 def test_value_maps_spot_checks():
-    assert translate.CLOCK_IDS.to_linux(flags.FREEBSD_CLOCK_IDS["CLOCK_MONOTONIC"]) == flags.LINUX_CLOCK_IDS["CLOCK_MONOTONIC"] == 1
-    assert translate.CLOCK_IDS.to_freebsd(flags.LINUX_CLOCK_IDS["CLOCK_BOOTTIME"]) == flags.FREEBSD_CLOCK_IDS["CLOCK_UPTIME"]
+    assert (
+        translate.CLOCK_IDS.to_linux(flags.FREEBSD_CLOCK_IDS["CLOCK_MONOTONIC"])
+        == flags.LINUX_CLOCK_IDS["CLOCK_MONOTONIC"]
+        == 1
+    )
+    assert (
+        translate.CLOCK_IDS.to_freebsd(flags.LINUX_CLOCK_IDS["CLOCK_BOOTTIME"])
+        == flags.FREEBSD_CLOCK_IDS["CLOCK_UPTIME"]
+    )
     assert translate.CLOCK_IDS.to_linux(flags.FREEBSD_CLOCK_IDS["CLOCK_VIRTUAL"]) is None
-    assert translate.FCNTL_COMMANDS.to_linux(flags.FREEBSD_FCNTL_COMMANDS["F_DUPFD_CLOEXEC"]) == 1030
-    assert translate.ADDRESS_FAMILIES.to_linux(flags.FREEBSD_ADDRESS_FAMILIES["AF_INET6"]) == socket.AF_INET6
+    assert (
+        translate.FCNTL_COMMANDS.to_linux(flags.FREEBSD_FCNTL_COMMANDS["F_DUPFD_CLOEXEC"]) == 1030
+    )
+    assert (
+        translate.ADDRESS_FAMILIES.to_linux(flags.FREEBSD_ADDRESS_FAMILIES["AF_INET6"])
+        == socket.AF_INET6
+    )
     assert translate.ADDRESS_FAMILIES.to_linux(flags.FREEBSD_ADDRESS_FAMILIES["AF_ROUTE"]) is None
     so = flags.FREEBSD_SO_OPTIONS
-    assert translate.sockopt_to_linux(flags.FREEBSD_SOCKET_LEVELS["SOL_SOCKET"], so["SO_REUSEADDR"]) == (socket.SOL_SOCKET, socket.SO_REUSEADDR)
-    assert translate.sockopt_to_linux(flags.FREEBSD_IPPROTO["IPPROTO_TCP"], flags.FREEBSD_TCP_OPTIONS["TCP_NOPUSH"]) == (socket.IPPROTO_TCP, socket.TCP_CORK)
-    assert translate.sockopt_to_linux(flags.FREEBSD_SOCKET_LEVELS["SOL_SOCKET"], so["SO_NOSIGPIPE"]) is None
+    assert translate.sockopt_to_linux(
+        flags.FREEBSD_SOCKET_LEVELS["SOL_SOCKET"], so["SO_REUSEADDR"]
+    ) == (socket.SOL_SOCKET, socket.SO_REUSEADDR)
+    assert translate.sockopt_to_linux(
+        flags.FREEBSD_IPPROTO["IPPROTO_TCP"], flags.FREEBSD_TCP_OPTIONS["TCP_NOPUSH"]
+    ) == (socket.IPPROTO_TCP, socket.TCP_CORK)
+    assert (
+        translate.sockopt_to_linux(flags.FREEBSD_SOCKET_LEVELS["SOL_SOCKET"], so["SO_NOSIGPIPE"])
+        is None
+    )
     assert translate.RLIMIT_RESOURCES.to_linux(flags.FREEBSD_RLIMIT_RESOURCES["RLIMIT_NOFILE"]) == 7
     assert translate.RLIM_INFINITY.to_linux((1 << 63) - 1) == (1 << 64) - 1
     assert translate.WAIT_IDTYPES.to_linux(flags.FREEBSD_IDTYPES["P_ALL"]) == os.P_ALL
@@ -240,18 +325,35 @@ LINUX_MAP = flags.LINUX_MAP_FLAGS
 
 
 def test_mmap_plain():
-    prot, linux_flags = translate.mmap_to_linux(PROT["PROT_READ"] | PROT["PROT_WRITE"], MAP["MAP_ANON"] | MAP["MAP_PRIVATE"])
-    assert (prot, linux_flags) == (mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_ANONYMOUS | mmap.MAP_PRIVATE)
-    _, linux_flags = translate.mmap_to_linux(PROT["PROT_READ"] | PROT["PROT_WRITE"], MAP["MAP_STACK"])
+    prot, linux_flags = translate.mmap_to_linux(
+        PROT["PROT_READ"] | PROT["PROT_WRITE"], MAP["MAP_ANON"] | MAP["MAP_PRIVATE"]
+    )
+    assert (prot, linux_flags) == (
+        mmap.PROT_READ | mmap.PROT_WRITE,
+        mmap.MAP_ANONYMOUS | mmap.MAP_PRIVATE,
+    )
+    _, linux_flags = translate.mmap_to_linux(
+        PROT["PROT_READ"] | PROT["PROT_WRITE"], MAP["MAP_STACK"]
+    )
     assert linux_flags == LINUX_MAP["MAP_STACK"] | mmap.MAP_ANONYMOUS | mmap.MAP_PRIVATE
-    _, linux_flags = translate.mmap_to_linux(PROT["PROT_READ"], MAP["MAP_SHARED"] | MAP["MAP_NOCORE"] | MAP["MAP_PREFAULT_READ"])
+    _, linux_flags = translate.mmap_to_linux(
+        PROT["PROT_READ"], MAP["MAP_SHARED"] | MAP["MAP_NOCORE"] | MAP["MAP_PREFAULT_READ"]
+    )
     assert linux_flags == mmap.MAP_SHARED | LINUX_MAP["MAP_POPULATE"]
 
 
 def test_mmap_guard_and_excl():
-    prot, linux_flags = translate.mmap_to_linux(PROT["PROT_NONE"], MAP["MAP_GUARD"] | MAP["MAP_FIXED"] | MAP["MAP_EXCL"])
+    prot, linux_flags = translate.mmap_to_linux(
+        PROT["PROT_NONE"], MAP["MAP_GUARD"] | MAP["MAP_FIXED"] | MAP["MAP_EXCL"]
+    )
     assert prot == flags.LINUX_PROT_FLAGS["PROT_NONE"] == 0
-    assert linux_flags == mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | LINUX_MAP["MAP_NORESERVE"] | LINUX_MAP["MAP_FIXED_NOREPLACE"]
+    assert (
+        linux_flags
+        == mmap.MAP_PRIVATE
+        | mmap.MAP_ANONYMOUS
+        | LINUX_MAP["MAP_NORESERVE"]
+        | LINUX_MAP["MAP_FIXED_NOREPLACE"]
+    )
     for bad_prot, bad_flags in [
         (PROT["PROT_READ"], MAP["MAP_GUARD"]),
         (PROT["PROT_NONE"], MAP["MAP_GUARD"] | MAP["MAP_SHARED"]),
@@ -260,7 +362,10 @@ def test_mmap_guard_and_excl():
         (PROT["PROT_READ"], MAP["MAP_STACK"]),
         (PROT["PROT_READ"], MAP["MAP_ANON"] | 0x8000),
         (0x8, MAP["MAP_ANON"]),
-        (PROT["PROT_READ"] | PROT["PROT_WRITE"] | PROT["PROT_READ"] << PROT["_PROT_MAX_SHIFT"], MAP["MAP_ANON"]),
+        (
+            PROT["PROT_READ"] | PROT["PROT_WRITE"] | PROT["PROT_READ"] << PROT["_PROT_MAX_SHIFT"],
+            MAP["MAP_ANON"],
+        ),
     ]:
         with pytest.raises(FreeBSDError) as raised:
             translate.mmap_to_linux(bad_prot, bad_flags)
@@ -269,7 +374,12 @@ def test_mmap_guard_and_excl():
 
 def test_mmap_prot_max_is_dropped():
     rw = PROT["PROT_READ"] | PROT["PROT_WRITE"]
-    assert translate.mmap_to_linux(PROT["PROT_READ"] | rw << PROT["_PROT_MAX_SHIFT"], MAP["MAP_ANON"])[0] == mmap.PROT_READ
+    assert (
+        translate.mmap_to_linux(PROT["PROT_READ"] | rw << PROT["_PROT_MAX_SHIFT"], MAP["MAP_ANON"])[
+            0
+        ]
+        == mmap.PROT_READ
+    )
 
 
 def test_mmap_alignment():
@@ -277,7 +387,10 @@ def test_mmap_alignment():
     assert translate.mmap_alignment(MAP["MAP_ANON"]) == 0
     assert translate.mmap_alignment(flags.FREEBSD_MAP_ALIGNMENT["MAP_ALIGNED_SUPER"]) == 2 << 20
     assert translate.mmap_alignment(30 << shift) == 1 << 30
-    assert translate.mmap_to_linux(PROT["PROT_READ"], MAP["MAP_ANON"] | 16 << shift)[1] == mmap.MAP_ANONYMOUS | mmap.MAP_PRIVATE
+    assert (
+        translate.mmap_to_linux(PROT["PROT_READ"], MAP["MAP_ANON"] | 16 << shift)[1]
+        == mmap.MAP_ANONYMOUS | mmap.MAP_PRIVATE
+    )
     for bad in (5, 64):
         with pytest.raises(FreeBSDError):
             translate.mmap_alignment(bad << shift)
@@ -287,7 +400,10 @@ def test_msync():
     ms = flags.FREEBSD_MSYNC_FLAGS
     assert translate.msync_to_linux(ms["MS_SYNC"]) == flags.LINUX_MSYNC_FLAGS["MS_SYNC"]
     assert translate.msync_to_linux(ms["MS_ASYNC"]) == flags.LINUX_MSYNC_FLAGS["MS_ASYNC"]
-    assert translate.msync_to_linux(ms["MS_INVALIDATE"]) == flags.LINUX_MSYNC_FLAGS["MS_INVALIDATE"] | flags.LINUX_MSYNC_FLAGS["MS_SYNC"]
+    assert (
+        translate.msync_to_linux(ms["MS_INVALIDATE"])
+        == flags.LINUX_MSYNC_FLAGS["MS_INVALIDATE"] | flags.LINUX_MSYNC_FLAGS["MS_SYNC"]
+    )
 
 
 # --- processes --------------------------------------------------------------------------
@@ -298,10 +414,19 @@ CLONE = flags.LINUX_CLONE_FLAGS
 
 def test_rfork():
     assert translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFFDG"]) == signal.SIGCHLD  # fork(2)
-    assert translate.rfork_to_linux_clone(RF["RFSPAWN"]) == CLONE["CLONE_VM"] | CLONE["CLONE_VFORK"] | signal.SIGCHLD
-    assert translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFMEM"]) == CLONE["CLONE_VM"] | CLONE["CLONE_FILES"] | signal.SIGCHLD
+    assert (
+        translate.rfork_to_linux_clone(RF["RFSPAWN"])
+        == CLONE["CLONE_VM"] | CLONE["CLONE_VFORK"] | signal.SIGCHLD
+    )
+    assert (
+        translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFMEM"])
+        == CLONE["CLONE_VM"] | CLONE["CLONE_FILES"] | signal.SIGCHLD
+    )
     usr1 = signals.FREEBSD_SIGNALS["SIGUSR1"] << RF["RFTSIGSHIFT"]
-    assert translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFFDG"] | RF["RFTSIGZMB"] | usr1) == signal.SIGUSR1
+    assert (
+        translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFFDG"] | RF["RFTSIGZMB"] | usr1)
+        == signal.SIGUSR1
+    )
     assert translate.rfork_to_linux_clone(RF["RFPROC"] | RF["RFCFDG"] | RF["RFTSIGZMB"]) == 0
     for bad in (
         RF["RFPROC"] | RF["RFFDG"] | RF["RFCFDG"],
@@ -316,7 +441,10 @@ def test_rfork():
 
 def test_wait_options():
     w = flags.FREEBSD_WAIT_OPTIONS
-    assert translate.WAIT_OPTIONS.to_linux(w["WNOHANG"] | w["WEXITED"] | w["WNOWAIT"]) == os.WNOHANG | os.WEXITED | os.WNOWAIT
+    assert (
+        translate.WAIT_OPTIONS.to_linux(w["WNOHANG"] | w["WEXITED"] | w["WNOWAIT"])
+        == os.WNOHANG | os.WEXITED | os.WNOWAIT
+    )
     assert translate.WAIT_OPTIONS.unknown_freebsd(w["WTRAPPED"]) == w["WTRAPPED"]
 
 
@@ -334,7 +462,9 @@ def _supported(bitmap):
 def freebsd_termios(draw):
     cc = bytearray([termios.FREEBSD_TERMIOS["_POSIX_VDISABLE"]]) * termios.FREEBSD_TERMIOS["NCCS"]
     for index, _ in translate.TERMIOS_CC.pairs:
-        cc[index] = draw(st.integers(1, 255) if index in FREEBSD_CHAR_SLOTS else st.integers(0, 255))
+        cc[index] = draw(
+            st.integers(1, 255) if index in FREEBSD_CHAR_SLOTS else st.integers(0, 255)
+        )
     ospeed = draw(st.sampled_from(LINUX_SPEED_NUMBERS))
     ispeed = draw(st.sampled_from([ospeed] + [s for s in LINUX_SPEED_NUMBERS if s]))
     return translate.FREEBSD_TERMIOS_STRUCT.pack(
@@ -357,7 +487,9 @@ def linux_termios(draw):
     codes = list(termios.LINUX_SPEEDS.values())
     output = draw(st.sampled_from(codes))
     input_code = draw(st.sampled_from([0] + [c for c in codes if c not in (0, output)]))
-    cflag = draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_CFLAGS.pairs])).map(_union))
+    cflag = draw(
+        st.lists(st.sampled_from([l for _, l in translate.TERMIOS_CFLAGS.pairs])).map(_union)
+    )
     return translate.LINUX_TERMIOS_STRUCT.pack(
         draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_IFLAGS.pairs])).map(_union)),
         draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_OFLAGS.pairs])).map(_union)),
@@ -383,21 +515,42 @@ def test_termios_round_trip_from_linux(data):
 
 
 def test_termios_known_answer():
-    fb_i, fb_o, fb_c, fb_l = termios.FREEBSD_IFLAGS, termios.FREEBSD_OFLAGS, termios.FREEBSD_CFLAGS, termios.FREEBSD_LFLAGS
+    fb_i, fb_o, fb_c, fb_l = (
+        termios.FREEBSD_IFLAGS,
+        termios.FREEBSD_OFLAGS,
+        termios.FREEBSD_CFLAGS,
+        termios.FREEBSD_LFLAGS,
+    )
     cc = bytearray([0xFF]) * 20
     cc[termios.FREEBSD_CC_INDEX["VINTR"]] = 3
     cc[termios.FREEBSD_CC_INDEX["VMIN"]] = 1
     cc[termios.FREEBSD_CC_INDEX["VSTATUS"]] = 20  # ^T: Linux has no such slot
     data = translate.FREEBSD_TERMIOS_STRUCT.pack(
-        fb_i["ICRNL"] | fb_i["IXON"], fb_o["OPOST"] | fb_o["ONLCR"], fb_c["CS8"] | fb_c["CREAD"],
-        fb_l["ICANON"] | fb_l["ECHO"] | fb_l["ISIG"], bytes(cc), 9600, 9600,
+        fb_i["ICRNL"] | fb_i["IXON"],
+        fb_o["OPOST"] | fb_o["ONLCR"],
+        fb_c["CS8"] | fb_c["CREAD"],
+        fb_l["ICANON"] | fb_l["ECHO"] | fb_l["ISIG"],
+        bytes(cc),
+        9600,
+        9600,
     )
-    iflag, oflag, cflag, lflag, line, linux_cc = translate.LINUX_TERMIOS_STRUCT.unpack(translate.termios_to_linux(data))
+    iflag, oflag, cflag, lflag, line, linux_cc = translate.LINUX_TERMIOS_STRUCT.unpack(
+        translate.termios_to_linux(data)
+    )
     t = python_termios
-    assert (iflag, oflag, lflag, line) == (t.ICRNL | t.IXON, t.OPOST | t.ONLCR, t.ICANON | t.ECHO | t.ISIG, 0)
+    assert (iflag, oflag, lflag, line) == (
+        t.ICRNL | t.IXON,
+        t.OPOST | t.ONLCR,
+        t.ICANON | t.ECHO | t.ISIG,
+        0,
+    )
     assert cflag == t.CS8 | t.CREAD | t.B9600
-    assert linux_cc[t.VINTR] == 3 and linux_cc[t.VMIN] == 1 and linux_cc[t.VQUIT] == 0  # 0: disabled on Linux
-    back = translate.FREEBSD_TERMIOS_STRUCT.unpack(translate.termios_to_freebsd(translate.termios_to_linux(data)))
+    assert (
+        linux_cc[t.VINTR] == 3 and linux_cc[t.VMIN] == 1 and linux_cc[t.VQUIT] == 0
+    )  # 0: disabled on Linux
+    back = translate.FREEBSD_TERMIOS_STRUCT.unpack(
+        translate.termios_to_freebsd(translate.termios_to_linux(data))
+    )
     assert back[4][termios.FREEBSD_CC_INDEX["VSTATUS"]] == 0xFF
 
 
@@ -422,7 +575,11 @@ def test_ioctl_numbers():
 @requires_zig
 @requires_gcc
 def test_ioctl_counterparts_come_from_the_headers():
-    freebsd = freebsd_values(["sys/types.h", "sys/ioctl.h", "termios.h"], ioctls.LINUX_IOCTL_FOR_FREEBSD)
-    linux = linux_values(["asm/termios.h", "asm/sockios.h"], ioctls.LINUX_IOCTL_FOR_FREEBSD.values())
+    freebsd = freebsd_values(
+        ["sys/types.h", "sys/ioctl.h", "termios.h"], ioctls.LINUX_IOCTL_FOR_FREEBSD
+    )
+    linux = linux_values(
+        ["asm/termios.h", "asm/sockios.h"], ioctls.LINUX_IOCTL_FOR_FREEBSD.values()
+    )
     for freebsd_name, linux_name in ioctls.LINUX_IOCTL_FOR_FREEBSD.items():
         assert translate.ioctl_to_linux(freebsd[freebsd_name]) == linux[linux_name], freebsd_name

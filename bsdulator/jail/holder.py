@@ -1,17 +1,16 @@
 """The process that keeps a jail's namespaces alive: PID 1 of the jail.
 
 namespaces.create() runs `python -I -S -c BOOT SPEC FD PATH…`: an interpreter without site
-packages that imports only this module and the cffi helpers starts in ~20 ms.  That
-first process (the starter) moves itself into the jail's cgroup, unshares the namespaces
-and forks; its child is PID 1 of the new PID namespace (a process cannot enter a PID
-namespace itself, only its children are born in it).  The starter exits, so nothing of
-the caller stays attached; the child reports its host pid and start time, builds the jail's root, stops being
-dumpable, says "ok" on the status fd, drops every fd that leads outside,
-and from then on only reaps the orphans the kernel hands to a namespace's init, until
-namespaces.kill() ends it.
+packages that imports only this module and the cffi helpers starts in ~20 ms.  That first
+process (the starter) moves itself into the jail's cgroup, unshares the namespaces and forks;
+its child is PID 1 of the new PID namespace (a process cannot enter a PID namespace itself,
+only its children are born in it).  The starter exits, so nothing of the caller stays
+attached; the child reports its host pid and start time, builds the jail's root, stops being
+dumpable, says "ok" on the status fd, drops every fd that leads outside, and from then on only
+reaps the orphans the kernel hands to a namespace's init, until namespaces.kill() ends it.
 
-Errors travel as text on the status fd, which is also stderr until "ok".
-"""
+Errors travel as text on the status fd, which is also stderr until "ok"."""
+
 import ctypes
 import json
 import os
@@ -26,8 +25,14 @@ MNT_DETACH = 2
 WALL = 0x40000000  # __WALL: also reap children that exit with a signal other than SIGCHLD
 CLONE_NEWPID = 0x20000000
 # The /dev a jail gets: Linux character devices (name, major, minor), all mode 0666.
-DEV_NODES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9),
-             ("tty", 5, 0))
+DEV_NODES = (
+    ("null", 1, 3),
+    ("zero", 1, 5),
+    ("full", 1, 7),
+    ("random", 1, 8),
+    ("urandom", 1, 9),
+    ("tty", 5, 0),
+)
 # /dev/fd/0-2, as FreeBSD's devfs has them without fdescfs: character devices no Linux driver
 # serves (major 0), so opening one fails with ENXIO and the supervisor answers with a duplicate
 # of that descriptor (syscalls/file.py), as FreeBSD's fdopen/dupfdopen do.  No procfs is
@@ -37,8 +42,18 @@ DEV_FD = (0, 1, 2)
 DEV_LINKS = (("stdin", "fd/0"), ("stdout", "fd/1"), ("stderr", "fd/2"), ("ptmx", "pts/ptmx"))
 # Kernel interfaces a jail must not see even when its path has them mounted below it.
 KERNEL_FS = ("proc", "sysfs")
-IGNORED = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGPIPE,
-           signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU, signal.SIGUSR1, signal.SIGUSR2)
+IGNORED = (
+    signal.SIGHUP,
+    signal.SIGINT,
+    signal.SIGQUIT,
+    signal.SIGTERM,
+    signal.SIGPIPE,
+    signal.SIGTSTP,
+    signal.SIGTTIN,
+    signal.SIGTTOU,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
 
 
 def _check(r: int, what: str) -> None:
@@ -46,9 +61,19 @@ def _check(r: int, what: str) -> None:
         raise OSError(ffi.errno, f"{what}: {os.strerror(ffi.errno)}")
 
 
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    _check(lib.bsdu_mount(source.encode(), target.encode(), fstype.encode() if fstype else ffi.NULL, flags,
-                          data.encode() if data else ffi.NULL), f"mount {fstype or 'bind'} {source} on {target}")
+def _mount(
+    source: str, target: str, fstype: str | None, flags: int, data: str | None = None
+) -> None:
+    _check(
+        lib.bsdu_mount(
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else ffi.NULL,
+            flags,
+            data.encode() if data else ffi.NULL,
+        ),
+        f"mount {fstype or 'bind'} {source} on {target}",
+    )
 
 
 def _say(fd: int, line: str) -> None:
@@ -85,22 +110,32 @@ def _detach_kernel_mounts(root: str) -> None:
 
 
 def _make_dev(dev: str) -> None:
-    """A fresh /dev: the usual nodes, a private devpts for ptys, /dev/fd/0-2 for the supervisor to serve."""
+    """A fresh /dev: the usual nodes, a private devpts for ptys, /dev/fd/0-2 for the supervisor to
+    serve."""
     os.makedirs(dev, exist_ok=True)
     _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1m,nr_inodes=4096")
     for name, major, minor in DEV_NODES:
         os.mknod(os.path.join(dev, name), stat.S_IFCHR | 0o666, os.makedev(major, minor))
     os.mkdir(os.path.join(dev, "pts"), 0o755)
-    _mount("devpts", os.path.join(dev, "pts"), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620")
+    _mount(
+        "devpts",
+        os.path.join(dev, "pts"),
+        "devpts",
+        MS_NOSUID | MS_NOEXEC,
+        "newinstance,ptmxmode=0666,mode=0620",
+    )
     os.mkdir(os.path.join(dev, "fd"), 0o555)
     for fd in DEV_FD:
-        os.mknod(os.path.join(dev, "fd", str(fd)), stat.S_IFCHR | 0o666, os.makedev(DEV_FD_MAJOR, fd))
+        os.mknod(
+            os.path.join(dev, "fd", str(fd)), stat.S_IFCHR | 0o666, os.makedev(DEV_FD_MAJOR, fd)
+        )
     for name, target in DEV_LINKS:
         os.symlink(target, os.path.join(dev, name))
 
 
 def _build_root(root: str) -> None:
-    """In the new mount namespace: `root` becomes / with its own /dev; the host's tree is detached."""
+    """In the new mount namespace: `root` becomes / with its own /dev; the host's tree is
+    detached."""
     _mount("none", "/", None, MS_REC | MS_PRIVATE)  # nothing done here reaches the host
     if root == "/":  # a path=/ jail shares the host's files: only /dev and the kernel views change
         _detach_kernel_mounts("/")
@@ -116,8 +151,10 @@ def _build_root(root: str) -> None:
 
 
 def _set_names(hostname: str, domainname: str) -> None:
-    for setter, name, what in ((lib.bsdu_sethostname, hostname, "hostname"),
-                               (lib.bsdu_setdomainname, domainname, "domainname")):
+    for setter, name, what in (
+        (lib.bsdu_sethostname, hostname, "hostname"),
+        (lib.bsdu_setdomainname, domainname, "domainname"),
+    ):
         data = name.encode()
         _check(setter(data, len(data)), f"set the jail's {what} to {name!r}")
 
@@ -127,7 +164,9 @@ def _not_dumpable(set_dumpable: int) -> None:
     memory and /proc files are closed to every process lacking CAP_SYS_PTRACE (jailed ones)."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(set_dumpable, 0, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl(PR_SET_DUMPABLE, 0): {os.strerror(ctypes.get_errno())}")
+        raise OSError(
+            ctypes.get_errno(), f"prctl(PR_SET_DUMPABLE, 0): {os.strerror(ctypes.get_errno())}"
+        )
 
 
 def _detach_fds(status_fd: int) -> None:
@@ -208,7 +247,9 @@ def _host_pid(proc: int) -> int:
 def _start_time(proc: int) -> str:
     fd = os.open("self/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
     with os.fdopen(fd) as f:
-        return f.read().rsplit(")", 1)[1].split()[19]  # procfs.Stat.starttime; not imported, to start lean
+        return (
+            f.read().rsplit(")", 1)[1].split()[19]
+        )  # procfs.Stat.starttime; not imported, to start lean
 
 
 def main(spec_json: str, status_fd: int) -> None:

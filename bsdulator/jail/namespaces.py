@@ -36,6 +36,7 @@ finish) is for callers that reap none of the jail's processes.
 Once the starter exits, the holder's parent is the caller's nearest child subreaper, else
 init: a subreaper caller gets the holder's exit in its wait loop, with pid Holder.pid.
 """
+
 import errno
 import fcntl
 import hashlib
@@ -52,16 +53,22 @@ from typing import NamedTuple
 
 from .. import procfs
 from ..abi.capabilities import LINUX_PRCTL_CAPS
-from .holder import CLONE_NEWPID
-from .registry import DEFAULT_STATE_DIR, process_alive, start_time
 from ..native._native import ffi, lib
 from ..testhooks import stop_point
+from .holder import CLONE_NEWPID
+from .registry import DEFAULT_STATE_DIR, process_alive, start_time
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
 CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
 # /proc/PID/ns names and setns flags; a jail's pid namespace is the one its holder runs in.
-NAMESPACES = (("mnt", CLONE_NEWNS), ("uts", CLONE_NEWUTS), ("ipc", CLONE_NEWIPC), ("pid", CLONE_NEWPID),
-              ("net", CLONE_NEWNET), ("cgroup", CLONE_NEWCGROUP))
+NAMESPACES = (
+    ("mnt", CLONE_NEWNS),
+    ("uts", CLONE_NEWUTS),
+    ("ipc", CLONE_NEWIPC),
+    ("pid", CLONE_NEWPID),
+    ("net", CLONE_NEWNET),
+    ("cgroup", CLONE_NEWCGROUP),
+)
 NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 13, __u64)
 HOST_NAME_MAX = 64  # Linux's limit for both hostname and domainname
 CGROUP_DIR = "bsdulator"
@@ -70,8 +77,10 @@ START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
 EXIT_TIMEOUT_S = 1.0  # a killed holder whose namespace is empty exits at once
-BOOT = ("import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jail.holder import main; "
-        "main(sys.argv[1], int(sys.argv[2]))")
+BOOT = (
+    "import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jail.holder import main; "
+    "main(sys.argv[1], int(sys.argv[2]))"
+)
 
 
 class JailNsError(Exception):
@@ -89,7 +98,8 @@ class Holder:
 
 
 class Namespace(NamedTuple):
-    """A namespace's nsfs inode, and its never-reused 64-bit id (NS_GET_ID, Linux 6.18+; else None)."""
+    """A namespace's nsfs inode, and its never-reused 64-bit id (NS_GET_ID, Linux 6.18+; else
+    None)."""
 
     inode: int
     nsid: int | None
@@ -176,9 +186,13 @@ def _make_cgroup(jid: int) -> str:
             continue
         except FileExistsError:
             if _procs(cgroup):
-                raise JailNsError(f"{cgroup} still holds the processes of an earlier jail {jid}") from None
+                raise JailNsError(
+                    f"{cgroup} still holds the processes of an earlier jail {jid}"
+                ) from None
         except OSError as e:
-            raise JailNsError(f"cannot create {cgroup}: {e.strerror} (jails need a writable cgroup v2)") from None
+            raise JailNsError(
+                f"cannot create {cgroup}: {e.strerror} (jails need a writable cgroup v2)"
+            ) from None
         break
     else:
         raise JailNsError(f"cannot create {cgroup}: its parent keeps disappearing")
@@ -226,8 +240,15 @@ def _read_status(fd: int, deadline: float) -> str:
         chunks.append(chunk)
 
 
-def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool = False,
-           sysvipc_new: bool = False, parent: Holder | None = None) -> Holder:
+def create(
+    jid: int,
+    path: str,
+    hostname: str,
+    domainname: str = "",
+    vnet: bool = False,
+    sysvipc_new: bool = False,
+    parent: Holder | None = None,
+) -> Holder:
     """Start jail jid's holder: its namespaces, root, /dev, names and cgroup (see the module doc);
     a child jail's PID namespace is made inside its parent jail's."""
     _require_root()
@@ -236,19 +257,34 @@ def create(jid: int, path: str, hostname: str, domainname: str = "", vnet: bool 
         raise JailNsError(f"jail path {path!r} is not a directory")
     _check_name(hostname, "hostname")
     _check_name(domainname, "domainname")
-    flags = (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWCGROUP
-             | (CLONE_NEWIPC if sysvipc_new else 0) | (CLONE_NEWNET if vnet else 0))
+    flags = (
+        CLONE_NEWNS
+        | CLONE_NEWUTS
+        | CLONE_NEWPID
+        | CLONE_NEWCGROUP
+        | (CLONE_NEWIPC if sysvipc_new else 0)
+        | (CLONE_NEWNET if vnet else 0)
+    )
     cgroup = _make_cgroup(jid)
     stop_point("create:cgroup")
-    spec = dict(jid=jid, root=root, hostname=hostname, domainname=domainname, flags=flags, cgroup=cgroup,
-                parent_holder=_live_holder_pid(parent) if parent else 0,
-                set_dumpable=LINUX_PRCTL_CAPS["PR_SET_DUMPABLE"])
+    spec = dict(
+        jid=jid,
+        root=root,
+        hostname=hostname,
+        domainname=domainname,
+        flags=flags,
+        cgroup=cgroup,
+        parent_holder=_live_holder_pid(parent) if parent else 0,
+        set_dumpable=LINUX_PRCTL_CAPS["PR_SET_DUMPABLE"],
+    )
     try:
         text = _run_starter(spec)
     except BaseException as e:
         _discard(jid, cgroup)
         if isinstance(e, TimeoutError):
-            raise JailNsError(f"jail {jid}'s holder did not start within {START_TIMEOUT_S:.0f} s") from None
+            raise JailNsError(
+                f"jail {jid}'s holder did not start within {START_TIMEOUT_S:.0f} s"
+            ) from None
         raise
     return _started(jid, cgroup, text)
 
@@ -259,15 +295,31 @@ def _live_holder_pid(holder: Holder) -> int:
 
 
 def _run_starter(spec: dict) -> str:
-    """Run the holder's starter, detached (own session, no inherited fds, cwd /); what it reported."""
+    """Run the holder's starter, detached (own session, no inherited fds, cwd /); what it
+    reported."""
     rfd, wfd = os.pipe2(os.O_CLOEXEC)
     starter = None
     try:
         try:
             starter = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", BOOT, json.dumps(spec), str(wfd), *_search_path()],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=wfd, pass_fds=(wfd,),
-                start_new_session=True, cwd="/", env={})
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    "-c",
+                    BOOT,
+                    json.dumps(spec),
+                    str(wfd),
+                    *_search_path(),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=wfd,
+                pass_fds=(wfd,),
+                start_new_session=True,
+                cwd="/",
+                env={},
+            )
         finally:
             os.close(wfd)
         text = _read_status(rfd, time.monotonic() + START_TIMEOUT_S)
@@ -290,13 +342,21 @@ def _discard(jid: int, cgroup: str) -> None:
 def _started(jid: int, cgroup: str, text: str) -> Holder:
     """The holder the status text reports, or the error it tells (after removing what was made)."""
     lines = text.splitlines()
-    pid, start = next(((int(w[1]), int(w[2])) for w in map(str.split, lines) if w[:1] == ["pid"]), (0, None))
+    pid, start = next(
+        ((int(w[1]), int(w[2])) for w in map(str.split, lines) if w[:1] == ["pid"]), (0, None)
+    )
     holder = Holder(jid, pid, start, cgroup)
     if "ok" in lines and alive(holder):
         return holder
     destroy(holder)
-    errors = [line.removeprefix("error: ") for line in lines if line != "ok" and not line.startswith("pid ")]
-    raise JailNsError(f"cannot start jail {jid}: {'; '.join(errors) or 'its holder died while starting'}")
+    errors = [
+        line.removeprefix("error: ")
+        for line in lines
+        if line != "ok" and not line.startswith("pid ")
+    ]
+    raise JailNsError(
+        f"cannot start jail {jid}: {'; '.join(errors) or 'its holder died while starting'}"
+    )
 
 
 def alive(holder: Holder) -> bool:
@@ -310,7 +370,8 @@ def _exists(holder: Holder) -> bool:
 
 
 def _pidfd(holder: Holder) -> int | None:
-    """A pidfd of the holder (perhaps a zombie), or None; checked after opening, so never a recycled pid."""
+    """A pidfd of the holder (perhaps a zombie), or None; checked after opening, so never a recycled
+    pid."""
     if not holder.pid:
         return None
     try:
@@ -330,7 +391,9 @@ def _live_pidfd(holder: Holder) -> int:
         os.close(fd)
         fd = None
     if fd is None:
-        raise JailNsError(f"jail {holder.jid}'s holder (pid {holder.pid}) is gone: the jail no longer exists")
+        raise JailNsError(
+            f"jail {holder.jid}'s holder (pid {holder.pid}) is gone: the jail no longer exists"
+        )
     return fd
 
 
@@ -359,8 +422,11 @@ def namespaces(holder: Holder) -> dict[str, Namespace]:
             raise JailNsError(f"jail {holder.jid}'s holder died while its namespaces were read")
     finally:
         os.close(fd)
-    return {name: ns for name, ns in found.items()
-            if ns is not None and ns.inode != procfs.ns_inode("thread-self", name)}
+    return {
+        name: ns
+        for name, ns in found.items()
+        if ns is not None and ns.inode != procfs.ns_inode("thread-self", name)
+    }
 
 
 def attach_plan(holder: Holder) -> AttachPlan:
@@ -398,7 +464,8 @@ def namespace_fds(holder: Holder, plan: AttachPlan) -> list[tuple[int, int]]:
 
 
 def joined(plan: AttachPlan, pid: int) -> bool:
-    """Whether process pid is in every namespace of the jail (its children in the jail's PID namespace)."""
+    """Whether process pid is in every namespace of the jail (its children in the jail's PID
+    namespace)."""
     for name, ns in plan.namespaces.items():
         if procfs.ns_inode(pid, "pid_for_children" if name == "pid" else name) != ns.inode:
             return False
@@ -414,7 +481,9 @@ def join_cgroup(holder: Holder, pid: int) -> None:
         raise ProcessLookupError(f"process {pid} does not exist") from None
     except OSError as e:
         if _vanished(e):
-            raise JailNsError(f"jail {holder.jid} is gone: its cgroup {holder.cgroup} does not exist") from None
+            raise JailNsError(
+                f"jail {holder.jid} is gone: its cgroup {holder.cgroup} does not exist"
+            ) from None
         raise
 
 
@@ -434,24 +503,34 @@ def join_proxies(holder: Holder, pid: int) -> None:
 
 def in_use(holder: Holder) -> bool:
     """Whether any process but the holder is in the jail, proxies included."""
-    return any(p != holder.pid for p in members(holder)) or bool(_procs(os.path.join(holder.cgroup, PROXIES)))
+    return any(p != holder.pid for p in members(holder)) or bool(
+        _procs(os.path.join(holder.cgroup, PROXIES))
+    )
 
 
 def _in_uts(holder: Holder, setter, name: str, what: str) -> None:
-    """Run setter(name) in the jail's UTS namespace: setns on this thread and back (UTS is per thread)."""
+    """Run setter(name) in the jail's UTS namespace: setns on this thread and back (UTS is per
+    thread)."""
     _check_name(name, what)
     data = name.encode()
     fd = _live_pidfd(holder)
     own = os.open("/proc/thread-self/ns/uts", os.O_RDONLY | os.O_CLOEXEC)
     try:
         if lib.bsdu_setns(fd, CLONE_NEWUTS) != 0:
-            raise JailNsError(f"cannot enter jail {holder.jid}'s UTS namespace: {os.strerror(ffi.errno)}")
+            raise JailNsError(
+                f"cannot enter jail {holder.jid}'s UTS namespace: {os.strerror(ffi.errno)}"
+            )
         r = setter(data, len(data))
         errno = ffi.errno
         if lib.bsdu_setns(own, CLONE_NEWUTS) != 0:
-            raise JailNsError(f"this thread is stuck in jail {holder.jid}'s UTS namespace: {os.strerror(ffi.errno)}")
+            raise JailNsError(
+                f"this thread is stuck in jail {holder.jid}'s UTS namespace: "
+                f"{os.strerror(ffi.errno)}"
+            )
         if r != 0:
-            raise JailNsError(f"cannot set jail {holder.jid}'s {what} to {name!r}: {os.strerror(errno)}")
+            raise JailNsError(
+                f"cannot set jail {holder.jid}'s {what} to {name!r}: {os.strerror(errno)}"
+            )
     finally:
         os.close(own)
         os.close(fd)
@@ -502,7 +581,8 @@ def _exited(pidfd: int | None) -> bool:
 
 
 def _reaped_by_us(pidfd: int) -> bool:
-    """Collect the holder's exit status when it is our child (a subreaper caller); whether it was."""
+    """Collect the holder's exit status when it is our child (a subreaper caller); whether it
+    was."""
     try:
         os.waitid(os.P_PIDFD, pidfd, os.WEXITED | os.WNOHANG)
     except ChildProcessError:
@@ -511,7 +591,8 @@ def _reaped_by_us(pidfd: int) -> bool:
 
 
 def kill(holder: Holder) -> None:
-    """SIGKILL every process of the jail at once, as jail_remove does; finish() or destroy() cleans up."""
+    """SIGKILL every process of the jail at once, as jail_remove does; finish() or destroy() cleans
+    up."""
     _require_root()
     _kill_cgroup(holder.cgroup)
     pidfd = _pidfd(holder)
@@ -555,7 +636,9 @@ def destroy(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> None:
     finish() from the wait loop).  Once the holder is dead its parent must still reap it
     for the PID namespace to be freed: destroy() does when it is the caller's child, else
     waits up to REAP_TIMEOUT_S for init (or a subreaper) to, and then returns anyway."""
-    pid_ns = procfs.ns_inode(holder.pid, "pid") if alive(holder) else None  # to say what keeps it, should it stay
+    pid_ns = (
+        procfs.ns_inode(holder.pid, "pid") if alive(holder) else None
+    )  # to say what keeps it, should it stay
 
     def gone() -> bool:
         kill(holder)  # again each time: a process may join the cgroup late
@@ -576,9 +659,12 @@ def _dying(holder: Holder, pid_ns: int | None, waited: float) -> str:
         stat = procfs.stat_if_alive(pid)
         if stat:
             described.append(f"{pid} (state {stat.state}, parent {stat.ppid})")
-    return (f"jail {holder.jid} is still dying after {waited:g} s: processes {', '.join(described) or holder.pid} "
-            f"remain; a zombie goes once its parent waits for it, a process in state D once the kernel "
-            f"lets it go: destroy it again later")
+    return (
+        f"jail {holder.jid} is still dying after {waited:g} s: "
+        f"processes {', '.join(described) or holder.pid} remain; "
+        "a zombie goes once its parent waits for it, a process in state D once the kernel "
+        "lets it go: destroy it again later"
+    )
 
 
 def jids() -> list[int]:
@@ -611,7 +697,8 @@ def _is_pid_ns_init(pid: int) -> bool:
 
 
 def _ns_holders(pid: int) -> list[tuple[str, str]]:
-    """(link text like 'net:[4026532001]', path) of the namespaces process pid is in or holds open."""
+    """(link text like 'net:[4026532001]', path) of the namespaces process pid is in or holds
+    open."""
     found = []
     for sub in ("ns", "fd"):
         try:
@@ -628,16 +715,20 @@ def _ns_holders(pid: int) -> list[tuple[str, str]]:
 
 
 def leftovers(holder: Holder, jail_namespaces: dict[str, Namespace]) -> list[str]:
-    """What survives of a destroyed jail: its holder, cgroup, or a process/mount still holding a namespace.
+    """What survives of a destroyed jail: its holder, cgroup, or a process/mount still holding a
+    namespace.
 
-    jail_namespaces is namespaces(holder) taken while the jail ran.  The kernel reuses a
-    freed namespace's inode at once; the namespace id tells a new one from the jail's,
-    but before Linux 6.18 a namespace made since may show up as a false hit."""
+    jail_namespaces is namespaces(holder) taken while the jail ran.  The kernel reuses a freed
+    namespace's inode at once; the namespace id tells a new one from the jail's, but before Linux
+    6.18 a namespace made since may show up as a false hit."""
     found = []
     if alive(holder):
         found.append(f"holder pid {holder.pid} runs")
     elif _exists(holder):
-        found.append(f"holder pid {holder.pid} is a zombie its parent has not reaped (it keeps the PID namespace)")
+        found.append(
+            f"holder pid {holder.pid} is a zombie its parent has not reaped "
+            "(it keeps the PID namespace)"
+        )
     if os.path.exists(holder.cgroup):
         found.append(f"cgroup {holder.cgroup} exists")
     wanted = {f"{name}:[{ns.inode}]": ns for name, ns in jail_namespaces.items()}

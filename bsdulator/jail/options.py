@@ -13,27 +13,29 @@ from .params import EINVAL, PARAM, JailError, Pairs, cstr, decode_value, encoded
 # --- the option list (vfsoptlist) ---------------------------------------------
 
 
-_VFSOPT_SIZE = 48       # sizeof(struct vfsopt) on amd64, which vfs_buildopts counts against its limit
+_VFSOPT_SIZE = 48  # sizeof(struct vfsopt) on amd64, which vfs_buildopts counts against its limit
 
 
 @dataclass
 class _Opt:
     """One iovec pair as struct vfsopt holds it."""
+
     name: str
-    value: bytes | None     # None: no value (iov_len 0)
-    pos: int                # index of the pair in the iovec
+    value: bytes | None  # None: no value (iov_len 0)
+    pos: int  # index of the pair in the iovec
     seen: bool = False
 
 
 def _same_option(a: str, b: str) -> bool:
-    """vfs_equalopts: equal, or equal but for a "no" before the last component; ro/rdonly/norw/rw/noro alike."""
+    """vfs_equalopts: equal, or equal but for a "no" before the last component;
+    ro/rdonly/norw/rw/noro alike."""
     if a == b or (a.startswith("no") and a[2:] == b) or (b.startswith("no") and a == b[2:]):
         return True
     while "." in a:
-        head = a[:a.index(".") + 1]
+        head = a[: a.index(".") + 1]
         if not b.startswith(head):
             break
-        a, b = a[len(head):], b[len(head):]
+        a, b = a[len(head) :], b[len(head) :]
         if (a.startswith("no") and a[2:] == b) or (b.startswith("no") and a == b[2:]):
             return True
     mode = {"ro", "rdonly", "norw", "rw", "noro"}
@@ -41,19 +43,22 @@ def _same_option(a: str, b: str) -> bool:
 
 
 class Request:
-    """A jail_set/jail_get iovec as vfs_buildopts leaves it, with the accessors kern_jail.c reads it through.
+    """A jail_set/jail_get iovec as vfs_buildopts leaves it, with the accessors kern_jail.c reads it
+    through.
 
-    pairs are (name, value) as the iovec gives them: the iov_len bytes of each
-    name (NUL-terminated) and value, None where iov_base is NULL. Of several
-    same-named options the last is kept. Every accessor marks what it looks at
-    as seen; unknown() names the first option nothing looked at.
-    """
+    pairs are (name, value) as the iovec gives them: the iov_len bytes of each name (NUL-terminated)
+    and value, None where iov_base is NULL. Of several same-named options the last is kept. Every
+    accessor marks what it looks at as seen; unknown() names the first option nothing looked at."""
 
     def __init__(self, pairs: Pairs):
         opts, used = [], 0
         for pos, (name, value) in enumerate(pairs):
             used += _VFSOPT_SIZE + len(name) + len(value or b"")
-            if max(used, len(name), len(value or b"")) > abi.VFS_MOUNTARG_SIZE_MAX or not name or name[-1] != 0:
+            if (
+                max(used, len(name), len(value or b"")) > abi.VFS_MOUNTARG_SIZE_MAX
+                or not name
+                or name[-1] != 0
+            ):
                 raise JailError(EINVAL)
             opts.append(_Opt(cstr(name), value or None, pos))
         kept: list[_Opt] = []
@@ -84,7 +89,8 @@ class Request:
         return decode_value(PARAM[name], raw, max_ips=max_ips) if given else None
 
     def flag(self, name: str) -> bool | None:
-        """A boolean as kern_jail_set takes it: True by its name, False by its "no" name, None when neither is given."""
+        """A boolean as kern_jail_set takes it: True by its name, False by its "no" name, None when
+        neither is given."""
         if self.has(name):
             return True
         return False if self.has(PARAM[name].noname) else None
@@ -95,26 +101,27 @@ class Request:
         return None if opt is None else opt.pos
 
     def unknown(self) -> str | None:
-        """The first option no rule looked at ("errmsg" excepted): the kernel's unknown parameter."""
+        """The first option no rule looked at ("errmsg" excepted): the kernel's unknown
+        parameter."""
         return next((o.name for o in self.opts if not o.seen and o.name != "errmsg"), None)
 
 
 class Writeback(NamedTuple):
-    """What the jail syscall handler copies back for one value: data to iov_base, length to the iovec's iov_len."""
+    """What the jail syscall handler copies back for one value: data to iov_base, length to the
+    iovec's iov_len."""
 
-    index: int              # index into the iovec array (the value's slot, 2 * pair + 1)
-    length: int             # the new iov_len (jail_get copies the iovec array back on success)
-    data: bytes | None      # bytes for iov_base, None: nothing (the caller passed no buffer)
+    index: int  # index into the iovec array (the value's slot, 2 * pair + 1)
+    length: int  # the new iov_len (jail_get copies the iovec array back on success)
+    data: bytes | None  # bytes for iov_base, None: nothing (the caller passed no buffer)
 
 
 def errmsg_writeback(pairs: Pairs, error: JailError) -> Writeback | None:
-    """The "errmsg" buffer after a failed call: the message vsnprintf'd into it, the rest as it was; None: untouched."""
+    """The "errmsg" buffer after a failed call: the message vsnprintf'd into it, the rest as it was;
+    None: untouched."""
     if not error.message:
         return None
     opt = Request(pairs)._find("errmsg")
     if opt is None or opt.value is None:
         return None
-    text = encoded(error.message)[:len(opt.value) - 1] + b"\0"
-    return Writeback(2 * opt.pos + 1, len(opt.value), text + opt.value[len(text):])
-
-
+    text = encoded(error.message)[: len(opt.value) - 1] + b"\0"
+    return Writeback(2 * opt.pos + 1, len(opt.value), text + opt.value[len(text) :])

@@ -3,8 +3,9 @@ that keeps them, and the view of them from one caller's jail."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
+from typing import Any, Protocol
 
 from bsdulator.abi import jail as abi
 
@@ -15,18 +16,22 @@ from .params import SYSV, JailConfig
 
 @dataclass(frozen=True)
 class JailRecord:
-    """One prison as the store keeps it. The host is the record with jid 0 (prison0, see host_jail)."""
+    """One prison as the store keeps it. The host is the record with jid 0 (prison0, see
+    host_jail)."""
 
     jid: int
-    name: str               # full dotted name (pr_name), e.g. "web.db"; the host's is "0"
-    path: str               # root directory, as a path from the real root
-    parent: int             # the parent's jid: 0 for a top-level jail, -1 for the host
-    dying: bool = False     # removed, but processes (or references) remain
-    persist: bool = False   # lives on without processes
+    name: str  # full dotted name (pr_name), e.g. "web.db"; the host's is "0"
+    path: str  # root directory, as a path from the real root
+    parent: int  # the parent's jid: 0 for a top-level jail, -1 for the host
+    dying: bool = False  # removed, but processes (or references) remain
+    persist: bool = False  # lives on without processes
     params: Mapping[str, Any] = field(default_factory=dict)
-    # params: every other stored parameter by name, typed: securelevel, children.max, enforce_statfs,
-    # devfs_ruleset, osreldate, cpuset.id (int); osrelease, host.hostname, host.domainname, host.hostuuid
-    # (str); host.hostid (int); host, vnet, ip4, ip6, sysvshm, sysvsem, sysvmsg (JAIL_SYS_* as jail_get
+    # params: every other stored parameter by name, typed: securelevel, children.max,
+    # enforce_statfs,
+    # devfs_ruleset, osreldate, cpuset.id (int); osrelease, host.hostname, host.domainname,
+    # host.hostuuid
+    # (str); host.hostid (int); host, vnet, ip4, ip6, sysvshm, sysvsem, sysvmsg (JAIL_SYS_* as
+    # jail_get
     # reports them, sysv* being what the jail chose, see sysv_value); ip4.addr, ip6.addr (tuples of
     # address strings, primary first); ip4.saddrsel, ip6.saddrsel and every allow.* (bool).
 
@@ -43,8 +48,10 @@ class JailRecord:
 class JailStore(Protocol):
     """Where jails are kept (SQLite, elsewhere). Only read here; SetPlan says what to write."""
 
-    last_jid: int           # lastprid: the jid get_next_prid handed out last (0 at first)
-    last_dead_jid: int      # lastdeadid: the jid last given to a dying jail moved out of the way (0 at first)
+    last_jid: int  # lastprid: the jid get_next_prid handed out last (0 at first)
+    last_dead_jid: (
+        int  # lastdeadid: the jid last given to a dying jail moved out of the way (0 at first)
+    )
 
     def get(self, jid: int) -> JailRecord | None:
         """The jail numbered jid, dying or not; 0 is the host."""
@@ -56,17 +63,40 @@ class JailStore(Protocol):
         """The jails whose parent is jid, dying or not."""
 
 
-def host_jail(*, hostname: str, osrelease: str, osreldate: int, securelevel: int = -1, domainname: str = "",
-              hostuuid: str = abi.DEFAULT_HOSTUUID, hostid: int = 0, config: JailConfig | None = None) -> JailRecord:
-    """prison0: the host as the root of the jail tree, with every permission and every facility of its own."""
+def host_jail(
+    *,
+    hostname: str,
+    osrelease: str,
+    osreldate: int,
+    securelevel: int = -1,
+    domainname: str = "",
+    hostuuid: str = abi.DEFAULT_HOSTUUID,
+    hostid: int = 0,
+    config: JailConfig | None = None,
+) -> JailRecord:
+    """prison0: the host as the root of the jail tree, with every permission and every facility of
+    its own."""
     config = config or JailConfig()
     params: dict[str, Any] = {
-        "securelevel": securelevel, "children.max": abi.JAIL_MAX, "enforce_statfs": 0, "devfs_ruleset": 0,
-        "osreldate": osreldate, "osrelease": osrelease, "cpuset.id": 1,
-        "host": abi.JAIL_SYS_NEW, "host.hostname": hostname, "host.domainname": domainname,
-        "host.hostuuid": hostuuid, "host.hostid": hostid,
-        "vnet": abi.JAIL_SYS_NEW, "ip4": abi.JAIL_SYS_INHERIT, "ip6": abi.JAIL_SYS_INHERIT,
-        "ip4.addr": (), "ip6.addr": (), "ip4.saddrsel": True, "ip6.saddrsel": True,
+        "securelevel": securelevel,
+        "children.max": abi.JAIL_MAX,
+        "enforce_statfs": 0,
+        "devfs_ruleset": 0,
+        "osreldate": osreldate,
+        "osrelease": osrelease,
+        "cpuset.id": 1,
+        "host": abi.JAIL_SYS_NEW,
+        "host.hostname": hostname,
+        "host.domainname": domainname,
+        "host.hostuuid": hostuuid,
+        "host.hostid": hostid,
+        "vnet": abi.JAIL_SYS_NEW,
+        "ip4": abi.JAIL_SYS_INHERIT,
+        "ip6": abi.JAIL_SYS_INHERIT,
+        "ip4.addr": (),
+        "ip6.addr": (),
+        "ip4.saddrsel": True,
+        "ip6.saddrsel": True,
         **{name: abi.JAIL_SYS_NEW for name in SYSV},
         **{name: True for name in config.allows()},
     }
@@ -79,7 +109,9 @@ class View:
     def __init__(self, store: JailStore):
         self.store = store
         self.changed: dict[int, JailRecord] = {}
-        self.created: int | None = None     # a jid being created: whatever the store has under it is not its child
+        self.created: int | None = (
+            None  # a jid being created: whatever the store has under it is not its child
+        )
 
     def get(self, jid: int) -> JailRecord | None:
         """The jail as it stands within this call."""
@@ -102,9 +134,11 @@ class View:
             return []
         return [self.get(child.jid) for child in self.store.children(jid)]
 
-    def descendants(self, jid: int, prune: Callable[[JailRecord], bool] = lambda r: False
-                    ) -> Iterator[tuple[JailRecord, int]]:
-        """FOREACH_PRISON_DESCENDANT: every jail below jid in pre-order, with its depth; prune skips a subtree."""
+    def descendants(
+        self, jid: int, prune: Callable[[JailRecord], bool] = lambda r: False
+    ) -> Iterator[tuple[JailRecord, int]]:
+        """FOREACH_PRISON_DESCENDANT: every jail below jid in pre-order, with its depth; prune skips
+        a subtree."""
         for child in self.children(jid):
             if prune(child):
                 continue
@@ -138,7 +172,8 @@ class View:
         return next((r for r, _ in self.descendants(mine.jid) if r.jid == jid), None)
 
     def find_name(self, mine: JailRecord, name: str) -> JailRecord | None:
-        """prison_find_name: a jail below mine by its name relative to mine, a live one before a dying one."""
+        """prison_find_name: a jail below mine by its name relative to mine, a live one before a
+        dying one."""
         prefix = "" if mine.jid == 0 else mine.name + "."
         found = [r for r, _ in self.descendants(mine.jid) if r.name == prefix + name]
         return next((r for r in found if r.alive), found[0] if found else None)
@@ -155,10 +190,14 @@ class View:
     def ip_restricted(self, record: JailRecord, family: str) -> bool:
         """PR_IP4 / PR_IP6: this jail or an ancestor limits the family (prison0 does not)."""
         chain = [record, *self.ancestors(record)]
-        return any(r.jid != 0 and r.get(family) == abi.JAIL_SYS_DISABLE for r in chain[:_vnet_depth(chain)])
+        return any(
+            r.jid != 0 and r.get(family) == abi.JAIL_SYS_DISABLE
+            for r in chain[: _vnet_depth(chain)]
+        )
 
     def sysv_root(self, record: JailRecord, name: str) -> int | None:
-        """The jid whose SysV IPC objects record uses for name, None when it has none (the module's OSD slot)."""
+        """The jid whose SysV IPC objects record uses for name, None when it has none (the module's
+        OSD slot)."""
         for r in (record, *self.ancestors(record)):
             if r.get(name) != abi.JAIL_SYS_INHERIT:
                 return r.jid if r.get(name) == abi.JAIL_SYS_NEW else None
@@ -167,18 +206,24 @@ class View:
 
 def _vnet_depth(chain: list[JailRecord]) -> int:
     """How far up an IP restriction reaches: to the first jail with its own network stack."""
-    return next((i + 1 for i, r in enumerate(chain) if r.get("vnet") == abi.JAIL_SYS_NEW and r.jid != 0),
-                len(chain))
+    return next(
+        (i + 1 for i, r in enumerate(chain) if r.get("vnet") == abi.JAIL_SYS_NEW and r.jid != 0),
+        len(chain),
+    )
 
 
 def sysv_value(view: View, record: JailRecord, name: str) -> int:
     """sysv*_prison_get: none -> disable, its own -> new, an ancestor's -> inherit."""
     root = view.sysv_root(record, name)
-    return abi.JAIL_SYS_DISABLE if root is None else abi.JAIL_SYS_NEW if root == record.jid else abi.JAIL_SYS_INHERIT
+    return (
+        abi.JAIL_SYS_DISABLE
+        if root is None
+        else abi.JAIL_SYS_NEW
+        if root == record.jid
+        else abi.JAIL_SYS_INHERIT
+    )
 
 
 def privileged(uid: int, caller: JailRecord) -> bool:
     """priv_check for PRIV_JAIL_*: root, where root is still root (allow.suser)."""
     return uid == 0 and bool(caller.get("allow.suser"))
-
-

@@ -24,6 +24,7 @@ Rules every user follows:
 - pids are host pids: every bsdulator sharing a state directory shares a PID namespace.
 - a Registry is one connection: after fork, open a new one in the child.
 """
+
 import json
 import os
 import sqlite3
@@ -139,8 +140,10 @@ def _check_params(params: dict) -> str:
     """The parameters as JSON, refused when they would not come back with the same types."""
     for key, value in params.items():
         if not isinstance(key, str) or not _json_exact(value):
-            raise TypeError(f"jail parameter {key!r}={value!r}: values must be int, bool, str, None, "
-                            f"or lists and str-keyed dicts of those (lists, not tuples)")
+            raise TypeError(
+                f"jail parameter {key!r}={value!r}: values must be int, bool, str, None, "
+                f"or lists and str-keyed dicts of those (lists, not tuples)"
+            )
     return json.dumps(params, sort_keys=True)
 
 
@@ -169,23 +172,30 @@ class Transaction:
         return _row(self._conn.execute(f"SELECT * FROM jails {sql}", args).fetchone())
 
     def counter(self, name: str) -> int:
-        """A persisted counter (0 until set): 'lastjid' is allocate_jid's, others are the caller's."""
+        """A persisted counter (0 until set): 'lastjid' is allocate_jid's, others are the
+        caller's."""
         row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         return row[0] if row else 0
 
     def counter_names(self, prefix: str) -> list[str]:
         """The stored counters whose names start with prefix."""
-        rows = self._conn.execute("SELECT name FROM counters WHERE substr(name, 1, ?) = ?", (len(prefix), prefix))
+        rows = self._conn.execute(
+            "SELECT name FROM counters WHERE substr(name, 1, ?) = ?", (len(prefix), prefix)
+        )
         return [name for (name,) in rows]
 
     def set_counter(self, name: str, value: int) -> None:
         """Store a counter, e.g. the jid a FreeBSD rule engine handed out last."""
         self._write()
-        self._conn.execute("INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                           (name, value))
+        self._conn.execute(
+            "INSERT INTO counters VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
 
     def allocate_jid(self) -> int:
-        """The next free jid after the last one handed out, wrapping at JAIL_MAX, like FreeBSD's lastprid."""
+        """The next free jid after the last one handed out, wrapping at JAIL_MAX, like FreeBSD's
+        lastprid."""
         self._write()
         last = self.counter("lastjid")
         start = last + 1 if last < JAIL_MAX else 1
@@ -200,7 +210,9 @@ class Transaction:
     def _first_free(self, low: int, high: int) -> int | None:
         """The smallest jid in [low, high] no jail has."""
         want = low
-        for (jid,) in self._conn.execute("SELECT jid FROM jails WHERE jid BETWEEN ? AND ? ORDER BY jid", (low, high)):
+        for (jid,) in self._conn.execute(
+            "SELECT jid FROM jails WHERE jid BETWEEN ? AND ? ORDER BY jid", (low, high)
+        ):
             if jid != want:
                 break
             want += 1
@@ -218,8 +230,10 @@ class Transaction:
         values = {**asdict(row), "params": params, "holder_boot": self._boot}
         names = ", ".join(values)
         try:
-            self._conn.execute(f"INSERT INTO jails ({names}) VALUES ({', '.join('?' * len(values))})",
-                               tuple(values.values()))
+            self._conn.execute(
+                f"INSERT INTO jails ({names}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
         except sqlite3.IntegrityError:
             raise self._conflict(row.jid, row.name) from None
         return row
@@ -235,7 +249,10 @@ class Transaction:
         self._write()
         unknown = set(changes) - UPDATABLE
         if unknown:
-            raise TypeError(f"cannot update {', '.join(sorted(unknown))}: updatable fields are {sorted(UPDATABLE)}")
+            raise TypeError(
+                f"cannot update {', '.join(sorted(unknown))}: "
+                f"updatable fields are {sorted(UPDATABLE)}"
+            )
         values = dict(changes)
         if "params" in values:
             values["params"] = _check_params(values["params"])
@@ -245,7 +262,9 @@ class Transaction:
             return self._existing(jid)
         sets = ", ".join(f"{k} = ?" for k in values)
         try:
-            cur = self._conn.execute(f"UPDATE jails SET {sets} WHERE jid = ?", (*values.values(), jid))
+            cur = self._conn.execute(
+                f"UPDATE jails SET {sets} WHERE jid = ?", (*values.values(), jid)
+            )
         except sqlite3.IntegrityError:
             name = changes.get("name") or self._existing(jid).name
             raise JailExists(f"a live jail named {name!r} already exists") from None
@@ -271,7 +290,8 @@ class Transaction:
         return self._one("WHERE jid = ?", (jid,))
 
     def by_name(self, name: str) -> JailRow | None:
-        """The jail with this name: the live one, else the newest dying one (a dying jail's name is free)."""
+        """The jail with this name: the live one, else the newest dying one (a dying jail's name is
+        free)."""
         return self._one("WHERE name = ? ORDER BY dying, jid DESC LIMIT 1", (name,))
 
     def after(self, lastjid: int) -> JailRow | None:
@@ -285,8 +305,12 @@ class Transaction:
     def stale(self) -> list[JailRow]:
         """Rows whose holder is gone: not running, or from an earlier boot."""
         rows = self._conn.execute("SELECT * FROM jails ORDER BY jid").fetchall()
-        return [_row(r) for r in rows
-                if r["holder_boot"] != self._boot or not process_alive(r["holder_pid"], r["holder_start"])]
+        return [
+            _row(r)
+            for r in rows
+            if r["holder_boot"] != self._boot
+            or not process_alive(r["holder_pid"], r["holder_start"])
+        ]
 
 
 def default_state_dir() -> str:
@@ -295,7 +319,8 @@ def default_state_dir() -> str:
 
 
 class Registry:
-    """A connection to the jail registry in state_dir (default: $BSDULATOR_STATE_DIR or /var/run/bsdulator)."""
+    """A connection to the jail registry in state_dir (default: $BSDULATOR_STATE_DIR or
+    /var/run/bsdulator)."""
 
     def __init__(self, state_dir: str | None = None):
         self.state_dir = state_dir or default_state_dir()
@@ -308,18 +333,24 @@ class Registry:
         try:
             os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
         except OSError as e:
-            raise RegistryError(f"cannot create the jail state directory {self.state_dir}: {e.strerror} "
-                                f"(set BSDULATOR_STATE_DIR to a writable directory)") from None
+            raise RegistryError(
+                f"cannot create the jail state directory {self.state_dir}: {e.strerror} "
+                f"(set BSDULATOR_STATE_DIR to a writable directory)"
+            ) from None
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-            raise RegistryError(f"{self.path}: SQLite cannot use WAL here (a network filesystem?): "
-                                f"set BSDULATOR_STATE_DIR to a local directory")
+            raise RegistryError(
+                f"{self.path}: SQLite cannot use WAL here (a network filesystem?): "
+                f"set BSDULATOR_STATE_DIR to a local directory"
+            )
         conn.execute("PRAGMA synchronous = NORMAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RegistryError(f"{self.path} was made by a newer bsdulator (schema {version}): use that one")
+            raise RegistryError(
+                f"{self.path} was made by a newer bsdulator (schema {version}): use that one"
+            )
         if version < SCHEMA_VERSION:
             self._create_schema(conn)
         return conn
@@ -356,7 +387,8 @@ class Registry:
             self._in_tx = False
 
     def reap_stale(self) -> list[JailRow]:
-        """Delete the rows whose holder is gone (a crash) and return them, so their leftovers can be cleaned."""
+        """Delete the rows whose holder is gone (a crash) and return them, so their leftovers can be
+        cleaned."""
         with self.transaction() as tx:
             rows = tx.stale()
             for row in rows:

@@ -11,8 +11,9 @@ it."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from bsdulator.abi import jail as abi
 from bsdulator.errors import FreeBSDError
@@ -50,18 +51,21 @@ from .records import JailRecord, JailStore, View, privileged, sysv_value
 class SetPlan:
     """What a successful jail_set(2) changes; the caller saves it all, then attaches if asked."""
 
-    jid: int                            # what jail_set returns
-    created: bool                       # record is a new jail to add
-    record: JailRecord                  # the jail as it is after the call
-    attach: bool                        # JAIL_ATTACH: move the calling process into record
-    descendants: tuple[JailRecord, ...] = ()    # jails below record that inherited part of the change
-    renumbered: tuple[int, int] | None = None   # (old, new) jid of a dying jail moved off the jid record takes
-    last_jid: int = 0                   # the store's new last_jid
-    last_dead_jid: int = 0              # the store's new last_dead_jid
+    jid: int  # what jail_set returns
+    created: bool  # record is a new jail to add
+    record: JailRecord  # the jail as it is after the call
+    attach: bool  # JAIL_ATTACH: move the calling process into record
+    descendants: tuple[JailRecord, ...] = ()  # jails below record that inherited part of the change
+    renumbered: tuple[int, int] | None = (
+        None  # (old, new) jid of a dying jail moved off the jid record takes
+    )
+    last_jid: int = 0  # the store's new last_jid
+    last_dead_jid: int = 0  # the store's new last_dead_jid
 
 
 def _strtoul(text: str) -> tuple[int, str]:
-    """strtoul(3) in base 10, as libkern has it: the unsigned long value and what is left after the number."""
+    """strtoul(3) in base 10, as libkern has it: the unsigned long value and what is left after the
+    number."""
     s = text.lstrip(" \t\n\v\f\r")
     sign, digits = (s[0], s[1:]) if s[:1] in ("+", "-") else ("", s)
     n = len(digits) - len(digits.lstrip("0123456789"))
@@ -150,6 +154,7 @@ def _int_opt(req: Request, name: str) -> int | None:
 
 def _default_path_lookup(caller: JailRecord) -> Callable[[str], str]:
     """Without a file system to ask: a path taken as seen from the caller's root, normalised."""
+
     def lookup(path: str) -> str:
         parts: list[str] = []
         for part in path.split("/"):
@@ -159,6 +164,7 @@ def _default_path_lookup(caller: JailRecord) -> Callable[[str], str]:
                 parts.append(part)
         root = caller.path.rstrip("/")
         return root + "/" + "/".join(parts) if parts else caller.path
+
     return lookup
 
 
@@ -182,29 +188,44 @@ class _SetRequest:
             if value is None:
                 continue
             if value not in (abi.JAIL_SYS_NEW, abi.JAIL_SYS_INHERIT) and not (
-                    value == abi.JAIL_SYS_DISABLE and name in ("ip4", "ip6")):
+                value == abi.JAIL_SYS_DISABLE and name in ("ip4", "ip6")
+            ):
                 raise JailError(EINVAL)
             self.jailsys[name] = value
-        if flags & (abi.JAIL_CREATE | abi.JAIL_ATTACH) == abi.JAIL_CREATE and not self.bools.get("persist"):
+        if flags & (abi.JAIL_CREATE | abi.JAIL_ATTACH) == abi.JAIL_CREATE and not self.bools.get(
+            "persist"
+        ):
             raise JailError(EINVAL, "new jail must persist or attach")
         for name in ("vnet", "ip4", "ip6"):
             if update and name in self.jailsys:
                 raise JailError(EINVAL, f"{name} cannot be changed after creation")
-        self.allow = {name: value for name in config.allows() if (value := req.flag(name)) is not None}
+        self.allow = {
+            name: value for name in config.allows() if (value := req.flag(name)) is not None
+        }
         self.name = _string_opt(req, "name", abi.MAXHOSTNAMELEN)
-        self.host = {name: value for name, limit in (("host.hostname", abi.MAXHOSTNAMELEN),
-                                                     ("host.domainname", abi.MAXHOSTNAMELEN),
-                                                     ("host.hostuuid", abi.HOSTUUIDLEN))
-                     if (value := _string_opt(req, name, limit)) is not None}
+        self.host = {
+            name: value
+            for name, limit in (
+                ("host.hostname", abi.MAXHOSTNAMELEN),
+                ("host.domainname", abi.MAXHOSTNAMELEN),
+                ("host.hostuuid", abi.HOSTUUIDLEN),
+            )
+            if (value := _string_opt(req, name, limit)) is not None
+        }
         given, raw = req.raw("host.hostid")
         if given:
             self.host["host.hostid"] = decode_value(PARAM["host.hostid"], raw)
-        self.ips = {name: value for name in ("ip4.addr", "ip6.addr")
-                    if (value := req.value(name, max_ips=config.max_af_ips)) is not None}
-        ip_user = {name for name in ("ip4", "ip6") if name in self.jailsys or f"{name}.addr" in self.ips}
+        self.ips = {
+            name: value
+            for name in ("ip4.addr", "ip6.addr")
+            if (value := req.value(name, max_ips=config.max_af_ips)) is not None
+        }
+        ip_user = {
+            name for name in ("ip4", "ip6") if name in self.jailsys or f"{name}.addr" in self.ips
+        }
         if "vnet" in self.jailsys and ip_user:
             raise JailError(EINVAL, "vnet jails cannot have IP address restrictions")
-        self.ip_user = ip_user      # ch_flags & PR_IP*_USER
+        self.ip_user = ip_user  # ch_flags & PR_IP*_USER
         self.osrelease = self._osrelease(update)
         self.osreldate = self._osreldate(update)
         given, raw = req.raw("path")
@@ -224,7 +245,9 @@ class _SetRequest:
         if not raw or raw[-1] != 0:
             raise JailError(EINVAL)
         if len(raw) >= abi.OSRELEASELEN:
-            raise JailError(ENAMETOOLONG, f"osrelease string must be 1-{abi.OSRELEASELEN - 1} bytes long")
+            raise JailError(
+                ENAMETOOLONG, f"osrelease string must be 1-{abi.OSRELEASELEN - 1} bytes long"
+            )
         return cstr(raw)
 
     def _osreldate(self, update: int) -> int | None:
@@ -237,19 +260,30 @@ class _SetRequest:
         return value
 
     def ip_new(self, name: str) -> bool:
-        """pr_flags & PR_IP*_USER: the request limits the family (addresses, or ip4/ip6 = new or disable)."""
-        return f"{name}.addr" in self.ips or self.jailsys.get(name, abi.JAIL_SYS_INHERIT) != abi.JAIL_SYS_INHERIT
+        """pr_flags & PR_IP*_USER: the request limits the family (addresses, or ip4/ip6 = new or
+        disable)."""
+        return (
+            f"{name}.addr" in self.ips
+            or self.jailsys.get(name, abi.JAIL_SYS_INHERIT) != abi.JAIL_SYS_INHERIT
+        )
 
 
-def plan_set(store: JailStore, caller_jid: int, flags: int, pairs: Pairs, *, uid: int = 0,
-             lookup: Callable[[str], str] | None = None, config: JailConfig | None = None) -> SetPlan:
-    """kern_jail_set: create or update a jail as the caller in jail caller_jid (0: the host) asks; raises JailError.
+def plan_set(
+    store: JailStore,
+    caller_jid: int,
+    flags: int,
+    pairs: Pairs,
+    *,
+    uid: int = 0,
+    lookup: Callable[[str], str] | None = None,
+    config: JailConfig | None = None,
+) -> SetPlan:
+    """kern_jail_set: create or update a jail as the caller in jail caller_jid (0: the host) asks;
+    raises JailError.
 
-    lookup turns the "path" value into the directory's path from the real root
-    (namei and vn_path_to_global_path), raising FreeBSDError (ENOENT, ENOTDIR
-    ...) where the kernel would; without it the path is taken relative to the
-    caller's root.
-    """
+    lookup turns the "path" value into the directory's path from the real root (namei and
+    vn_path_to_global_path), raising FreeBSDError (ENOENT, ENOTDIR ...) where the kernel would;
+    without it the path is taken relative to the caller's root."""
     config = config or JailConfig()
     view = View(store)
     mine = view.caller(caller_jid)
@@ -274,10 +308,19 @@ def plan_set(store: JailStore, caller_jid: int, flags: int, pairs: Pairs, *, uid
 
 
 class _Setter:
-    """The second half of kern_jail_set: find the jail (or its parent), check, then work out the new state."""
+    """The second half of kern_jail_set: find the jail (or its parent), check, then work out the new
+    state."""
 
-    def __init__(self, view: View, mine: JailRecord, flags: int, cuflags: int, ask: _SetRequest,
-                 path: str | None, config: JailConfig):
+    def __init__(
+        self,
+        view: View,
+        mine: JailRecord,
+        flags: int,
+        cuflags: int,
+        ask: _SetRequest,
+        path: str | None,
+        config: JailConfig,
+    ):
         self.view, self.mine, self.flags, self.cuflags = view, mine, flags, cuflags
         self.ask, self.path, self.config = ask, path, config
 
@@ -312,8 +355,16 @@ class _Setter:
         self._apply(pr, parent, leaf)
         record = view.get(pr.jid) if not created else view.changed.pop(pr.jid)
         descendants = tuple(r for j, r in view.changed.items() if j != record.jid)
-        return SetPlan(record.jid, created, record, bool(self.flags & abi.JAIL_ATTACH), descendants, renumbered,
-                       last_jid, last_dead)
+        return SetPlan(
+            record.jid,
+            created,
+            record,
+            bool(self.flags & abi.JAIL_ATTACH),
+            descendants,
+            renumbered,
+            last_jid,
+            last_dead,
+        )
 
     @property
     def default_jid(self) -> int:
@@ -324,7 +375,8 @@ class _Setter:
         return _as_int(value) if rest == "" else 0
 
     def _find(self) -> tuple[JailRecord | None, JailRecord, JailRecord | None, str | None]:
-        """The jail to update (None: create one), its parent, a dying jail on the jid asked for, the name's leaf."""
+        """The jail to update (None: create one), its parent, a dying jail on the jid asked for, the
+        name's leaf."""
         view, ask, mine, cuflags = self.view, self.ask, self.mine, self.cuflags
         pr = deadpr = None
         parent = mine
@@ -362,7 +414,11 @@ class _Setter:
         if leaf:
             prefix = "" if parent.jid == 0 else parent.name + "."
             for tpr in view.children(parent.jid):
-                if (pr is not None and tpr.jid == pr.jid) or not tpr.alive or tpr.name != prefix + leaf:
+                if (
+                    (pr is not None and tpr.jid == pr.jid)
+                    or not tpr.alive
+                    or tpr.name != prefix + leaf
+                ):
                     continue
                 if cuflags == abi.JAIL_CREATE or pr is not None:
                     raise JailError(EEXIST, f'jail "{name}" already exists')
@@ -373,21 +429,36 @@ class _Setter:
         return pr, parent, deadpr, leaf
 
     def _new_jail(self, jid: int, parent: JailRecord) -> JailRecord:
-        """A new prison's defaults, partly inherited from its parent, as kern_jail_set fills them in."""
+        """A new prison's defaults, partly inherited from its parent, as kern_jail_set fills them
+        in."""
         view, ask = self.view, self.ask
         params: dict[str, Any] = {
-            "securelevel": parent.get("securelevel"), "children.max": 0,
-            "enforce_statfs": self.config.default_enforce_statfs, "devfs_ruleset": parent.get("devfs_ruleset"),
+            "securelevel": parent.get("securelevel"),
+            "children.max": 0,
+            "enforce_statfs": self.config.default_enforce_statfs,
+            "devfs_ruleset": parent.get("devfs_ruleset"),
             "osreldate": ask.osreldate or parent.get("osreldate"),
             "osrelease": parent.get("osrelease") if ask.osrelease is None else ask.osrelease,
             "cpuset.id": max([1, *(r.get("cpuset.id") for r in view.all())]) + 1,
-            "host": abi.JAIL_SYS_NEW, "host.hostname": "", "host.domainname": "",
-            "host.hostuuid": abi.DEFAULT_HOSTUUID, "host.hostid": 0,
-            "vnet": abi.JAIL_SYS_NEW if ask.jailsys.get("vnet") == abi.JAIL_SYS_NEW else abi.JAIL_SYS_INHERIT,
-            "ip4": abi.JAIL_SYS_INHERIT, "ip6": abi.JAIL_SYS_INHERIT, "ip4.addr": (), "ip6.addr": (),
-            "ip4.saddrsel": True, "ip6.saddrsel": True,
+            "host": abi.JAIL_SYS_NEW,
+            "host.hostname": "",
+            "host.domainname": "",
+            "host.hostuuid": abi.DEFAULT_HOSTUUID,
+            "host.hostid": 0,
+            "vnet": abi.JAIL_SYS_NEW
+            if ask.jailsys.get("vnet") == abi.JAIL_SYS_NEW
+            else abi.JAIL_SYS_INHERIT,
+            "ip4": abi.JAIL_SYS_INHERIT,
+            "ip6": abi.JAIL_SYS_INHERIT,
+            "ip4.addr": (),
+            "ip6.addr": (),
+            "ip4.saddrsel": True,
+            "ip6.saddrsel": True,
             **{name: abi.JAIL_SYS_DISABLE for name in SYSV},
-            **{name: name in JAIL_DEFAULT_ALLOW and bool(parent.get(name)) for name in self.config.allows()},
+            **{
+                name: name in JAIL_DEFAULT_ALLOW and bool(parent.get(name))
+                for name in self.config.allows()
+            },
         }
         if params["vnet"] != abi.JAIL_SYS_NEW:
             for family in ("ip4", "ip6"):
@@ -402,7 +473,8 @@ class _Setter:
         return record
 
     def _check_existing(self, pr: JailRecord) -> None:
-        """What an update may not change: IP limits of a vnet jail, or whether the jail limits a family."""
+        """What an update may not change: IP limits of a vnet jail, or whether the jail limits a
+        family."""
         if pr.get("vnet") == abi.JAIL_SYS_NEW and self.ask.ip_user:
             raise JailError(EINVAL, "vnet jails cannot have IP address restrictions")
         for family in sorted(self.ask.ip_user):
@@ -410,7 +482,8 @@ class _Setter:
                 raise JailError(EINVAL, f"{family} cannot be changed after creation")
 
     def _final_checks(self, pr: JailRecord, parent: JailRecord) -> None:
-        """Limits the parent sets: securelevel, children.max, enforce_statfs, devfs_ruleset, addresses, allow.*."""
+        """Limits the parent sets: securelevel, children.max, enforce_statfs, devfs_ruleset,
+        addresses, allow.*."""
         view, ask = self.view, self.ask
         if ask.slevel is not None and ask.slevel < parent.get("securelevel"):
             raise JailError(EPERM)
@@ -429,16 +502,27 @@ class _Setter:
             addrs = ask.ips.get(f"{family}.addr")
             if not addrs:
                 continue
-            if view.ip_restricted(parent, family) and not _parent_match(parent.get(f"{family}.addr"), addrs):
+            if view.ip_restricted(parent, family) and not _parent_match(
+                parent.get(f"{family}.addr"), addrs
+            ):
                 raise JailError(EPERM)
             if not self._no_clash(pr, parent, family, addrs):
                 raise JailError(EADDRINUSE, f"IPv{version} addresses clash")
 
-    def _no_clash(self, pr: JailRecord, parent: JailRecord, family: str, addrs: tuple[str, ...]) -> bool:
-        """prison_ip_conflict_check: no other live jail limited to addresses shares one (unless both have just one)."""
+    def _no_clash(
+        self, pr: JailRecord, parent: JailRecord, family: str, addrs: tuple[str, ...]
+    ) -> bool:
+        """prison_ip_conflict_check: no other live jail limited to addresses shares one (unless both
+        have just one)."""
         view = self.view
-        top = next((r for r in (parent, *view.ancestors(parent)) if r.jid != 0 and r.get("vnet") == abi.JAIL_SYS_NEW),
-                   view.caller(0))
+        top = next(
+            (
+                r
+                for r in (parent, *view.ancestors(parent))
+                if r.jid != 0 and r.get("vnet") == abi.JAIL_SYS_NEW
+            ),
+            view.caller(0),
+        )
 
         def clear_below(jid: int) -> bool:
             for tpr in view.children(jid):
@@ -449,13 +533,19 @@ class _Setter:
                         return False
                     continue
                 theirs = tpr.get(f"{family}.addr") or ()
-                if theirs and not (len(addrs) == 1 and len(theirs) == 1) and set(addrs) & set(theirs):
+                if (
+                    theirs
+                    and not (len(addrs) == 1 and len(theirs) == 1)
+                    and set(addrs) & set(theirs)
+                ):
                     return False
             return True
+
         return clear_below(top.jid)
 
     def _check_name(self, pr: JailRecord, parent: JailRecord, leaf: str | None) -> str | None:
-        """The name's last component: the jid when empty, numeric only as the jid, short enough for every descendant."""
+        """The name's last component: the jid when empty, numeric only as the jid, short enough for
+        every descendant."""
         if leaf is None:
             return None
         jid = pr.jid
@@ -476,7 +566,8 @@ class _Setter:
         return leaf
 
     def _check_rest(self, parent: JailRecord) -> None:
-        """No permission the parent lacks (but allow.unprivileged_proc_debug), the SysV modules' checks, no unknowns."""
+        """No permission the parent lacks (but allow.unprivileged_proc_debug), the SysV modules'
+        checks, no unknowns."""
         granted = {name for name, on in self.ask.allow.items() if on}
         if {name for name in granted if not parent.get(name)} - ALLOW_DIFFERENCES:
             raise JailError(EPERM)
@@ -533,7 +624,8 @@ class _Setter:
         self._set_sysv(pr.jid)
 
     def _pass_down(self, jid: int, old_name: str, name: str, params: dict, off: set[str]) -> None:
-        """What descendants take from a changed jail: addresses, limits, the name prefix, host names, lost permissions."""
+        """What descendants take from a changed jail: addresses, limits, the name prefix, host
+        names, lost permissions."""
         view, ask = self.view, self.ask
         for family in ("ip4", "ip6"):
             if ask.ip_new(family):
@@ -557,12 +649,13 @@ class _Setter:
                 inherit_host.add(tpr.jid)
                 change.update(host_changed)
             change.update({n: False for n in off})
-            updated = replace(_with(tpr, change), name=name + tpr.name[len(old_name):])
+            updated = replace(_with(tpr, change), name=name + tpr.name[len(old_name) :])
             if updated != tpr:
                 view.put(updated)
 
     def _set_sysv(self, jid: int) -> None:
-        """sysv*_prison_set: a module's jailsys value, or allow.sysvipc / allow.nosysvipc standing for inherit / disable."""
+        """sysv*_prison_set: a module's jailsys value, or allow.sysvipc / allow.nosysvipc standing
+        for inherit / disable."""
         view, req = self.view, self.ask.req
         for name in SYSV:
             value = _int_opt(req, name)
@@ -572,7 +665,10 @@ class _Setter:
                     continue
                 value = abi.JAIL_SYS_INHERIT if sysvipc else abi.JAIL_SYS_DISABLE
             record = view.get(jid)
-            if value == abi.JAIL_SYS_INHERIT and view.sysv_root(view.caller(record.parent), name) is None:
+            if (
+                value == abi.JAIL_SYS_INHERIT
+                and view.sysv_root(view.caller(record.parent), name) is None
+            ):
                 value = abi.JAIL_SYS_DISABLE
             view.put(_with(record, {name: value}))
             if value == abi.JAIL_SYS_DISABLE:
@@ -594,7 +690,8 @@ def _parent_match(parents: tuple[str, ...], addrs: tuple[str, ...]) -> bool:
 
 
 def _restrict(record: JailRecord, family: str, parents: tuple[str, ...]) -> tuple[str, ...]:
-    """prison_ip_restrict: a jail not limiting the family takes its parent's list; one that does keeps what the parent has."""
+    """prison_ip_restrict: a jail not limiting the family takes its parent's list; one that does
+    keeps what the parent has."""
     if not parents:
         return ()
     if record.get(family) != abi.JAIL_SYS_DISABLE:
@@ -605,14 +702,14 @@ def _restrict(record: JailRecord, family: str, parents: tuple[str, ...]) -> tupl
 # --- jail_get(2) --------------------------------------------------------------
 
 
-def do_get(store: JailStore, caller_jid: int, flags: int, pairs: Pairs,
-           *, config: JailConfig | None = None) -> tuple[int, list[Writeback]]:
-    """kern_jail_get: the jail the request names (lastjid, jid or name) and what to copy back; raises JailError.
+def do_get(
+    store: JailStore, caller_jid: int, flags: int, pairs: Pairs, *, config: JailConfig | None = None
+) -> tuple[int, list[Writeback]]:
+    """kern_jail_get: the jail the request names (lastjid, jid or name) and what to copy back;
+    raises JailError.
 
-    The writebacks cover every option but "errmsg"; on success the handler
-    copies each one's data to its iov_base and its length into the iovec
-    array, which jail_get(2) copies back whole.
-    """
+    The writebacks cover every option but "errmsg"; on success the handler copies each one's data
+    to its iov_base and its length into the iovec array, which jail_get(2) copies back whole."""
     config = config or JailConfig()
     if flags & ~abi.JAIL_GET_MASK:
         raise JailError(EINVAL)
@@ -651,7 +748,8 @@ def _get_param(name: str) -> Param:
 
 
 def _get_target(view: View, mine: JailRecord, flags: int, req: Request) -> JailRecord:
-    """The jail a jail_get names: after lastjid, by jid, or by name; dying ones only with JAIL_DYING."""
+    """The jail a jail_get names: after lastjid, by jid, or by name; dying ones only with
+    JAIL_DYING."""
     dying_ok = bool(flags & abi.JAIL_DYING)
     lastjid = _int_opt(req, "lastjid")
     if lastjid is not None:
@@ -686,20 +784,39 @@ def _relative_path(mine: JailRecord, record: JailRecord) -> str:
         return record.path
     if not record.path.startswith(mine.path):
         return record.path
-    rest = record.path[len(mine.path):]
+    rest = record.path[len(mine.path) :]
     return "/" if rest == "" else rest if rest.startswith("/") else record.path
 
 
 def _get_values(view: View, mine: JailRecord, pr: JailRecord, config: JailConfig) -> dict[str, Any]:
     """Every parameter jail_get answers, by the name it answers to."""
     values: dict[str, Any] = {
-        "jid": pr.jid, "parent": 0 if pr.parent == mine.jid else pr.parent,
-        "name": view.relative_name(mine, pr), "path": _relative_path(mine, pr),
-        "children.cur": view.child_count(pr), "dying": not pr.alive, "nodying": pr.alive,
-        "persist": pr.persist, "nopersist": not pr.persist,
+        "jid": pr.jid,
+        "parent": 0 if pr.parent == mine.jid else pr.parent,
+        "name": view.relative_name(mine, pr),
+        "path": _relative_path(mine, pr),
+        "children.cur": view.child_count(pr),
+        "dying": not pr.alive,
+        "nodying": pr.alive,
+        "persist": pr.persist,
+        "nopersist": not pr.persist,
     }
-    for key in ("cpuset.id", "ip4.addr", "ip6.addr", "securelevel", "children.max", *_HOST_KEYS, "enforce_statfs",
-                "devfs_ruleset", "host", "vnet", "ip4", "ip6", "osreldate", "osrelease"):
+    for key in (
+        "cpuset.id",
+        "ip4.addr",
+        "ip6.addr",
+        "securelevel",
+        "children.max",
+        *_HOST_KEYS,
+        "enforce_statfs",
+        "devfs_ruleset",
+        "host",
+        "vnet",
+        "ip4",
+        "ip6",
+        "osreldate",
+        "osrelease",
+    ):
         values[key] = pr.get(key)
     for key in ("ip4.saddrsel", "ip6.saddrsel", *config.allows()):
         values[key] = bool(pr.get(key))
@@ -713,30 +830,49 @@ def _get_values(view: View, mine: JailRecord, pr: JailRecord, config: JailConfig
 
 
 def check_jail(version: int, ip4s: int, ip6s: int, *, config: JailConfig | None = None) -> None:
-    """sys_jail and kern_jail's first checks, before the handler reads the strings and addresses: EINVAL."""
+    """sys_jail and kern_jail's first checks, before the handler reads the strings and addresses:
+    EINVAL."""
     config = config or JailConfig()
     if version not in (abi.JAIL_VERSION_V0, abi.JAIL_API_VERSION):
         raise JailError(EINVAL)
-    if (1 if version == abi.JAIL_VERSION_V0 else ip4s) > config.max_af_ips or ip6s > config.max_af_ips:
+    if (
+        1 if version == abi.JAIL_VERSION_V0 else ip4s
+    ) > config.max_af_ips or ip6s > config.max_af_ips:
         raise JailError(EINVAL)
 
 
-def jail_pairs(path: bytes, hostname: bytes, jailname: bytes | None, ip4: bytes, ip6: bytes, *, jailed: bool,
-               config: JailConfig | None = None) -> list[tuple[bytes, bytes | None]]:
-    """kern_jail's jail_set request for a struct jail (strings without their NUL; jailname None when NULL).
+def jail_pairs(
+    path: bytes,
+    hostname: bytes,
+    jailname: bytes | None,
+    ip4: bytes,
+    ip6: bytes,
+    *,
+    jailed: bool,
+    config: JailConfig | None = None,
+) -> list[tuple[bytes, bytes | None]]:
+    """kern_jail's jail_set request for a struct jail (strings without their NUL; jailname None when
+    NULL).
 
-    plan_set it with JAIL_CREATE | JAIL_ATTACH. A top-level jail gets the
-    security.jail.* default permissions and enforce_statfs. For a version 0
-    struct, ip4 is its one address in network order (htonl(ip_number)).
-    """
+    plan_set it with JAIL_CREATE | JAIL_ATTACH. A top-level jail gets the security.jail.* default
+    permissions and enforce_statfs. For a version 0 struct, ip4 is its one address in network order
+    (htonl(ip_number))."""
     config = config or JailConfig()
     pairs: list[tuple[bytes, bytes | None]] = []
     if not jailed:
         for name in config.allows():
-            pairs.append((encoded(name if name in config.default_allow else PARAM[name].noname) + b"\0", None))
+            pairs.append(
+                (
+                    encoded(name if name in config.default_allow else PARAM[name].noname) + b"\0",
+                    None,
+                )
+            )
         pairs.append((b"enforce_statfs\0", struct.pack("<i", config.default_enforce_statfs)))
-    for key, value, limit in ((b"path", path, abi.MAXPATHLEN), (b"host.hostname", hostname, abi.MAXHOSTNAMELEN),
-                              (b"name", jailname, abi.MAXHOSTNAMELEN)):
+    for key, value, limit in (
+        (b"path", path, abi.MAXPATHLEN),
+        (b"host.hostname", hostname, abi.MAXHOSTNAMELEN),
+        (b"name", jailname, abi.MAXHOSTNAMELEN),
+    ):
         if value is None:
             continue
         if len(value) + 1 > limit:
@@ -747,7 +883,8 @@ def jail_pairs(path: bytes, hostname: bytes, jailname: bytes | None, ip4: bytes,
 
 
 def attach_target(store: JailStore, caller_jid: int, jid: int, *, uid: int = 0) -> JailRecord:
-    """sys_jail_attach: the live jail below the caller to move into; EPERM without privilege, EINVAL otherwise."""
+    """sys_jail_attach: the live jail below the caller to move into; EPERM without privilege, EINVAL
+    otherwise."""
     view = View(store)
     mine = view.caller(caller_jid)
     if not privileged(uid, mine):
@@ -759,11 +896,11 @@ def attach_target(store: JailStore, caller_jid: int, jid: int, *, uid: int = 0) 
 
 
 def removal(store: JailStore, caller_jid: int, jid: int, *, uid: int = 0) -> list[JailRecord]:
-    """sys_jail_remove: the jail below the caller and its live descendants, now dying and not persistent.
+    """sys_jail_remove: the jail below the caller and its live descendants, now dying and not
+    persistent.
 
-    The handler kills their processes and drops each one once no process is
-    left in it; EPERM without privilege, EINVAL when the caller cannot see jid.
-    """
+    The handler kills their processes and drops each one once no process is left in it; EPERM
+    without privilege, EINVAL when the caller cannot see jid."""
     view = View(store)
     mine = view.caller(caller_jid)
     if not privileged(uid, mine):
@@ -773,5 +910,3 @@ def removal(store: JailStore, caller_jid: int, jid: int, *, uid: int = 0) -> lis
         raise JailError(EINVAL)
     below = [r for r, _ in view.descendants(record.jid, lambda r: not r.alive)]
     return [replace(r, dying=True, persist=False) for r in (record, *below)]
-
-

@@ -1,5 +1,6 @@
 """Knotes, one class per FreeBSD filter: what each registration asked for, what wakes it on
 Linux, and what kqueue_scan() would report for it."""
+
 import os
 import select
 import stat
@@ -7,9 +8,8 @@ import struct
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from bsdulator.abi import kqueue as K
-
 from bsdulator import translate
+from bsdulator.abi import kqueue as K
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 
@@ -67,6 +67,7 @@ if TYPE_CHECKING:  # named in annotations only: queue imports this module
 @dataclass
 class Change:
     """One struct kevent, as a changelist holds it or an eventlist receives it."""
+
     ident: int
     filter: int
     flags: int
@@ -78,6 +79,7 @@ class Change:
 
 class Knote:
     """A registration as FreeBSD keeps it: what was asked for and what will be reported."""
+
     isfd = False
 
     def __init__(self, kq: "KQueue", ch: Change):
@@ -94,7 +96,8 @@ class Knote:
         """Set up what will wake the kqueue; raises FreeBSDError as the filter's f_attach."""
 
     def link(self, call, kqfd: int):
-        """The tracee's side of a change to this knote: injected calls, for the filters that need them."""
+        """The tracee's side of a change to this knote: injected calls, for the filters that need
+        them."""
         yield from ()
 
     def touch(self, ch: Change) -> None:
@@ -112,36 +115,49 @@ class Knote:
         self.data = self.fflags = 0
 
     def event(self) -> Change:
-        return Change(self.ident, self.filter, self.flags, self.fflags, self.data, self.udata, self.ext)
+        return Change(
+            self.ident, self.filter, self.flags, self.fflags, self.data, self.udata, self.ext
+        )
 
 
 class FdWatch:
-    """A program descriptor in the epoll (edge-triggered); its READ and WRITE knotes share the entry."""
+    """A program descriptor in the epoll (edge-triggered); its READ and WRITE knotes share the
+    entry."""
 
     def __init__(self, kq: "KQueue", fd: int, st: os.stat_result):
         self.kq, self.fd, self.id = kq, fd, (st.st_dev, st.st_ino)
-        self.pollable = not stat.S_ISREG(st.st_mode)   # epoll refuses regular files (EPERM)
-        self.knotes: dict[int, "ReadWrite"] = {}
+        self.pollable = not stat.S_ISREG(st.st_mode)  # epoll refuses regular files (EPERM)
+        self.knotes: dict[int, ReadWrite] = {}
         self.mask = 0
         self.slot = kq.own(self)
 
     def wanted(self) -> int:
-        return union(READ_BITS if f == EVFILT_READ else EPOLLOUT for f, kn in self.knotes.items() if kn.enabled)
+        return union(
+            READ_BITS if f == EVFILT_READ else EPOLLOUT
+            for f, kn in self.knotes.items()
+            if kn.enabled
+        )
 
     def sync(self, call, kqfd: int):
         """Bring the epoll entry in line with the enabled knotes (an injected epoll_ctl)."""
         want = self.wanted() if self.pollable else 0
         if want == self.mask:
             return
-        op = E["EPOLL_CTL_DEL"] if not want else E["EPOLL_CTL_MOD"] if self.mask else E["EPOLL_CTL_ADD"]
+        op = (
+            E["EPOLL_CTL_DEL"]
+            if not want
+            else E["EPOLL_CTL_MOD"]
+            if self.mask
+            else E["EPOLL_CTL_ADD"]
+        )
         ev = call.alloc(EVENT.size)
         call.mem.write(ev, EVENT.pack(want | EPOLLET, self.slot))
         r = yield lx.epoll_ctl(kqfd, op, self.fd, ev)
-        if r == -LINUX_EEXIST:       # an entry this file left under this number before
+        if r == -LINUX_EEXIST:  # an entry this file left under this number before
             r = yield lx.epoll_ctl(kqfd, E["EPOLL_CTL_MOD"], self.fd, ev)
-        elif r == -LINUX_ENOENT and want:   # the same file opened again: a new entry
+        elif r == -LINUX_ENOENT and want:  # the same file opened again: a new entry
             r = yield lx.epoll_ctl(kqfd, E["EPOLL_CTL_ADD"], self.fd, ev)
-        if r == -LINUX_EPERM:        # not pollable (a directory, /dev/null …): always ready
+        if r == -LINUX_EPERM:  # not pollable (a directory, /dev/null …): always ready
             self.pollable = False
             return
         if r != -LINUX_ENOENT or want:
@@ -154,7 +170,8 @@ class FdWatch:
                 self.kq.activate(kn)
 
     def probe(self, kn: "ReadWrite") -> tuple[bool, bool, int] | None:
-        """(ready, eof, data) for kn now, or None once the descriptor is no longer the file registered."""
+        """(ready, eof, data) for kn now, or None once the descriptor is no longer the file
+        registered."""
         try:
             fd = grab(self.kq.reg.pidfd, self.fd)
         except OSError:
@@ -163,7 +180,11 @@ class FdWatch:
             st = os.fstat(fd)
             if (st.st_dev, st.st_ino) != self.id:
                 return None
-            return self._readable(fd, st, kn.sfflags) if kn.filter == EVFILT_READ else self._writable(fd, st)
+            return (
+                self._readable(fd, st, kn.sfflags)
+                if kn.filter == EVFILT_READ
+                else self._writable(fd, st)
+            )
         finally:
             os.close(fd)
 
@@ -176,7 +197,11 @@ class FdWatch:
         revents = poll(fd, select.POLLIN | select.POLLRDHUP)
         avail = ioctl_int(fd, Q["FIONREAD"])
         ready = bool(revents & POLL_READ_READY)
-        return ready, bool(revents & (select.POLLRDHUP | select.POLLHUP)), int(ready) if avail is None else avail
+        return (
+            ready,
+            bool(revents & (select.POLLRDHUP | select.POLLHUP)),
+            int(ready) if avail is None else avail,
+        )
 
     def _writable(self, fd: int, st: os.stat_result) -> tuple[bool, bool, int]:
         if not self.pollable:
@@ -188,13 +213,16 @@ class FdWatch:
 
 class ReadWrite(Knote):
     """EVFILT_READ / EVFILT_WRITE on a descriptor."""
+
     isfd = True
 
     def attach(self, st):
         self.inotify = None
-        if self.filter == EVFILT_READ and stat.S_ISREG(st.st_mode):   # woken when the file changes
-            self.inotify = inotify(self.kq.reg.fd_path(self.ident),
-                                    IN["IN_MODIFY"] | IN["IN_ATTRIB"] | IN["IN_CLOSE_WRITE"])
+        if self.filter == EVFILT_READ and stat.S_ISREG(st.st_mode):  # woken when the file changes
+            self.inotify = inotify(
+                self.kq.reg.fd_path(self.ident),
+                IN["IN_MODIFY"] | IN["IN_ATTRIB"] | IN["IN_CLOSE_WRITE"],
+            )
             self.slot = self.kq.add_helper(self.inotify, self)
         self.watch = self.kq.watch_for(self.ident, st)
         self.watch.knotes[self.filter] = self
@@ -216,7 +244,7 @@ class ReadWrite(Knote):
 
     def ready(self):
         state = self.watch.probe(self)
-        if state is None:               # closed (FreeBSD drops its knotes then) or replaced
+        if state is None:  # closed (FreeBSD drops its knotes then) or replaced
             self.kq.forget_watch(self.watch)
             return False
         ready, eof, self.data = state
@@ -228,20 +256,26 @@ class ReadWrite(Knote):
 DIRECTORY_CHANGES = IN["IN_CREATE"] | IN["IN_DELETE"] | IN["IN_MOVED_FROM"] | IN["IN_MOVED_TO"]
 # NOTE_* that one inotify event says by itself.
 VNODE_DIRECT = {
-    NV["NOTE_RENAME"]: IN["IN_MOVE_SELF"], NV["NOTE_REVOKE"]: IN["IN_UNMOUNT"], NV["NOTE_OPEN"]: IN["IN_OPEN"],
-    NV["NOTE_CLOSE"]: IN["IN_CLOSE_NOWRITE"], NV["NOTE_CLOSE_WRITE"]: IN["IN_CLOSE_WRITE"],
+    NV["NOTE_RENAME"]: IN["IN_MOVE_SELF"],
+    NV["NOTE_REVOKE"]: IN["IN_UNMOUNT"],
+    NV["NOTE_OPEN"]: IN["IN_OPEN"],
+    NV["NOTE_CLOSE"]: IN["IN_CLOSE_NOWRITE"],
+    NV["NOTE_CLOSE_WRITE"]: IN["IN_CLOSE_WRITE"],
     NV["NOTE_READ"]: IN["IN_ACCESS"],
 }
 # NOTE_* worked out from what changed (Vnode._notes), and the inotify events that can mean them.
 VNODE_DERIVED = {
-    NV["NOTE_DELETE"]: IN["IN_ATTRIB"] | IN["IN_DELETE_SELF"], NV["NOTE_WRITE"]: IN["IN_MODIFY"] | DIRECTORY_CHANGES,
-    NV["NOTE_EXTEND"]: IN["IN_MODIFY"], NV["NOTE_ATTRIB"]: IN["IN_ATTRIB"],
+    NV["NOTE_DELETE"]: IN["IN_ATTRIB"] | IN["IN_DELETE_SELF"],
+    NV["NOTE_WRITE"]: IN["IN_MODIFY"] | DIRECTORY_CHANGES,
+    NV["NOTE_EXTEND"]: IN["IN_MODIFY"],
+    NV["NOTE_ATTRIB"]: IN["IN_ATTRIB"],
     NV["NOTE_LINK"]: IN["IN_ATTRIB"] | DIRECTORY_CHANGES,
 }
 
 
 class Vnode(Knote):
     """EVFILT_VNODE: inotify on the descriptor's file."""
+
     isfd = True
 
     def attach(self, st):
@@ -252,7 +286,9 @@ class Vnode(Knote):
 
     def _watch(self):
         wanted = {**VNODE_DIRECT, **VNODE_DERIVED}.items()
-        mask = union(events for note, events in wanted if self.sfflags & note) | IN["IN_DELETE_SELF"]
+        mask = (
+            union(events for note, events in wanted if self.sfflags & note) | IN["IN_DELETE_SELF"]
+        )
         self.inotify = inotify(self.kq.reg.fd_path(self.ident), mask)
         self.slot = self.kq.add_helper(self.inotify, self)
 
@@ -273,10 +309,10 @@ class Vnode(Knote):
         while raw:
             _wd, mask, _cookie, size = INOTIFY_EVENT.unpack_from(raw)
             seen |= mask
-            raw = raw[INOTIFY_EVENT.size + size:]
+            raw = raw[INOTIFY_EVENT.size + size :]
         st = self.kq.reg.fd_stat(self.ident)
         if st is None or (st.st_dev, st.st_ino) != self.id:
-            self.kq.forget(self)           # the program closed the descriptor
+            self.kq.forget(self)  # the program closed the descriptor
             return
         self.fflags |= self._notes(seen, st) & self.sfflags
         self.size, self.nlink = st.st_size, st.st_nlink
@@ -284,7 +320,8 @@ class Vnode(Knote):
             self.kq.activate(self)
 
     def _notes(self, seen: int, st: os.stat_result) -> int:
-        """FreeBSD's NOTE_* for what inotify saw; the link count tells unlink and link from chmod."""
+        """FreeBSD's NOTE_* for what inotify saw; the link count tells unlink and link from
+        chmod."""
         notes = union(note for note, events in VNODE_DIRECT.items() if seen & events)
         if seen & (IN["IN_MODIFY"] | DIRECTORY_CHANGES):
             notes |= NV["NOTE_WRITE"] | (NV["NOTE_EXTEND"] if st.st_size > self.size else 0)
@@ -323,12 +360,13 @@ class Proc(Knote):
         self.settle()
 
     def settle(self) -> None:
-        """Report the exit once the zombie is its parent's to reap (the tracer may still hold it)."""
+        """Report the exit once the zombie is its parent's to reap (the tracer may still hold
+        it)."""
         if self.ident in self.kq.reg.sup.threads:
             return
         self.kq.exiting.discard(self)
         if not self.sfflags & NP["NOTE_EXIT"]:
-            self.kq.forget(self)           # FreeBSD's EV_DROP: nothing the program asked for
+            self.kq.forget(self)  # FreeBSD's EV_DROP: nothing the program asked for
             return
         self.fflags |= NP["NOTE_EXIT"]
         self.data = self.status
@@ -367,7 +405,7 @@ class Timer(Knote):
         self.data = 0
 
     def touch(self, ch):
-        if ch.flags & EV_ADD:              # re-adding restarts the timer with the new period
+        if ch.flags & EV_ADD:  # re-adding restarts the timer with the new period
             super().touch(ch)
             self._arm()
             self.kq.queue.pop(self, None)
@@ -399,8 +437,13 @@ class Signal(Knote):
 
     def link(self, call, kqfd):
         """signalfd4 and its epoll_ctl run in the tracee: the signalfd wakes on the signals of the
-        process that added it.  The supervisor's copy keeps the entry once the tracee's is closed."""
-        if self.sigfd is not None or self.linux is None or self.kq.knotes.get((self.ident, self.filter)) is not self:
+        process that added it.  The supervisor's copy keeps the entry once the tracee's is closed.
+        """
+        if (
+            self.sigfd is not None
+            or self.linux is None
+            or self.kq.knotes.get((self.ident, self.filter)) is not self
+        ):
             return
         mask = call.alloc(8)
         call.mem.write_u64(mask, 1 << (self.linux - 1))
@@ -427,7 +470,9 @@ class Signal(Knote):
 
     def woken(self, events, tid):
         pending, blocked = signal_words(tid)
-        if (pending & blocked) >> (self.linux - 1) & 1:   # queued and blocked: no delivery stop counts it
+        if (pending & blocked) >> (
+            self.linux - 1
+        ) & 1:  # queued and blocked: no delivery stop counts it
             self.data += 1
             self.counted_pending += 1
             self.kq.held.add(self)
@@ -450,8 +495,8 @@ class Signal(Knote):
 
 
 class User(Knote):
-    """EVFILT_USER: triggered by NOTE_TRIGGER; fflags combine as NOTE_FFAND/FFOR/FFCOPY say
-    (also when the knote is created, where FreeBSD keeps the raw fflags and ignores NOTE_TRIGGER)."""
+    """EVFILT_USER: triggered by NOTE_TRIGGER; fflags combine as NOTE_FFAND/FFOR/FFCOPY say (also
+    when the knote is created, where FreeBSD keeps the raw fflags and ignores NOTE_TRIGGER)."""
 
     def attach(self, st):
         fflags, self.sfflags, self.triggered = self.sfflags, 0, False
@@ -485,7 +530,12 @@ class User(Knote):
         return replace(super().event(), fflags=self.sfflags, data=self.sdata)
 
 
-FILTERS = {EVFILT_READ: ReadWrite, EVFILT_WRITE: ReadWrite, F["EVFILT_VNODE"]: Vnode, F["EVFILT_PROC"]: Proc,
-           EVFILT_SIGNAL: Signal, F["EVFILT_TIMER"]: Timer, F["EVFILT_USER"]: User}
-
-
+FILTERS = {
+    EVFILT_READ: ReadWrite,
+    EVFILT_WRITE: ReadWrite,
+    F["EVFILT_VNODE"]: Vnode,
+    F["EVFILT_PROC"]: Proc,
+    EVFILT_SIGNAL: Signal,
+    F["EVFILT_TIMER"]: Timer,
+    F["EVFILT_USER"]: User,
+}

@@ -1,10 +1,10 @@
 """kqueue(2), kqueuex(2) and kevent(2), and the signal hooks EVFILT_SIGNAL counts with."""
+
 import time
 from dataclasses import replace
 
-from bsdulator.abi import kqueue as K
-
 from bsdulator import structs, translate
+from bsdulator.abi import kqueue as K
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
@@ -43,7 +43,6 @@ def install(sup) -> None:
     sup.hooks.disposition_changed.append(_disposition_changed)
 
 
-
 def _kqueue(call, cloexec: bool):
     fd = check((yield lx.epoll_create1(E["EPOLL_CLOEXEC"] if cloexec else 0)))
     reg = registry(call)
@@ -51,7 +50,9 @@ def _kqueue(call, cloexec: bool):
         kq = KQueue(reg, fd)
     except (OSError, FreeBSDError) as e:
         yield lx.close(fd)
-        raise FreeBSDError(e.errno if isinstance(e, FreeBSDError) else translate.errno_to_freebsd(e.errno)) from None
+        raise FreeBSDError(
+            e.errno if isinstance(e, FreeBSDError) else translate.errno_to_freebsd(e.errno)
+        ) from None
     reg.bind(fd, kq)
     return fd
 
@@ -78,16 +79,29 @@ def _read_changes(call, addr: int, n: int, layout: str):
         count = min(K.KQ_NEVENTS, n - first)
         raw = call.mem.read(addr + first * size, size * count)
         for i in range(count):
-            f = structs.unpack(layout, raw[i * size:(i + 1) * size])
-            yield Change(f["ident"], f["filter"], f["flags"], f["fflags"], f["data"], f["udata"],
-                         f.get("ext", [0, 0, 0, 0]))
+            f = structs.unpack(layout, raw[i * size : (i + 1) * size])
+            yield Change(
+                f["ident"],
+                f["filter"],
+                f["flags"],
+                f["fflags"],
+                f["data"],
+                f["udata"],
+                f.get("ext", [0, 0, 0, 0]),
+            )
 
 
 def _write_events(call, addr: int, events: list[Change], layout: str) -> None:
     out = b""
     for ev in events:
-        fields = dict(ident=ev.ident, filter=ev.filter, flags=ev.flags, fflags=ev.fflags, data=ev.data,
-                      udata=ev.udata)
+        fields = dict(
+            ident=ev.ident,
+            filter=ev.filter,
+            flags=ev.flags,
+            fflags=ev.fflags,
+            data=ev.data,
+            udata=ev.udata,
+        )
         if layout == "kevent":
             fields["ext"] = ev.ext
         out += structs.pack(layout, **fields)
@@ -95,7 +109,8 @@ def _write_events(call, addr: int, events: list[Change], layout: str) -> None:
 
 
 def _deadline(call, timeout: int) -> int | None:
-    """The monotonic time a wait ends, None for never (timeout NULL, or seconds beyond INT32_MAX as FreeBSD)."""
+    """The monotonic time a wait ends, None for never (timeout NULL, or seconds beyond INT32_MAX as
+    FreeBSD)."""
     if not timeout:
         return None
     sec, nsec = TIMESPEC.unpack(call.mem.read(timeout, TIMESPEC.size))
@@ -140,19 +155,27 @@ def _kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout, layout)
 
 
 # What kevent lacks (the module docstring says why), as --coverage lists it.
-KEVENT_GAPS = ("filters AIO, PROCDESC, FS, LIO, SENDFILE, EMPTY, JAIL, JAILDESC (EINVAL); NOTE_FORK, NOTE_EXEC, "
-               "NOTE_TRACK never reported; NOTE_LOWAT ignored; a listening socket's data is 1, not its queue "
-               "length; EV_CLEAR when a level-triggered knote of the other filter shares the descriptor; a forked "
-               "child inherits the epoll descriptor (FreeBSD's child has none)")
+KEVENT_GAPS = (
+    "filters AIO, PROCDESC, FS, LIO, SENDFILE, EMPTY, JAIL, JAILDESC (EINVAL); "
+    "NOTE_FORK, NOTE_EXEC, NOTE_TRACK never reported; NOTE_LOWAT ignored; a listening socket's "
+    "data is 1, not its queue length; EV_CLEAR when a level-triggered knote of the other filter "
+    "shares the descriptor; a forked child inherits the epoll descriptor (FreeBSD's child has none)"
+)
 
 
 @handler("kevent", Support.PARTIAL, KEVENT_GAPS)
 def sys_kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout):
     """Implements FreeBSD kevent(2) (struct kevent with ext[4])."""
-    return (yield from _kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout, "kevent"))
+    return (
+        yield from _kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout, "kevent")
+    )
 
 
 @handler("freebsd11_kevent", Support.PARTIAL, KEVENT_GAPS)
 def sys_freebsd11_kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout):
     """Implements FreeBSD 11 kevent(2), which FreeBSD 10 and 11 binaries call."""
-    return (yield from _kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout, "freebsd11_kevent"))
+    return (
+        yield from _kevent(
+            call, fd, changelist, nchanges, eventlist, nevents, timeout, "freebsd11_kevent"
+        )
+    )

@@ -1,5 +1,6 @@
 """kqueue's names (FreeBSD's and Linux's) and the Linux calls the supervisor makes on its own
 descriptors: epoll, timerfd, inotify, poll and FIONREAD on short-lived copies."""
+
 import ctypes
 import fcntl
 import functools
@@ -11,29 +12,57 @@ import stat
 import struct
 import time
 
+from bsdulator import procfs, translate
 from bsdulator.abi import kqueue as K
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS
+from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.proc import _linux_wstatus_to_freebsd
 
-from bsdulator import procfs, translate
-from bsdulator.errors import FreeBSDError
-
-EBADF, EINVAL, ENOENT, ESRCH, EINTR = (FREEBSD_ERRNO[n] for n in ("EBADF", "EINVAL", "ENOENT", "ESRCH", "EINTR"))
+EBADF, EINVAL, ENOENT, ESRCH, EINTR = (
+    FREEBSD_ERRNO[n] for n in ("EBADF", "EINVAL", "ENOENT", "ESRCH", "EINTR")
+)
 LINUX_EINTR, LINUX_EEXIST, LINUX_EPERM, LINUX_ENOENT = 4, 17, 1, 2
 
-F, EV, NU, NV, NP, NT = (K.FREEBSD_EVFILTERS, K.FREEBSD_EV_FLAGS, K.FREEBSD_NOTE_USER, K.FREEBSD_NOTE_VNODE,
-                         K.FREEBSD_NOTE_PROC, K.FREEBSD_NOTE_TIMER)
+F, EV, NU, NV, NP, NT = (
+    K.FREEBSD_EVFILTERS,
+    K.FREEBSD_EV_FLAGS,
+    K.FREEBSD_NOTE_USER,
+    K.FREEBSD_NOTE_VNODE,
+    K.FREEBSD_NOTE_PROC,
+    K.FREEBSD_NOTE_TIMER,
+)
 EVFILT_READ, EVFILT_WRITE, EVFILT_SIGNAL = F["EVFILT_READ"], F["EVFILT_WRITE"], F["EVFILT_SIGNAL"]
-EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE = EV["EV_ADD"], EV["EV_DELETE"], EV["EV_ENABLE"], EV["EV_DISABLE"]
-EV_ONESHOT, EV_CLEAR, EV_RECEIPT, EV_DISPATCH = EV["EV_ONESHOT"], EV["EV_CLEAR"], EV["EV_RECEIPT"], EV["EV_DISPATCH"]
-EV_FORCEONESHOT, EV_KEEPUDATA, EV_SYSFLAGS = EV["EV_FORCEONESHOT"], EV["EV_KEEPUDATA"], EV["EV_SYSFLAGS"]
+EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE = (
+    EV["EV_ADD"],
+    EV["EV_DELETE"],
+    EV["EV_ENABLE"],
+    EV["EV_DISABLE"],
+)
+EV_ONESHOT, EV_CLEAR, EV_RECEIPT, EV_DISPATCH = (
+    EV["EV_ONESHOT"],
+    EV["EV_CLEAR"],
+    EV["EV_RECEIPT"],
+    EV["EV_DISPATCH"],
+)
+EV_FORCEONESHOT, EV_KEEPUDATA, EV_SYSFLAGS = (
+    EV["EV_FORCEONESHOT"],
+    EV["EV_KEEPUDATA"],
+    EV["EV_SYSFLAGS"],
+)
 EV_EOF, EV_ERROR = EV["EV_EOF"], EV["EV_ERROR"]
 ACTIONS = EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE | EV_FORCEONESHOT
-TIMER_UNITS = {0: 10**6, NT["NOTE_SECONDS"]: 10**9, NT["NOTE_MSECONDS"]: 10**6, NT["NOTE_USECONDS"]: 10**3,
-               NT["NOTE_NSECONDS"]: 1}
-TIMER_PRECMASK = NT["NOTE_SECONDS"] | NT["NOTE_MSECONDS"] | NT["NOTE_USECONDS"] | NT["NOTE_NSECONDS"]
+TIMER_UNITS = {
+    0: 10**6,
+    NT["NOTE_SECONDS"]: 10**9,
+    NT["NOTE_MSECONDS"]: 10**6,
+    NT["NOTE_USECONDS"]: 10**3,
+    NT["NOTE_NSECONDS"]: 1,
+}
+TIMER_PRECMASK = (
+    NT["NOTE_SECONDS"] | NT["NOTE_MSECONDS"] | NT["NOTE_USECONDS"] | NT["NOTE_NSECONDS"]
+)
 MAXSIG = FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
 SIG_DFL, SIG_IGN = 0, 1
 
@@ -43,12 +72,12 @@ READ_BITS = EPOLLIN | E["EPOLLRDHUP"]
 READ_WAKE = READ_BITS | E["EPOLLHUP"] | E["EPOLLERR"]
 WRITE_WAKE = EPOLLOUT | E["EPOLLHUP"] | E["EPOLLERR"]
 POLL_READ_READY = select.POLLIN | select.POLLRDHUP | select.POLLHUP | select.POLLERR
-EVENT = struct.Struct("<IQ")          # struct epoll_event: packed on x86_64
+EVENT = struct.Struct("<IQ")  # struct epoll_event: packed on x86_64
 TIMESPEC = struct.Struct("<qq")
-ITIMERSPEC = struct.Struct("<qqqq")   # it_interval, it_value
+ITIMERSPEC = struct.Struct("<qqqq")  # it_interval, it_value
 INOTIFY_EVENT = struct.Struct("<iIII")
 MAX_LINUX_EVENTS = 64
-RELEASE_POLL_NS = 1_000_000           # how often to look whether the tracer has passed a zombie on
+RELEASE_POLL_NS = 1_000_000  # how often to look whether the tracer has passed a zombie on
 NS_MAX = (1 << 63) - 1
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -56,6 +85,7 @@ _libc.syscall.restype = ctypes.c_long
 
 
 # ---- Linux calls the supervisor makes on its own descriptors --------------------------------
+
 
 def union(bits) -> int:
     return functools.reduce(operator.or_, bits, 0)
@@ -75,7 +105,10 @@ def grab(pidfd: int, fd: int) -> int:
 
 def same_file(tid: int, mine: int, theirs: int) -> bool:
     """Whether the tracee's descriptor is the open file the supervisor's copy is (kcmp)."""
-    return _libc.syscall(LINUX_NR["kcmp"], os.getpid(), tid, K.LINUX_KCMP["KCMP_FILE"], mine, theirs) == 0
+    return (
+        _libc.syscall(LINUX_NR["kcmp"], os.getpid(), tid, K.LINUX_KCMP["KCMP_FILE"], mine, theirs)
+        == 0
+    )
 
 
 def epoll_add(ep: int, fd: int, slot: int, events: int = EPOLLIN) -> None:
@@ -83,7 +116,8 @@ def epoll_add(ep: int, fd: int, slot: int, events: int = EPOLLIN) -> None:
 
 
 def timerfd(absolute: bool, value_ns: int, interval_ns: int) -> int:
-    """An armed timerfd: CLOCK_REALTIME for an absolute expiry (NOTE_ABSTIME), else CLOCK_MONOTONIC."""
+    """An armed timerfd: CLOCK_REALTIME for an absolute expiry (NOTE_ABSTIME), else
+    CLOCK_MONOTONIC."""
     clock = time.CLOCK_REALTIME if absolute else time.CLOCK_MONOTONIC
     fd = _ok(_libc.timerfd_create(clock, T["TFD_NONBLOCK"] | T["TFD_CLOEXEC"]))
     spec = ITIMERSPEC.pack(*divmod(interval_ns, 10**9), *divmod(max(value_ns, 1), 10**9))
@@ -148,11 +182,12 @@ def write_space(fd: int, st: os.stat_result) -> int:
 
 
 def exit_status(pid: int, pidfd: int) -> int:
-    """An exited process's wait status (FreeBSD signal numbers), read from its zombie without reaping it."""
+    """An exited process's wait status (FreeBSD signal numbers), read from its zombie without
+    reaping it."""
     try:
         exit_code = procfs.stat(pid).exit_code
         with open(f"/proc/self/fdinfo/{pidfd}") as f:
-            alive = f"Pid:\t{pid}\n" in f.read()   # not reaped (and the pid not reused) meanwhile
+            alive = f"Pid:\t{pid}\n" in f.read()  # not reaped (and the pid not reused) meanwhile
     except OSError:
         return 0
     return _linux_wstatus_to_freebsd(exit_code) if alive else 0

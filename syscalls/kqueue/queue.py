@@ -1,5 +1,6 @@
 """A kqueue (the supervisor's copy of the tracee's epoll and the knotes behind it) and the
 kqueues of one process."""
+
 import itertools
 import os
 import time
@@ -47,11 +48,11 @@ class KQueue:
         self.reg = reg
         self.ep = grab(reg.pidfd, fd)
         self.knotes: dict[tuple[int, int], Knote] = {}
-        self.queue: dict[Knote, None] = {}       # active knotes, in activation order
-        self.owners: dict[int, object] = {}      # epoll data -> what that entry wakes
+        self.queue: dict[Knote, None] = {}  # active knotes, in activation order
+        self.owners: dict[int, object] = {}  # epoll data -> what that entry wakes
         self.watches: dict[int, FdWatch] = {}
         self.exiting: set[Proc] = set()
-        self.held: set[Signal] = set()          # signals counted while pending (blocked)
+        self.held: set[Signal] = set()  # signals counted while pending (blocked)
         self.serial = itertools.count(1)
         try:
             self.wake = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
@@ -69,7 +70,8 @@ class KQueue:
         return slot
 
     def add_helper(self, fd: int, owner) -> int:
-        """Put a supervisor descriptor into the epoll; owner.woken(events, tid) runs when it fires."""
+        """Put a supervisor descriptor into the epoll; owner.woken(events, tid) runs when it
+        fires."""
         slot = self.own(owner)
         try:
             epoll_add(self.ep, fd, slot)
@@ -155,7 +157,8 @@ class KQueue:
             raise
 
     def _fd_stat(self, fd: int) -> os.stat_result:
-        """The descriptor's file (EBADF if it is not open); knotes left by a closed one are dropped."""
+        """The descriptor's file (EBADF if it is not open); knotes left by a closed one are
+        dropped."""
         st = self.reg.fd_stat(fd)
         if st is None:
             raise FreeBSDError(EBADF, f"descriptor {fd}")
@@ -189,11 +192,12 @@ class KQueue:
         elif ch.flags & EV_DISABLE:
             kn.enabled = False
         if kn.isfd and ch.flags & (EV_ADD | EV_ENABLE):
-            self.activate(kn)             # looked at again when the queue is scanned
+            self.activate(kn)  # looked at again when the queue is scanned
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, call, kqfd: int, limit: int, deadline: int | None):
-        """Up to limit events, sleeping in the tracee's epoll_pwait2 until there are some or deadline passes."""
+        """Up to limit events, sleeping in the tracee's epoll_pwait2 until there are some or
+        deadline passes."""
         buf = call.alloc(EVENT.size * MAX_LINUX_EVENTS)
         ts = call.alloc(TIMESPEC.size)
         self.reconcile(call.thread.tid)
@@ -204,12 +208,12 @@ class KQueue:
             if left is not None:
                 call.mem.write(ts, TIMESPEC.pack(*divmod(left, 10**9)))
             r = yield lx.epoll_pwait2(kqfd, buf, MAX_LINUX_EVENTS, 0 if left is None else ts, 0, 0)
-            if r != -LINUX_EINTR:         # interrupted by an ignored signal, FreeBSD sleeps on
+            if r != -LINUX_EINTR:  # interrupted by an ignored signal, FreeBSD sleeps on
                 self._absorb(call.mem.read(buf, check(r) * EVENT.size), call.thread.tid)
             events = self.scan(limit)
             if events or (deadline is not None and time.monotonic_ns() >= deadline):
                 return events
-            if handler_pending(call):    # its handler must run before the next sleep: EINTR
+            if handler_pending(call):  # its handler must run before the next sleep: EINTR
                 raise FreeBSDError(EINTR)
 
     def reconcile(self, tid: int) -> None:
@@ -220,7 +224,8 @@ class KQueue:
                 kn.reconcile(pending)
 
     def _sleep_ns(self, deadline: int | None) -> int | None:
-        """How long the next epoll_pwait2 may sleep: not at all while knotes are active; None is forever."""
+        """How long the next epoll_pwait2 may sleep: not at all while knotes are active; None is
+        forever."""
         if any(kn.enabled for kn in self.queue):
             return 0
         left = None if deadline is None else max(deadline - time.monotonic_ns(), 0)
@@ -251,7 +256,8 @@ class KQueue:
         return out
 
     def _reported(self, kn: Knote) -> None:
-        """ONESHOT knotes go, CLEAR and DISPATCH ones leave the queue, level ones stay at its end."""
+        """ONESHOT knotes go, CLEAR and DISPATCH ones leave the queue, level ones stay at its
+        end."""
         del self.queue[kn]
         if kn.flags & EV_ONESHOT:
             self.forget(kn)
@@ -282,7 +288,8 @@ class Registry:
             return None
 
     def bind(self, fd: int, kq: KQueue) -> None:
-        """fd is now kq; a kqueue that had this number is gone unless another number still holds it."""
+        """fd is now kq; a kqueue that had this number is gone unless another number still holds
+        it."""
         old = self.by_fd.get(fd)
         self.by_fd[fd] = kq
         if old is not None and old not in self.by_fd.values():
@@ -317,8 +324,6 @@ def registry(call) -> Registry:
         reg = call.proc.kqueues = Registry(call.sup, call.proc.pid)
         weakref.finalize(call.proc, reg.close)
     return reg
-
-
 
 
 def handler_pending(call) -> bool:
