@@ -14,11 +14,6 @@ def effective_uid(pid: int) -> int:
     return procfs.status(pid).euid
 
 
-def pid_namespace(pid: int) -> int | None:
-    """The inode of pid's PID namespace (None once it is gone)."""
-    return procfs.ns_inode(pid, "pid")
-
-
 def ns_pids(pid: int) -> list[int] | None:
     """pid's numbers in each PID namespace it is in, the host's first (/proc's NSpid);
     None once it is gone."""

@@ -213,9 +213,6 @@ SIGACTION_FLAGS = Bitmap.from_names(
 SIGPROCMASK_HOW = ValueMap.from_names(
     signals.FREEBSD_SIGPROCMASK_HOW, signals.LINUX_SIGPROCMASK_HOW, signals.FREEBSD_SIGPROCMASK_HOW
 )
-SIGALTSTACK_FLAGS = Bitmap.from_names(
-    signals.FREEBSD_SS_FLAGS, signals.LINUX_SS_FLAGS, signals.FREEBSD_SS_FLAGS
-)
 
 SI_CODES = ValueMap.from_names(
     signals.FREEBSD_SI_CODES,
@@ -294,7 +291,6 @@ FACCESSAT_FLAGS = Bitmap.from_names(
     flags.LINUX_AT_FLAGS,
     ["AT_EACCESS", "AT_SYMLINK_NOFOLLOW", "AT_EMPTY_PATH"],
 )
-FD_FLAGS = Bitmap.from_names(flags.FREEBSD_FD_FLAGS, flags.LINUX_FD_FLAGS, ["FD_CLOEXEC"])
 
 # struct flock is laid out differently too (FreeBSD: start, len, pid, type, whence, sysid).
 FCNTL_COMMANDS = ValueMap.from_names(
@@ -488,11 +484,6 @@ MSG_FLAGS = Bitmap.from_names(
     ],
 )  # MSG_EOF (send, then shutdown) is the caller's to emulate
 
-IPPROTO = ValueMap.from_names(
-    flags.FREEBSD_IPPROTO,
-    flags.LINUX_IPPROTO,
-    [*_shared(flags.FREEBSD_IPPROTO, flags.LINUX_IPPROTO), ("IPPROTO_IPCOMP", "IPPROTO_COMP")],
-)
 
 # setsockopt(2) levels; IPPROTO_ICMP is left out because Linux's SOL_SOCKET is 1.
 SOCKET_LEVELS = ValueMap(
@@ -657,13 +648,6 @@ def rfork_to_linux_clone(rfork_flags: int) -> int:
     return clone | exit_signal
 
 
-PRIO_WHICH = ValueMap.from_names(
-    flags.FREEBSD_PRIO_WHICH, flags.LINUX_PRIO_WHICH, flags.FREEBSD_PRIO_WHICH
-)
-RUSAGE_WHO = ValueMap.from_names(
-    flags.FREEBSD_RUSAGE_WHO, flags.LINUX_RUSAGE_WHO, flags.FREEBSD_RUSAGE_WHO
-)
-
 # --- time -------------------------------------------------------------------------------
 
 # FreeBSD's clocks have fast/precise twins; Linux's coarse clocks are the fast ones.
@@ -689,9 +673,6 @@ CLOCK_IDS = ValueMap.from_names(
 )  # CLOCK_VIRTUAL (user time only) has no Linux clock
 TIMER_FLAGS = Bitmap.from_names(
     flags.FREEBSD_TIMER_FLAGS, flags.LINUX_TIMER_FLAGS, ["TIMER_ABSTIME"]
-)
-ITIMER_WHICH = ValueMap.from_names(
-    flags.FREEBSD_ITIMER_WHICH, flags.LINUX_ITIMER_WHICH, flags.FREEBSD_ITIMER_WHICH
 )
 
 # --- terminals --------------------------------------------------------------------------

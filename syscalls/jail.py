@@ -289,13 +289,6 @@ class JailService:
             pass
         return 0
 
-    def host_root(self, jid: int) -> str:
-        """Where jail jid's / is on the host."""
-        row = self.row(jid)
-        if row is None:
-            raise FreeBSDError(ENOENT, f"jail {jid} is gone")
-        return row.params["host_path"]
-
     def is_holder(self, pid: int) -> bool:
         """Whether pid is a jail's holder: PID 1 of the jail's PID namespace."""
         st = _status(pid)
