@@ -15,11 +15,12 @@ BENCH_ARGS ?=
 # tarball or directory instead of downloading a release).
 export FREEBSD_BASE FREEBSD_RELEASE FREEBSD_MANIFEST FREEBSD_MIRROR
 
-.PHONY: help root bench test test-fast coverage clean install demo check jail-demo fuzz
+.PHONY: help root bench test test-fast coverage clean install demo check lint jail-demo fuzz
 
 help:
 	@echo "make demo      install into .venv, fetch the root, run FreeBSD programs and a jail (the main job)"
-	@echo "make check     install into .venv, fetch the root, run the whole test suite (what CI runs)"
+	@echo "make check     install into .venv, fetch the root, lint, run the whole test suite (what CI runs)"
+	@echo "make lint      ruff check and ruff format --check (what make check runs first)"
 	@echo "make root      prepare $(ROOT)/ with ./freebsd-root-fetch.sh (honours FREEBSD_BASE=FILE|DIR)"
 	@echo "make bench     benchmarks against native Linux (bench/run.py); makes the root if missing"
 	@echo "make test      run the test suite"
@@ -91,8 +92,13 @@ jail-demo: install root
 	$(JAIL)/jail -r demo
 
 # Tests: everything CI runs.
-check: install root
+check: install root lint
 	$(VPY) -m pytest -q
+
+# ruff's linter and formatter (pinned in pyproject.toml's test extra, configured there).
+lint: install
+	$(VPY) -m ruff check .
+	$(VPY) -m ruff format --check .
 
 # Adversarial fuzzing of every syscall slot (tests/test_fuzz_slots.py): FUZZ_CALLS calls unjailed
 # and as many jailed; FUZZ_SEED replays a run (a new seed each time by default, printed).

@@ -84,7 +84,7 @@ def not_programs(tmp_path, freebsd_root, programs):
     dynamic = programs["fault_argv"].read_bytes()  # has a PT_INTERP to break
     fifo, directory, not_executable, empty = _non_programs(tmp_path, freebsd_root, 0o644)
     broken = [tmp_path / name for name in MALFORMED]
-    for path, mutate in zip(broken, MALFORMED.values()):
+    for path, mutate in zip(broken, MALFORMED.values(), strict=True):
         path.write_bytes(mutate(dynamic))
         path.chmod(0o755)
     linux = tmp_path / "linux-program"

@@ -53,7 +53,7 @@ def test_every_argument_reads_back_as_written():
         if texts == ["void"]:
             texts = []
         assert len(parsed) == len(texts), (nr, texts, parsed)
-        for text, (annotations, ctype, name) in zip(texts, parsed):
+        for text, (annotations, ctype, name) in zip(texts, parsed, strict=True):
             base, _, array = ctype.partition(" [")
             rebuilt = f"{annotations} {base} {name}" + (f"[{array}" if array else "")
             if ctype == "...":

@@ -230,7 +230,10 @@ def test_knobs_jail8_reads_follow_the_config(tree):
     t = SysctlTree(osrelease="13.5-RELEASE", osreldate=1305000)
     sysctls.register(t, config)
     ctx = Context(usrstack=0, ps_strings=0)
-    read = lambda name: _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
+
+    def read(name):
+        return _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
+
     assert read("security.jail.set_hostname_allowed") == 1
     assert read("security.jail.socket_unixiproute_only") == 1
     assert read("security.jail.sysvipc_allowed") == 0
@@ -267,7 +270,10 @@ def test_knobs_read_and_write_through_the_store():
     first.call(ctx, first.name2oid("security.jail.set_hostname_allowed"), None, i(0))
     first.call(ctx, first.name2oid("security.jail.enforce_statfs"), None, i(1))
     assert store.saved["allow.set_hostname"] == 0 and store.saved["enforce_statfs"] == 1
-    read = lambda t, name: _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
+
+    def read(t, name):
+        return _ints(t.call(ctx, t.name2oid(name), 4, None).data)[0]
+
     assert read(second, "security.jail.set_hostname_allowed") == 0
     assert read(second, "security.jail.enforce_statfs") == 1
     assert read(second, "security.jail.jail_max_af_ips") == 255
@@ -453,7 +459,10 @@ def test_create_defaults(store):
 
 def test_create_errors(store):
     web(store)
-    plan = lambda flags, *items, **kw: rules.plan_set(store, 0, flags, pairs(*items), **kw)
+
+    def plan(flags, *items, **kw):
+        return rules.plan_set(store, 0, flags, pairs(*items), **kw)
+
     fails(
         E["EEXIST"], 'jail "web" already exists', plan, CREATE, ("name", "web"), ("persist", None)
     )
@@ -557,7 +566,10 @@ def test_unknown_parameter_comes_after_the_other_checks(store):
 
 def test_update(store):
     web(store)
-    plan = lambda flags, *items: rules.plan_set(store, 0, flags, pairs(*items))
+
+    def plan(flags, *items):
+        return rules.plan_set(store, 0, flags, pairs(*items))
+
     fails(E["ENOENT"], "jail 9 not found", plan, UPDATE, ("jid", 9))
     fails(E["ENOENT"], 'jail "nope" not found', plan, UPDATE, ("name", "nope"))
     fails(E["ENOENT"], "update specified no jail", plan, UPDATE, ("securelevel", 1))
@@ -718,7 +730,9 @@ def test_renaming_a_parent_renames_its_children(store):
 
 
 def test_addresses(store):
-    ip = lambda *quads: b"".join(bytes(q) for q in quads)
+    def ip(*quads):
+        return b"".join(bytes(q) for q in quads)
+
     jset(
         store,
         CREATE,
@@ -728,7 +742,10 @@ def test_addresses(store):
         ("ip4.addr", ip([10, 0, 0, 5], [10, 0, 0, 2], [10, 0, 0, 3])),
     )
     assert store.jails[1].params["ip4.addr"] == ("10.0.0.5", "10.0.0.2", "10.0.0.3")
-    plan = lambda *items: rules.plan_set(store, 0, CREATE, pairs(("persist", None), *items))
+
+    def plan(*items):
+        return rules.plan_set(store, 0, CREATE, pairs(("persist", None), *items))
+
     fails(
         E["EADDRINUSE"],
         "IPv4 addresses clash",

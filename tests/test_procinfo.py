@@ -30,7 +30,8 @@ def _threads() -> int:
         return int(next(line for line in f if line.startswith("Threads:")).split()[1])
 
 
-def _kinfo(pid, seen=procinfo.Seen(), threads=False):
+def _kinfo(pid, seen=None, threads=False):
+    seen = seen if seen is not None else procinfo.Seen()
     ctx = Context(usrstack=0, ps_strings=0)
     return [
         structs.unpack("kinfo_proc", b)

@@ -208,7 +208,7 @@ def test_bitmap_round_trips(name, data):
     chosen = data.draw(st.lists(st.sampled_from(pairs), unique=True))
     passthrough = data.draw(st.integers(0, bitmap.passthrough)) & bitmap.passthrough
     freebsd = _union(f for f, _ in chosen) | passthrough
-    linux = _union(l for _, l in chosen) | passthrough
+    linux = _union(lin for _, lin in chosen) | passthrough
     if _round_trips(pairs, chosen, 0, 1):
         assert bitmap.to_freebsd(bitmap.to_linux(freebsd)) == freebsd
     if _round_trips(pairs, chosen, 1, 0):
@@ -252,7 +252,7 @@ def test_value_maps_honour_every_pair(name):
             freebsd,
             linux,
         )
-    freebsd_values_, linux_values_ = zip(*value_map.pairs)
+    freebsd_values_, linux_values_ = zip(*value_map.pairs, strict=True)
     if (
         len(set(freebsd_values_)) == len(set(linux_values_)) == len(value_map.pairs)
     ):  # one to one: exact inverses
@@ -488,13 +488,25 @@ def linux_termios(draw):
     output = draw(st.sampled_from(codes))
     input_code = draw(st.sampled_from([0] + [c for c in codes if c not in (0, output)]))
     cflag = draw(
-        st.lists(st.sampled_from([l for _, l in translate.TERMIOS_CFLAGS.pairs])).map(_union)
+        st.lists(st.sampled_from([lin for _, lin in translate.TERMIOS_CFLAGS.pairs])).map(_union)
     )
     return translate.LINUX_TERMIOS_STRUCT.pack(
-        draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_IFLAGS.pairs])).map(_union)),
-        draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_OFLAGS.pairs])).map(_union)),
+        draw(
+            st.lists(st.sampled_from([lin for _, lin in translate.TERMIOS_IFLAGS.pairs])).map(
+                _union
+            )
+        ),
+        draw(
+            st.lists(st.sampled_from([lin for _, lin in translate.TERMIOS_OFLAGS.pairs])).map(
+                _union
+            )
+        ),
         cflag | output | input_code << termios.LINUX_TERMIOS["IBSHIFT"],
-        draw(st.lists(st.sampled_from([l for _, l in translate.TERMIOS_LFLAGS.pairs])).map(_union)),
+        draw(
+            st.lists(st.sampled_from([lin for _, lin in translate.TERMIOS_LFLAGS.pairs])).map(
+                _union
+            )
+        ),
         0,
         bytes(cc),
     )
