@@ -410,9 +410,8 @@ def _requeue(sup, thread, gadget: int) -> None:
                 (tgid, tid, int.from_bytes(info[:4], "little"), where),
             )
         yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_SETMASK, masks + 8, 0, 8))
-        return SetRegs(
-            lambda regs: None
-        )  # the finished call's registers, result included, as they were
+        # the finished call's registers, result included, as they were
+        return SetRegs(lambda regs: None)
 
     inject(sup, thread, REQUEUE, post(), gadget)
 

@@ -21,9 +21,8 @@ ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 def _open_image(call, path_addr: int):
     """Find the file in the tracee's view without opening it for the tracee (an O_PATH
     descriptor: a FIFO or device neither blocks nor notices), then read it if it may be run."""
-    check(
-        (yield lx.faccessat(AT_FDCWD, path_addr, X_OK))
-    )  # with the tracee's rights, before the image is read
+    # with the tracee's rights, before the image is read
+    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
     fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
         return _read_image(f"/proc/{call.proc.pid}/fd/{fd}")

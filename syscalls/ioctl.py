@@ -51,9 +51,8 @@ def sys_ioctl(call, fd, request, data):
         # jexec started there); a jail lacks PRIV_TTY_STI, and this is refused whatever the tty.
         refuse_in_jail(call, "TIOCSTI")
     if request == I["TIOCCONS"]:
-        refuse_in_jail(
-            call, "redirecting the console"
-        )  # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
+        # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
+        refuse_in_jail(call, "redirecting the console")
     if request == I["TIOCSCTTY"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), 0)))
     if request == I["TIOCFLUSH"]:

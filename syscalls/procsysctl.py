@@ -40,10 +40,11 @@ _SELECT = {
     abi.KERN_PROC_GID: lambda p, arg: p.gids[1] == arg & U32,
     abi.KERN_PROC_RGID: lambda p, arg: p.gids[0] == arg & U32,
 }
+# the rest take exactly one argument
 _ALL_NAMELENS = {
     abi.KERN_PROC_ALL: (0,),
     abi.KERN_PROC_PROC: (0, 1),
-}  # the rest take exactly one argument
+}
 
 
 class ProcTable:

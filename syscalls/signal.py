@@ -460,9 +460,8 @@ def sys_sigreturn(call, ucp):
 def _restore_context(call, ucp: int):
     """set_mcontext and the signal mask of the ucontext at ucp; the caller goes on there."""
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
-    check(
-        (yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8))
-    )  # uc_sigmask is first
+    # uc_sigmask is first
+    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8)))
     if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:
         ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
 

@@ -305,7 +305,6 @@ def sys_rtprio(call, function, pid, rtp):
     """Implements FreeBSD rtprio(2): pid 0 is the caller's process."""
     pid = s32(pid)
     if pid not in (0, call.proc.pid):
-        raise FreeBSDError(
-            ESRCH, "rtprio of another process"
-        )  # its pid is in the caller's namespace
+        # its pid is in the caller's namespace
+        raise FreeBSDError(ESRCH, "rtprio of another process")
     return _rtprio(call, function, call.proc.pid if pid else call.thread.tid, rtp)

@@ -74,9 +74,8 @@ def test_linux_tables_give_freebsd_values():
     }
     assert kinfo.LINUX_INTERRUPTIBLE <= set(kinfo.LINUX_STATE_TO_KI_STAT)
     assert all(len(w) <= kinfo.WMESGLEN for w in kinfo.LINUX_WCHAN_TO_WMESG.values())
-    assert not any(
-        "." in function for function in kinfo.LINUX_WCHAN_TO_WMESG
-    )  # looked up without suffixes
+    # looked up without suffixes
+    assert not any("." in function for function in kinfo.LINUX_WCHAN_TO_WMESG)
 
 
 @requires_gcc

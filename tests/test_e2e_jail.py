@@ -193,9 +193,8 @@ def test_isolated_root(jails, freebsd_root, tmp_path):
         "libexec",
     ]
     assert jails("jexec", "iso", "/bin/cat", "/../../../etc/marker").stdout == b"inside\n"
-    assert (
-        jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0
-    )  # /etc/passwd is not in the jail
+    # /etc/passwd is not in the jail
+    assert jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0
     assert jails("jexec", "iso", "/bin/ls", "/proc").returncode != 0
     victim = subprocess.Popen(["sleep", "30"])
     try:
@@ -395,9 +394,8 @@ def test_jexec_program_is_numbered_in_the_jail(jails, freebsd_root):
         "echo $$; ps -o pid= -p $$; /bin/sh -c 'echo $PPID'; ps -ax -o comm=; true",
     )
     own, listed, childs_parent, *commands = r.stdout.decode().split()
-    assert own == listed == childs_parent and int(own) < 100, (
-        r.stdout
-    )  # small: the jail's numbering
+    # small: the jail's numbering
+    assert own == listed == childs_parent and int(own) < 100, r.stdout
     assert commands == ["sh", "ps"]  # neither jexec's stand-in outside nor the jail's holder
     assert jails("jexec", "pids", "/bin/sh", "-c", "exit 7").returncode == 7
     assert jails("jexec", "pids", "/bin/sh", "-c", "kill -TERM $$").returncode == -signal.SIGTERM

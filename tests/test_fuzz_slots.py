@@ -245,9 +245,8 @@ class Run:
             bad = [text for text in said if any(b in text for b in BAD_OUTPUT)]
             return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
-        shutil.rmtree(
-            self.work / f"b{self.batches}", ignore_errors=True
-        )  # its processes have ended
+        # its processes have ended
+        shutil.rmtree(self.work / f"b{self.batches}", ignore_errors=True)
         self.batches += 1
         bad = [
             text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)

@@ -212,9 +212,8 @@ def test_working_directory_does_not_stay_outside(jail, freebsd_cc, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret").write_text("host-secret")
-    prog = shutil.copy2(
-        freebsd_cc(ATTACH_FROM_HOST_DIR, "attach_cwd"), outside
-    )  # the view shows the start dir
+    # the view shows the start dir
+    prog = shutil.copy2(freebsd_cc(ATTACH_FROM_HOST_DIR, "attach_cwd"), outside)
     r = jail(prog, "1", cwd=outside, env={"BSDULATOR_ROOT": str(jail.root)})
     assert r.stdout.decode().splitlines() == ["secret No such file or directory", "cwd /"], (
         r.returncode,
@@ -307,9 +306,8 @@ def test_dev_fd_and_std_names_still_work(jail):
     r = jail("jexec", "esc", "/bin/sh", "-c", "echo out > /dev/stdout; echo err > /dev/fd/2")
     assert (r.stdout, r.stderr) == (b"out\n", b"err\n")
     r = jail("jexec", "esc", "/bin/sh", "-c", "echo no > /dev/stdin", input=b"")
-    assert (
-        r.returncode != 0 and b"Permission denied" in r.stderr
-    )  # dupfdopen: not more access than fd 0 has
+    # dupfdopen: not more access than fd 0 has
+    assert r.returncode != 0 and b"Permission denied" in r.stderr
 
 
 def test_privileges_a_jail_lacks(jail, program, freebsd_root):

@@ -328,9 +328,8 @@ def test_child_jail_pid_namespace_lies_in_its_parents(jails, root):
         line.split(":\t", 1) for line in open(f"/proc/{child.pid}/status").read().splitlines()
     )
     nspid = [int(x) for x in status["NSpid"].split()]
-    assert (
-        nspid[0] == child.pid and nspid[-1] == 1 and len(nspid) == 3
-    )  # host, parent jail, its own
+    # host, parent jail, its own
+    assert nspid[0] == child.pid and nspid[-1] == 1 and len(nspid) == 3
     assert (
         os.stat(f"/proc/{child.pid}/ns/pid").st_ino != os.stat(f"/proc/{parent.pid}/ns/pid").st_ino
     )
@@ -340,9 +339,8 @@ def test_child_jail_pid_namespace_lies_in_its_parents(jails, root):
 def test_host_view_is_unchanged(jails, root):
     before = sorted(os.listdir(root))
     jails(root)
-    assert sorted(os.listdir(root)) == sorted(
-        before + ["dev"]
-    )  # the mount point, made when missing
+    # the mount point, made when missing
+    assert sorted(os.listdir(root)) == sorted(before + ["dev"])
     assert os.listdir(root / "dev") == []  # the jail's /dev is a tmpfs only it sees
 
 

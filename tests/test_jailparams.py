@@ -199,9 +199,8 @@ def test_libjail_types_of_the_tools_parameters(tree):
     assert fmt == "B" and flags == {"NOBOOL"}
     assert jailparam_type(tree, "allow.nomount")[1:] == ("B", 4, 0, {"NOBOOL"})
     assert jailparam_type(tree, "allow.mount.nodevfs")[1] == "B"
-    assert (
-        jailparam_type(tree, "path")[0] & ctl.CTLFLAG_RDTUN == ctl.CTLFLAG_RDTUN
-    )  # jail(8): create-only
+    # jail(8): create-only
+    assert jailparam_type(tree, "path")[0] & ctl.CTLFLAG_RDTUN == ctl.CTLFLAG_RDTUN
     for missing in ("linux", "linux.osname", "allow.mount.zfs", "nohost.hostname"):
         with pytest.raises((FreeBSDError, LookupError)):
             jailparam_type(tree, missing)
@@ -635,11 +634,12 @@ def test_nested_jails(store):
     )
     assert jset(store, CREATE, ("name", "b"), ("persist", None), caller=1) == 2
     child = store.jails[2]
+    # no path: the creator's root
     assert (child.name, child.parent, child.path) == (
         "a.b",
         1,
         "/j/a",
-    )  # no path: the creator's root
+    )
     assert (
         jset(store, CREATE, ("name", "a.c"), ("persist", None), ("host", abi.JAIL_SYS_INHERIT)) == 3
     )
@@ -653,9 +653,8 @@ def test_nested_jails(store):
         CREATE,
         pairs(("name", "d"), ("persist", None)),
     )
-    fails(
-        E["EPERM"], "", rules.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None))
-    )  # children.max 0
+    # children.max 0
+    fails(E["EPERM"], "", rules.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None)))
     # A new hostname reaches the descendants that inherit it, and the limits flow down.
     plan = rules.plan_set(
         store,
@@ -838,9 +837,8 @@ def test_dying_jails(store):
     fails(E["ENOENT"], "no jail after 0", rules.do_get, store, 0, 0, pairs(("lastjid", 0)))
     assert rules.do_get(store, 0, DYING, pairs(("lastjid", 0)))[0] == 1
     _, out = jget(store, DYING, ("jid", 1), ("dying", bytes(4)), ("nodying", bytes(4)))
-    assert 3 not in out and out[5].data == i(
-        0
-    )  # "dying" and "nodying" are one option: the last is kept
+    # "dying" and "nodying" are one option: the last is kept
+    assert 3 not in out and out[5].data == i(0)
     assert jget(store, DYING, ("jid", 1), ("dying", bytes(4)))[1][3].data == i(1)
     fails(
         E["ENOENT"],

@@ -37,6 +37,5 @@ def test_trace_names_each_thread(bsd, thr_programs):
     assert r.returncode == 0 and len(tids) >= 3, lines[-20:]
     assert "not implemented" not in r.stderr.decode(errors="replace")
     ops = {int(line.split(",")[1]) for line in lines if "_umtx_op(" in line}
-    assert {12, 13, 14, 17, 22} <= ops, (
-        ops
-    )  # rwlock rd/wr/unlock and the mutex sleep/wake were exercised
+    # rwlock rd/wr/unlock and the mutex sleep/wake were exercised
+    assert {12, 13, 14, 17, 22} <= ops, ops

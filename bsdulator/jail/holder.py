@@ -247,9 +247,8 @@ def _host_pid(proc: int) -> int:
 def _start_time(proc: int) -> str:
     fd = os.open("self/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
     with os.fdopen(fd) as f:
-        return (
-            f.read().rsplit(")", 1)[1].split()[19]
-        )  # procfs.Stat.starttime; not imported, to start lean
+        # procfs.Stat.starttime; not imported, to start lean
+        return f.read().rsplit(")", 1)[1].split()[19]
 
 
 def main(spec_json: str, status_fd: int) -> None:

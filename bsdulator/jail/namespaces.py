@@ -636,9 +636,8 @@ def destroy(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> None:
     finish() from the wait loop).  Once the holder is dead its parent must still reap it
     for the PID namespace to be freed: destroy() does when it is the caller's child, else
     waits up to REAP_TIMEOUT_S for init (or a subreaper) to, and then returns anyway."""
-    pid_ns = (
-        procfs.ns_inode(holder.pid, "pid") if alive(holder) else None
-    )  # to say what keeps it, should it stay
+    # to say what keeps it, should it stay
+    pid_ns = procfs.ns_inode(holder.pid, "pid") if alive(holder) else None
 
     def gone() -> bool:
         kill(holder)  # again each time: a process may join the cgroup late

@@ -226,9 +226,8 @@ class JailConfig:
     """The emulated kernel's jail settings: the security.jail.* defaults (sysctl-writable) and the
     modules it has."""
 
-    default_allow: set[str] = field(
-        default_factory=lambda: set(JAIL_DEFAULT_ALLOW)
-    )  # jail(2)'s allow.*
+    # jail(2)'s allow.*
+    default_allow: set[str] = field(default_factory=lambda: set(JAIL_DEFAULT_ALLOW))
     default_enforce_statfs: int = JAIL_DEFAULT_ENFORCE_STATFS  # every new jail's enforce_statfs
     max_af_ips: int = 255  # security.jail.jail_max_af_ips
     modules: frozenset[str] = frozenset()  # loaded modules: their parameters exist (e.g. "linux")

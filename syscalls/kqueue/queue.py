@@ -4,7 +4,6 @@ kqueues of one process."""
 import itertools
 import os
 import time
-import weakref
 
 from bsdulator import translate
 from bsdulator.engine import check, lx
@@ -319,10 +318,9 @@ class Registry:
 
 def registry(call) -> Registry:
     """The calling process's kqueues; a fork child starts with none, as FreeBSD's does."""
-    reg = getattr(call.proc, "kqueues", None)
+    reg = call.proc.kqueues
     if reg is None:
         reg = call.proc.kqueues = Registry(call.sup, call.proc.pid)
-        weakref.finalize(call.proc, reg.close)
     return reg
 
 
