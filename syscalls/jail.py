@@ -163,9 +163,9 @@ class Store:
 
 
 def _holder(row: jailreg.JailRow) -> jailns.Holder:
-    return jailns.Holder(
-        row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid)
-    )
+    """The row's holder, its cgroup as this process reaches it: the creator may have seen the
+    hierarchy mounted elsewhere (under `ip netns exec`, see jailns.cgroup2_root)."""
+    return jailns.Holder(row.jid, row.holder_pid or 0, row.holder_start, jailns.cgroup_of(row.jid))
 
 
 def _live(row: jailreg.JailRow | None) -> jailreg.JailRow | None:

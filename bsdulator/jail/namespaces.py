@@ -72,6 +72,9 @@ NAMESPACES = (
 NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 13, __u64)
 HOST_NAME_MAX = 64  # Linux's limit for both hostname and domainname
 CGROUP_DIR = "bsdulator"
+CGROUP2_MOUNT_POINT = "/sys/fs/cgroup"  # where a cgroup v2 host has it
+NO_CGROUP2 = f"jails need cgroup v2 mounted (e.g. mount -t cgroup2 none {CGROUP2_MOUNT_POINT})"
+_cgroup2_root: str | None = None  # found (or mounted) once: mounts do not move under bsdulator
 PROXIES = "proxies"  # jail.N/proxies: the attach proxies standing in for jail N's processes
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
@@ -118,11 +121,40 @@ class AttachPlan:
 
 
 def cgroup2_root() -> str:
-    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo)."""
+    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo).
+
+    `ip netns exec` runs its command in a mount namespace of its own (a slave of the caller's)
+    with a fresh /sys of the network namespace, in which no cgroup is mounted.  There the
+    hierarchy is mounted at /sys/fs/cgroup, where a cgroup v2 host has it: a mount in that
+    namespace reaches neither the host nor the jails (theirs are made from it, then detached),
+    and cgroup2 shows the same hierarchy wherever it is mounted (same cgroup namespace), so
+    jail.N is the same directory for every bsdulator.  Only an empty /sys/fs/cgroup is used, so
+    that no cgroup v1 hierarchy is ever hidden."""
+    global _cgroup2_root
+    if _cgroup2_root is None:
+        _cgroup2_root = _find_cgroup2() or _mount_cgroup2()
+    return _cgroup2_root
+
+
+def _find_cgroup2() -> str | None:
     for mount in procfs.mountinfo("self"):
         if mount.fstype == "cgroup2":
             return os.fsdecode(mount.point)
-    raise JailNsError("jails need cgroup v2 mounted (e.g. mount -t cgroup2 none /sys/fs/cgroup)")
+    return None
+
+
+def _mount_cgroup2() -> str:
+    """Mount cgroup2 on an empty /sys/fs/cgroup (see cgroup2_root)."""
+    _require_root()
+    try:
+        empty = not os.listdir(CGROUP2_MOUNT_POINT)
+    except OSError:
+        empty = False
+    if not empty:
+        raise JailNsError(NO_CGROUP2)
+    if lib.bsdu_mount(b"cgroup2", CGROUP2_MOUNT_POINT.encode(), b"cgroup2", 0, ffi.NULL) != 0:
+        raise JailNsError(f"{NO_CGROUP2}; mounting it failed: {os.strerror(ffi.errno)}")
+    return CGROUP2_MOUNT_POINT
 
 
 def scope() -> str:
