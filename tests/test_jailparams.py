@@ -537,17 +537,59 @@ def test_create_errors(store):
         ("persist", None),
         ("osreldate", 0),
     )
+    fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), ("securelevel", -2))
+
+
+VNET_LAYOUT = (("name", "x"), ("persist", None), ("vnet", abi.JAIL_SYS_NEW))
+
+
+def test_vnet_with_ip4_addr_asks_for_the_layout_not_a_restriction(store):
+    """FreeBSD refuses ip4.addr on a vnet jail (kern_jail.c); that exact combination asks for the
+    automatic layout: the addresses are eth0's, the jail limits no address."""
+    two = bytes([10, 0, 0, 9, 10, 0, 0, 12])
+    jid = jset(store, CREATE, *VNET_LAYOUT, ("ip4.addr", two))
+    jail = store.get(jid)
+    assert jail.get(rules.LAYOUT_ADDRS) == ("10.0.0.9", "10.0.0.12")
+    assert jail.get("ip4.addr") == () and jail.get("ip4") == abi.JAIL_SYS_INHERIT
+    assert jail.get("vnet") == abi.JAIL_SYS_NEW
+    plain = jset(store, CREATE, ("name", "y"), ("persist", None), ("vnet", abi.JAIL_SYS_NEW))
+    assert store.get(plain).get(rules.LAYOUT_ADDRS) is False  # not stored at all
+
+
+V6 = ipaddress.IPv6Address("2001:db8::9").packed
+NO_IP_LIMITS = "vnet jails cannot have IP address restrictions"
+
+
+@pytest.mark.parametrize(
+    "flags, extra, message",
+    [
+        (CREATE, [("ip6.addr", V6)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", bytes([10, 0, 0, 9])), ("ip6.addr", V6)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", bytes([10, 0, 0, 9])), ("ip4", abi.JAIL_SYS_NEW)], NO_IP_LIMITS),
+        (CREATE, [("ip4", abi.JAIL_SYS_DISABLE)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", b"")], NO_IP_LIMITS),
+        (
+            CREATE | UPDATE,
+            [("ip4.addr", bytes([10, 0, 0, 9]))],
+            "vnet cannot be changed after creation",
+        ),
+    ],
+)
+def test_vnet_keeps_freebsds_refusal_of_every_other_ip_limit(store, flags, extra, message):
+    fails(E["EINVAL"], message, rules.plan_set, store, 0, flags, pairs(*VNET_LAYOUT, *extra))
+
+
+def test_an_existing_vnet_jail_takes_no_addresses(store):
+    jid = jset(store, CREATE, *VNET_LAYOUT, ("ip4.addr", bytes([10, 0, 0, 9])))
     fails(
         E["EINVAL"],
-        "vnet jails cannot have IP address restrictions",
-        plan,
-        CREATE,
-        ("name", "x"),
-        ("persist", None),
-        ("vnet", abi.JAIL_SYS_NEW),
-        ("ip4.addr", bytes([10, 0, 0, 9])),
+        NO_IP_LIMITS,
+        rules.plan_set,
+        store,
+        0,
+        UPDATE,
+        pairs(("jid", jid), ("ip4.addr", bytes([10, 0, 0, 10]))),
     )
-    fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), ("securelevel", -2))
 
 
 def test_unknown_parameter_comes_after_the_other_checks(store):
