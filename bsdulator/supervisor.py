@@ -14,6 +14,7 @@ from .fastpath import FastPath
 from .hooks import Hooks
 from .memory import Memory, Unreachable
 from .native._native import lib
+from .net import NetService
 from .process import Process, Thread
 from .sysctl import SysctlTree
 from .table import Entry, Support
@@ -99,9 +100,11 @@ class Supervisor:
         self.leader_started = False  # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None  # called with the leader's wait status
         self.initial_image = None  # (exe, image) of the program spawn() starts
-        # Typed services: the MIB tree comes first (subsystems add their nodes), then what
-        # subsystems install: the jail registry (syscalls/jail.py), sysctl's host facts.
+        # Typed services: the MIB tree comes first (subsystems add their nodes), the network
+        # backend (bsdulator/net/), then what subsystems install: the jail registry
+        # (syscalls/jail.py), sysctl's host facts.
         self.sysctl = SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)
+        self.net = NetService()
         self.jails = None
         self.sysctl_host = None
         self.hooks = Hooks()
