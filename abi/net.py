@@ -1,6 +1,6 @@
-"""Linux networking limits the network backend (bsdulator/net/) checks names against."""
+"""Linux networking numbers of the network backend (bsdulator/net/) and its tests."""
 
-# linux/if.h: an interface name's buffer, its NUL included (names are at most 15 bytes).
 LINUX_NET = {
-    "IFNAMSIZ": 16,
+    "IFNAMSIZ": 16,  # linux/if.h: an interface name's buffer, its NUL included
+    "RT_TABLE_MAIN": 254,  # linux/rtnetlink.h: the routing table `ip route` shows
 }
