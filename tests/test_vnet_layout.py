@@ -11,6 +11,7 @@ import ipaddress
 import itertools
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -23,6 +24,7 @@ from test_e2e_jail import leftover_jails
 from bsdulator.abi.net import LINUX_NET
 from bsdulator.net import layout
 from bsdulator.net.backend import NetError
+from helpers import wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY = 8, 0  # RFC 792
@@ -285,3 +287,19 @@ def test_bridge_address_is_configurable(test_host):
     assert ping(test_host.path, "10.77.3.4")
     assert test_host.run("jail", "-r", "a").returncode == 0
     assert test_host.state() == (["lo"], [], [], [])
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_a_dead_jails_layout_goes_at_the_next_registry_use(test_host):
+    """A holder killed behind bsdulator's back (a crash) leaves a row whose jail is gone: the next
+    bsdulator that opens the registry deletes the row and the layout with it."""
+    R = test_host.root
+    r = test_host.run("jail", "-c", "name=a", f"path={R}", "ip4.addr=10.0.0.10", "vnet", "persist")
+    assert r.returncode == 0, r.stderr
+    holder = int(test_host.holder_netns(1).split("/")[2])
+    os.kill(holder, signal.SIGKILL)
+    assert wait_until(lambda: not os.path.exists(f"/proc/{holder}/ns/net"), 10)
+    assert test_host.run("jls", "jid").stdout == b""
+    assert test_host.state() == (["lo"], [], [], [])
+    assert leftover_jails(test_host) == "[]"
