@@ -5,7 +5,7 @@ A named namespace is a bind mount of an nsfs file under /var/run/netns, as `ip n
 makes it (pyroute2.netns does the same mounts), in the mount namespace bsdulator runs in:
 the host's, or under `ip netns exec` the one that command made for it, which the binding
 then does not outlive (like `ip netns add` run there).  pyroute2 is imported on first use:
-it costs a bsdulator that makes no network ~100 ms."""
+it would cost every bsdulator ~200 ms."""
 
 from __future__ import annotations
 
