@@ -303,3 +303,31 @@ def test_a_dead_jails_layout_goes_at_the_next_registry_use(test_host):
     assert test_host.run("jls", "jid").stdout == b""
     assert test_host.state() == (["lo"], [], [], [])
     assert leftover_jails(test_host) == "[]"
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_a_failed_step_undoes_the_steps_before_it(test_host):
+    """The binding's name is taken (another registry's jail 1, here a stand-in file) after the
+    bridge was made: creation fails with the reason, and neither bridge nor jail is left."""
+    from pyroute2 import netns
+
+    taken = os.path.join(netns.NETNS_RUN_DIR, layout.netns_name(1))
+    if os.path.lexists(taken):
+        pytest.skip(f"{taken} exists on this host")
+    os.makedirs(netns.NETNS_RUN_DIR, exist_ok=True)
+    open(taken, "x").close()
+    try:
+        R = test_host.root
+        r = test_host.run(
+            "jail", "-c", "name=a", f"path={R}", "ip4.addr=10.0.0.10", "vnet", "persist"
+        )
+        assert r.returncode != 0
+        assert b"network namespace bsdjail_1 already exists" in r.stderr
+        assert os.path.exists(taken)  # not ours: left alone
+        assert test_host.run("jls", "jid").stdout == b""
+        links, addrs, routes, _named = test_host.state()
+        assert (links, addrs, routes) == (["lo"], [], [])
+        assert leftover_jails(test_host) == "[]"
+    finally:
+        os.unlink(taken)

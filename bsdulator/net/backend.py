@@ -91,6 +91,8 @@ def rtnl(netns: str | None = None) -> Iterator[Link]:
             yield Link(ipr)
     except NetlinkError as e:
         raise NetError(f"netlink: {os.strerror(e.code)}") from None
+    except OSError as e:  # the namespace vanished (its jail died), no netlink socket, …
+        raise NetError(f"{netns or 'netlink'}: {e.strerror or e}") from None
 
 
 class Link:
