@@ -7,7 +7,6 @@ bsdulator inside it, either by setns into that namespace alone or as `ip netns e
 to its own jails' addresses, and its teardown removes the jails and the namespace, also when
 the test fails."""
 
-import ipaddress
 import itertools
 import os
 import shutil
@@ -23,7 +22,6 @@ from test_e2e_jail import leftover_jails
 
 from bsdulator.abi.net import LINUX_NET
 from bsdulator.net import layout
-from bsdulator.net.backend import NetError
 from helpers import wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,47 +29,7 @@ ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY = 8, 0  # RFC 792
 PING_TIMEOUT_S = 5.0
 _names = itertools.count()
 
-
-# -- the layout's arithmetic (no network touched) ---------------------------------------------
-
-
-@pytest.mark.unit
-def test_bridge_address_is_the_first_of_the_jails_slash_24_unless_configured(monkeypatch):
-    monkeypatch.delenv(layout.BRIDGE_ADDR_ENV, raising=False)
-    assert str(layout.configured_bridge_address("10.0.0.10")) == "10.0.0.1/24"
-    assert str(layout.configured_bridge_address("192.168.7.200")) == "192.168.7.1/24"
-    monkeypatch.setenv(layout.BRIDGE_ADDR_ENV, "10.9.0.1/16")
-    assert str(layout.configured_bridge_address("10.9.3.4")) == "10.9.0.1/16"
-    monkeypatch.setenv(layout.BRIDGE_ADDR_ENV, "10.9.0.1")
-    assert str(layout.configured_bridge_address("10.9.0.4")) == "10.9.0.1/24"
-    monkeypatch.setenv(layout.BRIDGE_ADDR_ENV, "10.9.0.300/24")
-    with pytest.raises(NetError, match=layout.BRIDGE_ADDR_ENV):
-        layout.configured_bridge_address("10.9.0.4")
-
-
-@pytest.mark.unit
-def test_jail_addresses_take_the_bridges_prefix_and_must_be_free_hosts_of_it():
-    gateway = ipaddress.IPv4Interface("10.0.0.1/24")
-    assert [str(a) for a in layout.jail_addresses(["10.0.0.10", "10.0.0.11"], gateway)] == [
-        "10.0.0.10/24",
-        "10.0.0.11/24",
-    ]
-    for taken in ("10.0.0.1", "10.0.0.0", "10.0.0.255", "10.0.1.5"):
-        with pytest.raises(NetError, match="is not a free host address of bsdjail0"):
-            layout.jail_addresses([taken], gateway)
-
-
-@pytest.mark.unit
-def test_names_fit_linux_for_every_jid():
-    from bsdulator.abi.jail import JAIL_MAX
-    from bsdulator.net.backend import check_ifname
-
-    check_ifname(layout.veth_name(JAIL_MAX))
-    with pytest.raises(NetError, match="longer than Linux's 15 bytes"):
-        check_ifname("veth0_j" + "9" * 9)
-
-
-# -- end to end ----------------------------------------------------------------------------------
+pytestmark = [pytest.mark.e2e, pytest.mark.root]
 
 
 def _checksum(data: bytes) -> int:
@@ -194,8 +152,6 @@ def test_host(request, bsd, freebsd_root, tmp_path):
             netns.remove(host.name)
 
 
-@pytest.mark.e2e
-@pytest.mark.root
 def test_phase3_layout_pings_and_leaves_nothing(test_host):
     R = test_host.root
     r = test_host.run(
@@ -250,8 +206,6 @@ def test_phase3_layout_pings_and_leaves_nothing(test_host):
     assert leftover_jails(test_host) == "[]"
 
 
-@pytest.mark.e2e
-@pytest.mark.root
 def test_layout_refuses_an_address_off_the_bridge_and_leaves_nothing_half_made(test_host):
     R = test_host.root
     r = test_host.run("jail", "-c", "name=a", f"path={R}", "ip4.addr=10.0.0.10", "vnet", "persist")
@@ -274,8 +228,6 @@ def test_layout_refuses_an_address_off_the_bridge_and_leaves_nothing_half_made(t
     assert leftover_jails(test_host) == "[]"
 
 
-@pytest.mark.e2e
-@pytest.mark.root
 def test_bridge_address_is_configurable(test_host):
     R = test_host.root
     env = {layout.BRIDGE_ADDR_ENV: "10.77.0.1/16"}
@@ -289,8 +241,6 @@ def test_bridge_address_is_configurable(test_host):
     assert test_host.state() == (["lo"], [], [], [])
 
 
-@pytest.mark.e2e
-@pytest.mark.root
 def test_a_dead_jails_layout_goes_at_the_next_registry_use(test_host):
     """A holder killed behind bsdulator's back (a crash) leaves a row whose jail is gone: the next
     bsdulator that opens the registry deletes the row and the layout with it."""
@@ -305,8 +255,6 @@ def test_a_dead_jails_layout_goes_at_the_next_registry_use(test_host):
     assert leftover_jails(test_host) == "[]"
 
 
-@pytest.mark.e2e
-@pytest.mark.root
 def test_a_failed_step_undoes_the_steps_before_it(test_host):
     """The binding's name is taken (another registry's jail 1, here a stand-in file) after the
     bridge was made: creation fails with the reason, and neither bridge nor jail is left."""
