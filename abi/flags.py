@@ -390,6 +390,7 @@ LINUX_MADV_ADVICE = {
     "MADV_NOHUGEPAGE": 15,
     "MADV_DONTDUMP": 16,
     "MADV_DODUMP": 17,
+    "MADV_WIPEONFORK": 18,
 }
 
 # msync(2); FreeBSD's MS_SYNC is 0, the absence of MS_ASYNC.
@@ -1178,3 +1179,10 @@ FREEBSD_CPU_WHICH = {
 }
 # The largest set the kernel takes, in bits (<sys/_cpuset.h>); a longer cpusetsize is ERANGE.
 FREEBSD_CPU_MAXSIZE = {"CPU_MAXSIZE": 1024, "NBBY": 8}
+
+# FreeBSD sys/mman.h minherit(2) values.
+FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "INHERIT_ZERO": 3}
+
+# FreeBSD sys/wait.h status words the kernel builds: a continued child, and the core-dump
+# bit of a killed one.
+FREEBSD_WAIT_STATUS = {"_WCONTINUED": 0o23, "WCOREFLAG": 0o200}

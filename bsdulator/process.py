@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 
 from . import procfs, ptrace
+from .abi.signals import FREEBSD_SS_FLAGS
 from .memory import Memory
 from .native._native import lib
 
-SS_DISABLE = 4  # FreeBSD <sys/signal.h>
+SS_DISABLE = FREEBSD_SS_FLAGS["SS_DISABLE"]
 
 
 def effective_uid(pid: int) -> int:

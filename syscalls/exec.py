@@ -6,14 +6,15 @@ import struct
 
 from bsdulator import elf, image
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import LINUX_ACCESS_MODES, LINUX_AT_FLAGS
 from bsdulator.engine import Exec, check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 from bsdulator.translate import errno_to_freebsd
 
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC  # the host's (Linux) values
-X_OK = 1
+X_OK = LINUX_ACCESS_MODES["X_OK"]
 EACCES = FREEBSD_ERRNO["EACCES"]
 ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 

@@ -22,7 +22,7 @@ from bsdulator import procfs, ptrace, seccomp, structs
 from bsdulator.abi import capabilities
 from bsdulator.abi import jail as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import LINUX_MSG_FLAGS
+from bsdulator.abi.flags import LINUX_AT_FLAGS, LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
@@ -84,7 +84,7 @@ ALLOWED_BY = {
     "CAP_NET_BIND_SERVICE": "allow.reserved_ports",
 }
 _libc = ctypes.CDLL(None, use_errno=True)
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
 
@@ -301,7 +301,7 @@ class JailService:
                     path = line.rstrip("\n").split(":", 2)[2].removesuffix("/" + jailns.PROXIES)
                     parent, _, name = path.rpartition("/")
                     if name.startswith("jail.") and (parent + "/").endswith(ours):
-                        return int(name[5:])
+                        return int(name.removeprefix("jail."))
         except (OSError, ValueError):
             pass
         return 0
@@ -1052,17 +1052,14 @@ def sys_jail(call, jail_addr):
     mem = call.mem
     version = mem.read_u32(jail_addr)
     if version == abi.JAIL_VERSION_V0:
-        path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + 8, 20))
+        start, ip_at = (
+            abi.FREEBSD_JAIL_V0[f"offsetof(struct jail_v0, {n})"] for n in ("path", "ip_number")
+        )
+        path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + start, ip_at + 4 - start))
         rules.check_jail(version, 1, 0, config=_service(call).config)
         name_p, ip4, ip6 = 0, struct.pack(">I", ip), b""
     else:
-        f = dict(
-            zip(
-                ("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
-                struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48)),
-                strict=True,
-            )
-        )
+        f = structs.unpack("jail", mem.read(jail_addr, structs.sizeof("jail")))
         rules.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
         path_p, host_p, name_p = f["path"], f["hostname"], f["jailname"]
         ip4 = mem.read(f["ip4"], 4 * f["ip4s"]) if f["ip4s"] else b""

@@ -10,11 +10,14 @@ from bsdulator.abi.flags import (
     FREEBSD_ADDRESS_FAMILIES,
     FREEBSD_MSG_FLAGS,
     FREEBSD_SOCK_TYPES,
+    FREEBSD_SOCKET_LEVELS,
+    LINUX_SOCKET_LEVELS,
 )
 from bsdulator.abi.flags import (
     LINUX_SO_OPTIONS as LINUX_SO,
 )
 from bsdulator.abi.jail import JAIL_SYS_NEW
+from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
@@ -23,17 +26,21 @@ from bsdulator.table import Support, handler, native
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT")
 )
-SOCKADDR_MAX = 128  # sockaddr_storage on both systems
+SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]  # the same on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 JAIL_FAMILIES = {
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
 }
-FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
+FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = (
+    FREEBSD_SOCKET_LEVELS["SOL_SOCKET"],
+    LINUX_SOCKET_LEVELS["SOL_SOCKET"],
+)
 SCM_RIGHTS = 1  # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
 FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
 FREEBSD_CMSGHDR_LEN = 16  # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
+CMSGHDR_SIZE = structs.sizeof("cmsghdr")
 
 native("listen")
 
@@ -239,9 +246,9 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
 def _control_to_linux(data: bytes) -> bytes:
     """FreeBSD control messages → Linux ones (same CMSG_LEN/SPACE, different headers)."""
     out, off = bytearray(), 0
-    while off + 12 <= len(data):
+    while off + CMSGHDR_SIZE <= len(data):
         clen, level, ctype = struct.unpack_from("<Iii", data, off)
-        if clen < 12 or off + clen > len(data):
+        if clen < CMSGHDR_SIZE or off + clen > len(data):
             raise FreeBSDError(EINVAL, "bad cmsg_len")
         if level != FREEBSD_SOL_SOCKET or ctype != SCM_RIGHTS:
             raise FreeBSDError(EINVAL, f"control message {level:#x}/{ctype} not supported")

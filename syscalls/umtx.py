@@ -35,7 +35,13 @@ UMTX_TIME = structs.sizeof("_umtx_time")
 def _futex_op(op: int, oparg: int, cmp: int = F["FUTEX_OP_CMP_EQ"], cmparg: int = 0) -> int:
     """FUTEX_WAKE_OP's op word: *uaddr2 = *uaddr2 OP oparg; wake uaddr2's waiters if old CMP
     cmparg."""
-    return (op << 28) | (cmp << 24) | (oparg << 12) | cmparg
+    shift = U.LINUX_FUTEX_OP_SHIFTS
+    return (
+        (op << shift["op"])
+        | (cmp << shift["cmp"])
+        | (oparg << shift["oparg"])
+        | (cmparg << shift["cmparg"])
+    )
 
 
 # nr_wake2 is 0: no compare

@@ -51,15 +51,21 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import abi as abi_package
 from .. import procfs
 from ..abi.capabilities import LINUX_PRCTL_CAPS
+from ..abi.flags import LINUX_CLONE_FLAGS
+from ..abi.ioctls import LINUX_NSFS_IOCTLS
+from ..abi.limits import LINUX_HOST_NAME_MAX
 from ..native._native import ffi, lib
 from ..testhooks import stop_point
 from .holder import CLONE_NEWPID
 from .registry import DEFAULT_STATE_DIR, process_alive, start_time
 
-CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
-CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = (
+    LINUX_CLONE_FLAGS[n]
+    for n in ("CLONE_NEWNS", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWNET")
+)
 # /proc/PID/ns names and setns flags; a jail's pid namespace is the one its holder runs in.
 NAMESPACES = (
     ("mnt", CLONE_NEWNS),
@@ -69,8 +75,8 @@ NAMESPACES = (
     ("net", CLONE_NEWNET),
     ("cgroup", CLONE_NEWCGROUP),
 )
-NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 13, __u64)
-HOST_NAME_MAX = 64  # Linux's limit for both hostname and domainname
+NS_GET_ID = LINUX_NSFS_IOCTLS["NS_GET_ID"]
+HOST_NAME_MAX = LINUX_HOST_NAME_MAX  # Linux's limit for both hostname and domainname
 CGROUP_DIR = "bsdulator"
 CGROUP2_MOUNT_POINT = "/sys/fs/cgroup"  # where a cgroup v2 host has it
 NO_CGROUP2 = f"jails need cgroup v2 mounted (e.g. mount -t cgroup2 none {CGROUP2_MOUNT_POINT})"
@@ -80,9 +86,13 @@ START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
 EXIT_TIMEOUT_S = 1.0  # a killed holder whose namespace is empty exits at once
+# The holder's interpreter has no site packages, so no installer's mapping of abi/ to
+# bsdulator.abi either: argv[3] says where the package's abi modules are.
 BOOT = (
-    "import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jail.holder import main; "
-    "main(sys.argv[1], int(sys.argv[2]))"
+    "import sys, types; sys.path[:0] = sys.argv[4:]; "
+    "abi = sys.modules['bsdulator.abi'] = types.ModuleType('bsdulator.abi'); "
+    "abi.__path__ = [sys.argv[3]]; "
+    "from bsdulator.jail.holder import main; main(sys.argv[1], int(sys.argv[2]))"
 )
 
 
@@ -342,6 +352,7 @@ def _run_starter(spec: dict) -> str:
                     BOOT,
                     json.dumps(spec),
                     str(wfd),
+                    abi_package.__path__[0],
                     *_search_path(),
                 ],
                 stdin=subprocess.DEVNULL,
@@ -704,7 +715,11 @@ def jids() -> list[int]:
         names = os.listdir(os.path.join(cgroup2_root(), scope()))
     except FileNotFoundError:
         return []
-    return sorted(int(n[5:]) for n in names if n.startswith("jail.") and n[5:].isdigit())
+    return sorted(
+        int(n.removeprefix("jail."))
+        for n in names
+        if n.startswith("jail.") and n.removeprefix("jail.").isdigit()
+    )
 
 
 def lookup(jid: int) -> Holder | None:

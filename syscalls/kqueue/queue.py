@@ -6,6 +6,7 @@ import os
 import time
 
 from bsdulator import translate
+from bsdulator.abi.signals import LINUX_SIGNAL_LIMITS
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 
@@ -329,7 +330,7 @@ def handler_pending(call) -> bool:
     fails with EINTR, where ignored, default-ignored and stopping signals let it sleep on."""
     pending, blocked = signal_words(call.thread.tid)
     waiting = pending & ~blocked
-    for linux in range(1, 65):
+    for linux in range(1, LINUX_SIGNAL_LIMITS["SIGRTMAX"] + 1):
         if waiting >> (linux - 1) & 1:
             act = call.proc.sigactions.get(translate.signal_to_freebsd(linux))
             if act is not None and act.handler not in (SIG_DFL, SIG_IGN):
