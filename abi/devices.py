@@ -21,7 +21,7 @@ LINUX_CHAR_DEVICES = {
 }
 
 # fnv_32_str, which gives vfc_typenum (vfs.typenumhash=1): FreeBSD sys/fnv_hash.h.
-FREEBSD_FNV = {"FNV1_32_INIT": 0x811C9DC5, "FNV_32_PRIME": 0x01000193}
+FREEBSD_FNV = {"FNV1_32_INIT": 33554467, "FNV_32_PRIME": 0x01000193}
 
 # Minors per Unix98 pty slave major: pts/N is (major - 136) * 256 + minor (devices.txt).
 LINUX_UNIX98_PTY_MINORS = 256
