@@ -1183,6 +1183,6 @@ FREEBSD_CPU_MAXSIZE = {"CPU_MAXSIZE": 1024, "NBBY": 8}
 # FreeBSD sys/mman.h minherit(2) values.
 FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "INHERIT_ZERO": 3}
 
-# FreeBSD sys/wait.h status words the kernel builds: a continued child, and the core-dump
-# bit of a killed one.
-FREEBSD_WAIT_STATUS = {"_WCONTINUED": 0o23, "WCOREFLAG": 0o200}
+# FreeBSD sys/wait.h: the core-dump bit of a killed child's status word. A continued child's
+# status is SIGCONT's number alone (WIFCONTINUED(x): x == 0x13).
+FREEBSD_WAIT_STATUS = {"WCOREFLAG": 0o200}

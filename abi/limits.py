@@ -8,8 +8,7 @@ FREEBSD_LIMITS = {
     "IOV_MAX": 1024,
     "NGROUPS_MAX": 1023,
     "MAXLOGNAME": 33,  # sys/param.h: setlogin's name, NUL included
-    "_POSIX_VERSION": 200112,  # unistd.h
-    "_POSIX2_VERSION": 199212,
+    "_POSIX2_VERSION": 199212,  # unistd.h
     "BC_BASE_MAX": 99,  # limits.h
     "BC_DIM_MAX": 2048,
     "BC_SCALE_MAX": 99,
@@ -27,6 +26,10 @@ FREEBSD_LIMITS = {
     "_POSIX_TIMERS": 200112,
     "BYTE_ORDER": 1234,  # machine/endian.h: little endian
 }
+
+# kern.posix1version: _POSIX_VERSION of 13.5's sys/unistd.h, the release bsdulator claims by
+# default; FreeBSD 14's headers say 200809.
+FREEBSD_POSIX1_VERSION = 200112
 
 # struct sockaddr_storage, the same on both systems (sys/socket.h).
 SOCKADDR_STORAGE_SIZE = {"sizeof(struct sockaddr_storage)": 128}
@@ -59,7 +62,7 @@ LINUX_HOST_NAME_MAX = 64  # limits.h HOST_NAME_MAX: hostname and domainname, NUL
 LINUX_PATH_MAX = 4096  # linux/limits.h PATH_MAX: the longest path a call takes, NUL included
 
 # Linux facts in no UAPI header, each tested by behaviour.
-LINUX_MAX_ERRNO = 4096  # include/linux/err.h: a raw return in (-4096, 0) is an errno
+LINUX_MAX_ERRNO = 4095  # include/linux/err.h MAX_ERRNO: a raw return in [-4095, -1] is an errno
 LINUX_TASK_COMM_LEN = 16  # include/linux/sched.h: comm holds 15 characters and a NUL
 LINUX_NICE = {"MIN_NICE": -20, "MAX_NICE": 19, "NICE_WIDTH": 40}  # include/linux/sched/prio.h
 LINUX_RT_PRIORITY = {"min": 1, "max": 99}  # sched_get_priority_min/max(SCHED_FIFO)

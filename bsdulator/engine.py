@@ -114,7 +114,7 @@ def closing(fds, body):
 
 def check(r: int) -> int:
     """A raw Linux return value, or FreeBSDError with the translated errno."""
-    if -LINUX_MAX_ERRNO < r < 0:
+    if -LINUX_MAX_ERRNO <= r < 0:
         raise FreeBSDError(errno_to_freebsd(-r))
     return r
 
@@ -348,7 +348,7 @@ def exit_(sup, thread, regs) -> None:
         return
     if call.result is None:
         if call.gen is None:  # a native entry
-            if -LINUX_MAX_ERRNO < rax < 0:
+            if -LINUX_MAX_ERRNO <= rax < 0:
                 call.result = (0, None, errno_to_freebsd(-rax))
             else:
                 call.result = (rax, None, 0)

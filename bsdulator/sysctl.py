@@ -22,6 +22,7 @@ from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS as KERNEL
 from bsdulator.abi.limits import FREEBSD_LIMITS as LIMITS
+from bsdulator.abi.limits import FREEBSD_POSIX1_VERSION
 from bsdulator.abi.machine import FREEBSD_PAGE_SIZES
 from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS
 from bsdulator.errors import FreeBSDError
@@ -755,7 +756,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "posix1version",
             abi.KERN_POSIX1,
             INT,
-            LIMITS["_POSIX_VERSION"],
+            FREEBSD_POSIX1_VERSION,
             rd | caprd,
             "Version of POSIX attempting to comply to",
         ),

@@ -6,6 +6,7 @@ from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_WAIT_STATUS
 from bsdulator.abi.limits import FREEBSD_LIMITS, LINUX_NICE
+from bsdulator.abi.signals import FREEBSD_SIGNALS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -119,8 +120,8 @@ def _linux_wstatus_to_freebsd(status: int) -> int:
     if low == 0x7F:  # stopped: signal in bits 8-15
         sig = translate.signal_to_freebsd((status >> 8) & 0xFF) or 0
         return (sig << 8) | 0x7F
-    if status == 0xFFFF:  # continued (Linux) -> FreeBSD _WCONTINUED
-        return FREEBSD_WAIT_STATUS["_WCONTINUED"]
+    if status == 0xFFFF:  # continued (Linux) -> FreeBSD's WIFCONTINUED status, SIGCONT
+        return FREEBSD_SIGNALS["SIGCONT"]
     sig = translate.signal_to_freebsd(low) or low
     # killed; the core flag is kept (Linux's is the same bit)
     return sig | (status & FREEBSD_WAIT_STATUS["WCOREFLAG"])
