@@ -1186,3 +1186,8 @@ FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "IN
 # FreeBSD sys/wait.h: the core-dump bit of a killed child's status word. A continued child's
 # status is SIGCONT's number alone (WIFCONTINUED(x): x == 0x13).
 FREEBSD_WAIT_STATUS = {"WCOREFLAG": 0o200}
+
+# Control messages (sys/socket.h): SCM_RIGHTS, and where a message's data starts, the same on
+# both systems.
+FREEBSD_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
+LINUX_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}

@@ -8,6 +8,7 @@ from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_ADDRESS_FAMILIES,
+    FREEBSD_CMSG,
     FREEBSD_MSG_FLAGS,
     FREEBSD_SOCK_TYPES,
     FREEBSD_SOCKET_LEVELS,
@@ -36,10 +37,10 @@ FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = (
     FREEBSD_SOCKET_LEVELS["SOL_SOCKET"],
     LINUX_SOCKET_LEVELS["SOL_SOCKET"],
 )
-SCM_RIGHTS = 1  # the same number on both
+SCM_RIGHTS = FREEBSD_CMSG["SCM_RIGHTS"]  # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
 FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
-FREEBSD_CMSGHDR_LEN = 16  # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
+FREEBSD_CMSGHDR_LEN = FREEBSD_CMSG["CMSG_LEN(0)"]  # CMSG_DATA's offset, as on Linux
 CMSGHDR_SIZE = structs.sizeof("cmsghdr")
 
 native("listen")

@@ -69,6 +69,7 @@ def _linux(table: dict, headers: list[str]) -> dict:
         (flags.FREEBSD_WAIT_STATUS, ["sys/wait.h"]),
         (termios.FREEBSD_TERMIOS_SIZE, ["termios.h"]),
         (vm.FREEBSD_VM_PROT, ["vm/vm.h"]),
+        (flags.FREEBSD_CMSG, ["sys/socket.h"]),
     ],
     ids=lambda value: None if isinstance(value, dict) else value[0],
 )
@@ -151,6 +152,7 @@ def test_freebsd_kernel_defaults_hold_together():
         (termios.LINUX_TERMIOS_SIZE, ["asm/termbits.h"]),
         (termios.LINUX_TC_ACTIONS, ["asm/termbits.h"]),
         (limits.SOCKADDR_STORAGE_SIZE, ["sys/socket.h"]),
+        (flags.LINUX_CMSG, ["sys/socket.h"]),
         ({"HOST_NAME_MAX": limits.LINUX_HOST_NAME_MAX}, ["limits.h"]),
         ({"PATH_MAX": limits.LINUX_PATH_MAX}, ["linux/limits.h"]),
     ],
