@@ -48,6 +48,7 @@ FREEBSD_KERNEL_DEFAULTS = {
     "arandom_max": 256,  # sys/kern/kern_mib.c sysctl_kern_arnd: at most this per call
     "max_pending_per_proc": 128,  # sys/kern/kern_sig.c: p1003_1b.sigqueue_max
     "jail_default_enforce_statfs": 2,  # sys/kern/kern_jail.c: security.jail.enforce_statfs
+    "canary_len": 64,  # sys/kern/kern_exec.c: char canary[sizeof(long) * 8], AT_CANARYLEN
     "osreldate": 1305000,  # 13.5-RELEASE's __FreeBSD_version, for a libc without a note
     "proc_sizing_slack": 5,  # sys/kern/kern_proc.c sysctl_kern_proc: room for 5 more
     "jail_param_numbuf": 12,  # sys/kern/kern_jail.c sysctl_jail_param: char numbuf[12]

@@ -12,11 +12,12 @@ from . import procfs
 from .abi.auxv import FREEBSD_AT as FA
 from .abi.auxv import LINUX_AT as LA
 from .abi.elf import ELF_NUMBERS
+from .abi.limits import FREEBSD_KERNEL_DEFAULTS
 from .abi.machine import FREEBSD_PAGE_SIZES
 from .abi.vm import FREEBSD_VM_PROT
 
 ET_DYN = ELF_NUMBERS["ET_DYN"]
-CANARY_LEN = 64
+CANARY_LEN = FREEBSD_KERNEL_DEFAULTS["canary_len"]
 PAGESIZES = tuple(FREEBSD_PAGE_SIZES[n] for n in ("PAGE_SIZE", "NBPDR", "NBPDP"))
 VM_PROT_READ_WRITE = FREEBSD_VM_PROT["VM_PROT_READ"] | FREEBSD_VM_PROT["VM_PROT_WRITE"]
 # auxv entries added once the vectors' places are known.
