@@ -32,6 +32,18 @@ def wait_until(condition, timeout: float, interval: float = POLL_S):
         time.sleep(interval)
 
 
+def program_names(prefix: str) -> list[str]:
+    """The freebsd_programs/<prefix>*.c programs, by name."""
+    return sorted(p.stem for p in PROGRAMS.glob(f"{prefix}*.c"))
+
+
+def assert_no_failures(run) -> None:
+    """A check.h program's run: exit 0, no FAIL line, and DONE()'s count of none."""
+    out = run.stdout.decode(errors="replace")
+    assert run.returncode == 0 and "FAIL" not in out, out + run.stderr.decode(errors="replace")
+    assert out.endswith(": 0 failures\n")
+
+
 def freebsd_cc_command(*args: str) -> list[str]:
     """The FreeBSD/amd64 C compiler: zig's clang, with the FreeBSD 14 headers and libc it ships."""
     return [sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd", *args]
