@@ -462,18 +462,18 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
         (jail_root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(freebsd_root / rel, jail_root / rel)
     shutil.copy2(fuzzer, jail_root / "fuzz_slots")
-    (jail_root / "work").mkdir()
+    (jail_root / "scratch").mkdir()
     env = {"BSDULATOR_STATE_DIR": str(scratch / "state")}
     jail_tool = freebsd_root / "usr/sbin/jail"
     before = snapshot(freebsd_root)
     made = bsd(jail_tool, "-c", "name=fuzz", f"path={jail_root}", "persist", env=env)
     assert made.returncode == 0, made.stderr
     try:
-        argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/work"]
+        argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/scratch"]
         run_env = dict(os.environ, LC_ALL="C", **env)
         findings = fuzz(
             lambda: Run(
-                freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "work"
+                freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "scratch"
             ),
             "jailed",
         )
