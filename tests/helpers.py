@@ -15,6 +15,21 @@ POLL_S = 0.02
 
 PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
 HAVE_ZIG = importlib.util.find_spec("ziglang") is not None
+# What a jail's fresh /dev holds (a tmpfs the holder fills; fd/0-2 and std* served as devfs does).
+JAIL_DEV = [
+    "fd",
+    "full",
+    "null",
+    "ptmx",
+    "pts",
+    "random",
+    "stderr",
+    "stdin",
+    "stdout",
+    "tty",
+    "urandom",
+    "zero",
+]
 # Compiler results kept between sessions (header probes): outside the checkout, safe to delete.
 CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bsdulator-tests"
 
@@ -30,6 +45,30 @@ def wait_until(condition, timeout: float, interval: float = POLL_S):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
+    """The jids that still have a cgroup in the registry scope env names (BSDULATOR_STATE_DIR),
+    once those ending have ended: "[]" when a test left no jail behind."""
+    out = ""
+
+    def settled() -> bool:
+        nonlocal out
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from bsdulator.jail import namespaces; print(namespaces.jids())",
+            ],
+            check=False,
+            env=dict(os.environ, **env),
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return out == "[]"
+
+    wait_until(settled, wait)
+    return out
 
 
 def program_names(prefix: str) -> list[str]:

@@ -32,7 +32,7 @@ import pytest
 
 from bsdulator import table
 from bsdulator.table import Support
-from helpers import wait_until
+from helpers import jail_cgroups, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -347,29 +347,6 @@ def leftovers(directory: Path, wait: float = 10) -> list[int]:
 
     wait_until(none_left, wait)
     return found
-
-
-def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
-    """The jids that still have a cgroup in this registry's scope, once those ending have ended."""
-    out = ""
-
-    def settled() -> bool:
-        nonlocal out
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from bsdulator.jail import namespaces; print(namespaces.jids())",
-            ],
-            check=False,
-            env=dict(os.environ, **env),
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        return out == "[]"
-
-    wait_until(settled, wait)
-    return out
 
 
 def fuzz(start_run, label: str) -> list[str]:

@@ -21,7 +21,7 @@ from bsdulator import procfs
 from bsdulator.jail import namespaces as jailns
 from bsdulator.jail.namespaces import JailNsError
 from bsdulator.native._native import lib
-from helpers import wait_until
+from helpers import JAIL_DEV, wait_until
 
 pytestmark = pytest.mark.root
 
@@ -225,9 +225,7 @@ def _attach(holder, *paths):
 
 def test_attached_process_sees_only_the_jail(jails, root, tmp_path):
     holder = jails(root, hostname="inside.example", domainname="nis.example")
-    proc, seen, child = _attach(
-        holder,
-        "/link_abs",
+    escapes = (
         "/link_up",
         "/link_host",
         "/../outside.txt",
@@ -235,34 +233,15 @@ def test_attached_process_sees_only_the_jail(jails, root, tmp_path):
         str(tmp_path / "outside.txt"),
         "/proc/self/status",
     )
+    proc, seen, child = _attach(holder, "/link_abs", *escapes)
     assert seen["hostname"] == "inside.example" and seen["domainname"] == "nis.example"
     assert socket.gethostname() != "inside.example"
     assert seen["root"] == seen["root_dotdot"] == ["dev", "etc", "link_abs", "link_host", "link_up"]
     assert seen["cwd"] == "/"
     assert seen["/link_abs"] == "inside"
-    for escape in (
-        "/link_up",
-        "/link_host",
-        "/../outside.txt",
-        "/etc/../../outside.txt",
-        str(tmp_path / "outside.txt"),
-        "/proc/self/status",
-    ):
+    for escape in escapes:
         assert seen[escape] == "FileNotFoundError", escape
-    assert seen["dev"] == [
-        "fd",
-        "full",
-        "null",
-        "ptmx",
-        "pts",
-        "random",
-        "stderr",
-        "stdin",
-        "stdout",
-        "tty",
-        "urandom",
-        "zero",
-    ]
+    assert seen["dev"] == JAIL_DEV
     assert seen["pts"] == ["0", "ptmx"]  # a devpts of its own: the host's ptys are not there
     assert child["pid"] == 2 and child["ppid"] == 0  # PID 2 of the jail; its parent lives outside
     assert child["fds"] == ["0", "1", "2"] and child["stdout"] == os.strerror(errno.ENXIO)
