@@ -131,6 +131,7 @@ SIGNAL_HEADERS = ("signal.h", "sys/_sigset.h")
 TERMIOS_HEADERS = ("termios.h", "sys/ttydefaults.h")
 UMTX_HEADERS = ("sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h")
 EVENT_HEADERS = ("sys/types.h", "sys/event.h")
+SECCOMP_HEADERS = ("linux/seccomp.h", "linux/filter.h", "linux/audit.h", "asm/unistd.h")
 
 FREEBSD_VALUES = [
     F("abi.errno.FREEBSD_ERRNO | abi.errno.FREEBSD_ERRNO_ALIASES", "sys/errno.h"),
@@ -458,6 +459,10 @@ LINUX_VALUES = [
             "LINUX_CC_INDEX",
             "LINUX_SPEEDS",
         )
+    ),
+    *(
+        L(f"abi.seccomp.{name}", *SECCOMP_HEADERS)
+        for name in ("LINUX_SECCOMP", "LINUX_BPF", "LINUX_AUDIT_ARCH", "LINUX_X32_SYSCALL_BIT")
     ),
     L("abi.umtx.LINUX_FUTEX", "linux/futex.h"),
     L("abi.umtx.LINUX_CLONE_THREAD_FLAGS", "linux/sched.h"),
