@@ -86,6 +86,15 @@ def fails(errno, message, call, *args, **kw):
     assert (info.value.errno, info.value.message) == (errno, message)
 
 
+# A persistent jail "a" that may have two children of its own.
+PARENT_A = (("name", "a"), ("persist", None), ("children.max", 2))
+
+
+def refused(store, caller, flags, *params, message=""):
+    """jail_set(2) by caller with these parameters fails with EPERM and this message."""
+    fails(E["EPERM"], message, rules.plan_set, store, caller, flags, pairs(*params))
+
+
 @pytest.fixture
 def store():
     return Store()
@@ -471,24 +480,9 @@ def test_create_errors(store):
     fails(E["EINVAL"], "", plan, 0x10, ("name", "x"))
     fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), uid=1001)
     fails(E["EINVAL"], "negative jid", plan, CREATE, ("jid", -4), ("persist", None))
-    fails(
-        E["EINVAL"],
-        "name cannot be numeric (unless it is the jid)",
-        plan,
-        CREATE,
-        ("jid", 3),
-        ("name", "4"),
-        ("persist", None),
-    )
-    fails(
-        E["EINVAL"],
-        "name cannot be numeric (unless it is the jid)",
-        plan,
-        CREATE,
-        ("jid", 3),
-        ("name", "03"),
-        ("persist", None),
-    )
+    numeric = "name cannot be numeric (unless it is the jid)"
+    for name in ("4", "03"):
+        fails(E["EINVAL"], numeric, plan, CREATE, ("jid", 3), ("name", name), ("persist", None))
     fails(E["ENOENT"], 'jail "nope" not found', plan, CREATE, ("name", "nope.x"), ("persist", None))
     fails(
         E["EINVAL"],
@@ -656,24 +650,8 @@ def test_update(store):
 
 
 def test_nested_jails(store):
-    jset(
-        store,
-        CREATE,
-        ("name", "a"),
-        ("persist", None),
-        ("children.max", 2),
-        ("host.hostname", "a.example"),
-        ("path", "/j/a"),
-    )
-    fails(
-        E["EPERM"],
-        "",
-        rules.plan_set,
-        store,
-        0,
-        UPDATE,
-        pairs(("name", "a"), ("children.max", abi.JAIL_MAX)),
-    )
+    jset(store, CREATE, *PARENT_A, ("host.hostname", "a.example"), ("path", "/j/a"))
+    refused(store, 0, UPDATE, ("name", "a"), ("children.max", abi.JAIL_MAX))
     assert jset(store, CREATE, ("name", "b"), ("persist", None), caller=1) == 2
     child = store.jails[2]
     # no path: the creator's root
@@ -686,17 +664,8 @@ def test_nested_jails(store):
         jset(store, CREATE, ("name", "a.c"), ("persist", None), ("host", abi.JAIL_SYS_INHERIT)) == 3
     )
     assert store.jails[3].params["host.hostname"] == "a.example"
-    fails(
-        E["EPERM"],
-        "prison limit exceeded",
-        rules.plan_set,
-        store,
-        1,
-        CREATE,
-        pairs(("name", "d"), ("persist", None)),
-    )
-    # children.max 0
-    fails(E["EPERM"], "", rules.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None)))
+    refused(store, 1, CREATE, ("name", "d"), ("persist", None), message="prison limit exceeded")
+    refused(store, 2, CREATE, ("name", "e"), ("persist", None))  # children.max 0
     # A new hostname reaches the descendants that inherit it, and the limits flow down.
     plan = rules.plan_set(
         store,
@@ -843,15 +812,7 @@ def test_addresses(store):
 
 
 def test_sysv_ipc(store):
-    jset(
-        store,
-        CREATE,
-        ("name", "a"),
-        ("persist", None),
-        ("children.max", 2),
-        ("sysvshm", abi.JAIL_SYS_NEW),
-        ("allow.sysvipc", None),
-    )
+    jset(store, CREATE, *PARENT_A, ("sysvshm", abi.JAIL_SYS_NEW), ("allow.sysvipc", None))
     params = store.jails[1].params
     assert (params["sysvshm"], params["sysvsem"], params["sysvmsg"]) == (1, 2, 2)
     jset(store, CREATE, ("name", "a.b"), ("persist", None), ("sysvshm", abi.JAIL_SYS_INHERIT))
@@ -861,15 +822,7 @@ def test_sysv_ipc(store):
         rules.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("sysvshm", abi.JAIL_SYS_DISABLE)))
     )
     assert store.jails[2].params["sysvshm"] == abi.JAIL_SYS_DISABLE
-    fails(
-        E["EPERM"],
-        "",
-        rules.plan_set,
-        store,
-        0,
-        UPDATE,
-        pairs(("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW)),
-    )
+    refused(store, 0, UPDATE, ("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW))
 
 
 def test_dying_jails(store):

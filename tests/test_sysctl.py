@@ -2,11 +2,8 @@
 buffer and permission contract."""
 
 import ast
-import importlib.util
 import re
 import struct
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +12,7 @@ from hypothesis import strategies as st
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
+from header_macros import HAVE_ZIG, freebsd_macros
 
 pytestmark = pytest.mark.unit
 
@@ -51,29 +49,9 @@ CHANGED_SINCE_13_5 = {"kern.posix1version": 200112}  # _POSIX_VERSION, 13.5-RELE
 def macros() -> dict[str, str]:
     """Object-like macros (name → replacement text) of HEADERS, as FreeBSD/amd64's preprocessor sees
     them (zig's)."""
-    if importlib.util.find_spec("ziglang") is None:
+    if not HAVE_ZIG:
         pytest.skip("the ziglang package (a FreeBSD cross preprocessor) is not installed")
-    source = "".join(f"#include <{h}>\n" for h in HEADERS)
-    cmd = [
-        sys.executable,
-        "-m",
-        "ziglang",
-        "cc",
-        "-target",
-        "x86_64-freebsd",
-        "-D_WANT_PRISON",
-        "-E",
-        "-dM",
-        "-x",
-        "c",
-        "-",
-    ]
-    out = subprocess.run(cmd, input=source, capture_output=True, text=True, check=True).stdout
-    return {
-        m[1]: m[2].strip()
-        for m in map(re.compile(r"#define (\w+) (.*)").fullmatch, out.splitlines())
-        if m
-    }
+    return freebsd_macros(*HEADERS, defines=("_WANT_PRISON",))
 
 
 def _evaluate(text: str, macros: dict[str, str]):

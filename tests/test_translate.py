@@ -151,27 +151,22 @@ def test_sigaction_flags_drop_the_restorer():
 
 def test_si_codes():
     sigsegv, sigfpe = signals.FREEBSD_SIGNALS["SIGSEGV"], signals.FREEBSD_SIGNALS["SIGFPE"]
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_ACCERR"])
-        == signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"])
-        == signals.FREEBSD_FPE_CODES["FPE_INTDIV"]
-        == 2
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_USER"])
-        == signals.FREEBSD_SI_CODES["SI_USER"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_TKILL"])
-        == signals.FREEBSD_SI_CODES["SI_LWP"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"])
-        == signals.FREEBSD_SI_CODES["SI_NOINFO"]
-    )
+    # (signal, Linux si_code, the FreeBSD si_code it becomes)
+    cases = [
+        (
+            sigsegv,
+            signals.LINUX_SEGV_CODES["SEGV_ACCERR"],
+            signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"],
+        ),
+        (sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"], signals.FREEBSD_FPE_CODES["FPE_INTDIV"]),
+        (sigsegv, signals.LINUX_SI_CODES["SI_USER"], signals.FREEBSD_SI_CODES["SI_USER"]),
+        (sigsegv, signals.LINUX_SI_CODES["SI_TKILL"], signals.FREEBSD_SI_CODES["SI_LWP"]),
+        (sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"], signals.FREEBSD_SI_CODES["SI_NOINFO"]),
+    ]
+    assert [translate.si_code_to_freebsd(sig, code) for sig, code, _ in cases] == [
+        freebsd for *_, freebsd in cases
+    ]
+    assert signals.FREEBSD_FPE_CODES["FPE_INTDIV"] == 2
 
 
 # --- Bitmap and ValueMap ----------------------------------------------------------------
