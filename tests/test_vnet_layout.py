@@ -18,11 +18,10 @@ import sys
 import time
 
 import pytest
-from test_e2e_jail import leftover_jails
 
 from bsdulator.abi.net import LINUX_NET
 from bsdulator.net import layout
-from helpers import wait_until
+from helpers import jail_cgroups, wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICMP_ECHO_REQUEST, ICMP_ECHO_REPLY = 8, 0  # RFC 792
@@ -203,7 +202,7 @@ def test_phase3_layout_pings_and_leaves_nothing(test_host):
         if jid == "1":  # the bridge stays while a jail uses it
             assert test_host.state()[0] == ["bsdjail0", "lo", "veth0_j2"]
     assert test_host.state() == (["lo"], [], [], [])
-    assert leftover_jails(test_host) == "[]"
+    assert jail_cgroups(test_host.env) == "[]"
 
 
 def test_layout_refuses_an_address_off_the_bridge_and_leaves_nothing_half_made(test_host):
@@ -225,7 +224,7 @@ def test_layout_refuses_an_address_off_the_bridge_and_leaves_nothing_half_made(t
     assert b"vnet jails cannot have IP address restrictions" in r.stderr
     assert test_host.run("jail", "-r", "a").returncode == 0
     assert test_host.state() == (["lo"], [], [], [])
-    assert leftover_jails(test_host) == "[]"
+    assert jail_cgroups(test_host.env) == "[]"
 
 
 def test_bridge_address_is_configurable(test_host):
@@ -252,7 +251,7 @@ def test_a_dead_jails_layout_goes_at_the_next_registry_use(test_host):
     assert wait_until(lambda: not os.path.exists(f"/proc/{holder}/ns/net"), 10)
     assert test_host.run("jls", "jid").stdout == b""
     assert test_host.state() == (["lo"], [], [], [])
-    assert leftover_jails(test_host) == "[]"
+    assert jail_cgroups(test_host.env) == "[]"
 
 
 def test_a_failed_step_undoes_the_steps_before_it(test_host):
@@ -276,6 +275,6 @@ def test_a_failed_step_undoes_the_steps_before_it(test_host):
         assert test_host.run("jls", "jid").stdout == b""
         links, addrs, routes, _named = test_host.state()
         assert (links, addrs, routes) == (["lo"], [], [])
-        assert leftover_jails(test_host) == "[]"
+        assert jail_cgroups(test_host.env) == "[]"
     finally:
         os.unlink(taken)
