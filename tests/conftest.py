@@ -95,3 +95,15 @@ def freebsd_programs(freebsd_builder):
         }
 
     return build
+
+
+@pytest.fixture
+def host_netns_names():
+    """The automatic VNET layout binds jail J's network namespace as /run/netns/bsdjail_<J>: a
+    host-wide name, while every test's registry numbers its jails from 1. Tests that make such
+    bindings take turns across every test run on the host (other checkouts included)."""
+    import fcntl
+
+    with open("/run/bsdulator-tests-netns.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

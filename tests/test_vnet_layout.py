@@ -130,7 +130,7 @@ class NetnsHost:
 
 
 @pytest.fixture(params=["setns", "ip netns exec"])
-def test_host(request, bsd, freebsd_root, tmp_path):
+def test_host(request, bsd, freebsd_root, tmp_path, host_netns_names):
     """A fresh network namespace with bsdulator run inside it; removed with its jails at the end."""
     from pyroute2 import netns
 
