@@ -1,0 +1,478 @@
+"""FreeBSD rtnetlink ⇄ Linux rtnetlink, as pure functions on the bytes of one datagram.
+
+FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
+
+  every kind   address families (AF_INET6 28 ⇄ 10, AF_LINK ⇄ AF_PACKET) in the header's first
+               byte; interface names (names.py: lo0 ⇄ lo).
+  links        ifi_type IFT_* ⇄ ARPHRD_*, ifi_flags FreeBSD IFF_* ⇄ Linux's.  To FreeBSD: the
+               attributes FreeBSD's route/interface.h defines are kept (IFLA_STATS64 cut to
+               FreeBSD's struct), IFLA_LINKINFO and every Linux-only one dropped (Linux numbers
+               past IFLA_FREEBSD); IFF_MULTICAST is synthesized for a loopback and IFF_SIMPLEX
+               for an Ethernet, as FreeBSD's if_loop and Ethernet drivers set them.  To Linux:
+               IFLA_FREEBSD dropped.  IFLA_FREEBSD is not synthesized (no original name or
+               hardware address, no capability bitset).
+  addresses    IFA_* up to IFA_FLAGS kept; Linux's later ones dropped (IFA_PROTO has IFA_FREEBSD's
+               number); IFA_LOCAL synthesized from IFA_ADDRESS where Linux gives only that
+               (IPv6), as FreeBSD's dump has both.  To Linux: IFA_FREEBSD dropped (no carp vhid).
+  routes       rtm_table and RTA_TABLE: FreeBSD's fib 0 ⇄ Linux's main table; routes of other
+               Linux tables (local, broadcast …) and types FreeBSD lacks are not shown.  RTA_VIA
+               has a one-byte family on FreeBSD, two bytes on Linux.  To FreeBSD: RTA_RTFLAGS
+               synthesized (RTF_UP, GATEWAY, HOST, STATIC, BLACKHOLE, REJECT), RTA_DST of a
+               default route synthesized (FreeBSD always sends it), Linux's RTA_PRIORITY,
+               RTA_PREFSRC, RTA_CACHEINFO, RTA_PREF … dropped.  To Linux: RTA_RTFLAGS becomes the
+               route type (blackhole, reject), RTA_KNH_ID and RTA_WEIGHT are dropped, and a single
+               (non-dump) RTM_GETROUTE asks for the FIB entry (RTM_F_FIB_MATCH), which is what
+               FreeBSD answers, not Linux's per-destination clone.
+  NLMSG_ERROR  Linux's negative errno → FreeBSD's positive one; the extended ack keeps
+  NLMSG_DONE   NLMSGERR_ATTR_MSG only (the offset points into the Linux request).
+Neighbour and nexthop messages get their family translated and pass otherwise; generic netlink
+passes as it is."""
+
+import struct
+
+from bsdulator import translate
+from bsdulator.abi import netlink as N
+from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
+
+from .names import freebsd_ifname, linux_ifname
+
+NLMSGHDR = struct.Struct("<IHHII")
+NLATTR = struct.Struct("<HH")
+IFINFOMSG = struct.Struct("<BxHiII")
+IFADDRMSG = struct.Struct("<BBBBI")
+RTMSG = struct.Struct("<BBBBBBBBI")
+RTNEXTHOP = struct.Struct("<HBBi")
+U32 = struct.Struct("<I")
+S32 = struct.Struct("<i")
+
+T = {**N.NLMSG_TYPES, **N.RTM_TYPES}
+F = N.NLM_FLAGS
+IFLA, IFA, RTA = N.IFLA_ATTRS, N.IFA_ATTRS, N.RTA_ATTRS
+NLA_TYPE_MASK = ~(N.NLA_FLAGS["NLA_F_NESTED"] | N.NLA_FLAGS["NLA_F_NET_BYTEORDER"]) & 0xFFFF
+NLMSGERR_ATTR_MSG = N.NLMSGERR_ATTRS["NLMSGERR_ATTR_MSG"]
+
+FAMILIES = translate.ValueMap.from_names(
+    FREEBSD_ADDRESS_FAMILIES,
+    LINUX_ADDRESS_FAMILIES,
+    ["AF_UNSPEC", "AF_INET", "AF_INET6", ("AF_LINK", "AF_PACKET")],
+)
+ADDRESS_BYTES = {
+    LINUX_ADDRESS_FAMILIES["AF_INET"]: 4,
+    LINUX_ADDRESS_FAMILIES["AF_INET6"]: 16,
+}
+IFF = translate.Bitmap.from_names(N.FREEBSD_IFF, N.LINUX_IFF, N.IFF_PAIRS)
+IF_TYPES = translate.ValueMap.from_names(N.FREEBSD_IFT, N.LINUX_ARPHRD, N.IFT_PAIRS)
+FREEBSD_IFT_OTHER = N.FREEBSD_IFT["IFT_OTHER"]
+LINUX_ARPHRD_ETHER, LINUX_ARPHRD_LOOPBACK = (
+    N.LINUX_ARPHRD[n] for n in ("ARPHRD_ETHER", "ARPHRD_LOOPBACK")
+)
+FREEBSD_TABLE_MAIN = N.FREEBSD_RT_TABLE["RT_TABLE_MAIN"]
+LINUX_TABLE_MAIN = N.LINUX_RT_TABLE["RT_TABLE_MAIN"]
+RTF = N.FREEBSD_RTF
+RTN = N.RTN_TYPES
+NAME_ATTRS = {IFLA["IFLA_IFNAME"], IFLA["IFLA_ALT_IFNAME"]}
+
+LINK_TO_FREEBSD = {
+    IFLA[n]
+    for n in (
+        "IFLA_ADDRESS",
+        "IFLA_BROADCAST",
+        "IFLA_IFNAME",
+        "IFLA_MTU",
+        "IFLA_LINK",
+        "IFLA_MASTER",
+        "IFLA_TXQLEN",
+        "IFLA_OPERSTATE",
+        "IFLA_IFALIAS",
+        "IFLA_STATS64",
+        "IFLA_PROMISCUITY",
+        "IFLA_CARRIER",
+    )
+}
+LINK_TO_LINUX = set(IFLA.values())
+ADDR_ATTRS = set(IFA.values())
+ROUTE_ATTRS = set(RTA.values())
+ROUTE_TO_FREEBSD = ROUTE_ATTRS - {RTA["RTA_SRC"]}  # Linux's is a source prefix, FreeBSD's not
+LINK_MESSAGES = {T["RTM_NEWLINK"], T["RTM_DELLINK"], T["RTM_GETLINK"], T["RTM_SETLINK"]}
+ADDR_MESSAGES = {T["RTM_NEWADDR"], T["RTM_DELADDR"], T["RTM_GETADDR"]}
+ROUTE_MESSAGES = {T["RTM_NEWROUTE"], T["RTM_DELROUTE"], T["RTM_GETROUTE"]}
+
+
+def align(length: int) -> int:
+    return (length + N.NLMSG_ALIGNTO - 1) & ~(N.NLMSG_ALIGNTO - 1)
+
+
+# --- framing ---------------------------------------------------------------------------------
+
+
+def split_messages(data: bytes) -> tuple[list[tuple[int, int, int, int, bytes]], bytes]:
+    """The well-formed messages of a datagram as (type, flags, seq, pid, body), and what follows
+    the last of them (a malformed tail, passed on untouched for the kernel to judge)."""
+    out, off = [], 0
+    while off + NLMSGHDR.size <= len(data):
+        length, kind, flags, seq, pid = NLMSGHDR.unpack_from(data, off)
+        if length < NLMSGHDR.size or off + length > len(data):
+            break
+        out.append((kind, flags, seq, pid, data[off + NLMSGHDR.size : off + length]))
+        off += align(length)
+    return out, data[off:]
+
+
+def pack_message(kind: int, flags: int, seq: int, pid: int, body: bytes) -> bytes:
+    length = NLMSGHDR.size + len(body)
+    return NLMSGHDR.pack(length, kind, flags, seq, pid) + body + bytes(align(length) - length)
+
+
+def parse_attrs(data: bytes) -> list[tuple[int, bytes]]:
+    """(nla_type with its flag bits, payload) of each attribute; a malformed one ends the list."""
+    out, off = [], 0
+    while off + NLATTR.size <= len(data):
+        length, kind = NLATTR.unpack_from(data, off)
+        if length < NLATTR.size or off + length > len(data):
+            break
+        out.append((kind, data[off + NLATTR.size : off + length]))
+        off += align(length)
+    return out
+
+
+def pack_attrs(attrs) -> bytes:
+    out = bytearray()
+    for kind, payload in attrs:
+        length = NLATTR.size + len(payload)
+        out += NLATTR.pack(length, kind) + payload + bytes(align(length) - length)
+    return bytes(out)
+
+
+def _string(payload: bytes) -> str:
+    return payload.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _cstring(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape") + b"\0"
+
+
+def _family(value: int, to_linux: bool) -> int:
+    mapped = FAMILIES.to_linux(value) if to_linux else FAMILIES.to_freebsd(value)
+    return value if mapped is None else mapped
+
+
+def _with_family(body: bytes, to_linux: bool) -> bytes:
+    """Any rtnetlink header (or a bare rtgenmsg) starts with a one-byte family."""
+    return bytes([_family(body[0], to_linux)]) + body[1:] if body else body
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+def _linux_flags_to_freebsd(flags: int, if_type: int) -> int:
+    fbsd = IFF.to_freebsd(flags)
+    if if_type == LINUX_ARPHRD_LOOPBACK:
+        fbsd |= N.FREEBSD_IFF["IFF_MULTICAST"]
+    elif if_type == LINUX_ARPHRD_ETHER:
+        fbsd |= N.FREEBSD_IFF["IFF_SIMPLEX"]
+    return fbsd
+
+
+def link_to_freebsd(body: bytes) -> bytes:
+    if len(body) < IFINFOMSG.size:
+        return _with_family(body, False)
+    family, if_type, index, flags, _change = IFINFOMSG.unpack_from(body)
+    head = IFINFOMSG.pack(
+        _family(family, False),
+        IF_TYPES.to_freebsd(if_type, FREEBSD_IFT_OTHER),
+        index,
+        _linux_flags_to_freebsd(flags, if_type),
+        0,
+    )
+    attrs = []
+    for kind, payload in parse_attrs(body[IFINFOMSG.size :]):
+        kind &= NLA_TYPE_MASK
+        if kind not in LINK_TO_FREEBSD:
+            continue
+        if kind in NAME_ATTRS:
+            payload = _cstring(freebsd_ifname(_string(payload)))
+        elif kind == IFLA["IFLA_STATS64"]:
+            payload = payload[: N.FREEBSD_LINK_STATS64_SIZE]
+        attrs.append((kind, payload))
+    return head + pack_attrs(attrs)
+
+
+def link_to_linux(body: bytes) -> bytes:
+    if len(body) < IFINFOMSG.size:
+        return _with_family(body, True)
+    family, if_type, index, flags, change = IFINFOMSG.unpack_from(body)
+    head = IFINFOMSG.pack(
+        _family(family, True),
+        IF_TYPES.to_linux(if_type, 0),
+        index,
+        IFF.to_linux(flags),
+        IFF.to_linux(change),
+    )
+    attrs = []
+    for kind, payload in parse_attrs(body[IFINFOMSG.size :]):
+        if kind & NLA_TYPE_MASK not in LINK_TO_LINUX:
+            continue  # IFLA_FREEBSD and numbers Linux gives another meaning
+        if kind & NLA_TYPE_MASK in NAME_ATTRS:
+            payload = _cstring(linux_ifname(_string(payload)))
+        attrs.append((kind, payload))
+    return head + pack_attrs(attrs)
+
+
+# --- addresses --------------------------------------------------------------------------------
+
+
+def _addr(body: bytes, to_linux: bool) -> bytes:
+    if len(body) < IFADDRMSG.size:
+        return _with_family(body, to_linux)
+    family, prefixlen, flags, scope, index = IFADDRMSG.unpack_from(body)
+    head = IFADDRMSG.pack(_family(family, to_linux), prefixlen, flags, scope, index)
+    attrs, rename = [], linux_ifname if to_linux else freebsd_ifname
+    for kind, payload in parse_attrs(body[IFADDRMSG.size :]):
+        if kind & NLA_TYPE_MASK not in ADDR_ATTRS:
+            continue  # IFA_FREEBSD one way, IFA_RT_PRIORITY, IFA_PROTO … the other
+        if kind & NLA_TYPE_MASK == IFA["IFA_LABEL"]:
+            payload = _cstring(rename(_string(payload)))
+        attrs.append((kind, payload))
+    kinds = {kind for kind, _ in attrs}
+    if not to_linux and IFA["IFA_LOCAL"] not in kinds and IFA["IFA_ADDRESS"] in kinds:
+        attrs.append((IFA["IFA_LOCAL"], dict(attrs)[IFA["IFA_ADDRESS"]]))
+    return head + pack_attrs(attrs)
+
+
+def addr_to_freebsd(body: bytes) -> bytes:
+    return _addr(body, False)
+
+
+def addr_to_linux(body: bytes) -> bytes:
+    return _addr(body, True)
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+
+def _via(payload: bytes, to_linux: bool) -> bytes:
+    """struct rtvia: the family's width differs, the address follows it."""
+    if to_linux:
+        if len(payload) < N.FREEBSD_RTVIA_FAMILY_SIZE:
+            return payload
+        family = _family(payload[0], True)
+        return family.to_bytes(N.LINUX_RTVIA_FAMILY_SIZE, "little") + payload[1:]
+    if len(payload) < N.LINUX_RTVIA_FAMILY_SIZE:
+        return payload
+    family = int.from_bytes(payload[: N.LINUX_RTVIA_FAMILY_SIZE], "little")
+    return bytes([_family(family, False)]) + payload[N.LINUX_RTVIA_FAMILY_SIZE :]
+
+
+def _table(value: int, to_linux: bool) -> int:
+    if to_linux:
+        return LINUX_TABLE_MAIN if value == FREEBSD_TABLE_MAIN else value
+    return FREEBSD_TABLE_MAIN if value == LINUX_TABLE_MAIN else value
+
+
+def _route_attrs(attrs, to_linux: bool):
+    keep = ROUTE_ATTRS if to_linux else ROUTE_TO_FREEBSD
+    out = []
+    for kind, payload in attrs:
+        bare = kind & NLA_TYPE_MASK
+        if bare not in keep:
+            continue
+        if bare == RTA["RTA_VIA"]:
+            payload = _via(payload, to_linux)
+        elif bare == RTA["RTA_TABLE"] and len(payload) == U32.size:
+            payload = U32.pack(_table(U32.unpack(payload)[0], to_linux))
+        elif bare == RTA["RTA_MULTIPATH"]:
+            payload = _multipath(payload, to_linux)
+        out.append((kind, payload))
+    return out
+
+
+def _multipath(payload: bytes, to_linux: bool) -> bytes:
+    """An array of rtnexthop, each followed by its own route attributes."""
+    out, off = bytearray(), 0
+    while off + RTNEXTHOP.size <= len(payload):
+        length, flags, hops, ifindex = RTNEXTHOP.unpack_from(payload, off)
+        if length < RTNEXTHOP.size or off + length > len(payload):
+            break
+        inner = pack_attrs(
+            _route_attrs(parse_attrs(payload[off + RTNEXTHOP.size : off + length]), to_linux)
+        )
+        out += RTNEXTHOP.pack(RTNEXTHOP.size + len(inner), flags, hops, ifindex) + inner
+        off += align(length)
+    return bytes(out)
+
+
+def _route_flags(rtm_type: int, protocol: int, dst_len: int, family: int, kinds) -> int:
+    """FreeBSD's rt_flags of a Linux route, for RTA_RTFLAGS."""
+    flags = RTF["RTF_UP"]
+    if kinds & {RTA["RTA_GATEWAY"], RTA["RTA_VIA"]}:
+        flags |= RTF["RTF_GATEWAY"]
+    if dst_len == ADDRESS_BYTES.get(family, 0) * 8:
+        flags |= RTF["RTF_HOST"]
+    if protocol != N.RTPROT["RTPROT_KERNEL"]:
+        flags |= RTF["RTF_STATIC"]
+    if rtm_type == RTN["RTN_BLACKHOLE"]:
+        flags |= RTF["RTF_BLACKHOLE"]
+    elif rtm_type in (RTN["RTN_UNREACHABLE"], RTN["RTN_PROHIBIT"]):
+        flags |= RTF["RTF_REJECT"]
+    return flags
+
+
+def route_to_freebsd(body: bytes) -> bytes | None:
+    """None for a route FreeBSD would not have: another Linux table, or a type of Linux's own."""
+    if len(body) < RTMSG.size:
+        return _with_family(body, False)
+    family, dst_len, src_len, tos, table, protocol, scope, rtm_type, flags = RTMSG.unpack_from(body)
+    attrs = parse_attrs(body[RTMSG.size :])
+    table = next(
+        (
+            U32.unpack(p)[0]
+            for k, p in attrs
+            if k & NLA_TYPE_MASK == RTA["RTA_TABLE"] and len(p) == U32.size
+        ),
+        table,
+    )
+    if table != LINUX_TABLE_MAIN or rtm_type not in RTN.values():
+        return None
+    out = _route_attrs(attrs, False)
+    kinds = {kind & NLA_TYPE_MASK for kind, _ in out}
+    if RTA["RTA_DST"] not in kinds and family in ADDRESS_BYTES:
+        out.insert(0, (RTA["RTA_DST"], bytes(ADDRESS_BYTES[family])))
+    rtflags = _route_flags(rtm_type, protocol, dst_len, family, kinds)
+    out.append((N.FREEBSD_RTA_EXTRA["NL_RTA_RTFLAGS"], U32.pack(rtflags)))
+    head = RTMSG.pack(
+        _family(family, False),
+        dst_len,
+        src_len,
+        tos,
+        _table(table, False),
+        protocol,
+        scope,
+        rtm_type,
+        flags & ~N.LINUX_RTM_F_FIB_MATCH,
+    )
+    return head + pack_attrs(out)
+
+
+def route_to_linux(body: bytes, single_get: bool = False) -> bytes:
+    if len(body) < RTMSG.size:
+        return _with_family(body, True)
+    family, dst_len, src_len, tos, table, protocol, scope, rtm_type, flags = RTMSG.unpack_from(body)
+    attrs = parse_attrs(body[RTMSG.size :])
+    for kind, payload in attrs:
+        if (
+            kind & NLA_TYPE_MASK == N.FREEBSD_RTA_EXTRA["NL_RTA_RTFLAGS"]
+            and len(payload) == U32.size
+        ):
+            rtflags = U32.unpack(payload)[0]
+            if rtflags & RTF["RTF_BLACKHOLE"]:
+                rtm_type = RTN["RTN_BLACKHOLE"]
+            elif rtflags & RTF["RTF_REJECT"]:
+                rtm_type = RTN["RTN_UNREACHABLE"]
+    if single_get:
+        flags |= N.LINUX_RTM_F_FIB_MATCH
+    head = RTMSG.pack(
+        _family(family, True),
+        dst_len,
+        src_len,
+        tos,
+        _table(table, True),
+        protocol,
+        scope,
+        rtm_type,
+        flags,
+    )
+    return head + pack_attrs(_route_attrs(attrs, True))
+
+
+# --- acknowledgements -------------------------------------------------------------------------
+
+
+def _freebsd_error(linux_error: int) -> int:
+    return translate.errno_to_freebsd(-linux_error) if linux_error < 0 else linux_error
+
+
+def error_to_freebsd(flags: int, body: bytes) -> tuple[int, bytes]:
+    """NLMSG_ERROR: (flags, body) with FreeBSD's errno and only the ack TLVs that still hold."""
+    if len(body) < S32.size + NLMSGHDR.size:
+        return flags, body
+    error = _freebsd_error(S32.unpack_from(body)[0])
+    if flags & F["NLM_F_CAPPED"]:
+        copied = NLMSGHDR.size
+    else:
+        copied = min(align(NLMSGHDR.unpack_from(body, S32.size)[0]), len(body) - S32.size)
+    head = S32.pack(error) + body[S32.size : S32.size + copied]
+    tlvs = []
+    if flags & F["NLM_F_ACK_TLVS"]:
+        attrs = parse_attrs(body[S32.size + copied :])
+        tlvs = [(k, p) for k, p in attrs if k & NLA_TYPE_MASK == NLMSGERR_ATTR_MSG]
+    flags = flags & ~F["NLM_F_ACK_TLVS"] | (F["NLM_F_ACK_TLVS"] if tlvs else 0)
+    return flags, head + pack_attrs(tlvs)
+
+
+def done_to_freebsd(flags: int, body: bytes) -> tuple[int, bytes]:
+    """NLMSG_DONE: the dump's result as FreeBSD's positive errno, no ack TLVs."""
+    if len(body) < S32.size:
+        return flags, body
+    return flags & ~F["NLM_F_ACK_TLVS"], S32.pack(_freebsd_error(S32.unpack_from(body)[0]))
+
+
+# --- datagrams --------------------------------------------------------------------------------
+
+# ndmsg and nhmsg start with their family too.
+FAMILY_ONLY = {
+    T[n]
+    for n in (
+        "RTM_NEWNEIGH",
+        "RTM_DELNEIGH",
+        "RTM_GETNEIGH",
+        "RTM_NEWNEXTHOP",
+        "RTM_DELNEXTHOP",
+        "RTM_GETNEXTHOP",
+    )
+}
+
+
+def request_to_linux(data: bytes, protocol: int) -> bytes:
+    """What a FreeBSD program sent on a netlink socket, as the Linux kernel must read it."""
+    if protocol != N.FREEBSD_NETLINK_PROTOCOLS["NETLINK_ROUTE"]:
+        return data
+    messages, tail = split_messages(data)
+    out = bytearray()
+    for kind, flags, seq, pid, body in messages:
+        if kind in LINK_MESSAGES:
+            body = link_to_linux(body)
+        elif kind in ADDR_MESSAGES:
+            body = addr_to_linux(body)
+        elif kind in ROUTE_MESSAGES:
+            single = kind == T["RTM_GETROUTE"] and not flags & F["NLM_F_DUMP"]
+            body = route_to_linux(body, single)
+        elif kind in FAMILY_ONLY:
+            body = _with_family(body, True)
+        out += pack_message(kind, flags, seq, pid, body)
+    return bytes(out) + tail
+
+
+def reply_to_freebsd(data: bytes, protocol: int) -> bytes:
+    """A datagram the Linux kernel sent, as FreeBSD's kernel would have; messages FreeBSD would
+    not send are left out."""
+    messages, tail = split_messages(data)
+    out = bytearray()
+    for kind, flags, seq, pid, body in messages:
+        if kind == T["NLMSG_ERROR"]:
+            flags, body = error_to_freebsd(flags, body)
+        elif kind == T["NLMSG_DONE"]:
+            flags, body = done_to_freebsd(flags, body)
+        elif protocol != N.FREEBSD_NETLINK_PROTOCOLS["NETLINK_ROUTE"]:
+            pass
+        elif kind in LINK_MESSAGES:
+            body = link_to_freebsd(body)
+        elif kind in ADDR_MESSAGES:
+            body = addr_to_freebsd(body)
+        elif kind in ROUTE_MESSAGES:
+            body = route_to_freebsd(body)
+            if body is None:
+                continue
+        elif kind in FAMILY_ONLY:
+            body = _with_family(body, False)
+        out += pack_message(kind, flags, seq, pid, body)
+    return bytes(out) + tail

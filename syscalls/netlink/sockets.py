@@ -1,0 +1,180 @@
+"""FreeBSD netlink sockets on Linux's: which descriptors are netlink sockets, their SOL_NETLINK
+options, and every datagram through them translated (messages.py).
+
+A netlink socket is the tracee's own Linux AF_NETLINK socket, made by an injected socket(2), so
+requests act in the caller's network namespace.  The supervisor remembers each one by socket
+inode (with its protocol), so a dup, a fork child or a descriptor passed over SCM_RIGHTS is
+recognized too; processes that never made one pay nothing.  read(2) and write(2) on one pass
+untranslated (snl and the tools use send and recvmsg)."""
+
+import os
+import struct
+
+from bsdulator import structs, translate
+from bsdulator.abi import netlink as N
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, LINUX_MSG_FLAGS, LINUX_SOCKET_LEVELS
+from bsdulator.abi.flags import LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.engine import check, lx, s32
+from bsdulator.errors import FreeBSDError
+
+from .messages import reply_to_freebsd, request_to_linux
+
+EINVAL, EMSGSIZE, ENOPROTOOPT = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EMSGSIZE", "ENOPROTOOPT"))
+INT = struct.Struct("<i")
+IOVEC = structs.sizeof("iovec")
+MSG_PEEK, MSG_TRUNC = (FREEBSD_MSG_FLAGS[n] for n in ("MSG_PEEK", "MSG_TRUNC"))
+LINUX_MSG_PEEK = LINUX_MSG_FLAGS["MSG_PEEK"]
+OPTIONS = translate.ValueMap.from_names(
+    N.FREEBSD_NETLINK_OPTIONS,
+    N.LINUX_NETLINK_OPTIONS,
+    [n for n in N.LINUX_NETLINK_OPTIONS if n not in N.FREEBSD_NETLINK_UNSUPPORTED],
+)
+LINUX_SOL_SOCKET = LINUX_SOCKET_LEVELS["SOL_SOCKET"]
+MSG_INFO = N.FREEBSD_NETLINK_OPTIONS["NETLINK_MSG_INFO"]
+
+
+def _sockets(sup) -> dict[int, int]:
+    """socket inode → netlink protocol, for every netlink socket this supervisor made."""
+    known = getattr(sup, "netlink_sockets", None)
+    if known is None:
+        known = sup.netlink_sockets = {}
+    return known
+
+
+def _inode(pid: int, fd: int) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
+    except (OSError, ValueError):
+        return None
+
+
+def created(call, fd: int, protocol: int) -> None:
+    """socket(2) made netlink socket fd."""
+    inode = _inode(call.proc.pid, fd)
+    if inode is not None:
+        _sockets(call.sup)[inode] = protocol
+
+
+def protocol_of(call, fd: int) -> int | None:
+    """The netlink protocol of descriptor fd, None when it is no netlink socket."""
+    known = _sockets(call.sup)
+    if not known:
+        return None
+    inode = _inode(call.proc.pid, s32(fd))
+    return known.get(inode) if inode is not None else None
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def setsockopt(call, s, name, val, valsize):
+    """SOL_NETLINK: Linux's options by the same names; NETLINK_MSG_INFO is accepted as FreeBSD
+    does, but no originator control message is attached (snl treats its absence as unknown);
+    the options FreeBSD leaves unsupported are ENOPROTOOPT."""
+    name = s32(name)
+    if name == MSG_INFO:
+        if s32(valsize) < INT.size:
+            raise FreeBSDError(EINVAL, "NETLINK_MSG_INFO value shorter than an int")
+        call.mem.read(val, INT.size)
+        return 0
+    linux = OPTIONS.to_linux(name)
+    if linux is None:
+        raise FreeBSDError(ENOPROTOOPT, f"netlink option {name}")
+    return check((yield lx.setsockopt(s32(s), N.LINUX_SOL_NETLINK, linux, val, valsize)))
+
+
+def getsockopt(call, s, name, val, avalsize):
+    linux = OPTIONS.to_linux(s32(name))
+    if linux is None:
+        raise FreeBSDError(ENOPROTOOPT, f"netlink option {s32(name)}")
+    return check((yield lx.getsockopt(s32(s), N.LINUX_SOL_NETLINK, linux, val, avalsize)))
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def iovecs(call, iov: int, iovlen: int) -> list[tuple[int, int]]:
+    if iovlen > N.FREEBSD_IOV_MAX:
+        raise FreeBSDError(EMSGSIZE, f"{iovlen} iovecs")
+    raw = call.mem.read(iov, IOVEC * iovlen) if iovlen else b""
+    vecs = [structs.unpack("iovec", raw[i * IOVEC : (i + 1) * IOVEC]) for i in range(iovlen)]
+    return [(v["iov_base"], v["iov_len"]) for v in vecs]
+
+
+def _send_limit(call, s):
+    """FreeBSD's sosend refuses a datagram larger than the send buffer (EMSGSIZE); that bound
+    also keeps the supervisor from copying an absurd length."""
+    out, outlen = call.alloc(INT.size), call.alloc(INT.size)
+    call.mem.write_u32(outlen, INT.size)
+    check((yield lx.getsockopt(s32(s), LINUX_SOL_SOCKET, LINUX_SO["SO_SNDBUF"], out, outlen)))
+    return INT.unpack(call.mem.read(out, INT.size))[0]
+
+
+def outgoing(call, s, protocol: int, data_at: list[tuple[int, int]]):
+    """The tracee's datagram (its buffers) translated into scratch: (address, length, FreeBSD
+    length)."""
+    total = sum(length for _, length in data_at)
+    if total > (yield from _send_limit(call, s)):
+        raise FreeBSDError(EMSGSIZE, f"netlink datagram of {total} bytes")
+    data = b"".join(call.mem.read(base, length) for base, length in data_at)
+    linux = request_to_linux(data, protocol)
+    tmp = call.alloc(max(len(linux), 1))
+    call.mem.write(tmp, linux)
+    return tmp, len(linux), total
+
+
+def sendto(call, s, protocol: int, buf, length, flags: int, addr: int, alen: int):
+    """send/sendto: the whole FreeBSD length is reported sent, as netlink sends whole datagrams."""
+    tmp, size, total = yield from outgoing(call, s, protocol, [(buf, length)])
+    check((yield lx.sendto(s32(s), tmp, size, flags, addr, alen)))
+    return total
+
+
+def scatter(call, vecs: list[tuple[int, int]], data: bytes) -> int:
+    """Write data across the tracee's buffers; how much fitted."""
+    done = 0
+    for base, room in vecs:
+        if done >= len(data):
+            break
+        piece = data[done : done + room]
+        call.mem.write(base, piece)
+        done += len(piece)
+    return done
+
+
+def gather(call, vecs: list[tuple[int, int]], length: int) -> bytes:
+    out = bytearray()
+    for base, room in vecs:
+        if len(out) >= length:
+            break
+        out += call.mem.read(base, min(room, length - len(out)))
+    return bytes(out)
+
+
+def recvfrom(call, s, protocol: int, buf, length, flags: int, linux_flags: int, out):
+    """recv/recvfrom: Linux writes into the program's buffer, the translation replaces it.  A
+    datagram of which FreeBSD would show nothing is skipped (consumed even under MSG_PEEK)."""
+    while True:
+        got = check((yield lx.recvfrom(s32(s), buf, length, linux_flags, out.buf, out.lbuf)))
+        data = reply_to_freebsd(call.mem.read(buf, min(got, length)), protocol)
+        if data or not got:
+            break
+        if flags & MSG_PEEK:
+            yield lx.recvfrom(s32(s), buf, length, linux_flags & ~LINUX_MSG_PEEK, 0, 0)
+    fitted = scatter(call, [(buf, length)], data)
+    return len(data) if flags & MSG_TRUNC else fitted
+
+
+def recvmsg(call, s, protocol: int, vecs, flags: int, linux_flags: int, hdr: int):
+    """recvmsg: as recvfrom, across the program's iovecs; (length, truncated)."""
+    while True:
+        got = check((yield lx.recvmsg(s32(s), hdr, linux_flags)))
+        capacity = sum(room for _, room in vecs)
+        data = reply_to_freebsd(gather(call, vecs, min(got, capacity)), protocol)
+        if data or not got:
+            break
+        if flags & MSG_PEEK:
+            yield lx.recvmsg(s32(s), hdr, linux_flags & ~LINUX_MSG_PEEK)
+    fitted = scatter(call, vecs, data)
+    return fitted, fitted < len(data) or got > capacity
