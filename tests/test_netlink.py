@@ -6,6 +6,7 @@ Expected values come from FreeBSD's headers through abi/ (whose tables tests/tes
 checks against zig's FreeBSD headers): AF_INET6 = 28, IFT_LOOP, FreeBSD's IFF_* bits, fib 0."""
 
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -367,7 +368,8 @@ def netns():
         pyroute2.netns.remove(name)
 
 
-def run_in(name, freebsd_root, program, *args):
+def bsd_in(name, freebsd_root, program, *args, env=None):
+    """bsdulator on a FreeBSD program, in network namespace `name`."""
     from pyroute2 import netns
 
     done = subprocess.run(
@@ -376,9 +378,14 @@ def run_in(name, freebsd_root, program, *args):
         capture_output=True,
         text=True,
         timeout=120,
+        env=dict(os.environ, **(env or {})),
     )
     assert "internal error" not in done.stderr, done.stderr
-    return done.stdout.splitlines()
+    return done
+
+
+def run_in(name, freebsd_root, program, *args):
+    return bsd_in(name, freebsd_root, program, *args).stdout.splitlines()
 
 
 def fields(line: str) -> dict[str, str]:
@@ -533,3 +540,36 @@ def test_socket_options_addresses_and_module_check(netns, nl_programs, freebsd_r
         "kldfind kernel 1",
         "kldfind netlink No such file or directory",  # netlink is in the kernel, not a .ko
     ]
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_a_vnet_jail_dumps_its_own_stack(netns, nl_programs, freebsd_root, tmp_path):
+    """Netlink requests act in the caller's network namespace: a vnet jail's link dump shows
+    its own lo0 and none of the test host's interfaces; its raw netlink socket needs no
+    allow.raw_sockets (that privilege is raw IP's)."""
+    name, _ipr = netns
+    env = {"BSDULATOR_STATE_DIR": str(tmp_path / "state")}
+    jail, jexec, jls = (freebsd_root / "usr/sbin" / tool for tool in ("jail", "jexec", "jls"))
+    inside = f"/tmp/nl_dump-{uuid.uuid4().hex[:8]}"
+    shutil.copy2(nl_programs["nl_dump"], freebsd_root / inside.lstrip("/"))
+    try:
+        made = bsd_in(
+            name,
+            freebsd_root,
+            jail,
+            "-c",
+            "name=nlvnet",
+            f"path={freebsd_root}",
+            "vnet",
+            "persist",
+            env=env,
+        )
+        assert made.returncode == 0, made.stderr
+        out = bsd_in(name, freebsd_root, jexec, "nlvnet", inside, "links", env=env).stdout
+        links = [fields(line)["name"] for line in out.splitlines() if line.startswith("link ")]
+        assert links == ["lo0"], out
+    finally:
+        bsd_in(name, freebsd_root, jail, "-r", "nlvnet", env=env)
+        (freebsd_root / inside.lstrip("/")).unlink(missing_ok=True)
+    assert bsd_in(name, freebsd_root, jls, "jid", env=env).stdout == ""
