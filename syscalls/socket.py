@@ -182,7 +182,7 @@ def _msg_flags(flags: int) -> int:
     return translate.MSG_FLAGS.to_linux(flags & 0xFFFFFFFF)
 
 
-@handler("sendto", Support.TRANSLATED, "sockaddr and MSG_* translated")
+@handler("sendto", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
     addr, alen = _addr_in(call, to, tolen)
@@ -194,7 +194,7 @@ def sys_sendto(call, s, buf, length, flags, to, tolen):
     return check((yield lx.sendto(s32(s), buf, length, _msg_flags(flags), addr, alen)))
 
 
-@handler("recvfrom", Support.TRANSLATED, "sockaddr and MSG_* translated")
+@handler("recvfrom", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_recvfrom(call, s, buf, length, flags, frm, fromlenaddr):
     """Implements FreeBSD recvfrom(2)."""
     out = _AddrOut(call, frm, fromlenaddr)
@@ -377,7 +377,9 @@ def sys_sendmsg(call, s, msg, flags):
     return check((yield lx.sendmsg(s32(s), hdr, _msg_flags(flags))))
 
 
-@handler("recvmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
+@handler(
+    "recvmsg", Support.TRANSLATED, "msghdr, sockaddr, SCM_RIGHTS and netlink messages translated"
+)
 def sys_recvmsg(call, s, msg, flags):
     """Implements FreeBSD recvmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=True)
