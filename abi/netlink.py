@@ -56,6 +56,9 @@ LINUX_NETLINK_OPTIONS = {
 # limits.h IOV_MAX (the kernel's UIO_MAXIOV): a longer iovec array is EMSGSIZE (copyinuio).
 FREEBSD_IOV_MAX = 1024
 
+# Linux's struct sockaddr_nl: nl_family (u16), nl_pad, nl_pid at this offset, nl_groups.
+LINUX_SOCKADDR_NL_PID = 4
+
 # --- messages (the same numbers on both systems; both tables are checked) -------------
 
 NLMSG_TYPES = {"NLMSG_NOOP": 1, "NLMSG_ERROR": 2, "NLMSG_DONE": 3, "NLMSG_OVERRUN": 4}

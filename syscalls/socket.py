@@ -128,6 +128,8 @@ class _AddrOut:
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
     addr, length = _addr_in(call, name, namelen)
+    if addr and netlink.protocol_of(call, s) is not None:
+        yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
 
 

@@ -18,6 +18,7 @@ FREEBSD_HEADERS = (
     "netlink/netlink_route.h",
 )
 LINUX_HEADERS = (
+    "stddef.h",
     "sys/socket.h",
     "linux/netlink.h",
     "linux/rtnetlink.h",
@@ -84,6 +85,7 @@ def test_linux_netlink_numbers():
         "SOL_NETLINK": N.LINUX_SOL_NETLINK,
         "RTM_F_FIB_MATCH": N.LINUX_RTM_F_FIB_MATCH,
         "sizeof(((struct rtvia *)0)->rtvia_family)": N.LINUX_RTVIA_FAMILY_SIZE,
+        "offsetof(struct sockaddr_nl, nl_pid)": N.LINUX_SOCKADDR_NL_PID,
     }
     assert _linux(table) == {}
 

@@ -535,6 +535,7 @@ def test_socket_options_addresses_and_module_check(netns, nl_programs, freebsd_r
         f"setsockopt NETLINK_PKTINFO error {enoprotoopt}",  # "not supported" in netlink.h
         f"setsockopt NETLINK_NO_ENOBUFS error {enoprotoopt}",
         f"getsockname len={nl_len} nl_len={nl_len} family={FB_AF['AF_NETLINK']} pid_is_set=1",
+        "probe positive, then RTM_NEWLINK",
         "modfind netlink found",
         "modfind nosuch No such file or directory",
         "kldfind kernel 1",
@@ -573,3 +574,28 @@ def test_a_vnet_jail_dumps_its_own_stack(netns, nl_programs, freebsd_root, tmp_p
         bsd_in(name, freebsd_root, jail, "-r", "nlvnet", env=env)
         (freebsd_root / inside.lstrip("/")).unlink(missing_ok=True)
     assert bsd_in(name, freebsd_root, jls, "jid", env=env).stdout == ""
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_address_notifications_reach_a_group_member(netns, nl_programs, freebsd_root):
+    """route monitor's way: join the address groups, read what the kernel multicasts."""
+    from pyroute2 import netns as pyroute2_netns
+
+    name, ipr = netns
+    monitor = subprocess.Popen(
+        [sys.executable, "-m", "bsdulator", "--root", str(freebsd_root)]
+        + [str(nl_programs["nl_monitor"]), "fd00:7::9"],
+        preexec_fn=partial(pyroute2_netns.setns, name, flags=0),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert monitor.stdout.readline() == "ready\n"
+        ipr.addr("add", index=ipr.link_lookup(ifname="nl0")[0], address="fd00:7::9", prefixlen=64)
+        out, err = monitor.communicate(timeout=60)
+    finally:
+        monitor.kill()
+        monitor.wait()
+    assert out.splitlines() == [f"newaddr family={FB_AF['AF_INET6']} local=fd00:7::9 prefixlen=64"]

@@ -13,7 +13,12 @@ import struct
 from bsdulator import structs, translate
 from bsdulator.abi import netlink as N
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_MSG_FLAGS, LINUX_MSG_FLAGS, LINUX_SOCKET_LEVELS
+from bsdulator.abi.flags import (
+    FREEBSD_MSG_FLAGS,
+    LINUX_ADDRESS_FAMILIES,
+    LINUX_MSG_FLAGS,
+    LINUX_SOCKET_LEVELS,
+)
 from bsdulator.abi.flags import LINUX_SO_OPTIONS as LINUX_SO
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -22,6 +27,7 @@ from .messages import reply_to_freebsd, request_to_linux
 
 EINVAL, EMSGSIZE, ENOPROTOOPT = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EMSGSIZE", "ENOPROTOOPT"))
 INT = struct.Struct("<i")
+LINUX_SOCKADDR_NL = struct.Struct("<HHII")  # nl_family, nl_pad, nl_pid, nl_groups
 IOVEC = structs.sizeof("iovec")
 MSG_PEEK, MSG_TRUNC = (FREEBSD_MSG_FLAGS[n] for n in ("MSG_PEEK", "MSG_TRUNC"))
 LINUX_MSG_PEEK = LINUX_MSG_FLAGS["MSG_PEEK"]
@@ -32,6 +38,8 @@ OPTIONS = translate.ValueMap.from_names(
 )
 LINUX_SOL_SOCKET = LINUX_SOCKET_LEVELS["SOL_SOCKET"]
 MSG_INFO = N.FREEBSD_NETLINK_OPTIONS["NETLINK_MSG_INFO"]
+ADD_MEMBERSHIP = N.FREEBSD_NETLINK_OPTIONS["NETLINK_ADD_MEMBERSHIP"]
+LINUX_AF_NETLINK = LINUX_ADDRESS_FAMILIES["AF_NETLINK"]
 
 
 def _sockets(sup) -> dict[int, int]:
@@ -68,6 +76,37 @@ def protocol_of(call, fd: int) -> int | None:
 # --- options ----------------------------------------------------------------------------------
 
 
+def _portid(call, s):
+    """The Linux socket's port id; 0 while it is unbound."""
+    size = N.NETLINK_SIZES["sizeof(struct sockaddr_nl)"]
+    addr, addrlen = call.alloc(size), call.alloc(INT.size)
+    call.mem.write_u32(addrlen, size)
+    check((yield lx.getsockname(s32(s), addr, addrlen)))
+    return call.mem.read_u32(addr + N.LINUX_SOCKADDR_NL_PID)
+
+
+def _autobind(call, s):
+    """A FreeBSD netlink socket that joins a group gets its messages without ever binding
+    (route monitor does just that); Linux sends group messages only to a bound socket, so bind
+    it the way Linux binds at a first send (port chosen by the kernel)."""
+    if (yield from _portid(call, s)) != 0:
+        return
+    addr = call.alloc(LINUX_SOCKADDR_NL.size)
+    call.mem.write(addr, LINUX_SOCKADDR_NL.pack(LINUX_AF_NETLINK, 0, 0, 0))
+    check((yield lx.bind(s32(s), addr, LINUX_SOCKADDR_NL.size)))
+
+
+def bind_address(call, s, addr: int, length: int):
+    """bind(2) with nl_pid 0 on a socket that already has a port (one bsdulator bound, or
+    Linux at a send) keeps that port, as the program asked the kernel to choose one."""
+    if length < N.NETLINK_SIZES["sizeof(struct sockaddr_nl)"]:
+        return
+    if call.mem.read_u32(addr + N.LINUX_SOCKADDR_NL_PID) == 0:
+        port = yield from _portid(call, s)
+        if port:
+            call.mem.write_u32(addr + N.LINUX_SOCKADDR_NL_PID, port)
+
+
 def setsockopt(call, s, name, val, valsize):
     """SOL_NETLINK: Linux's options by the same names; NETLINK_MSG_INFO is accepted as FreeBSD
     does, but no originator control message is attached (snl treats its absence as unknown);
@@ -81,6 +120,8 @@ def setsockopt(call, s, name, val, valsize):
     linux = OPTIONS.to_linux(name)
     if linux is None:
         raise FreeBSDError(ENOPROTOOPT, f"netlink option {name}")
+    if name == ADD_MEMBERSHIP:
+        yield from _autobind(call, s)
     return check((yield lx.setsockopt(s32(s), N.LINUX_SOL_NETLINK, linux, val, valsize)))
 
 
@@ -154,25 +195,29 @@ def gather(call, vecs: list[tuple[int, int]], length: int) -> bytes:
 
 def recvfrom(call, s, protocol: int, buf, length, flags: int, linux_flags: int, out):
     """recv/recvfrom: Linux writes into the program's buffer, the translation replaces it.  A
-    datagram of which FreeBSD would show nothing is skipped (consumed even under MSG_PEEK)."""
+    whole datagram of which FreeBSD would show nothing is skipped (consumed even under
+    MSG_PEEK); one that did not fit is translated as far as it came.  MSG_TRUNC reports the
+    translation's length, or Linux's when the datagram did not fit."""
     while True:
         got = check((yield lx.recvfrom(s32(s), buf, length, linux_flags, out.buf, out.lbuf)))
         data = reply_to_freebsd(call.mem.read(buf, min(got, length)), protocol)
-        if data or not got:
+        if data or not got or got > length:
             break
         if flags & MSG_PEEK:
             yield lx.recvfrom(s32(s), buf, length, linux_flags & ~LINUX_MSG_PEEK, 0, 0)
     fitted = scatter(call, [(buf, length)], data)
-    return len(data) if flags & MSG_TRUNC else fitted
+    if flags & MSG_TRUNC:
+        return got if got > length else len(data)
+    return fitted
 
 
 def recvmsg(call, s, protocol: int, vecs, flags: int, linux_flags: int, hdr: int):
     """recvmsg: as recvfrom, across the program's iovecs; (length, truncated)."""
+    capacity = sum(room for _, room in vecs)
     while True:
         got = check((yield lx.recvmsg(s32(s), hdr, linux_flags)))
-        capacity = sum(room for _, room in vecs)
         data = reply_to_freebsd(gather(call, vecs, min(got, capacity)), protocol)
-        if data or not got:
+        if data or not got or got > capacity:
             break
         if flags & MSG_PEEK:
             yield lx.recvmsg(s32(s), hdr, linux_flags & ~LINUX_MSG_PEEK)

@@ -35,6 +35,19 @@ int main(void) {
     else
         printf("getsockname error %d\n", errno);
 
+    /* The size probe some netlink code makes before it reads: the datagram stays queued. */
+    struct {
+        struct nlmsghdr hdr;
+        struct ifinfomsg ifi;
+    } req = {.hdr = {.nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+        .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1}};
+    send(ss.fd, &req, sizeof(req), 0);
+    ssize_t probe = recv(ss.fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+    ssize_t read = recv(ss.fd, ss.buf, ss.bufsize, 0);
+    struct nlmsghdr *first = (struct nlmsghdr *)(void *)ss.buf;
+    printf("probe %s, then %s\n", probe > 0 ? "positive" : strerror(errno),
+        read > 0 && first->nlmsg_type == RTM_NEWLINK ? "RTM_NEWLINK" : "nothing");
+
     printf("modfind netlink %s\n", modfind("netlink") > 0 ? "found" : strerror(errno));
     printf("modfind nosuch %s\n", modfind("nosuch") > 0 ? "found" : strerror(errno));
     printf("kldfind kernel %d\n", kldfind("kernel"));
