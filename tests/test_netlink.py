@@ -250,12 +250,31 @@ def test_freebsd_route_request():
     assert (family, dst_len, table) == (LX_AF["AF_INET6"], 64, N.LINUX_RT_TABLE["RT_TABLE_MAIN"])
     assert rtm_type == N.RTN_TYPES["RTN_BLACKHOLE"]
     assert flags & N.LINUX_RTM_F_FIB_MATCH
-    via = LX_AF["AF_INET"].to_bytes(2, "little") + bytes([10, 0, 0, 1])
+    # a blackhole route has no gateway on Linux
     assert attrs_of(body, M.RTMSG) == {
         RTA["RTA_DST"]: bytes(16),
-        RTA["RTA_VIA"]: via,
         RTA["RTA_TABLE"]: U32.pack(N.LINUX_RT_TABLE["RT_TABLE_MAIN"]),
     }
+
+
+def test_freebsd_reject_is_prohibit_and_a_via_gateway_is_linuxs_rtvia():
+    rtf = N.FREEBSD_RTF
+    fbsd = M.RTMSG.pack(FB_AF["AF_INET6"], 64, 0, 0, 0, N.RTPROT["RTPROT_STATIC"], 0, 1, 0)
+    via = (RTA["RTA_VIA"], bytes([FB_AF["AF_INET"], 10, 0, 0, 1]))
+    reject = M.route_to_linux(fbsd + M.pack_attrs([via, (RTFLAGS, U32.pack(rtf["RTF_REJECT"]))]))
+    assert M.RTMSG.unpack_from(reject)[7] == N.RTN_TYPES["RTN_PROHIBIT"]
+    plain = M.route_to_linux(fbsd + M.pack_attrs([via, (RTFLAGS, U32.pack(rtf["RTF_GATEWAY"]))]))
+    linux_via = LX_AF["AF_INET"].to_bytes(2, "little") + bytes([10, 0, 0, 1])
+    assert attrs_of(plain, M.RTMSG) == {RTA["RTA_VIA"]: linux_via}
+
+
+def test_a_lookup_that_finds_no_route_is_esrch():
+    request = M.NLMSGHDR.pack(36, T["RTM_GETROUTE"], 5, 9, 0)
+    linux = M.pack_message(
+        T["NLMSG_ERROR"], 0, 9, 1, struct.pack("<i", -LINUX_ERRNO["ENETUNREACH"]) + request
+    )
+    [(_k, _f, _s, _p, body)], _ = M.split_messages(M.reply_to_freebsd(linux, 0))
+    assert struct.unpack_from("<i", body)[0] == FREEBSD_ERRNO["ESRCH"]
 
 
 @given(
@@ -511,6 +530,8 @@ def test_add_get_and_delete_a_route(netns, nl_programs, freebsd_root):
     # route -n get: the entry that carries the address, as FreeBSD answers it
     [line] = run_in(name, freebsd_root, change, "get", "10.70.3.4")
     assert fields(line)["dst"] == "10.70.0.0/16" and fields(line)["gw"] == "10.7.0.1"
+    [nowhere] = run_in(name, freebsd_root, change, "get", "192.0.2.1")  # no default route
+    assert nowhere.startswith(f"get error {FREEBSD_ERRNO['ESRCH']} ")  # "route has not been found"
     assert run_in(name, freebsd_root, change, "delroute", "10.70.0.0/16", "10.7.0.1") == [
         "delroute ok"
     ]

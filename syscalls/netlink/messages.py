@@ -20,9 +20,10 @@ FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
                synthesized (RTF_UP, GATEWAY, HOST, STATIC, BLACKHOLE, REJECT), RTA_DST of a
                default route synthesized (FreeBSD always sends it), Linux's RTA_PRIORITY,
                RTA_PREFSRC, RTA_CACHEINFO, RTA_PREF … dropped.  To Linux: RTA_RTFLAGS becomes the
-               route type (blackhole, reject), RTA_KNH_ID and RTA_WEIGHT are dropped, and a single
-               (non-dump) RTM_GETROUTE asks for the FIB entry (RTM_F_FIB_MATCH), which is what
-               FreeBSD answers, not Linux's per-destination clone.
+               route type (blackhole, reject), whose gateway goes (Linux refuses one);
+               RTA_KNH_ID and RTA_WEIGHT are dropped; a single (non-dump) RTM_GETROUTE asks for
+               the FIB entry (RTM_F_FIB_MATCH), which is what FreeBSD answers, not Linux's
+               per-destination clone, and its "unreachable" is FreeBSD's ESRCH.
   NLMSG_ERROR  Linux's negative errno → FreeBSD's positive one; the extended ack keeps
   NLMSG_DONE   NLMSGERR_ATTR_MSG only (the offset points into the Linux request).
 Neighbour and nexthop messages get their family translated and pass otherwise; generic netlink
@@ -32,10 +33,12 @@ import struct
 
 from bsdulator import translate
 from bsdulator.abi import netlink as N
+from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
 
 from .names import freebsd_ifname, linux_ifname
 
+ENETUNREACH, ESRCH = FREEBSD_ERRNO["ENETUNREACH"], FREEBSD_ERRNO["ESRCH"]
 NLMSGHDR = struct.Struct("<IHHII")
 NLATTR = struct.Struct("<HH")
 IFINFOMSG = struct.Struct("<BxHiII")
@@ -93,6 +96,7 @@ LINK_TO_LINUX = set(IFLA.values())
 ADDR_ATTRS = set(IFA.values())
 ROUTE_ATTRS = set(RTA.values())
 ROUTE_TO_FREEBSD = ROUTE_ATTRS - {RTA["RTA_SRC"]}  # Linux's is a source prefix, FreeBSD's not
+NEXTHOP_ATTRS = {RTA[n] for n in ("RTA_GATEWAY", "RTA_VIA", "RTA_OIF", "RTA_MULTIPATH")}
 LINK_MESSAGES = {T["RTM_NEWLINK"], T["RTM_DELLINK"], T["RTM_GETLINK"], T["RTM_SETLINK"]}
 ADDR_MESSAGES = {T["RTM_NEWADDR"], T["RTM_DELADDR"], T["RTM_GETADDR"]}
 ROUTE_MESSAGES = {T["RTM_NEWROUTE"], T["RTM_DELROUTE"], T["RTM_GETROUTE"]}
@@ -358,16 +362,12 @@ def route_to_linux(body: bytes, single_get: bool = False) -> bytes:
         return _with_family(body, True)
     family, dst_len, src_len, tos, table, protocol, scope, rtm_type, flags = RTMSG.unpack_from(body)
     attrs = parse_attrs(body[RTMSG.size :])
-    for kind, payload in attrs:
-        if (
-            kind & NLA_TYPE_MASK == N.FREEBSD_RTA_EXTRA["NL_RTA_RTFLAGS"]
-            and len(payload) == U32.size
-        ):
-            rtflags = U32.unpack(payload)[0]
-            if rtflags & RTF["RTF_BLACKHOLE"]:
-                rtm_type = RTN["RTN_BLACKHOLE"]
-            elif rtflags & RTF["RTF_REJECT"]:
-                rtm_type = RTN["RTN_UNREACHABLE"]
+    if rtm_type == RTN["RTN_UNICAST"]:
+        rtm_type = _type_of_flags(attrs, rtm_type)
+    out = _route_attrs(attrs, True)
+    if rtm_type != RTN["RTN_UNICAST"]:
+        # route(8) names a gateway for -blackhole/-reject; Linux refuses one on such a route.
+        out = [(k, p) for k, p in out if k & NLA_TYPE_MASK not in NEXTHOP_ATTRS]
     if single_get:
         flags |= N.LINUX_RTM_F_FIB_MATCH
     head = RTMSG.pack(
@@ -381,7 +381,23 @@ def route_to_linux(body: bytes, single_get: bool = False) -> bytes:
         rtm_type,
         flags,
     )
-    return head + pack_attrs(_route_attrs(attrs, True))
+    return head + pack_attrs(out)
+
+
+def _type_of_flags(attrs, rtm_type: int) -> int:
+    """RTA_RTFLAGS' RTF_BLACKHOLE and RTF_REJECT as the route type, as route(8) itself maps them
+    (reject: RTN_PROHIBIT)."""
+    for kind, payload in attrs:
+        if (
+            kind & NLA_TYPE_MASK == N.FREEBSD_RTA_EXTRA["NL_RTA_RTFLAGS"]
+            and len(payload) == U32.size
+        ):
+            rtflags = U32.unpack(payload)[0]
+            if rtflags & RTF["RTF_BLACKHOLE"]:
+                return RTN["RTN_BLACKHOLE"]
+            if rtflags & RTF["RTF_REJECT"]:
+                return RTN["RTN_PROHIBIT"]
+    return rtm_type
 
 
 # --- acknowledgements -------------------------------------------------------------------------
@@ -396,6 +412,8 @@ def error_to_freebsd(flags: int, body: bytes) -> tuple[int, bytes]:
     if len(body) < S32.size + NLMSGHDR.size:
         return flags, body
     error = _freebsd_error(S32.unpack_from(body)[0])
+    if NLMSGHDR.unpack_from(body, S32.size)[1] == T["RTM_GETROUTE"] and error == ENETUNREACH:
+        error = ESRCH  # no route to it: FreeBSD's lookup says "not found", not unreachable
     if flags & F["NLM_F_CAPPED"]:
         copied = NLMSGHDR.size
     else:

@@ -65,7 +65,7 @@ static void route(int type, const char *prefix, const char *gateway) {
     snl_init_writer(&ss, &nw);
     struct nlmsghdr *hdr = snl_create_msg_request(&nw, type);
     if (type == RTM_NEWROUTE)
-        hdr->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+        hdr->nlmsg_flags |= NLM_F_CREATE | NLM_F_APPEND; /* as route add does */
     struct rtmsg *rtm = snl_reserve_msg_object(&nw, struct rtmsg);
     rtm->rtm_family = family;
     rtm->rtm_dst_len = plen;
