@@ -178,7 +178,14 @@ IFF_PAIRS = [
 ]
 
 # ifi_type: FreeBSD's if_type (net/if_types.h IFT_*), Linux's ARPHRD_* (linux/if_arp.h).
-FREEBSD_IFT = {"IFT_OTHER": 0x1, "IFT_ETHER": 0x6, "IFT_LOOP": 0x18, "IFT_TUNNEL": 0x83}
+FREEBSD_IFT = {
+    "IFT_OTHER": 0x1,
+    "IFT_ETHER": 0x6,
+    "IFT_LOOP": 0x18,
+    "IFT_TUNNEL": 0x83,
+    "IFT_L2VLAN": 0x87,
+    "IFT_BRIDGE": 0xD1,
+}
 LINUX_ARPHRD = {
     "ARPHRD_ETHER": 1,
     "ARPHRD_TUNNEL": 768,
@@ -190,6 +197,10 @@ IFT_PAIRS = [
     ("IFT_LOOP", "ARPHRD_LOOPBACK"),
     ("IFT_TUNNEL", "ARPHRD_TUNNEL"),
 ]
+# Linux's bridges and VLANs are ARPHRD_ETHER; their IFLA_INFO_KIND (an rtnl link kind name)
+# tells them apart, FreeBSD gives them types of their own.
+IFLA_INFO_KIND = 1
+LINUX_KIND_IFT = {"bridge": "IFT_BRIDGE", "vlan": "IFT_L2VLAN"}
 
 # --- addresses (RTM_*ADDR) --------------------------------------------------------------
 

@@ -41,6 +41,7 @@ SHARED = {
     **N.RTN_TYPES,
     **N.RTPROT,
     "NLMSG_ALIGNTO": N.NLMSG_ALIGNTO,
+    "IFLA_INFO_KIND": N.IFLA_INFO_KIND,
 }
 
 
@@ -93,4 +94,5 @@ def test_linux_netlink_numbers():
 def test_pairs_name_known_flags():
     assert all(f in N.FREEBSD_IFF and lx in N.LINUX_IFF for f, lx in N.IFF_PAIRS)
     assert all(f in N.FREEBSD_IFT and lx in N.LINUX_ARPHRD for f, lx in N.IFT_PAIRS)
+    assert set(N.LINUX_KIND_IFT.values()) <= set(N.FREEBSD_IFT)
     assert set(N.FREEBSD_NETLINK_UNSUPPORTED) <= set(N.FREEBSD_NETLINK_OPTIONS)

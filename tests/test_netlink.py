@@ -88,6 +88,14 @@ def test_linux_ethernet_is_ift_ether_and_simplex():
     )
 
 
+def test_a_linux_bridge_is_ift_bridge():
+    info = M.pack_attrs([(N.IFLA_INFO_KIND, cstr("bridge"))])
+    linux = linux_link(N.LINUX_ARPHRD["ARPHRD_ETHER"], 0, [(IFLA["IFLA_LINKINFO"], info)])
+    body = M.link_to_freebsd(linux)
+    assert M.IFINFOMSG.unpack_from(body)[1] == N.FREEBSD_IFT["IFT_BRIDGE"]
+    assert attrs_of(body, M.IFINFOMSG) == {}
+
+
 def test_linux_only_link_attributes_are_dropped_and_stats_cut():
     attrs = [
         (IFLA["IFLA_MTU"], U32.pack(1500)),

@@ -4,13 +4,14 @@ FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
 
   every kind   address families (AF_INET6 28 ⇄ 10, AF_LINK ⇄ AF_PACKET) in the header's first
                byte; interface names (names.py: lo0 ⇄ lo).
-  links        ifi_type IFT_* ⇄ ARPHRD_*, ifi_flags FreeBSD IFF_* ⇄ Linux's.  To FreeBSD: the
-               attributes FreeBSD's route/interface.h defines are kept (IFLA_STATS64 cut to
-               FreeBSD's struct), IFLA_LINKINFO and every Linux-only one dropped (Linux numbers
-               past IFLA_FREEBSD); IFF_MULTICAST is synthesized for a loopback and IFF_SIMPLEX
-               for an Ethernet, as FreeBSD's if_loop and Ethernet drivers set them.  To Linux:
-               IFLA_FREEBSD dropped.  IFLA_FREEBSD is not synthesized (no original name or
-               hardware address, no capability bitset).
+  links        ifi_type IFT_* ⇄ ARPHRD_* (a Linux bridge or vlan, ARPHRD_ETHER there, is
+               IFT_BRIDGE or IFT_L2VLAN by its link kind), ifi_flags FreeBSD IFF_* ⇄ Linux's.
+               To FreeBSD: the attributes FreeBSD's route/interface.h defines are kept
+               (IFLA_STATS64 cut to FreeBSD's struct), IFLA_LINKINFO and every Linux-only one
+               dropped (Linux numbers past IFLA_FREEBSD); IFF_MULTICAST is synthesized for a
+               loopback and IFF_SIMPLEX for an Ethernet, as FreeBSD's if_loop and Ethernet
+               drivers set them.  To Linux: IFLA_FREEBSD dropped.  IFLA_FREEBSD is not
+               synthesized (no original name or hardware address, no capability bitset).
   addresses    IFA_* up to IFA_FLAGS kept; Linux's later ones dropped (IFA_PROTO has IFA_FREEBSD's
                number); IFA_LOCAL synthesized from IFA_ADDRESS where Linux gives only that
                (IPv6), as FreeBSD's dump has both.  To Linux: IFA_FREEBSD dropped (no carp vhid).
@@ -177,19 +178,31 @@ def _linux_flags_to_freebsd(flags: int, if_type: int) -> int:
     return fbsd
 
 
+def _kind_type(attrs) -> int | None:
+    """FreeBSD's if_type for a Linux link kind that has one of its own (bridge, vlan)."""
+    for kind, payload in attrs:
+        if kind & NLA_TYPE_MASK == IFLA["IFLA_LINKINFO"]:
+            for info, value in parse_attrs(payload):
+                if info & NLA_TYPE_MASK == N.IFLA_INFO_KIND:
+                    name = N.LINUX_KIND_IFT.get(_string(value))
+                    return N.FREEBSD_IFT[name] if name else None
+    return None
+
+
 def link_to_freebsd(body: bytes) -> bytes:
     if len(body) < IFINFOMSG.size:
         return _with_family(body, False)
     family, if_type, index, flags, _change = IFINFOMSG.unpack_from(body)
+    linux_attrs = parse_attrs(body[IFINFOMSG.size :])
     head = IFINFOMSG.pack(
         _family(family, False),
-        IF_TYPES.to_freebsd(if_type, FREEBSD_IFT_OTHER),
+        _kind_type(linux_attrs) or IF_TYPES.to_freebsd(if_type, FREEBSD_IFT_OTHER),
         index,
         _linux_flags_to_freebsd(flags, if_type),
         0,
     )
     attrs = []
-    for kind, payload in parse_attrs(body[IFINFOMSG.size :]):
+    for kind, payload in linux_attrs:
         kind &= NLA_TYPE_MASK
         if kind not in LINK_TO_FREEBSD:
             continue
