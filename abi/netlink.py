@@ -215,6 +215,31 @@ IFA_ATTRS = {
     "IFA_FLAGS": 8,
 }
 FREEBSD_IFA_FREEBSD = 11  # nested IFAF_*: carp vhid, FreeBSD's ifa flags
+FREEBSD_IFAF_FLAGS = 2  # in IFA_FREEBSD, u32: an IPv6 address's IN6_IFF_* (netinet6/in6_var.h)
+
+# What ifconfig prints after an inet6 address (tentative, duplicated …), and Linux's IFA_F_*
+# for the same states (linux/if_addr.h; FreeBSD's netlink header keeps Linux's IFA_F_ numbers).
+FREEBSD_IN6_IFF = {
+    "IN6_IFF_TENTATIVE": 0x02,
+    "IN6_IFF_DUPLICATED": 0x04,
+    "IN6_IFF_DEPRECATED": 0x10,
+    "IN6_IFF_NODAD": 0x20,
+    "IN6_IFF_TEMPORARY": 0x80,
+}
+LINUX_IFA_F = {
+    "IFA_F_TEMPORARY": 0x01,
+    "IFA_F_NODAD": 0x02,
+    "IFA_F_DADFAILED": 0x08,
+    "IFA_F_DEPRECATED": 0x20,
+    "IFA_F_TENTATIVE": 0x40,
+}
+IN6_IFF_PAIRS = [
+    ("IN6_IFF_TENTATIVE", "IFA_F_TENTATIVE"),
+    ("IN6_IFF_DUPLICATED", "IFA_F_DADFAILED"),
+    ("IN6_IFF_DEPRECATED", "IFA_F_DEPRECATED"),
+    ("IN6_IFF_NODAD", "IFA_F_NODAD"),
+    ("IN6_IFF_TEMPORARY", "IFA_F_TEMPORARY"),
+]
 
 # --- routes (RTM_*ROUTE) ----------------------------------------------------------------
 

@@ -14,6 +14,8 @@ FREEBSD_HEADERS = (
     "net/if.h",
     "net/if_types.h",
     "net/route.h",
+    "netinet/in.h",
+    "netinet6/in6_var.h",
     "netlink/netlink.h",
     "netlink/netlink_route.h",
 )
@@ -67,6 +69,8 @@ def test_freebsd_netlink_numbers():
         "SOL_NETLINK": N.FREEBSD_SOL_NETLINK,
         "IFLA_FREEBSD": N.FREEBSD_IFLA_FREEBSD,
         "IFA_FREEBSD": N.FREEBSD_IFA_FREEBSD,
+        "IFAF_FLAGS": N.FREEBSD_IFAF_FLAGS,
+        **N.FREEBSD_IN6_IFF,
         "IOV_MAX": N.FREEBSD_IOV_MAX,
         "sizeof(struct rtnl_link_stats64)": N.FREEBSD_LINK_STATS64_SIZE,
         "sizeof(((struct rtvia *)0)->rtvia_family)": N.FREEBSD_RTVIA_FAMILY_SIZE,
@@ -83,6 +87,7 @@ def test_linux_netlink_numbers():
         **N.LINUX_IFF,
         **N.LINUX_ARPHRD,
         **N.LINUX_RT_TABLE,
+        **N.LINUX_IFA_F,
         "SOL_NETLINK": N.LINUX_SOL_NETLINK,
         "RTM_F_FIB_MATCH": N.LINUX_RTM_F_FIB_MATCH,
         "sizeof(((struct rtvia *)0)->rtvia_family)": N.LINUX_RTVIA_FAMILY_SIZE,
@@ -95,4 +100,5 @@ def test_pairs_name_known_flags():
     assert all(f in N.FREEBSD_IFF and lx in N.LINUX_IFF for f, lx in N.IFF_PAIRS)
     assert all(f in N.FREEBSD_IFT and lx in N.LINUX_ARPHRD for f, lx in N.IFT_PAIRS)
     assert set(N.LINUX_KIND_IFT.values()) <= set(N.FREEBSD_IFT)
+    assert all(f in N.FREEBSD_IN6_IFF and lx in N.LINUX_IFA_F for f, lx in N.IN6_IFF_PAIRS)
     assert set(N.FREEBSD_NETLINK_UNSUPPORTED) <= set(N.FREEBSD_NETLINK_OPTIONS)

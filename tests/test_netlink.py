@@ -142,14 +142,29 @@ def test_link_round_trip(if_type, bits, index, name, mtu):
 # --- addresses --------------------------------------------------------------------------------
 
 
-def test_linux_ipv6_address_gets_freebsds_family_and_ifa_local():
+def in6_flags(value: int) -> bytes:
+    return M.pack_attrs([(N.FREEBSD_IFAF_FLAGS, U32.pack(value))])
+
+
+def test_linux_ipv6_address_gets_freebsds_family_ifa_local_and_in6_flags():
     addr = bytes(range(16))
+    linux_flags = N.LINUX_IFA_F["IFA_F_TENTATIVE"] | N.LINUX_IFA_F["IFA_F_NODAD"]
     linux = M.IFADDRMSG.pack(LX_AF["AF_INET6"], 64, 0, 0, 3) + M.pack_attrs(
-        [(IFA["IFA_ADDRESS"], addr), (N.FREEBSD_IFA_FREEBSD, b"\x01")]  # Linux's IFA_PROTO
+        [
+            (IFA["IFA_ADDRESS"], addr),
+            (IFA["IFA_FLAGS"], U32.pack(linux_flags)),
+            (N.FREEBSD_IFA_FREEBSD, b"\x01"),  # Linux's IFA_PROTO
+        ]
     )
     body = M.addr_to_freebsd(linux)
     assert M.IFADDRMSG.unpack_from(body) == (FB_AF["AF_INET6"], 64, 0, 0, 3)
-    assert attrs_of(body, M.IFADDRMSG) == {IFA["IFA_ADDRESS"]: addr, IFA["IFA_LOCAL"]: addr}
+    in6 = N.FREEBSD_IN6_IFF["IN6_IFF_TENTATIVE"] | N.FREEBSD_IN6_IFF["IN6_IFF_NODAD"]
+    assert attrs_of(body, M.IFADDRMSG) == {
+        IFA["IFA_ADDRESS"]: addr,
+        IFA["IFA_FLAGS"]: U32.pack(linux_flags),
+        IFA["IFA_LOCAL"]: addr,
+        N.FREEBSD_IFA_FREEBSD: in6_flags(in6),
+    }
 
 
 def test_freebsd_address_request_drops_ifa_freebsd():
@@ -161,22 +176,33 @@ def test_freebsd_address_request_drops_ifa_freebsd():
     assert attrs_of(body, M.IFADDRMSG) == {IFA["IFA_LOCAL"]: bytes(4)}
 
 
+def test_freebsd_no_dad_is_linuxs():
+    nested = (N.FREEBSD_IFA_FREEBSD, in6_flags(N.FREEBSD_IN6_IFF["IN6_IFF_NODAD"]))
+    fbsd = M.IFADDRMSG.pack(FB_AF["AF_INET6"], 64, 0, 0, 2) + M.pack_attrs([nested])
+    assert M.IFADDRMSG.unpack_from(M.addr_to_linux(fbsd))[2] == N.LINUX_IFA_F["IFA_F_NODAD"]
+
+
 @given(
     st.sampled_from([(FB_AF["AF_INET"], 4), (FB_AF["AF_INET6"], 16)]),
     st.integers(0, 128),
     st.integers(1, 1 << 30),
     st.binary(min_size=16, max_size=16),
     names,
+    st.lists(st.sampled_from(list(N.FREEBSD_IN6_IFF.values()))),
 )
-def test_address_round_trip(family_len, prefixlen, index, raw, label):
+def test_address_round_trip(family_len, prefixlen, index, raw, label, in6_bits):
     family, length = family_len
-    fbsd = M.IFADDRMSG.pack(family, prefixlen, 0, 0, index) + M.pack_attrs(
-        [
-            (IFA["IFA_ADDRESS"], raw[:length]),
-            (IFA["IFA_LOCAL"], raw[:length]),
-            (IFA["IFA_LABEL"], cstr(label)),
-        ]
-    )
+    attrs = [
+        (IFA["IFA_ADDRESS"], raw[:length]),
+        (IFA["IFA_LOCAL"], raw[:length]),
+        (IFA["IFA_LABEL"], cstr(label)),
+    ]
+    flags = 0
+    if family == FB_AF["AF_INET6"]:  # the header carries Linux's IFA_F_ numbers on both
+        in6 = sum(set(in6_bits))
+        flags = M.IN6_FLAGS.to_linux(in6)
+        attrs.append((N.FREEBSD_IFA_FREEBSD, in6_flags(in6)))
+    fbsd = M.IFADDRMSG.pack(family, prefixlen, flags, 0, index) + M.pack_attrs(attrs)
     assert M.addr_to_freebsd(M.addr_to_linux(fbsd)) == fbsd
 
 

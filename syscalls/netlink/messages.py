@@ -14,7 +14,9 @@ FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
                synthesized (no original name or hardware address, no capability bitset).
   addresses    IFA_* up to IFA_FLAGS kept; Linux's later ones dropped (IFA_PROTO has IFA_FREEBSD's
                number); IFA_LOCAL synthesized from IFA_ADDRESS where Linux gives only that
-               (IPv6), as FreeBSD's dump has both.  To Linux: IFA_FREEBSD dropped (no carp vhid).
+               (IPv6), as FreeBSD's dump has both, and an IPv6 address's IFA_FREEBSD/IFAF_FLAGS
+               (IN6_IFF_TENTATIVE … from IFA_F_*), which ifconfig prints.  To Linux:
+               IFA_FREEBSD dropped (no carp vhid), its IN6_IFF_* becoming IFA_F_* (no_dad …).
   routes       rtm_table and RTA_TABLE: FreeBSD's fib 0 ⇄ Linux's main table; routes of other
                Linux tables (local, broadcast …) and types FreeBSD lacks are not shown.  RTA_VIA
                has a one-byte family on FreeBSD, two bytes on Linux.  To FreeBSD: RTA_RTFLAGS
@@ -65,6 +67,11 @@ ADDRESS_BYTES = {
     LINUX_ADDRESS_FAMILIES["AF_INET6"]: 16,
 }
 IFF = translate.Bitmap.from_names(N.FREEBSD_IFF, N.LINUX_IFF, N.IFF_PAIRS)
+IN6_FLAGS = translate.Bitmap.from_names(N.FREEBSD_IN6_IFF, N.LINUX_IFA_F, N.IN6_IFF_PAIRS)
+FREEBSD_AF_INET6, LINUX_AF_INET6 = (
+    FREEBSD_ADDRESS_FAMILIES["AF_INET6"],
+    LINUX_ADDRESS_FAMILIES["AF_INET6"],
+)
 IF_TYPES = translate.ValueMap.from_names(N.FREEBSD_IFT, N.LINUX_ARPHRD, N.IFT_PAIRS)
 FREEBSD_IFT_OTHER = N.FREEBSD_IFT["IFT_OTHER"]
 LINUX_ARPHRD_ETHER, LINUX_ARPHRD_LOOPBACK = (
@@ -242,9 +249,13 @@ def _addr(body: bytes, to_linux: bool) -> bytes:
     if len(body) < IFADDRMSG.size:
         return _with_family(body, to_linux)
     family, prefixlen, flags, scope, index = IFADDRMSG.unpack_from(body)
+    given = parse_attrs(body[IFADDRMSG.size :])
+    ipv6 = family == (FREEBSD_AF_INET6 if to_linux else LINUX_AF_INET6)
+    if to_linux and ipv6:
+        flags |= IN6_FLAGS.to_linux(_in6_flags(given))
     head = IFADDRMSG.pack(_family(family, to_linux), prefixlen, flags, scope, index)
     attrs, rename = [], linux_ifname if to_linux else freebsd_ifname
-    for kind, payload in parse_attrs(body[IFADDRMSG.size :]):
+    for kind, payload in given:
         if kind & NLA_TYPE_MASK not in ADDR_ATTRS:
             continue  # IFA_FREEBSD one way, IFA_RT_PRIORITY, IFA_PROTO … the other
         if kind & NLA_TYPE_MASK == IFA["IFA_LABEL"]:
@@ -253,7 +264,24 @@ def _addr(body: bytes, to_linux: bool) -> bytes:
     kinds = {kind for kind, _ in attrs}
     if not to_linux and IFA["IFA_LOCAL"] not in kinds and IFA["IFA_ADDRESS"] in kinds:
         attrs.append((IFA["IFA_LOCAL"], dict(attrs)[IFA["IFA_ADDRESS"]]))
+    if not to_linux and ipv6:
+        linux_flags = next(
+            (U32.unpack(p)[0] for k, p in attrs if k == IFA["IFA_FLAGS"] and len(p) == U32.size),
+            flags,
+        )
+        in6 = U32.pack(IN6_FLAGS.to_freebsd(linux_flags))
+        attrs.append((N.FREEBSD_IFA_FREEBSD, pack_attrs([(N.FREEBSD_IFAF_FLAGS, in6)])))
     return head + pack_attrs(attrs)
+
+
+def _in6_flags(attrs) -> int:
+    """IFAF_FLAGS from a FreeBSD request's IFA_FREEBSD (0 when there is none)."""
+    for kind, payload in attrs:
+        if kind & NLA_TYPE_MASK == N.FREEBSD_IFA_FREEBSD:
+            for inner, value in parse_attrs(payload):
+                if inner & NLA_TYPE_MASK == N.FREEBSD_IFAF_FLAGS and len(value) == U32.size:
+                    return U32.unpack(value)[0]
+    return 0
 
 
 def addr_to_freebsd(body: bytes) -> bytes:
