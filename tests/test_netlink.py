@@ -302,10 +302,13 @@ def test_freebsd_reject_is_prohibit_and_a_via_gateway_is_linuxs_rtvia():
     assert attrs_of(plain, M.RTMSG) == {RTA["RTA_VIA"]: linux_via}
 
 
-def test_a_lookup_that_finds_no_route_is_esrch():
-    request = M.NLMSGHDR.pack(36, T["RTM_GETROUTE"], 5, 9, 0)
+@pytest.mark.parametrize(
+    ("request_type", "linux_errno"), [("RTM_GETROUTE", "ENETUNREACH"), ("RTM_GETLINK", "ENODEV")]
+)
+def test_a_lookup_that_finds_nothing_is_esrch(request_type, linux_errno):
+    request = M.NLMSGHDR.pack(36, T[request_type], 5, 9, 0)
     linux = M.pack_message(
-        T["NLMSG_ERROR"], 0, 9, 1, struct.pack("<i", -LINUX_ERRNO["ENETUNREACH"]) + request
+        T["NLMSG_ERROR"], 0, 9, 1, struct.pack("<i", -LINUX_ERRNO[linux_errno]) + request
     )
     [(_k, _f, _s, _p, body)], _ = M.split_messages(M.reply_to_freebsd(linux, 0))
     assert struct.unpack_from("<i", body)[0] == FREEBSD_ERRNO["ESRCH"]

@@ -26,7 +26,8 @@ FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
                route type (blackhole, reject), whose gateway goes (Linux refuses one);
                RTA_KNH_ID and RTA_WEIGHT are dropped; a single (non-dump) RTM_GETROUTE asks for
                the FIB entry (RTM_F_FIB_MATCH), which is what FreeBSD answers, not Linux's
-               per-destination clone, and its "unreachable" is FreeBSD's ESRCH.
+               per-destination clone, and its "unreachable" is FreeBSD's ESRCH (as is a
+               single RTM_GETLINK's "no such device").
   NLMSG_ERROR  Linux's negative errno → FreeBSD's positive one; the extended ack keeps
   NLMSG_DONE   NLMSGERR_ATTR_MSG only (the offset points into the Linux request).
 Neighbour and nexthop messages get their family translated and pass otherwise; generic netlink
@@ -41,7 +42,12 @@ from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
 
 from .names import freebsd_ifname, linux_ifname
 
-ENETUNREACH, ESRCH = FREEBSD_ERRNO["ENETUNREACH"], FREEBSD_ERRNO["ESRCH"]
+# A lookup that finds nothing: FreeBSD's rtnetlink says ESRCH where Linux says which thing is
+# missing (no route: ENETUNREACH; no interface by that index: ENODEV).
+NOT_FOUND = {
+    (N.RTM_TYPES["RTM_GETROUTE"], FREEBSD_ERRNO["ENETUNREACH"]): FREEBSD_ERRNO["ESRCH"],
+    (N.RTM_TYPES["RTM_GETLINK"], FREEBSD_ERRNO["ENODEV"]): FREEBSD_ERRNO["ESRCH"],
+}
 NLMSGHDR = struct.Struct("<IHHII")
 NLATTR = struct.Struct("<HH")
 IFINFOMSG = struct.Struct("<BxHiII")
@@ -453,8 +459,7 @@ def error_to_freebsd(flags: int, body: bytes) -> tuple[int, bytes]:
     if len(body) < S32.size + NLMSGHDR.size:
         return flags, body
     error = _freebsd_error(S32.unpack_from(body)[0])
-    if NLMSGHDR.unpack_from(body, S32.size)[1] == T["RTM_GETROUTE"] and error == ENETUNREACH:
-        error = ESRCH  # no route to it: FreeBSD's lookup says "not found", not unreachable
+    error = NOT_FOUND.get((NLMSGHDR.unpack_from(body, S32.size)[1], error), error)
     if flags & F["NLM_F_CAPPED"]:
         copied = NLMSGHDR.size
     else:
