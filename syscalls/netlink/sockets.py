@@ -126,6 +126,7 @@ def setsockopt(call, s, name, val, valsize):
 
 
 def getsockopt(call, s, name, val, avalsize):
+    """SOL_NETLINK: the options Linux shares with FreeBSD, by the same names."""
     linux = OPTIONS.to_linux(s32(name))
     if linux is None:
         raise FreeBSDError(ENOPROTOOPT, f"netlink option {s32(name)}")
@@ -136,6 +137,7 @@ def getsockopt(call, s, name, val, avalsize):
 
 
 def iovecs(call, iov: int, iovlen: int) -> list[tuple[int, int]]:
+    """The program's (base, length) buffers of a msghdr; more than IOV_MAX is EMSGSIZE."""
     if iovlen > N.FREEBSD_IOV_MAX:
         raise FreeBSDError(EMSGSIZE, f"{iovlen} iovecs")
     raw = call.mem.read(iov, IOVEC * iovlen) if iovlen else b""
@@ -185,6 +187,7 @@ def scatter(call, vecs: list[tuple[int, int]], data: bytes) -> int:
 
 
 def gather(call, vecs: list[tuple[int, int]], length: int) -> bytes:
+    """The first length bytes across the tracee's buffers."""
     out = bytearray()
     for base, room in vecs:
         if len(out) >= length:
