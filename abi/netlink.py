@@ -272,8 +272,11 @@ RTN_TYPES = {
     "RTN_PROHIBIT": 8,
 }
 RTPROT = {"RTPROT_KERNEL": 2, "RTPROT_BOOT": 3, "RTPROT_STATIC": 4}
-# rtm_flags: Linux answers a single RTM_GETROUTE with the FIB entry itself only when asked.
+# rtm_flags: Linux answers a single RTM_GETROUTE with the FIB entry itself only when asked;
+# FreeBSD's route(8) asks for an exact prefix (route get -net …, get default) with RTM_F_PREFIX,
+# which Linux reads only in dumps, as "prefix routes only".
 LINUX_RTM_F_FIB_MATCH = 0x2000
+FREEBSD_RTM_F_PREFIX = 0x800
 
 # net/route.h rt_flags, carried by FreeBSD's RTA_RTFLAGS.
 FREEBSD_RTF = {

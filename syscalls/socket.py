@@ -128,7 +128,7 @@ class _AddrOut:
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
     addr, length = _addr_in(call, name, namelen)
-    if addr and netlink.protocol_of(call, s) is not None:
+    if addr and netlink.socket_of(call, s) is not None:
         yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
 
@@ -188,11 +188,9 @@ def _msg_flags(flags: int) -> int:
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
     addr, alen = _addr_in(call, to, tolen)
-    protocol = netlink.protocol_of(call, s)
-    if protocol is not None:
-        return (
-            yield from netlink.sendto(call, s, protocol, buf, length, _msg_flags(flags), addr, alen)
-        )
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
+        return (yield from netlink.sendto(call, s, nl, buf, length, _msg_flags(flags), addr, alen))
     return check((yield lx.sendto(s32(s), buf, length, _msg_flags(flags), addr, alen)))
 
 
@@ -200,11 +198,9 @@ def sys_sendto(call, s, buf, length, flags, to, tolen):
 def sys_recvfrom(call, s, buf, length, flags, frm, fromlenaddr):
     """Implements FreeBSD recvfrom(2)."""
     out = _AddrOut(call, frm, fromlenaddr)
-    protocol = netlink.protocol_of(call, s)
-    if protocol is not None:
-        got = yield from netlink.recvfrom(
-            call, s, protocol, buf, length, flags, _msg_flags(flags), out
-        )
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
+        got = yield from netlink.recvfrom(call, s, nl, buf, length, flags, _msg_flags(flags), out)
     else:
         got = check((yield lx.recvfrom(s32(s), buf, length, _msg_flags(flags), out.buf, out.lbuf)))
     out.copy_back()
@@ -364,10 +360,10 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=False)
-    protocol = netlink.protocol_of(call, s)
-    if protocol is not None:
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
         vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
-        data, size, total = yield from netlink.outgoing(call, s, protocol, vecs)
+        data, size, total = yield from netlink.outgoing(call, s, nl, vecs)
         iov = call.alloc(structs.sizeof("iovec"))
         call.mem.write(iov, structs.pack("iovec", iov_base=data, iov_len=size))
         call.mem.write(hdr + structs.offsetof("linux_msghdr", "msg_iov"), iov.to_bytes(8, "little"))
@@ -385,12 +381,12 @@ def sys_sendmsg(call, s, msg, flags):
 def sys_recvmsg(call, s, msg, flags):
     """Implements FreeBSD recvmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=True)
-    protocol = netlink.protocol_of(call, s)
+    nl = netlink.socket_of(call, s)
     truncated = False
-    if protocol is not None:
+    if nl is not None:
         vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
         got, truncated = yield from netlink.recvmsg(
-            call, s, protocol, vecs, flags, _msg_flags(flags), hdr
+            call, s, nl, vecs, flags, _msg_flags(flags), hdr
         )
     else:
         got = check((yield lx.recvmsg(s32(s), hdr, _msg_flags(flags))))

@@ -70,6 +70,7 @@ def test_freebsd_netlink_numbers():
         "IFLA_FREEBSD": N.FREEBSD_IFLA_FREEBSD,
         "IFA_FREEBSD": N.FREEBSD_IFA_FREEBSD,
         "IFAF_FLAGS": N.FREEBSD_IFAF_FLAGS,
+        "RTM_F_PREFIX": N.FREEBSD_RTM_F_PREFIX,
         **N.FREEBSD_IN6_IFF,
         "IOV_MAX": N.FREEBSD_IOV_MAX,
         "sizeof(struct rtnl_link_stats64)": N.FREEBSD_LINK_STATS64_SIZE,

@@ -383,10 +383,41 @@ def test_a_datagram_of_several_messages_keeps_order_and_drops_what_freebsd_lacks
     assert kinds == [T["RTM_NEWROUTE"], T["RTM_NEWROUTE"], T["NLMSG_DONE"]]
 
 
+def test_an_exact_prefix_lookup_is_a_dump_answered_with_the_one_route():
+    f = N.NLM_FLAGS
+    ask = M.RTMSG.pack(FB_AF["AF_INET"], 16, 0, 0, 0, 0, 0, 1, N.FREEBSD_RTM_F_PREFIX)
+    ask += M.pack_attrs([(RTA["RTA_DST"], bytes([10, 70, 9, 9]))])
+    gets = {}
+    request = M.pack_message(T["RTM_GETROUTE"], f["NLM_F_REQUEST"] | f["NLM_F_ACK"], 4, 0, ask)
+    [(kind, flags, seq, _p, body)], _ = M.split_messages(M.request_to_linux(request, 0, gets))
+    assert (kind, flags & f["NLM_F_DUMP"], flags & f["NLM_F_ACK"]) == (
+        T["RTM_GETROUTE"],
+        f["NLM_F_DUMP"],
+        0,
+    )
+    assert M.RTMSG.unpack_from(body)[0] == LX_AF["AF_INET"] and len(body) == M.RTMSG.size
+    main, unicast = N.LINUX_RT_TABLE["RT_TABLE_MAIN"], N.RTN_TYPES["RTN_UNICAST"]
+
+    def route(dst, dst_len):
+        body = linux_route(main, unicast, [(RTA["RTA_DST"], bytes(dst))], dst_len=dst_len)
+        return M.pack_message(T["RTM_NEWROUTE"], f["NLM_F_MULTI"], 4, 0, body)
+
+    dump = route([10, 70, 0, 0], 24) + route([10, 70, 0, 0], 16) + route([10, 0, 0, 0], 8)
+    dump += M.pack_message(T["NLMSG_DONE"], f["NLM_F_MULTI"], 4, 0, bytes(4))
+    answer, _ = M.split_messages(M.reply_to_freebsd(dump, 0, gets))
+    assert [(k, fl) for k, fl, *_ in answer] == [
+        (T["RTM_NEWROUTE"], 0),
+        (T["NLMSG_ERROR"], f["NLM_F_CAPPED"]),
+    ]
+    assert M.RTMSG.unpack_from(answer[0][4])[1] == 16
+    assert struct.unpack_from("<i", answer[1][4]) == (0,) and gets == {}
+
+
 @given(st.binary(max_size=512))
 def test_garbage_never_raises(data):
-    M.request_to_linux(data, 0)
-    M.reply_to_freebsd(data, 0)
+    gets = {}
+    M.request_to_linux(data, 0, gets)
+    M.reply_to_freebsd(data, 0, gets)
 
 
 @given(st.lists(st.tuples(st.integers(16, 200), st.integers(0, 0xFFFF), st.binary(max_size=40))))
@@ -569,6 +600,15 @@ def test_add_get_and_delete_a_route(netns, nl_programs, freebsd_root):
     assert fields(line)["dst"] == "10.70.0.0/16" and fields(line)["gw"] == "10.7.0.1"
     [nowhere] = run_in(name, freebsd_root, change, "get", "192.0.2.1")  # no default route
     assert nowhere.startswith(f"get error {FREEBSD_ERRNO['ESRCH']} ")  # "route has not been found"
+    [none] = run_in(name, freebsd_root, change, "get", "default")
+    assert none.startswith(f"get error {FREEBSD_ERRNO['ESRCH']} ")
+    ipr.route("add", dst="0.0.0.0/0", gateway="10.7.0.1")
+    [default] = run_in(name, freebsd_root, change, "get", "default")  # route -n get default
+    assert fields(default)["dst"] == "0.0.0.0/0" and fields(default)["gw"] == "10.7.0.1"
+    [exact] = run_in(name, freebsd_root, change, "get", "10.70.0.0/16")  # get -net: exact
+    assert fields(exact)["dst"] == "10.70.0.0/16"
+    [other] = run_in(name, freebsd_root, change, "get", "10.70.0.0/24")  # no such prefix
+    assert other.startswith(f"get error {FREEBSD_ERRNO['ESRCH']} ")
     assert run_in(name, freebsd_root, change, "delroute", "10.70.0.0/16", "10.7.0.1") == [
         "delroute ok"
     ]

@@ -27,13 +27,15 @@ FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
                RTA_KNH_ID and RTA_WEIGHT are dropped; a single (non-dump) RTM_GETROUTE asks for
                the FIB entry (RTM_F_FIB_MATCH), which is what FreeBSD answers, not Linux's
                per-destination clone, and its "unreachable" is FreeBSD's ESRCH (as is a
-               single RTM_GETLINK's "no such device").
+               single RTM_GETLINK's "no such device").  An exact prefix lookup (RTM_F_PREFIX,
+               route get default) has no Linux form: it becomes a dump (PrefixGet).
   NLMSG_ERROR  Linux's negative errno → FreeBSD's positive one; the extended ack keeps
   NLMSG_DONE   NLMSGERR_ATTR_MSG only (the offset points into the Linux request).
 Neighbour and nexthop messages get their family translated and pass otherwise; generic netlink
 passes as it is."""
 
 import struct
+from dataclasses import dataclass
 
 from bsdulator import translate
 from bsdulator.abi import netlink as N
@@ -496,8 +498,54 @@ FAMILY_ONLY = {
 }
 
 
-def request_to_linux(data: bytes, protocol: int) -> bytes:
-    """What a FreeBSD program sent on a netlink socket, as the Linux kernel must read it."""
+@dataclass
+class PrefixGet:
+    """A FreeBSD RTM_GETROUTE for one exact prefix (RTM_F_PREFIX: route get default, route get
+    -net …).  Linux looks up addresses only, so it goes out as a dump of the family, and the
+    reply keeps the one route with that prefix, or says ESRCH as FreeBSD does."""
+
+    family: int  # FreeBSD's
+    dst_len: int
+    dst: bytes  # masked to dst_len
+    request: bytes  # the FreeBSD message, for the acknowledgement
+    ack: bool
+    found: bool = False
+
+    def matches(self, body: bytes) -> bool:
+        family, dst_len, *_unused = RTMSG.unpack_from(body)
+        dst = dict(parse_attrs(body[RTMSG.size :])).get(RTA["RTA_DST"], b"")
+        return (family, dst_len) == (self.family, self.dst_len) and _masked(
+            dst, dst_len
+        ) == self.dst
+
+
+def _masked(addr: bytes, prefix_len: int) -> bytes:
+    value = int.from_bytes(addr, "big") if addr else 0
+    width = len(addr) * 8
+    keep = ((1 << width) - 1) ^ ((1 << max(width - prefix_len, 0)) - 1) if width else 0
+    return (value & keep).to_bytes(len(addr), "big")
+
+
+def _prefix_get(flags: int, seq: int, pid: int, body: bytes) -> PrefixGet | None:
+    if len(body) < RTMSG.size:
+        return None
+    family, dst_len, *_unused, rtm_flags = RTMSG.unpack_from(body)
+    if not rtm_flags & N.FREEBSD_RTM_F_PREFIX:
+        return None
+    dst = dict(parse_attrs(body[RTMSG.size :])).get(RTA["RTA_DST"], b"")
+    request = pack_message(T["RTM_GETROUTE"], flags, seq, pid, body)
+    return PrefixGet(family, dst_len, _masked(dst, dst_len), request, bool(flags & F["NLM_F_ACK"]))
+
+
+def _dump_request(body: bytes) -> bytes:
+    """The rtmsg of a dump of body's family (without RTM_F_PREFIX, which would make Linux
+    dump prefix routes only)."""
+    return RTMSG.pack(_family(body[0], True), 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def request_to_linux(data: bytes, protocol: int, prefix_gets: dict | None = None) -> bytes:
+    """What a FreeBSD program sent on a netlink socket, as the Linux kernel must read it; exact
+    prefix lookups are recorded in prefix_gets (by sequence number) for reply_to_freebsd."""
     if protocol != N.FREEBSD_NETLINK_PROTOCOLS["NETLINK_ROUTE"]:
         return data
     messages, tail = split_messages(data)
@@ -509,19 +557,53 @@ def request_to_linux(data: bytes, protocol: int) -> bytes:
             body = addr_to_linux(body)
         elif kind in ROUTE_MESSAGES:
             single = kind == T["RTM_GETROUTE"] and not flags & F["NLM_F_DUMP"]
-            body = route_to_linux(body, single)
+            exact = _prefix_get(flags, seq, pid, body) if single else None
+            if exact is not None and prefix_gets is not None:
+                prefix_gets[seq] = exact
+                flags = flags & ~F["NLM_F_ACK"] | F["NLM_F_DUMP"]
+                body = _dump_request(body)
+            else:
+                body = route_to_linux(body, single)
         elif kind in FAMILY_ONLY:
             body = _with_family(body, True)
         out += pack_message(kind, flags, seq, pid, body)
     return bytes(out) + tail
 
 
-def reply_to_freebsd(data: bytes, protocol: int) -> bytes:
+def _answer_prefix_get(get: PrefixGet, kind: int, flags: int, body: bytes, prefix_gets, seq):
+    """(kind, flags, body) FreeBSD sends for one message of the dump behind a PrefixGet, or
+    None when it sends nothing for it."""
+    if kind == T["RTM_NEWROUTE"]:
+        body = route_to_freebsd(body)
+        if body is None or get.found or not get.matches(body):
+            return None
+        get.found = True
+        return kind, flags & ~F["NLM_F_MULTI"], body
+    if kind not in (T["NLMSG_DONE"], T["NLMSG_ERROR"]):
+        return None
+    del prefix_gets[seq]
+    if kind == T["NLMSG_DONE"] and get.found:
+        if not get.ack:
+            return None
+        return T["NLMSG_ERROR"], F["NLM_F_CAPPED"], S32.pack(0) + get.request[: NLMSGHDR.size]
+    if kind == T["NLMSG_DONE"]:
+        return T["NLMSG_ERROR"], 0, S32.pack(FREEBSD_ERRNO["ESRCH"]) + get.request
+    return (kind, *error_to_freebsd(flags, body))
+
+
+def reply_to_freebsd(data: bytes, protocol: int, prefix_gets: dict | None = None) -> bytes:
     """A datagram the Linux kernel sent, as FreeBSD's kernel would have; messages FreeBSD would
-    not send are left out."""
+    not send are left out, and the dump behind an exact prefix lookup (prefix_gets, which this
+    updates) becomes FreeBSD's single answer."""
     messages, tail = split_messages(data)
     out = bytearray()
     for kind, flags, seq, pid, body in messages:
+        get = prefix_gets.get(seq) if prefix_gets else None
+        if get is not None:
+            answer = _answer_prefix_get(get, kind, flags, body, prefix_gets, seq)
+            if answer is not None:
+                out += pack_message(answer[0], answer[1], seq, pid, answer[2])
+            continue
         if kind == T["NLMSG_ERROR"]:
             flags, body = error_to_freebsd(flags, body)
         elif kind == T["NLMSG_DONE"]:

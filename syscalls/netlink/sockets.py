@@ -9,6 +9,7 @@ untranslated (snl and the tools use send and recvmsg)."""
 
 import os
 import struct
+from dataclasses import dataclass, field
 
 from bsdulator import structs, translate
 from bsdulator.abi import netlink as N
@@ -42,8 +43,17 @@ ADD_MEMBERSHIP = N.FREEBSD_NETLINK_OPTIONS["NETLINK_ADD_MEMBERSHIP"]
 LINUX_AF_NETLINK = LINUX_ADDRESS_FAMILIES["AF_NETLINK"]
 
 
-def _sockets(sup) -> dict[int, int]:
-    """socket inode → netlink protocol, for every netlink socket this supervisor made."""
+@dataclass
+class NetlinkSocket:
+    """What the supervisor keeps of one netlink socket: its protocol, and the exact-prefix route
+    lookups whose answer is still to come (messages.PrefixGet, by sequence number)."""
+
+    protocol: int
+    prefix_gets: dict = field(default_factory=dict)
+
+
+def _sockets(sup) -> dict[int, NetlinkSocket]:
+    """socket inode → its NetlinkSocket, for every netlink socket this supervisor made."""
     known = getattr(sup, "netlink_sockets", None)
     if known is None:
         known = sup.netlink_sockets = {}
@@ -61,11 +71,11 @@ def created(call, fd: int, protocol: int) -> None:
     """socket(2) made netlink socket fd."""
     inode = _inode(call.proc.pid, fd)
     if inode is not None:
-        _sockets(call.sup)[inode] = protocol
+        _sockets(call.sup)[inode] = NetlinkSocket(protocol)
 
 
-def protocol_of(call, fd: int) -> int | None:
-    """The netlink protocol of descriptor fd, None when it is no netlink socket."""
+def socket_of(call, fd: int) -> NetlinkSocket | None:
+    """The netlink socket descriptor fd is, None when it is none."""
     known = _sockets(call.sup)
     if not known:
         return None
@@ -154,22 +164,22 @@ def _send_limit(call, s):
     return INT.unpack(call.mem.read(out, INT.size))[0]
 
 
-def outgoing(call, s, protocol: int, data_at: list[tuple[int, int]]):
+def outgoing(call, s, nl: NetlinkSocket, data_at: list[tuple[int, int]]):
     """The tracee's datagram (its buffers) translated into scratch: (address, length, FreeBSD
     length)."""
     total = sum(length for _, length in data_at)
     if total > (yield from _send_limit(call, s)):
         raise FreeBSDError(EMSGSIZE, f"netlink datagram of {total} bytes")
     data = b"".join(call.mem.read(base, length) for base, length in data_at)
-    linux = request_to_linux(data, protocol)
+    linux = request_to_linux(data, nl.protocol, nl.prefix_gets)
     tmp = call.alloc(max(len(linux), 1))
     call.mem.write(tmp, linux)
     return tmp, len(linux), total
 
 
-def sendto(call, s, protocol: int, buf, length, flags: int, addr: int, alen: int):
+def sendto(call, s, nl: NetlinkSocket, buf, length, flags: int, addr: int, alen: int):
     """send/sendto: the whole FreeBSD length is reported sent, as netlink sends whole datagrams."""
-    tmp, size, total = yield from outgoing(call, s, protocol, [(buf, length)])
+    tmp, size, total = yield from outgoing(call, s, nl, [(buf, length)])
     check((yield lx.sendto(s32(s), tmp, size, flags, addr, alen)))
     return total
 
@@ -196,14 +206,14 @@ def gather(call, vecs: list[tuple[int, int]], length: int) -> bytes:
     return bytes(out)
 
 
-def recvfrom(call, s, protocol: int, buf, length, flags: int, linux_flags: int, out):
+def recvfrom(call, s, nl: NetlinkSocket, buf, length, flags: int, linux_flags: int, out):
     """recv/recvfrom: Linux writes into the program's buffer, the translation replaces it.  A
     whole datagram of which FreeBSD would show nothing is skipped (consumed even under
     MSG_PEEK); one that did not fit is translated as far as it came.  MSG_TRUNC reports the
     translation's length, or Linux's when the datagram did not fit."""
     while True:
         got = check((yield lx.recvfrom(s32(s), buf, length, linux_flags, out.buf, out.lbuf)))
-        data = reply_to_freebsd(call.mem.read(buf, min(got, length)), protocol)
+        data = reply_to_freebsd(call.mem.read(buf, min(got, length)), nl.protocol, nl.prefix_gets)
         if data or not got or got > length:
             break
         if flags & MSG_PEEK:
@@ -214,12 +224,12 @@ def recvfrom(call, s, protocol: int, buf, length, flags: int, linux_flags: int, 
     return fitted
 
 
-def recvmsg(call, s, protocol: int, vecs, flags: int, linux_flags: int, hdr: int):
+def recvmsg(call, s, nl: NetlinkSocket, vecs, flags: int, linux_flags: int, hdr: int):
     """recvmsg: as recvfrom, across the program's iovecs; (length, truncated)."""
     capacity = sum(room for _, room in vecs)
     while True:
         got = check((yield lx.recvmsg(s32(s), hdr, linux_flags)))
-        data = reply_to_freebsd(gather(call, vecs, min(got, capacity)), protocol)
+        data = reply_to_freebsd(gather(call, vecs, min(got, capacity)), nl.protocol, nl.prefix_gets)
         if data or not got or got > capacity:
             break
         if flags & MSG_PEEK:

@@ -88,18 +88,25 @@ static void route(int type, const char *prefix, const char *gateway) {
     report(type == RTM_NEWROUTE ? "addroute" : "delroute", &e);
 }
 
-/* route -n get: the routing entry that carries ADDR. */
+/* route -n get ADDR: the routing entry that carries ADDR; with /LEN ("default" is 0.0.0.0/0)
+ * the entry for exactly that prefix, as route(8) asks for it when it has a mask. */
 static void get(const char *text) {
     unsigned char dst[16];
     int plen;
     char a[64], b[64];
-    int family = parse_prefix(text, dst, &plen);
+    int family = parse_prefix(strcmp(text, "default") ? text : "0.0.0.0/0", dst, &plen);
     struct snl_writer nw;
     snl_init_writer(&ss, &nw);
     struct nlmsghdr *hdr = snl_create_msg_request(&nw, RTM_GETROUTE);
     struct rtmsg *rtm = snl_reserve_msg_object(&nw, struct rtmsg);
     rtm->rtm_family = family;
+    rtm->rtm_dst_len = plen;
+    rtm->rtm_protocol = RTPROT_STATIC;
+    rtm->rtm_type = RTN_UNICAST;
+    if (strchr(text, '/') || strcmp(text, "default") == 0)
+        rtm->rtm_flags = RTM_F_PREFIX;
     snl_add_msg_attr(&nw, RTA_DST, family == AF_INET ? 4 : 16, dst);
+    snl_add_msg_attr_u32(&nw, RTA_TABLE, 0);
     hdr = snl_finalize_msg(&nw);
     snl_send_message(&ss, hdr);
     struct snl_errmsg_data e = {};
