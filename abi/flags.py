@@ -390,6 +390,7 @@ LINUX_MADV_ADVICE = {
     "MADV_NOHUGEPAGE": 15,
     "MADV_DONTDUMP": 16,
     "MADV_DODUMP": 17,
+    "MADV_WIPEONFORK": 18,
 }
 
 # msync(2); FreeBSD's MS_SYNC is 0, the absence of MS_ASYNC.
@@ -1178,3 +1179,15 @@ FREEBSD_CPU_WHICH = {
 }
 # The largest set the kernel takes, in bits (<sys/_cpuset.h>); a longer cpusetsize is ERANGE.
 FREEBSD_CPU_MAXSIZE = {"CPU_MAXSIZE": 1024, "NBBY": 8}
+
+# FreeBSD sys/mman.h minherit(2) values.
+FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "INHERIT_ZERO": 3}
+
+# FreeBSD sys/wait.h: the core-dump bit of a killed child's status word. A continued child's
+# status is SIGCONT's number alone (WIFCONTINUED(x): x == 0x13).
+FREEBSD_WAIT_STATUS = {"WCOREFLAG": 0o200}
+
+# Control messages (sys/socket.h): SCM_RIGHTS, and where a message's data starts, the same on
+# both systems.
+FREEBSD_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
+LINUX_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}

@@ -149,3 +149,10 @@ LINUX_IOCTL_FOR_FREEBSD = {
     "FIOGETOWN": "FIOGETOWN",
     "FIOSETOWN": "FIOSETOWN",
 }
+
+# linux/nsfs.h (Linux 6.11+, so older hosts' headers lack it): _IOR(NSIO, 13, __u64), a
+# namespace's 64-bit id.
+LINUX_NSFS_IOCTLS = {"NS_GET_ID": 0x8008B70D}
+
+# FreeBSD sys/conf.h: FIODTYPE's answer, a character device's D_* class.
+FREEBSD_D_TYPES = {"D_TAPE": 0x0001, "D_DISK": 0x0002, "D_TTY": 0x0004, "D_MEM": 0x0008}

@@ -111,3 +111,6 @@ JAIL_ERRMSGLEN = 1024
 # kern/vfs_mount.c (no header has it): the most bytes vfs_buildopts takes for one option, and for
 # all together.
 VFS_MOUNTARG_SIZE_MAX = 64 * 1024
+
+# struct jail_v0 (sys/jail.h, visible to _KERNEL only): where jail(2) version 0 keeps its fields.
+FREEBSD_JAIL_V0 = {"offsetof(struct jail_v0, path)": 8, "offsetof(struct jail_v0, ip_number)": 24}

@@ -42,3 +42,16 @@ FREEBSD_VFS_FLAGS = {
     "nfs": _V["VFCF_NETWORK"],
     "autofs": _V["VFCF_SYNTHETIC"],
 }
+
+# Linux mount(2) and umount2(2) flags the view and a jail's holder use (linux/mount.h;
+# MNT_DETACH: sys/mount.h).
+LINUX_MS = {
+    "MS_RDONLY": 1,
+    "MS_NOSUID": 2,
+    "MS_NODEV": 4,
+    "MS_NOEXEC": 8,
+    "MS_BIND": 4096,
+    "MS_REC": 16384,
+    "MS_PRIVATE": 1 << 18,
+}
+LINUX_UMOUNT = {"MNT_DETACH": 2}

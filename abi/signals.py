@@ -321,3 +321,6 @@ FREEBSD_MCONTEXT = {
     "_MC_FPOWNED_FPU": 0x20001,
     "_MC_FPOWNED_PCB": 0x20002,
 }
+
+# FreeBSD signal.h: the sa_handler values that are no handler (pointer casts of these numbers).
+FREEBSD_SIG_HANDLERS = {"SIG_DFL": 0, "SIG_IGN": 1}

@@ -278,3 +278,11 @@ LINUX_SPEEDS = {
     "B3500000": 0o10016,
     "B4000000": 0o10017,
 }
+
+# The termios structures TIOCGETA and TCGETS copy (FreeBSD sys/_termios.h; Linux
+# asm/termbits.h, the kernel's).
+FREEBSD_TERMIOS_SIZE = {"sizeof(struct termios)": 44}
+LINUX_TERMIOS_SIZE = {"sizeof(struct termios)": 36}
+
+# Linux asm/termbits.h: TCFLSH's queue selector and TCXONC's action.
+LINUX_TC_ACTIONS = {"TCIFLUSH": 0, "TCOFLUSH": 1, "TCIOFLUSH": 2, "TCOOFF": 0, "TCOON": 1}

@@ -103,3 +103,6 @@ LINUX_CLONE_THREAD_FLAGS = {
     "CLONE_THREAD": 0x00010000,
     "CLONE_SYSVSEM": 0x00040000,
 }
+
+# linux/futex.h FUTEX_OP(op, oparg, cmp, cmparg): where each part sits in FUTEX_WAKE_OP's word.
+LINUX_FUTEX_OP_SHIFTS = {"op": 28, "cmp": 24, "oparg": 12, "cmparg": 0}

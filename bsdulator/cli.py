@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bsdulator: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        return 128 + signal.SIGINT
     except (
         Exception
     ) as e:  # a bsdulator bug before the program started: one line, never a traceback

@@ -9,10 +9,12 @@ import struct
 from dataclasses import dataclass
 
 from .abi.auxv import ELF64_EHDR_SIZE, ELF64_PHDR_SIZE, ELFOSABI_FREEBSD, NT_FREEBSD_ABI_TAG
+from .abi.elf import ELF_IDENT, ELF_MAGIC, ELF_NUMBERS
 from .abi.jail import MAXPATHLEN
 
-PT_INTERP, PT_NOTE = 3, 4
-EM_X86_64 = 62
+PT_INTERP, PT_NOTE = ELF_NUMBERS["PT_INTERP"], ELF_NUMBERS["PT_NOTE"]
+EM_X86_64 = ELF_NUMBERS["EM_X86_64"]
+NOTE_HEADER = ELF_NUMBERS["sizeof(Elf64_Nhdr)"]
 MAX_NOTES = 65536  # more note bytes than any FreeBSD image has: not read
 MAX_OFFSET = (1 << 63) - 1  # off_t's range: no file reaches past it
 
@@ -34,11 +36,14 @@ class ElfInfo:
 def parse(read) -> ElfInfo | None:
     """read(offset, size) -> bytes over the file; None when the file is not ELF."""
     ident = read(0, ELF64_EHDR_SIZE)
-    if ident[:4] != b"\x7fELF":
+    if ident[: ELF_IDENT["SELFMAG"]] != ELF_MAGIC:
         return None
     if len(ident) < ELF64_EHDR_SIZE:
         raise MalformedElf("truncated ELF header")
-    if ident[4] != 2 or ident[5] != 1:  # 64-bit little endian only
+    if (
+        ident[ELF_IDENT["EI_CLASS"]] != ELF_IDENT["ELFCLASS64"]
+        or ident[ELF_IDENT["EI_DATA"]] != ELF_IDENT["ELFDATA2LSB"]
+    ):
         return ElfInfo(False, False, None, None, 0, 0)
     (e_type, e_machine, _v, e_entry, e_phoff, _shoff, _flags, _ehsize, e_phentsize, e_phnum) = (
         struct.unpack_from("<HHIQQQIHHH", ident, 16)
@@ -63,7 +68,7 @@ def parse(read) -> ElfInfo | None:
                 if name == b"FreeBSD" and ntype == NT_FREEBSD_ABI_TAG and len(desc) >= 4:
                     note_freebsd = True
                     osrel = struct.unpack_from("<I", desc)[0]
-    freebsd = ident[7] == ELFOSABI_FREEBSD or note_freebsd
+    freebsd = ident[ELF_IDENT["EI_OSABI"]] == ELFOSABI_FREEBSD or note_freebsd
     return ElfInfo(freebsd, e_machine == EM_X86_64, interp, osrel, e_entry, e_type)
 
 
@@ -79,9 +84,9 @@ def _exact(read, offset: int, size: int, what: str) -> bytes:
 
 def _notes(data: bytes):
     off = 0
-    while off + 12 <= len(data):
+    while off + NOTE_HEADER <= len(data):
         namesz, descsz, ntype = struct.unpack_from("<III", data, off)
-        off += 12
+        off += NOTE_HEADER
         name = data[off : off + namesz].rstrip(b"\0")
         off += (namesz + 3) & ~3
         desc = data[off : off + descsz]

@@ -17,18 +17,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import ptrace
+from .abi import machine
 from .abi.errno import FREEBSD_ERRNO, LINUX_KERNEL_RESTART
+from .abi.limits import LINUX_MAX_ERRNO, LINUX_PATH_MAX
 from .abi.linux_syscalls import LINUX_NR
 from .abi.seccomp import LINUX_USER64_CS
 from .abi.signals import LINUX_SIGPROCMASK_HOW
+from .abi.syscall_table import MASTER
 from .errors import FreeBSDError, internal_error
 from .seccomp import SUPERVISED_IP
 from .translate import errno_to_freebsd
 
-CF = 0x1
-ENOSYS_LINUX = 38
+CF = machine.FREEBSD_PSL["PSL_C"]  # set with an errno in rax on return
 SKIP = 0xFFFFFFFFFFFFFFFF  # orig_rax = -1: the kernel runs nothing
-RED_ZONE = 128
+RED_ZONE = machine.RED_ZONE
+# syscall(2) takes an int number, __syscall(2) a 64-bit one; syscalls.master marks both SYSMUX.
+SYS_syscall, SYS___syscall = (
+    next(nr for nr, row in MASTER.items() if row[1] == name) for name in ("syscall", "__syscall")
+)
 SIG_BLOCK, SIG_SETMASK = LINUX_SIGPROCMASK_HOW["SIG_BLOCK"], LINUX_SIGPROCMASK_HOW["SIG_SETMASK"]
 # Linux's internal "restart me" codes seen at an interrupted syscall's exit stop.
 ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = (
@@ -108,7 +114,7 @@ def closing(fds, body):
 
 def check(r: int) -> int:
     """A raw Linux return value, or FreeBSDError with the translated errno."""
-    if -4096 < r < 0:
+    if -LINUX_MAX_ERRNO <= r < 0:
         raise FreeBSDError(errno_to_freebsd(-r))
     return r
 
@@ -174,7 +180,7 @@ class Call:
         return self.scratch
 
     def path(self, addr: int) -> bytes:
-        return self.mem.read_cstr(addr, 4096)
+        return self.mem.read_cstr(addr, LINUX_PATH_MAX)
 
 
 class SetRegs:
@@ -187,7 +193,7 @@ class SetRegs:
 
 
 def _load(regs, lc: LinuxCall) -> None:
-    a = lc.args + (0,) * (6 - len(lc.args))
+    a = lc.args + (0,) * (machine.SYSCALL_ARGS - len(lc.args))
     regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 = (x & 0xFFFFFFFFFFFFFFFF for x in a)
 
 
@@ -263,9 +269,9 @@ def enter(sup, thread, regs) -> None:
     nr = regs.orig_rax
     args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
     gate = amd64_gate(regs)
-    indirect = gate and nr in (0, 198)
+    indirect = gate and nr in (SYS_syscall, SYS___syscall)
     if indirect:  # syscall(2) / __syscall(2): the number is the first argument
-        nr = regs.rdi & (0xFFFFFFFF if nr == 0 else 0xFFFFFFFFFFFFFFFF)
+        nr = regs.rdi & (0xFFFFFFFF if nr == SYS_syscall else 0xFFFFFFFFFFFFFFFF)
         args = args[1:] + [0]
     if not gate:  # not a FreeBSD/amd64 call: answered as a slot FreeBSD lacks (SIGSYS, ENOSYS)
         entry = replace(sup.out_of_range(nr), name=f"#{nr} (not through the amd64 syscall gate)")
@@ -342,7 +348,7 @@ def exit_(sup, thread, regs) -> None:
         return
     if call.result is None:
         if call.gen is None:  # a native entry
-            if -4096 < rax < 0:
+            if -LINUX_MAX_ERRNO <= rax < 0:
                 call.result = (0, None, errno_to_freebsd(-rax))
             else:
                 call.result = (rax, None, 0)
@@ -403,16 +409,15 @@ def _requeue(sup, thread, gadget: int) -> None:
         tgid = yield LinuxCall(LINUX_NR["getpid"], ())
         tid = yield LinuxCall(LINUX_NR["gettid"], ())
         for i, info in enumerate(infos):
-            where = masks - 128 * (i + 1)
+            where = masks - ptrace.SIGINFO_SIZE * (i + 1)
             thread.proc.mem.write(where, info)
             yield LinuxCall(
                 LINUX_NR["rt_tgsigqueueinfo"],
                 (tgid, tid, int.from_bytes(info[:4], "little"), where),
             )
         yield LinuxCall(LINUX_NR["rt_sigprocmask"], (SIG_SETMASK, masks + 8, 0, 8))
-        return SetRegs(
-            lambda regs: None
-        )  # the finished call's registers, result included, as they were
+        # the finished call's registers, result included, as they were
+        return SetRegs(lambda regs: None)
 
     inject(sup, thread, REQUEUE, post(), gadget)
 

@@ -11,12 +11,13 @@ from .native._native import ffi, lib
 
 KINDS = {"": lib.BSDU_PYTHON, "native": lib.BSDU_NATIVE, "sigprocmask": lib.BSDU_SIGPROCMASK}
 FREEBSD_SIGMAX, LINUX_SIGMAX = FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"], LINUX_SIGNAL_LIMITS["SIGRTMAX"]
+# loop.h's order
 RESTARTS = (
     "ERESTARTSYS",
     "ERESTARTNOINTR",
     "ERESTARTNOHAND",
     "ERESTART_RESTARTBLOCK",
-)  # loop.h's order
+)
 
 
 class FastPath:

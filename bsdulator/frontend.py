@@ -12,10 +12,13 @@ import os
 import signal
 import sys
 
+from .abi.ptrace import LINUX_PRCTL_PROCESS
 from .errors import UsageError, debug_traceback
 
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
-INTERNAL_ERROR = 70  # EX_SOFTWARE
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = (
+    LINUX_PRCTL_PROCESS[n] for n in ("PR_SET_PDEATHSIG", "PR_SET_CHILD_SUBREAPER")
+)
+INTERNAL_ERROR = os.EX_SOFTWARE
 # Signals someone sends to bsdulator itself (kill, timeout(1)), meant for the program.
 # Terminal signals (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH) reach the program directly.
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM)

@@ -18,16 +18,14 @@ if TYPE_CHECKING:
 class Hooks:
     # (thread, regs): a new image is set up; regs are written back after every hook ran
     on_exec: list[Callable[[Thread, object], None]] = field(default_factory=list)
-    on_process_exit: list[Callable[[Process], None]] = field(
-        default_factory=list
-    )  # its last thread is gone
-    at_exit: list[Callable[[], None]] = field(default_factory=list)  # no traced thread is left
-    signal_seen: list[Callable[[Thread, int], None]] = field(
-        default_factory=list
-    )  # any delivery (FreeBSD sig)
-    disposition_changed: list[Callable[[Thread], None]] = field(
-        default_factory=list
-    )  # sigaction changed one
+    # (process): its last thread is gone
+    on_process_exit: list[Callable[[Process], None]] = field(default_factory=list)
+    # (): no traced thread is left
+    at_exit: list[Callable[[], None]] = field(default_factory=list)
+    # (thread, FreeBSD signal): any delivery stop, whatever the disposition
+    signal_seen: list[Callable[[Thread, int], None]] = field(default_factory=list)
+    # (thread): sigaction changed one of its process's dispositions
+    disposition_changed: list[Callable[[Thread], None]] = field(default_factory=list)
     # The one subsystem that decides a delivery (handler frame, default action, ignore):
     # (thread, Linux signal) -> the Linux signal to let through, 0 for none.
     deliver_signal: Callable[[Thread, int], int] | None = None

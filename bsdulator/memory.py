@@ -9,6 +9,7 @@ import os
 import struct
 
 from .abi.errno import FREEBSD_ERRNO
+from .abi.machine import FREEBSD_PAGE_SIZES
 from .abi.vm import VM_MAXUSER_ADDRESS_LA48
 from .errors import FreeBSDError
 from .native._native import ffi, lib
@@ -18,7 +19,7 @@ EFAULT, E2BIG, ENAMETOOLONG = (
     FREEBSD_ERRNO["E2BIG"],
     FREEBSD_ERRNO["ENAMETOOLONG"],
 )
-PAGE = 4096
+PAGE = FREEBSD_PAGE_SIZES["PAGE_SIZE"]  # the same on Linux/amd64
 USER_END = VM_MAXUSER_ADDRESS_LA48
 MAX_COPY = 1 << 30  # the most one call copies in at once (more is surely a bad size)
 

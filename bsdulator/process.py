@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 
 from . import procfs, ptrace
+from .abi.signals import FREEBSD_SS_FLAGS
 from .memory import Memory
 from .native._native import lib
 
-SS_DISABLE = 4  # FreeBSD <sys/signal.h>
+SS_DISABLE = FREEBSD_SS_FLAGS["SS_DISABLE"]
 
 
 def effective_uid(pid: int) -> int:
@@ -47,6 +48,8 @@ class Process:
     threads: set = field(default_factory=set)
     proxy: object = None  # set when this process only stands in for a jail_attach child
     warned: set = field(default_factory=set)  # missing calls already reported: once per process
+    # syscalls/kqueue's Registry, made by the first kqueue(2); a fork child starts with none
+    kqueues: object = None
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""

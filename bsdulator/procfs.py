@@ -157,9 +157,8 @@ class Status:
         if self.raw.startswith(key):
             at = 0
         else:
-            at = (
-                self.raw.find(b"\n" + key) + 1
-            )  # Linux escapes a newline in Name, so lines start here
+            # Linux escapes a newline in Name, so lines start here
+            at = self.raw.find(b"\n" + key) + 1
             if not at:
                 return None
         end = self.raw.find(b"\n", at)

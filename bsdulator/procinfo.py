@@ -16,12 +16,15 @@ from dataclasses import dataclass
 
 from . import elf, procfs
 from .abi import kinfo as K
+from .abi.devices import LINUX_UNIX98_PTY_MINORS
+from .abi.limits import LINUX_NICE, LINUX_RT_PRIORITY, LINUX_TASK_COMM_LEN
+from .abi.machine import FREEBSD_PAGE_SIZES
 from .structs import dev_to_freebsd, dev_to_linux, pack
 from .translate import RLIMIT_RESOURCES, signal_to_freebsd, sigset_to_freebsd
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE = 4096  # FreeBSD/amd64's, the unit of ki_rssize and the other sizes in pages
-LINUX_COMM_MAX = 15  # TASK_COMM_LEN - 1
+PAGE_SIZE = FREEBSD_PAGE_SIZES["PAGE_SIZE"]  # the unit of ki_rssize and the other sizes in pages
+LINUX_COMM_MAX = LINUX_TASK_COMM_LEN - 1
 EMUL_FREEBSD, EMUL_LINUX, EMUL_KERNEL = "FreeBSD ELF64", "Linux ELF64", "null"
 FREEBSD_RLIM_INFINITY = (1 << 63) - 1
 _ASLEEP = (
@@ -284,12 +287,17 @@ def _priority(stat: dict) -> dict:
     if policy in (K.LINUX_SCHED_FIFO, K.LINUX_SCHED_RR):
         klass = K.PRI_REALTIME | (K.PRI_FIFO_BIT if policy == K.LINUX_SCHED_FIFO else 0)
         span = K.PRI_MAX_REALTIME - K.PRI_MIN_REALTIME
-        level = K.PRI_MIN_REALTIME + (99 - stat["rt_priority"]) * span // 98
+        rt_max, rt_min = LINUX_RT_PRIORITY["max"], LINUX_RT_PRIORITY["min"]
+        level = K.PRI_MIN_REALTIME + (rt_max - stat["rt_priority"]) * span // (rt_max - rt_min)
     elif policy == K.LINUX_SCHED_IDLE:
         klass, level = K.PRI_IDLE, K.PRI_MIN_IDLE
     else:
         span = K.PRI_MAX_TIMESHARE - K.PRI_MIN_TIMESHARE
-        klass, level = K.PRI_TIMESHARE, K.PRI_MIN_TIMESHARE + (stat["nice"] + 20) * span // 40
+        klass, level = (
+            K.PRI_TIMESHARE,
+            K.PRI_MIN_TIMESHARE
+            + (stat["nice"] - LINUX_NICE["MIN_NICE"]) * span // LINUX_NICE["NICE_WIDTH"],
+        )
     return {"pri_class": klass, "pri_level": level, "pri_native": level, "pri_user": level}
 
 
@@ -454,7 +462,7 @@ def devname(freebsd_dev: int) -> str | None:
     major, minor = os.major(linux), os.minor(linux)
     first = K.LINUX_UNIX98_PTY_SLAVE_MAJOR
     if first <= major < first + K.LINUX_UNIX98_PTY_MAJOR_COUNT:
-        return f"pts/{(major - first) * 256 + minor}"
+        return f"pts/{(major - first) * LINUX_UNIX98_PTY_MINORS + minor}"
     try:
         with open(f"/sys/dev/char/{major}:{minor}/uevent") as f:
             uevent = dict(line.rstrip("\n").partition("=")[::2] for line in f)

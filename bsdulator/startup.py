@@ -11,11 +11,17 @@ import struct
 from . import procfs
 from .abi.auxv import FREEBSD_AT as FA
 from .abi.auxv import LINUX_AT as LA
+from .abi.elf import ELF_NUMBERS
+from .abi.limits import FREEBSD_KERNEL_DEFAULTS
+from .abi.machine import FREEBSD_PAGE_SIZES
+from .abi.vm import FREEBSD_VM_PROT
 
-ET_DYN = 3
-CANARY_LEN = 64
-PAGESIZES = (4096, 2 * 1024 * 1024, 1024 * 1024 * 1024)
-VM_PROT_READ_WRITE = 3
+ET_DYN = ELF_NUMBERS["ET_DYN"]
+CANARY_LEN = FREEBSD_KERNEL_DEFAULTS["canary_len"]
+PAGESIZES = tuple(FREEBSD_PAGE_SIZES[n] for n in ("PAGE_SIZE", "NBPDR", "NBPDP"))
+VM_PROT_READ_WRITE = FREEBSD_VM_PROT["VM_PROT_READ"] | FREEBSD_VM_PROT["VM_PROT_WRITE"]
+# auxv entries added once the vectors' places are known.
+LATE_AUX = ("AT_ARGC", "AT_ARGV", "AT_ENVC", "AT_ENVV", "AT_PS_STRINGS")
 
 
 def _stack_top(pid: int, sp: int) -> int:
@@ -64,7 +70,7 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
         (FA["AT_PHDR"], aux[LA["AT_PHDR"]]),
         (FA["AT_PHENT"], aux[LA["AT_PHENT"]]),
         (FA["AT_PHNUM"], aux[LA["AT_PHNUM"]]),
-        (FA["AT_PAGESZ"], aux.get(LA["AT_PAGESZ"], 4096)),
+        (FA["AT_PAGESZ"], aux.get(LA["AT_PAGESZ"], FREEBSD_PAGE_SIZES["PAGE_SIZE"])),
         (FA["AT_FLAGS"], 0),
         (FA["AT_ENTRY"], entry),
         (FA["AT_BASE"], base),
@@ -79,16 +85,17 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
         (FA["AT_STACKPROT"], VM_PROT_READ_WRITE),
         (FA["AT_BSDFLAGS"], 0),
     ]
-    nvec = 1 + len(argv) + 1 + len(envp) + 1 + 2 * (len(auxv) + 5)
+    nvec = 1 + len(argv) + 1 + len(envp) + 1 + 2 * (len(auxv) + len(LATE_AUX))
     new_sp = (data_addr - 8 * nvec) & ~15
     argv_addr = new_sp + 8
     envp_addr = argv_addr + 8 * (len(argv) + 1)
     auxv += [
-        (FA["AT_ARGC"], len(argv)),
-        (FA["AT_ARGV"], argv_addr),
-        (FA["AT_ENVC"], len(envp)),
-        (FA["AT_ENVV"], envp_addr),
-        (FA["AT_PS_STRINGS"], data_addr + ps_strings_off),
+        (FA[name], value)
+        for name, value in zip(
+            LATE_AUX,
+            (len(argv), argv_addr, len(envp), envp_addr, data_addr + ps_strings_off),
+            strict=True,
+        )
     ]
     words = [len(argv), *argv, 0, *envp, 0]
     for pair in auxv:

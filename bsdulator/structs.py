@@ -17,6 +17,13 @@ import os
 import re
 from functools import cache
 
+from .abi.devices import (
+    FREEBSD_DEV_MAJOR_BITS,
+    FREEBSD_DEV_MINOR_BITS,
+    FREEBSD_FNV,
+    LINUX_DEV_MAJOR_BITS,
+    LINUX_DEV_MINOR_BITS,
+)
 from .abi.errno import FREEBSD_ERRNO
 from .abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
 from .abi.structs import (
@@ -133,25 +140,28 @@ def _put(kind: str, size: int, value) -> bytes:
 
 def dev_to_freebsd(dev: int) -> int:
     """Linux dev_t (glibc/kernel encoding) as the FreeBSD dev_t with the same major and minor."""
-    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000)
-    minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00)
-    return (
-        ((major & 0xFFFFFF00) << 32)
-        | ((major & 0xFF) << 8)
-        | ((minor & 0xFF00) << 24)
-        | (minor & 0xFFFF00FF)
-    )
+    major, minor = _split_dev(dev, LINUX_DEV_MAJOR_BITS, LINUX_DEV_MINOR_BITS)
+    return _makedev(major, minor, FREEBSD_DEV_MAJOR_BITS, FREEBSD_DEV_MINOR_BITS)
 
 
 def dev_to_linux(dev: int) -> int:
     """FreeBSD dev_t as the Linux dev_t with the same major and minor (for mknod)."""
-    major = ((dev >> 32) & 0xFFFFFF00) | ((dev >> 8) & 0xFF)
-    minor = ((dev >> 24) & 0xFF00) | (dev & 0xFFFF00FF)
+    major, minor = _split_dev(dev, FREEBSD_DEV_MAJOR_BITS, FREEBSD_DEV_MINOR_BITS)
+    return _makedev(major, minor, LINUX_DEV_MAJOR_BITS, LINUX_DEV_MINOR_BITS)
+
+
+def _makedev(major: int, minor: int, major_bits, minor_bits) -> int:
+    """makedev() from its (mask, shift) bit fields (abi/devices.py)."""
+    return sum((major & mask) << shift for mask, shift in major_bits) | sum(
+        (minor & mask) << shift for mask, shift in minor_bits
+    )
+
+
+def _split_dev(dev: int, major_bits, minor_bits) -> tuple[int, int]:
+    """major() and minor() from the same bit fields."""
     return (
-        ((major & 0xFFFFF000) << 32)
-        | ((major & 0xFFF) << 8)
-        | ((minor & 0xFFFFFF00) << 12)
-        | (minor & 0xFF)
+        sum((dev >> shift) & mask for mask, shift in major_bits),
+        sum((dev >> shift) & mask for mask, shift in minor_bits),
     )
 
 
@@ -205,9 +215,9 @@ def fstypename(fstype: str, magic: int) -> str:
 def typenum(name: str) -> int:
     """FreeBSD's vfc_typenum for a filesystem name: fnv_32_str(name) & 0xff (vfs.typenumhash=1,
     collisions ignored)."""
-    h = 0x811C9DC5
+    h = FREEBSD_FNV["FNV1_32_INIT"]
     for c in name.encode():
-        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ c
+        h = ((h * FREEBSD_FNV["FNV_32_PRIME"]) & 0xFFFFFFFF) ^ c
     return h & 0xFF
 
 

@@ -8,18 +8,20 @@ import signal
 from dataclasses import dataclass
 
 from . import elf, engine, ptrace, seccomp, startup, view
-from .abi.errno import FREEBSD_ERRNO
+from .abi.errno import FREEBSD_ERRNO, LINUX_ERRNO
+from .abi.limits import FREEBSD_KERNEL_DEFAULTS
+from .abi.signals import FREEBSD_SS_FLAGS
 from .errors import FreeBSDError, UsageError
 from .fastpath import FastPath
 from .hooks import Hooks
 from .memory import Memory, Unreachable
 from .native._native import lib
+from .net import NetService
 from .process import Process, Thread
 from .sysctl import SysctlTree
 from .table import Entry, Support
 
-ENOSYS_RAX = (-38) & 0xFFFFFFFFFFFFFFFF
-FREEBSD_SIGSYS = 12
+ENOSYS_RAX = -LINUX_ERRNO["ENOSYS"] & 0xFFFFFFFFFFFFFFFF
 
 
 @dataclass
@@ -39,7 +41,9 @@ class Kernel:
             raise UsageError(
                 f"FreeBSD root {root!r}: lib/libc.so.7 is unreadable or broken ({e})"
             ) from None
-        osreldate = info.osreldate if info and info.osreldate else 1305000
+        osreldate = (
+            info.osreldate if info and info.osreldate else FREEBSD_KERNEL_DEFAULTS["osreldate"]
+        )
         major, minor = osreldate // 100000, osreldate // 1000 % 100
         return cls(osreldate, f"{major}.{minor}-RELEASE", os.cpu_count() or 1)
 
@@ -99,9 +103,11 @@ class Supervisor:
         self.leader_started = False  # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None  # called with the leader's wait status
         self.initial_image = None  # (exe, image) of the program spawn() starts
-        # Typed services: the MIB tree comes first (subsystems add their nodes), then what
-        # subsystems install: the jail registry (syscalls/jail.py), sysctl's host facts.
+        # Typed services: the MIB tree comes first (subsystems add their nodes), the network
+        # backend (bsdulator/net/), then what subsystems install: the jail registry
+        # (syscalls/jail.py), sysctl's host facts.
         self.sysctl = SysctlTree(osrelease=kernel.osrelease, osreldate=kernel.osreldate)
+        self.net = NetService()
         self.jails = None
         self.sysctl_host = None
         self.hooks = Hooks()
@@ -303,7 +309,8 @@ class Supervisor:
         else:  # only an Exec the handler yielded can succeed here
             exe_path, info = call.control.exe, call.control.image
             call.exec_done = True
-        thread.altstack = (0, 0, 4)  # exec drops the alternate signal stack (SS_DISABLE)
+        # exec drops the alternate signal stack
+        thread.altstack = (0, 0, FREEBSD_SS_FLAGS["SS_DISABLE"])
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(
             proc.pid, proc.mem, regs, exe_path, info, self.kernel.osreldate, self.kernel.ncpus
         )

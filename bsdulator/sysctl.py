@@ -20,6 +20,11 @@ from typing import Any, NamedTuple, Protocol
 
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS as KERNEL
+from bsdulator.abi.limits import FREEBSD_LIMITS as LIMITS
+from bsdulator.abi.limits import FREEBSD_POSIX1_VERSION
+from bsdulator.abi.machine import FREEBSD_PAGE_SIZES
+from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS
 from bsdulator.errors import FreeBSDError
 
 EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
@@ -28,7 +33,7 @@ EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
 )
 
 _AUTO_TOP = 0x7FFFFFFF  # where the kernel's OID_AUTO numbering starts (and wraps to)
-_PAGE_SIZE = 4096
+_PAGE_SIZE = FREEBSD_PAGE_SIZES["PAGE_SIZE"]
 
 _INTS = {  # struct codes of the integer types, as the amd64 kernel lays them out
     abi.CTLTYPE_INT: "i",
@@ -63,8 +68,8 @@ _DEFAULT_FMT = {  # the format string each SYSCTL_<TYPE> macro gives its node
 }
 
 
-MAXFILES = 40 + 32 * 384  # MAXFILES at maxusers' ceiling of 384 (subr_param.c)
-MAXFILESPERPROC = MAXFILES // 10 * 9
+MAXFILES = KERNEL["maxfiles"]
+MAXFILESPERPROC = KERNEL["maxfilesperproc"]
 
 
 class SysctlContext(Protocol):
@@ -129,8 +134,8 @@ def _host_physmem() -> int:
 
 def _host_pagesizes() -> tuple[int, ...]:
     """amd64's page sizes: 4K, 2M, and 1G when the CPU has pdpe1gb (as pmap_init decides)."""
-    giant = 1 << 30 if "pdpe1gb" in _host_cpuinfo("flags").split() else 0
-    return (_PAGE_SIZE, 1 << 21, giant)
+    giant = FREEBSD_PAGE_SIZES["NBPDP"] if "pdpe1gb" in _host_cpuinfo("flags").split() else 0
+    return (_PAGE_SIZE, FREEBSD_PAGE_SIZES["NBPDR"], giant)
 
 
 def _host_uuid() -> str:
@@ -670,7 +675,7 @@ def _boottime(ctx: SysctlContext, rest: list[int]) -> bytes:
 
 def _arandom(ctx: Any, req: Request, rest: list[int]) -> None:
     """kern.arandom: fresh random bytes, as many as the caller asked for, at most 256."""
-    req.out(os.urandom(min(req.oldlen, 256)))
+    req.out(os.urandom(min(req.oldlen, KERNEL["arandom_max"])))
 
 
 def _pagesizes(ctx: SysctlContext, req: Request, rest: list[int]) -> None:
@@ -730,12 +735,12 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     rd, rw, caprd, prison = abi.CTLFLAG_RD, abi.CTLFLAG_RW, abi.CTLFLAG_CAPRD, abi.CTLFLAG_PRISON
     tun = abi.CTLFLAG_RDTUN | abi.CTLFLAG_NOFETCH
     INT, STR, ULONG = abi.CTLTYPE_INT, abi.CTLTYPE_STRING, abi.CTLTYPE_ULONG
-    maxproc = 20 + 16 * 384  # NPROC at maxusers' ceiling of 384 (subr_param.c)
+    maxproc = KERNEL["maxproc"]
     maxfiles = MAXFILES
     for name, number, kind, value, flags, descr in (
         ("ostype", abi.KERN_OSTYPE, STR, "FreeBSD", rd | caprd, "Operating system type"),
         ("osrelease", abi.KERN_OSRELEASE, STR, osrelease, rd | caprd, "Operating system release"),
-        ("osrevision", abi.KERN_OSREV, INT, 199506, rd | caprd, "Operating system revision"),
+        ("osrevision", abi.KERN_OSREV, INT, LIMITS["BSD"], rd | caprd, "Operating system revision"),
         ("version", abi.KERN_VERSION, STR, f"FreeBSD {osrelease} GENERIC\n", rd, "Kernel version"),
         ("maxproc", abi.KERN_MAXPROC, INT, maxproc, tun, "Maximum number of processes"),
         ("maxfiles", abi.KERN_MAXFILES, INT, maxfiles, rw, "Maximum number of files"),
@@ -743,7 +748,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "argmax",
             abi.KERN_ARGMAX,
             INT,
-            2 * 256 * 1024,
+            LIMITS["ARG_MAX"],
             rd | caprd,
             "Maximum bytes of argument to execve(2)",
         ),
@@ -751,7 +756,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "posix1version",
             abi.KERN_POSIX1,
             INT,
-            200112,
+            FREEBSD_POSIX1_VERSION,
             rd | caprd,
             "Version of POSIX attempting to comply to",
         ),
@@ -759,7 +764,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "ngroups",
             abi.KERN_NGROUPS,
             INT,
-            1023,
+            LIMITS["NGROUPS_MAX"],
             tun | caprd,
             "Maximum number of supplemental groups a user can belong to",
         ),
@@ -792,7 +797,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "maxprocperuid",
             abi.KERN_MAXPROCPERUID,
             INT,
-            maxproc * 9 // 10,
+            KERNEL["maxprocperuid"],
             rw,
             "Maximum processes allowed per userid",
         ),
@@ -808,7 +813,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
             "iov_max",
             abi.KERN_IOV_MAX,
             INT,
-            1024,
+            LIMITS["IOV_MAX"],
             rd,
             "Maximum number of elements in an I/O vector; sysconf(_SC_IOV_MAX)",
         ),
@@ -889,7 +894,7 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     tree.add(
         "kern.clockrate",
         abi.CTLTYPE_STRUCT,
-        struct.pack("<5i", 1000, 1000, 0, 127, 8128),
+        struct.pack("<5i", KERNEL["hz"], KERNEL["tick"], 0, KERNEL["stathz"], KERNEL["profhz"]),
         number=abi.KERN_CLOCKRATE,
         fmt="S,clockinfo",
         descr="Rate and period of various kernel clocks",
@@ -916,7 +921,7 @@ def _add_hw(tree: SysctlTree) -> None:
         ("machine", abi.HW_MACHINE, STR, "amd64", rd, "Machine class"),
         ("model", abi.HW_MODEL, STR, _from_ctx("cpu_model"), rd, "Machine model"),
         ("ncpu", abi.HW_NCPU, INT, _from_ctx("ncpu"), rd | caprd, "Number of active CPUs"),
-        ("byteorder", abi.HW_BYTEORDER, INT, 1234, rd | caprd, "System byte order"),
+        ("byteorder", abi.HW_BYTEORDER, INT, LIMITS["BYTE_ORDER"], rd | caprd, "System byte order"),
         (
             "physmem",
             abi.HW_PHYSMEM,
@@ -967,28 +972,43 @@ def _add_user(tree: SysctlTree) -> None:
     __sysctl callers."""
     INT = abi.CTLTYPE_INT
     for name, number, value, descr in (
-        ("bc_base_max", abi.USER_BC_BASE_MAX, 99, "Max ibase/obase values in bc(1)"),
-        ("bc_dim_max", abi.USER_BC_DIM_MAX, 2048, "Max array size in bc(1)"),
-        ("bc_scale_max", abi.USER_BC_SCALE_MAX, 99, "Max scale value in bc(1)"),
-        ("bc_string_max", abi.USER_BC_STRING_MAX, 1000, "Max string length in bc(1)"),
+        (
+            "bc_base_max",
+            abi.USER_BC_BASE_MAX,
+            LIMITS["BC_BASE_MAX"],
+            "Max ibase/obase values in bc(1)",
+        ),
+        ("bc_dim_max", abi.USER_BC_DIM_MAX, LIMITS["BC_DIM_MAX"], "Max array size in bc(1)"),
+        ("bc_scale_max", abi.USER_BC_SCALE_MAX, LIMITS["BC_SCALE_MAX"], "Max scale value in bc(1)"),
+        (
+            "bc_string_max",
+            abi.USER_BC_STRING_MAX,
+            LIMITS["BC_STRING_MAX"],
+            "Max string length in bc(1)",
+        ),
         (
             "coll_weights_max",
             abi.USER_COLL_WEIGHTS_MAX,
-            10,
+            LIMITS["COLL_WEIGHTS_MAX"],
             "Maximum number of weights assigned to an LC_COLLATE locale entry",
         ),
-        ("expr_nest_max", abi.USER_EXPR_NEST_MAX, 32, ""),
+        ("expr_nest_max", abi.USER_EXPR_NEST_MAX, LIMITS["EXPR_NEST_MAX"], ""),
         (
             "line_max",
             abi.USER_LINE_MAX,
-            2048,
+            LIMITS["LINE_MAX"],
             "Max length (bytes) of a text-processing utility's input line",
         ),
-        ("re_dup_max", abi.USER_RE_DUP_MAX, 255, "Maximum number of repeats of a regexp permitted"),
+        (
+            "re_dup_max",
+            abi.USER_RE_DUP_MAX,
+            LIMITS["RE_DUP_MAX"],
+            "Maximum number of repeats of a regexp permitted",
+        ),
         (
             "posix2_version",
             abi.USER_POSIX2_VERSION,
-            199212,
+            LIMITS["_POSIX2_VERSION"],
             "The version of POSIX 1003.2 with which the system attempts to comply",
         ),
         (
@@ -1037,13 +1057,13 @@ def _add_user(tree: SysctlTree) -> None:
         (
             "stream_max",
             abi.USER_STREAM_MAX,
-            20,
+            LIMITS["FOPEN_MAX"],
             "Min Maximum number of streams a process may have open at one time",
         ),
         (
             "tzname_max",
             abi.USER_TZNAME_MAX,
-            255,
+            LIMITS["NAME_MAX"],
             "Min Maximum number of types supported for timezone names",
         ),
     ):
@@ -1072,27 +1092,35 @@ def _add_p1003_1b(tree: SysctlTree) -> None:
     flags = abi.CTLFLAG_RD | abi.CTLFLAG_CAPRD
     for name, number, value in (
         ("asynchronous_io", abi.CTL_P1003_1B_ASYNCHRONOUS_IO, 0),
-        ("mapped_files", abi.CTL_P1003_1B_MAPPED_FILES, 200112),
+        ("mapped_files", abi.CTL_P1003_1B_MAPPED_FILES, LIMITS["_POSIX_MAPPED_FILES"]),
         ("memlock", abi.CTL_P1003_1B_MEMLOCK, 0),
         ("memlock_range", abi.CTL_P1003_1B_MEMLOCK_RANGE, 0),
         ("memory_protection", abi.CTL_P1003_1B_MEMORY_PROTECTION, 0),
         ("message_passing", abi.CTL_P1003_1B_MESSAGE_PASSING, 0),
         ("prioritized_io", abi.CTL_P1003_1B_PRIORITIZED_IO, 0),
         ("priority_scheduling", abi.CTL_P1003_1B_PRIORITY_SCHEDULING, 1),
-        ("realtime_signals", abi.CTL_P1003_1B_REALTIME_SIGNALS, 200112),
+        ("realtime_signals", abi.CTL_P1003_1B_REALTIME_SIGNALS, LIMITS["_POSIX_REALTIME_SIGNALS"]),
         ("semaphores", abi.CTL_P1003_1B_SEMAPHORES, 0),
-        ("fsync", abi.CTL_P1003_1B_FSYNC, 200112),
-        ("shared_memory_objects", abi.CTL_P1003_1B_SHARED_MEMORY_OBJECTS, 200112),
+        ("fsync", abi.CTL_P1003_1B_FSYNC, LIMITS["_POSIX_FSYNC"]),
+        (
+            "shared_memory_objects",
+            abi.CTL_P1003_1B_SHARED_MEMORY_OBJECTS,
+            LIMITS["_POSIX_SHARED_MEMORY_OBJECTS"],
+        ),
         ("synchronized_io", abi.CTL_P1003_1B_SYNCHRONIZED_IO, 0),
-        ("timers", abi.CTL_P1003_1B_TIMERS, 200112),
+        ("timers", abi.CTL_P1003_1B_TIMERS, LIMITS["_POSIX_TIMERS"]),
         ("aio_max", abi.CTL_P1003_1B_AIO_MAX, 0),
         ("aio_prio_delta_max", abi.CTL_P1003_1B_AIO_PRIO_DELTA_MAX, 0),
         ("delaytimer_max", abi.CTL_P1003_1B_DELAYTIMER_MAX, 2**31 - 1),
         ("mq_open_max", abi.CTL_P1003_1B_MQ_OPEN_MAX, 0),
         ("pagesize", abi.CTL_P1003_1B_PAGESIZE, _PAGE_SIZE),
-        ("rtsig_max", abi.CTL_P1003_1B_RTSIG_MAX, 126 - 65 + 1),  # SIGRTMAX - SIGRTMIN + 1
+        (
+            "rtsig_max",
+            abi.CTL_P1003_1B_RTSIG_MAX,
+            FREEBSD_SIGNAL_LIMITS["SIGRTMAX"] - FREEBSD_SIGNAL_LIMITS["SIGRTMIN"] + 1,
+        ),
         ("sem_value_max", abi.CTL_P1003_1B_SEM_VALUE_MAX, 0),
-        ("sigqueue_max", abi.CTL_P1003_1B_SIGQUEUE_MAX, 128),  # kern.sigqueue.max_pending_per_proc
+        ("sigqueue_max", abi.CTL_P1003_1B_SIGQUEUE_MAX, KERNEL["max_pending_per_proc"]),
         ("timer_max", abi.CTL_P1003_1B_TIMER_MAX, 32),
     ):
         tree.add(f"p1003_1b.{name}", abi.CTLTYPE_INT, value, number=number, flags=flags)

@@ -56,9 +56,8 @@ class _Spec:
     where: str = ""
 
 
-_TREE = os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))
-)  # syscalls/ sits beside bsdulator/
+# syscalls/ sits beside bsdulator/
+_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _where(filename: str, function: str, line: int) -> str:

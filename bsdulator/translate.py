@@ -355,9 +355,8 @@ _MAP_GUARD_ALLOWS = (
     | _MAP["MAP_32BIT"]
     | _ALIGNMENT["MAP_ALIGNMENT_MASK"]
 )
-_MAP_STACK_PROT = (
-    flags.FREEBSD_PROT_FLAGS["PROT_READ"] | flags.FREEBSD_PROT_FLAGS["PROT_WRITE"]
-)  # FreeBSD insists
+# FreeBSD insists
+_MAP_STACK_PROT = flags.FREEBSD_PROT_FLAGS["PROT_READ"] | flags.FREEBSD_PROT_FLAGS["PROT_WRITE"]
 
 
 def mmap_alignment(freebsd_flags: int) -> int:
@@ -405,6 +404,7 @@ def mmap_to_linux(prot: int, freebsd_flags: int) -> tuple[int, int]:
     return PROT_FLAGS.to_linux(prot), linux_flags
 
 
+# MADV_NOSYNC, MADV_AUTOSYNC, MADV_PROTECT: no Linux advice; succeed without effect
 MADV_ADVICE = ValueMap.from_names(
     flags.FREEBSD_MADV_ADVICE,
     flags.LINUX_MADV_ADVICE,
@@ -418,7 +418,7 @@ MADV_ADVICE = ValueMap.from_names(
         ("MADV_NOCORE", "MADV_DONTDUMP"),
         ("MADV_CORE", "MADV_DODUMP"),
     ],
-)  # MADV_NOSYNC, MADV_AUTOSYNC, MADV_PROTECT: no Linux advice; succeed without effect
+)
 
 MSYNC_FLAGS = Bitmap.from_names(
     flags.FREEBSD_MSYNC_FLAGS, flags.LINUX_MSYNC_FLAGS, ["MS_ASYNC", "MS_INVALIDATE"]
@@ -466,6 +466,7 @@ ADDRESS_FAMILIES = ValueMap.from_names(
     ],
 )
 
+# MSG_EOF (send, then shutdown) is the caller's to emulate
 MSG_FLAGS = Bitmap.from_names(
     flags.FREEBSD_MSG_FLAGS,
     flags.LINUX_MSG_FLAGS,
@@ -482,7 +483,7 @@ MSG_FLAGS = Bitmap.from_names(
         "MSG_CMSG_CLOEXEC",
         "MSG_WAITFORONE",
     ],
-)  # MSG_EOF (send, then shutdown) is the caller's to emulate
+)
 
 
 # setsockopt(2) levels; IPPROTO_ICMP is left out because Linux's SOL_SOCKET is 1.
@@ -519,6 +520,7 @@ IPV6_OPTIONS = ValueMap.from_names(
     flags.LINUX_IPV6_OPTIONS,
     _shared(flags.FREEBSD_IPV6_OPTIONS, flags.LINUX_IPV6_OPTIONS),
 )
+# TCP_INFO and TCP_MD5SIG carry structs that differ
 TCP_OPTIONS = ValueMap.from_names(
     flags.FREEBSD_TCP_OPTIONS,
     flags.LINUX_TCP_OPTIONS,
@@ -532,7 +534,7 @@ TCP_OPTIONS = ValueMap.from_names(
         "TCP_FASTOPEN",
         ("TCP_NOPUSH", "TCP_CORK"),
     ],
-)  # TCP_INFO and TCP_MD5SIG carry structs that differ
+)
 
 # Option names per FreeBSD level.
 SOCKET_OPTIONS = {
@@ -554,6 +556,7 @@ def sockopt_to_linux(freebsd_level: int, freebsd_name: int) -> tuple[int, int] |
 
 SHUT_HOW = ValueMap.from_names(flags.FREEBSD_SHUT_HOW, flags.LINUX_SHUT_HOW, flags.FREEBSD_SHUT_HOW)
 
+# POLLINIGNEOF has no Linux bit
 POLL_EVENTS = Bitmap.from_names(
     flags.FREEBSD_POLL_EVENTS,
     flags.LINUX_POLL_EVENTS,
@@ -570,15 +573,16 @@ POLL_EVENTS = Bitmap.from_names(
         "POLLWRBAND",
         "POLLRDHUP",
     ],
-)  # POLLINIGNEOF has no Linux bit
+)
 
 # --- processes --------------------------------------------------------------------------
 
+# WTRAPPED: ptrace stops are bsdulator's own business
 WAIT_OPTIONS = Bitmap.from_names(
     flags.FREEBSD_WAIT_OPTIONS,
     flags.LINUX_WAIT_OPTIONS,
     ["WNOHANG", "WUNTRACED", "WCONTINUED", "WNOWAIT", "WEXITED"],
-)  # WTRAPPED: ptrace stops are bsdulator's own business
+)
 WAIT_IDTYPES = ValueMap.from_names(
     flags.FREEBSD_IDTYPES, flags.LINUX_IDTYPES, ["P_PID", "P_PGID", "P_ALL"]
 )
@@ -599,13 +603,13 @@ RLIMIT_RESOURCES = ValueMap.from_names(
         ("RLIMIT_VMEM", "RLIMIT_AS"),
     ],
 )
-RLIM_INFINITY = ValueMap.from_names(
-    flags.FREEBSD_RLIM, flags.LINUX_RLIM, ["RLIM_INFINITY"]
-)  # other limits pass as is
+# other limits pass as is
+RLIM_INFINITY = ValueMap.from_names(flags.FREEBSD_RLIM, flags.LINUX_RLIM, ["RLIM_INFINITY"])
 
 _RF = flags.FREEBSD_RFORK_FLAGS
 _CLONE = flags.LINUX_CLONE_FLAGS
 _RFORK_SIGNAL_FIELD = _RF["RFTSIGMASK"] << _RF["RFTSIGSHIFT"]
+# RFPPWAIT shares its bit with RFSPAWN, which must come alone; kernel-only flags are invalid
 RFORK_FLAGS = Bitmap.from_names(
     _RF,
     _CLONE,
@@ -620,7 +624,7 @@ RFORK_FLAGS = Bitmap.from_names(
         ("RFTSIGZMB", None),  # exit signal in the RFTSIGNUM field
         ("RFLINUXTHPN", None),  # exit signal SIGUSR1
     ],
-)  # RFPPWAIT shares its bit with RFSPAWN, which must come alone; kernel-only flags are invalid
+)
 
 
 def rfork_to_linux_clone(rfork_flags: int) -> int:
@@ -651,6 +655,7 @@ def rfork_to_linux_clone(rfork_flags: int) -> int:
 # --- time -------------------------------------------------------------------------------
 
 # FreeBSD's clocks have fast/precise twins; Linux's coarse clocks are the fast ones.
+# CLOCK_VIRTUAL (user time only) has no Linux clock
 CLOCK_IDS = ValueMap.from_names(
     flags.FREEBSD_CLOCK_IDS,
     flags.LINUX_CLOCK_IDS,
@@ -670,7 +675,7 @@ CLOCK_IDS = ValueMap.from_names(
         ("CLOCK_SECOND", "CLOCK_REALTIME_COARSE"),  # the caller zeroes tv_nsec
         ("CLOCK_PROF", "CLOCK_PROCESS_CPUTIME_ID"),  # approximation: user + system time
     ],
-)  # CLOCK_VIRTUAL (user time only) has no Linux clock
+)
 TIMER_FLAGS = Bitmap.from_names(
     flags.FREEBSD_TIMER_FLAGS, flags.LINUX_TIMER_FLAGS, ["TIMER_ABSTIME"]
 )
@@ -688,11 +693,12 @@ TERMIOS_OFLAGS = Bitmap.from_names(
     ["OPOST", "ONLCR", "OCRNL", "ONOCR", "ONLRET", "TAB3"],
 )
 # CSIZE goes bit by bit: CS6 and CS7 are its two bits on both systems.
+# CIGNORE (keep the current c_cflag) is the TIOCSETA caller's to honour
 TERMIOS_CFLAGS = Bitmap.from_names(
     termios.FREEBSD_CFLAGS,
     termios.LINUX_CFLAGS,
     ["CS6", "CS7", "CSTOPB", "CREAD", "PARENB", "PARODD", "HUPCL", "CLOCAL", "CRTSCTS"],
-)  # CIGNORE (keep the current c_cflag) is the TIOCSETA caller's to honour
+)
 TERMIOS_LFLAGS = Bitmap.from_names(
     termios.FREEBSD_LFLAGS,
     termios.LINUX_LFLAGS,
@@ -704,23 +710,22 @@ TERMIOS_CC = ValueMap.from_names(
     _shared(termios.FREEBSD_CC_INDEX, termios.LINUX_CC_INDEX),
 )
 
-FREEBSD_TERMIOS_STRUCT = struct.Struct(
-    f"<4I{termios.FREEBSD_TERMIOS['NCCS']}s2I"
-)  # flags, c_cc, c_ispeed, c_ospeed
+# flags, c_cc, c_ispeed, c_ospeed
+FREEBSD_TERMIOS_STRUCT = struct.Struct(f"<4I{termios.FREEBSD_TERMIOS['NCCS']}s2I")
 LINUX_TERMIOS_STRUCT = struct.Struct(f"<4IB{termios.LINUX_TERMIOS['NCCS']}s")  # flags, c_line, c_cc
 
+# counts, not characters
 _NUMERIC_CC = {
     termios.FREEBSD_CC_INDEX["VMIN"],
     termios.FREEBSD_CC_INDEX["VTIME"],
-}  # counts, not characters
+}
 _FREEBSD_VDISABLE = termios.FREEBSD_TERMIOS["_POSIX_VDISABLE"]
 _LINUX_VDISABLE = termios.LINUX_TERMIOS["_POSIX_VDISABLE"]
 _CBAUD = termios.LINUX_TERMIOS["CBAUD"]
 _CIBAUD = termios.LINUX_TERMIOS["CIBAUD"]
 _IBSHIFT = termios.LINUX_TERMIOS["IBSHIFT"]
-_LINUX_SPEED_CODES = {
-    int(name[1:]): code for name, code in termios.LINUX_SPEEDS.items()
-}  # Linux's Bnnn names spell the rate
+# Linux's Bnnn names spell the rate
+_LINUX_SPEED_CODES = {int(name[1:]): code for name, code in termios.LINUX_SPEEDS.items()}
 _LINUX_SPEEDS = sorted(_LINUX_SPEED_CODES)
 _SPEED_FOR_CODE = {code: speed for speed, code in _LINUX_SPEED_CODES.items()}
 
@@ -749,9 +754,8 @@ def termios_to_linux(data: bytes) -> bytes:
         linux_cc[linux_index] = (
             _LINUX_VDISABLE if value == _FREEBSD_VDISABLE and index not in _NUMERIC_CC else value
         )
-    input_code = (
-        0 if ispeed in (0, ospeed) else _speed_code(ispeed)
-    )  # 0: same as output, on both systems
+    # 0: same as output, on both systems
+    input_code = 0 if ispeed in (0, ospeed) else _speed_code(ispeed)
     linux_cflag = TERMIOS_CFLAGS.to_linux(cflag) | _speed_code(ospeed) | input_code << _IBSHIFT
     return LINUX_TERMIOS_STRUCT.pack(
         TERMIOS_IFLAGS.to_linux(iflag),

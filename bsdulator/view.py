@@ -11,13 +11,16 @@ needs unmounting afterwards; paths need no translation per syscall.
 
 import os
 
+from .abi.flags import LINUX_CLONE_FLAGS
+from .abi.mount import LINUX_MS, LINUX_UMOUNT
 from .errors import UsageError
 from .native._native import ffi, lib
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWUSER = 0x10000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
-MNT_DETACH = 2
+CLONE_NEWNS, CLONE_NEWUSER = LINUX_CLONE_FLAGS["CLONE_NEWNS"], LINUX_CLONE_FLAGS["CLONE_NEWUSER"]
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = (
+    LINUX_MS[n] for n in ("MS_RDONLY", "MS_NOSUID", "MS_NODEV", "MS_BIND", "MS_REC", "MS_PRIVATE")
+)
+MNT_DETACH = LINUX_UMOUNT["MNT_DETACH"]
 HOST_DIRS = ("/dev", "/tmp")
 ROOT_MARKERS = ("libexec/ld-elf.so.1", "lib/libc.so.7", "bin/sh")
 

@@ -6,14 +6,15 @@ import struct
 
 from bsdulator import elf, image
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import LINUX_ACCESS_MODES, LINUX_AT_FLAGS
 from bsdulator.engine import Exec, check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 from bsdulator.translate import errno_to_freebsd
 
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC  # the host's (Linux) values
-X_OK = 1
+X_OK = LINUX_ACCESS_MODES["X_OK"]
 EACCES = FREEBSD_ERRNO["EACCES"]
 ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 
@@ -21,9 +22,8 @@ ANY_EXEC_BIT = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 def _open_image(call, path_addr: int):
     """Find the file in the tracee's view without opening it for the tracee (an O_PATH
     descriptor: a FIFO or device neither blocks nor notices), then read it if it may be run."""
-    check(
-        (yield lx.faccessat(AT_FDCWD, path_addr, X_OK))
-    )  # with the tracee's rights, before the image is read
+    # with the tracee's rights, before the image is read
+    check((yield lx.faccessat(AT_FDCWD, path_addr, X_OK)))
     fd = check((yield lx.openat(AT_FDCWD, path_addr, O_PATH_CLOEXEC, 0)))
     try:
         return _read_image(f"/proc/{call.proc.pid}/fd/{fd}")

@@ -5,12 +5,16 @@ import os
 from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_FCNTL_COMMANDS as F
+from bsdulator.abi.flags import LINUX_FCNTL_COMMANDS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 LINUX_O_CLOEXEC = os.O_CLOEXEC
+LINUX_F_GETFD, LINUX_F_GETFL, LINUX_F_SETFL = (
+    LINUX_FCNTL_COMMANDS[n] for n in ("F_GETFD", "F_GETFL", "F_SETFL")
+)
 LOCKS = (F["F_GETLK"], F["F_SETLK"], F["F_SETLKW"])
 
 
@@ -41,12 +45,12 @@ def sys_fcntl(call, fd, cmd, arg):
     """Implements FreeBSD fcntl(2)."""
     fd, cmd = s32(fd), s32(cmd)
     if cmd == F["F_GETFL"]:
-        return translate.OPEN_FLAGS.to_freebsd(check((yield lx.fcntl(fd, 3, 0))))
+        return translate.OPEN_FLAGS.to_freebsd(check((yield lx.fcntl(fd, LINUX_F_GETFL, 0))))
     if cmd == F["F_SETFL"]:
-        return check((yield lx.fcntl(fd, 4, translate.OPEN_FLAGS.to_linux(arg))))
+        return check((yield lx.fcntl(fd, LINUX_F_SETFL, translate.OPEN_FLAGS.to_linux(arg))))
     if cmd in (F["F_DUP2FD"], F["F_DUP2FD_CLOEXEC"]):
         if s32(arg) == fd:  # dup3 refuses equal descriptors; FreeBSD returns fd if it is open
-            check((yield lx.fcntl(fd, 1, 0)))
+            check((yield lx.fcntl(fd, LINUX_F_GETFD, 0)))
             return fd
         flags = LINUX_O_CLOEXEC if cmd == F["F_DUP2FD_CLOEXEC"] else 0
         return check((yield lx.dup3(fd, s32(arg), flags)))
@@ -64,7 +68,7 @@ def sys_fcntl(call, fd, cmd, arg):
     if cmd == F["F_ISUNIONSTACK"]:
         return 0  # Linux has no union mounts
     if cmd in (F["F_READAHEAD"], F["F_RDAHEAD"]):
-        check((yield lx.fcntl(fd, 1, 0)))  # a hint: only check that fd is open
+        check((yield lx.fcntl(fd, LINUX_F_GETFD, 0)))  # a hint: only check that fd is open
         return 0
     linux = translate.FCNTL_COMMANDS.to_linux(cmd)
     if linux is None:

@@ -12,21 +12,24 @@ from bsdulator.abi.flags import (
     FREEBSD_AT_FLAGS,
     FREEBSD_FILE_FLAGS,
     FREEBSD_O_FLAGS,
+    LINUX_ACCESS_MODES,
     LINUX_AT_FLAGS,
     LINUX_FCNTL_COMMANDS,
+    LINUX_LOCK_OPS,
     LINUX_O_FLAGS,
+    LINUX_SEEK_WHENCE,
 )
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
 from bsdulator.table import Support, handler, native
 
-AT_FDCWD_FREEBSD = -100
-AT_FDCWD_LINUX = -100
+AT_FDCWD_FREEBSD = FREEBSD_AT_FLAGS["AT_FDCWD"]
+AT_FDCWD_LINUX = LINUX_AT_FLAGS["AT_FDCWD"]
 AT_SYMLINK_NOFOLLOW_FREEBSD = FREEBSD_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
-LINUX_STAT_SIZE = 144
-LINUX_STATFS_SIZE = 120
+LINUX_STAT_SIZE = structs.sizeof("linux_stat")
+LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
 EINVAL, EACCES = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["EACCES"]
 LINUX_F = LINUX_FCNTL_COMMANDS
 LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
@@ -80,7 +83,7 @@ for _name, _linux in [
 
 
 OPEN = FREEBSD_O_FLAGS
-LOCK_SH, LOCK_EX, LOCK_NB = 1, 2, 4
+LOCK_SH, LOCK_EX, LOCK_NB = (LINUX_LOCK_OPS[n] for n in ("LOCK_SH", "LOCK_EX", "LOCK_NB"))
 
 
 def _open(call, dirfd, path, flags, mode):
@@ -290,7 +293,7 @@ def sys_freebsd11_fstatat(call, fd, path, sb, flags):
 
 def _getdirentries(call, fd, buf, nbytes, basep, convert):
     fd = s32(fd)
-    start = check((yield lx.lseek(fd, 0, 1)))
+    start = check((yield lx.lseek(fd, 0, LINUX_SEEK_WHENCE["SEEK_CUR"])))
     # FreeBSD records are longer than Linux's, so ask Linux for no more than fits.
     tmp = call.alloc(min(nbytes, 65536))
     got = check((yield lx.getdents64(fd, tmp, min(nbytes, 65536))))
@@ -329,7 +332,7 @@ def sys_freebsd11_getdents(call, fd, buf, nbytes):
 # -- pathconf: answered from FreeBSD's constants once the object is known to exist ----
 
 _PC_BY_NUMBER = {num: pathconf.ANSWERS[name] for name, num in pathconf.FREEBSD_PC.items()}
-F_OK = 0
+F_OK = LINUX_ACCESS_MODES["F_OK"]
 
 
 def _pathconf_answer(name: int) -> int:

@@ -3,7 +3,10 @@
 import struct
 
 from bsdulator import translate
+from bsdulator.abi import termios
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_FILE_FLAGS
+from bsdulator.abi.ioctls import FREEBSD_D_TYPES, LINUX_IOCTLS
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -11,15 +14,18 @@ from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.table import Support, handler
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
-LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = 0x5401, 0x540B, 0x5409, 0x540A
-LINUX_TERMIOS_SIZE = 36
-FREEBSD_TERMIOS_SIZE = 44
+LINUX_TCGETS, LINUX_TCFLSH, LINUX_TCSBRK, LINUX_TCXONC = (
+    LINUX_IOCTLS[n] for n in ("TCGETS", "TCFLSH", "TCSBRK", "TCXONC")
+)
+LINUX_TERMIOS_SIZE = termios.LINUX_TERMIOS_SIZE["sizeof(struct termios)"]
+FREEBSD_TERMIOS_SIZE = termios.FREEBSD_TERMIOS_SIZE["sizeof(struct termios)"]
 TERMIOS_SETS = {I["TIOCSETA"], I["TIOCSETAW"], I["TIOCSETAF"]}
 # FIODTYPE's answer: the D_* class of a character device (sys/conf.h).
-D_TTY, D_DISK, D_MEM = 0x0004, 0x0002, 0x0008
-FREAD, FWRITE = 1, 2
-TCIFLUSH, TCOFLUSH, TCIOFLUSH = 0, 1, 2
-TCOOFF, TCOON = 0, 1
+D_TTY, D_DISK, D_MEM = FREEBSD_D_TYPES["D_TTY"], FREEBSD_D_TYPES["D_DISK"], FREEBSD_D_TYPES["D_MEM"]
+FREAD, FWRITE = FREEBSD_FILE_FLAGS["FREAD"], FREEBSD_FILE_FLAGS["FWRITE"]
+TCIFLUSH, TCOFLUSH, TCIOFLUSH, TCOOFF, TCOON = (
+    termios.LINUX_TC_ACTIONS[n] for n in ("TCIFLUSH", "TCOFLUSH", "TCIOFLUSH", "TCOOFF", "TCOON")
+)
 
 
 def _is_tty(call, fd):
@@ -51,9 +57,8 @@ def sys_ioctl(call, fd, request, data):
         # jexec started there); a jail lacks PRIV_TTY_STI, and this is refused whatever the tty.
         refuse_in_jail(call, "TIOCSTI")
     if request == I["TIOCCONS"]:
-        refuse_in_jail(
-            call, "redirecting the console"
-        )  # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
+        # PRIV_TTY_CONSOLE; Linux asks CAP_SYS_ADMIN only
+        refuse_in_jail(call, "redirecting the console")
     if request == I["TIOCSCTTY"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(request), 0)))
     if request == I["TIOCFLUSH"]:

@@ -22,7 +22,7 @@ from bsdulator import procfs, ptrace, seccomp, structs
 from bsdulator.abi import capabilities
 from bsdulator.abi import jail as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import LINUX_MSG_FLAGS
+from bsdulator.abi.flags import LINUX_AT_FLAGS, LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
@@ -33,6 +33,7 @@ from bsdulator.jail import options, params, records, rules, sysctls
 from bsdulator.jail import registry as jailreg
 from bsdulator.jail.params import JailError
 from bsdulator.jail.records import JailRecord
+from bsdulator.net import NetError
 from bsdulator.process import effective_uid, ns_pids
 from bsdulator.table import Support, handler
 from bsdulator.testhooks import stop_point
@@ -83,7 +84,7 @@ ALLOWED_BY = {
     "CAP_NET_BIND_SERVICE": "allow.reserved_ports",
 }
 _libc = ctypes.CDLL(None, use_errno=True)
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 CONFIG_PREFIX = "config."  # registry counters holding the security.jail.* knobs
 
 
@@ -163,9 +164,9 @@ class Store:
 
 
 def _holder(row: jailreg.JailRow) -> jailns.Holder:
-    return jailns.Holder(
-        row.jid, row.holder_pid or 0, row.holder_start, row.cgroup or jailns.cgroup_of(row.jid)
-    )
+    """The row's holder, its cgroup as this process reaches it: the creator may have seen the
+    hierarchy mounted elsewhere (under `ip netns exec`, see jailns.cgroup2_root)."""
+    return jailns.Holder(row.jid, row.holder_pid or 0, row.holder_start, jailns.cgroup_of(row.jid))
 
 
 def _live(row: jailreg.JailRow | None) -> jailreg.JailRow | None:
@@ -218,12 +219,28 @@ class JailService:
         and holder and records them (_set): a jail with no row then is nobody's work in progress,
         or a removed one still dying (ours finish in our wait loop: finish_dying)."""
         for row in tx.stale():
+            if record_of(row).get(rules.LAYOUT_ADDRS):
+                self._remove_layout(row.jid, _holder(row))
             tx.delete(row.jid)
         known = {row.jid for row in tx.all()} | {holder.jid for holder in self.dying}
         for jid in jailns.jids():
             holder = jailns.lookup(jid)
             if jid not in known and holder is not None:
+                self._remove_layout(jid, holder, recorded=False)
                 jailns.reap(holder)
+
+    def _remove_layout(self, jid: int, holder: jailns.Holder, recorded: bool = True) -> None:
+        """Take a jail's automatic VNET layout away (bsdulator/net/layout.py), while its holder
+        still runs when it does.  A failure is reported and does not stop the removal: the next
+        layout made on the bridge, or an administrator, finds what is left.  recorded: the row
+        says the jail has one; else (a jail no row records) only a binding of its own namespace
+        shows it had."""
+        try:
+            self.sup.net.remove_layout(
+                jid, holder.pid if jailns.alive(holder) else None, bound_only=not recorded
+            )
+        except NetError as e:
+            self.sup.warn(f"jail {jid}: its network layout is not fully removed: {e}")
 
     @property
     def config(self) -> params.JailConfig:
@@ -284,7 +301,7 @@ class JailService:
                     path = line.rstrip("\n").split(":", 2)[2].removesuffix("/" + jailns.PROXIES)
                     parent, _, name = path.rpartition("/")
                     if name.startswith("jail.") and (parent + "/").endswith(ours):
-                        return int(name[5:])
+                        return int(name.removeprefix("jail."))
         except (OSError, ValueError):
             pass
         return 0
@@ -394,6 +411,8 @@ class JailService:
                 holder = _holder(row)
                 if unless_in_use and (row.persist or jailns.in_use(holder)):
                     return
+                if record_of(row).get(rules.LAYOUT_ADDRS):
+                    self._remove_layout(jid, holder)
                 jailns.kill(holder)
                 killed = True
                 self.dying.append(holder)
@@ -843,6 +862,18 @@ def _create_holder(
         raise JailError(EAGAIN, str(e)) from None
 
 
+def _create_layout(call, record: JailRecord, holder: jailns.Holder) -> None:
+    """The automatic VNET layout of a new jail created with ip4.addr and vnet (rules.LAYOUT_ADDRS),
+    in the supervisor's network namespace; a layout that cannot be made fails the creation.  Only
+    a caller in that namespace may ask: a vnet jail's own jails would be bridged outside it."""
+    if procfs.ns_inode(call.proc.pid, "net") != procfs.ns_inode("self", "net"):
+        raise JailError(EINVAL, "vnet layout: only made for jails created from the host's network")
+    try:
+        call.sup.net.create_layout(record.jid, holder.pid, record.get(rules.LAYOUT_ADDRS))
+    except NetError as e:
+        raise JailError(EINVAL, f"vnet layout: {e}") from None
+
+
 def _set(call, flags: int, pairs):
     svc = _service(call)
     seen, path_error = yield from _resolve_path(call, pairs)
@@ -854,6 +885,7 @@ def _set(call, flags: int, pairs):
 
     host_path = _host_path(call, seen) if seen else None
     created = None  # the new jail's holder, until its row is committed
+    layout = False  # the new jail's automatic VNET layout was made
     try:
         with svc.transaction() as tx:
             svc.reap(tx)  # dead rows would hold jids and names a new jail may take
@@ -876,6 +908,9 @@ def _set(call, flags: int, pairs):
                     tx.by_jid(record.parent) if record.parent > 0 else None,
                 )
                 stop_point("create:holder")
+                if record.get(rules.LAYOUT_ADDRS):
+                    _create_layout(call, record, created)
+                    layout = True
                 tx.insert(
                     jailreg.JailRow(
                         record.jid,
@@ -900,6 +935,8 @@ def _set(call, flags: int, pairs):
                 stop_point("create:inserted")
     except BaseException:
         if created is not None:  # no row records it (rolled back): it must not outlive this call
+            if layout:
+                svc._remove_layout(created.jid, created)
             _discard(created)
         raise
     if plan.created:
@@ -1015,17 +1052,14 @@ def sys_jail(call, jail_addr):
     mem = call.mem
     version = mem.read_u32(jail_addr)
     if version == abi.JAIL_VERSION_V0:
-        path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + 8, 20))
+        start, ip_at = (
+            abi.FREEBSD_JAIL_V0[f"offsetof(struct jail_v0, {n})"] for n in ("path", "ip_number")
+        )
+        path_p, host_p, ip = struct.unpack("<QQI", mem.read(jail_addr + start, ip_at + 4 - start))
         rules.check_jail(version, 1, 0, config=_service(call).config)
         name_p, ip4, ip6 = 0, struct.pack(">I", ip), b""
     else:
-        f = dict(
-            zip(
-                ("path", "hostname", "jailname", "ip4s", "ip6s", "ip4", "ip6"),
-                struct.unpack("<QQQIIQQ", mem.read(jail_addr + 8, 48)),
-                strict=True,
-            )
-        )
+        f = structs.unpack("jail", mem.read(jail_addr, structs.sizeof("jail")))
         rules.check_jail(version, f["ip4s"], f["ip6s"], config=_service(call).config)
         path_p, host_p, name_p = f["path"], f["hostname"], f["jailname"]
         ip4 = mem.read(f["ip4"], 4 * f["ip4s"]) if f["ip4s"] else b""

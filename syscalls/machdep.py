@@ -1,13 +1,19 @@
 """amd64 machine-dependent calls."""
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.machine import FREEBSD_SYSARCH, LINUX_ARCH_PRCTL
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler
 
 # FreeBSD <x86/sysarch.h> operations -> Linux arch_prctl codes.
-AMD64_GET_FSBASE, AMD64_SET_FSBASE, AMD64_GET_GSBASE, AMD64_SET_GSBASE = 128, 129, 130, 131
-ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = 0x1001, 0x1002, 0x1003, 0x1004
+AMD64_GET_FSBASE, AMD64_SET_FSBASE, AMD64_GET_GSBASE, AMD64_SET_GSBASE = (
+    FREEBSD_SYSARCH[n]
+    for n in ("AMD64_GET_FSBASE", "AMD64_SET_FSBASE", "AMD64_GET_GSBASE", "AMD64_SET_GSBASE")
+)
+ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = (
+    LINUX_ARCH_PRCTL[n] for n in ("ARCH_SET_GS", "ARCH_SET_FS", "ARCH_GET_FS", "ARCH_GET_GS")
+)
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 

@@ -6,7 +6,13 @@ import struct
 
 from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE, FREEBSD_SELECT_LIMITS, LINUX_AT_FLAGS
+from bsdulator.abi.flags import (
+    FREEBSD_CPU_MAXSIZE,
+    FREEBSD_SELECT_LIMITS,
+    LINUX_ACCESS_MODES,
+    LINUX_AT_FLAGS,
+    LINUX_RLIMIT_RESOURCES,
+)
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -16,12 +22,12 @@ from bsdulator.sysctl import MAXFILESPERPROC
 from bsdulator.table import Support, handler, native, stub
 
 EINVAL, EOPNOTSUPP = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 POLLFD = struct.Struct("<ihh")
-LINUX_RLIMIT_NOFILE = 7
+LINUX_RLIMIT_NOFILE = LINUX_RLIMIT_RESOURCES["RLIMIT_NOFILE"]
 FD_SETSIZE = FREEBSD_SELECT_LIMITS["FD_SETSIZE"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
-F_OK = 0
+F_OK = LINUX_ACCESS_MODES["F_OK"]
 
 native("select", note="fd_set and struct timeval have the same layout")
 native("sched_yield")

@@ -2,7 +2,8 @@
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_MADV_ADVICE
+from bsdulator.abi.flags import FREEBSD_INHERIT, FREEBSD_MADV_ADVICE, LINUX_MADV_ADVICE
+from bsdulator.abi.machine import FREEBSD_PAGE_SIZES
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
@@ -56,7 +57,7 @@ def sys_mmap(call, addr, length, prot, flags, fd, pos):
     align = translate.mmap_alignment(flags)
     prot, lflags = translate.mmap_to_linux(prot, flags)
     fd = -1 if fd & 0xFFFFFFFF == 0xFFFFFFFF else fd
-    if align <= 4096 or addr:
+    if align <= FREEBSD_PAGE_SIZES["PAGE_SIZE"] or addr:
         return check((yield lx.mmap(addr, length, prot, lflags, fd, pos)))
     # MAP_ALIGNED(n)/MAP_ALIGNED_SUPER: map enough to find an aligned start, unmap the rest.
     span = length + align
@@ -91,7 +92,14 @@ def sys_msync(call, addr, length, flags):
 
 
 # FreeBSD INHERIT_* -> Linux madvise advice giving the same fork behaviour.
-_INHERIT = {1: 11, 2: 10, 3: 18}  # COPY->MADV_DOFORK, NONE->MADV_DONTFORK, ZERO->MADV_WIPEONFORK
+_INHERIT = {
+    FREEBSD_INHERIT[freebsd]: LINUX_MADV_ADVICE[linux]
+    for freebsd, linux in (
+        ("INHERIT_COPY", "MADV_DOFORK"),
+        ("INHERIT_NONE", "MADV_DONTFORK"),
+        ("INHERIT_ZERO", "MADV_WIPEONFORK"),
+    )
+}
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 

@@ -3,15 +3,16 @@
 import os
 
 from bsdulator import procfs, structs
+from bsdulator.abi.flags import LINUX_AT_FLAGS
 from bsdulator.abi.mount import FREEBSD_MNT, FREEBSD_VFS_FLAGS, REMOTE_FSTYPES
 from bsdulator.abi.sysctl import CTLTYPE_OPAQUE
 from bsdulator.engine import check, closing, lx, s32
 from bsdulator.table import Support, handler
 
-AT_FDCWD = -100
+AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 O_PATH_CLOEXEC = os.O_PATH | os.O_CLOEXEC
-LINUX_STATFS_SIZE = 120
-LINUX_STAT_SIZE = 144
+LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
+LINUX_STAT_SIZE = structs.sizeof("linux_stat")
 
 
 def _mountinfo(pid: int) -> list[tuple[int, str, str, str]]:

@@ -4,6 +4,9 @@ import struct
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_WAIT_STATUS
+from bsdulator.abi.limits import FREEBSD_LIMITS, LINUX_NICE
+from bsdulator.abi.signals import FREEBSD_SIGNALS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
@@ -59,7 +62,7 @@ def sys_fork(call):
     return pid, 0
 
 
-NGROUPS_MAX = 1023  # FreeBSD's, as kern.ngroups reports
+NGROUPS_MAX = FREEBSD_LIMITS["NGROUPS_MAX"]  # as kern.ngroups reports
 
 
 @handler("freebsd14_getgroups", Support.TRANSLATED, "FreeBSD <15 lists the effective gid first")
@@ -100,7 +103,7 @@ def sys_freebsd14_setgroups(call, gidsetsize, gidset):
 @handler("getpriority", Support.TRANSLATED, "Linux's raw syscall returns 20 - nice")
 def sys_getpriority(call, which, who):
     """Implements FreeBSD getpriority(2)."""
-    return 20 - check((yield lx.getpriority(s32(which), s32(who))))
+    return LINUX_NICE["MAX_NICE"] + 1 - check((yield lx.getpriority(s32(which), s32(who))))
 
 
 @handler("issetugid", Support.EMULATED, "no set-id images exist under bsdulator")
@@ -117,10 +120,11 @@ def _linux_wstatus_to_freebsd(status: int) -> int:
     if low == 0x7F:  # stopped: signal in bits 8-15
         sig = translate.signal_to_freebsd((status >> 8) & 0xFF) or 0
         return (sig << 8) | 0x7F
-    if status == 0xFFFF:  # continued (Linux) -> FreeBSD _WCONTINUED 0x13
-        return 0x13
+    if status == 0xFFFF:  # continued (Linux) -> FreeBSD's WIFCONTINUED status, SIGCONT
+        return FREEBSD_SIGNALS["SIGCONT"]
     sig = translate.signal_to_freebsd(low) or low
-    return sig | (status & 0x80)  # killed; core flag kept
+    # killed; the core flag is kept (Linux's is the same bit)
+    return sig | (status & FREEBSD_WAIT_STATUS["WCOREFLAG"])
 
 
 @handler("wait4", Support.TRANSLATED, "status word and options translated")
@@ -215,5 +219,7 @@ def sys_getlogin(call, buf, size):
 @handler("setlogin", Support.EMULATED, "recorded for getlogin")
 def sys_setlogin(call, name):
     """Implements FreeBSD setlogin(2)."""
-    call.proc.login = call.mem.read_cstr(name, 33).decode(errors="replace")
+    call.proc.login = call.mem.read_cstr(name, FREEBSD_LIMITS["MAXLOGNAME"]).decode(
+        errors="replace"
+    )
     return 0

@@ -16,6 +16,7 @@ from bsdulator import procfs, procinfo, structs
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.errors import FreeBSDError
 from bsdulator.structs import dev_to_freebsd, sizeof
 from bsdulator.translate import errno_to_freebsd
@@ -24,7 +25,8 @@ EPERM, ESRCH, EINVAL, ENOENT = (
     FREEBSD_ERRNO[name] for name in ("EPERM", "ESRCH", "EINVAL", "ENOENT")
 )
 KINFO_PROC = sizeof("kinfo_proc")
-SIZING_SLACK = 5  # a sizing call allows for this many more processes, as sysctl_kern_proc does
+# a sizing call allows for this many more processes, as sysctl_kern_proc does
+SIZING_SLACK = FREEBSD_KERNEL_DEFAULTS["proc_sizing_slack"]
 SELF = -1  # the pid that names the caller in args, pathname and groups
 U32 = 0xFFFFFFFF
 
@@ -40,10 +42,11 @@ _SELECT = {
     abi.KERN_PROC_GID: lambda p, arg: p.gids[1] == arg & U32,
     abi.KERN_PROC_RGID: lambda p, arg: p.gids[0] == arg & U32,
 }
+# the rest take exactly one argument
 _ALL_NAMELENS = {
     abi.KERN_PROC_ALL: (0,),
     abi.KERN_PROC_PROC: (0, 1),
-}  # the rest take exactly one argument
+}
 
 
 class ProcTable:

@@ -12,6 +12,9 @@ import struct
 from bsdulator import procfs, ptrace, structs, translate
 from bsdulator.abi import signals as S
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import LINUX_MAP_FLAGS, LINUX_PROT_FLAGS
+from bsdulator.abi.machine import FREEBSD_PAGE_SIZES, RED_ZONE
+from bsdulator.abi.machine import FREEBSD_PSL as PSL
 from bsdulator.engine import (
     CF,
     ERESTARTNOINTR,
@@ -31,11 +34,23 @@ from bsdulator.table import Entry, Support, handler
 
 FSIG = S.FREEBSD_SIGNALS
 SA = S.FREEBSD_SA_FLAGS
-SIG_DFL, SIG_IGN = 0, 1
+SIG_DFL, SIG_IGN = S.FREEBSD_SIG_HANDLERS["SIG_DFL"], S.FREEBSD_SIG_HANDLERS["SIG_IGN"]
 EINVAL, ENOMEM, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ENOMEM", "EPERM"))
-LINUX_SA_RESTORER = 0x04000000
-LINUX_SIG_SETMASK = 2
-PROT_READ_EXEC, MAP_PRIVATE_ANON = 5, 0x22
+LINUX_SA_RESTORER = S.LINUX_SA_FLAGS["SA_RESTORER"]
+LINUX_SIG_SETMASK = S.LINUX_SIGPROCMASK_HOW["SIG_SETMASK"]
+PROT_READ_EXEC = LINUX_PROT_FLAGS["PROT_READ"] | LINUX_PROT_FLAGS["PROT_EXEC"]
+MAP_PRIVATE_ANON = LINUX_MAP_FLAGS["MAP_PRIVATE"] | LINUX_MAP_FLAGS["MAP_ANONYMOUS"]
+CODE_PAGE_SIZE = FREEBSD_PAGE_SIZES["PAGE_SIZE"]
+# rflags bits sigreturn takes from the context (FreeBSD's EFL_SECURE lets no others change).
+USER_RFLAGS = (
+    PSL["PSL_C"]
+    | PSL["PSL_PF"]
+    | PSL["PSL_AF"]
+    | PSL["PSL_Z"]
+    | PSL["PSL_N"]
+    | PSL["PSL_D"]
+    | PSL["PSL_V"]
+)
 # FreeBSD signals whose default action is to do nothing (sys/kern/kern_sig.c sigproptbl).
 DEFAULT_IGNORED = {
     FSIG[n]
@@ -58,7 +73,7 @@ SIGCODE = bytes.fromhex(
 GADGET_OFFSET = 64
 # A 32-bit compare-and-swap the tracee runs for the supervisor (engine.Gadget): *rdi from eax
 # to esi; the old value ends in rdi, which the getpid that follows hands back to the supervisor.
-CAS_OFFSET = 80
+CAS_OFFSET = GADGET_OFFSET + 16  # after the gadget's 3 bytes
 CAS = bytes.fromhex(
     "f00fb137"  # lock cmpxchg %esi,(%rdi)
     "89c7"  # mov %eax,%edi           the old value
@@ -115,7 +130,7 @@ def ensure_code_page(call):
     """Map the code page on first use in this image."""
     proc = call.proc
     if not proc.sigcode:
-        addr = check((yield lx.mmap(0, 4096, PROT_READ_EXEC, MAP_PRIVATE_ANON, -1, 0)))
+        addr = check((yield lx.mmap(0, CODE_PAGE_SIZE, PROT_READ_EXEC, MAP_PRIVATE_ANON, -1, 0)))
         call.mem.write_forced(addr, PAGE)  # read+exec for the program: only its maker writes it
         proc.sigcode = addr
 
@@ -155,7 +170,9 @@ def sys_sigaction(call, sig, act_addr, oact_addr):
     if oact_addr:
         call.mem.write(
             oact_addr,
-            structs.pack("sigaction", sa_handler=old.handler, sa_flags=s32(old.flags))[:12]
+            structs.pack("sigaction", sa_handler=old.handler, sa_flags=s32(old.flags))[
+                : structs.offsetof("sigaction", "sa_mask")
+            ]
             + old.mask
             + bytes(4),
         )
@@ -332,7 +349,7 @@ def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[i
     if act.flags & SA["SA_ONSTACK"] and flags_alt != SS_DISABLE and not onstack:
         sp = sp_alt + size_alt
     else:
-        sp = regs.rsp - 128
+        sp = regs.rsp - RED_ZONE
     sfp = (sp - SIGFRAME) & ~0xF
     siginfo, code, addr = _freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
     stack = (
@@ -363,7 +380,7 @@ def _run_handler(thread, fsig: int, act: SigAction, new_mask: int, start: dict):
     def apply(regs):
         for name, value in start.items():
             setattr(regs, name, value & 0xFFFFFFFFFFFFFFFF)
-        regs.eflags &= ~(0x100 | 0x400)  # PSL_T | PSL_D, as sendsig clears them
+        regs.eflags &= ~(PSL["PSL_T"] | PSL["PSL_D"])  # as sendsig clears them
 
     return SetRegs(apply)
 
@@ -460,9 +477,8 @@ def sys_sigreturn(call, ucp):
 def _restore_context(call, ucp: int):
     """set_mcontext and the signal mask of the ucontext at ucp; the caller goes on there."""
     mc = structs.unpack("mcontext_t", call.mem.read(ucp + MC_OFF, structs.sizeof("mcontext_t")))
-    check(
-        (yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8))
-    )  # uc_sigmask is first
+    # uc_sigmask is first
+    check((yield lx.rt_sigprocmask(LINUX_SIG_SETMASK, linux_sigset(call, ucp), 0, 8)))
     if mc["mc_fpformat"] == _MC_FPFMT_XMM and mc["mc_ownedfp"] != _MC_OWNEDFP_NONE:
         ptrace.set_fpregs(call.thread.tid, mc["mc_fpstate"])
 
@@ -470,7 +486,7 @@ def _restore_context(call, ucp: int):
         for r in _MC_REGS:
             setattr(regs, r, mc[f"mc_{r}"] & 0xFFFFFFFFFFFFFFFF)
         # Only the user-settable flags come back (FreeBSD checks EFL_SECURE the same way).
-        regs.eflags = (regs.eflags & ~0xCD5) | (mc["mc_rflags"] & 0xCD5)
+        regs.eflags = (regs.eflags & ~USER_RFLAGS) | (mc["mc_rflags"] & USER_RFLAGS)
         regs.orig_rax = 0xFFFFFFFFFFFFFFFF
 
     return SetRegs(apply)

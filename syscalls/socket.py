@@ -8,13 +8,17 @@ from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_ADDRESS_FAMILIES,
+    FREEBSD_CMSG,
     FREEBSD_MSG_FLAGS,
     FREEBSD_SOCK_TYPES,
+    FREEBSD_SOCKET_LEVELS,
+    LINUX_SOCKET_LEVELS,
 )
 from bsdulator.abi.flags import (
     LINUX_SO_OPTIONS as LINUX_SO,
 )
 from bsdulator.abi.jail import JAIL_SYS_NEW
+from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -25,18 +29,22 @@ from bsdulator.table import Support, handler, native
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT")
 )
-SOCKADDR_MAX = 128  # sockaddr_storage on both systems
+SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]  # the same on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 FREEBSD_AF_NETLINK = FREEBSD_ADDRESS_FAMILIES["AF_NETLINK"]
 JAIL_FAMILIES = {
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
 }
-FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = 0xFFFF, 1
-SCM_RIGHTS = 1  # the same number on both
+FREEBSD_SOL_SOCKET, LINUX_SOL_SOCKET = (
+    FREEBSD_SOCKET_LEVELS["SOL_SOCKET"],
+    LINUX_SOCKET_LEVELS["SOL_SOCKET"],
+)
+SCM_RIGHTS = FREEBSD_CMSG["SCM_RIGHTS"]  # the same number on both
 FREEBSD_MSG_CTRUNC = FREEBSD_MSG_FLAGS["MSG_CTRUNC"]
 FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_msghdr")
-FREEBSD_CMSGHDR_LEN = 16  # CMSG_DATA offset on both, so CMSG_LEN/SPACE agree
+FREEBSD_CMSGHDR_LEN = FREEBSD_CMSG["CMSG_LEN(0)"]  # CMSG_DATA's offset, as on Linux
+CMSGHDR_SIZE = structs.sizeof("cmsghdr")
 
 native("listen")
 
@@ -260,9 +268,9 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
 def _control_to_linux(data: bytes) -> bytes:
     """FreeBSD control messages → Linux ones (same CMSG_LEN/SPACE, different headers)."""
     out, off = bytearray(), 0
-    while off + 12 <= len(data):
+    while off + CMSGHDR_SIZE <= len(data):
         clen, level, ctype = struct.unpack_from("<Iii", data, off)
-        if clen < 12 or off + clen > len(data):
+        if clen < CMSGHDR_SIZE or off + clen > len(data):
             raise FreeBSDError(EINVAL, "bad cmsg_len")
         if level != FREEBSD_SOL_SOCKET or ctype != SCM_RIGHTS:
             raise FreeBSDError(EINVAL, f"control message {level:#x}/{ctype} not supported")

@@ -5,12 +5,13 @@ import struct
 from functools import cached_property
 
 from bsdulator import sysctl as tree_mod
+from bsdulator.abi import sysctl as abi_sysctl
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
 
-CTL_MAXNAME = 24
+CTL_MAXNAME = abi_sysctl.CTL_MAXNAME
 EINVAL = FREEBSD_ERRNO["EINVAL"]
 
 

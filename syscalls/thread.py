@@ -15,6 +15,7 @@ from bsdulator import ptrace, structs, translate
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import umtx as U
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.limits import LINUX_RT_PRIORITY, LINUX_TASK_COMM_LEN
 from bsdulator.abi.signals import LINUX_SIGPROCMASK_HOW
 from bsdulator.engine import CF, Fork, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
@@ -29,7 +30,7 @@ U64 = (1 << 64) - 1
 THREAD_FLAGS = sum(U.LINUX_CLONE_THREAD_FLAGS.values())
 THR_PARAM = structs.sizeof("thr_param")
 MAXCOMLEN = K.MAXCOMLEN  # FreeBSD's thread name limit
-LINUX_COMM_LEN = 15  # what Linux's comm keeps: TASK_COMM_LEN - 1, not in the UAPI headers
+LINUX_COMM_LEN = LINUX_TASK_COMM_LEN - 1  # what Linux's comm keeps
 PR_SET_NAME = U.LINUX_PRCTL["PR_SET_NAME"]
 
 
@@ -229,17 +230,19 @@ def sys_thr_set_name(call, tid, name_addr):
 
 RTP = U.FREEBSD_RTPRIO
 RT_SPAN = RTP["RTP_PRIO_MAX"] - RTP["RTP_PRIO_MIN"]
+LINUX_RT_MAX = LINUX_RT_PRIORITY["max"]
+LINUX_RT_SPAN = LINUX_RT_PRIORITY["max"] - LINUX_RT_PRIORITY["min"]
 
 
 def _linux_rt_priority(prio: int) -> int:
     """FreeBSD's realtime 0 (highest) … 31 onto Linux's 99 (highest) … 1."""
-    return 99 - prio * 98 // RT_SPAN
+    return LINUX_RT_MAX - prio * LINUX_RT_SPAN // RT_SPAN
 
 
 def _rtprio_of(tid: int) -> tuple[int, int]:
     policy = os.sched_getscheduler(tid)
     if policy in (os.SCHED_FIFO, os.SCHED_RR):
-        prio = (99 - os.sched_getparam(tid).sched_priority) * RT_SPAN // 98
+        prio = (LINUX_RT_MAX - os.sched_getparam(tid).sched_priority) * RT_SPAN // LINUX_RT_SPAN
         return (RTP["RTP_PRIO_FIFO"] if policy == os.SCHED_FIFO else RTP["RTP_PRIO_REALTIME"]), prio
     if policy == os.SCHED_IDLE:
         return RTP["RTP_PRIO_IDLE"], 0
@@ -305,7 +308,6 @@ def sys_rtprio(call, function, pid, rtp):
     """Implements FreeBSD rtprio(2): pid 0 is the caller's process."""
     pid = s32(pid)
     if pid not in (0, call.proc.pid):
-        raise FreeBSDError(
-            ESRCH, "rtprio of another process"
-        )  # its pid is in the caller's namespace
+        # its pid is in the caller's namespace
+        raise FreeBSDError(ESRCH, "rtprio of another process")
     return _rtprio(call, function, call.proc.pid if pid else call.thread.tid, rtp)

@@ -35,23 +35,26 @@ UMTX_TIME = structs.sizeof("_umtx_time")
 def _futex_op(op: int, oparg: int, cmp: int = F["FUTEX_OP_CMP_EQ"], cmparg: int = 0) -> int:
     """FUTEX_WAKE_OP's op word: *uaddr2 = *uaddr2 OP oparg; wake uaddr2's waiters if old CMP
     cmparg."""
-    return (op << 28) | (cmp << 24) | (oparg << 12) | cmparg
+    shift = U.LINUX_FUTEX_OP_SHIFTS
+    return (
+        (op << shift["op"])
+        | (cmp << shift["cmp"])
+        | (oparg << shift["oparg"])
+        | (cmparg << shift["cmparg"])
+    )
 
 
-SET_TOP_BIT = _futex_op(
-    F["FUTEX_OP_OR"] | F["FUTEX_OP_OPARG_SHIFT"], 31
-)  # nr_wake2 is 0: no compare
+# nr_wake2 is 0: no compare
+SET_TOP_BIT = _futex_op(F["FUTEX_OP_OR"] | F["FUTEX_OP_OPARG_SHIFT"], 31)
 STORE_0, STORE_1, ADD_1 = (
     _futex_op(F["FUTEX_OP_SET"], 0),
     _futex_op(F["FUTEX_OP_SET"], 1),
     _futex_op(F["FUTEX_OP_ADD"], 1),
 )
-RELEASE = _futex_op(
-    F["FUTEX_OP_SET"], 0, F["FUTEX_OP_CMP_LT"], 0
-)  # unowned; wake one if it was contested
-CV_SEQ = structs.offsetof(
-    "ucond", "c_spare"
-)  # bsdulator's wake sequence (the kernel leaves c_spare alone)
+# unowned; wake one if it was contested
+RELEASE = _futex_op(F["FUTEX_OP_SET"], 0, F["FUTEX_OP_CMP_LT"], 0)
+# bsdulator's wake sequence (the kernel leaves c_spare alone)
+CV_SEQ = structs.offsetof("ucond", "c_spare")
 
 
 def wake_all(addr: int):

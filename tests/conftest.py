@@ -11,6 +11,7 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # header_macros, header_layouts, helpers
 
+from helpers import HAVE_ZIG, PROGRAMS, FreeBSDBuilder  # noqa: E402 (found through the path above)
 
 # Every test that starts a FreeBSD program does it through one of these fixtures: an item using
 # one is e2e whatever its module says, so `make test-fast` (-m "unit and not e2e") never runs one.
@@ -70,77 +71,27 @@ def bsd(freebsd_root):
 
 
 @pytest.fixture(scope="session")
-def freebsd_cc(tmp_path_factory):
-    """freebsd_cc(source, name) -> path of a FreeBSD/amd64 program built with ziglang."""
-    import importlib.util
-
-    if importlib.util.find_spec("ziglang") is None:
+def freebsd_builder(tmp_path_factory) -> FreeBSDBuilder:
+    if not HAVE_ZIG:
         pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
-    out = tmp_path_factory.mktemp("freebsd-programs")
-
-    def build(source: str, name: str) -> Path:
-        src, exe = out / f"{name}.c", out / name
-        src.write_text(source)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ziglang",
-                "cc",
-                "-target",
-                "x86_64-freebsd",
-                "-O2",
-                str(src),
-                "-o",
-                str(exe),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        return exe
-
-    return build
-
-
-PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
+    return FreeBSDBuilder(tmp_path_factory.mktemp("freebsd-programs"))
 
 
 @pytest.fixture(scope="session")
-def freebsd_programs(tmp_path_factory):
+def freebsd_cc(freebsd_builder):
+    """freebsd_cc(source, name, *flags) -> path of a FreeBSD/amd64 program built with ziglang."""
+    return freebsd_builder.build
+
+
+@pytest.fixture(scope="session")
+def freebsd_programs(freebsd_builder):
     """freebsd_programs(prefix, *flags) -> {name: path} of every freebsd_programs/<prefix>*.c,
     built for FreeBSD/amd64 with ziglang (FreeBSD 14 headers, the root's libraries)."""
-    import importlib.util
-
-    if importlib.util.find_spec("ziglang") is None:
-        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
 
     def build(prefix: str, *flags: str) -> dict[str, Path]:
-        out = tmp_path_factory.mktemp(f"{prefix.rstrip('_')}-programs")
-        built = {}
-        for src in sorted(PROGRAMS.glob(f"{prefix}*.c")):
-            exe = out / src.stem
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "ziglang",
-                    "cc",
-                    "-target",
-                    "x86_64-freebsd",
-                    "-O2",
-                    "-Wall",
-                    "-I",
-                    str(PROGRAMS),
-                    str(src),
-                    "-o",
-                    str(exe),
-                    *flags,
-                ],
-                capture_output=True,
-                text=True,
-            )
-            assert done.returncode == 0, done.stderr
-            built[src.stem] = exe
-        return built
+        return {
+            src.stem: freebsd_builder.build(src.read_text(), src.stem, *flags)
+            for src in sorted(PROGRAMS.glob(f"{prefix}*.c"))
+        }
 
     return build

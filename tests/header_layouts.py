@@ -2,7 +2,6 @@
 DWARF."""
 
 import functools
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -11,6 +10,8 @@ import tempfile
 from typing import NamedTuple
 
 from elftools.elf.elffile import ELFFile
+
+from helpers import HAVE_ZIG, cached, freebsd_cc_command
 
 FREEBSD_PROBE = r"""
 #define _WANT_FREEBSD11_STAT
@@ -172,17 +173,13 @@ class Unavailable(Exception):
     """The compiler or headers a target needs are not installed here."""
 
 
-def _zig(target: str) -> list[str]:
-    if importlib.util.find_spec("ziglang") is None:
-        raise Unavailable(
-            "the ziglang pip package (FreeBSD headers and cross compiler) is not installed"
-        )
-    return [sys.executable, "-m", "ziglang", "cc", "-target", target]
-
-
 def _command(target: str) -> tuple[list[str], str]:
     if target == "freebsd":
-        return _zig("x86_64-freebsd"), FREEBSD_PROBE
+        if not HAVE_ZIG:
+            raise Unavailable(
+                "the ziglang pip package (FreeBSD headers and cross compiler) is not installed"
+            )
+        return freebsd_cc_command(), FREEBSD_PROBE
     if target == "linux":
         if sys.platform != "linux" or os.uname().machine != "x86_64" or not shutil.which("gcc"):
             raise Unavailable("Linux layouts are read with gcc on an x86_64 Linux host")
@@ -191,25 +188,25 @@ def _command(target: str) -> tuple[list[str], str]:
 
 
 @functools.cache
-def _workdir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="bsdulator-layouts-")
-
-
-@functools.cache
 def members(target: str) -> dict[str, tuple[int, dict[str, Member]]]:
     """{probe name: (size, {dotted member path: Member})} for target 'freebsd' or 'linux'."""
     cc, source = _command(target)
-    src = os.path.join(_workdir().name, f"{target}.c")
-    obj = os.path.join(_workdir().name, f"{target}.o")
-    with open(src, "w") as f:
-        f.write(source)
-    done = subprocess.run(
-        cc + ["-g", "-gdwarf-4", "-O0", "-c", src, "-o", obj], capture_output=True, text=True
-    )
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(cc)} failed:\n{done.stderr}")
-    with open(obj, "rb") as f:
-        return _read(ELFFile(f))
+    cmd = cc + ["-g", "-gdwarf-4", "-O0", "-c", "-x", "c", "-", "-o"]
+    found = cached(tuple(cc), cmd, source, lambda: _compile_and_read(cmd, source))
+    return {
+        name: (size, {path: Member(*m) for path, m in fields.items()})
+        for name, (size, fields) in found.items()
+    }
+
+
+def _compile_and_read(cmd: list[str], source: str) -> dict[str, tuple[int, dict[str, Member]]]:
+    with tempfile.TemporaryDirectory(prefix="bsdulator-layouts-") as tmp:
+        obj = os.path.join(tmp, "probe.o")
+        done = subprocess.run([*cmd, obj], input=source, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr}")
+        with open(obj, "rb") as f:
+            return _read(ELFFile(f))
 
 
 def layouts(target: str) -> dict[str, tuple[int, dict[str, int]]]:

@@ -2,19 +2,18 @@
 tests never check a table against itself."""
 
 import functools
-import importlib.util
 import io
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from elftools.elf.elffile import ELFFile
 
-HAVE_ZIG = importlib.util.find_spec("ziglang") is not None
+from helpers import HAVE_ZIG, cached, freebsd_cc_command
+
 HAVE_GCC = shutil.which("gcc") is not None
 
 requires_zig = pytest.mark.skipif(
@@ -24,7 +23,7 @@ requires_gcc = pytest.mark.skipif(
     not HAVE_GCC, reason="gcc (reader of the host's Linux headers) is not installed"
 )
 
-FREEBSD_CC = (sys.executable, "-m", "ziglang", "cc", "-target", "x86_64-freebsd")
+FREEBSD_CC = tuple(freebsd_cc_command())
 LINUX_CC = ("gcc",)
 
 _DEFINE = re.compile(r"#define ([A-Za-z_]\w*) (.*)")
@@ -40,10 +39,13 @@ def _macros(
     cc: tuple[str, ...], headers: tuple[str, ...], defines: tuple[str, ...]
 ) -> dict[str, str]:
     cmd = [*cc, *(f"-D{d}" for d in defines), "-E", "-dM", "-x", "c", "-"]
-    out = subprocess.run(
-        cmd, input=_source(headers), capture_output=True, text=True, check=True
-    ).stdout
-    return {m[1]: m[2].strip() for m in map(_DEFINE.fullmatch, out.splitlines()) if m}
+    source = _source(headers)
+
+    def preprocess():
+        out = subprocess.run(cmd, input=source, capture_output=True, text=True, check=True).stdout
+        return {m[1]: m[2].strip() for m in map(_DEFINE.fullmatch, out.splitlines()) if m}
+
+    return cached(cc, cmd, source, preprocess)
 
 
 @functools.cache
@@ -61,10 +63,22 @@ def _values(
         lines.append(
             f"#ifdef {expr}\n{value}#endif\n" if guard and _IDENTIFIER.fullmatch(expr) else value
         )
+    source = "".join(lines)
+    cmd = [*cc, *(f"-D{d}" for d in defines), "-w", "-c", "-O0", "-x", "c", "-", "-o"]
+    raw = cached(cc, cmd, source, lambda: _compile_symbols(cmd, source))
+    return {
+        expr: raw[f"bsdulator_v{i}"] - (1 << 64 if raw[f"bsdulator_n{i}"] else 0)
+        for i, expr in enumerate(exprs)
+        if f"bsdulator_v{i}" in raw
+    }
+
+
+def _compile_symbols(cmd: list[str], source: str) -> dict[str, int]:
+    """The 8-byte values of the bsdulator_* symbols in the object that cmd (ending in -o) compiles
+    from source."""
     with tempfile.TemporaryDirectory() as tmp:
         obj = Path(tmp, "values.o")
-        cmd = [*cc, *(f"-D{d}" for d in defines), "-w", "-c", "-O0", "-x", "c", "-", "-o", str(obj)]
-        done = subprocess.run(cmd, input="".join(lines), capture_output=True, text=True)
+        done = subprocess.run([*cmd, str(obj)], input=source, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[:3000]}")
         elf = ELFFile(io.BytesIO(obj.read_bytes()))
@@ -73,11 +87,7 @@ def _values(
         if sym.name.startswith("bsdulator_"):
             data = elf.get_section(sym["st_shndx"]).data()[sym["st_value"] : sym["st_value"] + 8]
             raw[sym.name] = int.from_bytes(data, "little")
-    return {
-        expr: raw[f"bsdulator_v{i}"] - (1 << 64 if raw[f"bsdulator_n{i}"] else 0)
-        for i, expr in enumerate(exprs)
-        if f"bsdulator_v{i}" in raw
-    }
+    return raw
 
 
 def freebsd_macros(*headers: str, defines: tuple[str, ...] = ()) -> dict[str, str]:

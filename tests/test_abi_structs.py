@@ -6,14 +6,7 @@ import pytest
 
 import header_layouts
 from bsdulator.abi.kinfo import KI_NSPARE_PTR
-from bsdulator.abi.structs import (
-    FREEBSD11_STATFS_VERSION,
-    LAYOUTS,
-    LINUX_MAGIC_TO_FREEBSD,
-    SAME_ON_LINUX,
-    ST_TO_MNT,
-    STATFS_VERSION,
-)
+from bsdulator.abi.structs import LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX, ST_TO_MNT
 from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
 
 pytestmark = pytest.mark.unit
@@ -178,19 +171,6 @@ def test_layouts_are_self_consistent():
                 scalar = re.fullmatch(r"[ui](8|16|32|64)(be)?(?:\[(\d+)\])?", kind)
                 assert scalar, (name, field, kind)
                 assert int(scalar[1]) // 8 * int(scalar[3] or 1) == fsize, (name, field)
-
-
-@requires_zig
-def test_statfs_versions():
-    values = freebsd_values(
-        ["sys/types.h", "sys/mount.h"],
-        ["STATFS_VERSION", "FREEBSD11_STATFS_VERSION"],
-        defines=("_WANT_FREEBSD11_STATFS",),
-    )
-    assert values == {
-        "STATFS_VERSION": STATFS_VERSION,
-        "FREEBSD11_STATFS_VERSION": FREEBSD11_STATFS_VERSION,
-    }
 
 
 @requires_zig

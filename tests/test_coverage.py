@@ -16,10 +16,11 @@ pytestmark = pytest.mark.unit
 REPO = Path(__file__).resolve().parents[1]
 # pyproject's package-dir: where each top-level directory of the tree is imported from
 PACKAGE_OF = {"bsdulator": "bsdulator", "syscalls": "bsdulator.syscalls", "abi": "bsdulator.abi"}
+# data-only entries name their declaration
 DECLARED = {
     "native": Support.NATIVE,
     "stub": Support.STUB,
-}  # data-only entries name their declaration
+}
 
 
 def _module_name(path: str) -> str:
@@ -119,9 +120,8 @@ def test_a_missing_call_warns_once_per_process(bsd, freebsd_cc):
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout.decode() == "kenv -1 1\numtx -1 1\n" * 4
     warnings = r.stderr.decode().splitlines()
-    assert sorted(warnings) == sorted([KENV_WARNING, UMTX_WARNING] * 2), (
-        warnings
-    )  # parent and child
+    # parent and child
+    assert sorted(warnings) == sorted([KENV_WARNING, UMTX_WARNING] * 2), warnings
 
 
 def test_quiet_silences_the_warning(bsd, freebsd_cc):

@@ -240,30 +240,12 @@ int main(int argc, char **argv) {
 
 
 @pytest.mark.parametrize("pie", [False, True], ids=["fixed-address", "position-independent"])
-def test_program_with_its_own_tls(bsd, tmp_path, pie):
+def test_program_with_its_own_tls(bsd, freebsd_cc, pie):
     """Thread-local storage in the executable itself: rtld finds its initial image where
     FreeBSD's kernel loader put it (rtld's direct-exec mode would look 0x1000000 off for a
     fixed-address program)."""
-    pytest.importorskip("ziglang", reason="ziglang (the FreeBSD cross compiler) is not installed")
-    src = tmp_path / "tls.c"
-    src.write_text(TLS_PROGRAM)
-    exe = tmp_path / ("tls-pie" if pie else "tls")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ziglang",
-            "cc",
-            "-target",
-            "x86_64-freebsd",
-            "-O2",
-            *(["-fPIE", "-pie"] if pie else ["-fno-pie", "-no-pie"]),
-            str(src),
-            "-o",
-            str(exe),
-        ],
-        check=True,
-    )
+    flags = ["-fPIE", "-pie"] if pie else ["-fno-pie", "-no-pie"]
+    exe = freebsd_cc(TLS_PROGRAM, "tls-pie" if pie else "tls", *flags)
     r = bsd(exe)
     assert r.returncode == 0 and r.stdout == f"42 tls {exe.name}\n".encode(), r.stderr
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bsdulator.jail import namespaces as jailns
-from helpers import wait_until
+from helpers import jail_cgroups, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
@@ -92,29 +92,7 @@ def test_persistent_jail_lifecycle(jails, freebsd_root):
 
     assert jails("jail", "-r", "t1").returncode == 0
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
-    assert leftover_jails(jails) == "[]"
-
-
-def leftover_jails(jails, wait: float = 10.0) -> str:
-    """The jids that still have a cgroup in this test's registry scope, once settled."""
-    out = ""
-
-    def settled() -> bool:
-        nonlocal out
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from bsdulator.jail import namespaces; print(namespaces.jids())",
-            ],
-            env=dict(os.environ, **jails.env),
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        return out == "[]"
-
-    wait_until(settled, wait)
-    return out
+    assert jail_cgroups(jails.env) == "[]"
 
 
 def test_command_jail_goes_away(jails, freebsd_root):
@@ -193,9 +171,8 @@ def test_isolated_root(jails, freebsd_root, tmp_path):
         "libexec",
     ]
     assert jails("jexec", "iso", "/bin/cat", "/../../../etc/marker").stdout == b"inside\n"
-    assert (
-        jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0
-    )  # /etc/passwd is not in the jail
+    # /etc/passwd is not in the jail
+    assert jails("jexec", "iso", "/bin/cat", "/escape").returncode != 0
     assert jails("jexec", "iso", "/bin/ls", "/proc").returncode != 0
     victim = subprocess.Popen(["sleep", "30"])
     try:
@@ -236,7 +213,7 @@ def test_parallel_creation(jails, freebsd_root):
     for i in range(20):
         assert jails("jail", "-r", f"p{i}").returncode == 0
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
 
 
 def test_sigkill_of_bsdulator_kills_the_jailed_program(jails, freebsd_root):
@@ -293,7 +270,7 @@ def test_remove_while_a_traced_child_lives_in_the_jail(jails, freebsd_root):
     )
     assert r.stdout == b"rm=0\n" and time.monotonic() - start < 10, r.stderr
     assert names(jails("jls").stdout) == ["JID", "IP", "Address", "Hostname", "Path"]
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
 
 
 FDPASS = r"""
@@ -395,9 +372,8 @@ def test_jexec_program_is_numbered_in_the_jail(jails, freebsd_root):
         "echo $$; ps -o pid= -p $$; /bin/sh -c 'echo $PPID'; ps -ax -o comm=; true",
     )
     own, listed, childs_parent, *commands = r.stdout.decode().split()
-    assert own == listed == childs_parent and int(own) < 100, (
-        r.stdout
-    )  # small: the jail's numbering
+    # small: the jail's numbering
+    assert own == listed == childs_parent and int(own) < 100, r.stdout
     assert commands == ["sh", "ps"]  # neither jexec's stand-in outside nor the jail's holder
     assert jails("jexec", "pids", "/bin/sh", "-c", "exit 7").returncode == 7
     assert jails("jexec", "pids", "/bin/sh", "-c", "kill -TERM $$").returncode == -signal.SIGTERM
@@ -550,7 +526,7 @@ def test_nested_jails(jails, freebsd_root):
         sleeper.kill()
     assert jails("jail", "-r", "outer").returncode == 0
     assert jails("jls", "jid").stdout == b""
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
 
 
 def test_jail_knobs_hold_for_every_later_bsdulator(jails, freebsd_root):

@@ -1,9 +1,5 @@
 """The C fast path finishes native calls and sigprocmask exactly as the Python path does."""
 
-import importlib.util
-import subprocess
-import sys
-
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -59,28 +55,8 @@ ppid-same: 1
 
 
 @pytest.fixture(scope="module")
-def program(tmp_path_factory):
-    if importlib.util.find_spec("ziglang") is None:
-        pytest.skip("ziglang (the FreeBSD cross compiler) is not installed")
-    d = tmp_path_factory.mktemp("fastpath")
-    (d / "p.c").write_text(PROGRAM)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ziglang",
-            "cc",
-            "-target",
-            "x86_64-freebsd",
-            "-O2",
-            str(d / "p.c"),
-            "-o",
-            str(d / "p"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return d / "p"
+def program(freebsd_cc):
+    return freebsd_cc(PROGRAM, "p")
 
 
 def test_fast_and_slow_paths_agree_with_freebsd(bsd, program):

@@ -32,7 +32,7 @@ import pytest
 
 from bsdulator import table
 from bsdulator.table import Support
-from helpers import wait_until
+from helpers import jail_cgroups, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -245,9 +245,8 @@ class Run:
             bad = [text for text in said if any(b in text for b in BAD_OUTPUT)]
             return Outcome(f"crash: bsdulator exited {self.proc.returncode}: {(bad or said)[-1]}")
         _, made, how, code = line.decode().split()
-        shutil.rmtree(
-            self.work / f"b{self.batches}", ignore_errors=True
-        )  # its processes have ended
+        # its processes have ended
+        shutil.rmtree(self.work / f"b{self.batches}", ignore_errors=True)
         self.batches += 1
         bad = [
             text for text in self._new_output().splitlines() if any(b in text for b in BAD_OUTPUT)
@@ -350,29 +349,6 @@ def leftovers(directory: Path, wait: float = 10) -> list[int]:
     return found
 
 
-def jail_cgroups(env: dict[str, str], wait: float = 10) -> str:
-    """The jids that still have a cgroup in this registry's scope, once those ending have ended."""
-    out = ""
-
-    def settled() -> bool:
-        nonlocal out
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from bsdulator.jail import namespaces; print(namespaces.jids())",
-            ],
-            check=False,
-            env=dict(os.environ, **env),
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        return out == "[]"
-
-    wait_until(settled, wait)
-    return out
-
-
 def fuzz(start_run, label: str) -> list[str]:
     """Makes CALLS calls; returns the findings, each with its shrunk batch."""
     print(f"\nfuzz {label}: FUZZ_SEED={SEED} FUZZ_CALLS={CALLS}")
@@ -463,18 +439,18 @@ def test_fuzz_jailed(bsd, freebsd_root, fuzzer, scratch):
         (jail_root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(freebsd_root / rel, jail_root / rel)
     shutil.copy2(fuzzer, jail_root / "fuzz_slots")
-    (jail_root / "work").mkdir()
+    (jail_root / "scratch").mkdir()
     env = {"BSDULATOR_STATE_DIR": str(scratch / "state")}
     jail_tool = freebsd_root / "usr/sbin/jail"
     before = snapshot(freebsd_root)
     made = bsd(jail_tool, "-c", "name=fuzz", f"path={jail_root}", "persist", env=env)
     assert made.returncode == 0, made.stderr
     try:
-        argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/work"]
+        argv = [str(freebsd_root / "usr/sbin/jexec"), "fuzz", "/fuzz_slots", "-d", "/scratch"]
         run_env = dict(os.environ, LC_ALL="C", **env)
         findings = fuzz(
             lambda: Run(
-                freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "work"
+                freebsd_root, argv, scratch, run_env, scratch / "stderr", jail_root / "scratch"
             ),
             "jailed",
         )

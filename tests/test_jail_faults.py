@@ -12,12 +12,12 @@ import sys
 import threading
 
 import pytest
-from test_e2e_jail import jails, leftover_jails, names  # noqa: F401 (jails is a fixture)
+from test_e2e_jail import jails, names  # noqa: F401 (jails is a fixture)
 
 from bsdulator import testhooks
 from bsdulator.jail import namespaces as jailns
 from bsdulator.jail import registry as jailreg
-from helpers import wait_until
+from helpers import jail_cgroups, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]  # root: jails need namespaces, cgroups, mounts
 
@@ -107,7 +107,7 @@ def test_kill_at_every_step_of_jail_create(killable, freebsd_root, step):
         r = killable("jail", "-r", name)
         assert r.returncode == 0, r.stderr
     assert names(killable("jls").stdout) == JLS_HEADER
-    assert leftover_jails(killable) == "[]"
+    assert jail_cgroups(killable.env) == "[]"
     _assert_gone(made)
 
 
@@ -120,7 +120,7 @@ def test_kill_during_jail_remove(killable, freebsd_root):
     assert killable("jail", "-c", "name=k", f"path={freebsd_root}", "persist").returncode == 0
     assert names(killable("jls", "name").stdout) == ["k"]
     assert killable("jail", "-r", "k").returncode == 0
-    assert leftover_jails(killable) == "[]"
+    assert jail_cgroups(killable.env) == "[]"
     _assert_gone(made)
 
 
@@ -177,7 +177,7 @@ def test_full_registry_disk(full_disk, jails, freebsd_root, monkeypatch):  # noq
     r = jails("jail", "-r", "kept")
     assert (r.returncode, r.stderr) == (0, b"")
     assert names(jails("jls").stdout) == JLS_HEADER
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
     _assert_gone(made)
 
     full_disk.free()
@@ -206,7 +206,7 @@ def test_unreadable_registry(full_disk, jails, freebsd_root):  # noqa: F811
     full_disk.free()
     assert names(jails("jls", "name").stdout) == ["kept"]
     assert jails("jail", "-r", "kept").returncode == 0
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
 
 
 def test_concurrent_removals(jails, freebsd_root):  # noqa: F811
@@ -237,7 +237,7 @@ def test_concurrent_removals(jails, freebsd_root):  # noqa: F811
     for name in jail_names:
         assert any(r.returncode == 0 for (n, _), r in results.items() if n == name)
     assert names(jails("jls").stdout) == JLS_HEADER
-    assert leftover_jails(jails) == "[]"
+    assert jail_cgroups(jails.env) == "[]"
 
 
 def test_cgroup_removed_meanwhile_means_done(monkeypatch, tmp_path):

@@ -86,6 +86,15 @@ def fails(errno, message, call, *args, **kw):
     assert (info.value.errno, info.value.message) == (errno, message)
 
 
+# A persistent jail "a" that may have two children of its own.
+PARENT_A = (("name", "a"), ("persist", None), ("children.max", 2))
+
+
+def refused(store, caller, flags, *params, message=""):
+    """jail_set(2) by caller with these parameters fails with EPERM and this message."""
+    fails(E["EPERM"], message, rules.plan_set, store, caller, flags, pairs(*params))
+
+
 @pytest.fixture
 def store():
     return Store()
@@ -199,9 +208,8 @@ def test_libjail_types_of_the_tools_parameters(tree):
     assert fmt == "B" and flags == {"NOBOOL"}
     assert jailparam_type(tree, "allow.nomount")[1:] == ("B", 4, 0, {"NOBOOL"})
     assert jailparam_type(tree, "allow.mount.nodevfs")[1] == "B"
-    assert (
-        jailparam_type(tree, "path")[0] & ctl.CTLFLAG_RDTUN == ctl.CTLFLAG_RDTUN
-    )  # jail(8): create-only
+    # jail(8): create-only
+    assert jailparam_type(tree, "path")[0] & ctl.CTLFLAG_RDTUN == ctl.CTLFLAG_RDTUN
     for missing in ("linux", "linux.osname", "allow.mount.zfs", "nohost.hostname"):
         with pytest.raises((FreeBSDError, LookupError)):
             jailparam_type(tree, missing)
@@ -472,24 +480,9 @@ def test_create_errors(store):
     fails(E["EINVAL"], "", plan, 0x10, ("name", "x"))
     fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), uid=1001)
     fails(E["EINVAL"], "negative jid", plan, CREATE, ("jid", -4), ("persist", None))
-    fails(
-        E["EINVAL"],
-        "name cannot be numeric (unless it is the jid)",
-        plan,
-        CREATE,
-        ("jid", 3),
-        ("name", "4"),
-        ("persist", None),
-    )
-    fails(
-        E["EINVAL"],
-        "name cannot be numeric (unless it is the jid)",
-        plan,
-        CREATE,
-        ("jid", 3),
-        ("name", "03"),
-        ("persist", None),
-    )
+    numeric = "name cannot be numeric (unless it is the jid)"
+    for name in ("4", "03"):
+        fails(E["EINVAL"], numeric, plan, CREATE, ("jid", 3), ("name", name), ("persist", None))
     fails(E["ENOENT"], 'jail "nope" not found', plan, CREATE, ("name", "nope.x"), ("persist", None))
     fails(
         E["EINVAL"],
@@ -538,17 +531,59 @@ def test_create_errors(store):
         ("persist", None),
         ("osreldate", 0),
     )
+    fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), ("securelevel", -2))
+
+
+VNET_LAYOUT = (("name", "x"), ("persist", None), ("vnet", abi.JAIL_SYS_NEW))
+
+
+def test_vnet_with_ip4_addr_asks_for_the_layout_not_a_restriction(store):
+    """FreeBSD refuses ip4.addr on a vnet jail (kern_jail.c); that exact combination asks for the
+    automatic layout: the addresses are eth0's, the jail limits no address."""
+    two = bytes([10, 0, 0, 9, 10, 0, 0, 12])
+    jid = jset(store, CREATE, *VNET_LAYOUT, ("ip4.addr", two))
+    jail = store.get(jid)
+    assert jail.get(rules.LAYOUT_ADDRS) == ("10.0.0.9", "10.0.0.12")
+    assert jail.get("ip4.addr") == () and jail.get("ip4") == abi.JAIL_SYS_INHERIT
+    assert jail.get("vnet") == abi.JAIL_SYS_NEW
+    plain = jset(store, CREATE, ("name", "y"), ("persist", None), ("vnet", abi.JAIL_SYS_NEW))
+    assert store.get(plain).get(rules.LAYOUT_ADDRS) is False  # not stored at all
+
+
+V6 = ipaddress.IPv6Address("2001:db8::9").packed
+NO_IP_LIMITS = "vnet jails cannot have IP address restrictions"
+
+
+@pytest.mark.parametrize(
+    "flags, extra, message",
+    [
+        (CREATE, [("ip6.addr", V6)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", bytes([10, 0, 0, 9])), ("ip6.addr", V6)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", bytes([10, 0, 0, 9])), ("ip4", abi.JAIL_SYS_NEW)], NO_IP_LIMITS),
+        (CREATE, [("ip4", abi.JAIL_SYS_DISABLE)], NO_IP_LIMITS),
+        (CREATE, [("ip4.addr", b"")], NO_IP_LIMITS),
+        (
+            CREATE | UPDATE,
+            [("ip4.addr", bytes([10, 0, 0, 9]))],
+            "vnet cannot be changed after creation",
+        ),
+    ],
+)
+def test_vnet_keeps_freebsds_refusal_of_every_other_ip_limit(store, flags, extra, message):
+    fails(E["EINVAL"], message, rules.plan_set, store, 0, flags, pairs(*VNET_LAYOUT, *extra))
+
+
+def test_an_existing_vnet_jail_takes_no_addresses(store):
+    jid = jset(store, CREATE, *VNET_LAYOUT, ("ip4.addr", bytes([10, 0, 0, 9])))
     fails(
         E["EINVAL"],
-        "vnet jails cannot have IP address restrictions",
-        plan,
-        CREATE,
-        ("name", "x"),
-        ("persist", None),
-        ("vnet", abi.JAIL_SYS_NEW),
-        ("ip4.addr", bytes([10, 0, 0, 9])),
+        NO_IP_LIMITS,
+        rules.plan_set,
+        store,
+        0,
+        UPDATE,
+        pairs(("jid", jid), ("ip4.addr", bytes([10, 0, 0, 10]))),
     )
-    fails(E["EPERM"], "", plan, CREATE, ("name", "x"), ("persist", None), ("securelevel", -2))
 
 
 def test_unknown_parameter_comes_after_the_other_checks(store):
@@ -615,47 +650,22 @@ def test_update(store):
 
 
 def test_nested_jails(store):
-    jset(
-        store,
-        CREATE,
-        ("name", "a"),
-        ("persist", None),
-        ("children.max", 2),
-        ("host.hostname", "a.example"),
-        ("path", "/j/a"),
-    )
-    fails(
-        E["EPERM"],
-        "",
-        rules.plan_set,
-        store,
-        0,
-        UPDATE,
-        pairs(("name", "a"), ("children.max", abi.JAIL_MAX)),
-    )
+    jset(store, CREATE, *PARENT_A, ("host.hostname", "a.example"), ("path", "/j/a"))
+    refused(store, 0, UPDATE, ("name", "a"), ("children.max", abi.JAIL_MAX))
     assert jset(store, CREATE, ("name", "b"), ("persist", None), caller=1) == 2
     child = store.jails[2]
+    # no path: the creator's root
     assert (child.name, child.parent, child.path) == (
         "a.b",
         1,
         "/j/a",
-    )  # no path: the creator's root
+    )
     assert (
         jset(store, CREATE, ("name", "a.c"), ("persist", None), ("host", abi.JAIL_SYS_INHERIT)) == 3
     )
     assert store.jails[3].params["host.hostname"] == "a.example"
-    fails(
-        E["EPERM"],
-        "prison limit exceeded",
-        rules.plan_set,
-        store,
-        1,
-        CREATE,
-        pairs(("name", "d"), ("persist", None)),
-    )
-    fails(
-        E["EPERM"], "", rules.plan_set, store, 2, CREATE, pairs(("name", "e"), ("persist", None))
-    )  # children.max 0
+    refused(store, 1, CREATE, ("name", "d"), ("persist", None), message="prison limit exceeded")
+    refused(store, 2, CREATE, ("name", "e"), ("persist", None))  # children.max 0
     # A new hostname reaches the descendants that inherit it, and the limits flow down.
     plan = rules.plan_set(
         store,
@@ -802,15 +812,7 @@ def test_addresses(store):
 
 
 def test_sysv_ipc(store):
-    jset(
-        store,
-        CREATE,
-        ("name", "a"),
-        ("persist", None),
-        ("children.max", 2),
-        ("sysvshm", abi.JAIL_SYS_NEW),
-        ("allow.sysvipc", None),
-    )
+    jset(store, CREATE, *PARENT_A, ("sysvshm", abi.JAIL_SYS_NEW), ("allow.sysvipc", None))
     params = store.jails[1].params
     assert (params["sysvshm"], params["sysvsem"], params["sysvmsg"]) == (1, 2, 2)
     jset(store, CREATE, ("name", "a.b"), ("persist", None), ("sysvshm", abi.JAIL_SYS_INHERIT))
@@ -820,15 +822,7 @@ def test_sysv_ipc(store):
         rules.plan_set(store, 0, UPDATE, pairs(("jid", 1), ("sysvshm", abi.JAIL_SYS_DISABLE)))
     )
     assert store.jails[2].params["sysvshm"] == abi.JAIL_SYS_DISABLE
-    fails(
-        E["EPERM"],
-        "",
-        rules.plan_set,
-        store,
-        0,
-        UPDATE,
-        pairs(("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW)),
-    )
+    refused(store, 0, UPDATE, ("jid", 2), ("sysvshm", abi.JAIL_SYS_NEW))
 
 
 def test_dying_jails(store):
@@ -838,9 +832,8 @@ def test_dying_jails(store):
     fails(E["ENOENT"], "no jail after 0", rules.do_get, store, 0, 0, pairs(("lastjid", 0)))
     assert rules.do_get(store, 0, DYING, pairs(("lastjid", 0)))[0] == 1
     _, out = jget(store, DYING, ("jid", 1), ("dying", bytes(4)), ("nodying", bytes(4)))
-    assert 3 not in out and out[5].data == i(
-        0
-    )  # "dying" and "nodying" are one option: the last is kept
+    # "dying" and "nodying" are one option: the last is kept
+    assert 3 not in out and out[5].data == i(0)
     assert jget(store, DYING, ("jid", 1), ("dying", bytes(4)))[1][3].data == i(1)
     fails(
         E["ENOENT"],

@@ -3,14 +3,14 @@ ziglang, each checking one part of the interface and printing what failed."""
 
 import os
 import time
-from pathlib import Path
 
 import pytest
 
+from helpers import assert_no_failures, program_names
+
 pytestmark = pytest.mark.e2e
 
-PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
-NAMES = sorted(p.stem for p in PROGRAMS.glob("kq_*.c"))
+NAMES = program_names("kq_")
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +20,7 @@ def kq_programs(freebsd_programs):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_program(bsd, kq_programs, name):
-    r = bsd(kq_programs[name], timeout=120)
-    out = r.stdout.decode(errors="replace")
-    assert r.returncode == 0 and "FAIL" not in out, out + r.stderr.decode(errors="replace")
-    assert out.endswith(": 0 failures\n")
+    assert_no_failures(bsd(kq_programs[name], timeout=120))
 
 
 def test_kevent_calls_are_served_by_the_kqueue_module(bsd, kq_programs):

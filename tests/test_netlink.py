@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from bsdulator.abi import netlink as N
 from bsdulator.abi.errno import FREEBSD_ERRNO, LINUX_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
+from bsdulator.net.names import freebsd_ifname, linux_ifname
 from bsdulator.syscalls.netlink import messages as M
-from bsdulator.syscalls.netlink.names import freebsd_ifname, linux_ifname
 
 pytestmark = pytest.mark.unit
 

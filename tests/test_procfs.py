@@ -23,9 +23,8 @@ CHOSEN = {
     "processor": 3,
     "exit_code": 256,
 }
-NUMBERS = [
-    CHOSEN.get(name, 0) for name in procfs.STAT_FIELDS[3:]
-]  # fields 4 to 52, in proc(5)'s order
+# fields 4 to 52, in proc(5)'s order
+NUMBERS = [CHOSEN.get(name, 0) for name in procfs.STAT_FIELDS[3:]]
 CRAFTED_STAT = b"4242 (" + CRAFTED_COMM + b") S " + " ".join(map(str, NUMBERS)).encode() + b"\n"
 CRAFTED_STATUS = (
     b"Name:\ta) b\\n\xff\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t1001\t1002\t1003\t1004\n"

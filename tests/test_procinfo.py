@@ -174,9 +174,8 @@ def test_env_umask_rlimit_groups_pathname(child):
     assert procinfo.umask(me) == mask
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert procinfo.rlimit(os.getpid(), 8) == (soft, hard)  # FreeBSD RLIMIT_NOFILE
-    assert (
-        procinfo.rlimit(os.getpid(), 9)[0] == procinfo.FREEBSD_RLIM_INFINITY
-    )  # RLIMIT_SBSIZE: FreeBSD only
+    # RLIMIT_SBSIZE: FreeBSD only
+    assert procinfo.rlimit(os.getpid(), 9)[0] == procinfo.FREEBSD_RLIM_INFINITY
     assert me.groups == [os.getegid(), *os.getgroups()]
     assert procinfo.pathname(me) == os.readlink("/proc/self/exe")
 
@@ -279,9 +278,8 @@ def test_a_jailed_caller_sees_only_its_jail(child):
     sup, ctx = _Sup(jail_of=lambda pid: 7 if pid in (child.pid, os.getpid()) else 0), _ctx()
     procs = _procs(sup, ctx, abi.KERN_PROC_PROC)
     assert set(procs) == {child.pid, os.getpid()}
-    assert (
-        procs[child.pid]["ki_jid"] == 0 and procs[child.pid]["ki_flag"] & K.P_JAILED
-    )  # its own jail is 0
+    # its own jail is 0
+    assert procs[child.pid]["ki_jid"] == 0 and procs[child.pid]["ki_flag"] & K.P_JAILED
     for mib in ([abi.KERN_PROC_PID, 1], [abi.KERN_PROC_ARGS, 1], [abi.KERN_PROC_PATHNAME, 1]):
         with pytest.raises(FreeBSDError) as e:
             _call(sup, ctx, *mib)

@@ -22,7 +22,7 @@ from bsdulator.abi.seccomp import (
     LINUX_X32_SYSCALL_BIT,
     SECCOMP_DATA_OFFSETS,
 )
-from header_macros import linux_values, mismatches, requires_gcc
+from header_macros import linux_values, requires_gcc
 
 pytestmark = pytest.mark.unit
 
@@ -34,10 +34,8 @@ ERRNO = LINUX_SECCOMP["SECCOMP_RET_ERRNO"]
 
 
 @requires_gcc
-def test_seccomp_numbers_match_linux_headers():
-    headers = ["linux/seccomp.h", "linux/filter.h", "linux/audit.h", "asm/unistd.h"]
-    for table in (LINUX_SECCOMP, LINUX_BPF, LINUX_AUDIT_ARCH, LINUX_X32_SYSCALL_BIT):
-        assert mismatches(table, linux_values(headers, table)) == {}
+def test_seccomp_data_layout_matches_linux_headers():
+    """The numbers of abi/seccomp.py are abi_manifest.py rows; here what the filter reads."""
     offsets = {
         f"offsetof(struct seccomp_data, {name})": value
         for name, value in SECCOMP_DATA_OFFSETS.items()
@@ -216,6 +214,5 @@ def test_jail_filter_decisions(nr, flags):
 
 def test_jail_filter_names_real_calls():
     assert set(seccomp.JAIL_DENIED) <= set(LINUX_NR)
-    assert {"setns", "chroot", "clone", "kcmp"}.isdisjoint(
-        seccomp.JAIL_DENIED
-    )  # jails need or have these
+    # jails need or have these
+    assert {"setns", "chroot", "clone", "kcmp"}.isdisjoint(seccomp.JAIL_DENIED)

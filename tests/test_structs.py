@@ -289,9 +289,8 @@ def test_statfs_fields(raw, where, extra_flags):
     assert fb["f_fstypename"] == b"ext2fs"
     assert fb["f_mntonname"] == os.fsencode(where)[:1023].split(b"\0")[0]
     assert fb["f_flags"] & extra_flags == extra_flags
-    assert bool(fb["f_flags"] & 1) == bool(
-        (lx["f_flags"] | extra_flags) & 1
-    )  # MNT_RDONLY from ST_RDONLY
+    # MNT_RDONLY from ST_RDONLY
+    assert bool(fb["f_flags"] & 1) == bool((lx["f_flags"] | extra_flags) & 1)
     old = unpack(
         "freebsd11_statfs",
         structs.statfs_to_freebsd11(raw, where, "/dev/sda1", "ext4", extra_flags),
@@ -331,9 +330,8 @@ def test_statfs_flags_and_names():
         f_flags=0x1 | 0x2 | 0x4 | 0x8 | 0x20 | 0x400,
     )
     fb = unpack("statfs", structs.statfs_to_freebsd(raw, "/tmp", "tmpfs", "tmpfs", 0x1000))
-    assert (
-        fb["f_flags"] == 0x1 | 0x8 | 0x4 | 0x10000000 | 0x1000
-    )  # RDONLY NOSUID NOEXEC NOATIME | LOCAL
+    # RDONLY NOSUID NOEXEC NOATIME | LOCAL
+    assert fb["f_flags"] == 0x1 | 0x8 | 0x4 | 0x10000000 | 0x1000
     assert (fb["f_fstypename"], fb["f_mntfromname"], fb["f_mntonname"]) == (
         b"tmpfs",
         b"tmpfs",
@@ -494,9 +492,8 @@ def test_sockaddr_in6_round_trip(port, flow, addr, scope):
 @given(st.binary(min_size=1, max_size=103).filter(lambda p: b"\0" not in p), st.integers(0, 2))
 def test_sockaddr_un_round_trip(path, slack):
     fbsd = bytes([2 + len(path) + 1, 1]) + path + b"\0"
-    linux = structs.sockaddr_to_linux(
-        fbsd + bytes(slack)
-    )  # the addrlen passed may count more zeros
+    # the addrlen passed may count more zeros
+    linux = structs.sockaddr_to_linux(fbsd + bytes(slack))
     assert linux == socket.AF_UNIX.to_bytes(2, "little") + path + b"\0"
     assert structs.sockaddr_to_freebsd(linux) == fbsd
 

@@ -2,11 +2,8 @@
 buffer and permission contract."""
 
 import ast
-import importlib.util
 import re
 import struct
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +12,11 @@ from hypothesis import strategies as st
 from bsdulator.abi import sysctl as abi
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
+from header_macros import HAVE_ZIG, freebsd_macros
 
 pytestmark = pytest.mark.unit
 
+# FreeBSD sys/errno.h
 EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
     1,
     2,
@@ -26,7 +25,7 @@ EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
     21,
     22,
     63,
-)  # FreeBSD sys/errno.h
+)
 
 HEADERS = (
     "sys/param.h",
@@ -50,29 +49,9 @@ CHANGED_SINCE_13_5 = {"kern.posix1version": 200112}  # _POSIX_VERSION, 13.5-RELE
 def macros() -> dict[str, str]:
     """Object-like macros (name → replacement text) of HEADERS, as FreeBSD/amd64's preprocessor sees
     them (zig's)."""
-    if importlib.util.find_spec("ziglang") is None:
+    if not HAVE_ZIG:
         pytest.skip("the ziglang package (a FreeBSD cross preprocessor) is not installed")
-    source = "".join(f"#include <{h}>\n" for h in HEADERS)
-    cmd = [
-        sys.executable,
-        "-m",
-        "ziglang",
-        "cc",
-        "-target",
-        "x86_64-freebsd",
-        "-D_WANT_PRISON",
-        "-E",
-        "-dM",
-        "-x",
-        "c",
-        "-",
-    ]
-    out = subprocess.run(cmd, input=source, capture_output=True, text=True, check=True).stdout
-    return {
-        m[1]: m[2].strip()
-        for m in map(re.compile(r"#define (\w+) (.*)").fullmatch, out.splitlines())
-        if m
-    }
+    return freebsd_macros(*HEADERS, defines=("_WANT_PRISON",))
 
 
 def _evaluate(text: str, macros: dict[str, str]):
@@ -281,11 +260,12 @@ def test_walk_starts_at_the_first_leaf_and_covers_the_standard_nodes(tree):
         "user.cs_path",
         "security.jail.jailed",
     } <= names
+    # nodes are stepped into, not listed
     assert not names & {
         "kern",
         "kern.proc",
         "security.jail.param",
-    }  # nodes are stepped into, not listed
+    }
 
 
 def test_sysctl_minus_a_starts_after_the_meta_oids(tree):
@@ -394,9 +374,8 @@ def test_oidfmt(tree, name, ctltype, fmt, writable):
 
 def test_oidfmt_of_a_tunable_says_so(tree):
     kind, _ = _fmt_of(tree, _ctx(), tree.name2oid("kern.maxproc"))
-    assert (
-        kind & abi.CTLFLAG_TUN and not kind & abi.CTLFLAG_WR
-    )  # sysctl(8): "is a read only tunable"
+    # sysctl(8): "is a read only tunable"
+    assert kind & abi.CTLFLAG_TUN and not kind & abi.CTLFLAG_WR
 
 
 def test_descriptions_and_labels(tree):
@@ -472,11 +451,12 @@ def test_context_values(tree):
 
 def test_arandom_gives_what_was_asked_up_to_256(tree):
     oid = [abi.CTL_KERN, abi.KERN_ARND]
+    # sysctl(8) sees length 0 and skips it
     assert tree.call(_ctx(), oid, None, None) == (
         None,
         0,
         0,
-    )  # sysctl(8) sees length 0 and skips it
+    )
     assert len(tree.call(_ctx(), oid, 16, None).data) == 16
     assert tree.call(_ctx(), oid, 16, None).data != tree.call(_ctx(), oid, 16, None).data
     big = tree.call(_ctx(), oid, 1000, None)
@@ -520,9 +500,8 @@ def _write_errno(tree, ctx, name, new):
 def test_read_only_nodes_refuse_writes(tree):
     assert _write_errno(tree, _ctx(), "kern.ostype", b"Linux") == EPERM
     assert _write_errno(tree, _ctx(), "hw.ncpu", struct.pack("<i", 1)) == EPERM
-    assert (
-        _write_errno(tree, _ctx(), "kern.ostype", b"") == EPERM
-    )  # newp non-NULL with newlen 0 is a write
+    # newp non-NULL with newlen 0 is a write
+    assert _write_errno(tree, _ctx(), "kern.ostype", b"") == EPERM
 
 
 def test_writes_need_root_and_jails_only_prison_nodes(tree):
@@ -540,11 +519,12 @@ def test_writes_need_root_and_jails_only_prison_nodes(tree):
 def test_hostname_set_then_get(tree):
     ctx = _ctx()
     oid = tree.name2oid("kern.hostname")
+    # old value comes back
     assert tree.call(ctx, oid, 64, b"new.example.org") == (
         b"host.example\0",
         13,
         0,
-    )  # old value comes back
+    )
     assert ctx.hostname == "new.example.org"
     assert _read(tree, ctx, oid).data == b"new.example.org\0"
     tree.call(ctx, oid, None, b"")
@@ -572,9 +552,8 @@ def test_int_writes(tree):
     ctx = _ctx()
     oid = tree.name2oid("kern.maxfiles")
     assert _write_errno(tree, ctx, "kern.maxfiles", b"\1\0\0") == EINVAL
-    tree.call(
-        ctx, oid, None, struct.pack("<i", 5000) + b"extra"
-    )  # SYSCTL_IN takes the first sizeof(int)
+    # SYSCTL_IN takes the first sizeof(int)
+    tree.call(ctx, oid, None, struct.pack("<i", 5000) + b"extra")
     assert _value(tree, ctx, "kern.maxfiles") == 5000
     assert _value(tree, _ctx(), "kern.maxfiles") == 5000  # the kernel variable, not the caller's
     tree.call(ctx, tree.name2oid("kern.hostid"), None, struct.pack("<Q", 2**64 - 1))
@@ -618,11 +597,12 @@ def test_context_setter_may_refuse(tree):
 def test_call_by_name(tree):
     ctx = _ctx()
     assert tree.call_by_name(ctx, b"kern.ostype", 64, None) == (b"FreeBSD\0", 8, 0)
+    # *oldlenp untouched
     assert tree.call_by_name(ctx, b"kern.ostype", 3, None) == (
         b"Fre",
         None,
         ENOMEM,
-    )  # *oldlenp untouched
+    )
     for name, errno in (
         (b"", EINVAL),
         (b"k" * (abi.MAXPATHLEN + 1), EINVAL),
@@ -703,9 +683,8 @@ def test_libjail_walk_of_the_params_ends_outside_them(tree):
     param = tree.name2oid("security.jail.param")
     tree.add("security.jail.param.name", abi.CTLTYPE_STRING, "256", descr="Jail name")
     tree.add("security.jail.param.persist", abi.CTLTYPE_INT, 0, fmt="B", descr="Jail persistence")
-    tree.add(
-        "security.jail.other", abi.CTLTYPE_INT, 0
-    )  # jail code adding more after the params exist
+    # jail code adding more after the params exist
+    tree.add("security.jail.other", abi.CTLTYPE_INT, 0)
     cur = param
     while True:
         cur = _ints(_read(tree, _ctx(), [0, abi.CTL_SYSCTL_NEXT, *cur], 96).data)
@@ -715,10 +694,11 @@ def test_libjail_walk_of_the_params_ends_outside_them(tree):
 
 
 def test_register_rules(tree):
+    # nodes may be declared again
     assert tree.add("kern.proc", abi.CTLTYPE_NODE) == [
         abi.CTL_KERN,
         abi.KERN_PROC,
-    ]  # nodes may be declared again
+    ]
     for call in (
         lambda: tree.add("kern.ostype", abi.CTLTYPE_STRING, "again"),
         lambda: tree.add("kern.other", abi.CTLTYPE_INT, 1, number=abi.KERN_OSTYPE),

@@ -24,27 +24,31 @@ GEN_TABLES = (sys.executable, str(REPO / "tools" / "gen_tables.py"))
 GENERATED = ("syscall_table.py", "linux_syscalls.py")
 
 
+def _gen_tables(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*GEN_TABLES, *args], capture_output=True, text=True, check=False)
+
+
+def _copy_abi(to: Path) -> None:
+    """syscalls.master and the tables generated from it, where gen_tables --abi-dir may write."""
+    for name in ("syscalls.master", *GENERATED):
+        shutil.copy(REPO / "abi" / name, to / name)
+
+
 def test_generated_tables_are_fresh():
     """Regenerating from abi/syscalls.master and the host header would change nothing; the check
     writes nothing."""
     stamps = {name: (REPO / "abi" / name).stat().st_mtime_ns for name in GENERATED}
-    done = subprocess.run([*GEN_TABLES, "--check"], capture_output=True, text=True, check=False)
+    done = _gen_tables("--check")
     assert done.returncode == 0, done.stderr
     assert {name: (REPO / "abi" / name).stat().st_mtime_ns for name in GENERATED} == stamps
 
 
 def test_check_reports_a_stale_table_and_writes_nothing(tmp_path):
-    for name in ("syscalls.master", *GENERATED):
-        shutil.copy(REPO / "abi" / name, tmp_path / name)
+    _copy_abi(tmp_path)
     stale = tmp_path / "syscall_table.py"
     stale.write_text(stale.read_text().replace("'read'", "'reed'"))
     before = stale.read_text()
-    done = subprocess.run(
-        [*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _gen_tables("--check", "--abi-dir", str(tmp_path))
     assert done.returncode == 1
     assert "syscall_table.py is stale (2 lines differ)" in done.stderr
     assert "+    3: ('STD|CAPENABLED', 'read'," in done.stderr
@@ -55,18 +59,12 @@ def test_check_reports_a_stale_table_and_writes_nothing(tmp_path):
 
 
 def test_an_unreadable_prototype_names_its_slot(tmp_path):
-    for name in ("syscalls.master", *GENERATED):
-        shutil.copy(REPO / "abi" / name, tmp_path / name)
+    _copy_abi(tmp_path)
     master = tmp_path / "syscalls.master"
     master.write_text(
         master.read_text().replace("__socklen_t *anamelen", "__socklen_t (*anamelen)", 1)
     )
-    done = subprocess.run(
-        [*GEN_TABLES, "--check", "--abi-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _gen_tables("--check", "--abi-dir", str(tmp_path))
     assert done.returncode == 2
     assert (
         done.stderr.startswith("gen_tables: syscalls.master slot 30: cannot parse")

@@ -1,14 +1,13 @@
 """End-to-end threads: FreeBSD programs linked with libthr (tests/freebsd_programs/thr_*.c),
 built with ziglang, each checking one part of thr_new(2)/_umtx_op(2) and printing what failed."""
 
-from pathlib import Path
-
 import pytest
+
+from helpers import assert_no_failures, program_names
 
 pytestmark = pytest.mark.e2e
 
-PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
-NAMES = sorted(p.stem for p in PROGRAMS.glob("thr_*.c"))
+NAMES = program_names("thr_")
 
 
 @pytest.fixture(scope="session")
@@ -19,10 +18,7 @@ def thr_programs(freebsd_programs):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_program(bsd, thr_programs, name):
-    r = bsd(thr_programs[name], timeout=120)
-    out = r.stdout.decode(errors="replace")
-    assert r.returncode == 0 and "FAIL" not in out, out + r.stderr.decode(errors="replace")
-    assert out.endswith(": 0 failures\n")
+    assert_no_failures(bsd(thr_programs[name], timeout=120))
 
 
 def test_trace_names_each_thread(bsd, thr_programs):
@@ -37,6 +33,5 @@ def test_trace_names_each_thread(bsd, thr_programs):
     assert r.returncode == 0 and len(tids) >= 3, lines[-20:]
     assert "not implemented" not in r.stderr.decode(errors="replace")
     ops = {int(line.split(",")[1]) for line in lines if "_umtx_op(" in line}
-    assert {12, 13, 14, 17, 22} <= ops, (
-        ops
-    )  # rwlock rd/wr/unlock and the mutex sleep/wake were exercised
+    # rwlock rd/wr/unlock and the mutex sleep/wake were exercised
+    assert {12, 13, 14, 17, 22} <= ops, ops

@@ -68,9 +68,8 @@ def test_errno_approximations(freebsd_errno):
         assert translate.errno_to_linux(freebsd_errno[freebsd_name]) == getattr(errno, linux_name)
     assert translate.errno_to_freebsd(errno.ENODATA) == freebsd_errno["ENOATTR"]
     assert translate.errno_to_linux(freebsd_errno["EPROCLIM"]) == errno.EAGAIN
-    assert (
-        translate.errno_to_freebsd(41) == freebsd_errno["EINVAL"]
-    )  # a number Linux never assigned
+    # a number Linux never assigned
+    assert translate.errno_to_freebsd(41) == freebsd_errno["EINVAL"]
 
 
 def test_freebsd_strerror():
@@ -137,9 +136,8 @@ def test_sigset_round_trip(members):
 def test_sigset_layout():
     # FreeBSD: __bits[_SIG_WORD(sig)] & _SIG_BIT(sig), words of 32 bits; signal 65 is word 2, bit 0.
     assert translate.sigset_to_freebsd(1 << (38 - 1)) == bytes(8) + b"\x01" + bytes(7)
-    assert (
-        translate.sigset_to_linux((1 << 127).to_bytes(16, "little")) == 0
-    )  # FreeBSD 128: no Linux carrier
+    # FreeBSD 128: no Linux carrier
+    assert translate.sigset_to_linux((1 << 127).to_bytes(16, "little")) == 0
 
 
 def test_sigaction_flags_drop_the_restorer():
@@ -153,27 +151,22 @@ def test_sigaction_flags_drop_the_restorer():
 
 def test_si_codes():
     sigsegv, sigfpe = signals.FREEBSD_SIGNALS["SIGSEGV"], signals.FREEBSD_SIGNALS["SIGFPE"]
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_ACCERR"])
-        == signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"])
-        == signals.FREEBSD_FPE_CODES["FPE_INTDIV"]
-        == 2
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_USER"])
-        == signals.FREEBSD_SI_CODES["SI_USER"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SI_CODES["SI_TKILL"])
-        == signals.FREEBSD_SI_CODES["SI_LWP"]
-    )
-    assert (
-        translate.si_code_to_freebsd(sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"])
-        == signals.FREEBSD_SI_CODES["SI_NOINFO"]
-    )
+    # (signal, Linux si_code, the FreeBSD si_code it becomes)
+    cases = [
+        (
+            sigsegv,
+            signals.LINUX_SEGV_CODES["SEGV_ACCERR"],
+            signals.FREEBSD_SEGV_CODES["SEGV_ACCERR"],
+        ),
+        (sigfpe, signals.LINUX_FPE_CODES["FPE_INTDIV"], signals.FREEBSD_FPE_CODES["FPE_INTDIV"]),
+        (sigsegv, signals.LINUX_SI_CODES["SI_USER"], signals.FREEBSD_SI_CODES["SI_USER"]),
+        (sigsegv, signals.LINUX_SI_CODES["SI_TKILL"], signals.FREEBSD_SI_CODES["SI_LWP"]),
+        (sigsegv, signals.LINUX_SEGV_CODES["SEGV_BNDERR"], signals.FREEBSD_SI_CODES["SI_NOINFO"]),
+    ]
+    assert [translate.si_code_to_freebsd(sig, code) for sig, code, _ in cases] == [
+        freebsd for *_, freebsd in cases
+    ]
+    assert signals.FREEBSD_FPE_CODES["FPE_INTDIV"] == 2
 
 
 # --- Bitmap and ValueMap ----------------------------------------------------------------
@@ -272,9 +265,8 @@ def test_open_flags():
         translate.OPEN_FLAGS.to_freebsd(linux.O_RDWR | flags.LINUX_O_FLAGS["O_LARGEFILE"])
         == fb["O_RDWR"]
     )
-    assert (
-        translate.OPEN_FLAGS.to_freebsd(linux.O_SYNC) == fb["O_SYNC"]
-    )  # Linux's O_SYNC contains O_DSYNC
+    # Linux's O_SYNC contains O_DSYNC
+    assert translate.OPEN_FLAGS.to_freebsd(linux.O_SYNC) == fb["O_SYNC"]
     assert translate.OPEN_FLAGS.to_linux(fb["O_VERIFY"] | fb["O_RDONLY"]) == 0
     assert translate.OPEN_FLAGS.unknown_freebsd(fb["O_EXLOCK"] | fb["O_CREAT"]) == fb["O_EXLOCK"]
 
@@ -557,9 +549,8 @@ def test_termios_known_answer():
         0,
     )
     assert cflag == t.CS8 | t.CREAD | t.B9600
-    assert (
-        linux_cc[t.VINTR] == 3 and linux_cc[t.VMIN] == 1 and linux_cc[t.VQUIT] == 0
-    )  # 0: disabled on Linux
+    # 0: disabled on Linux
+    assert linux_cc[t.VINTR] == 3 and linux_cc[t.VMIN] == 1 and linux_cc[t.VQUIT] == 0
     back = translate.FREEBSD_TERMIOS_STRUCT.unpack(
         translate.termios_to_freebsd(translate.termios_to_linux(data))
     )

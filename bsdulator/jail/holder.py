@@ -17,22 +17,19 @@ import os
 import signal
 import stat
 
+from ..abi.devices import LINUX_CHAR_DEVICES
+from ..abi.flags import LINUX_CLONE_FLAGS
+from ..abi.mount import LINUX_MS, LINUX_UMOUNT
+from ..abi.ptrace import LINUX_WAIT
 from ..native._native import ffi, lib
 
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
-MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
-MNT_DETACH = 2
-WALL = 0x40000000  # __WALL: also reap children that exit with a signal other than SIGCHLD
-CLONE_NEWPID = 0x20000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = LINUX_MS["MS_NOSUID"], LINUX_MS["MS_NODEV"], LINUX_MS["MS_NOEXEC"]
+MS_BIND, MS_REC, MS_PRIVATE = LINUX_MS["MS_BIND"], LINUX_MS["MS_REC"], LINUX_MS["MS_PRIVATE"]
+MNT_DETACH = LINUX_UMOUNT["MNT_DETACH"]
+WALL = LINUX_WAIT["__WALL"]  # also reap children that exit with a signal other than SIGCHLD
+CLONE_NEWPID = LINUX_CLONE_FLAGS["CLONE_NEWPID"]
 # The /dev a jail gets: Linux character devices (name, major, minor), all mode 0666.
-DEV_NODES = (
-    ("null", 1, 3),
-    ("zero", 1, 5),
-    ("full", 1, 7),
-    ("random", 1, 8),
-    ("urandom", 1, 9),
-    ("tty", 5, 0),
-)
+DEV_NODES = tuple((name, major, minor) for name, (major, minor) in LINUX_CHAR_DEVICES.items())
 # /dev/fd/0-2, as FreeBSD's devfs has them without fdescfs: character devices no Linux driver
 # serves (major 0), so opening one fails with ENXIO and the supervisor answers with a duplicate
 # of that descriptor (syscalls/file.py), as FreeBSD's fdopen/dupfdopen do.  No procfs is
@@ -247,9 +244,8 @@ def _host_pid(proc: int) -> int:
 def _start_time(proc: int) -> str:
     fd = os.open("self/stat", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc)
     with os.fdopen(fd) as f:
-        return (
-            f.read().rsplit(")", 1)[1].split()[19]
-        )  # procfs.Stat.starttime; not imported, to start lean
+        # procfs.Stat.starttime; not imported, to start lean
+        return f.read().rsplit(")", 1)[1].split()[19]
 
 
 def main(spec_json: str, status_fd: int) -> None:

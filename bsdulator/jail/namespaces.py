@@ -51,15 +51,21 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import abi as abi_package
 from .. import procfs
 from ..abi.capabilities import LINUX_PRCTL_CAPS
+from ..abi.flags import LINUX_CLONE_FLAGS
+from ..abi.ioctls import LINUX_NSFS_IOCTLS
+from ..abi.limits import LINUX_HOST_NAME_MAX
 from ..native._native import ffi, lib
 from ..testhooks import stop_point
 from .holder import CLONE_NEWPID
 from .registry import DEFAULT_STATE_DIR, process_alive, start_time
 
-CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x00020000, 0x02000000, 0x04000000
-CLONE_NEWIPC, CLONE_NEWNET = 0x08000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = (
+    LINUX_CLONE_FLAGS[n]
+    for n in ("CLONE_NEWNS", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWNET")
+)
 # /proc/PID/ns names and setns flags; a jail's pid namespace is the one its holder runs in.
 NAMESPACES = (
     ("mnt", CLONE_NEWNS),
@@ -69,17 +75,24 @@ NAMESPACES = (
     ("net", CLONE_NEWNET),
     ("cgroup", CLONE_NEWCGROUP),
 )
-NS_GET_ID = 0x8008B70D  # _IOR(0xb7, 13, __u64)
-HOST_NAME_MAX = 64  # Linux's limit for both hostname and domainname
+NS_GET_ID = LINUX_NSFS_IOCTLS["NS_GET_ID"]
+HOST_NAME_MAX = LINUX_HOST_NAME_MAX  # Linux's limit for both hostname and domainname
 CGROUP_DIR = "bsdulator"
+CGROUP2_MOUNT_POINT = "/sys/fs/cgroup"  # where a cgroup v2 host has it
+NO_CGROUP2 = f"jails need cgroup v2 mounted (e.g. mount -t cgroup2 none {CGROUP2_MOUNT_POINT})"
+_cgroup2_root: str | None = None  # found (or mounted) once: mounts do not move under bsdulator
 PROXIES = "proxies"  # jail.N/proxies: the attach proxies standing in for jail N's processes
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 REAP_TIMEOUT_S = 5.0
 EXIT_TIMEOUT_S = 1.0  # a killed holder whose namespace is empty exits at once
+# The holder's interpreter has no site packages, so no installer's mapping of abi/ to
+# bsdulator.abi either: argv[3] says where the package's abi modules are.
 BOOT = (
-    "import sys; sys.path[:0] = sys.argv[3:]; from bsdulator.jail.holder import main; "
-    "main(sys.argv[1], int(sys.argv[2]))"
+    "import sys, types; sys.path[:0] = sys.argv[4:]; "
+    "abi = sys.modules['bsdulator.abi'] = types.ModuleType('bsdulator.abi'); "
+    "abi.__path__ = [sys.argv[3]]; "
+    "from bsdulator.jail.holder import main; main(sys.argv[1], int(sys.argv[2]))"
 )
 
 
@@ -118,11 +131,40 @@ class AttachPlan:
 
 
 def cgroup2_root() -> str:
-    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo)."""
+    """Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo).
+
+    `ip netns exec` runs its command in a mount namespace of its own (a slave of the caller's)
+    with a fresh /sys of the network namespace, in which no cgroup is mounted.  There the
+    hierarchy is mounted at /sys/fs/cgroup, where a cgroup v2 host has it: a mount in that
+    namespace reaches neither the host nor the jails (theirs are made from it, then detached),
+    and cgroup2 shows the same hierarchy wherever it is mounted (same cgroup namespace), so
+    jail.N is the same directory for every bsdulator.  Only an empty /sys/fs/cgroup is used, so
+    that no cgroup v1 hierarchy is ever hidden."""
+    global _cgroup2_root
+    if _cgroup2_root is None:
+        _cgroup2_root = _find_cgroup2() or _mount_cgroup2()
+    return _cgroup2_root
+
+
+def _find_cgroup2() -> str | None:
     for mount in procfs.mountinfo("self"):
         if mount.fstype == "cgroup2":
             return os.fsdecode(mount.point)
-    raise JailNsError("jails need cgroup v2 mounted (e.g. mount -t cgroup2 none /sys/fs/cgroup)")
+    return None
+
+
+def _mount_cgroup2() -> str:
+    """Mount cgroup2 on an empty /sys/fs/cgroup (see cgroup2_root)."""
+    _require_root()
+    try:
+        empty = not os.listdir(CGROUP2_MOUNT_POINT)
+    except OSError:
+        empty = False
+    if not empty:
+        raise JailNsError(NO_CGROUP2)
+    if lib.bsdu_mount(b"cgroup2", CGROUP2_MOUNT_POINT.encode(), b"cgroup2", 0, ffi.NULL) != 0:
+        raise JailNsError(f"{NO_CGROUP2}; mounting it failed: {os.strerror(ffi.errno)}")
+    return CGROUP2_MOUNT_POINT
 
 
 def scope() -> str:
@@ -310,6 +352,7 @@ def _run_starter(spec: dict) -> str:
                     BOOT,
                     json.dumps(spec),
                     str(wfd),
+                    abi_package.__path__[0],
                     *_search_path(),
                 ],
                 stdin=subprocess.DEVNULL,
@@ -636,9 +679,8 @@ def destroy(holder: Holder, timeout: float = STOP_TIMEOUT_S) -> None:
     finish() from the wait loop).  Once the holder is dead its parent must still reap it
     for the PID namespace to be freed: destroy() does when it is the caller's child, else
     waits up to REAP_TIMEOUT_S for init (or a subreaper) to, and then returns anyway."""
-    pid_ns = (
-        procfs.ns_inode(holder.pid, "pid") if alive(holder) else None
-    )  # to say what keeps it, should it stay
+    # to say what keeps it, should it stay
+    pid_ns = procfs.ns_inode(holder.pid, "pid") if alive(holder) else None
 
     def gone() -> bool:
         kill(holder)  # again each time: a process may join the cgroup late
@@ -673,7 +715,11 @@ def jids() -> list[int]:
         names = os.listdir(os.path.join(cgroup2_root(), scope()))
     except FileNotFoundError:
         return []
-    return sorted(int(n[5:]) for n in names if n.startswith("jail.") and n[5:].isdigit())
+    return sorted(
+        int(n.removeprefix("jail."))
+        for n in names
+        if n.startswith("jail.") and n.removeprefix("jail.").isdigit()
+    )
 
 
 def lookup(jid: int) -> Holder | None:

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from bsdulator.abi import jail as abi
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 
 from .params import EINVAL, PARAM, JailError, Pairs, cstr, decode_value, encoded
 
 # --- the option list (vfsoptlist) ---------------------------------------------
 
 
-_VFSOPT_SIZE = 48  # sizeof(struct vfsopt) on amd64, which vfs_buildopts counts against its limit
+# sizeof(struct vfsopt) on amd64, which vfs_buildopts counts against its limit
+_VFSOPT_SIZE = FREEBSD_KERNEL_DEFAULTS["sizeof(struct vfsopt)"]
 
 
 @dataclass

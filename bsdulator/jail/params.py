@@ -13,6 +13,7 @@ from typing import Any
 from bsdulator.abi import jail as abi
 from bsdulator.abi import sysctl as ctl
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS, FREEBSD_LINUX_MAX_UTSNAME
 from bsdulator.errors import FreeBSDError
 
 EPERM, ENOENT, EAGAIN, EEXIST, EINVAL, EADDRINUSE, ENAMETOOLONG = (
@@ -108,7 +109,7 @@ def _mount(fs: str, module: str | None = None) -> Param:
 
 
 _RD, _RDTUN, _RW = ctl.CTLFLAG_RD, ctl.CTLFLAG_RDTUN, ctl.CTLFLAG_RW
-LINUX_MAX_UTSNAME = 65
+LINUX_MAX_UTSNAME = FREEBSD_LINUX_MAX_UTSNAME
 
 # In registration order: kern_jail.c's, then the file systems', then the SysV IPC and Linux
 # modules'.
@@ -215,7 +216,7 @@ PARAM: dict[str, Param] = {p.name: p for p in PARAMS if p.kind is not Kind.NODE}
 JAIL_DEFAULT_ALLOW = frozenset(
     {"allow.set_hostname", "allow.reserved_ports", "allow.unprivileged_proc_debug", "allow.suser"}
 )
-JAIL_DEFAULT_ENFORCE_STATFS = 2
+JAIL_DEFAULT_ENFORCE_STATFS = FREEBSD_KERNEL_DEFAULTS["jail_default_enforce_statfs"]
 ALLOW_DIFFERENCES = frozenset({"allow.unprivileged_proc_debug"})  # PR_ALLOW_DIFFERENCES
 SYSV = ("sysvshm", "sysvsem", "sysvmsg")  # in the order their modules' OSD slots are called
 BOOLS = ("persist", "ip4.saddrsel", "ip6.saddrsel")  # pr_flag_bool
@@ -226,9 +227,8 @@ class JailConfig:
     """The emulated kernel's jail settings: the security.jail.* defaults (sysctl-writable) and the
     modules it has."""
 
-    default_allow: set[str] = field(
-        default_factory=lambda: set(JAIL_DEFAULT_ALLOW)
-    )  # jail(2)'s allow.*
+    # jail(2)'s allow.*
+    default_allow: set[str] = field(default_factory=lambda: set(JAIL_DEFAULT_ALLOW))
     default_enforce_statfs: int = JAIL_DEFAULT_ENFORCE_STATFS  # every new jail's enforce_statfs
     max_af_ips: int = 255  # security.jail.jail_max_af_ips
     modules: frozenset[str] = frozenset()  # loaded modules: their parameters exist (e.g. "linux")

@@ -33,8 +33,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 
 from .. import procfs
+from ..abi.jail import JAIL_MAX  # the largest jid
 
-JAIL_MAX = 999999  # FreeBSD's JAIL_MAX: the largest jid
 DEFAULT_STATE_DIR = "/var/run/bsdulator"
 DB_NAME = "jails.sqlite3"
 BUSY_TIMEOUT_S = 60.0

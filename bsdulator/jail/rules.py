@@ -44,6 +44,12 @@ from .params import (
 )
 from .records import JailRecord, JailStore, View, privileged, sysv_value
 
+# The addresses a new vnet jail created with ip4.addr puts on its eth0 (bsdulator/net/layout.py).
+# FreeBSD refuses ip4.addr on a vnet jail; that one combination is how BSDulator's Phase 3 flow
+# asks for the automatic layout, so the addresses become eth0's instead of an IP restriction.
+# A record key, not a parameter: no request can name it.
+LAYOUT_ADDRS = "layout.ip4.addr"
+
 # --- jail_set(2) --------------------------------------------------------------
 
 
@@ -223,8 +229,12 @@ class _SetRequest:
         ip_user = {
             name for name in ("ip4", "ip6") if name in self.jailsys or f"{name}.addr" in self.ips
         }
+        self.layout: tuple[str, ...] = ()  # LAYOUT_ADDRS of a new jail
         if "vnet" in self.jailsys and ip_user:
-            raise JailError(EINVAL, "vnet jails cannot have IP address restrictions")
+            if not self._asks_layout(flags, ip_user):
+                raise JailError(EINVAL, "vnet jails cannot have IP address restrictions")
+            self.layout = self.ips.pop("ip4.addr")
+            ip_user = set()
         self.ip_user = ip_user  # ch_flags & PR_IP*_USER
         self.osrelease = self._osrelease(update)
         self.osreldate = self._osreldate(update)
@@ -234,6 +244,17 @@ class _SetRequest:
         if given and (not raw or raw[-1] != 0):
             raise JailError(EINVAL)
         self.path = cstr(raw) if given else None
+
+    def _asks_layout(self, flags: int, ip_user: set[str]) -> bool:
+        """The one combination FreeBSD refuses that means the automatic layout (LAYOUT_ADDRS): a
+        new vnet jail with IPv4 addresses and nothing else limiting its addresses."""
+        return (
+            flags & (abi.JAIL_CREATE | abi.JAIL_UPDATE) == abi.JAIL_CREATE
+            and self.jailsys["vnet"] == abi.JAIL_SYS_NEW
+            and ip_user == {"ip4"}
+            and "ip4" not in self.jailsys
+            and bool(self.ips.get("ip4.addr"))
+        )
 
     def _osrelease(self, update: int) -> str | None:
         """osrelease: creation only, 1 to OSRELEASELEN - 1 bytes with its NUL."""
@@ -460,6 +481,8 @@ class _Setter:
                 for name in self.config.allows()
             },
         }
+        if ask.layout:
+            params[LAYOUT_ADDRS] = ask.layout
         if params["vnet"] != abi.JAIL_SYS_NEW:
             for family in ("ip4", "ip6"):
                 if family not in ask.ip_user:

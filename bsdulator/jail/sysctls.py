@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from bsdulator.abi import sysctl as ctl
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import SysctlTree
 
@@ -24,9 +25,7 @@ def _param_handler(param: Param) -> Callable[[Any, Any, list[int]], None]:
 
         def string(ctx: Any, req: Any, rest: list[int]) -> None:
             req.out(text)
-            if (
-                req.new is not None and len(req.new) >= 12
-            ):  # sysctl_handle_string into char numbuf[12]
+            if req.new is not None and len(req.new) >= FREEBSD_KERNEL_DEFAULTS["jail_param_numbuf"]:
                 raise FreeBSDError(EINVAL, "sysctl: string too long")
 
         return string

@@ -20,7 +20,7 @@ What wakes the epoll, per filter:
                NOTE_TRACK are accepted but never reported.
   TIMER        a timerfd.
   USER, SIGNAL supervisor state and an eventfd that wakes the waiters.  Signals are counted
-               at their delivery stop (signal.py calls the "signal_seen" service), so ignored
+               at their delivery stop (the supervisor's signal_seen hook), so ignored
                ones count too; one the program blocks has no delivery stop, so a signalfd
                counts it when it is queued (a standard signal sent again while pending is
                merged by Linux and counted once).

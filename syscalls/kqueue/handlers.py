@@ -23,9 +23,9 @@ from .host import (
 from .queue import KQueue, registry
 
 
-def signal_seen(thread, fsig: int) -> None:
+def _signal_seen(thread, fsig: int) -> None:
     """A signal reached its delivery stop: EVFILT_SIGNAL counts it, even when it is ignored."""
-    reg = getattr(thread.proc, "kqueues", None)
+    reg = thread.proc.kqueues
     for kq in set(reg.by_fd.values()) if reg else ():
         kn = kq.knotes.get((fsig, EVFILT_SIGNAL))
         if kn is not None:
@@ -33,14 +33,22 @@ def signal_seen(thread, fsig: int) -> None:
 
 
 def _disposition_changed(thread) -> None:
-    reg = getattr(thread.proc, "kqueues", None)
+    reg = thread.proc.kqueues
     for kq in set(reg.by_fd.values()) if reg else ():
         kq.reconcile(thread.tid)
 
 
+def _process_gone(proc) -> None:
+    """The supervisor's copies of a process's epolls and its helper descriptors go with it."""
+    if proc.kqueues is not None:
+        proc.kqueues.close()
+        proc.kqueues = None
+
+
 def install(sup) -> None:
-    sup.hooks.signal_seen.append(signal_seen)
+    sup.hooks.signal_seen.append(_signal_seen)
     sup.hooks.disposition_changed.append(_disposition_changed)
+    sup.hooks.on_process_exit.append(_process_gone)
 
 
 def _kqueue(call, cloexec: bool):
@@ -123,7 +131,7 @@ def _kevent(call, fd, changelist, nchanges, eventlist, nevents, timeout, layout)
     """kern_kevent_fp(): apply the changes, EV_ERROR replies for failed (or EV_RECEIPT) ones
     while there is room, else fail; with no replies, wait for events."""
     fd, nchanges, nevents = s32(fd), s32(nchanges), s32(nevents)
-    reg = getattr(call.proc, "kqueues", None)
+    reg = call.proc.kqueues
     if reg is None:
         raise FreeBSDError(EBADF, f"descriptor {fd} is not a kqueue")
     kq = reg.lookup(call.thread.tid, fd)

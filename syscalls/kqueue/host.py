@@ -14,16 +14,18 @@ import time
 
 from bsdulator import procfs, translate
 from bsdulator.abi import kqueue as K
-from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.errno import FREEBSD_ERRNO, LINUX_ERRNO
 from bsdulator.abi.linux_syscalls import LINUX_NR
-from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS
+from bsdulator.abi.signals import FREEBSD_SIG_HANDLERS, FREEBSD_SIGNAL_LIMITS
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.proc import _linux_wstatus_to_freebsd
 
 EBADF, EINVAL, ENOENT, ESRCH, EINTR = (
     FREEBSD_ERRNO[n] for n in ("EBADF", "EINVAL", "ENOENT", "ESRCH", "EINTR")
 )
-LINUX_EINTR, LINUX_EEXIST, LINUX_EPERM, LINUX_ENOENT = 4, 17, 1, 2
+LINUX_EINTR, LINUX_EEXIST, LINUX_EPERM, LINUX_ENOENT = (
+    LINUX_ERRNO[n] for n in ("EINTR", "EEXIST", "EPERM", "ENOENT")
+)
 
 F, EV, NU, NV, NP, NT = (
     K.FREEBSD_EVFILTERS,
@@ -64,7 +66,7 @@ TIMER_PRECMASK = (
     NT["NOTE_SECONDS"] | NT["NOTE_MSECONDS"] | NT["NOTE_USECONDS"] | NT["NOTE_NSECONDS"]
 )
 MAXSIG = FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
-SIG_DFL, SIG_IGN = 0, 1
+SIG_DFL, SIG_IGN = FREEBSD_SIG_HANDLERS["SIG_DFL"], FREEBSD_SIG_HANDLERS["SIG_IGN"]
 
 E, T, IN, Q = K.LINUX_EPOLL, K.LINUX_TIMERFD, K.LINUX_INOTIFY, K.LINUX_BUFFER_QUERIES
 EPOLLIN, EPOLLOUT, EPOLLET = E["EPOLLIN"], E["EPOLLOUT"], E["EPOLLET"]

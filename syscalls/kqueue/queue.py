@@ -4,9 +4,9 @@ kqueues of one process."""
 import itertools
 import os
 import time
-import weakref
 
 from bsdulator import translate
+from bsdulator.abi.signals import LINUX_SIGNAL_LIMITS
 from bsdulator.engine import check, lx
 from bsdulator.errors import FreeBSDError
 
@@ -319,10 +319,9 @@ class Registry:
 
 def registry(call) -> Registry:
     """The calling process's kqueues; a fork child starts with none, as FreeBSD's does."""
-    reg = getattr(call.proc, "kqueues", None)
+    reg = call.proc.kqueues
     if reg is None:
         reg = call.proc.kqueues = Registry(call.sup, call.proc.pid)
-        weakref.finalize(call.proc, reg.close)
     return reg
 
 
@@ -331,7 +330,7 @@ def handler_pending(call) -> bool:
     fails with EINTR, where ignored, default-ignored and stopping signals let it sleep on."""
     pending, blocked = signal_words(call.thread.tid)
     waiting = pending & ~blocked
-    for linux in range(1, 65):
+    for linux in range(1, LINUX_SIGNAL_LIMITS["SIGRTMAX"] + 1):
         if waiting >> (linux - 1) & 1:
             act = call.proc.sigactions.get(translate.signal_to_freebsd(linux))
             if act is not None and act.handler not in (SIG_DFL, SIG_IGN):

@@ -3,7 +3,7 @@
 FreeBSD's rtnetlink uses Linux's message format; what differs, per message kind:
 
   every kind   address families (AF_INET6 28 ⇄ 10, AF_LINK ⇄ AF_PACKET) in the header's first
-               byte; interface names (names.py: lo0 ⇄ lo).
+               byte; interface names (bsdulator/net/names.py: lo0 ⇄ lo).
   links        ifi_type IFT_* ⇄ ARPHRD_* (a Linux bridge or vlan, ARPHRD_ETHER there, is
                IFT_BRIDGE or IFT_L2VLAN by its link kind), ifi_flags FreeBSD IFF_* ⇄ Linux's.
                To FreeBSD: the attributes FreeBSD's route/interface.h defines are kept
@@ -41,8 +41,7 @@ from bsdulator import translate
 from bsdulator.abi import netlink as N
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
-
-from .names import freebsd_ifname, linux_ifname
+from bsdulator.net.names import freebsd_ifname, linux_ifname
 
 # A lookup that finds nothing: FreeBSD's rtnetlink says ESRCH where Linux says which thing is
 # missing (no route: ENETUNREACH; no interface by that index: ENODEV).

@@ -1,24 +1,6 @@
 /* freebsd11_kevent(2), syscall 363: the 32-byte struct kevent that FreeBSD 10 and 11 binaries
  * (the root's /usr/sbin/jail among them) pass. */
 #include "kq.h"
-#include <sys/syscall.h>
-
-#define SYS_FREEBSD11_KEVENT 363
-
-struct old_kevent {  /* FreeBSD 11's struct kevent */
-	uintptr_t ident;
-	short filter;
-	u_short flags;
-	u_int fflags;
-	intptr_t data;
-	void *udata;
-};
-
-static int
-old_kevent(int kq, const struct old_kevent *ch, int nch, struct old_kevent *ev, int nev, const struct timespec *ts)
-{
-	return syscall(SYS_FREEBSD11_KEVENT, kq, ch, nch, ev, nev, ts);
-}
 
 int
 main(void)

@@ -3,22 +3,8 @@
  * children, wait for their NOTE_EXIT with a timeout, reap them after the event, give up on a
  * command that outlives stop.timeout; plus an EVFILT_TIMER deadline, as exec.timeout could use. */
 #include "kq.h"
-#include <sys/syscall.h>
 
-#define SYS_FREEBSD11_KEVENT 363
 #define JF_TIMEOUT 1
-
-struct old_kevent {
-	uintptr_t ident;
-	short filter;
-	u_short flags;
-	u_int fflags;
-	intptr_t data;
-	void *udata;
-};
-
-#define OLD_EV_SET(kevp, a, b, c, d, e, f) \
-	(*(kevp) = (struct old_kevent){(a), (b), (c), (d), (e), (f)})
 
 struct cfjail {
 	pid_t pid;
@@ -27,12 +13,6 @@ struct cfjail {
 };
 
 static int kq;
-
-static int
-kevent11(const struct old_kevent *ch, int nch, struct old_kevent *ev, int nev, const struct timespec *ts)
-{
-	return syscall(SYS_FREEBSD11_KEVENT, kq, ch, nch, ev, nev, ts);
-}
 
 static pid_t
 run(const char *command)
@@ -55,7 +35,7 @@ add_proc(struct cfjail *j, pid_t pid, int timeout_ms)
 	if (!kq && (kq = kqueue()) < 0)
 		return -1;
 	OLD_EV_SET(&ke, pid, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);
-	if (kevent11(&ke, 1, NULL, 0, NULL) < 0)
+	if (old_kevent(kq, &ke, 1, NULL, 0, NULL) < 0)
 		return errno == ESRCH ? 0 : -1;
 	j->pid = pid;
 	j->flags = 0;
@@ -75,7 +55,7 @@ clear_procs(struct cfjail *j)
 	struct old_kevent ke;
 
 	OLD_EV_SET(&ke, j->pid, EVFILT_PROC, EV_DELETE, NOTE_EXIT, 0, NULL);
-	(void)kevent11(&ke, 1, NULL, 0, NULL);
+	(void)old_kevent(kq, &ke, 1, NULL, 0, NULL);
 }
 
 /* next_proc(): the jail that finished or timed out. */
@@ -98,7 +78,7 @@ again:
 		clear_procs(j);
 		return j;
 	}
-	switch (kevent11(NULL, 0, &ke, 1, &ts)) {
+	switch (old_kevent(kq, NULL, 0, &ke, 1, &ts)) {
 	case -1:
 		if (errno != EINTR)
 			return NULL;
@@ -139,12 +119,12 @@ main(void)
 	/* The same wait with an EVFILT_TIMER as the deadline instead of kevent's timeout. */
 	pid_t pid = run("sleep 10");
 	OLD_EV_SET(&ke, pid, EVFILT_PROC, EV_ADD, NOTE_EXIT, 0, NULL);
-	CHECK(kevent11(&ke, 1, NULL, 0, NULL) == 0, "proc");
+	CHECK(old_kevent(kq, &ke, 1, NULL, 0, NULL) == 0, "proc");
 	OLD_EV_SET(&ke, 1, EVFILT_TIMER, EV_ADD | EV_ONESHOT, 0, 200, NULL);
-	CHECK(kevent11(&ke, 1, NULL, 0, NULL) == 0, "timer");
-	CHECK(kevent11(NULL, 0, &ke, 1, NULL) == 1 && ke.filter == EVFILT_TIMER, "the timer first: %d", ke.filter);
+	CHECK(old_kevent(kq, &ke, 1, NULL, 0, NULL) == 0, "timer");
+	CHECK(old_kevent(kq, NULL, 0, &ke, 1, NULL) == 1 && ke.filter == EVFILT_TIMER, "the timer first: %d", ke.filter);
 	kill(pid, SIGKILL);
-	CHECK(kevent11(NULL, 0, &ke, 1, NULL) == 1 && ke.filter == EVFILT_PROC && WTERMSIG(ke.data) == SIGKILL,
+	CHECK(old_kevent(kq, NULL, 0, &ke, 1, NULL) == 1 && ke.filter == EVFILT_PROC && WTERMSIG(ke.data) == SIGKILL,
 	    "then the exit: %d %#lx", ke.filter, (long)ke.data);
 	CHECK(waitpid(pid, NULL, WNOHANG) == pid, "reaped after the event");
 	DONE();

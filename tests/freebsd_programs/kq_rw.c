@@ -7,15 +7,7 @@ static int wfd;
 static const char *path;
 
 static void write_three(void) { write(wfd, "abc", 3); }
-
-static void
-append_four(void)
-{
-	int fd = open(path, O_WRONLY | O_APPEND);
-
-	write(fd, "wxyz", 4);
-	close(fd);
-}
+static void append_four(void) { append_to(path, "wxyz"); }
 
 static void
 pipes(int kq)

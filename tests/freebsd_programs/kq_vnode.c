@@ -5,14 +5,7 @@
 
 static char name[64];
 
-static void
-append(void)
-{
-	int fd = open(name, O_WRONLY | O_APPEND);
-
-	write(fd, "more", 4);
-	close(fd);
-}
+static void append(void) { append_to(name, "more"); }
 
 static u_int
 notes(int kq)

@@ -1,9 +1,9 @@
 """Interface names: programs see FreeBSD's, the kernel has Linux's.
 
-The one place the two name spaces meet (the netlink translator uses it; the VNET backend is
-meant to).  Only the loopback differs today: FreeBSD's lo0 is Linux's lo.  Every other name
-is the same on both sides; a Linux interface that is itself called lo0 is shown as lo0 too,
-but FreeBSD's lo0 always means Linux's lo."""
+The one place the two name spaces meet, for the netlink translator (syscalls/netlink) and the
+network backend alike.  Only the loopback differs today: FreeBSD's lo0 is Linux's lo.  Every
+other name is the same on both sides; a Linux interface that is itself called lo0 is shown as
+lo0 too, but FreeBSD's lo0 always means Linux's lo."""
 
 FREEBSD_LOOPBACK = "lo0"
 LINUX_LOOPBACK = "lo"
