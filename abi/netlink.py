@@ -53,9 +53,6 @@ LINUX_NETLINK_OPTIONS = {
     "NETLINK_GET_STRICT_CHK": 12,
 }
 
-# limits.h IOV_MAX (the kernel's UIO_MAXIOV): a longer iovec array is EMSGSIZE (copyinuio).
-FREEBSD_IOV_MAX = 1024
-
 # Linux's struct sockaddr_nl: nl_family (u16), nl_pad, nl_pid at this offset, nl_groups.
 LINUX_SOCKADDR_NL_PID = 4
 

@@ -10,7 +10,6 @@ pytestmark = pytest.mark.unit
 FREEBSD_HEADERS = (
     "sys/types.h",
     "sys/socket.h",
-    "limits.h",
     "net/if.h",
     "net/if_types.h",
     "net/route.h",
@@ -72,7 +71,6 @@ def test_freebsd_netlink_numbers():
         "IFAF_FLAGS": N.FREEBSD_IFAF_FLAGS,
         "RTM_F_PREFIX": N.FREEBSD_RTM_F_PREFIX,
         **N.FREEBSD_IN6_IFF,
-        "IOV_MAX": N.FREEBSD_IOV_MAX,
         "sizeof(struct rtnl_link_stats64)": N.FREEBSD_LINK_STATS64_SIZE,
         "sizeof(((struct rtvia *)0)->rtvia_family)": N.FREEBSD_RTVIA_FAMILY_SIZE,
     }

@@ -21,6 +21,7 @@ from bsdulator.abi.flags import (
     LINUX_SOCKET_LEVELS,
 )
 from bsdulator.abi.flags import LINUX_SO_OPTIONS as LINUX_SO
+from bsdulator.abi.limits import FREEBSD_LIMITS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 
@@ -147,8 +148,9 @@ def getsockopt(call, s, name, val, avalsize):
 
 
 def iovecs(call, iov: int, iovlen: int) -> list[tuple[int, int]]:
-    """The program's (base, length) buffers of a msghdr; more than IOV_MAX is EMSGSIZE."""
-    if iovlen > N.FREEBSD_IOV_MAX:
+    """The program's (base, length) buffers of a msghdr; more than IOV_MAX is EMSGSIZE, as
+    copyinuio says."""
+    if iovlen > FREEBSD_LIMITS["IOV_MAX"]:
         raise FreeBSDError(EMSGSIZE, f"{iovlen} iovecs")
     raw = call.mem.read(iov, IOVEC * iovlen) if iovlen else b""
     vecs = [structs.unpack("iovec", raw[i * IOVEC : (i + 1) * IOVEC]) for i in range(iovlen)]
