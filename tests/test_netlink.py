@@ -697,3 +697,47 @@ def test_address_notifications_reach_a_group_member(netns, nl_programs, freebsd_
         monitor.kill()
         monitor.wait()
     assert out.splitlines() == [f"newaddr family={FB_AF['AF_INET6']} local=fd00:7::9 prefixlen=64"]
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_the_automatic_vnet_layout_as_netlink_shows_it(netns, nl_programs, freebsd_root, tmp_path):
+    """ifconfig -a and netstat -rn's netlink requests in a jail with the automatic VNET layout
+    (ip4.addr=10.0.0.10 vnet): lo0 and eth0 with 10.0.0.10/24, the default route via 10.0.0.1,
+    none of the test host's interfaces."""
+    name, _ipr = netns
+    env = {"BSDULATOR_STATE_DIR": str(tmp_path / "state")}
+    jail, jexec = (freebsd_root / "usr/sbin" / tool for tool in ("jail", "jexec"))
+    inside = f"/tmp/nl_dump-{uuid.uuid4().hex[:8]}"
+    shutil.copy2(nl_programs["nl_dump"], freebsd_root / inside.lstrip("/"))
+    try:
+        made = bsd_in(
+            name,
+            freebsd_root,
+            jail,
+            "-c",
+            "name=nllayout",
+            f"path={freebsd_root}",
+            "ip4.addr=10.0.0.10",
+            "vnet",
+            "persist",
+            env=env,
+        )
+        assert made.returncode == 0, made.stderr
+
+        def dump(what):
+            out = bsd_in(name, freebsd_root, jexec, "nllayout", inside, what, env=env).stdout
+            assert out.splitlines()[-1] == "dump ok", out
+            return [fields(line) for line in out.splitlines()[:-1]]
+
+        links = {link["index"]: link["name"] for link in dump("links")}
+        assert sorted(links.values()) == ["eth0", "lo0"]
+        addrs = [a for a in dump("addrs") if a["family"] == str(FB_AF["AF_INET"])]
+        eth0 = [a for a in addrs if links[a["index"]] == "eth0"]
+        assert [(a["local"], a["prefixlen"]) for a in eth0] == [("10.0.0.10", "24")]
+        default = [r for r in dump("routes") if r["dst"] == "0.0.0.0/0"]
+        assert [r["gw"] for r in default] == ["10.0.0.1"]
+    finally:
+        bsd_in(name, freebsd_root, jail, "-r", "nllayout", env=env)
+        (freebsd_root / inside.lstrip("/")).unlink(missing_ok=True)
+    assert bsd_in(name, freebsd_root, freebsd_root / "usr/sbin/jls", "jid", env=env).stdout == ""
