@@ -323,7 +323,7 @@ def dirents_to_freebsd11(linux_buf: bytes, max_out: int) -> tuple[bytes, int, in
 # The families whose sockaddrs are converted: all else is EAFNOSUPPORT.
 _AF_TO_LINUX = {
     FREEBSD_ADDRESS_FAMILIES[name]: LINUX_ADDRESS_FAMILIES[name]
-    for name in ("AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6")
+    for name in ("AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK")
 }
 _AF_TO_FREEBSD = {linux: fbsd for fbsd, linux in _AF_TO_LINUX.items()}
 _AF_UNIX = FREEBSD_ADDRESS_FAMILIES["AF_UNIX"]

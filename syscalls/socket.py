@@ -19,9 +19,11 @@ from bsdulator.abi.flags import (
 )
 from bsdulator.abi.jail import JAIL_SYS_NEW
 from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
+from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
+from bsdulator.syscalls.netlink import sockets as netlink
 from bsdulator.table import Support, handler, native
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
@@ -30,6 +32,7 @@ EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
 SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]  # the same on both systems
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
+FREEBSD_AF_NETLINK = FREEBSD_ADDRESS_FAMILIES["AF_NETLINK"]
 JAIL_FAMILIES = {
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
 }
@@ -77,9 +80,14 @@ def sys_socket(call, domain, kind, protocol):
     """Implements FreeBSD socket(2)."""
     family = _family(domain)
     _jail_family(call, domain)
-    if kind & SOCK_TYPE_MASK == FREEBSD_SOCK_RAW:
+    netlink_socket = s32(domain) == FREEBSD_AF_NETLINK
+    # PRIV_NETINET_RAW is raw IP's check; a raw netlink socket needs no privilege.
+    if kind & SOCK_TYPE_MASK == FREEBSD_SOCK_RAW and not netlink_socket:
         refuse_in_jail(call, "raw sockets", allow="allow.raw_sockets")
-    return check((yield lx.socket(family, _type(kind), s32(protocol))))
+    fd = check((yield lx.socket(family, _type(kind), s32(protocol))))
+    if netlink_socket:
+        netlink.created(call, fd, s32(protocol))
+    return fd
 
 
 @handler("socketpair", Support.TRANSLATED, "families and types translated")
@@ -128,6 +136,8 @@ class _AddrOut:
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
     addr, length = _addr_in(call, name, namelen)
+    if addr and netlink.socket_of(call, s) is not None:
+        yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
 
 
@@ -182,18 +192,25 @@ def _msg_flags(flags: int) -> int:
     return translate.MSG_FLAGS.to_linux(flags & 0xFFFFFFFF)
 
 
-@handler("sendto", Support.TRANSLATED, "sockaddr and MSG_* translated")
+@handler("sendto", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
     addr, alen = _addr_in(call, to, tolen)
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
+        return (yield from netlink.sendto(call, s, nl, buf, length, _msg_flags(flags), addr, alen))
     return check((yield lx.sendto(s32(s), buf, length, _msg_flags(flags), addr, alen)))
 
 
-@handler("recvfrom", Support.TRANSLATED, "sockaddr and MSG_* translated")
+@handler("recvfrom", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_recvfrom(call, s, buf, length, flags, frm, fromlenaddr):
     """Implements FreeBSD recvfrom(2)."""
     out = _AddrOut(call, frm, fromlenaddr)
-    got = check((yield lx.recvfrom(s32(s), buf, length, _msg_flags(flags), out.buf, out.lbuf)))
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
+        got = yield from netlink.recvfrom(call, s, nl, buf, length, flags, _msg_flags(flags), out)
+    else:
+        got = check((yield lx.recvfrom(s32(s), buf, length, _msg_flags(flags), out.buf, out.lbuf)))
     out.copy_back()
     return got
 
@@ -219,6 +236,8 @@ def _sockopt(level: int, name: int) -> tuple[int, int]:
 )
 def sys_setsockopt(call, s, level, name, val, valsize):
     """Implements FreeBSD setsockopt(2)."""
+    if s32(level) == FREEBSD_SOL_NETLINK:
+        return (yield from netlink.setsockopt(call, s, name, val, valsize))
     llevel, lname = _sockopt(level, name)
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
@@ -230,6 +249,8 @@ def sys_setsockopt(call, s, level, name, val, valsize):
 )
 def sys_getsockopt(call, s, level, name, val, avalsize):
     """Implements FreeBSD getsockopt(2)."""
+    if s32(level) == FREEBSD_SOL_NETLINK:
+        return (yield from netlink.getsockopt(call, s, name, val, avalsize))
     llevel, lname = _sockopt(level, name)
     check((yield lx.getsockopt(s32(s), llevel, lname, val, avalsize)))
     if val and llevel == LINUX_SOL_SOCKET and lname in (LINUX_SO["SO_TYPE"], LINUX_SO["SO_ERROR"]):
@@ -346,17 +367,41 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
 )
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
-    _m, hdr = _linux_msghdr(call, msg, receiving=False)
+    m, hdr = _linux_msghdr(call, msg, receiving=False)
+    nl = netlink.socket_of(call, s)
+    if nl is not None:
+        vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
+        data, size, total = yield from netlink.outgoing(call, s, nl, vecs)
+        iov = call.alloc(structs.sizeof("iovec"))
+        call.mem.write(iov, structs.pack("iovec", iov_base=data, iov_len=size))
+        call.mem.write(hdr + structs.offsetof("linux_msghdr", "msg_iov"), iov.to_bytes(8, "little"))
+        call.mem.write(
+            hdr + structs.offsetof("linux_msghdr", "msg_iovlen"), (1).to_bytes(8, "little")
+        )
+        check((yield lx.sendmsg(s32(s), hdr, _msg_flags(flags))))
+        return total
     return check((yield lx.sendmsg(s32(s), hdr, _msg_flags(flags))))
 
 
-@handler("recvmsg", Support.TRANSLATED, "msghdr, sockaddr and SCM_RIGHTS translated")
+@handler(
+    "recvmsg", Support.TRANSLATED, "msghdr, sockaddr, SCM_RIGHTS and netlink messages translated"
+)
 def sys_recvmsg(call, s, msg, flags):
     """Implements FreeBSD recvmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=True)
-    got = check((yield lx.recvmsg(s32(s), hdr, _msg_flags(flags))))
+    nl = netlink.socket_of(call, s)
+    truncated = False
+    if nl is not None:
+        vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
+        got, truncated = yield from netlink.recvmsg(
+            call, s, nl, vecs, flags, _msg_flags(flags), hdr
+        )
+    else:
+        got = check((yield lx.recvmsg(s32(s), hdr, _msg_flags(flags))))
     lm = structs.unpack("linux_msghdr", call.mem.read(hdr, LINUX_MSGHDR))
     fields = {"msg_flags": translate.MSG_FLAGS.to_freebsd(lm["msg_flags"])}
+    if truncated:
+        fields["msg_flags"] |= FREEBSD_MSG_FLAGS["MSG_TRUNC"]
     if m["msg_name"]:
         fbsd = structs.sockaddr_to_freebsd(
             call.mem.read(lm["msg_name"], min(lm["msg_namelen"], SOCKADDR_MAX))
