@@ -1,6 +1,6 @@
-"""Linux networking numbers of the network backend (bsdulator/net/) and its tests."""
+"""Linux networking numbers of the network backend (bsdulator/net/); the routing ones are
+abi/netlink.py's."""
 
 LINUX_NET = {
     "IFNAMSIZ": 16,  # linux/if.h: an interface name's buffer, its NUL included
-    "RT_TABLE_MAIN": 254,  # linux/rtnetlink.h: the routing table `ip route` shows
 }

@@ -133,6 +133,92 @@ UMTX_HEADERS = ("sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h")
 EVENT_HEADERS = ("sys/types.h", "sys/event.h")
 SECCOMP_HEADERS = ("linux/seccomp.h", "linux/filter.h", "linux/audit.h", "asm/unistd.h")
 
+FREEBSD_TYPES = ("sys/types.h", "sys/param.h")
+NETLINK_FREEBSD_HEADERS = (
+    "sys/types.h",
+    "sys/socket.h",
+    "net/if.h",
+    "net/if_types.h",
+    "net/route.h",
+    "netinet/in.h",
+    "netinet6/in6_var.h",
+    "netlink/netlink.h",
+    "netlink/netlink_route.h",
+)
+NETLINK_LINUX_HEADERS = (
+    "stddef.h",
+    "sys/socket.h",
+    "linux/netlink.h",
+    "linux/rtnetlink.h",
+    "linux/if_link.h",
+    "linux/if_addr.h",
+    "linux/if.h",
+    "linux/if_arp.h",
+)
+
+
+def _netlink_shared() -> dict[str, int]:
+    """The netlink numbers FreeBSD kept Linux's for (both sides check them)."""
+    from bsdulator.abi import netlink as N
+
+    return {
+        **N.NLMSG_TYPES,
+        **N.RTM_TYPES,
+        **N.NLM_FLAGS,
+        **N.NLMSGERR_ATTRS,
+        **N.NLA_FLAGS,
+        **N.NETLINK_SIZES,
+        **N.IFLA_ATTRS,
+        **N.IFA_ATTRS,
+        **N.RTA_ATTRS,
+        **N.RTN_TYPES,
+        **N.RTPROT,
+        "NLMSG_ALIGNTO": N.NLMSG_ALIGNTO,
+        "IFLA_INFO_KIND": N.IFLA_INFO_KIND,
+    }
+
+
+def _netlink_freebsd() -> dict[str, int]:
+    from bsdulator.abi import netlink as N
+
+    return {
+        **_netlink_shared(),
+        **N.FREEBSD_NETLINK_PROTOCOLS,
+        **N.FREEBSD_NETLINK_OPTIONS,
+        **N.FREEBSD_IFF,
+        **N.FREEBSD_IFT,
+        **N.FREEBSD_RTA_EXTRA,
+        **N.FREEBSD_RT_TABLE,
+        **N.FREEBSD_RTF,
+        "SOL_NETLINK": N.FREEBSD_SOL_NETLINK,
+        "IFLA_FREEBSD": N.FREEBSD_IFLA_FREEBSD,
+        "IFA_FREEBSD": N.FREEBSD_IFA_FREEBSD,
+        "IFAF_FLAGS": N.FREEBSD_IFAF_FLAGS,
+        "RTM_F_PREFIX": N.FREEBSD_RTM_F_PREFIX,
+        **N.FREEBSD_IN6_IFF,
+        "sizeof(struct rtnl_link_stats64)": N.FREEBSD_LINK_STATS64_SIZE,
+        "sizeof(((struct rtvia *)0)->rtvia_family)": N.FREEBSD_RTVIA_FAMILY_SIZE,
+    }
+
+
+def _netlink_linux() -> dict[str, int]:
+    from bsdulator.abi import netlink as N
+
+    return {
+        **_netlink_shared(),
+        **N.LINUX_NETLINK_PROTOCOLS,
+        **N.LINUX_NETLINK_OPTIONS,
+        **N.LINUX_IFF,
+        **N.LINUX_ARPHRD,
+        **N.LINUX_RT_TABLE,
+        **N.LINUX_IFA_F,
+        "SOL_NETLINK": N.LINUX_SOL_NETLINK,
+        "RTM_F_FIB_MATCH": N.LINUX_RTM_F_FIB_MATCH,
+        "sizeof(((struct rtvia *)0)->rtvia_family)": N.LINUX_RTVIA_FAMILY_SIZE,
+        "offsetof(struct sockaddr_nl, nl_pid)": N.LINUX_SOCKADDR_NL_PID,
+    }
+
+
 FREEBSD_VALUES = [
     F("abi.errno.FREEBSD_ERRNO | abi.errno.FREEBSD_ERRNO_ALIASES", "sys/errno.h"),
     F("abi.errno.FREEBSD_KERNEL_ERRNO", "sys/errno.h", defines=("_KERNEL",)),
@@ -314,6 +400,35 @@ FREEBSD_VALUES = [
             "FREEBSD_RTPRIO",
         )
     ),
+    # What the handlers once spelled as literals (tests/test_abi_literals.py keeps them out).
+    F(
+        "abi.limits.FREEBSD_LIMITS",
+        *FREEBSD_TYPES,
+        "sys/syslimits.h",
+        "limits.h",
+        "unistd.h",
+        "stdio.h",
+        "machine/endian.h",
+    ),
+    F("abi.limits.SOCKADDR_STORAGE_SIZE", *FREEBSD_TYPES, "sys/socket.h"),
+    F("abi.machine.FREEBSD_PAGE_SIZES", *FREEBSD_TYPES, "machine/param.h"),
+    F("abi.machine.FREEBSD_PSL", *FREEBSD_TYPES, "machine/psl.h"),
+    F("abi.machine.FREEBSD_SYSARCH", *FREEBSD_TYPES, "machine/sysarch.h"),
+    F("abi.elf.ELF_IDENT | abi.elf.ELF_NUMBERS", *FREEBSD_TYPES, "sys/elf_common.h", "sys/elf64.h"),
+    F("abi.devices.FREEBSD_FNV", *FREEBSD_TYPES, "sys/fnv_hash.h"),
+    F("abi.ioctls.FREEBSD_D_TYPES", *FREEBSD_TYPES, "sys/conf.h"),
+    F("abi.flags.FREEBSD_INHERIT", *FREEBSD_TYPES, "sys/mman.h"),
+    F("abi.flags.FREEBSD_WAIT_STATUS", *FREEBSD_TYPES, "sys/wait.h"),
+    F("abi.termios.FREEBSD_TERMIOS_SIZE", *FREEBSD_TYPES, "termios.h"),
+    F("abi.vm.FREEBSD_VM_PROT", *FREEBSD_TYPES, "vm/vm.h"),
+    F("abi.flags.FREEBSD_CMSG", *FREEBSD_TYPES, "sys/socket.h"),
+    F(
+        "MAXMODNAME",
+        "sys/param.h",
+        "sys/module.h",
+        values=constants({"MAXMODNAME": "abi.kld.MAXMODNAME"}),
+    ),
+    F("abi.netlink (FreeBSD)", *NETLINK_FREEBSD_HEADERS, enum=True, values=_netlink_freebsd()),
 ]
 
 # Kernel UAPI headers where they define the group (they carry the syscall ABI: O_LARGEFILE
@@ -467,6 +582,29 @@ LINUX_VALUES = [
     L("abi.umtx.LINUX_FUTEX", "linux/futex.h"),
     L("abi.umtx.LINUX_CLONE_THREAD_FLAGS", "linux/sched.h"),
     L("abi.umtx.LINUX_PRCTL", "linux/prctl.h"),
+    # What the handlers once spelled as literals (tests/test_abi_literals.py keeps them out).
+    L("abi.ptrace.LINUX_PTRACE_REQUESTS", "linux/ptrace.h"),
+    L("abi.ptrace.LINUX_PTRACE_OPTIONS", "linux/ptrace.h"),
+    L("abi.ptrace.LINUX_PTRACE_EVENTS", "linux/ptrace.h"),
+    L("abi.ptrace.LINUX_PTRACE_SIZES", "signal.h", "sys/user.h"),
+    L("abi.ptrace.LINUX_WAIT", "linux/wait.h"),
+    L("abi.ptrace.LINUX_PRCTL_PROCESS", "linux/prctl.h"),
+    L("abi.mount.LINUX_MS", "linux/mount.h"),
+    L("abi.mount.LINUX_UMOUNT", "sys/mount.h"),
+    L("abi.machine.LINUX_ARCH_PRCTL", "asm/prctl.h"),
+    L("abi.elf.ELF_IDENT | abi.elf.ELF_NUMBERS", "elf.h"),
+    L("abi.termios.LINUX_TERMIOS_SIZE", "asm/termbits.h"),
+    L("abi.termios.LINUX_TC_ACTIONS", "asm/termbits.h"),
+    L("abi.limits.SOCKADDR_STORAGE_SIZE", "sys/socket.h"),
+    L("abi.flags.LINUX_CMSG", "sys/socket.h"),
+    L(
+        "HOST_NAME_MAX",
+        "limits.h",
+        values=constants({"HOST_NAME_MAX": "abi.limits.LINUX_HOST_NAME_MAX"}),
+    ),
+    L("PATH_MAX", "linux/limits.h", values=constants({"PATH_MAX": "abi.limits.LINUX_PATH_MAX"})),
+    L("abi.net.LINUX_NET", "linux/if.h"),
+    L("abi.netlink (Linux)", *NETLINK_LINUX_HEADERS, enum=True, values=_netlink_linux()),
 ]
 
 # Groups whose FreeBSD table claims every macro of a prefix.

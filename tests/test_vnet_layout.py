@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from bsdulator.abi.net import LINUX_NET
+from bsdulator.abi.netlink import LINUX_RT_TABLE
 from bsdulator.net import layout
 from helpers import jail_cgroups, wait_until
 
@@ -123,7 +123,10 @@ class NetnsHost:
             links = sorted(link.get("ifname") for link in ipr.get_links())
             addrs = sorted(a.get("IFA_ADDRESS") for a in ipr.get_addr(family=socket.AF_INET))
             routes = [
-                r for r in ipr.get_routes(family=socket.AF_INET, table=LINUX_NET["RT_TABLE_MAIN"])
+                r
+                for r in ipr.get_routes(
+                    family=socket.AF_INET, table=LINUX_RT_TABLE["RT_TABLE_MAIN"]
+                )
             ]
         named = sorted(n for n in pyroute2_netns.listnetns() if n.startswith("bsdjail_"))
         return links, addrs, routes, named
@@ -191,7 +194,7 @@ def test_phase3_layout_pings_and_leaves_nothing(test_host):
         ) == ["10.0.0.10/24", "127.0.0.1/8"]
         default = [
             r
-            for r in ipr.get_routes(family=socket.AF_INET, table=LINUX_NET["RT_TABLE_MAIN"])
+            for r in ipr.get_routes(family=socket.AF_INET, table=LINUX_RT_TABLE["RT_TABLE_MAIN"])
             if r["dst_len"] == 0
         ]
         assert [r.get("RTA_GATEWAY") for r in default] == ["10.0.0.1"]

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 
 from .backend import NetError, bind_netns, netns_has_processes, netns_inode, netns_path, rtnl
 from .backend import unbind_netns as _unbind
+from .names import LINUX_LOOPBACK
 
 BRIDGE = "bsdjail0"
 JAIL_INTERFACE = "eth0"
-LOOPBACK = "lo"
 BRIDGE_ADDR_ENV = "BSDULATOR_BRIDGE_ADDR"
 DEFAULT_PREFIXLEN = 24  # the Phase 3 layout's subnet: 10.0.0.0/24
 
@@ -99,7 +99,7 @@ def create(jid: int, holder_pid: int, addresses: Sequence[str]) -> None:
                 for address in on_eth0:
                     jail.add_ipv4(eth0, address)
                 jail.up(eth0)
-                jail.up(jail.require(LOOPBACK))
+                jail.up(jail.require(LINUX_LOOPBACK))
                 jail.default_route(gateway.ip)
         except BaseException:
             _undo(host, veth, name if bound else None, bridge if made_bridge else None)
