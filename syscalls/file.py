@@ -24,7 +24,6 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
 from bsdulator.table import Support, handler, native
 
-AT_FDCWD_FREEBSD = FREEBSD_AT_FLAGS["AT_FDCWD"]
 AT_FDCWD_LINUX = LINUX_AT_FLAGS["AT_FDCWD"]
 AT_SYMLINK_NOFOLLOW_FREEBSD = FREEBSD_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]

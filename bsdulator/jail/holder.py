@@ -23,7 +23,7 @@ from ..abi.mount import LINUX_MS, LINUX_UMOUNT
 from ..abi.ptrace import LINUX_WAIT
 from ..native._native import ffi, lib
 
-MS_NOSUID, MS_NODEV, MS_NOEXEC = LINUX_MS["MS_NOSUID"], LINUX_MS["MS_NODEV"], LINUX_MS["MS_NOEXEC"]
+MS_NOSUID, MS_NOEXEC = LINUX_MS["MS_NOSUID"], LINUX_MS["MS_NOEXEC"]
 MS_BIND, MS_REC, MS_PRIVATE = LINUX_MS["MS_BIND"], LINUX_MS["MS_REC"], LINUX_MS["MS_PRIVATE"]
 MNT_DETACH = LINUX_UMOUNT["MNT_DETACH"]
 WALL = LINUX_WAIT["__WALL"]  # also reap children that exit with a signal other than SIGCHLD
