@@ -143,6 +143,14 @@ def _signal(sig: int) -> int:
     return linux
 
 
+def _own_targets(call, tid: int) -> list[int]:
+    """The caller's threads thr_kill(tid) means: -1 is every one but the caller."""
+    threads = _live_threads(call)
+    if tid == -1:
+        return [t for t in threads if t != call.thread.tid]
+    return [tid] if tid in threads else []
+
+
 def _send(call, tgid: int, targets: list[int], linux_sig: int):
     """tgkill each target (host tids) from the caller, so the kernel checks and fills si_pid."""
     if not targets:
@@ -165,16 +173,8 @@ def sys_thr_kill(call, tid, sig):
     """Implements FreeBSD thr_kill(2)."""
     linux = _signal(sig)
     tid = signed(tid)
-    threads = _live_threads(call)
-    targets = (
-        [t for t in threads if t != call.thread.tid]
-        if tid == -1
-        else [tid]
-        if tid in threads
-        else []
-    )
     tgid = yield lx.getpid()
-    return (yield from _send(call, tgid, targets, linux))
+    return (yield from _send(call, tgid, _own_targets(call, tid), linux))
 
 
 @handler("thr_kill2", Support.EMULATED, "tgkill of a thread of a process the caller may signal")
@@ -184,15 +184,7 @@ def sys_thr_kill2(call, pid, tid, sig):
     pid, tid = s32(pid), signed(tid)
     own = yield lx.getpid()
     if pid == own:
-        threads = _live_threads(call)
-        targets = (
-            [t for t in threads if t != call.thread.tid]
-            if tid == -1
-            else [tid]
-            if tid in threads
-            else []
-        )
-        return (yield from _send(call, own, targets, linux))
+        return (yield from _send(call, own, _own_targets(call, tid), linux))
     if call.proc.jail and pid not in call.sup.jails.visible_targets(call.proc, pid):
         raise FreeBSDError(ESRCH, f"process {pid} is outside the caller's jail")
     number = _thread_number(tid)

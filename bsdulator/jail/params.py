@@ -222,6 +222,18 @@ SYSV = ("sysvshm", "sysvsem", "sysvmsg")  # in the order their modules' OSD slot
 BOOLS = ("persist", "ip4.saddrsel", "ip6.saddrsel")  # pr_flag_bool
 
 
+# The address parameters of prison0 and of a new jail before jail_set's own: the parent's
+# addresses (inherit), none listed, source address selection on.
+NO_ADDRESS_LIMITS = {
+    "ip4": abi.JAIL_SYS_INHERIT,
+    "ip6": abi.JAIL_SYS_INHERIT,
+    "ip4.addr": (),
+    "ip6.addr": (),
+    "ip4.saddrsel": True,
+    "ip6.saddrsel": True,
+}
+
+
 @dataclass
 class JailConfig:
     """The emulated kernel's jail settings: the security.jail.* defaults (sysctl-writable) and the

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bsdulator.abi import jail as abi
 
-from .params import SYSV, JailConfig
+from .params import NO_ADDRESS_LIMITS, SYSV, JailConfig
 
 # --- jails and where they are kept ------------------------------------------
 
@@ -91,12 +91,7 @@ def host_jail(
         "host.hostuuid": hostuuid,
         "host.hostid": hostid,
         "vnet": abi.JAIL_SYS_NEW,
-        "ip4": abi.JAIL_SYS_INHERIT,
-        "ip6": abi.JAIL_SYS_INHERIT,
-        "ip4.addr": (),
-        "ip6.addr": (),
-        "ip4.saddrsel": True,
-        "ip6.saddrsel": True,
+        **NO_ADDRESS_LIMITS,
         **{name: abi.JAIL_SYS_NEW for name in SYSV},
         **{name: True for name in config.allows()},
     }

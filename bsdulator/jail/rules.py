@@ -30,6 +30,7 @@ from .params import (
     ENOENT,
     EPERM,
     JAIL_DEFAULT_ALLOW,
+    NO_ADDRESS_LIMITS,
     PARAM,
     SYSV,
     JailConfig,
@@ -469,12 +470,7 @@ class _Setter:
             "vnet": abi.JAIL_SYS_NEW
             if ask.jailsys.get("vnet") == abi.JAIL_SYS_NEW
             else abi.JAIL_SYS_INHERIT,
-            "ip4": abi.JAIL_SYS_INHERIT,
-            "ip6": abi.JAIL_SYS_INHERIT,
-            "ip4.addr": (),
-            "ip6.addr": (),
-            "ip4.saddrsel": True,
-            "ip6.saddrsel": True,
+            **NO_ADDRESS_LIMITS,
             **{name: abi.JAIL_SYS_DISABLE for name in SYSV},
             **{
                 name: name in JAIL_DEFAULT_ALLOW and bool(parent.get(name))
