@@ -11,6 +11,7 @@ from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.syscalls.netif import ioctl_get
 from bsdulator.table import Support, handler
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
@@ -37,7 +38,8 @@ def _is_tty(call, fd):
     "ioctl",
     Support.PARTIAL,
     "every request but the terminal (termios, winsize, pgrp) and file "
-    "(FIONREAD/FIONBIO…) ones, network requests (SIOC*) included (ENOTTY)",
+    "(FIONREAD/FIONBIO…) ones and the interface reads of syscalls/netif, the other network "
+    "requests (SIOC*) included (ENOTTY)",
 )
 def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
@@ -75,6 +77,8 @@ def sys_ioctl(call, fd, request, data):
         tty = yield from _is_tty(call, fd)
         mem.write(data, struct.pack("<i", D_TTY if tty else 0))
         return 0
+    if ioctl_get.handles(request):
+        return ioctl_get.answer(call, request, data)
     if request == I["FIONWRITE"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(I["TIOCOUTQ"]), data)))
     linux = translate.ioctl_to_linux(request)

@@ -1,0 +1,148 @@
+"""net.route.0.<af>.<op>.<index> (sysctl_rtsock): the interface dumps, as FreeBSD's rtsock.c
+sysctl_iflist builds them — per interface an RTM_IFINFO message (if_msghdr, or if_msghdrl for
+NET_RT_IFLISTL) with its sockaddr_dl, then an RTM_NEWADDR message (ifa_msghdr / ifa_msghdrl)
+per address of family af (0: all) with netmask, address and broadcast (or peer) sockaddrs;
+index 0 means every interface.  NET_RT_IFMALIST answers no multicast memberships (Linux's are
+not read yet).  Other operations (NET_RT_DUMP, NET_RT_FLAGS) join OPS."""
+
+import struct
+
+from bsdulator import sysctl as tree_mod
+from bsdulator.abi import netif as A
+from bsdulator.abi import sysctl as abi
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.errors import FreeBSDError
+
+from . import common as C
+
+RT = A.FREEBSD_NET_RT
+RTM = A.FREEBSD_RTM
+RTA = A.FREEBSD_RTA
+EISDIR, ENOTDIR, EPERM, EINVAL = (
+    FREEBSD_ERRNO[n] for n in ("EISDIR", "ENOTDIR", "EPERM", "EINVAL")
+)
+NAME_PARTS = 4  # net.route.<protocol 0>.<af>.<op>.<arg>: what follows net.route
+IF_MSGHDR = struct.Struct("<HBBiiH")  # msglen, version, type, addrs, flags, index
+IF_MSGHDRL = struct.Struct("<HBBiiHHHHH")  # … _spare1, len, data_off, _spare2
+IFA_MSGHDR = struct.Struct("<HBBiiHHi")  # msglen, version, type, addrs, flags, index, spare, metric
+IFA_MSGHDRL = struct.Struct("<HBBiiHHHHi")  # … _spare1, len, data_off, metric
+SIZE = C.SIZE
+
+
+def _link_message(iface, long: bool) -> bytes:
+    sa = C.padded(C.sockaddr_dl(iface))
+    flags = C.if_flags(iface)
+    if long:
+        size = SIZE["sizeof(struct if_msghdrl)"]
+        off = SIZE["offsetof(struct if_msghdrl, ifm_data)"]
+        head = IF_MSGHDRL.pack(
+            size + len(sa),
+            RTM["RTM_VERSION"],
+            RTM["RTM_IFINFO"],
+            RTA["RTA_IFP"],
+            flags,
+            iface.index,
+            0,
+            size,
+            off,
+            0,
+        )
+    else:
+        size = SIZE["sizeof(struct if_msghdr)"]
+        off = SIZE["offsetof(struct if_msghdr, ifm_data)"]
+        head = IF_MSGHDR.pack(
+            size + len(sa),
+            RTM["RTM_VERSION"],
+            RTM["RTM_IFINFO"],
+            RTA["RTA_IFP"],
+            flags,
+            iface.index,
+        )
+    return head.ljust(off, b"\0") + C.if_data(iface) + sa
+
+
+def _address_message(iface, address, long: bool) -> bytes:
+    scope = C.scope_id(iface, address)
+    addrs, sas = (
+        RTA["RTA_NETMASK"] | RTA["RTA_IFA"],
+        [
+            C.sockaddr_ip(C.netmask(address)),
+            C.sockaddr_ip(address.address, scope),
+        ],
+    )
+    other = address.peer or C.broadcast(iface, address)
+    if other is not None:
+        addrs |= RTA["RTA_BRD"]
+        sas.append(C.sockaddr_ip(other, scope))
+    tail = b"".join(C.padded(sa) for sa in sas)
+    if long:
+        size = SIZE["sizeof(struct ifa_msghdrl)"]
+        head = IFA_MSGHDRL.pack(
+            size + len(tail),
+            RTM["RTM_VERSION"],
+            RTM["RTM_NEWADDR"],
+            addrs,
+            0,
+            iface.index,
+            0,
+            size,
+            SIZE["offsetof(struct ifa_msghdrl, ifam_data)"],
+            0,
+        )
+        return head + C.if_data(None) + tail
+    size = SIZE["sizeof(struct ifa_msghdr)"]
+    head = IFA_MSGHDR.pack(
+        size + len(tail), RTM["RTM_VERSION"], RTM["RTM_NEWADDR"], addrs, 0, iface.index, 0, 0
+    )
+    return head + tail
+
+
+def iflist(ifaces, af: int, index: int, long: bool) -> bytes:
+    """NET_RT_IFLIST / NET_RT_IFLISTL for these interfaces (pure: the tests call it)."""
+    out = bytearray()
+    for iface in ifaces:
+        if index and iface.index != index:
+            continue
+        out += _link_message(iface, long)
+        for address in iface.addresses:
+            if af and C.FAMILY.get(address.family) != af:
+                continue
+            out += _address_message(iface, address, long)
+    return bytes(out)
+
+
+def _iflist(ctx, af, arg, op):
+    return iflist(C.interfaces(ctx.pid), af, arg, op == RT["NET_RT_IFLISTL"])
+
+
+# op → fn(ctx, af, arg, op) → the dump's bytes
+OPS = {
+    RT["NET_RT_IFLIST"]: _iflist,
+    RT["NET_RT_IFLISTL"]: _iflist,
+    RT["NET_RT_IFMALIST"]: lambda ctx, af, arg, op: b"",
+}
+
+
+def _rtsock(ctx, req: tree_mod.Request, rest: list[int]) -> None:
+    if req.new is not None:
+        raise FreeBSDError(EPERM, "net.route is read-only")
+    if len(rest) != NAME_PARTS:
+        raise FreeBSDError(EISDIR if len(rest) < NAME_PARTS else ENOTDIR)
+    _proto, af, op, arg = rest
+    if not 0 <= af <= A.FREEBSD_AF_MAX:
+        raise FreeBSDError(EINVAL)
+    dump = OPS.get(op)
+    if dump is None:
+        raise FreeBSDError(EINVAL, f"net.route op {op}")
+    req.out(dump(ctx, af, arg, op))
+
+
+def install(sup) -> None:
+    sup.sysctl.add_handler(
+        "net.route",
+        abi.CTLTYPE_NODE,
+        _rtsock,
+        fmt="",
+        number=A.FREEBSD_PF_ROUTE,
+        flags=abi.CTLFLAG_RD,
+    )

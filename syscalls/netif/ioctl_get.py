@@ -1,0 +1,152 @@
+"""The read ioctls of 10.x ifconfig and netstat (sys/sockio.h SIOCG*), answered from the
+caller's network namespace as FreeBSD's ifioctl, in_control and in6_control answer them: an
+unknown interface is ENXIO, an interface without an IPv4 address EADDRNOTAVAIL for
+SIOCGIFADDR and kin, a broadcast or destination address the interface cannot have EINVAL,
+media and driver status (SIOCGIFMEDIA, SIOCGIFXMEDIA, SIOCGIFSTATUS) EINVAL, as drivers
+without media answer, and SIOCGIFDESCR without a description ENOMSG.  SIOCGIFCONF is not served
+(10.x tools use getifaddrs), nor the ones of drivers Linux lacks (802.11, lagg, carp …)."""
+
+import struct
+
+from bsdulator.abi import netif as A
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls.netlink.messages import IN6_FLAGS
+
+from . import common as C
+
+G = A.FREEBSD_SIOCG
+SIZE = C.SIZE
+ENXIO, EINVAL, EADDRNOTAVAIL, ENOMSG, ENAMETOOLONG = (
+    FREEBSD_ERRNO[n] for n in ("ENXIO", "EINVAL", "EADDRNOTAVAIL", "ENOMSG", "ENAMETOOLONG")
+)
+IFNAMSIZ = A.FREEBSD_IFNAMSIZ
+UNION = SIZE["offsetof(struct ifreq, ifr_ifru)"]
+INT = struct.Struct("<i")
+U16 = struct.Struct("<H")
+U32 = struct.Struct("<I")
+POINTER = struct.Struct("<Q")
+BUFFER = struct.Struct("<QQ")  # struct ifreq_buffer: length, buffer
+ND_IFINFO = struct.Struct("<IIIIIIiB")  # linkmtu … flags, recalctm, chlim
+IFG_REQ = IFNAMSIZ  # struct ifg_req: a group name
+# Groups FreeBSD puts an interface in: every one is in "all", a cloned one in its driver's.
+GROUP_ALL = "all"
+KIND_GROUP = {"bridge": "bridge", "vlan": "vlan"}
+NO_MEDIA = {G["SIOCGIFMEDIA"], G["SIOCGIFXMEDIA"], G["SIOCGIFSTATUS"]}
+IFREQ_INT = {G["SIOCGIFMETRIC"], G["SIOCGIFPHYS"], G["SIOCGIFFIB"]}  # always 0 here
+IPV4_GETS = {G["SIOCGIFADDR"], G["SIOCGIFNETMASK"], G["SIOCGIFBRDADDR"], G["SIOCGIFDSTADDR"]}
+HANDLED = set(G.values()) - {G["SIOCGIFCONF"]}
+
+
+def _name(raw: bytes) -> str:
+    return raw.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _groups(iface) -> list[str]:
+    if C.if_type(iface) == C.IFT_LOOP:
+        return [GROUP_ALL, "lo"]
+    extra = KIND_GROUP.get(iface.kind or "")
+    return [GROUP_ALL, extra] if extra else [GROUP_ALL]
+
+
+def _ipv4(iface, request: int) -> bytes:
+    """The sockaddr_in SIOCGIFADDR and kin answer, of the interface's first IPv4 address."""
+    address = next((a for a in iface.addresses if a.family == C.LINUX_AF_INET), None)
+    if address is None:
+        raise FreeBSDError(EADDRNOTAVAIL)
+    flags = C.if_flags(iface)
+    if request == G["SIOCGIFADDR"]:
+        return C.sockaddr_ip(address.address)
+    if request == G["SIOCGIFNETMASK"]:
+        return C.sockaddr_ip(C.netmask(address))
+    if request == G["SIOCGIFBRDADDR"]:
+        if not flags & C.IFF["IFF_BROADCAST"]:
+            raise FreeBSDError(EINVAL)
+        return C.sockaddr_ip(C.broadcast(iface, address))
+    if not flags & C.IFF["IFF_POINTOPOINT"] or address.peer is None:
+        raise FreeBSDError(EINVAL)
+    return C.sockaddr_ip(address.peer)
+
+
+def _ipv6(iface, raw: bytes):
+    """The IPv6 address an in6_ifreq names (its sockaddr_in6 at the union)."""
+    wanted = raw[UNION + 8 : UNION + 24]
+    for address in iface.addresses:
+        if address.family == C.LINUX_AF_INET6 and address.address.packed == wanted:
+            return address
+    raise FreeBSDError(EADDRNOTAVAIL)
+
+
+def handles(request: int) -> bool:
+    return request in HANDLED
+
+
+def answer(call, request: int, data: int) -> int:
+    """Serve one SIOCG* request (handles() said yes) with data the argument's address."""
+    mem = call.mem
+    if request == G["SIOCGDEFIFACE_IN6"]:
+        # nd6's default interface for scoped addresses: none set (0), FreeBSD's default
+        mem.write(data + SIZE["offsetof(struct in6_ndifreq, ifindex)"], POINTER.pack(0))
+        return 0
+    size = (request >> A.FREEBSD_IOCPARM_SHIFT) & A.FREEBSD_IOCPARM_MASK  # IOCPARM_LEN
+    raw = mem.read(data, size)
+    iface = next((i for i in C.interfaces(call.proc.pid) if i.name == _name(raw[:IFNAMSIZ])), None)
+    if iface is None:
+        raise FreeBSDError(ENXIO)
+    at = data + UNION
+    if request == G["SIOCGIFFLAGS"]:
+        flags = C.if_flags(iface)
+        mem.write(at, U32.pack(flags))  # ifr_flags, then ifr_flagshigh
+    elif request == G["SIOCGIFMTU"]:
+        mem.write(at, INT.pack(iface.mtu))
+    elif request in IFREQ_INT:
+        mem.write(at, INT.pack(0))
+    elif request == G["SIOCGIFCAP"]:
+        mem.write(at, INT.pack(0) + INT.pack(0))  # ifr_reqcap, ifr_curcap: no offloads
+    elif request == G["SIOCGIFINDEX"]:
+        mem.write(at, U16.pack(iface.index))
+    elif request in IPV4_GETS:
+        mem.write(at, _ipv4(iface, request))
+    elif request in NO_MEDIA:
+        raise FreeBSDError(EINVAL)
+    elif request == G["SIOCGIFDESCR"]:
+        if not iface.alias:
+            raise FreeBSDError(ENOMSG)
+        length, buffer = BUFFER.unpack(raw[UNION : UNION + BUFFER.size])
+        text = iface.alias.encode() + b"\0"
+        if length < len(text):
+            mem.write(at, BUFFER.pack(length, 0))
+            raise FreeBSDError(ENAMETOOLONG)
+        mem.write(buffer, text)
+    elif request == G["SIOCGIFGROUP"]:
+        groups = _groups(iface)
+        length = U32.unpack_from(raw, UNION)[0]
+        if length == 0:
+            mem.write(at, U32.pack(len(groups) * IFG_REQ))
+        else:
+            pointer = POINTER.unpack_from(raw, SIZE["offsetof(struct ifgroupreq, ifgr_ifgru)"])[0]
+            fit = groups[: length // IFG_REQ]
+            mem.write(pointer, b"".join(g.encode().ljust(IFG_REQ, b"\0") for g in fit))
+            mem.write(at, U32.pack(len(fit) * IFG_REQ))
+    elif request == G["SIOCGIFAFLAG_IN6"]:
+        mem.write(at, INT.pack(IN6_FLAGS.to_freebsd(_ipv6(iface, raw).flags)))
+    elif request == G["SIOCGIFALIFETIME_IN6"]:
+        _ipv6(iface, raw)
+        mem.write(at, bytes(SIZE["sizeof(struct in6_addrlifetime)"]))  # no expiry kept
+    elif request == G["SIOCGIFINFO_IN6"]:
+        d = A.FREEBSD_ND6_DEFAULTS
+        flags = (
+            A.FREEBSD_ND6_IFF["ND6_IFF_PERFORMNUD"] | A.FREEBSD_ND6_IFF["ND6_IFF_AUTO_LINKLOCAL"]
+        )
+        info = ND_IFINFO.pack(
+            iface.mtu,
+            iface.mtu,
+            d["REACHABLE_TIME"],
+            d["REACHABLE_TIME"],
+            d["RETRANS_TIMER"],
+            flags,
+            0,
+            d["IPV6_DEFHLIM"],
+        )
+        mem.write(data + SIZE["offsetof(struct in6_ndireq, ndi)"], info)
+    return 0
