@@ -98,6 +98,6 @@ FREEBSD_ETHER_HDR_LEN = 14
 FREEBSD_AF_MAX = 46
 # net/if.h: an interface name's buffer, its NUL included
 FREEBSD_IFNAMSIZ = 16
-# sys/ioccom.h: an ioctl request carries its argument's size (IOCPARM_LEN)
-FREEBSD_IOCPARM_SHIFT = 16
-FREEBSD_IOCPARM_MASK = 0x1FFF
+# sys/ioccom.h: a request carries its argument's size, IOCPARM_LEN(r): r / _IOC(0, 0, 0, 1)
+# masked with IOCPARM_MASK
+FREEBSD_IOCPARM = {"IOCPARM_MASK": 0x1FFF, "_IOC(0, 0, 0, 1)": 0x10000}

@@ -131,6 +131,22 @@ SIGNAL_HEADERS = ("signal.h", "sys/_sigset.h")
 TERMIOS_HEADERS = ("termios.h", "sys/ttydefaults.h")
 UMTX_HEADERS = ("sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h")
 EVENT_HEADERS = ("sys/types.h", "sys/event.h")
+NETIF_HEADERS = (
+    "stddef.h",
+    "sys/types.h",
+    "sys/ioccom.h",
+    "sys/socket.h",
+    "sys/sockio.h",
+    "net/if.h",
+    "net/if_dl.h",
+    "net/if_media.h",
+    "net/ethernet.h",
+    "net/route.h",
+    "netinet/in.h",
+    "netinet/ip6.h",
+    "netinet6/in6_var.h",
+    "netinet6/nd6.h",
+)
 SECCOMP_HEADERS = ("linux/seccomp.h", "linux/filter.h", "linux/audit.h", "asm/unistd.h")
 
 FREEBSD_TYPES = ("sys/types.h", "sys/param.h")
@@ -429,6 +445,40 @@ FREEBSD_VALUES = [
         values=constants({"MAXMODNAME": "abi.kld.MAXMODNAME"}),
     ),
     F("abi.netlink (FreeBSD)", *NETLINK_FREEBSD_HEADERS, enum=True, values=_netlink_freebsd()),
+    *(
+        F(f"abi.netif.{name}", *NETIF_HEADERS)
+        for name in (
+            "FREEBSD_NET_RT",
+            "FREEBSD_RTM",
+            "FREEBSD_RTAX",
+            "FREEBSD_RTA",
+            "FREEBSD_LINK_STATE",
+            "FREEBSD_ND6_IFF",
+            "FREEBSD_NETIF_SIZES",
+            "FREEBSD_SIOCG",
+            "FREEBSD_IOCPARM",
+        )
+    ),
+    F(
+        "abi.netif.FREEBSD_ND6_DEFAULTS",
+        *NETIF_HEADERS,
+        absent={
+            "REACHABLE_TIME": "netinet6/nd6.h: under _KERNEL (30000 ms, nd6.h of 14.x)",
+            "RETRANS_TIMER": "netinet6/nd6.h: under _KERNEL (1000 ms, nd6.h of 14.x)",
+        },
+    ),
+    F(
+        "abi.netif constants",
+        *NETIF_HEADERS,
+        values=constants(
+            {
+                "PF_ROUTE": "abi.netif.FREEBSD_PF_ROUTE",
+                "AF_MAX": "abi.netif.FREEBSD_AF_MAX",
+                "IFNAMSIZ": "abi.netif.FREEBSD_IFNAMSIZ",
+                "ETHER_HDR_LEN": "abi.netif.FREEBSD_ETHER_HDR_LEN",
+            }
+        ),
+    ),
 ]
 
 # Kernel UAPI headers where they define the group (they carry the syscall ABI: O_LARGEFILE

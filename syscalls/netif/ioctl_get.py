@@ -21,6 +21,7 @@ ENXIO, EINVAL, EADDRNOTAVAIL, ENOMSG, ENAMETOOLONG = (
     FREEBSD_ERRNO[n] for n in ("ENXIO", "EINVAL", "EADDRNOTAVAIL", "ENOMSG", "ENAMETOOLONG")
 )
 IFNAMSIZ = A.FREEBSD_IFNAMSIZ
+IOCPARM_UNIT = A.FREEBSD_IOCPARM["_IOC(0, 0, 0, 1)"]
 UNION = SIZE["offsetof(struct ifreq, ifr_ifru)"]
 INT = struct.Struct("<i")
 U16 = struct.Struct("<H")
@@ -70,7 +71,7 @@ def _ipv4(iface, request: int) -> bytes:
 
 def _ipv6(iface, raw: bytes):
     """The IPv6 address an in6_ifreq names (its sockaddr_in6 at the union)."""
-    wanted = raw[UNION + 8 : UNION + 24]
+    wanted = C.SOCKADDR_IN6.unpack_from(raw, UNION)[4]  # sin6_addr
     for address in iface.addresses:
         if address.family == C.LINUX_AF_INET6 and address.address.packed == wanted:
             return address
@@ -88,7 +89,7 @@ def answer(call, request: int, data: int) -> int:
         # nd6's default interface for scoped addresses: none set (0), FreeBSD's default
         mem.write(data + SIZE["offsetof(struct in6_ndifreq, ifindex)"], POINTER.pack(0))
         return 0
-    size = (request >> A.FREEBSD_IOCPARM_SHIFT) & A.FREEBSD_IOCPARM_MASK  # IOCPARM_LEN
+    size = request // IOCPARM_UNIT & A.FREEBSD_IOCPARM["IOCPARM_MASK"]  # IOCPARM_LEN
     raw = mem.read(data, size)
     iface = next((i for i in C.interfaces(call.proc.pid) if i.name == _name(raw[:IFNAMSIZ])), None)
     if iface is None:
