@@ -57,6 +57,11 @@ class ProcessContext:
             self.hostuuid = record.params.get("host.hostuuid", self.hostuuid)
             self.hostid = record.params.get("host.hostid", self.hostid)
 
+    @property
+    def jail_params(self):
+        """The caller's jail's parameters (JailRecord.params); None unjailed."""
+        return None if self._jail is None else self._jails.record(self._jail).params
+
     def _jail_param(self, name: str, host_value: str) -> str:
         if self._jail is None:
             return host_value

@@ -188,3 +188,51 @@ def test_iflistl_is_sysctl_iflist_with_long_headers():
         RTM["RTM_NEWADDR"],
     ]
     assert dumps.iflist([eth], 0, 3, long=False) == b""
+
+
+@pytest.mark.unit
+def test_an_ip_jail_sees_only_its_own_addresses():
+    """prison_if: a vnet jail sees its whole stack; an IP jail its own addresses of a family it
+    limits, none of one it disables, all of one it leaves alone."""
+    from bsdulator.abi.jail import JAIL_SYS_DISABLE, JAIL_SYS_INHERIT, JAIL_SYS_NEW
+    from bsdulator.syscalls.netif.common import visible
+
+    lo = reader.Address(socket.AF_INET, ipaddress.ip_address("127.0.0.1"), 8)
+    own = reader.Address(socket.AF_INET, ipaddress.ip_address("127.0.1.5"), 8)
+    v6 = reader.Address(socket.AF_INET6, ipaddress.ip_address("::1"), 128)
+    ip_jail = {"vnet": JAIL_SYS_INHERIT, "ip4": JAIL_SYS_NEW, "ip4.addr": ("127.0.1.5",)}
+    assert [visible(ip_jail | {"ip6": JAIL_SYS_DISABLE}, a) for a in (lo, own, v6)] == [
+        False,
+        True,
+        False,
+    ]
+    assert visible(ip_jail | {"ip6": JAIL_SYS_INHERIT}, v6)
+    assert visible(ip_jail | {"ip4": JAIL_SYS_DISABLE}, own)  # the addresses decide
+    assert all(visible(None, a) for a in (lo, own, v6))
+    vnet = {"vnet": JAIL_SYS_NEW, "ip4": JAIL_SYS_DISABLE}
+    assert all(visible(vnet, a) for a in (lo, own, v6))
+    iflist = dumps.iflist([_iface(1, "lo0", 772, 0x49, [lo, own], mac=b"")], 0, 0, False, ip_jail)
+    assert [m[0] for m in _messages(iflist)] == [
+        A.FREEBSD_RTM["RTM_IFINFO"],
+        A.FREEBSD_RTM["RTM_NEWADDR"],
+    ]
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+def test_ifconfig_in_an_ip_jail_shows_only_its_address(test_host):  # noqa: F811
+    from pyroute2 import IPRoute
+
+    with IPRoute(netns=test_host.path, flags=0) as ipr:
+        lo = ipr.link_lookup(ifname="lo")[0]
+        ipr.link("set", index=lo, state="up")
+        ipr.addr("add", index=lo, address="127.0.1.5", prefixlen=32)
+    R = test_host.root
+    r = test_host.run("jail", "-c", "name=ipj", f"path={R}", "ip4.addr=127.0.1.5", "persist")
+    assert r.returncode == 0, r.stderr
+    r = test_host.run("jexec", "ipj", "/sbin/ifconfig", "lo0")
+    assert r.returncode == 0, r.stderr
+    lines = _stanzas(r.stdout.decode())["lo0"]
+    assert [line for line in lines if line.startswith("inet")] == [
+        "inet 127.0.1.5 netmask 0xffffffff"
+    ]

@@ -4,6 +4,7 @@ link state, if_data) and FreeBSD's sockaddrs (sa_len first, AF_INET6 28, sockadd
 import ipaddress
 import struct
 
+from bsdulator.abi import jail as J
 from bsdulator.abi import netif as A
 from bsdulator.abi import netlink as N
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_ADDRESS_FAMILIES
@@ -42,6 +43,25 @@ def interfaces(pid: int) -> list[reader.Interface]:
         return reader.read(pid)
     except NetError:
         return []
+
+
+def jail_params(call):
+    """The parameters of the caller's jail, None unjailed (what visible() reads)."""
+    return call.sup.jails.record(call.proc.jail).params if call.proc.jail else None
+
+
+def visible(params, address: reader.Address) -> bool:
+    """prison_if: whether a jail with these parameters (None: no jail) sees an address.  A vnet
+    jail has a stack of its own and sees all of it; an IP jail sees only its own addresses of
+    a family it limits (ip4.addr, ip6.addr: its own or inherited), none of a family it disables,
+    every one of a family it leaves alone."""
+    if params is None or params.get("vnet") == J.JAIL_SYS_NEW:
+        return True
+    family = "ip4" if address.family == LINUX_AF_INET else "ip6"
+    allowed = params.get(f"{family}.addr") or ()
+    if allowed:  # addresses make the family limited (ip4=new), whatever the mode says
+        return address.address in {ipaddress.ip_address(a) for a in allowed}
+    return params.get(family) != J.JAIL_SYS_DISABLE
 
 
 def if_type(iface: reader.Interface) -> int:

@@ -97,22 +97,24 @@ def _address_message(iface, address, long: bool) -> bytes:
     return head + tail
 
 
-def iflist(ifaces, af: int, index: int, long: bool) -> bytes:
-    """NET_RT_IFLIST / NET_RT_IFLISTL for these interfaces (pure: the tests call it)."""
+def iflist(ifaces, af: int, index: int, long: bool, jail=None) -> bytes:
+    """NET_RT_IFLIST / NET_RT_IFLISTL for these interfaces as a caller in a jail with the
+    parameters jail (None: unjailed) sees them (pure: the tests call it)."""
     out = bytearray()
     for iface in ifaces:
         if index and iface.index != index:
             continue
         out += _link_message(iface, long)
         for address in iface.addresses:
-            if af and C.FAMILY.get(address.family) != af:
+            if af and C.FAMILY.get(address.family) != af or not C.visible(jail, address):
                 continue
             out += _address_message(iface, address, long)
     return bytes(out)
 
 
 def _iflist(ctx, af, arg, op):
-    return iflist(C.interfaces(ctx.pid), af, arg, op == RT["NET_RT_IFLISTL"])
+    long = op == RT["NET_RT_IFLISTL"]
+    return iflist(C.interfaces(ctx.pid), af, arg, long, ctx.jail_params)
 
 
 # op → fn(ctx, af, arg, op) → the dump's bytes

@@ -50,9 +50,12 @@ def _groups(iface) -> list[str]:
     return [GROUP_ALL, extra] if extra else [GROUP_ALL]
 
 
-def _ipv4(iface, request: int) -> bytes:
-    """The sockaddr_in SIOCGIFADDR and kin answer, of the interface's first IPv4 address."""
-    address = next((a for a in iface.addresses if a.family == C.LINUX_AF_INET), None)
+def _ipv4(iface, request: int, jail) -> bytes:
+    """The sockaddr_in SIOCGIFADDR and kin answer, of the interface's first IPv4 address the
+    caller's jail may see."""
+    address = next(
+        (a for a in iface.addresses if a.family == C.LINUX_AF_INET and C.visible(jail, a)), None
+    )
     if address is None:
         raise FreeBSDError(EADDRNOTAVAIL)
     flags = C.if_flags(iface)
@@ -69,11 +72,12 @@ def _ipv4(iface, request: int) -> bytes:
     return C.sockaddr_ip(address.peer)
 
 
-def _ipv6(iface, raw: bytes):
+def _ipv6(iface, raw: bytes, jail):
     """The IPv6 address an in6_ifreq names (its sockaddr_in6 at the union)."""
     wanted = C.SOCKADDR_IN6.unpack_from(raw, UNION)[4]  # sin6_addr
     for address in iface.addresses:
-        if address.family == C.LINUX_AF_INET6 and address.address.packed == wanted:
+        ours = address.family == C.LINUX_AF_INET6 and C.visible(jail, address)
+        if ours and address.address.packed == wanted:
             return address
     raise FreeBSDError(EADDRNOTAVAIL)
 
@@ -107,7 +111,7 @@ def answer(call, request: int, data: int) -> int:
     elif request == G["SIOCGIFINDEX"]:
         mem.write(at, U16.pack(iface.index))
     elif request in IPV4_GETS:
-        mem.write(at, _ipv4(iface, request))
+        mem.write(at, _ipv4(iface, request, C.jail_params(call)))
     elif request in NO_MEDIA:
         raise FreeBSDError(EINVAL)
     elif request == G["SIOCGIFDESCR"]:
@@ -130,9 +134,9 @@ def answer(call, request: int, data: int) -> int:
             mem.write(pointer, b"".join(g.encode().ljust(IFG_REQ, b"\0") for g in fit))
             mem.write(at, U32.pack(len(fit) * IFG_REQ))
     elif request == G["SIOCGIFAFLAG_IN6"]:
-        mem.write(at, INT.pack(IN6_FLAGS.to_freebsd(_ipv6(iface, raw).flags)))
+        mem.write(at, INT.pack(IN6_FLAGS.to_freebsd(_ipv6(iface, raw, C.jail_params(call)).flags)))
     elif request == G["SIOCGIFALIFETIME_IN6"]:
-        _ipv6(iface, raw)
+        _ipv6(iface, raw, C.jail_params(call))
         mem.write(at, bytes(SIZE["sizeof(struct in6_addrlifetime)"]))  # no expiry kept
     elif request == G["SIOCGIFINFO_IN6"]:
         d = A.FREEBSD_ND6_DEFAULTS
