@@ -281,3 +281,64 @@ def maps(pid: int | str) -> list[Mapping]:
 def fds(pid: int | str) -> list[int]:
     """pid's open descriptors, in no particular order."""
     return [int(name) for name in listdir(pid, "fd")]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A multicast group an interface has joined: its index, the family (link, inet, inet6)
+    and the group address's bytes in network order."""
+
+    index: int
+    family: str
+    address: bytes
+
+
+def parse_dev_mcast(raw: bytes) -> list[Membership]:
+    """/proc/PID/net/dev_mcast: index, name, users, global use, link-layer address in hex."""
+    found = []
+    for line in raw.decode("ascii", "replace").splitlines():
+        fields = line.split()
+        if len(fields) >= 5:
+            found.append(Membership(int(fields[0]), "link", bytes.fromhex(fields[4])))
+    return found
+
+
+def parse_igmp(raw: bytes) -> list[Membership]:
+    """/proc/PID/net/igmp: an interface line (index, name, …) then one line per group, the
+    group in hex in host (little-endian) byte order."""
+    found, index = [], None
+    for line in raw.decode("ascii", "replace").splitlines()[1:]:
+        fields = line.split()
+        if not fields:
+            continue
+        if not line.startswith("\t"):
+            index = int(fields[0])
+        elif index is not None:
+            found.append(Membership(index, "inet", bytes.fromhex(fields[0])[::-1]))
+    return found
+
+
+def parse_igmp6(raw: bytes) -> list[Membership]:
+    """/proc/PID/net/igmp6: index, name, group in hex, users, flags, timer."""
+    found = []
+    for line in raw.decode("ascii", "replace").splitlines():
+        fields = line.split()
+        if len(fields) >= 3:
+            found.append(Membership(int(fields[0]), "inet6", bytes.fromhex(fields[2])))
+    return found
+
+
+def multicast(pid: int | str) -> list[Membership]:
+    """The multicast groups of process pid's network namespace (a file that is missing, IPv6
+    or IGMP compiled out, contributes none)."""
+    found = []
+    for name, parse in (
+        ("net/dev_mcast", parse_dev_mcast),
+        ("net/igmp", parse_igmp),
+        ("net/igmp6", parse_igmp6),
+    ):
+        try:
+            found += parse(read(pid, name))
+        except ProcessLookupError:
+            continue
+    return found

@@ -110,3 +110,48 @@ def test_an_ip_jail_sees_only_its_own_addresses():
         A.FREEBSD_RTM["RTM_IFINFO"],
         A.FREEBSD_RTM["RTM_NEWADDR"],
     ]
+
+
+def test_ifmalist_lists_the_groups_linux_keeps():
+    """/proc/PID/net's memberships (link-layer, IGMP, MLD) become RTM_NEWMADDR messages with the
+    interface's sockaddr_dl and the group; af filters them, an IP jail keeps none of IPv4's."""
+    from bsdulator import procfs
+
+    groups = (
+        procfs.parse_dev_mcast(b"2    eth0            1     0     333300000001\n")
+        + procfs.parse_igmp(
+            b"Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
+            b"2\teth0      :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
+        )
+        + procfs.parse_igmp6(
+            b"2    eth0            ff020000000000000000000000000001     1 0000000C 0\n"
+        )
+    )
+    assert [(g.index, g.family) for g in groups] == [(2, "link"), (2, "inet"), (2, "inet6")]
+    assert groups[1].address == bytes([224, 0, 0, 1])
+    eth = _iface(2, "eth0", 1, 0x1043, [])
+    messages = _messages_ifma(dumps.ifmalist([eth], groups, 0, 0))
+    RTA = A.FREEBSD_RTA
+    assert [m[:3] for m in messages] == [
+        (A.FREEBSD_RTM["RTM_NEWMADDR"], RTA["RTA_IFP"] | RTA["RTA_IFA"], 2)
+    ] * 3
+    link, inet, inet6 = (m[3] for m in messages)
+    ifp = 56  # the interface's sockaddr_dl first
+    assert (link[ifp + 1], link[ifp + 5], link[ifp + 6]) == (18, 0, 6)  # AF_LINK, no name, alen
+    assert link[ifp + 8 : ifp + 14] == bytes.fromhex("333300000001")
+    assert (inet[ifp], inet[ifp + 1], inet[ifp + 4 : ifp + 8]) == (16, 2, bytes([224, 0, 0, 1]))
+    assert (inet6[ifp], inet6[ifp + 1]) == (28, 28)
+    assert len(_messages_ifma(dumps.ifmalist([eth], groups, 2, 0))) == 1  # AF_INET only
+    ip_jail = {"vnet": 2, "ip4.addr": ("10.0.0.5",), "ip6": 0}
+    assert _messages_ifma(dumps.ifmalist([eth], groups, 0, 0, ip_jail))[0][3][ifp + 1] == 18
+
+
+def _messages_ifma(data: bytes):
+    """(type, addrs, index, the sockaddrs' bytes) of each ifma_msghdr message."""
+    out, off = [], 0
+    while off < len(data):
+        msglen, _version, kind, addrs = struct.unpack_from("<HBBi", data, off)
+        index = struct.unpack_from("<H", data, off + 12)[0]
+        out.append((kind, addrs, index, data[off + 16 : off + msglen]))
+        off += msglen
+    return out

@@ -125,11 +125,11 @@ def if_data(iface: reader.Interface | None, counters: bool = True) -> bytes:
     return data + bytes(SIZE["sizeof(struct if_data)"] - len(data))
 
 
-def sockaddr_dl(iface: reader.Interface) -> bytes:
-    """The interface's link-level sockaddr as if_attach makes it: at least a sockaddr_dl,
-    rounded to a long."""
-    name = iface.name.encode()
-    mac = lladdr(iface)
+def sockaddr_dl(iface: reader.Interface, group: bytes | None = None) -> bytes:
+    """The interface's link-level sockaddr as if_attach makes it (at least a sockaddr_dl,
+    rounded to a long), or with group a link-layer multicast address of it (no name)."""
+    name = iface.name.encode() if group is None else b""
+    mac = lladdr(iface) if group is None else group
     used = SIZE["offsetof(struct sockaddr_dl, sdl_data)"] + len(name) + len(mac)
     size = _round(max(used, SIZE["sizeof(struct sockaddr_dl)"]))
     head = SOCKADDR_DL_HEAD.pack(size, AF_LINK, iface.index, if_type(iface), len(name), len(mac), 0)

@@ -2,18 +2,28 @@
 sysctl_iflist builds them — per interface an RTM_IFINFO message (if_msghdr, or if_msghdrl for
 NET_RT_IFLISTL) with its sockaddr_dl, then an RTM_NEWADDR message (ifa_msghdr / ifa_msghdrl)
 per address of family af (0: all) with netmask, address and broadcast (or peer) sockaddrs;
-index 0 means every interface.  NET_RT_IFMALIST answers no multicast memberships (Linux's are
-not read yet).  Other operations (NET_RT_DUMP, NET_RT_FLAGS) join OPS."""
+index 0 means every interface.  NET_RT_IFMALIST (sysctl_ifmalist): an RTM_NEWMADDR message
+(ifma_msghdr) per multicast group an interface joined, with the interface's sockaddr_dl and the
+group (Linux's link-layer, IGMP and MLD memberships, /proc/<pid>/net); the link-layer address
+an IP group maps to (the gateway sockaddr) is left out.  Operations other modules serve
+(NET_RT_DUMP, NET_RT_FLAGS) join OPS; an operation none serves answers nothing, as
+sysctl_rtsock's switch does."""
 
+import ipaddress
 import struct
 
+from bsdulator import procfs
 from bsdulator import sysctl as tree_mod
 from bsdulator.abi import netif as A
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
+from bsdulator.net import reader
 
 from . import common as C
+
+GROUP_FAMILIES = {"link": C.AF_LINK, "inet": C.AF_INET, "inet6": C.AF_INET6}
+LINUX_FAMILIES = {"inet": C.LINUX_AF_INET, "inet6": C.LINUX_AF_INET6}
 
 RT = A.FREEBSD_NET_RT
 RTM = A.FREEBSD_RTM
@@ -25,6 +35,7 @@ NAME_PARTS = 4  # net.route.<protocol 0>.<af>.<op>.<arg>: what follows net.route
 IF_MSGHDR = struct.Struct("<HBBiiH")  # msglen, version, type, addrs, flags, index
 IF_MSGHDRL = struct.Struct("<HBBiiHHHHH")  # … _spare1, len, data_off, _spare2
 IFA_MSGHDR = struct.Struct("<HBBiiHHi")  # msglen, version, type, addrs, flags, index, spare, metric
+IFMA_MSGHDR = struct.Struct("<HBBiiHH")  # msglen, version, type, addrs, flags, index, spare
 IFA_MSGHDRL = struct.Struct("<HBBiiHHHHi")  # … _spare1, len, data_off, metric
 SIZE = C.SIZE
 
@@ -112,6 +123,46 @@ def iflist(ifaces, af: int, index: int, long: bool, jail=None) -> bytes:
     return bytes(out)
 
 
+def ifmalist(ifaces, groups, af: int, index: int, jail=None) -> bytes:
+    """NET_RT_IFMALIST for these interfaces and their groups (procfs.Membership; pure)."""
+    out = bytearray()
+    for iface in ifaces:
+        if index and iface.index != index:
+            continue
+        for group in groups:
+            family = GROUP_FAMILIES[group.family]
+            if group.index != iface.index or af and family != af:
+                continue
+            if family == C.AF_LINK:
+                sa = C.sockaddr_dl(iface, group.address)
+            else:
+                ip = ipaddress.ip_address(group.address)
+                if not C.visible(jail, reader.Address(LINUX_FAMILIES[group.family], ip, 0)):
+                    continue
+                sa = C.sockaddr_ip(ip)
+            tail = C.padded(C.sockaddr_dl(iface)) + C.padded(sa)
+            size = SIZE["sizeof(struct ifma_msghdr)"]
+            out += IFMA_MSGHDR.pack(
+                size + len(tail),
+                RTM["RTM_VERSION"],
+                RTM["RTM_NEWMADDR"],
+                RTA["RTA_IFP"] | RTA["RTA_IFA"],
+                0,
+                iface.index,
+                0,
+            )
+            out += tail
+    return bytes(out)
+
+
+def _ifmalist(ctx, af, arg, op):
+    try:
+        groups = procfs.multicast(ctx.pid)
+    except ProcessLookupError:
+        groups = []
+    return ifmalist(C.interfaces(ctx.pid), groups, af, arg, ctx.jail_params)
+
+
 def _iflist(ctx, af, arg, op):
     long = op == RT["NET_RT_IFLISTL"]
     return iflist(C.interfaces(ctx.pid), af, arg, long, ctx.jail_params)
@@ -121,7 +172,7 @@ def _iflist(ctx, af, arg, op):
 OPS = {
     RT["NET_RT_IFLIST"]: _iflist,
     RT["NET_RT_IFLISTL"]: _iflist,
-    RT["NET_RT_IFMALIST"]: lambda ctx, af, arg, op: b"",
+    RT["NET_RT_IFMALIST"]: _ifmalist,
 }
 
 
@@ -134,9 +185,8 @@ def _rtsock(ctx, req: tree_mod.Request, rest: list[int]) -> None:
     if not 0 <= af <= A.FREEBSD_AF_MAX:
         raise FreeBSDError(EINVAL)
     dump = OPS.get(op)
-    if dump is None:
-        raise FreeBSDError(EINVAL, f"net.route op {op}")
-    req.out(dump(ctx, af, arg, op))
+    if dump is not None:
+        req.out(dump(ctx, af, arg, op))
 
 
 def install(sup) -> None:
