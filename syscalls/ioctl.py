@@ -78,7 +78,7 @@ def sys_ioctl(call, fd, request, data):
         mem.write(data, struct.pack("<i", D_TTY if tty else 0))
         return 0
     if ioctl_get.handles(request):
-        return ioctl_get.answer(call, request, data)
+        return ioctl_get.answer(call, fd, request, data)
     if request == I["FIONWRITE"]:
         return check((yield lx.ioctl(fd, translate.ioctl_to_linux(I["TIOCOUTQ"]), data)))
     linux = translate.ioctl_to_linux(request)

@@ -127,3 +127,22 @@ def test_ifconfig_in_an_ip_jail_shows_only_its_address(test_host):  # noqa: F811
     assert [line for line in lines if line.startswith("inet")] == [
         "inet 127.0.1.5 netmask 0xffffffff"
     ]
+
+
+def test_interface_ioctls_answer_on_any_socket_and_only_on_sockets(
+    test_host,  # noqa: F811
+    freebsd_programs,
+):
+    """SIOCGIFFLAGS/SIOCGIFMTU on AF_INET, AF_INET6 and AF_LOCAL sockets alike (ifioctl runs
+    before any protocol's), ENXIO for an interface the namespace lacks, ENOTTY on a non-socket."""
+    from pyroute2 import IPRoute
+
+    with IPRoute(netns=test_host.path, flags=0) as ipr:
+        ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
+    program = freebsd_programs("ifioctl_get")["ifioctl_get"]
+    r = test_host.run(str(program), "lo0", "nosuch0")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().splitlines() == [
+        "lo0 flags=8049 mtu=65536",
+        "nosuch0 errno=6",  # ENXIO
+    ] * 3 + ["lo0 errno=25"]  # ENOTTY

@@ -6,6 +6,7 @@ media and driver status (SIOCGIFMEDIA, SIOCGIFXMEDIA, SIOCGIFSTATUS) EINVAL, as 
 without media answer, and SIOCGIFDESCR without a description ENOMSG.  SIOCGIFCONF is not served
 (10.x tools use getifaddrs), nor the ones of drivers Linux lacks (802.11, lagg, carp …)."""
 
+import os
 import struct
 
 from bsdulator.abi import netif as A
@@ -17,8 +18,9 @@ from . import common as C
 
 G = A.FREEBSD_SIOCG
 SIZE = C.SIZE
-ENXIO, EINVAL, EADDRNOTAVAIL, ENOMSG, ENAMETOOLONG = (
-    FREEBSD_ERRNO[n] for n in ("ENXIO", "EINVAL", "EADDRNOTAVAIL", "ENOMSG", "ENAMETOOLONG")
+ENXIO, EINVAL, EADDRNOTAVAIL, ENOMSG, ENAMETOOLONG, ENOTTY, EBADF = (
+    FREEBSD_ERRNO[n]
+    for n in ("ENXIO", "EINVAL", "EADDRNOTAVAIL", "ENOMSG", "ENAMETOOLONG", "ENOTTY", "EBADF")
 )
 IFNAMSIZ = A.FREEBSD_IFNAMSIZ
 IOCPARM_UNIT = A.FREEBSD_IOCPARM["_IOC(0, 0, 0, 1)"]
@@ -86,8 +88,21 @@ def handles(request: int) -> bool:
     return request in HANDLED
 
 
-def answer(call, request: int, data: int) -> int:
-    """Serve one SIOCG* request (handles() said yes) with data the argument's address."""
+def _is_socket(pid: int, fd: int) -> bool:
+    try:
+        return os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+    except OSError:
+        return False
+
+
+def answer(call, fd: int, request: int, data: int) -> int:
+    """Serve one SIOCG* request (handles() said yes) on descriptor fd, with data the argument's
+    address.  Any socket takes them (FreeBSD's soo_ioctl hands them to ifioctl); another
+    descriptor has no such ioctl (ENOTTY), a bad one is EBADF."""
+    if not _is_socket(call.proc.pid, fd):
+        if not os.path.exists(f"/proc/{call.proc.pid}/fd/{fd}"):
+            raise FreeBSDError(EBADF)
+        raise FreeBSDError(ENOTTY)
     mem = call.mem
     if request == G["SIOCGDEFIFACE_IN6"]:
         # nd6's default interface for scoped addresses: none set (0), FreeBSD's default
