@@ -46,6 +46,9 @@ FREEBSD_NETIF_SIZES = {
     "sizeof(struct ifreq)": 32,
     "offsetof(struct ifreq, ifr_ifru)": 16,
     "sizeof(struct ifmediareq)": 48,
+    "offsetof(struct ifmediareq, ifm_current)": 16,
+    "offsetof(struct ifmediareq, ifm_count)": 32,
+    "offsetof(struct ifmediareq, ifm_ulist)": 40,
     "sizeof(struct ifstat)": 817,
     "offsetof(struct ifstat, ascii)": 16,
     "sizeof(struct in6_ndireq)": 72,
@@ -101,3 +104,12 @@ FREEBSD_IFNAMSIZ = 16
 # sys/ioccom.h: a request carries its argument's size, IOCPARM_LEN(r): r / _IOC(0, 0, 0, 1)
 # masked with IOCPARM_MASK
 FREEBSD_IOCPARM = {"IOCPARM_MASK": 0x1FFF, "_IOC(0, 0, 0, 1)": 0x10000}
+# net/if_media.h: the media words an epair reports (if_epair.c: Ethernet 10Gbase-T, full
+# duplex, always active)
+FREEBSD_IFM = {
+    "IFM_ETHER": 0x20,
+    "IFM_10G_T": 26,
+    "IFM_FDX": 0x100000,
+    "IFM_AVALID": 0x1,
+    "IFM_ACTIVE": 0x2,
+}

@@ -457,6 +457,7 @@ FREEBSD_VALUES = [
             "FREEBSD_NETIF_SIZES",
             "FREEBSD_SIOCG",
             "FREEBSD_IOCPARM",
+            "FREEBSD_IFM",
         )
     ),
     F(

@@ -54,6 +54,10 @@ def test_ifconfig_and_netstat_in_a_vnet_jail_show_its_interfaces(test_host):  # 
     )
     assert f"ether {mac}" in ifs["eth0"]
     assert "inet 10.0.0.10 netmask 0xffffff00 broadcast 10.0.0.255" in ifs["eth0"]
+    # a veth is Linux's epair: if_epair's media, active
+    assert "media: Ethernet 10Gbase-T (10Gbase-T <full-duplex>)" in ifs["eth0"]
+    assert "status: active" in ifs["eth0"]
+    assert not any(line.startswith(("media:", "status:")) for line in ifs["lo0"])
 
     r = test_host.run("jexec", "myjail", "/sbin/ifconfig", "lo0")
     assert list(_stanzas(r.stdout.decode())) == ["lo0"]

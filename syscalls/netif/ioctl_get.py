@@ -2,9 +2,11 @@
 caller's network namespace as FreeBSD's ifioctl, in_control and in6_control answer them: an
 unknown interface is ENXIO, an interface without an IPv4 address EADDRNOTAVAIL for
 SIOCGIFADDR and kin, a broadcast or destination address the interface cannot have EINVAL,
-media and driver status (SIOCGIFMEDIA, SIOCGIFXMEDIA, SIOCGIFSTATUS) EINVAL, as drivers
-without media answer, and SIOCGIFDESCR without a description ENOMSG.  SIOCGIFCONF is not served
-(10.x tools use getifaddrs), nor the ones of drivers Linux lacks (802.11, lagg, carp …)."""
+media (SIOCGIFMEDIA, SIOCGIFXMEDIA) an epair's for a veth pair, Linux's epair (if_epair.c's
+Ethernet 10Gbase-T full duplex, active while the link has carrier), EINVAL for the others as
+drivers without media answer, driver status (SIOCGIFSTATUS) EINVAL, and SIOCGIFDESCR without
+a description ENOMSG.  SIOCGIFCONF is not served (10.x tools use getifaddrs), nor the requests
+of drivers Linux lacks (802.11, lagg, carp …)."""
 
 import os
 import struct
@@ -35,7 +37,10 @@ IFG_REQ = IFNAMSIZ  # struct ifg_req: a group name
 # Groups FreeBSD puts an interface in: every one is in "all", a cloned one in its driver's.
 GROUP_ALL = "all"
 KIND_GROUP = {"bridge": "bridge", "vlan": "vlan"}
-NO_MEDIA = {G["SIOCGIFMEDIA"], G["SIOCGIFXMEDIA"], G["SIOCGIFSTATUS"]}
+MEDIA = {G["SIOCGIFMEDIA"], G["SIOCGIFXMEDIA"]}
+IFM = A.FREEBSD_IFM
+EPAIR_MEDIA = IFM["IFM_ETHER"] | IFM["IFM_10G_T"]  # the one entry if_epair adds and sets
+MEDIA_WORDS = struct.Struct("<iiiii")  # ifm_current, ifm_mask, ifm_status, ifm_active, ifm_count
 IFREQ_INT = {G["SIOCGIFMETRIC"], G["SIOCGIFPHYS"], G["SIOCGIFFIB"]}  # always 0 here
 IPV4_GETS = {G["SIOCGIFADDR"], G["SIOCGIFNETMASK"], G["SIOCGIFBRDADDR"], G["SIOCGIFDSTADDR"]}
 HANDLED = set(G.values()) - {G["SIOCGIFCONF"]}
@@ -127,7 +132,20 @@ def answer(call, fd: int, request: int, data: int) -> int:
         mem.write(at, U16.pack(iface.index))
     elif request in IPV4_GETS:
         mem.write(at, _ipv4(iface, request, C.jail_params(call)))
-    elif request in NO_MEDIA:
+    elif request in MEDIA:
+        if iface.kind != "veth":
+            raise FreeBSDError(EINVAL)
+        status = IFM["IFM_AVALID"] | (IFM["IFM_ACTIVE"] if iface.carrier else 0)
+        active = EPAIR_MEDIA | IFM["IFM_FDX"]
+        wanted = INT.unpack_from(raw, SIZE["offsetof(struct ifmediareq, ifm_count)"])[0]
+        ulist = POINTER.unpack_from(raw, SIZE["offsetof(struct ifmediareq, ifm_ulist)"])[0]
+        if ulist and wanted > 0:
+            mem.write(ulist, INT.pack(EPAIR_MEDIA))
+        mem.write(
+            data + SIZE["offsetof(struct ifmediareq, ifm_current)"],
+            MEDIA_WORDS.pack(EPAIR_MEDIA, 0, status, active, 1),
+        )
+    elif request == G["SIOCGIFSTATUS"]:
         raise FreeBSDError(EINVAL)
     elif request == G["SIOCGIFDESCR"]:
         if not iface.alias:
