@@ -112,4 +112,25 @@ FREEBSD_NETIF_LAYOUT = {
     "offsetof(struct ifbropreq, ifbop_root_path_cost)": 12,
     "offsetof(struct ifbropreq, ifbop_bridgeid)": 16,
     "offsetof(struct ifbropreq, ifbop_designated_root)": 24,
+    "sizeof(struct vlanreq)": 20,
+    "offsetof(struct vlanreq, vlr_tag)": 16,
 }
+
+# netinet/in.h, netinet6/in6.h: where the address sits in a sockaddr_in / sockaddr_in6.
+FREEBSD_SOCKADDR_LAYOUT = {
+    "offsetof(struct sockaddr_in, sin_addr)": 4,
+    "offsetof(struct sockaddr_in6, sin6_addr)": 8,
+    "sizeof(struct in6_addr)": 16,
+}
+# netinet/in.h: the classful masks SIOCAIFADDR assumes when no netmask is given, and the
+# IN_CLASSA/B/C(i) tests that pick one: ((i & mask) == value).
+FREEBSD_IN_CLASS_NET = {
+    "IN_CLASSA_NET": 0xFF000000,
+    "IN_CLASSB_NET": 0xFFFF0000,
+    "IN_CLASSC_NET": 0xFFFFFF00,
+}
+FREEBSD_IN_CLASS_TESTS = (
+    (0x80000000, 0x00000000, "IN_CLASSA_NET"),
+    (0xC0000000, 0x80000000, "IN_CLASSB_NET"),
+    (0xE0000000, 0xC0000000, "IN_CLASSC_NET"),
+)

@@ -10,6 +10,7 @@ from bsdulator.abi.ioctls import FREEBSD_D_TYPES, LINUX_IOCTLS
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import netif
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.table import Support, handler
 
@@ -36,13 +37,16 @@ def _is_tty(call, fd):
 @handler(
     "ioctl",
     Support.PARTIAL,
-    "every request but the terminal (termios, winsize, pgrp) and file "
-    "(FIONREAD/FIONBIO…) ones, network requests (SIOC*) included (ENOTTY)",
+    "every request but the terminal (termios, winsize, pgrp), file (FIONREAD/FIONBIO…) and "
+    "interface-changing ones (syscalls/netif: cloning, flags, addresses, MTU, name, bridge "
+    "members, vnet moves; of the reads only SIOCGIFFLAGS and SIOCGIFINDEX), other SIOC* (ENOTTY)",
 )
 def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
     fd, request = s32(fd), request & 0xFFFFFFFF
     mem = call.mem
+    if request in netif.REQUESTS:
+        return netif.ioctl(call, fd, request, data)
     if request == I["TIOCGETA"]:
         tmp = call.alloc(LINUX_TERMIOS_SIZE)
         check((yield lx.ioctl(fd, LINUX_TCGETS, tmp)))

@@ -18,6 +18,7 @@ FREEBSD_HEADERS = (
     "net/if.h",
     "net/ethernet.h",
     "net/if_bridgevar.h",
+    "net/if_vlan_var.h",
     "net/bridgestp.h",
     "netinet/in.h",
     "netinet/in_var.h",
@@ -32,6 +33,8 @@ def test_freebsd_netif_numbers_and_layouts():
         **N.FREEBSD_IF,
         **N.FREEBSD_BRDG,
         **N.FREEBSD_NETIF_LAYOUT,
+        **N.FREEBSD_SOCKADDR_LAYOUT,
+        **N.FREEBSD_IN_CLASS_NET,
     }
     assert mismatches(table, freebsd_values(FREEBSD_HEADERS, table, guard=False)) == {}
 
@@ -55,3 +58,19 @@ def test_freebsd_bridge_defaults():
         guard=False,
     )
     assert mismatches(table, values) == {}
+
+
+@requires_zig
+def test_freebsd_address_classes():
+    """Each (mask, value) test picks the addresses the IN_CLASSx(i) macro accepts."""
+    probes = (0x0A000001, 0x7FFFFFFF, 0x80000000, 0xAC100001, 0xC0A80001, 0xDFFFFFFF, 0xE0000001)
+    names = {
+        "IN_CLASSA_NET": "IN_CLASSA",
+        "IN_CLASSB_NET": "IN_CLASSB",
+        "IN_CLASSC_NET": "IN_CLASSC",
+    }
+    exprs = [f"{names[net]}({i:#x}U)" for _m, _v, net in N.FREEBSD_IN_CLASS_TESTS for i in probes]
+    values = freebsd_values(FREEBSD_HEADERS, exprs, guard=False)
+    for mask, value, net in N.FREEBSD_IN_CLASS_TESTS:
+        for i in probes:
+            assert bool(values[f"{names[net]}({i:#x}U)"]) == ((i & mask) == value), (net, hex(i))
