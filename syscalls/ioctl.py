@@ -10,8 +10,8 @@ from bsdulator.abi.ioctls import FREEBSD_D_TYPES, LINUX_IOCTLS
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls import netif
 from bsdulator.syscalls.jail import refuse_in_jail
+from bsdulator.syscalls.netif import ioctl_set
 from bsdulator.table import Support, handler
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
@@ -45,8 +45,8 @@ def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
     fd, request = s32(fd), request & 0xFFFFFFFF
     mem = call.mem
-    if request in netif.REQUESTS:
-        return netif.ioctl(call, fd, request, data)
+    if request in ioctl_set.REQUESTS:
+        return ioctl_set.ioctl(call, fd, request, data)
     if request == I["TIOCGETA"]:
         tmp = call.alloc(LINUX_TERMIOS_SIZE)
         check((yield lx.ioctl(fd, LINUX_TCGETS, tmp)))

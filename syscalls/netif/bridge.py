@@ -10,14 +10,14 @@ from __future__ import annotations
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.netif import BRIDGE_RTABLE_MAX, BRIDGE_RTABLE_TIMEOUT, BSTP_TICK_SHIFT
-from bsdulator.abi.netif import FREEBSD_BRDG as B
-from bsdulator.abi.netif import FREEBSD_BSTP as BSTP
-from bsdulator.abi.netif import FREEBSD_NETIF_LAYOUT as L
+from bsdulator.abi.netif_write import BRIDGE_RTABLE_MAX, BRIDGE_RTABLE_TIMEOUT, BSTP_TICK_SHIFT
+from bsdulator.abi.netif_write import FREEBSD_BRDG as B
+from bsdulator.abi.netif_write import FREEBSD_BSTP as BSTP
+from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
 from bsdulator.errors import FreeBSDError
 from bsdulator.net.names import linux_ifname
 
-from .common import fbsd_name, lookup, network, pack_name, read_name
+from .target import fbsd_name, lookup, network, pack_name, read_name
 
 EINVAL, ENOENT = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["ENOENT"]
 EEXIST, EBUSY = FREEBSD_ERRNO["EEXIST"], FREEBSD_ERRNO["EBUSY"]

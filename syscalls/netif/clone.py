@@ -10,11 +10,11 @@ import re
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.netif import FREEBSD_NETIF_LAYOUT as L
+from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
 from bsdulator.errors import FreeBSDError
 from bsdulator.net.names import FREEBSD_LOOPBACK
 
-from .common import IFRU, check_name, lookup, network, pack_name, read_name
+from .target import IFRU, check_name, lookup, network, pack_name, read_name
 
 EINVAL, EEXIST = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["EEXIST"]
 EPAIR_ENDS = ("a", "b")

@@ -11,21 +11,21 @@ import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES as AF
-from bsdulator.abi.netif import FREEBSD_IF as IF
-from bsdulator.abi.netif import FREEBSD_IN_CLASS_NET, FREEBSD_IN_CLASS_TESTS, FREEBSD_SIOC
-from bsdulator.abi.netif import FREEBSD_NETIF_LAYOUT as L
-from bsdulator.abi.netif import FREEBSD_SOCKADDR_LAYOUT as SA
+from bsdulator.abi.netif_write import FREEBSD_IF as IF
+from bsdulator.abi.netif_write import FREEBSD_IN_CLASS_NET, FREEBSD_IN_CLASS_TESTS, FREEBSD_SIOCS
+from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
+from bsdulator.abi.netif_write import FREEBSD_SOCKADDR_LAYOUT as SA
 from bsdulator.abi.netlink import FREEBSD_IFF, LINUX_IFF
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.syscalls.netlink.messages import IFF
 
 from . import bridge, clone, vnet
-from .common import IFREQ_SIZE, IFRU, check_name, is_socket, lookup, network, read_name
+from .target import IFREQ_SIZE, IFRU, check_name, is_socket, lookup, network, read_name
 
 EPERM, EINVAL, ENOTTY = FREEBSD_ERRNO["EPERM"], FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["ENOTTY"]
 EADDRNOTAVAIL = FREEBSD_ERRNO["EADDRNOTAVAIL"]
-S = FREEBSD_SIOC
+S = FREEBSD_SIOCS
 AF_INET, AF_INET6 = AF["AF_INET"], AF["AF_INET6"]
 SIN_SIZE, SIN6_SIZE = L["sizeof(struct sockaddr_in)"], L["sizeof(struct sockaddr_in6)"]
 SIN_ADDR, SIN6_ADDR = (

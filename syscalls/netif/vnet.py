@@ -14,7 +14,7 @@ from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.errors import FreeBSDError
 from bsdulator.net.names import linux_ifname
 
-from .common import IFREQ_SIZE, IFRU, lookup, network, network_at, read_name
+from .target import IFREQ_SIZE, IFRU, lookup, network, network_at, read_name
 
 EPERM, ENXIO, EEXIST = FREEBSD_ERRNO["EPERM"], FREEBSD_ERRNO["ENXIO"], FREEBSD_ERRNO["EEXIST"]
 

@@ -2,7 +2,7 @@
 the layouts of the structs they carry (net/if.h, netinet/in_var.h, netinet6/in6_var.h), as the
 network ioctls of syscalls/netif read and write them.  The same in FreeBSD 10.2 and 14."""
 
-FREEBSD_SIOC = {
+FREEBSD_SIOCS = {
     "SIOCSIFFLAGS": 0x80206910,  # _IOW('i', 16, struct ifreq)
     "SIOCGIFFLAGS": 0xC0206911,  # _IOWR('i', 17, struct ifreq)
     "SIOCDIFADDR": 0x80206919,  # _IOW('i', 25, struct ifreq)

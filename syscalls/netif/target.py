@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from bsdulator import procfs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.netif import FREEBSD_IF, FREEBSD_NETIF_LAYOUT
+from bsdulator.abi.netif_write import FREEBSD_IF, FREEBSD_NETIF_LAYOUT
 from bsdulator.errors import FreeBSDError
 from bsdulator.net.backend import Link, NetError, check_ifname, rtnl
 from bsdulator.net.names import freebsd_ifname, linux_ifname
