@@ -10,7 +10,12 @@ from __future__ import annotations
 import struct
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.netif_write import BRIDGE_RTABLE_MAX, BRIDGE_RTABLE_TIMEOUT, BSTP_TICK_SHIFT
+from bsdulator.abi.netif_write import (
+    BRIDGE_RTABLE_MAX,
+    BRIDGE_RTABLE_TIMEOUT,
+    BSTP_ID_PRIORITY_SHIFT,
+    BSTP_TICK_SHIFT,
+)
 from bsdulator.abi.netif_write import FREEBSD_BRDG as B
 from bsdulator.abi.netif_write import FREEBSD_BSTP as BSTP
 from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
@@ -142,9 +147,11 @@ def _param(link, bridge, raw, _mem):
         L["offsetof(struct ifbropreq, ifbop_priority)"],
         BSTP["BSTP_DEFAULT_BRIDGE_PRIORITY"],
     )
-    # the bridge is its own root: its id is its Ethernet address
+    # the bridge is its own root: its id is its priority and Ethernet address
     mac = link.get(bridge).get("IFLA_ADDRESS") or ""
-    bridge_id = int(mac.replace(":", "") or "0", 16)
+    bridge_id = int(mac.replace(":", "") or "0", 16) | (
+        BSTP["BSTP_DEFAULT_BRIDGE_PRIORITY"] << BSTP_ID_PRIORITY_SHIFT
+    )
     struct.pack_into("<Q", out, L["offsetof(struct ifbropreq, ifbop_bridgeid)"], bridge_id)
     struct.pack_into("<Q", out, L["offsetof(struct ifbropreq, ifbop_designated_root)"], bridge_id)
     return bytes(out)
