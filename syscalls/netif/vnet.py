@@ -53,14 +53,15 @@ def to_jail(call, data):
 
 
 def from_jail(call, data):
+    """if_vmove_reclaim's order: the interface must be in the jail (ENXIO), its name free here."""
     name, jail_ns = _request(call, data)
     caller_ns = f"/proc/{call.proc.pid}/ns/net"
-    with network(call.proc.pid) as link:
-        if link.index(linux_ifname(name)) is not None:
-            raise FreeBSDError(EEXIST, f"{name} exists here")
     with network_at(jail_ns) as there:
         index = there.index(linux_ifname(name))
         if index is None:
             raise FreeBSDError(ENXIO, f"no interface {name} in the jail")
+        with network(call.proc.pid) as link:
+            if link.index(linux_ifname(name)) is not None:
+                raise FreeBSDError(EEXIST, f"{name} exists here")
         there.move(index, caller_ns)
     return 0
