@@ -68,6 +68,8 @@ FREEBSD_BSTP = {
 BSTP_TICK_SHIFT = 8
 # bridgestp.c: a bridge id is its priority above its 48-bit Ethernet address (ifconfig's PV2ID)
 BSTP_ID_PRIORITY_SHIFT = 48
+# if.c (net.ifdescr_maxlen, not in a header): the longest description SIOCSIFDESCR takes
+IFDESCR_MAXLEN = 1024
 # if_bridge.c (not in a header): the address cache's default size and timeout (seconds).
 BRIDGE_RTABLE_MAX = 2000
 BRIDGE_RTABLE_TIMEOUT = 20 * 60

@@ -12,7 +12,12 @@ import struct
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES as AF
 from bsdulator.abi.netif_write import FREEBSD_IF as IF
-from bsdulator.abi.netif_write import FREEBSD_IN_CLASS_NET, FREEBSD_IN_CLASS_TESTS, FREEBSD_SIOCS
+from bsdulator.abi.netif_write import (
+    FREEBSD_IN_CLASS_NET,
+    FREEBSD_IN_CLASS_TESTS,
+    FREEBSD_SIOCS,
+    IFDESCR_MAXLEN,
+)
 from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
 from bsdulator.abi.netif_write import FREEBSD_SOCKADDR_LAYOUT as SA
 from bsdulator.abi.netlink import FREEBSD_IFF, LINUX_IFF
@@ -260,6 +265,8 @@ def _set_descr(call, data):
     _may_change(call)
     name, raw = _ifreq(call, data)
     length, pointer = struct.unpack_from("<QQ", raw, IFRU)
+    if length > IFDESCR_MAXLEN:
+        raise FreeBSDError(FREEBSD_ERRNO["ENAMETOOLONG"], "description longer than ifdescr_maxlen")
     text = call.mem.read(pointer, length).split(b"\0", 1)[0] if length and pointer else b""
     with network(call.proc.pid) as link:
         link.set(lookup(link, name), ifalias=text.decode(errors="replace"))
