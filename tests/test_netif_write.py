@@ -118,6 +118,7 @@ def test_cloning_and_changes_with_a_program_of_our_own(test_host, ifw):  # noqa:
     assert run(h, ifw, "addm", "bridge1", "epair0a") == "error: EBUSY"
     assert run(h, ifw, "addm", "bridge0", "nosuch0") == "error: ENOENT"
     assert run(h, ifw, "addm", "bridge0", "lo0") == "error: EINVAL"
+    assert run(h, ifw, "addm", "bridge0", "bridge1") == "error: EINVAL"
     assert run(h, ifw, "addm", "epair1a", "epair0b") == "error: EINVAL"  # no bridge
     assert run(h, ifw, "members", "bridge0") == "member: epair0a flags=143"
     assert links(h)["epair0a"]["master"] == links(h)["bridge0"]["index"]

@@ -19,6 +19,7 @@ from bsdulator.abi.netif_write import (
 from bsdulator.abi.netif_write import FREEBSD_BRDG as B
 from bsdulator.abi.netif_write import FREEBSD_BSTP as BSTP
 from bsdulator.abi.netif_write import FREEBSD_NETIF_LAYOUT as L
+from bsdulator.abi.netlink import LINUX_ARPHRD
 from bsdulator.errors import FreeBSDError
 from bsdulator.net.names import linux_ifname
 
@@ -34,7 +35,7 @@ NEW_MEMBER_FLAGS = (
     B["IFBIF_LEARNING"] | B["IFBIF_DISCOVER"] | B["IFBIF_BSTP_AUTOEDGE"] | B["IFBIF_BSTP_AUTOPTP"]
 )
 BRIDGE_KIND = "bridge"
-ETHERNET_KINDS = {"veth", "bridge", "vlan", "dummy", None}  # None: a physical NIC
+ARPHRD_ETHER = LINUX_ARPHRD["ARPHRD_ETHER"]
 
 
 def drvspec(call, data: int, may_change, set_: bool) -> int:
@@ -75,7 +76,8 @@ def _add(link, bridge, raw, _mem):
         index = lookup(link, name)
     except FreeBSDError:
         raise FreeBSDError(ENOENT, f"no interface {name}") from None
-    if index == bridge or link.kind(index) not in ETHERNET_KINDS:
+    # bridge_ioctl_add takes Ethernet-like interfaces only (no loopback, no bridge)
+    if link.get(index)["ifi_type"] != ARPHRD_ETHER or link.kind(index) == BRIDGE_KIND:
         raise FreeBSDError(EINVAL, f"{name} cannot be a bridge member")
     master = link.get(index).get("IFLA_MASTER")
     if master == bridge:
