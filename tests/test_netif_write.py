@@ -225,3 +225,39 @@ def test_the_guides_flow_with_the_roots_ifconfig(test_host, ifw):  # noqa: F811
     assert ifconfig("bridge0", "destroy").returncode == 0
     links_, addrs, routes, named = h.state()
     assert (links_, addrs, routes, named) == (["lo"], [], [], [])
+
+
+JAIL_CONF = """\
+j1 {
+  $n = 0;
+  path = "%(root)s";
+  vnet;
+  vnet.interface = "epair${n}b";
+  exec.prestart = "/sbin/ifconfig epair${n} create up";
+  exec.prestart += "/sbin/ifconfig bridge0 addm epair${n}a up";
+  exec.start = "/sbin/ifconfig epair${n}b 10.23.42.2/24 up";
+  exec.poststop = "/sbin/ifconfig bridge0 deletem epair${n}a";
+  exec.poststop += "/sbin/ifconfig epair${n}a destroy";
+  persist;
+}
+"""
+
+
+@needs_read_side
+def test_the_guides_jail_conf_starts_answers_and_stops_leaving_nothing(test_host, tmp_path):  # noqa: F811
+    """exec.prestart makes the epair and adds it to bridge0, vnet.interface moves its b end in,
+    exec.poststop (after the jail is gone: its interfaces came back) deletes and destroys it."""
+    h = test_host
+    conf = tmp_path / "jail.conf"
+    conf.write_text(JAIL_CONF % {"root": h.root})
+    assert h.run("sbin/ifconfig", "bridge0", "create").returncode == 0
+    assert h.run("sbin/ifconfig", "bridge0", "inet", "10.23.42.1/24", "up").returncode == 0
+    r = h.run("jail", "-f", conf, "-c", "j1")
+    assert r.returncode == 0, r.stderr
+    assert ping(h.path, "10.23.42.2")
+    assert "member: epair0a" in h.run("sbin/ifconfig", "bridge0").stdout.decode()
+    r = h.run("jail", "-f", conf, "-r", "j1")
+    assert r.returncode == 0, r.stderr
+    assert sorted(links(h)) == ["bridge0", "lo"]
+    assert h.run("sbin/ifconfig", "bridge0", "destroy").returncode == 0
+    assert h.state() == (["lo"], [], [], [])
