@@ -11,7 +11,7 @@ from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
-from bsdulator.syscalls.netif import ioctl_get
+from bsdulator.syscalls.netif import ioctl_get, ioctl_set
 from bsdulator.table import Support, handler
 
 ENOTTY = FREEBSD_ERRNO["ENOTTY"]
@@ -37,14 +37,16 @@ def _is_tty(call, fd):
 @handler(
     "ioctl",
     Support.PARTIAL,
-    "every request but the terminal (termios, winsize, pgrp) and file "
-    "(FIONREAD/FIONBIO…) ones and the interface reads of syscalls/netif, the other network "
-    "requests (SIOC*) included (ENOTTY)",
+    "every request but the terminal (termios, winsize, pgrp), file (FIONREAD/FIONBIO…) and "
+    "interface ones (syscalls/netif: the SIOCG* reads; cloning, flags, addresses, MTU, name, "
+    "bridge members, vnet moves), other SIOC* (ENOTTY)",
 )
 def sys_ioctl(call, fd, request, data):
     """Implements FreeBSD ioctl(2)."""
     fd, request = s32(fd), request & 0xFFFFFFFF
     mem = call.mem
+    if request in ioctl_set.REQUESTS:
+        return ioctl_set.ioctl(call, fd, request, data)
     if request == I["TIOCGETA"]:
         tmp = call.alloc(LINUX_TERMIOS_SIZE)
         check((yield lx.ioctl(fd, LINUX_TCGETS, tmp)))

@@ -242,6 +242,20 @@ class JailService:
         except NetError as e:
             self.sup.warn(f"jail {jid}: its network layout is not fully removed: {e}")
 
+    def _return_interfaces(self, tx, row: jailreg.JailRow, holder: jailns.Holder) -> None:
+        """A vnet jail's interfaces go back to its parent's network (the host's: ours) before its
+        namespace dies with them, as `ifconfig IF vnet J` lent them; what cannot is reported."""
+        if not jailns.alive(holder):
+            return
+        parent = tx.by_jid(row.params["parent"]) if row.params["parent"] > 0 else None
+        home = f"/proc/{parent.holder_pid}/ns/net" if parent and parent.holder_pid else None
+        try:
+            failed = self.sup.net.return_interfaces(f"/proc/{holder.pid}/ns/net", home)
+        except NetError as e:
+            failed = [str(e)]
+        if failed:
+            self.sup.warn(f"jail {row.jid}: interfaces not returned: {', '.join(failed)}")
+
     @property
     def config(self) -> params.JailConfig:
         """The security.jail.* settings as the last writer of any bsdulator left them."""
@@ -413,6 +427,8 @@ class JailService:
                     return
                 if record_of(row).get(rules.LAYOUT_ADDRS):
                     self._remove_layout(jid, holder)
+                if record_of(row).get("vnet") == abi.JAIL_SYS_NEW:
+                    self._return_interfaces(tx, row, holder)
                 jailns.kill(holder)
                 killed = True
                 self.dying.append(holder)

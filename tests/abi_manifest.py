@@ -127,6 +127,32 @@ def _kinfo_freebsd() -> dict[str, int]:
 
 # sys/ioctl.h brings ttycom.h and filio.h; the rest declare the structs the numbers encode sizes of.
 IOCTL_HEADERS = ("sys/types.h", "sys/time.h", "sys/mman.h", "sys/ioctl.h", "termios.h")
+# the interface-changing requests and their structs (abi/netif_write.py)
+NETIF_WRITE_HEADERS = (
+    "sys/types.h",
+    "sys/param.h",
+    "sys/socket.h",
+    "sys/sockio.h",
+    "sys/time.h",
+    "stddef.h",
+    "net/if.h",
+    "net/ethernet.h",
+    "net/if_bridgevar.h",
+    "net/if_vlan_var.h",
+    "netinet/in.h",
+    "netinet/in_var.h",
+    "netinet6/in6_var.h",
+)
+# net/bridgestp.h keeps its defaults under _KERNEL, with the kernel types its structs use
+BRIDGESTP_HEADERS = (
+    "sys/types.h",
+    "sys/param.h",
+    "sys/lock.h",
+    "sys/mutex.h",
+    "sys/_task.h",
+    "sys/callout.h",
+    "net/bridgestp.h",
+)
 SIGNAL_HEADERS = ("signal.h", "sys/_sigset.h")
 TERMIOS_HEADERS = ("termios.h", "sys/ttydefaults.h")
 UMTX_HEADERS = ("sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h")
@@ -288,6 +314,18 @@ FREEBSD_VALUES = [
         "sys/cpuset.h",
     ),
     F("abi.ioctls.FREEBSD_IOCTLS", *IOCTL_HEADERS),
+    *(
+        F(f"abi.netif_write.{name}", *NETIF_WRITE_HEADERS)
+        for name in (
+            "FREEBSD_SIOCS",
+            "FREEBSD_IF",
+            "FREEBSD_BRDG",
+            "FREEBSD_NETIF_LAYOUT",
+            "FREEBSD_SOCKADDR_LAYOUT",
+            "FREEBSD_IN_CLASS_NET",
+        )
+    ),
+    F("abi.netif_write.FREEBSD_BSTP", *BRIDGESTP_HEADERS, defines=("_KERNEL",)),
     F(
         "abi.jail.FREEBSD_JAIL | abi.jail.FREEBSD_JAIL_KERNEL",
         "sys/param.h",

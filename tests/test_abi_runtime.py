@@ -15,6 +15,7 @@ from bsdulator.abi import (
     ioctls,
     jail,
     limits,
+    netif_write,
     signals,
     umtx,
 )
@@ -253,3 +254,17 @@ def test_linux_max_errno_bounds_every_error():
     assert max(LINUX_ERRNO.values()) < limits.LINUX_MAX_ERRNO
     assert max(LINUX_KERNEL_RESTART.values()) < limits.LINUX_MAX_ERRNO
     assert limits.LINUX_MAX_ERRNO + 1 == os.sysconf("SC_PAGE_SIZE")  # the last page is never mapped
+
+
+@requires_zig
+def test_freebsd_address_classes():
+    """Each (mask, value) of abi/netif_write.py picks the addresses netinet/in.h's IN_CLASSx(i)
+    macro accepts (SIOCAIFADDR's classful mask when none is given)."""
+    probes = (0x0A000001, 0x7FFFFFFF, 0x80000000, 0xAC100001, 0xC0A80001, 0xDFFFFFFF, 0xE0000001)
+    tests = netif_write.FREEBSD_IN_CLASS_TESTS
+    exprs = [f"{net.removesuffix('_NET')}({i:#x}U)" for _m, _v, net in tests for i in probes]
+    values = freebsd_values([*FREEBSD_TYPES, "netinet/in.h"], exprs, guard=False)
+    for mask, value, net in tests:
+        for i in probes:
+            got = values[f"{net.removesuffix('_NET')}({i:#x}U)"]
+            assert bool(got) == ((i & mask) == value), (net, hex(i))

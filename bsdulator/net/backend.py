@@ -21,7 +21,12 @@ NETNS_DIR = "/var/run/netns"  # where `ip netns` looks (pyroute2.netns.NETNS_RUN
 
 
 class NetError(Exception):
-    """A network operation failed; the message says which and why."""
+    """A network operation failed; the message says which and why, errno (Linux's) what the
+    kernel answered when it refused."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
 
 
 def check_ifname(name: str) -> None:
@@ -90,9 +95,9 @@ def rtnl(netns: str | None = None) -> Iterator[Link]:
         with IPRoute(**({"netns": netns} if netns else {})) as ipr:
             yield Link(ipr)
     except NetlinkError as e:
-        raise NetError(f"netlink: {os.strerror(e.code)}") from None
+        raise NetError(f"netlink: {os.strerror(e.code)}", e.code) from None
     except OSError as e:  # the namespace vanished (its jail died), no netlink socket, …
-        raise NetError(f"{netns or 'netlink'}: {e.strerror or e}") from None
+        raise NetError(f"{netns or 'netlink'}: {e.strerror or e}", e.errno) from None
 
 
 class Link:
@@ -150,3 +155,49 @@ class Link:
 
     def default_route(self, gateway: ipaddress.IPv4Address) -> None:
         self.ipr.route("add", dst="default", gateway=str(gateway))
+
+    # -- what FreeBSD's interface requests change (syscalls/netif)
+
+    def names(self) -> set[str]:
+        return {link.get("ifname") for link in self.ipr.get_links()}
+
+    def get(self, index: int):
+        """The link's RTM_NEWLINK message."""
+        return self.ipr.get_links(index)[0]
+
+    def kind(self, index: int) -> str | None:
+        info = self.get(index).get("IFLA_LINKINFO")
+        return info.get("IFLA_INFO_KIND") if info else None
+
+    def add(self, name: str, kind: str, **attrs) -> int:
+        check_ifname(name)
+        self.ipr.link("add", ifname=name, kind=kind, **attrs)
+        return self.require(name)
+
+    def add_pair(self, name: str, peer: str) -> int:
+        """A veth pair, both ends here."""
+        check_ifname(peer)
+        return self.add(name, "veth", peer={"ifname": peer})
+
+    def set(self, index: int, **attrs) -> None:
+        self.ipr.link("set", index=index, **attrs)
+
+    def move(self, index: int, netns: str) -> None:
+        """Into the network namespace the nsfs path netns names."""
+        fd = os.open(netns, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            self.ipr.link("set", index=index, net_ns_fd=fd)
+        finally:
+            os.close(fd)
+
+    def addresses(self, index: int, family: int) -> list[tuple[str, int]]:
+        return [
+            (a.get("IFA_ADDRESS"), a["prefixlen"])
+            for a in self.ipr.get_addr(family=family, index=index)
+        ]
+
+    def address(self, command: str, index: int, family: int, address: str, prefixlen: int, **kw):
+        """Add ("replace": or change) or delete ("del") an address."""
+        self.ipr.addr(
+            command, index=index, family=family, address=address, prefixlen=prefixlen, **kw
+        )
