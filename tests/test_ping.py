@@ -1,0 +1,68 @@
+"""ping (issue 11): the root's 10.2 ping over raw ICMP sockets on the test host and in VNET
+jails of the automatic layout, allow.raw_sockets, and the process descriptors (pdfork) the
+casper-using ping of 14.x starts its helper with.
+
+Network safety: every test runs bsdulator inside a network namespace of its own (the test's
+"host", entered as `ip netns exec` does), pings only its own jails' addresses, and removes the
+jails and the namespace at the end, also when it fails."""
+
+import pytest
+
+from test_vnet_layout import NetnsHost
+
+pytestmark = [pytest.mark.e2e, pytest.mark.root]
+
+
+@pytest.fixture
+def host(freebsd_root, tmp_path, host_netns_names):
+    """A test network namespace with bsdulator run inside it as `ip netns exec` does; its jails
+    and any namespace binding they left are removed at the end."""
+    from pyroute2 import netns
+
+    before = set(netns.listnetns())
+    test_host = NetnsHost("ip netns exec", freebsd_root, str(tmp_path / "state"))
+    try:
+        yield test_host
+    finally:
+        try:
+            for jid in test_host.run("jls", "jid").stdout.decode().split():
+                test_host.run("jail", "-r", jid)
+        finally:
+            for name in set(netns.listnetns()) - before - {test_host.name}:
+                if name.startswith("bsdjail_"):
+                    netns.remove(name)
+            netns.remove(test_host.name)
+
+
+def _jail(host, name: str, address: str, *params: str) -> None:
+    R = host.root
+    r = host.run(
+        "jail", "-c", f"name={name}", f"path={R}", f"ip4.addr={address}", "vnet", "persist", *params
+    )
+    assert r.returncode == 0, r.stderr
+
+
+def _answered(r) -> bool:
+    return r.returncode == 0 and b"1 packets received" in r.stdout
+
+
+def test_ping_between_host_and_vnet_jails(host):
+    _jail(host, "myjail", "10.0.0.10", "allow.raw_sockets")
+    _jail(host, "other", "10.0.0.11")
+
+    r = host.run("jexec", "myjail", "/sbin/ping", "-c1", "10.0.0.1")
+    assert _answered(r), (r.stdout, r.stderr)
+    assert b"64 bytes from 10.0.0.1: icmp_seq=0 ttl=64" in r.stdout
+
+    r = host.run("sbin/ping", "-c1", "10.0.0.10")
+    assert _answered(r), (r.stdout, r.stderr)
+
+    r = host.run("jexec", "myjail", "/sbin/ping", "-c1", "10.0.0.11")
+    assert _answered(r), (r.stdout, r.stderr)
+
+
+def test_ping_in_a_jail_without_allow_raw_sockets_is_refused(host):
+    _jail(host, "noraw", "10.0.0.12")
+    r = host.run("jexec", "noraw", "/sbin/ping", "-c1", "10.0.0.1")
+    assert r.returncode == 71  # EX_OSERR: ping's err(EX_OSERR, "socket")
+    assert r.stderr.decode().strip().endswith("ping: socket: Operation not permitted")
