@@ -999,6 +999,12 @@ FREEBSD_RFORK_FLAGS = {
     "RFPPWAIT": 1 << 31,  # parent sleeps until the child execs or exits
 }
 
+# pdfork(2) flags (sys/procdesc.h).
+FREEBSD_PROCDESC_FLAGS = {
+    "PD_DAEMON": 0x00000001,  # last close does not kill the process
+    "PD_CLOEXEC": 0x00000002,  # the descriptor is close-on-exec
+}
+
 # clone(2) flags, for rfork/vfork/thr_new; the low byte is the exit signal.
 LINUX_CLONE_FLAGS = {
     "CSIGNAL": 0x000000FF,

@@ -271,6 +271,7 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_WAIT_OPTIONS", "sys/wait.h"),
     F("abi.flags.FREEBSD_IDTYPES", "sys/wait.h", enum=True),
     F("abi.flags.FREEBSD_RFORK_FLAGS", "unistd.h"),
+    F("abi.flags.FREEBSD_PROCDESC_FLAGS", "sys/types.h", "sys/procdesc.h"),
     F("abi.flags.FREEBSD_RLIMIT_RESOURCES", "sys/resource.h"),
     F("abi.flags.FREEBSD_RLIM", "sys/resource.h"),
     F("abi.flags.FREEBSD_RUSAGE_WHO", "sys/resource.h"),

@@ -7,7 +7,6 @@ Network safety: every test runs bsdulator inside a network namespace of its own 
 jails and the namespace at the end, also when it fails."""
 
 import pytest
-
 from test_vnet_layout import NetnsHost
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]
@@ -66,3 +65,21 @@ def test_ping_in_a_jail_without_allow_raw_sockets_is_refused(host):
     r = host.run("jexec", "noraw", "/sbin/ping", "-c1", "10.0.0.1")
     assert r.returncode == 71  # EX_OSERR: ping's err(EX_OSERR, "socket")
     assert r.stderr.decode().strip().endswith("ping: socket: Operation not permitted")
+
+
+def test_process_descriptors(bsd, freebsd_programs):
+    """What the casper-using ping's helper needs: pdfork, pdgetpid, pdkill, POLLHUP at exit."""
+    program = freebsd_programs("pd_")["pd_procdesc"]
+    r = bsd(program)
+    lines = r.stdout.decode().splitlines()
+    assert lines[:-1] == [
+        "pdgetpid matches",
+        "revents 0x10 (POLLHUP yes)",
+        "wait(-1): No child processes",
+        "waitpid(pid): exited 7",
+        "SIGCHLD seen: 0",
+        "pdkill: killed by signal 15",
+        "pdgetpid(pipe): Bad file descriptor",
+    ], (lines, r.stderr)
+    assert lines[-1].endswith(": 0 failures")
+    assert r.returncode == 0
