@@ -780,6 +780,10 @@ LINUX_IP_OPTIONS = {
     "IP_DROP_MEMBERSHIP": 36,
 }
 
+# IP_MTU_DISCOVER values (linux/in.h): DONT sends without DF, as FreeBSD's rip_output does
+# unless IP_DONTFRAG.
+LINUX_IP_PMTUDISC = {"IP_PMTUDISC_DONT": 0, "IP_PMTUDISC_DO": 2}
+
 # IPPROTO_IPV6 options.
 FREEBSD_IPV6_OPTIONS = {
     "IPV6_UNICAST_HOPS": 4,
@@ -1194,6 +1198,23 @@ FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "IN
 FREEBSD_WAIT_STATUS = {"WCOREFLAG": 0o200}
 
 # Control messages (sys/socket.h): SCM_RIGHTS, and where a message's data starts, the same on
-# both systems.
-FREEBSD_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
-LINUX_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
+# both systems; the receive timestamps (FreeBSD's format follows SO_TS_CLOCK: timeval, bintime,
+# timespec of the real or the monotonic clock; Linux's SCM_TIMESTAMP is SO_TIMESTAMP_OLD's
+# timeval).
+FREEBSD_CMSG = {
+    "SCM_RIGHTS": 0x01,
+    "SCM_TIMESTAMP": 0x02,
+    "SCM_BINTIME": 0x04,
+    "SCM_REALTIME": 0x05,
+    "SCM_MONOTONIC": 0x06,
+    "CMSG_LEN(0)": 16,
+}
+LINUX_CMSG = {"SCM_RIGHTS": 0x01, "SCM_TIMESTAMP": 29, "CMSG_LEN(0)": 16}
+
+# SO_TS_CLOCK values (sys/socket.h): which SCM_* a SO_TIMESTAMP socket receives.
+FREEBSD_SO_TS_CLOCKS = {
+    "SO_TS_REALTIME_MICRO": 0,
+    "SO_TS_BINTIME": 1,
+    "SO_TS_REALTIME": 2,
+    "SO_TS_MONOTONIC": 3,
+}

@@ -9,6 +9,8 @@ jails and the namespace at the end, also when it fails."""
 import pytest
 from test_vnet_layout import NetnsHost
 
+from bsdulator.abi.flags import FREEBSD_CMSG, FREEBSD_SO_TS_CLOCKS
+
 pytestmark = [pytest.mark.e2e, pytest.mark.root]
 
 
@@ -16,11 +18,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.root]
 def host(freebsd_root, tmp_path, host_netns_names):
     """A test network namespace with bsdulator run inside it as `ip netns exec` does; its jails
     and any namespace binding they left are removed at the end."""
-    from pyroute2 import netns
+    from pyroute2 import IPRoute, netns
 
     before = set(netns.listnetns())
     test_host = NetnsHost("ip netns exec", freebsd_root, str(tmp_path / "state"))
     try:
+        with IPRoute(netns=test_host.path, flags=0) as ipr:
+            ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
         yield test_host
     finally:
         try:
@@ -83,3 +87,25 @@ def test_process_descriptors(bsd, freebsd_programs):
     ], (lines, r.stderr)
     assert lines[-1].endswith(": 0 failures")
     assert r.returncode == 0
+
+
+@pytest.mark.parametrize(
+    "clock, scm",
+    [
+        ("SO_TS_REALTIME_MICRO", "SCM_TIMESTAMP"),
+        ("SO_TS_BINTIME", "SCM_BINTIME"),
+        ("SO_TS_REALTIME", "SCM_REALTIME"),
+        ("SO_TS_MONOTONIC", "SCM_MONOTONIC"),
+    ],
+)
+def test_raw_icmp_socket_reads_header_stamp_and_ttl(host, freebsd_programs, clock, scm):
+    """What ping reads from its raw socket: the IP header (14's kernel: ip_len in network order),
+    the SO_TIMESTAMP stamp in SO_TS_CLOCK's format, IP_RECVTTL's one-byte TTL."""
+    program = freebsd_programs("rawip_")["rawip_icmp"]
+    r = host.run(program, FREEBSD_SO_TS_CLOCKS[clock])
+    lines = r.stdout.decode().splitlines()
+    assert lines[:-1] == [
+        "ip_v 4 ip_hl 5 ip_p 1 ip_len network order ip_off 0 from 127.0.0.1",
+        f"stamp type {FREEBSD_CMSG[scm]}, ttl 64",
+    ], (lines, r.stderr)
+    assert lines[-1].endswith(": 0 failures")
