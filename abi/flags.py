@@ -845,7 +845,17 @@ LINUX_IPV6_OPTIONS = {
     "IPV6_TCLASS": 67,
     "IPV6_AUTOFLOWLABEL": 70,
     "IPV6_ORIGDSTADDR": 74,
+    "IPV6_MTU": 24,  # a send MTU of the socket's own: IPV6_USE_MIN_MTU's way there
 }
+
+# IPPROTO_ICMPV6 options (netinet6/in6.h; linux/icmpv6.h). struct icmp6_filter is 256 bits on
+# both; a set bit passes the type on FreeBSD and blocks it on Linux.
+FREEBSD_ICMP6_OPTIONS = {"ICMP6_FILTER": 18}
+LINUX_ICMPV6_OPTIONS = {"ICMPV6_FILTER": 1}
+ICMP6_FILTER_SIZE = {"sizeof(struct icmp6_filter)": 32}
+
+# The minimum IPv6 link MTU (netinet/ip6.h), what IPV6_USE_MIN_MTU sends with.
+FREEBSD_IPV6_MMTU = {"IPV6_MMTU": 1280}
 
 # IPPROTO_TCP options.
 FREEBSD_TCP_OPTIONS = {

@@ -7,13 +7,15 @@ hands it over as SCM_TIMESTAMP (the default), SCM_BINTIME, SCM_REALTIME (timespe
 SCM_MONOTONIC (timespec of the uptime clock, the 14.x ping's choice): the monotonic stamp is the
 real-time one moved by the clocks' difference when the message is read, so a clock step between
 arrival and reading shifts it.  Linux's IP_TTL and IP_TOS messages carry FreeBSD's IP_RECVTTL
-(an int there, a u_char here) and IP_RECVTOS.  SO_TS_CLOCK lives in the supervisor, per socket
+(an int there, a u_char here) and IP_RECVTOS; IPv6's (IPV6_PKTINFO, IPV6_HOPLIMIT…) only
+change numbers.  SO_TS_CLOCK lives in the supervisor, per socket
 inode, so dup and fork copies share it as they share the socket."""
 
 import os
 import struct
 import time
 
+from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_CMSG,
@@ -38,6 +40,7 @@ SCM_FOR_CLOCK = {
 }
 LINUX_SCM_TIMESTAMP = LINUX_CMSG["SCM_TIMESTAMP"]
 IPPROTO_IP = FREEBSD_IPPROTO["IPPROTO_IP"]  # the same level on Linux
+IPPROTO_IPV6 = FREEBSD_IPPROTO["IPPROTO_IPV6"]  # the same level on Linux
 # Linux's IP-level message type → FreeBSD's, with FreeBSD's one-byte value.
 IP_MESSAGES = {
     LINUX_IP_OPTIONS["IP_TTL"]: FREEBSD_IP_OPTIONS["IP_RECVTTL"],
@@ -121,3 +124,9 @@ def ip_message(ctype: int, payload: bytes) -> tuple[int, bytes] | None:
     if fbsd is None or not payload:
         return None
     return fbsd, payload[:1]  # Linux's int TTL / byte TOS: the low byte (little-endian)
+
+
+def ipv6_message(ctype: int) -> int:
+    """A Linux IPPROTO_IPV6 message's type as FreeBSD's (IPV6_PKTINFO, IPV6_HOPLIMIT,
+    IPV6_TCLASS…: the same data, other numbers)."""
+    return translate.IPV6_OPTIONS.to_freebsd(ctype, ctype)

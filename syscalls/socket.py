@@ -244,6 +244,10 @@ def sys_setsockopt(call, s, level, name, val, valsize):
         return (yield from netlink.setsockopt(call, s, name, val, valsize))
     if (s32(level), s32(name)) == (FREEBSD_SOL_SOCKET, inetcontrol.SO_TS_CLOCK):
         return inetcontrol.set_ts_clock(call, s, val, valsize)
+    if (s32(level), s32(name)) == (rawip.IPPROTO_IPV6, rawip.IPV6_USE_MIN_MTU):
+        return (yield from rawip.use_min_mtu(call, s, val, valsize))
+    if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
+        return (yield from rawip.set_icmp6_filter(call, s, val, valsize))
     llevel, lname = _sockopt(level, name)
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
@@ -259,6 +263,8 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
         return (yield from netlink.getsockopt(call, s, name, val, avalsize))
     if (s32(level), s32(name)) == (FREEBSD_SOL_SOCKET, inetcontrol.SO_TS_CLOCK):
         return inetcontrol.get_ts_clock(call, s, val, avalsize)
+    if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
+        return (yield from rawip.get_icmp6_filter(call, s, val, avalsize))
     llevel, lname = _sockopt(level, name)
     check((yield lx.getsockopt(s32(s), llevel, lname, val, avalsize)))
     if val and llevel == LINUX_SOL_SOCKET and lname in (LINUX_SO["SO_TYPE"], LINUX_SO["SO_ERROR"]):
@@ -306,6 +312,8 @@ def _control_to_freebsd(data: bytes, ts_clock: int) -> bytes:
             ctype, payload = inetcontrol.timestamp(payload, ts_clock)
         elif level == inetcontrol.IPPROTO_IP:
             ctype, payload = inetcontrol.ip_message(ctype, payload) or (ctype, payload)
+        elif level == inetcontrol.IPPROTO_IPV6:
+            ctype = inetcontrol.ipv6_message(ctype)
         out += (
             struct.pack("<Iii", FREEBSD_CMSGHDR_LEN + len(payload), flevel, ctype)
             + bytes(4)
@@ -318,6 +326,10 @@ def _control_to_freebsd(data: bytes, ts_clock: int) -> bytes:
 
 def _linux_msghdr(call, msg_addr: int, receiving: bool):
     m = structs.unpack("msghdr", call.mem.read(msg_addr, FREEBSD_MSGHDR))
+    # The header first, nearest the stack in use: a large control buffer below it may reach
+    # stack pages not mapped yet, which Linux's own copy-out grows into but a write of ours
+    # cannot (ping6 asks for 10 KB of control messages).
+    hdr = call.alloc(LINUX_MSGHDR)
     name, namelen = m["msg_name"], m["msg_namelen"]
     if receiving:
         lname = call.alloc(SOCKADDR_MAX) if name else 0
@@ -334,7 +346,6 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
             linux = _control_to_linux(call.mem.read(ctl, ctllen))
             lctl, lctllen = call.alloc(len(linux)), len(linux)
             call.mem.write(lctl, linux)
-    hdr = call.alloc(LINUX_MSGHDR)
     call.mem.write(
         hdr,
         structs.pack(

@@ -266,6 +266,8 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_IPPROTO", "netinet/in.h"),
     F("abi.flags.FREEBSD_IP_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_IPV6_OPTIONS", "netinet/in.h"),
+    F("abi.flags.FREEBSD_ICMP6_OPTIONS", "sys/types.h", "netinet/in.h"),
+    F("abi.flags.FREEBSD_IPV6_MMTU", "sys/types.h", "netinet/in.h", "netinet/ip6.h"),
     F("abi.flags.FREEBSD_TCP_OPTIONS", "netinet/tcp.h"),
     F("abi.flags.FREEBSD_POLL_EVENTS", "poll.h"),
     F("abi.flags.FREEBSD_SELECT_LIMITS", "sys/select.h"),
@@ -440,6 +442,7 @@ FREEBSD_VALUES = [
     F("abi.termios.FREEBSD_TERMIOS_SIZE", *FREEBSD_TYPES, "termios.h"),
     F("abi.vm.FREEBSD_VM_PROT", *FREEBSD_TYPES, "vm/vm.h"),
     F("abi.flags.FREEBSD_CMSG", *FREEBSD_TYPES, "sys/socket.h"),
+    F("abi.flags.ICMP6_FILTER_SIZE", *FREEBSD_TYPES, "netinet/in.h", "netinet/icmp6.h"),
     F(
         "MAXMODNAME",
         "sys/param.h",
@@ -523,6 +526,7 @@ LINUX_VALUES = [
     L("abi.flags.LINUX_IP_OPTIONS", "netinet/in.h", python=socket),
     L("abi.flags.LINUX_IP_PMTUDISC", "linux/in.h"),
     L("abi.flags.LINUX_IPV6_OPTIONS", "netinet/in.h", python=socket),
+    L("abi.flags.LINUX_ICMPV6_OPTIONS", "linux/icmpv6.h"),
     L("abi.flags.LINUX_TCP_OPTIONS", "netinet/tcp.h", python=socket),
     L("abi.flags.LINUX_POLL_EVENTS", "asm/poll.h", python=select),
     L("abi.flags.LINUX_WAIT_OPTIONS", "linux/wait.h", python=os),
@@ -651,6 +655,7 @@ LINUX_VALUES = [
     L("abi.termios.LINUX_TC_ACTIONS", "asm/termbits.h"),
     L("abi.limits.SOCKADDR_STORAGE_SIZE", "sys/socket.h"),
     L("abi.flags.LINUX_CMSG", "sys/socket.h"),
+    L("abi.flags.ICMP6_FILTER_SIZE", "linux/icmpv6.h"),
     L(
         "HOST_NAME_MAX",
         "limits.h",

@@ -109,3 +109,12 @@ def test_raw_icmp_socket_reads_header_stamp_and_ttl(host, freebsd_programs, cloc
         f"stamp type {FREEBSD_CMSG[scm]}, ttl 64",
     ], (lines, r.stderr)
     assert lines[-1].endswith(": 0 failures")
+
+
+def test_ping6_on_the_loopback(host):
+    """10.2's ping6: IPV6_USE_MIN_MTU, ICMP6_FILTER (pass bits on FreeBSD, block bits on Linux),
+    10 KB of control buffer, and IPV6_HOPLIMIT/IPV6_PKTINFO messages under FreeBSD's numbers."""
+    r = host.run("sbin/ping6", "-c1", "::1")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert b"16 bytes from ::1, icmp_seq=0 hlim=64" in r.stdout
+    assert b"1 packets received" in r.stdout
