@@ -6,6 +6,9 @@ Network safety: every test runs bsdulator inside a network namespace of its own 
 "host", entered as `ip netns exec` does), pings only its own jails' addresses, and removes the
 jails and the namespace at the end, also when it fails."""
 
+import shutil
+import uuid
+
 import pytest
 from test_vnet_layout import NetnsHost
 
@@ -71,10 +74,27 @@ def test_ping_in_a_jail_without_allow_raw_sockets_is_refused(host):
     assert r.stderr.decode().strip().endswith("ping: socket: Operation not permitted")
 
 
-def test_process_descriptors(bsd, freebsd_programs):
-    """What the casper-using ping's helper needs: pdfork, pdgetpid, pdkill, POLLHUP at exit."""
+@pytest.mark.parametrize("where", ["host", "jail"])
+def test_process_descriptors(bsd, freebsd_programs, freebsd_root, tmp_path, where):
+    """What the casper-using ping's helper needs: pdfork, pdgetpid, pdkill, POLLHUP at exit; in
+    a jail pdgetpid names the child as the jail's pid namespace numbers it."""
     program = freebsd_programs("pd_")["pd_procdesc"]
-    r = bsd(program)
+    if where == "host":
+        r = bsd(program)
+    else:
+        inside = f"/tmp/pd_procdesc-{uuid.uuid4().hex[:8]}"
+        shutil.copy2(program, freebsd_root / inside.lstrip("/"))
+        try:
+            r = bsd(
+                freebsd_root / "usr/sbin/jail",
+                "-c",
+                "name=pdjail",
+                f"path={freebsd_root}",
+                f"command={inside}",
+                env={"BSDULATOR_STATE_DIR": str(tmp_path / "state")},
+            )
+        finally:
+            (freebsd_root / inside.lstrip("/")).unlink()
     lines = r.stdout.decode().splitlines()
     assert lines[:-1] == [
         "pdgetpid matches",
