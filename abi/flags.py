@@ -780,6 +780,10 @@ LINUX_IP_OPTIONS = {
     "IP_DROP_MEMBERSHIP": 36,
 }
 
+# IP_MTU_DISCOVER values (linux/in.h): DONT sends without DF, as FreeBSD's rip_output does
+# unless IP_DONTFRAG.
+LINUX_IP_PMTUDISC = {"IP_PMTUDISC_DONT": 0, "IP_PMTUDISC_DO": 2}
+
 # IPPROTO_IPV6 options.
 FREEBSD_IPV6_OPTIONS = {
     "IPV6_UNICAST_HOPS": 4,
@@ -841,7 +845,17 @@ LINUX_IPV6_OPTIONS = {
     "IPV6_TCLASS": 67,
     "IPV6_AUTOFLOWLABEL": 70,
     "IPV6_ORIGDSTADDR": 74,
+    "IPV6_MTU": 24,  # a send MTU of the socket's own: IPV6_USE_MIN_MTU's way there
 }
+
+# IPPROTO_ICMPV6 options (netinet6/in6.h; linux/icmpv6.h). struct icmp6_filter is 256 bits on
+# both; a set bit passes the type on FreeBSD and blocks it on Linux.
+FREEBSD_ICMP6_OPTIONS = {"ICMP6_FILTER": 18}
+LINUX_ICMPV6_OPTIONS = {"ICMPV6_FILTER": 1}
+ICMP6_FILTER_SIZE = {"sizeof(struct icmp6_filter)": 32}
+
+# The minimum IPv6 link MTU (netinet/ip6.h), what IPV6_USE_MIN_MTU sends with.
+FREEBSD_IPV6_MMTU = {"IPV6_MMTU": 1280}
 
 # IPPROTO_TCP options.
 FREEBSD_TCP_OPTIONS = {
@@ -997,6 +1011,12 @@ FREEBSD_RFORK_FLAGS = {
     "RFPROCDESC": 1 << 28,  # kernel only (pdfork)
     "RFSPAWN": 1 << 31,  # alone: vfork-like spawn
     "RFPPWAIT": 1 << 31,  # parent sleeps until the child execs or exits
+}
+
+# pdfork(2) flags (sys/procdesc.h).
+FREEBSD_PROCDESC_FLAGS = {
+    "PD_DAEMON": 0x00000001,  # last close does not kill the process
+    "PD_CLOEXEC": 0x00000002,  # the descriptor is close-on-exec
 }
 
 # clone(2) flags, for rfork/vfork/thr_new; the low byte is the exit signal.
@@ -1188,6 +1208,23 @@ FREEBSD_INHERIT = {"INHERIT_SHARE": 0, "INHERIT_COPY": 1, "INHERIT_NONE": 2, "IN
 FREEBSD_WAIT_STATUS = {"WCOREFLAG": 0o200}
 
 # Control messages (sys/socket.h): SCM_RIGHTS, and where a message's data starts, the same on
-# both systems.
-FREEBSD_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
-LINUX_CMSG = {"SCM_RIGHTS": 0x01, "CMSG_LEN(0)": 16}
+# both systems; the receive timestamps (FreeBSD's format follows SO_TS_CLOCK: timeval, bintime,
+# timespec of the real or the monotonic clock; Linux's SCM_TIMESTAMP is SO_TIMESTAMP_OLD's
+# timeval).
+FREEBSD_CMSG = {
+    "SCM_RIGHTS": 0x01,
+    "SCM_TIMESTAMP": 0x02,
+    "SCM_BINTIME": 0x04,
+    "SCM_REALTIME": 0x05,
+    "SCM_MONOTONIC": 0x06,
+    "CMSG_LEN(0)": 16,
+}
+LINUX_CMSG = {"SCM_RIGHTS": 0x01, "SCM_TIMESTAMP": 29, "CMSG_LEN(0)": 16}
+
+# SO_TS_CLOCK values (sys/socket.h): which SCM_* a SO_TIMESTAMP socket receives.
+FREEBSD_SO_TS_CLOCKS = {
+    "SO_TS_REALTIME_MICRO": 0,
+    "SO_TS_BINTIME": 1,
+    "SO_TS_REALTIME": 2,
+    "SO_TS_MONOTONIC": 3,
+}

@@ -16,6 +16,7 @@ from bsdulator.abi.flags import (
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import procdesc
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.sysctl import MAXFILESPERPROC
@@ -42,22 +43,25 @@ def _poll_events_in(call, fds: int, nfds: int) -> list[int]:
         raise FreeBSDError(EINVAL, f"poll of {nfds} descriptors")
     raw = bytearray(call.mem.read(fds, POLLFD.size * nfds)) if nfds else bytearray()
     original = []
+    pds = procdesc.poll_procdescs(
+        call, [POLLFD.unpack_from(raw, i * POLLFD.size)[0] for i in range(nfds)]
+    )
     for i in range(nfds):
         fd, events, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
         original.append(events)
-        POLLFD.pack_into(
-            raw, i * POLLFD.size, fd, translate.POLL_EVENTS.to_linux(events & 0xFFFF), 0
-        )
+        linux = translate.POLL_EVENTS.to_linux(events & 0xFFFF)
+        POLLFD.pack_into(raw, i * POLLFD.size, fd, procdesc.POLL_EXIT if fd in pds else linux, 0)
     call.mem.write(fds, bytes(raw))
-    return original
+    return original, pds
 
 
-def _poll_events_out(call, fds: int, original: list[int]) -> None:
+def _poll_events_out(call, fds: int, original: list[int], pds: set[int]) -> None:
     raw = bytearray(call.mem.read(fds, POLLFD.size * len(original))) if original else bytearray()
     for i, events in enumerate(original):
         fd, _ev, revents = POLLFD.unpack_from(raw, i * POLLFD.size)
+        fbsd = procdesc.exit_revents(revents) if fd in pds else revents
         POLLFD.pack_into(
-            raw, i * POLLFD.size, fd, events, translate.POLL_EVENTS.to_freebsd(revents & 0xFFFF)
+            raw, i * POLLFD.size, fd, events, translate.POLL_EVENTS.to_freebsd(fbsd & 0xFFFF)
         )
     call.mem.write(fds, bytes(raw))
 
@@ -66,14 +70,14 @@ def _polled(call, fds: int, nfds: int, linux_poll):
     """Run linux_poll over the fds array with Linux's bits in place, FreeBSD's put back after.
     A poll abandoned (restarted after a signal, or its process gone) puts them back where it
     can; nothing is raised from a generator being closed."""
-    original = _poll_events_in(call, fds, nfds)
+    original, pds = _poll_events_in(call, fds, nfds)
     try:
         r = yield linux_poll
     except GeneratorExit:
         with contextlib.suppress(FreeBSDError):
-            _poll_events_out(call, fds, original)
+            _poll_events_out(call, fds, original, pds)
         raise
-    _poll_events_out(call, fds, original)
+    _poll_events_out(call, fds, original, pds)
     return check(r)
 
 

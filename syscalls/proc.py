@@ -4,7 +4,7 @@ import struct
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_WAIT_STATUS
+from bsdulator.abi.flags import FREEBSD_WAIT_STATUS, LINUX_WAIT_OPTIONS
 from bsdulator.abi.limits import FREEBSD_LIMITS, LINUX_NICE
 from bsdulator.abi.signals import FREEBSD_SIGNALS
 from bsdulator.engine import check, lx, s32
@@ -40,6 +40,7 @@ for _name, _linux in [
     native(_name, _linux)
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
+LINUX_WALL = LINUX_WAIT_OPTIONS["__WALL"]
 KEEP = 0xFFFFFFFF  # (uid_t)-1: leave this id as it is
 
 
@@ -131,7 +132,10 @@ def _linux_wstatus_to_freebsd(status: int) -> int:
 def sys_wait4(call, pid, status_addr, options, rusage):
     """Implements FreeBSD wait4(2)."""
     tmp = call.alloc(8) if status_addr else 0
-    r = check((yield lx.wait4(s32(pid), tmp, translate.WAIT_OPTIONS.to_linux(options), rusage)))
+    linux_options = translate.WAIT_OPTIONS.to_linux(options)
+    if s32(pid) > 0:  # FreeBSD reaps a pdfork child named by its pid; Linux needs __WALL for it
+        linux_options |= LINUX_WALL
+    r = check((yield lx.wait4(s32(pid), tmp, linux_options, rusage)))
     if status_addr and r > 0:
         st = struct.unpack("<i", call.mem.read(tmp, 4))[0]
         call.mem.write(status_addr, struct.pack("<i", _linux_wstatus_to_freebsd(st)))

@@ -22,6 +22,7 @@ from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import inetcontrol, rawip
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 from bsdulator.syscalls.netlink import sockets as netlink
 from bsdulator.table import Support, handler, native
@@ -33,6 +34,7 @@ SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]  # the s
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 FREEBSD_AF_NETLINK = FREEBSD_ADDRESS_FAMILIES["AF_NETLINK"]
+FREEBSD_AF_INET = FREEBSD_ADDRESS_FAMILIES["AF_INET"]
 JAIL_FAMILIES = {
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
 }
@@ -87,6 +89,8 @@ def sys_socket(call, domain, kind, protocol):
     fd = check((yield lx.socket(family, _type(kind), s32(protocol))))
     if netlink_socket:
         netlink.created(call, fd, s32(protocol))
+    elif kind & SOCK_TYPE_MASK == FREEBSD_SOCK_RAW and s32(domain) == FREEBSD_AF_INET:
+        yield from rawip.created(call, fd)
     return fd
 
 
@@ -238,6 +242,12 @@ def sys_setsockopt(call, s, level, name, val, valsize):
     """Implements FreeBSD setsockopt(2)."""
     if s32(level) == FREEBSD_SOL_NETLINK:
         return (yield from netlink.setsockopt(call, s, name, val, valsize))
+    if (s32(level), s32(name)) == (FREEBSD_SOL_SOCKET, inetcontrol.SO_TS_CLOCK):
+        return inetcontrol.set_ts_clock(call, s, val, valsize)
+    if (s32(level), s32(name)) == (rawip.IPPROTO_IPV6, rawip.IPV6_USE_MIN_MTU):
+        return (yield from rawip.use_min_mtu(call, s, val, valsize))
+    if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
+        return (yield from rawip.set_icmp6_filter(call, s, val, valsize))
     llevel, lname = _sockopt(level, name)
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
@@ -251,6 +261,10 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
     """Implements FreeBSD getsockopt(2)."""
     if s32(level) == FREEBSD_SOL_NETLINK:
         return (yield from netlink.getsockopt(call, s, name, val, avalsize))
+    if (s32(level), s32(name)) == (FREEBSD_SOL_SOCKET, inetcontrol.SO_TS_CLOCK):
+        return inetcontrol.get_ts_clock(call, s, val, avalsize)
+    if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
+        return (yield from rawip.get_icmp6_filter(call, s, val, avalsize))
     llevel, lname = _sockopt(level, name)
     check((yield lx.getsockopt(s32(s), llevel, lname, val, avalsize)))
     if val and llevel == LINUX_SOL_SOCKET and lname in (LINUX_SO["SO_TYPE"], LINUX_SO["SO_ERROR"]):
@@ -284,7 +298,9 @@ def _control_to_linux(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _control_to_freebsd(data: bytes) -> bytes:
+def _control_to_freebsd(data: bytes, ts_clock: int) -> bytes:
+    """Linux control messages → FreeBSD ones; a timestamp in the format ts_clock (SO_TS_CLOCK)
+    asks for."""
     out, off = bytearray(), 0
     while off + 16 <= len(data):
         clen, level, ctype = struct.unpack_from("<Qii", data, off)
@@ -292,6 +308,12 @@ def _control_to_freebsd(data: bytes) -> bytes:
             break
         payload = data[off + 16 : off + clen]
         flevel = FREEBSD_SOL_SOCKET if level == LINUX_SOL_SOCKET else level
+        if level == LINUX_SOL_SOCKET and ctype == inetcontrol.LINUX_SCM_TIMESTAMP:
+            ctype, payload = inetcontrol.timestamp(payload, ts_clock)
+        elif level == inetcontrol.IPPROTO_IP:
+            ctype, payload = inetcontrol.ip_message(ctype, payload) or (ctype, payload)
+        elif level == inetcontrol.IPPROTO_IPV6:
+            ctype = inetcontrol.ipv6_message(ctype)
         out += (
             struct.pack("<Iii", FREEBSD_CMSGHDR_LEN + len(payload), flevel, ctype)
             + bytes(4)
@@ -304,6 +326,10 @@ def _control_to_freebsd(data: bytes) -> bytes:
 
 def _linux_msghdr(call, msg_addr: int, receiving: bool):
     m = structs.unpack("msghdr", call.mem.read(msg_addr, FREEBSD_MSGHDR))
+    # The header first, nearest the stack in use: a large control buffer below it may reach
+    # stack pages not mapped yet, which Linux's own copy-out grows into but a write of ours
+    # cannot (ping6 asks for 10 KB of control messages).
+    hdr = call.alloc(LINUX_MSGHDR)
     name, namelen = m["msg_name"], m["msg_namelen"]
     if receiving:
         lname = call.alloc(SOCKADDR_MAX) if name else 0
@@ -320,7 +346,6 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
             linux = _control_to_linux(call.mem.read(ctl, ctllen))
             lctl, lctllen = call.alloc(len(linux)), len(linux)
             call.mem.write(lctl, linux)
-    hdr = call.alloc(LINUX_MSGHDR)
     call.mem.write(
         hdr,
         structs.pack(
@@ -416,7 +441,8 @@ def sys_recvmsg(call, s, msg, flags):
                 yield lx.close(fd)
             if dropped:
                 fields["msg_flags"] |= FREEBSD_MSG_CTRUNC
-        ctl = _control_to_freebsd(linux_ctl)[: m["msg_controllen"]]
+        ctl = _control_to_freebsd(linux_ctl, inetcontrol.ts_clock_of(call, s))
+        ctl = ctl[: m["msg_controllen"]]
         call.mem.write(m["msg_control"], ctl)
         fields["msg_controllen"] = len(ctl)
     else:

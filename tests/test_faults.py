@@ -195,7 +195,10 @@ class _Memory:
 
 def _call():
     return types.SimpleNamespace(
-        mem=_Memory(), alloc=lambda size: 0x1000, proc=types.SimpleNamespace(pid=os.getpid())
+        mem=_Memory(),
+        alloc=lambda size: 0x1000,
+        proc=types.SimpleNamespace(pid=os.getpid()),
+        sup=types.SimpleNamespace(),
     )
 
 
