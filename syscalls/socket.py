@@ -22,9 +22,10 @@ from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import ipjail
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 from bsdulator.syscalls.netlink import sockets as netlink
-from bsdulator.table import Support, handler, native
+from bsdulator.table import Support, handler
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT")
@@ -46,8 +47,6 @@ FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_m
 FREEBSD_CMSGHDR_LEN = FREEBSD_CMSG["CMSG_LEN(0)"]  # CMSG_DATA's offset, as on Linux
 CMSGHDR_SIZE = structs.sizeof("cmsghdr")
 
-native("listen")
-
 
 def _family(domain: int) -> int:
     linux = translate.ADDRESS_FAMILIES.to_linux(s32(domain))
@@ -66,7 +65,10 @@ def _type(kind: int) -> int:
 def _jail_family(call, domain: int) -> None:
     """prison_check_af: a jail without its own network stack makes only local, IP and routing
     sockets unless allow.socket_af; socreate says EPROTONOSUPPORT."""
-    if not call.proc.jail or s32(domain) in JAIL_FAMILIES:
+    if not call.proc.jail:
+        return
+    ipjail.check_family(call, domain)
+    if s32(domain) in JAIL_FAMILIES:
         return
     record = call.sup.jails.record(call.proc.jail)
     if not record.get("allow.socket_af") and record.get("vnet") != JAIL_SYS_NEW:
@@ -98,14 +100,18 @@ def sys_socketpair(call, domain, kind, protocol, sv):
     return check((yield lx.socketpair(family, _type(kind), s32(protocol), sv)))
 
 
-def _addr_in(call, addr: int, length: int) -> tuple[int, int]:
-    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory."""
+def _addr_in(call, addr: int, length: int, local: bool | None = None) -> tuple[int, int]:
+    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory; a jailed
+    caller's local (bind) or remote address is checked against its jail's (ipjail)."""
     if not addr:
         return 0, 0
     length &= 0xFFFFFFFF
     if length > 255:
         raise FreeBSDError(EINVAL, "sockaddr longer than 255")
-    linux = structs.sockaddr_to_linux(call.mem.read(addr, length))
+    fbsd = call.mem.read(addr, length)
+    if local is not None and call.proc.jail:
+        fbsd = ipjail.address(call, fbsd, local)
+    linux = structs.sockaddr_to_linux(fbsd)
     tmp = call.alloc(len(linux))
     call.mem.write(tmp, linux)
     return tmp, len(linux)
@@ -135,7 +141,7 @@ class _AddrOut:
 @handler("bind", Support.TRANSLATED, "sockaddr translated")
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
-    addr, length = _addr_in(call, name, namelen)
+    addr, length = _addr_in(call, name, namelen, local=True)
     if addr and netlink.socket_of(call, s) is not None:
         yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
@@ -144,8 +150,16 @@ def sys_bind(call, s, name, namelen):
 @handler("connect", Support.TRANSLATED, "sockaddr translated")
 def sys_connect(call, s, name, namelen):
     """Implements FreeBSD connect(2)."""
-    addr, length = _addr_in(call, name, namelen)
+    addr, length = _addr_in(call, name, namelen, local=False)
+    yield from ipjail.bind_unbound(call, s)
     return check((yield lx.connect(s32(s), addr, length)))
+
+
+@handler("listen", Support.TRANSLATED, "in an IP jail, an unbound socket takes the jail's address")
+def sys_listen(call, s, backlog):
+    """Implements FreeBSD listen(2)."""
+    yield from ipjail.bind_unbound(call, s)
+    return check((yield lx.listen(s32(s), s32(backlog))))
 
 
 def _accept(call, s, name, anamelen, flags):
@@ -195,7 +209,9 @@ def _msg_flags(flags: int) -> int:
 @handler("sendto", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
-    addr, alen = _addr_in(call, to, tolen)
+    addr, alen = _addr_in(call, to, tolen, local=False)
+    if addr:
+        yield from ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         return (yield from netlink.sendto(call, s, nl, buf, length, _msg_flags(flags), addr, alen))
@@ -309,7 +325,7 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
         lname = call.alloc(SOCKADDR_MAX) if name else 0
         lnamelen = SOCKADDR_MAX if name else 0
     else:
-        lname, lnamelen = _addr_in(call, name, namelen)
+        lname, lnamelen = _addr_in(call, name, namelen, local=False)
     ctl, ctllen = m["msg_control"], m["msg_controllen"]
     lctl, lctllen = 0, 0
     if ctl and ctllen:
@@ -368,6 +384,8 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=False)
+    if m["msg_name"]:
+        yield from ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
