@@ -443,8 +443,11 @@ FREEBSD_VALUES = [
         "MAXMODNAME",
         "sys/param.h",
         "sys/module.h",
-        values=constants({"MAXMODNAME": "abi.kld.MAXMODNAME"}),
+        values=constants(
+            {"MAXMODNAME": "abi.kld.MAXMODNAME", "MAXMODNAMEV1V2": "abi.kld.MAXMODNAMEV1V2"}
+        ),
     ),
+    F("abi.kld.LINKER_UNLOAD_FLAGS", "sys/param.h", "sys/linker.h"),
     F("abi.netlink (FreeBSD)", *NETLINK_FREEBSD_HEADERS, enum=True, values=_netlink_freebsd()),
     *(
         F(f"abi.netif.{name}", *NETIF_HEADERS)
