@@ -62,7 +62,8 @@ def limits_of(record, parent_of) -> Limits:
         pr = record
         while pr is not None and pr.jid != 0 and pr.get("vnet") != JAIL_SYS_NEW:
             if pr.get(prefix) == JAIL_SYS_DISABLE:
-                addrs[family] = tuple(ipaddress.ip_address(a) for a in pr.get(f"{prefix}.addr"))
+                listed = pr.get(f"{prefix}.addr") or ()
+                addrs[family] = tuple(ipaddress.ip_address(a) for a in listed)
                 break
             pr = parent_of(pr)
     return Limits(addrs)
