@@ -187,8 +187,9 @@ def sys_kldfind(call, file):
 @handler(
     "kldload",
     Support.PARTIAL,
-    "recorded only: no FreeBSD or Linux module code is loaded (Linux loads the ones behind "
-    "bridge, veth, vlan… on first use); only the modules in KNOWN_MODULES",
+    "no module code is loaded, FreeBSD's or Linux's (Linux loads bridge, veth, 8021q … itself "
+    "on first use): the file is recorded; modules outside KNOWN_MODULES (ENOENT); the "
+    "securelevel > 0 refusal",
 )
 def sys_kldload(call, file):
     """Implements FreeBSD kldload(2): a name without / or . is a module, else a file path."""

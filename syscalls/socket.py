@@ -138,7 +138,7 @@ class _AddrOut:
         self.call.mem.write_u32(self.lenp, len(fbsd))
 
 
-@handler("bind", Support.TRANSLATED, "sockaddr translated")
+@handler("bind", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
     addr, length = _addr_in(call, name, namelen, local=True)
@@ -147,7 +147,7 @@ def sys_bind(call, s, name, namelen):
     return check((yield lx.bind(s32(s), addr, length)))
 
 
-@handler("connect", Support.TRANSLATED, "sockaddr translated")
+@handler("connect", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_connect(call, s, name, namelen):
     """Implements FreeBSD connect(2)."""
     addr, length = _addr_in(call, name, namelen, local=False)
