@@ -188,8 +188,7 @@ def sys_kldfind(call, file):
     "kldload",
     Support.PARTIAL,
     "no module code is loaded, FreeBSD's or Linux's (Linux loads bridge, veth, 8021q … itself "
-    "on first use): the file is recorded; modules outside KNOWN_MODULES (ENOENT); the "
-    "securelevel > 0 refusal",
+    "on first use): the file is recorded; modules outside KNOWN_MODULES (ENOENT)",
 )
 def sys_kldload(call, file):
     """Implements FreeBSD kldload(2): a name without / or . is a module, else a file path."""
