@@ -17,6 +17,7 @@ and binds an unbound socket to the jail's address before connect, sendto, sendms
 
 import ipaddress
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bsdulator import structs
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -36,10 +37,11 @@ LOOPBACK = {
     AF_INET: ipaddress.IPv4Address(FREEBSD_INADDR["INADDR_LOOPBACK"]),
     AF_INET6: ipaddress.IPv6Address("::1"),  # in6addr_loopback (RFC 4291)
 }
-# family -> (jail parameter prefix, sockaddr layout, address field)
+V4MAPPED_PREFIX = bytes(10) + b"\xff\xff"  # ::ffff:0:0/96 (RFC 4291 2.5.5.2)
+# family -> (jail parameter prefix, sockaddr layout, address field, its size)
 FAMILIES = {
-    AF_INET: ("ip4", "sockaddr_in", "sin_addr"),
-    AF_INET6: ("ip6", "sockaddr_in6", "sin6_addr"),
+    AF_INET: ("ip4", "sockaddr_in", "sin_addr", ipaddress.IPV4LENGTH // 8),
+    AF_INET6: ("ip6", "sockaddr_in6", "sin6_addr", ipaddress.IPV6LENGTH // 8),
 }
 
 
@@ -58,7 +60,7 @@ def limits_of(record, parent_of) -> Limits:
     """The limits of a jail record, walking `inherit` up through parent_of(record) (None above
     the top)."""
     addrs = {}
-    for family, (prefix, _, _) in FAMILIES.items():
+    for family, (prefix, *_) in FAMILIES.items():
         pr = record
         while pr is not None and pr.jid != 0 and pr.get("vnet") != JAIL_SYS_NEW:
             if pr.get(prefix) == JAIL_SYS_DISABLE:
@@ -69,38 +71,54 @@ def limits_of(record, parent_of) -> Limits:
     return Limits(addrs)
 
 
-def _split(sockaddr: bytes):
-    """(family, layout, field, address) of an IPv4/IPv6 sockaddr long enough to hold one; None
-    for anything else (the normal translation judges it)."""
+class _Parts(NamedTuple):
+    family: int  # the sockaddr's family
+    layout: str
+    field: str
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address  # as the sockaddr holds it
+    judged: int  # the family whose limits apply: IPv4's for an IPv4-mapped IPv6 address
+    as_judged: ipaddress.IPv4Address | ipaddress.IPv6Address
+
+    def replaced(self, sockaddr: bytes, address) -> bytes:
+        """sockaddr with address (of the judged family) in place of its own."""
+        if self.judged != self.family:  # back into the IPv4-mapped form
+            address = ipaddress.IPv6Address(V4MAPPED_PREFIX + address.packed)
+        off = structs.offsetof(self.layout, self.field)
+        packed = address.packed
+        return sockaddr[:off] + packed + sockaddr[off + len(packed) :]
+
+
+def _split(sockaddr: bytes) -> _Parts | None:
+    """An IPv4/IPv6 sockaddr long enough to hold its address (Linux takes a 24-byte sockaddr_in6
+    without sin6_scope_id, RFC 2133's); None for anything else (the normal translation judges
+    it)."""
     if len(sockaddr) < 2 or sockaddr[1] not in FAMILIES:
         return None
     family = sockaddr[1]
-    _, layout, name = FAMILIES[family]
-    if len(sockaddr) < structs.sizeof(layout):
-        return None
-    raw = structs.unpack(layout, sockaddr[: structs.sizeof(layout)])[name]
-    return family, layout, name, ipaddress.ip_address(raw)
-
-
-def _with_address(sockaddr: bytes, layout: str, name: str, address) -> bytes:
+    _, layout, name, width = FAMILIES[family]
     off = structs.offsetof(layout, name)
-    packed = address.packed
-    return sockaddr[:off] + packed + sockaddr[off + len(packed) :]
+    if len(sockaddr) < off + width:
+        return None
+    address = ipaddress.ip_address(sockaddr[off : off + width])
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        return _Parts(family, layout, name, address, AF_INET, mapped)
+    return _Parts(family, layout, name, address, family, address)
 
 
 def local_address(limits: Limits, sockaddr: bytes) -> bytes:
-    """prison_local_ip4/6: the address bind(2) really binds, or EADDRNOTAVAIL/EAFNOSUPPORT."""
+    """prison_local_ip4/6: the address bind(2) really binds, or EADDRNOTAVAIL/EAFNOSUPPORT; an
+    IPv4-mapped IPv6 address is judged as the IPv4 address it maps (in6_pcbbind)."""
     parts = _split(sockaddr)
-    if parts is None or parts[0] not in limits.addrs:
+    if parts is None or parts.judged not in limits.addrs:
         return sockaddr
-    family, layout, name, address = parts
-    allowed = limits.addrs[family]
+    allowed, address = limits.addrs[parts.judged], parts.as_judged
     if not allowed:
         raise FreeBSDError(EAFNOSUPPORT, "the jail has no addresses of this family")
     if address in allowed:
         return sockaddr
-    if address.is_unspecified or address == LOOPBACK[family]:
-        return _with_address(sockaddr, layout, name, allowed[0])
+    if address.is_unspecified or address == LOOPBACK[parts.judged]:
+        return parts.replaced(sockaddr, allowed[0])
     raise FreeBSDError(EADDRNOTAVAIL, f"{address} is not the jail's")
 
 
@@ -108,12 +126,11 @@ def remote_address(limits: Limits, sockaddr: bytes) -> bytes:
     """prison_remote_ip4/6: the loopback address is the jail's first address when the jail does
     not have it."""
     parts = _split(sockaddr)
-    if parts is None or not limits.addrs.get(parts[0]):
+    if parts is None or not limits.addrs.get(parts.judged):
         return sockaddr
-    family, layout, name, address = parts
-    allowed = limits.addrs[family]
-    if address == LOOPBACK[family] and address not in allowed:
-        return _with_address(sockaddr, layout, name, allowed[0])
+    allowed = limits.addrs[parts.judged]
+    if parts.as_judged == LOOPBACK[parts.judged] and parts.as_judged not in allowed:
+        return parts.replaced(sockaddr, allowed[0])
     return sockaddr
 
 
@@ -122,10 +139,9 @@ def source_sockaddr(limits: Limits, family: int) -> bytes | None:
     bound to before it connects, sends or listens; None when the family is not limited."""
     if not limits.addrs.get(family):
         return None
-    _, layout, name = FAMILIES[family]
-    size = structs.sizeof(layout)
-    head = bytes([size, family]) + bytes(size - 2)
-    return _with_address(head, layout, name, limits.addrs[family][0])
+    size = structs.sizeof(FAMILIES[family][1])
+    unspecified = bytes([size, family]) + bytes(size - 2)
+    return _split(unspecified).replaced(unspecified, limits.addrs[family][0])
 
 
 # --- the supervisor side -------------------------------------------------------------------
@@ -172,9 +188,9 @@ def bind_unbound(call, s: int):
     got = min(call.mem.read_u32(lenp), SOCKADDR_MAX)
     current = structs.sockaddr_to_freebsd(call.mem.read(buf, got)) if got >= 2 else b""
     parts = _split(current)
-    if parts is None or not parts[3].is_unspecified:
+    if parts is None or not parts.address.is_unspecified:
         return
-    wanted = source_sockaddr(found, parts[0])
+    wanted = source_sockaddr(found, parts.family)
     if wanted is None:
         return
     linux = structs.sockaddr_to_linux(wanted)

@@ -98,3 +98,30 @@ def test_ipv6_rules():
     # An IPv4 address is not limited by an IPv6-only list.
     v4 = structs.pack("sockaddr_in", sin_len=16, sin_family=ipjail.AF_INET, sin_port=80)
     assert ipjail.local_address(limits, v4) == v4
+
+
+def _sin6(addr: str, size: int = 28) -> bytes:
+    return structs.pack(
+        "sockaddr_in6",
+        sin6_len=size,
+        sin6_family=ipjail.AF_INET6,
+        sin6_port=80,
+        sin6_addr=socket.inet_pton(socket.AF_INET6, addr),
+    )[:size]
+
+
+def test_ipv4_mapped_addresses_are_judged_as_ipv4():
+    """in6_pcbbind judges an IPv4-mapped address with prison_local_ip4; the rewrite stays
+    mapped, and Linux's 24-byte sockaddr_in6 (RFC 2133, no scope id) is checked too."""
+    limits = ipjail.Limits({ipjail.AF_INET: (ipaddress.ip_address("10.1.2.3"),)})
+    assert ipjail.local_address(limits, _sin6("::ffff:127.0.0.1")) == _sin6("::ffff:10.1.2.3")
+    assert ipjail.local_address(limits, _sin6("::ffff:10.1.2.3", 24)) == _sin6(
+        "::ffff:10.1.2.3", 24
+    )
+    for size in (24, 28):
+        with pytest.raises(FreeBSDError) as e:
+            ipjail.local_address(limits, _sin6("::ffff:10.9.9.9", size))
+        assert e.value.errno == EADDRNOTAVAIL
+    assert ipjail.remote_address(limits, _sin6("::ffff:127.0.0.1")) == _sin6("::ffff:10.1.2.3")
+    # A plain IPv6 address is IPv6's business: not limited here.
+    assert ipjail.local_address(limits, _sin6("2001:db8::1")) == _sin6("2001:db8::1")
