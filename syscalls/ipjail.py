@@ -13,19 +13,27 @@ and binds an unbound socket to the jail's address before connect, sendto, sendms
   unless the jail has it; any other address not the jail's is EADDRNOTAVAIL.
 - prison_remote_ip4/6 (connect, sendto): the loopback address becomes the jail's first address.
 - in_pcbladdr (connect, sendto, listen on an unbound socket): the source is the jail's first
-  address, as FreeBSD picks it (ip4.saddrsel only chooses among the jail's own addresses)."""
+  address, as FreeBSD picks it (ip4.saddrsel only chooses among the jail's own addresses).
 
+The binds themselves are the supervisor's (see below), so what a jailed socket is bound to never
+depends on memory the program can change meanwhile; the destination rewrite (loopback) keeps no
+one in or out, and goes through the program's memory like every other argument."""
+
+import ctypes
 import ipaddress
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bsdulator import structs
+from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES
 from bsdulator.abi.jail import JAIL_SYS_DISABLE, JAIL_SYS_NEW
 from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
+from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.net import FREEBSD_INADDR
-from bsdulator.engine import check, lx, s32
+from bsdulator.engine import s32
 from bsdulator.errors import FreeBSDError
 
 EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT = (
@@ -145,6 +153,11 @@ def source_sockaddr(limits: Limits, family: int) -> bytes | None:
 
 
 # --- the supervisor side -------------------------------------------------------------------
+# The binds that keep a jail to its addresses are made by the supervisor on its own copy of the
+# program's socket (pidfd_getfd), from its own memory: an address checked in the program's
+# memory could be changed by another of its threads before the kernel reads it.
+
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def limits(call) -> Limits | None:
@@ -158,41 +171,89 @@ def limits(call) -> Limits | None:
     return found or None
 
 
-def address(call, sockaddr: bytes, local: bool) -> bytes:
-    """A FreeBSD sockaddr from a jailed caller, checked and rewritten as FreeBSD would: local
-    (bind) or remote (connect, sendto, sendmsg)."""
-    found = limits(call)
-    if found is None:
-        return sockaddr
-    return local_address(found, sockaddr) if local else remote_address(found, sockaddr)
-
-
 def check_family(call, domain: int) -> None:
     """prison_check_af: a jail whose family is off (ip4=disable, or no ip4.addr while it limits
     IPv6) makes no socket of it; socreate answers EPROTONOSUPPORT."""
     found = limits(call)
-    if found is not None and found.addrs.get(s32(domain), ()) == () and s32(domain) in found.addrs:
+    if found is not None and s32(domain) in found.addrs and not found.addrs[s32(domain)]:
         raise FreeBSDError(EPROTONOSUPPORT, f"address family {domain} is off in this jail")
 
 
-def bind_unbound(call, s: int):
+def remote(call, sockaddr: bytes) -> bytes:
+    """A jailed caller's destination (connect, sendto, sendmsg) as prison_remote_ip4/6 makes it."""
+    found = limits(call)
+    return sockaddr if found is None else remote_address(found, sockaddr)
+
+
+@contextmanager
+def _copy_of(call, fd: int):
+    """The supervisor's own descriptor for the caller's fd (the same socket), closed after."""
+    try:
+        pidfd = os.pidfd_open(call.proc.pid)
+    except OSError as e:
+        raise FreeBSDError(translate.errno_to_freebsd(e.errno), "pidfd_open") from None
+    try:
+        ours = _libc.syscall(LINUX_NR["pidfd_getfd"], pidfd, s32(fd), 0)
+        if ours < 0:
+            raise FreeBSDError(translate.errno_to_freebsd(ctypes.get_errno()), "pidfd_getfd")
+    finally:
+        os.close(pidfd)
+    try:
+        yield ours
+    finally:
+        os.close(ours)
+
+
+def _bind(fd: int, sockaddr: bytes) -> None:
+    """bind(2) of our descriptor to a FreeBSD sockaddr, from our memory."""
+    linux = structs.sockaddr_to_linux(sockaddr)
+    buf = ctypes.create_string_buffer(linux, len(linux))
+    if _libc.bind(fd, buf, len(linux)) < 0:
+        raise FreeBSDError(translate.errno_to_freebsd(ctypes.get_errno()), "bind")
+
+
+def _local(fd: int) -> _Parts | None:
+    """The socket's own address (getsockname into our memory), split; None for a non-IP one."""
+    buf = ctypes.create_string_buffer(SOCKADDR_MAX)
+    size = ctypes.c_uint32(SOCKADDR_MAX)
+    if _libc.getsockname(fd, buf, ctypes.byref(size)) < 0:
+        raise FreeBSDError(translate.errno_to_freebsd(ctypes.get_errno()), "getsockname")
+    linux = buf.raw[: min(size.value, SOCKADDR_MAX)]
+    try:
+        return _split(structs.sockaddr_to_freebsd(linux))
+    except FreeBSDError:  # a family FreeBSD has no sockaddr for (AF_PACKET …): not an IP one
+        return None
+
+
+def bind(call, s: int, sockaddr: bytes) -> bool:
+    """bind(2) in a jail that limits the sockaddr's family: the address prison_local_ip4/6
+    allows, bound by the supervisor. False when the jail has nothing to say (the caller binds
+    as usual)."""
+    found = limits(call)
+    parts = _split(sockaddr)
+    if found is None or parts is None or parts.judged not in found.addrs:
+        return False
+    allowed = local_address(found, sockaddr)
+    with _copy_of(call, s) as ours:
+        _bind(ours, allowed)
+    return True
+
+
+def bind_unbound(call, s: int) -> None:
     """in_pcbladdr/in_pcbbind for a jailed socket about to connect, send or listen: one still
     unbound (its local address unspecified) is bound to the jail's first address first."""
     found = limits(call)
     if found is None:
         return
-    buf, lenp = call.alloc(SOCKADDR_MAX), call.alloc(4)
-    call.mem.write_u32(lenp, SOCKADDR_MAX)
-    if (yield lx.getsockname(s32(s), buf, lenp)) < 0:
-        return  # not a socket, or not one of ours: the call itself says so
-    got = min(call.mem.read_u32(lenp), SOCKADDR_MAX)
-    current = structs.sockaddr_to_freebsd(call.mem.read(buf, got)) if got >= 2 else b""
-    parts = _split(current)
-    if parts is None or not parts.address.is_unspecified:
-        return
-    wanted = source_sockaddr(found, parts.family)
-    if wanted is None:
-        return
-    linux = structs.sockaddr_to_linux(wanted)
-    call.mem.write(buf, linux)
-    check((yield lx.bind(s32(s), buf, len(linux))))
+    try:
+        with _copy_of(call, s) as ours:
+            parts = _local(ours)
+            if parts is None or not parts.address.is_unspecified:
+                return
+            wanted = source_sockaddr(found, parts.family)
+            if wanted is not None:
+                _bind(ours, wanted)
+    except FreeBSDError as e:
+        if e.why in ("pidfd_getfd", "getsockname"):
+            return  # not a socket, or not one of ours: the call itself says so
+        raise

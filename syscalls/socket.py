@@ -100,17 +100,22 @@ def sys_socketpair(call, domain, kind, protocol, sv):
     return check((yield lx.socketpair(family, _type(kind), s32(protocol), sv)))
 
 
-def _addr_in(call, addr: int, length: int, local: bool | None = None) -> tuple[int, int]:
-    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory; a jailed
-    caller's local (bind) or remote address is checked against its jail's (ipjail)."""
-    if not addr:
-        return 0, 0
+def _sockaddr(call, addr: int, length: int) -> bytes:
+    """The FreeBSD sockaddr the program passed (the length argument wins over sa_len)."""
     length &= 0xFFFFFFFF
     if length > 255:
         raise FreeBSDError(EINVAL, "sockaddr longer than 255")
-    fbsd = call.mem.read(addr, length)
-    if local is not None and call.proc.jail:
-        fbsd = ipjail.address(call, fbsd, local)
+    return call.mem.read(addr, length)
+
+
+def _addr_in(call, addr: int, length: int, remote: bool = False) -> tuple[int, int]:
+    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory; a jailed
+    caller's destination (remote) as its jail makes it (ipjail)."""
+    if not addr:
+        return 0, 0
+    fbsd = _sockaddr(call, addr, length)
+    if remote and call.proc.jail:
+        fbsd = ipjail.remote(call, fbsd)
     linux = structs.sockaddr_to_linux(fbsd)
     tmp = call.alloc(len(linux))
     call.mem.write(tmp, linux)
@@ -141,7 +146,9 @@ class _AddrOut:
 @handler("bind", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
-    addr, length = _addr_in(call, name, namelen, local=True)
+    if name and call.proc.jail and ipjail.bind(call, s, _sockaddr(call, name, namelen)):
+        return 0
+    addr, length = _addr_in(call, name, namelen)
     if addr and netlink.socket_of(call, s) is not None:
         yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
@@ -150,15 +157,15 @@ def sys_bind(call, s, name, namelen):
 @handler("connect", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_connect(call, s, name, namelen):
     """Implements FreeBSD connect(2)."""
-    addr, length = _addr_in(call, name, namelen, local=False)
-    yield from ipjail.bind_unbound(call, s)
+    addr, length = _addr_in(call, name, namelen, remote=True)
+    ipjail.bind_unbound(call, s)
     return check((yield lx.connect(s32(s), addr, length)))
 
 
 @handler("listen", Support.TRANSLATED, "in an IP jail, an unbound socket takes the jail's address")
 def sys_listen(call, s, backlog):
     """Implements FreeBSD listen(2)."""
-    yield from ipjail.bind_unbound(call, s)
+    ipjail.bind_unbound(call, s)
     return check((yield lx.listen(s32(s), s32(backlog))))
 
 
@@ -209,9 +216,9 @@ def _msg_flags(flags: int) -> int:
 @handler("sendto", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
-    addr, alen = _addr_in(call, to, tolen, local=False)
+    addr, alen = _addr_in(call, to, tolen, remote=True)
     if addr:
-        yield from ipjail.bind_unbound(call, s)
+        ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         return (yield from netlink.sendto(call, s, nl, buf, length, _msg_flags(flags), addr, alen))
@@ -325,7 +332,7 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
         lname = call.alloc(SOCKADDR_MAX) if name else 0
         lnamelen = SOCKADDR_MAX if name else 0
     else:
-        lname, lnamelen = _addr_in(call, name, namelen, local=False)
+        lname, lnamelen = _addr_in(call, name, namelen, remote=True)
     ctl, ctllen = m["msg_control"], m["msg_controllen"]
     lctl, lctllen = 0, 0
     if ctl and ctllen:
@@ -385,7 +392,7 @@ def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=False)
     if m["msg_name"]:
-        yield from ipjail.bind_unbound(call, s)
+        ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])
