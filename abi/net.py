@@ -8,3 +8,7 @@ LINUX_NET = {
 FREEBSD_INADDR = {
     "INADDR_LOOPBACK": 0x7F000001,  # netinet/in.h, host order
 }
+
+FREEBSD_IPPORT = {
+    "IPPORT_RESERVED": 1024,  # netinet/in.h: ports below it need PRIV_NETINET_RESERVEDPORT
+}

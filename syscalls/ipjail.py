@@ -26,19 +26,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bsdulator import structs, translate
+from bsdulator import procfs, structs, translate
+from bsdulator.abi.capabilities import LINUX_CAPS
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES
 from bsdulator.abi.jail import JAIL_SYS_DISABLE, JAIL_SYS_NEW
 from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.linux_syscalls import LINUX_NR
-from bsdulator.abi.net import FREEBSD_INADDR
+from bsdulator.abi.net import FREEBSD_INADDR, FREEBSD_IPPORT
 from bsdulator.engine import s32
 from bsdulator.errors import FreeBSDError
 
-EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT = (
-    FREEBSD_ERRNO[n] for n in ("EADDRNOTAVAIL", "EAFNOSUPPORT", "EPROTONOSUPPORT")
+EACCES, EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT = (
+    FREEBSD_ERRNO[n] for n in ("EACCES", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EPROTONOSUPPORT")
 )
+CAP_NET_BIND_SERVICE = LINUX_CAPS["CAP_NET_BIND_SERVICE"]
 AF_INET, AF_INET6 = (FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_INET", "AF_INET6"))
 SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]
 LOOPBACK = {
@@ -225,6 +227,16 @@ def _local(fd: int) -> _Parts | None:
         return None
 
 
+_PORT = {AF_INET: "sin_port", AF_INET6: "sin6_port"}
+
+
+def _may_bind_reserved(pid: int) -> bool:
+    """PRIV_NETINET_RESERVEDPORT: the process's own CAP_NET_BIND_SERVICE, which a jail keeps only
+    with allow.reserved_ports (syscalls/jail.py)."""
+    effective = int(procfs.status(pid).get("CapEff") or b"0", 16)
+    return bool(effective >> CAP_NET_BIND_SERVICE & 1)
+
+
 def bind(call, s: int, sockaddr: bytes) -> bool:
     """bind(2) in a jail that limits the sockaddr's family: the address prison_local_ip4/6
     allows, bound by the supervisor. False when the jail has nothing to say (the caller binds
@@ -234,6 +246,11 @@ def bind(call, s: int, sockaddr: bytes) -> bool:
     if found is None or parts is None or parts.judged not in found.addrs:
         return False
     allowed = local_address(found, sockaddr)
+    at = structs.offsetof(parts.layout, _PORT[parts.family])
+    port = int.from_bytes(allowed[at : at + 2], "big")
+    if 0 < port < FREEBSD_IPPORT["IPPORT_RESERVED"] and not _may_bind_reserved(call.proc.pid):
+        # The bind is the supervisor's, so the program's own missing privilege is checked here.
+        raise FreeBSDError(EACCES, f"port {port} is reserved")
     with _copy_of(call, s) as ours:
         _bind(ours, allowed)
     return True

@@ -264,6 +264,7 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_SHUT_HOW", "sys/socket.h"),
     F("abi.flags.FREEBSD_IPPROTO", "netinet/in.h"),
     F("abi.net.FREEBSD_INADDR", "netinet/in.h"),
+    F("abi.net.FREEBSD_IPPORT", "netinet/in.h"),
     F("abi.flags.FREEBSD_IP_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_IPV6_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_TCP_OPTIONS", "netinet/tcp.h"),

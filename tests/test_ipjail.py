@@ -194,6 +194,7 @@ def test_jailed_socket_addresses(host, addrs_program):
         f"bind-any {JAIL_ADDR}",
         f"bind-loopback {JAIL_ADDR}",
         f"bind-other errno={EADDRNOTAVAIL}",
+        f"bind-reserved {JAIL_ADDR}",  # allow.reserved_ports is on by default
         f"connect-local {JAIL_ADDR}",
         f"connect-peer {JAIL_ADDR}",
         f"listen {JAIL_ADDR}",
@@ -206,6 +207,19 @@ def test_jailed_socket_addresses(host, addrs_program):
         "bind-any 0.0.0.0",
         "bind-loopback 127.0.0.1",
         "bind-other 127.0.0.2",
+    ]
+
+
+def test_reserved_ports_need_allow_reserved_ports(host, addrs_program):
+    """The supervisor binds for the jail, so PRIV_NETINET_RESERVEDPORT is checked for the
+    program: without allow.reserved_ports, port 80 is EACCES (in_pcbbind_setup)."""
+    _ipjail(host, "noports", f"ip4.addr={JAIL_ADDR}", "allow.noreserved_ports")
+    out = host.run(host.tool("jexec"), "noports", addrs_program[1]).stdout.splitlines()
+    assert out[:4] == [
+        f"bind-any {JAIL_ADDR}",
+        f"bind-loopback {JAIL_ADDR}",
+        f"bind-other errno={EADDRNOTAVAIL}",
+        f"bind-reserved errno={FREEBSD_ERRNO['EACCES']}",
     ]
 
 

@@ -22,7 +22,7 @@ static void show(const char *what, int fd, int peer)
 	printf("%s %s\n", what, inet_ntop(AF_INET, &sin.sin_addr, buf, sizeof(buf)));
 }
 
-static void bound(const char *what, int type, const char *addr)
+static void bound(const char *what, int type, const char *addr, int port)
 {
 	struct sockaddr_in sin;
 	int fd = socket(AF_INET, type, 0);
@@ -34,6 +34,7 @@ static void bound(const char *what, int type, const char *addr)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_len = sizeof(sin);
 	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
 	inet_pton(AF_INET, addr, &sin.sin_addr);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
 		printf("%s errno=%d\n", what, errno);
@@ -47,9 +48,10 @@ int main(int argc, char **argv)
 	struct sockaddr_in sin;
 	int fd;
 
-	bound("bind-any", SOCK_STREAM, "0.0.0.0");
-	bound("bind-loopback", SOCK_DGRAM, "127.0.0.1");
-	bound("bind-other", SOCK_STREAM, argc > 1 ? argv[1] : "10.9.9.9");
+	bound("bind-any", SOCK_STREAM, "0.0.0.0", 0);
+	bound("bind-loopback", SOCK_DGRAM, "127.0.0.1", 0);
+	bound("bind-other", SOCK_STREAM, argc > 1 ? argv[1] : "10.9.9.9", 0);
+	bound("bind-reserved", SOCK_STREAM, "0.0.0.0", 80);
 
 	/* An unbound UDP socket connecting to 127.0.0.1: source and destination. */
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
