@@ -468,6 +468,8 @@ LAYOUTS = {
             ("ip6", 48, 8, "u64"),
         ],
     ),
+    # IPV6_PKTINFO's value (netinet6/in6.h): the source address and interface to send from.
+    "in6_pktinfo": (20, [("ipi6_addr", 0, 16, "bytes"), ("ipi6_ifindex", 16, 4, "u32")]),
     # kldstat(2)'s answer (sys/linker.h); version is the size the caller expects.
     "kld_file_stat": (
         2080,

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from bsdulator import procfs, structs, translate
 from bsdulator.abi.capabilities import LINUX_CAPS
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES
+from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_IPPROTO, LINUX_IPV6_OPTIONS
 from bsdulator.abi.jail import JAIL_SYS_DISABLE, JAIL_SYS_NEW
 from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.linux_syscalls import LINUX_NR
@@ -41,6 +41,8 @@ EACCES, EADDRNOTAVAIL, EAFNOSUPPORT, EPROTONOSUPPORT = (
     FREEBSD_ERRNO[n] for n in ("EACCES", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EPROTONOSUPPORT")
 )
 CAP_NET_BIND_SERVICE = LINUX_CAPS["CAP_NET_BIND_SERVICE"]
+EINVAL = FREEBSD_ERRNO["EINVAL"]
+LINUX_IPV6_PKTINFO = (LINUX_IPPROTO["IPPROTO_IPV6"], LINUX_IPV6_OPTIONS["IPV6_PKTINFO"])
 AF_INET, AF_INET6 = (FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_INET", "AF_INET6"))
 SOCKADDR_MAX = SOCKADDR_STORAGE_SIZE["sizeof(struct sockaddr_storage)"]
 LOOPBACK = {
@@ -274,3 +276,24 @@ def bind_unbound(call, s: int) -> None:
         if e.why in ("pidfd_getfd", "getsockname"):
             return  # not a socket, or not one of ours: the call itself says so
         raise
+
+
+def set_pktinfo(call, s: int, val: int, valsize: int) -> bool:
+    """setsockopt IPV6_PKTINFO (a sticky source address) in a jail that limits IPv6: the address
+    must be unspecified or the jail's (ip6_setpktopt's prison_check_ip6), and the supervisor
+    sets it from its own memory. False when the jail does not limit IPv6."""
+    found = limits(call)
+    if found is None or AF_INET6 not in found.addrs:
+        return False
+    size = structs.sizeof("in6_pktinfo")
+    if s32(valsize) != size:
+        raise FreeBSDError(EINVAL, "IPV6_PKTINFO takes a struct in6_pktinfo")
+    value = call.mem.read(val, size)
+    address = ipaddress.IPv6Address(structs.unpack("in6_pktinfo", value)["ipi6_addr"])
+    if not address.is_unspecified and address not in found.addrs[AF_INET6]:
+        raise FreeBSDError(EADDRNOTAVAIL, f"{address} is not the jail's")
+    buf = ctypes.create_string_buffer(value, size)
+    with _copy_of(call, s) as ours:
+        if _libc.setsockopt(ours, *LINUX_IPV6_PKTINFO, buf, size) < 0:
+            raise FreeBSDError(translate.errno_to_freebsd(ctypes.get_errno()), "setsockopt")
+    return True

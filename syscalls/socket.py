@@ -262,6 +262,9 @@ def sys_setsockopt(call, s, level, name, val, valsize):
     if s32(level) == FREEBSD_SOL_NETLINK:
         return (yield from netlink.setsockopt(call, s, name, val, valsize))
     llevel, lname = _sockopt(level, name)
+    jailed_source = call.proc.jail and (llevel, lname) == ipjail.LINUX_IPV6_PKTINFO
+    if jailed_source and ipjail.set_pktinfo(call, s, val, valsize):
+        return 0
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
 

@@ -92,6 +92,7 @@ struct xvfsconf probe_xvfsconf;
 
 #include <sys/linker.h>
 #include <sys/module.h>
+struct in6_pktinfo probe_in6_pktinfo;
 struct kld_file_stat probe_kld_file_stat;
 struct module_stat probe_module_stat;
 

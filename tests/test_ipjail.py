@@ -246,3 +246,30 @@ def test_kern_features_and_vnet_column(host, freebsd_programs):
     prog = freebsd_programs("ipjail_vnet")["ipjail_vnet"]
     assert host.run(prog, "plain").stdout.split() == ["vnet=inherit"]
     assert host.run(prog, "own").stdout.split() == ["vnet=new"]
+
+
+JAIL_ADDR6 = "fd00::5"  # a unique local address (RFC 4193) the test host's lo gets
+
+
+def test_ipv6_jail(host, freebsd_programs, freebsd_root):
+    from pyroute2 import IPRoute
+
+    with IPRoute(netns=host.path, flags=0) as ipr:
+        lo = ipr.link_lookup(ifname="lo")[0]
+        ipr.addr("add", index=lo, address=JAIL_ADDR6, prefixlen=128)
+        ipr.addr("add", index=lo, address="fd00::99", prefixlen=128)
+    inside = f"/tmp/ipjail_v6-{os.getpid()}"
+    where = freebsd_root / inside.lstrip("/")
+    shutil.copy2(freebsd_programs("ipjail_v6")["ipjail_v6"], where)
+    try:
+        _ipjail(host, "v6", f"ip6.addr={JAIL_ADDR6}")
+        r = host.run(host.tool("jexec"), "v6", inside, JAIL_ADDR6)
+    finally:
+        where.unlink(missing_ok=True)
+    assert r.stdout.splitlines() == [
+        f"bind-any {JAIL_ADDR6}",
+        f"bind-loopback {JAIL_ADDR6}",
+        f"bind-other errno={EADDRNOTAVAIL}",
+        "pktinfo-jail ok",
+        f"pktinfo-other errno={EADDRNOTAVAIL}",
+    ], r.stderr
