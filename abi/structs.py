@@ -468,6 +468,32 @@ LAYOUTS = {
             ("ip6", 48, 8, "u64"),
         ],
     ),
+    # IPV6_PKTINFO's value (netinet6/in6.h): the source address and interface to send from.
+    "in6_pktinfo": (20, [("ipi6_addr", 0, 16, "bytes"), ("ipi6_ifindex", 16, 4, "u32")]),
+    # kldstat(2)'s answer (sys/linker.h); version is the size the caller expects.
+    "kld_file_stat": (
+        2080,
+        [
+            ("version", 0, 4, "i32"),
+            ("name", 4, 1024, "cstr"),
+            ("refs", 1028, 4, "i32"),
+            ("id", 1032, 4, "i32"),
+            ("address", 1040, 8, "u64"),
+            ("size", 1048, 8, "u64"),
+            ("pathname", 1056, 1024, "cstr"),
+        ],
+    ),
+    # modstat(2)'s answer (sys/module.h); data is the module's modspecific_t union.
+    "module_stat": (
+        1048,
+        [
+            ("version", 0, 4, "i32"),
+            ("name", 4, 1024, "cstr"),
+            ("refs", 1028, 4, "i32"),
+            ("id", 1032, 4, "i32"),
+            ("data", 1040, 8, "bytes"),
+        ],
+    ),
     # One vfs.conflist entry (what getvfsbyname(3) searches).
     "xvfsconf": (
         48,

@@ -35,6 +35,13 @@ EPERM, ENOENT, ENOMEM, ENOTDIR, EISDIR, EINVAL, ENAMETOOLONG = (
 _AUTO_TOP = 0x7FFFFFFF  # where the kernel's OID_AUTO numbering starts (and wraps to)
 _PAGE_SIZE = FREEBSD_PAGE_SIZES["PAGE_SIZE"]
 
+# The FEATURE()s of the emulated kernel (netinet/in.c, netinet6/in6.c, net/vnet.c).
+KERNEL_FEATURES = (
+    ("inet", "Internet Protocol version 4"),
+    ("inet6", "Internet Protocol version 6"),
+    ("vimage", "VIMAGE kernel virtualization"),
+)
+
 _INTS = {  # struct codes of the integer types, as the amd64 kernel lays them out
     abi.CTLTYPE_INT: "i",
     abi.CTLTYPE_UINT: "I",
@@ -911,6 +918,11 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     tree.add("kern.proc", abi.CTLTYPE_NODE, number=abi.KERN_PROC, descr="Process table")
     tree.add("kern.sched", abi.CTLTYPE_NODE, flags=rw, descr="Scheduler")
     tree.add("kern.sched.name", STR, "ULE", descr="Scheduler name")
+    # FEATURE(9): what feature_present(3) asks; ifconfig registers its inet/inet6 families and
+    # jls prints the IP columns only when these are 1.
+    tree.add("kern.features", abi.CTLTYPE_NODE, flags=rw, descr="Kernel Features")
+    for name, descr in KERNEL_FEATURES:
+        tree.add(f"kern.features.{name}", INT, 1, flags=rd | caprd, descr=descr)
 
 
 def _add_hw(tree: SysctlTree) -> None:

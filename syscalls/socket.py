@@ -22,10 +22,10 @@ from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls import inetcontrol, rawip
+from bsdulator.syscalls import inetcontrol, ipjail, rawip
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 from bsdulator.syscalls.netlink import sockets as netlink
-from bsdulator.table import Support, handler, native
+from bsdulator.table import Support, handler
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EAFNOSUPPORT", "EPROTONOSUPPORT", "ENOPROTOOPT")
@@ -48,8 +48,6 @@ FREEBSD_MSGHDR, LINUX_MSGHDR = structs.sizeof("msghdr"), structs.sizeof("linux_m
 FREEBSD_CMSGHDR_LEN = FREEBSD_CMSG["CMSG_LEN(0)"]  # CMSG_DATA's offset, as on Linux
 CMSGHDR_SIZE = structs.sizeof("cmsghdr")
 
-native("listen")
-
 
 def _family(domain: int) -> int:
     linux = translate.ADDRESS_FAMILIES.to_linux(s32(domain))
@@ -68,7 +66,10 @@ def _type(kind: int) -> int:
 def _jail_family(call, domain: int) -> None:
     """prison_check_af: a jail without its own network stack makes only local, IP and routing
     sockets unless allow.socket_af; socreate says EPROTONOSUPPORT."""
-    if not call.proc.jail or s32(domain) in JAIL_FAMILIES:
+    if not call.proc.jail:
+        return
+    ipjail.check_family(call, domain)
+    if s32(domain) in JAIL_FAMILIES:
         return
     record = call.sup.jails.record(call.proc.jail)
     if not record.get("allow.socket_af") and record.get("vnet") != JAIL_SYS_NEW:
@@ -102,14 +103,23 @@ def sys_socketpair(call, domain, kind, protocol, sv):
     return check((yield lx.socketpair(family, _type(kind), s32(protocol), sv)))
 
 
-def _addr_in(call, addr: int, length: int) -> tuple[int, int]:
-    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory."""
-    if not addr:
-        return 0, 0
+def _sockaddr(call, addr: int, length: int) -> bytes:
+    """The FreeBSD sockaddr the program passed (the length argument wins over sa_len)."""
     length &= 0xFFFFFFFF
     if length > 255:
         raise FreeBSDError(EINVAL, "sockaddr longer than 255")
-    linux = structs.sockaddr_to_linux(call.mem.read(addr, length))
+    return call.mem.read(addr, length)
+
+
+def _addr_in(call, addr: int, length: int, remote: bool = False) -> tuple[int, int]:
+    """A FreeBSD sockaddr from the program, rewritten for Linux in scratch memory; a jailed
+    caller's destination (remote) as its jail makes it (ipjail)."""
+    if not addr:
+        return 0, 0
+    fbsd = _sockaddr(call, addr, length)
+    if remote and call.proc.jail:
+        fbsd = ipjail.remote(call, fbsd)
+    linux = structs.sockaddr_to_linux(fbsd)
     tmp = call.alloc(len(linux))
     call.mem.write(tmp, linux)
     return tmp, len(linux)
@@ -136,20 +146,30 @@ class _AddrOut:
         self.call.mem.write_u32(self.lenp, len(fbsd))
 
 
-@handler("bind", Support.TRANSLATED, "sockaddr translated")
+@handler("bind", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_bind(call, s, name, namelen):
     """Implements FreeBSD bind(2)."""
+    if name and call.proc.jail and ipjail.bind(call, s, _sockaddr(call, name, namelen)):
+        return 0
     addr, length = _addr_in(call, name, namelen)
     if addr and netlink.socket_of(call, s) is not None:
         yield from netlink.bind_address(call, s, addr, length)
     return check((yield lx.bind(s32(s), addr, length)))
 
 
-@handler("connect", Support.TRANSLATED, "sockaddr translated")
+@handler("connect", Support.TRANSLATED, "sockaddr translated; a jail's addresses enforced (ipjail)")
 def sys_connect(call, s, name, namelen):
     """Implements FreeBSD connect(2)."""
-    addr, length = _addr_in(call, name, namelen)
+    addr, length = _addr_in(call, name, namelen, remote=True)
+    ipjail.bind_unbound(call, s)
     return check((yield lx.connect(s32(s), addr, length)))
+
+
+@handler("listen", Support.TRANSLATED, "in an IP jail, an unbound socket takes the jail's address")
+def sys_listen(call, s, backlog):
+    """Implements FreeBSD listen(2)."""
+    ipjail.bind_unbound(call, s)
+    return check((yield lx.listen(s32(s), s32(backlog))))
 
 
 def _accept(call, s, name, anamelen, flags):
@@ -199,7 +219,9 @@ def _msg_flags(flags: int) -> int:
 @handler("sendto", Support.TRANSLATED, "sockaddr, MSG_* and netlink messages translated")
 def sys_sendto(call, s, buf, length, flags, to, tolen):
     """Implements FreeBSD sendto(2)."""
-    addr, alen = _addr_in(call, to, tolen)
+    addr, alen = _addr_in(call, to, tolen, remote=True)
+    if addr:
+        ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         return (yield from netlink.sendto(call, s, nl, buf, length, _msg_flags(flags), addr, alen))
@@ -249,6 +271,9 @@ def sys_setsockopt(call, s, level, name, val, valsize):
     if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
         return (yield from rawip.set_icmp6_filter(call, s, val, valsize))
     llevel, lname = _sockopt(level, name)
+    jailed_source = call.proc.jail and (llevel, lname) == ipjail.LINUX_IPV6_PKTINFO
+    if jailed_source and ipjail.set_pktinfo(call, s, val, valsize):
+        return 0
     return check((yield lx.setsockopt(s32(s), llevel, lname, val, valsize)))
 
 
@@ -335,7 +360,7 @@ def _linux_msghdr(call, msg_addr: int, receiving: bool):
         lname = call.alloc(SOCKADDR_MAX) if name else 0
         lnamelen = SOCKADDR_MAX if name else 0
     else:
-        lname, lnamelen = _addr_in(call, name, namelen)
+        lname, lnamelen = _addr_in(call, name, namelen, remote=True)
     ctl, ctllen = m["msg_control"], m["msg_controllen"]
     lctl, lctllen = 0, 0
     if ctl and ctllen:
@@ -393,6 +418,8 @@ def _keep_inside(call, data: bytes) -> tuple[bytes, list[int]]:
 def sys_sendmsg(call, s, msg, flags):
     """Implements FreeBSD sendmsg(2)."""
     m, hdr = _linux_msghdr(call, msg, receiving=False)
+    if m["msg_name"]:
+        ipjail.bind_unbound(call, s)
     nl = netlink.socket_of(call, s)
     if nl is not None:
         vecs = netlink.iovecs(call, m["msg_iov"], m["msg_iovlen"])

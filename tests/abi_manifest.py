@@ -290,6 +290,8 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_SO_TS_CLOCKS", "sys/socket.h"),
     F("abi.flags.FREEBSD_SHUT_HOW", "sys/socket.h"),
     F("abi.flags.FREEBSD_IPPROTO", "netinet/in.h"),
+    F("abi.net.FREEBSD_INADDR", "netinet/in.h"),
+    F("abi.net.FREEBSD_IPPORT", "netinet/in.h"),
     F("abi.flags.FREEBSD_IP_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_IPV6_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_ICMP6_OPTIONS", "sys/types.h", "netinet/in.h"),
@@ -485,8 +487,11 @@ FREEBSD_VALUES = [
         "MAXMODNAME",
         "sys/param.h",
         "sys/module.h",
-        values=constants({"MAXMODNAME": "abi.kld.MAXMODNAME"}),
+        values=constants(
+            {"MAXMODNAME": "abi.kld.MAXMODNAME", "MAXMODNAMEV1V2": "abi.kld.MAXMODNAMEV1V2"}
+        ),
     ),
+    F("abi.kld.LINKER_UNLOAD_FLAGS", "sys/param.h", "sys/linker.h"),
     F("abi.netlink (FreeBSD)", *NETLINK_FREEBSD_HEADERS, enum=True, values=_netlink_freebsd()),
     *(
         F(f"abi.netif.{name}", *NETIF_HEADERS)

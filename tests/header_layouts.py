@@ -90,6 +90,12 @@ struct jail probe_jail;
 struct xucred probe_xucred;
 struct xvfsconf probe_xvfsconf;
 
+#include <sys/linker.h>
+#include <sys/module.h>
+struct in6_pktinfo probe_in6_pktinfo;
+struct kld_file_stat probe_kld_file_stat;
+struct module_stat probe_module_stat;
+
 #include <sys/user.h>
 struct priority probe_priority;
 struct kinfo_proc probe_kinfo_proc;

@@ -14,6 +14,7 @@ from bsdulator.abi import (
     elf,
     ioctls,
     jail,
+    kld,
     limits,
     netif_write,
     signals,
@@ -268,3 +269,12 @@ def test_freebsd_address_classes():
         for i in probes:
             got = values[f"{net.removesuffix('_NET')}({i:#x}U)"]
             assert bool(got) == ((i & mask) == value), (net, hex(i))
+
+
+def test_old_module_stat_layouts_follow_from_the_short_name():
+    """module_stat v1/v2 (kern_module.c): int version, char name[MAXMODNAMEV1V2], int refs,
+    int id (v1 ends), then the 8-byte data union at the next multiple of 8 (v2)."""
+    v = kld.MODULE_STAT_V1V2
+    assert v["refs"] == v["name"] + kld.MAXMODNAMEV1V2 and v["id"] == v["refs"] + 4
+    assert v["v1"] == v["id"] + 4 and v["data"] == -(-v["v1"] // 8) * 8
+    assert v["v2"] == v["data"] + 8

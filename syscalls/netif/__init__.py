@@ -7,21 +7,11 @@ their dispatch), `clone` (SIOCIFCREATE/SIOCIFDESTROY: epair, bridge, lo, vlan), 
 (SIOC[SG]DRVSPEC on a bridge: members and parameters), `vnet` (SIOCSIFVNET/SIOCSIFRVNET: into
 and out of jails), `target` (what they share: the caller's network, names, errors)."""
 
-from bsdulator.abi import sysctl as abi
-
 from . import dumps
 
-# kern.features.<name> (FEATURE() in the kernel): 10.x ifconfig registers its inet and inet6
-# address printers only when feature_present() finds them.
-FEATURES = {"inet": "Internet protocol version 4", "inet6": "Internet protocol version 6"}
+# kern.features.inet/inet6, without which 10.x ifconfig registers no address printers, are the
+# emulated kernel's (bsdulator/sysctl.py KERNEL_FEATURES).
 
 
 def install(sup) -> None:
     dumps.install(sup)
-    tree = sup.sysctl
-    tree.add("kern.features", abi.CTLTYPE_NODE, descr="Kernel Features")
-    for name, descr in FEATURES.items():
-        try:
-            tree.add(f"kern.features.{name}", abi.CTLTYPE_INT, 1, descr=descr)
-        except ValueError:
-            pass  # another subsystem declared the feature already
