@@ -144,7 +144,7 @@ def test_moving_an_interface_into_a_vnet_jail_and_back(test_host, ifw):  # noqa:
     h = test_host
     R = h.root
     assert h.run("jail", "-c", "name=v", f"path={R}", "vnet", "persist").returncode == 0
-    assert h.run("jail", "-c", "name=plain", f"path={R}", "persist").returncode == 0
+    assert h.run("jail", "-c", "name=plain", f"path={R}", "ip4=inherit", "persist").returncode == 0
     assert run(h, ifw, "create", "epair") == "epair0a"
     assert run(h, ifw, "vnet", "epair0b", "99") == "error: ENXIO"  # no such jail
     assert run(h, ifw, "vnet", "epair0b", "2") == "error: EEXIST"  # a jail without vnet
