@@ -55,6 +55,8 @@ SIZES = {  # net/route.h, net/if_dl.h, netinet/in.h on amd64
     "offsetof(struct rt_msghdr, rtm_inits)": 32,
     "offsetof(struct rt_metrics, rmx_mtu)": 8,
     "offsetof(struct sockaddr_dl, sdl_data)": 8,
+    "offsetof(struct sockaddr_in, sin_addr)": 4,
+    "offsetof(struct sockaddr_in6, sin6_addr)": 8,
 }
 
 LINUX_ROUTE = {  # linux/rtnetlink.h: what a route is on Linux

@@ -376,6 +376,24 @@ FREEBSD_VALUES = [
         ),
     ),
     F("abi.pathconf.FREEBSD_PC", "unistd.h"),
+    F(
+        "abi.route.RTM_TYPES | abi.route.RTA_BITS | abi.route.RTF_FLAGS | abi.route.NET_RT",
+        "sys/types.h",
+        "sys/socket.h",
+        "net/route.h",
+    ),
+    F(
+        "abi.route message layout",
+        "stddef.h",
+        "sys/types.h",
+        "sys/socket.h",
+        "net/if.h",
+        "net/if_dl.h",
+        "net/route.h",
+        "netinet/in.h",
+        values=constants({"RTM_VERSION": "abi.route.RTM_VERSION", "RTAX_MAX": "abi.route.RTAX_MAX"})
+        | table("abi.route.SIZES"),
+    ),
     F("abi.mount.FREEBSD_MNT | abi.mount.FREEBSD_VFCF", "sys/types.h", "sys/mount.h"),
     F("abi.extattr.FREEBSD_EXTATTR_NAMESPACE", "sys/types.h", "sys/extattr.h"),
     F(
@@ -607,6 +625,7 @@ LINUX_VALUES = [
     L("abi.kqueue.LINUX_INOTIFY", "sys/inotify.h"),
     L("abi.kqueue.LINUX_BUFFER_QUERIES", "sys/ioctl.h", "linux/fcntl.h"),
     L("abi.kqueue.LINUX_KCMP", "linux/kcmp.h", enum=True),
+    L("abi.route.LINUX_ROUTE", "linux/rtnetlink.h", enum=True),
     L("abi.auxv.LINUX_AT", "elf.h"),
     L(
         "syscalls.machdep arch_prctl codes",

@@ -18,7 +18,7 @@ NET_RT_DUMP, NET_RT_FLAGS = R.NET_RT["NET_RT_DUMP"], R.NET_RT["NET_RT_FLAGS"]
 RTM_GET = R.RTM_TYPES["RTM_GET"]
 AF_UNSPEC, AF_ROUTE = FREEBSD_ADDRESS_FAMILIES["AF_UNSPEC"], FREEBSD_ADDRESS_FAMILIES["AF_ROUTE"]
 FIBS = 1  # Linux's main table is the one FIB
-NAME_FIXED, NAME_FIB = 4, 5  # protocol, af, op, arg [, fib]
+NAME = ("protocol", "af", "op", "arg")  # then an optional fib
 
 
 def dump(pid: int, af: int, op: int, arg: int) -> bytes:
@@ -43,7 +43,7 @@ def dump(pid: int, af: int, op: int, arg: int) -> bytes:
 def _sysctl_rtsock(ctx, req, rest: list[int]) -> None:
     if req.new is not None:
         raise FreeBSDError(EPERM, "net.route is read-only")
-    if len(rest) not in (NAME_FIXED, NAME_FIB):
+    if not len(NAME) <= len(rest) <= len(NAME) + 1:
         raise FreeBSDError(EINVAL, "net.route: wrong name length")
     _protocol, af, op, arg, *fib = rest
     if fib and fib[0] >= FIBS:

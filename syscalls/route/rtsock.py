@@ -51,6 +51,7 @@ RTM = R.RTM_TYPES
 RTA = R.RTA_BITS
 RTF = R.RTF_FLAGS
 FDS = struct.Struct("<ii")
+BITS = 8  # bits in a byte
 INT = struct.Struct("<i")
 SOL_SOCKET = FREEBSD_SOCKET_LEVELS["SOL_SOCKET"]
 SO_SETFIB = FREEBSD_SO_OPTIONS["SO_SETFIB"]
@@ -63,13 +64,12 @@ def parse(data: bytes) -> tuple[tuple, dict[int, bytes]]:
     (route_output checks rtm_msglen and rtm_version; ours is the same)."""
     if len(data) < tables.HEADER.size + tables.METRICS.size:
         raise FreeBSDError(EINVAL, "routing message shorter than rt_msghdr")
-    header = tables.HEADER.unpack_from(data)
-    msglen, version, _kind, _index, _flags, addrs = header[:6]
-    if msglen != len(data) or version != R.RTM_VERSION:
+    header = tables.Header(*tables.HEADER.unpack_from(data))
+    if header.msglen != len(data) or header.version != R.RTM_VERSION:
         raise FreeBSDError(EINVAL, "routing message length or version")
     found, at = {}, tables.HEADER.size + tables.METRICS.size
     for bit in tables.ORDER:
-        if not addrs & bit:
+        if not header.addrs & bit:
             continue
         if at >= len(data):
             raise FreeBSDError(EINVAL, "routing message sockaddrs past its end")
@@ -84,9 +84,11 @@ def _ip(sa: bytes | None):
     if not sa or len(sa) < 2:
         return None
     if sa[1] == tables.AF_INET:
-        return ipaddress.IPv4Address(sa[4:8].ljust(4, b"\0"))
+        raw = sa[tables.SIN_ADDR : tables.SIN_ADDR + ipaddress.IPV4LENGTH // BITS]
+        return ipaddress.IPv4Address(raw.ljust(ipaddress.IPV4LENGTH // BITS, b"\0"))
     if sa[1] == tables.AF_INET6:
-        return ipaddress.IPv6Address(sa[8:24].ljust(16, b"\0"))
+        raw = sa[tables.SIN6_ADDR : tables.SIN6_ADDR + ipaddress.IPV6LENGTH // BITS]
+        return ipaddress.IPv6Address(raw.ljust(ipaddress.IPV6LENGTH // BITS, b"\0"))
     return None
 
 
@@ -97,17 +99,16 @@ def _prefixlen(mask) -> int:
 def answer(data: bytes, netns: int, pid: int) -> bytes:
     """The reply to one request: the request back with rtm_errno, or RTM_GET's route."""
     header, addrs = parse(data)
-    kind, seq = header[2], header[7]
     try:
-        return _serve(kind, header, addrs, netns, pid, seq)
+        return _serve(header.type, header, addrs, netns, pid, header.seq)
     except FreeBSDError as e:
         reply = bytearray(data)
-        tables.HEADER.pack_into(reply, 0, *header[:6], pid, seq, e.errno, *header[9:])
+        tables.HEADER.pack_into(reply, 0, *header._replace(pid=pid, errno=e.errno))
         return bytes(reply)
 
 
 def _serve(kind, header, addrs, netns, pid, seq) -> bytes:
-    flags = header[4]
+    flags = header.flags
     dst = _ip(addrs.get(RTA["RTA_DST"]))
     if dst is None:
         raise FreeBSDError(EINVAL, "routing message without a destination")
@@ -195,7 +196,7 @@ def write(call, fd, buf, nbyte):
         routing.sock.send(reply, socket.MSG_DONTWAIT)
     except OSError:
         pass  # the program shut its reading side (route(8) does), or its buffer is full
-    error = tables.HEADER.unpack_from(reply)[8]
+    error = tables.Header(*tables.HEADER.unpack_from(reply)).errno
     if error:
         raise FreeBSDError(error, "routing request refused")
     return nbyte

@@ -14,6 +14,7 @@ import os
 import socket
 import struct
 import threading
+from collections import namedtuple
 from dataclasses import dataclass
 
 from bsdulator.abi import route as R
@@ -30,6 +31,11 @@ RTF = R.RTF_FLAGS
 RTA = R.RTA_BITS
 LX = R.LINUX_ROUTE
 HEADER = struct.Struct("<HBBH2xiiiiiiQ")  # rt_msghdr up to rtm_rmx
+Header = namedtuple("Header", "msglen version type index flags addrs pid seq errno fmask inits")
+SIN_ADDR, SIN6_ADDR = (
+    R.SIZES[f"offsetof(struct {s}, {f})"]
+    for s, f in (("sockaddr_in", "sin_addr"), ("sockaddr_in6", "sin6_addr"))
+)
 METRICS = struct.Struct(f"<{R.SIZES['sizeof(struct rt_metrics)'] // R.SIZES['sizeof(long)']}Q")
 ALIGN = R.SIZES["sizeof(long)"]
 SIN, SIN6, SDL = (
