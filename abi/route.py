@@ -63,6 +63,7 @@ LINUX_ROUTE = {  # linux/rtnetlink.h: what a route is on Linux
     "RTN_UNICAST": 1,
     "RTN_LOCAL": 2,
     "RTN_BROADCAST": 3,
+    "RTN_MULTICAST": 5,
     "RTN_BLACKHOLE": 6,
     "RTN_UNREACHABLE": 7,
     "RTN_PROHIBIT": 8,
