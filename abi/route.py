@@ -13,6 +13,12 @@ RTM_TYPES = {  # net/route.h: rtm_type
     "RTM_DELADDR": 0xD,
     "RTM_IFINFO": 0xE,
 }
+LINUX_RTM = {  # linux/rtnetlink.h: the notifications route monitor's messages come from
+    "RTM_NEWADDR": 20,
+    "RTM_DELADDR": 21,
+    "RTM_NEWROUTE": 24,
+    "RTM_DELROUTE": 25,
+}
 
 RTA_BITS = {  # net/route.h: rtm_addrs, the sockaddrs that follow a header, in this order
     "RTA_DST": 0x1,
@@ -46,6 +52,7 @@ NET_RT = {  # net/route.h: the fifth name of net.route.0.<af>.<op>.<arg>
 SIZES = {  # net/route.h, net/if_dl.h, netinet/in.h on amd64
     "sizeof(struct rt_msghdr)": 152,
     "sizeof(struct rt_metrics)": 112,
+    "sizeof(struct ifa_msghdr)": 20,
     "sizeof(struct sockaddr_dl)": 54,
     "sizeof(struct sockaddr_in)": 16,
     "sizeof(struct sockaddr_in6)": 28,
@@ -73,4 +80,9 @@ LINUX_ROUTE = {  # linux/rtnetlink.h: what a route is on Linux
     "RTPROT_STATIC": 4,
     "RT_TABLE_MAIN": 254,
     "RT_TABLE_LOCAL": 255,
+    "RTMGRP_IPV4_IFADDR": 0x10,
+    "RTMGRP_IPV4_ROUTE": 0x40,
+    "RTMGRP_IPV6_IFADDR": 0x100,
+    "RTMGRP_IPV6_ROUTE": 0x400,
+    "NETLINK_ROUTE": 0,
 }

@@ -625,7 +625,7 @@ LINUX_VALUES = [
     L("abi.kqueue.LINUX_INOTIFY", "sys/inotify.h"),
     L("abi.kqueue.LINUX_BUFFER_QUERIES", "sys/ioctl.h", "linux/fcntl.h"),
     L("abi.kqueue.LINUX_KCMP", "linux/kcmp.h", enum=True),
-    L("abi.route.LINUX_ROUTE", "linux/rtnetlink.h", enum=True),
+    L("abi.route.LINUX_ROUTE | abi.route.LINUX_RTM", "linux/rtnetlink.h", enum=True),
     L("abi.auxv.LINUX_AT", "elf.h"),
     L(
         "syscalls.machdep arch_prctl codes",

@@ -8,10 +8,12 @@ packet is sent, and the teardown removes the jail and the namespace, also when a
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
-from test_vnet_layout import NetnsHost
+from test_vnet_layout import REPO, NetnsHost
 
 from bsdulator.abi import route as R
 from bsdulator.abi.net import LINUX_NET
@@ -147,3 +149,37 @@ def test_netstat_rn_shows_the_default_route(host):
     assert re.search(r"^default\s+10\.0\.0\.1\s+UGS\s+(\S+\s+)*eth0\b", out, re.M), out
     assert re.search(r"^10\.0\.0\.0/24\s+link#\d+\s+U\s+(\S+\s+)*eth0\b", out, re.M), out
     assert re.search(r"^127\.0\.0\.1\s+link#1\s+UH\s+(\S+\s+)*lo0\b", out, re.M), out
+
+
+def test_a_routing_socket_hears_an_address_added_through_netlink(host, freebsd_programs):
+    """route monitor's way: a routing socket opened in the jail reads RTM_NEWADDR (and the
+    RTM_ADD of its prefix route) when an address is added to eth0 through pyroute2."""
+    from pyroute2 import IPRoute
+
+    inside = f"/tmp/rt_monitor-{uuid.uuid4().hex[:8]}"
+    target = host.root / inside.lstrip("/")
+    shutil.copy2(freebsd_programs("rt_monitor")["rt_monitor"], target)
+    command = [sys.executable, "-m", "bsdulator", str(host.root / "usr/sbin/jexec")]
+    monitor = subprocess.Popen(
+        [*command, "myjail", inside, "10.7.0.5"],
+        cwd=REPO,
+        env=host.env,
+        preexec_fn=host._enter,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert monitor.stdout.readline() == "ready\n"
+        with IPRoute(netns=host.holder_netns(1), flags=0) as ipr:
+            index = ipr.link_lookup(ifname="eth0")[0]
+            ipr.addr("add", index=index, address="10.7.0.5", prefixlen=16)
+        out, err = monitor.communicate(timeout=60)
+    finally:
+        monitor.kill()
+        monitor.wait()
+        target.unlink(missing_ok=True)
+    lines = out.splitlines()
+    assert lines[0] == "newaddr 10.7.0.5 netmask 255.255.0.0 ifp eth0", err
+    assert lines[-1] == "add 10.7.0.0 netmask 255.255.0.0", out + err
+    assert set(lines[1:-1]) <= {"add 10.7.0.5 netmask -"}, out  # the address's own host route

@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import ipaddress
 import os
+import select
 import socket
 import struct
 import threading
@@ -35,10 +36,11 @@ from bsdulator.abi.flags import (
 )
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.native._native import lib
 from bsdulator.net.backend import NetError
 from bsdulator.syscalls.kqueue.host import grab
 
-from . import tables
+from . import monitor, tables
 
 EPROTONOSUPPORT, EINVAL, ESRCH, EOPNOTSUPP, ENOPROTOOPT = (
     FREEBSD_ERRNO[n] for n in ("EPROTONOSUPPORT", "EINVAL", "ESRCH", "EOPNOTSUPP", "ENOPROTOOPT")
@@ -215,27 +217,52 @@ def _route_writes_here(sup) -> None:
 
 
 def serve(routing: RoutingSocket, sup) -> None:
-    """The supervisor's end of one routing socket, until the program closes its own: answers
-    what reaches it without write(2) (send, sendmsg, writev)."""
+    """The supervisor's end of one routing socket, until the program closes its own: announces
+    the creator's namespace's address and route changes (monitor.py), and answers what
+    reaches it without write(2) (send, sendmsg, writev).  This thread lives in that namespace."""
     sock, nsfd, pid = routing.sock, routing.nsfd, routing.pid
     with sock, _closing_fd(nsfd), _forgotten(sup, routing):
-        while True:
-            try:
-                data = sock.recv(MAX_MESSAGE)
-            except OSError:
-                return
-            if not data:
-                return
-            try:
-                reply = answer(data, nsfd, pid)
-            except FreeBSDError:
-                continue  # route_output drops a malformed message (write fails with EINVAL)
-            except Exception:  # nothing a program writes may stop the supervisor
-                continue
-            try:
-                sock.send(reply)
-            except OSError:
-                return
+        events = None
+        try:
+            if lib.bsdu_setns(nsfd, tables.CLONE_NEWNET) == 0:
+                events = monitor.listen()
+        except OSError:
+            pass  # requests are still answered
+        with events or contextlib.nullcontext():
+            while _serve_ready(sock, events, nsfd, pid):
+                pass
+
+
+def _serve_ready(sock: socket.socket, events: socket.socket | None, nsfd: int, pid: int) -> bool:
+    """One round of serve(); False once the program has closed its end."""
+    try:
+        ready, _, _ = select.select([sock, *([events] if events else [])], [], [])
+    except (OSError, ValueError):
+        return False
+    replies = []
+    if sock in ready:
+        try:
+            data = sock.recv(MAX_MESSAGE)
+        except OSError:
+            return False
+        if not data:
+            return False
+        try:
+            replies.append(answer(data, nsfd, pid))
+        except Exception:  # route_output drops a malformed message; nothing stops the supervisor
+            pass
+    if events is not None and events in ready:
+        try:
+            data = events.recv(MAX_MESSAGE)
+            replies += monitor.translate(data, tables.read(nsfd)[1])
+        except Exception:  # a notification we cannot read is one route monitor misses
+            pass
+    for reply in replies:
+        try:
+            sock.send(reply, socket.MSG_DONTWAIT)
+        except OSError:  # full: dropped, as rt_dispatch drops (ENOBUFS); or the program shut
+            pass  # its reading side (route(8) does before a change)
+    return True
 
 
 def open_socket(call, kind: int, protocol: int):

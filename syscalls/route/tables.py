@@ -240,7 +240,9 @@ def pack(kind: int, addrs: dict[int, bytes], *, index=0, flags=0, pid=0, seq=0, 
     return header + METRICS.pack(*metrics) + body
 
 
-def route_message(kind: int, route: Route, ifaces: dict[int, Interface], **kw) -> bytes:
+def route_message(
+    kind: int, route: Route, ifaces: dict[int, Interface], extra_flags: int = 0, **kw
+) -> bytes:
     """A route as sysctl_dumpentry and RTM_GET give it."""
     addrs = {RTA["RTA_DST"]: sockaddr_ip(route.network.network_address)}
     if route.gateway is not None:
@@ -250,4 +252,5 @@ def route_message(kind: int, route: Route, ifaces: dict[int, Interface], **kw) -
     if not route.host:
         addrs[RTA["RTA_NETMASK"]] = sockaddr_ip(route.network.netmask)
     out = ifaces.get(route.index)
-    return pack(kind, addrs, index=route.index, flags=route.flags, mtu=out.mtu if out else 0, **kw)
+    flags = route.flags | extra_flags
+    return pack(kind, addrs, index=route.index, flags=flags, mtu=out.mtu if out else 0, **kw)
