@@ -377,7 +377,7 @@ FREEBSD_VALUES = [
     ),
     F("abi.pathconf.FREEBSD_PC", "unistd.h"),
     F(
-        "abi.route.RTM_TYPES | abi.route.RTA_BITS | abi.route.RTF_FLAGS | abi.route.NET_RT",
+        "abi.route.RTM_TYPES | abi.route.RTA_BITS | abi.route.NET_RT",
         "sys/types.h",
         "sys/socket.h",
         "net/route.h",
@@ -625,7 +625,8 @@ LINUX_VALUES = [
     L("abi.kqueue.LINUX_INOTIFY", "sys/inotify.h"),
     L("abi.kqueue.LINUX_BUFFER_QUERIES", "sys/ioctl.h", "linux/fcntl.h"),
     L("abi.kqueue.LINUX_KCMP", "linux/kcmp.h", enum=True),
-    L("abi.route.LINUX_ROUTE | abi.route.LINUX_RTM", "linux/rtnetlink.h", enum=True),
+    L("abi.route.LINUX_RTMGRP", "linux/rtnetlink.h"),
+    L("abi.route.LINUX_RTN", "linux/rtnetlink.h", enum=True),
     L("abi.auxv.LINUX_AT", "elf.h"),
     L(
         "syscalls.machdep arch_prctl codes",

@@ -15,12 +15,11 @@ import uuid
 import pytest
 from test_vnet_layout import REPO, NetnsHost
 
-from bsdulator.abi import route as R
-from bsdulator.abi.net import LINUX_NET
+from bsdulator.abi import netlink as N
 
 pytestmark = [pytest.mark.e2e, pytest.mark.root]
 
-RTF = R.RTF_FLAGS
+RTF = N.FREEBSD_RTF
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def _jail_routes(host):
     with IPRoute(netns=host.holder_netns(1), flags=0) as ipr:
         return {
             (f"{r.get('RTA_DST') or '0.0.0.0'}/{r['dst_len']}", r.get("RTA_GATEWAY"))
-            for r in ipr.get_routes(family=socket.AF_INET, table=LINUX_NET["RT_TABLE_MAIN"])
+            for r in ipr.get_routes(family=socket.AF_INET, table=N.LINUX_RT_TABLE["RT_TABLE_MAIN"])
         }
 
 

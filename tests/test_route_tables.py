@@ -3,19 +3,21 @@ messages route(8) and netstat -rn read: pure functions over pyroute2-shaped mess
 
 import ipaddress
 import socket
+import struct
 
 import pytest
 
+from bsdulator.abi import netlink as N
 from bsdulator.abi import route as R
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.netlink import LINUX_ARPHRD
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls.route import rtsock, tables
+from bsdulator.syscalls.route import monitor, rtsock, tables
 
 pytestmark = pytest.mark.unit
 
-RTF = R.RTF_FLAGS
-LX = R.LINUX_ROUTE
+RTF = N.FREEBSD_RTF
+LX = tables.LX
 MAIN, LOCAL = LX["RT_TABLE_MAIN"], LX["RT_TABLE_LOCAL"]
 UNICAST, LOCAL_TYPE, BROADCAST = LX["RTN_UNICAST"], LX["RTN_LOCAL"], LX["RTN_BROADCAST"]
 KERNEL, STATIC = LX["RTPROT_KERNEL"], LX["RTPROT_STATIC"]
@@ -105,3 +107,15 @@ def test_a_malformed_request_is_einval():
         with pytest.raises(FreeBSDError) as e:
             rtsock.parse(bad)
         assert getattr(e.value, "errno", None) == FREEBSD_ERRNO["EINVAL"]
+
+
+def test_the_header_structs_are_rt_msghdrs_layout():
+    assert tables.HEADER.size == R.SIZES["offsetof(struct rt_msghdr, rtm_rmx)"]
+    assert tables.HEADER.size + tables.METRICS.size == R.SIZES["sizeof(struct rt_msghdr)"]
+    assert struct.calcsize("<HBBH2x") == R.SIZES["offsetof(struct rt_msghdr, rtm_flags)"]
+    assert (
+        tables.HEADER.size - struct.calcsize("<Q")
+        == R.SIZES["offsetof(struct rt_msghdr, rtm_inits)"]
+    )
+    assert monitor.IFA_HEADER.size == R.SIZES["sizeof(struct ifa_msghdr)"]
+    assert tables.SDL_HEAD.size == R.SIZES["offsetof(struct sockaddr_dl, sdl_data)"]

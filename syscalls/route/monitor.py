@@ -10,15 +10,14 @@ import ipaddress
 import socket
 import struct
 
+from bsdulator.abi import netlink as N
 from bsdulator.abi import route as R
 from bsdulator.abi.flags import LINUX_ADDRESS_FAMILIES
 
 from . import tables
 
-LX = R.LINUX_ROUTE
-LINUX_RTM = R.LINUX_RTM
-GROUPS = LX["RTMGRP_IPV4_IFADDR"] | LX["RTMGRP_IPV6_IFADDR"]
-GROUPS |= LX["RTMGRP_IPV4_ROUTE"] | LX["RTMGRP_IPV6_ROUTE"]
+LINUX_RTM = N.RTM_TYPES  # netlink's message types, the same on both systems
+GROUPS = sum(R.LINUX_RTMGRP.values())
 IFA_HEADER = struct.Struct("<HBBiiH2xi")  # ifa_msghdr: msglen version type addrs flags index metric
 RTA = R.RTA_BITS
 RTM = R.RTM_TYPES
@@ -27,7 +26,7 @@ ADDRESS = {
     LINUX_RTM["RTM_DELADDR"]: RTM["RTM_DELADDR"],
 }
 ROUTE = {LINUX_RTM["RTM_NEWROUTE"]: RTM["RTM_ADD"], LINUX_RTM["RTM_DELROUTE"]: RTM["RTM_DELETE"]}
-RTF_DONE = R.RTF_FLAGS["RTF_DONE"]
+RTF_DONE = N.FREEBSD_RTF["RTF_DONE"]
 
 
 def listen() -> socket.socket:
@@ -35,7 +34,7 @@ def listen() -> socket.socket:
     events a routing socket announces."""
     sock = socket.socket(
         LINUX_ADDRESS_FAMILIES["AF_NETLINK"], socket.SOCK_RAW | socket.SOCK_CLOEXEC,
-        LX["NETLINK_ROUTE"],
+        N.LINUX_NETLINK_PROTOCOLS["NETLINK_ROUTE"],
     )  # fmt: skip
     sock.bind((0, GROUPS))
     return sock

@@ -17,6 +17,7 @@ import threading
 from collections import namedtuple
 from dataclasses import dataclass
 
+from bsdulator.abi import netlink as N
 from bsdulator.abi import route as R
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_CLONE_FLAGS
 from bsdulator.abi.netlink import FREEBSD_IFT, LINUX_ARPHRD
@@ -27,9 +28,9 @@ AF_INET, AF_INET6, AF_LINK = (
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_INET", "AF_INET6", "AF_LINK")
 )
 CLONE_NEWNET = LINUX_CLONE_FLAGS["CLONE_NEWNET"]
-RTF = R.RTF_FLAGS
+RTF = N.FREEBSD_RTF
 RTA = R.RTA_BITS
-LX = R.LINUX_ROUTE
+LX = {**N.RTN_TYPES, **R.LINUX_RTN, **N.RTPROT, **N.LINUX_RT_TABLE}  # what a route is on Linux
 HEADER = struct.Struct("<HBBH2xiiiiiiQ")  # rt_msghdr up to rtm_rmx
 Header = namedtuple("Header", "msglen version type index flags addrs pid seq errno fmask inits")
 SIN_ADDR, SIN6_ADDR = (
