@@ -3,14 +3,17 @@ the caller's network namespace through pyroute2, and the answer read back, as rt
 route_output gives it.
 
 The program's socket is one end of a Linux AF_UNIX SOCK_SEQPACKET pair it makes itself (an
-injected socketpair(2)); the supervisor takes the other end (pidfd_getfd) and serves it from a
-thread of its own.  Why a pair: read(2) and write(2) run natively in the fast loop, so the
-descriptor must be a real socket the program can write, read, poll and select without the
-supervisor seeing those calls; SEQPACKET keeps each message whole, as a routing socket does,
-and tells the thread when the program has closed its end.  The answer carries rtm_errno; what
-this cannot give is write(2)'s own errno (FreeBSD fails the write as well): route(8) reports a
-refused RTM_ADD/RTM_DELETE from that errno, so those failures go unreported here.  rtm_pid is
-the creator's pid as it sees itself (its PID namespace's number)."""
+injected socketpair(2)); the supervisor takes the other end (pidfd_getfd).  Why a pair: the
+descriptor is a real socket the program reads, polls and selects natively, and the supervisor
+can put messages on it at any time (answers, and what monitor.py announces from a thread that
+serves the pair); SEQPACKET keeps each message whole, as a routing socket does, and tells that
+thread when the program has closed its end.  Why not a Linux netlink socket translated on
+read: read(2) runs natively in the fast loop, and an answer must be readable the moment
+write(2) returns.  write(2) itself leaves the fast loop once the supervisor has a routing socket
+(write() below): route(8) learns that a request was refused only from write's errno, as
+route_output fails the write and queues the answer with rtm_errno.  rtm_pid is the creator's
+pid as it sees itself (its PID namespace's number); a socket inherited over fork answers with
+the creator's."""
 
 from __future__ import annotations
 
@@ -42,8 +45,9 @@ from bsdulator.syscalls.kqueue.host import grab
 
 from . import monitor, tables
 
-EPROTONOSUPPORT, EINVAL, ESRCH, EOPNOTSUPP, ENOPROTOOPT = (
-    FREEBSD_ERRNO[n] for n in ("EPROTONOSUPPORT", "EINVAL", "ESRCH", "EOPNOTSUPP", "ENOPROTOOPT")
+EPROTONOSUPPORT, EINVAL, ESRCH, ENOENT, EOPNOTSUPP, ENOPROTOOPT = (
+    FREEBSD_ERRNO[n]
+    for n in ("EPROTONOSUPPORT", "EINVAL", "ESRCH", "ENOENT", "EOPNOTSUPP", "ENOPROTOOPT")
 )
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
@@ -102,15 +106,15 @@ def answer(data: bytes, netns: int, pid: int) -> bytes:
     """The reply to one request: the request back with rtm_errno, or RTM_GET's route."""
     header, addrs = parse(data)
     try:
-        return _serve(header.type, header, addrs, netns, pid, header.seq)
+        return _serve(header, addrs, netns, pid)
     except FreeBSDError as e:
         reply = bytearray(data)
         tables.HEADER.pack_into(reply, 0, *header._replace(pid=pid, errno=e.errno))
         return bytes(reply)
 
 
-def _serve(kind, header, addrs, netns, pid, seq) -> bytes:
-    flags = header.flags
+def _serve(header, addrs, netns: int, pid: int) -> bytes:
+    kind, flags, seq = header.type, header.flags, header.seq
     dst = _ip(addrs.get(RTA["RTA_DST"]))
     if dst is None:
         raise FreeBSDError(EINVAL, "routing message without a destination")
@@ -125,10 +129,14 @@ def _serve(kind, header, addrs, netns, pid, seq) -> bytes:
         raise FreeBSDError(EOPNOTSUPP, f"routing message type {kind}")
     host = flags & RTF["RTF_HOST"] or mask is None
     prefixlen = dst.max_prefixlen if host else _prefixlen(mask)
-    gateway = _ip(addrs.get(RTA["RTA_GATEWAY"]))
-    _change(kind, netns, f"{ipaddress.ip_network(f'{dst}/{prefixlen}', strict=False)}", gateway)
-    reply = bytearray(tables.pack(kind, addrs, flags=flags | RTF["RTF_DONE"], pid=pid, seq=seq))
-    return bytes(reply)
+    target = {"dst": str(ipaddress.ip_network(f"{dst}/{prefixlen}", strict=False))}
+    gateway = addrs.get(RTA["RTA_GATEWAY"])
+    if _ip(gateway) is not None:
+        target["gateway"] = str(_ip(gateway))
+    elif gateway and len(gateway) >= tables.SDL_HEAD.size and gateway[1] == tables.AF_LINK:
+        target["oif"] = tables.SDL_HEAD.unpack_from(gateway)[2]  # route add … -interface IF
+    _change(kind, netns, target)
+    return tables.pack(kind, addrs, flags=flags | RTF["RTF_DONE"], pid=pid, seq=seq)
 
 
 def _read(netns):
@@ -159,17 +167,19 @@ def _get_reply(route, ifaces, pid, seq) -> bytes:
     )
 
 
-def _change(kind: int, netns: int, dst: str, gateway) -> None:
+def _change(kind: int, netns: int, target: dict) -> None:
+    """RTM_ADD/DELETE/CHANGE as a pyroute2 route request; Linux's errno becomes FreeBSD's
+    (a change of a missing route is ENOENT on Linux, ESRCH in rtsock.c as for a delete)."""
     from pyroute2.netlink.exceptions import NetlinkError
 
     command = {RTM["RTM_ADD"]: "add", RTM["RTM_DELETE"]: "del", RTM["RTM_CHANGE"]: "change"}[kind]
-    args = {"dst": dst, **({"gateway": str(gateway)} if gateway is not None else {})}
     try:
-        tables.in_netns(netns, lambda ipr: ipr.route(command, **args))
+        tables.in_netns(netns, lambda ipr: ipr.route(command, **target))
     except NetError as e:
         raise FreeBSDError(EINVAL, str(e)) from None
     except NetlinkError as e:
-        raise FreeBSDError(translate.errno_to_freebsd(e.code), str(e)) from None
+        errno = translate.errno_to_freebsd(e.code)
+        raise FreeBSDError(ESRCH if errno == ENOENT else errno, str(e)) from None
 
 
 @dataclass
