@@ -319,7 +319,7 @@ def _forgotten(sup, routing: RoutingSocket):
         yield
     finally:
         known = _sockets(sup)
-        for inode in [i for i, r in known.items() if r is routing]:
+        for inode in [i for i, r in list(known.items()) if r is routing]:  # another thread adds
             known.pop(inode, None)
 
 
