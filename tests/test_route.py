@@ -182,3 +182,18 @@ def test_a_routing_socket_hears_an_address_added_through_netlink(host, freebsd_p
     assert lines[0] == "newaddr 10.7.0.5 netmask 255.255.0.0 ifp eth0", err
     assert lines[-1] == "add 10.7.0.0 netmask 255.255.0.0", out + err
     assert set(lines[1:-1]) <= {"add 10.7.0.5 netmask -"}, out  # the address's own host route
+
+
+def test_a_jail_without_its_own_stack_may_look_but_not_change(host):
+    """PRIV_NET_ROUTE: a jail sharing the host's network stack reads its routes, but route_output
+    refuses it a change (EPERM), which route(8) reports and exits on."""
+    R = host.root
+    r = host.run("jail", "-c", "name=plain", f"path={R}", "persist")
+    assert r.returncode == 0, r.stderr
+    got = host.run("jexec", "plain", "/sbin/route", "-n", "get", "10.0.0.99")
+    assert got.returncode == 0 and b"interface: bsdjail0" in got.stdout, got.stdout + got.stderr
+    _links, _addrs, before, _named = host.state()
+    r = host.run("jexec", "plain", "/sbin/route", "add", "-net", "10.9.0.0/16", "10.0.0.1")
+    assert r.returncode == 1
+    assert r.stderr == b"route: writing to routing socket: Operation not permitted\n"
+    assert host.state()[2] == before

@@ -37,17 +37,19 @@ from bsdulator.abi.flags import (
     LINUX_ADDRESS_FAMILIES,
     LINUX_SOCK_TYPES,
 )
+from bsdulator.abi.jail import JAIL_SYS_NEW
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.native._native import lib
 from bsdulator.net.backend import NetError
+from bsdulator.process import effective_uid
 from bsdulator.syscalls.kqueue.host import grab
 
 from . import monitor, tables
 
-EPROTONOSUPPORT, EINVAL, ESRCH, ENOENT, EOPNOTSUPP, ENOPROTOOPT = (
+EPROTONOSUPPORT, EINVAL, ESRCH, ENOENT, EOPNOTSUPP, ENOPROTOOPT, EPERM = (
     FREEBSD_ERRNO[n]
-    for n in ("EPROTONOSUPPORT", "EINVAL", "ESRCH", "ENOENT", "EOPNOTSUPP", "ENOPROTOOPT")
+    for n in ("EPROTONOSUPPORT", "EINVAL", "ESRCH", "ENOENT", "EOPNOTSUPP", "ENOPROTOOPT", "EPERM")
 )
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
@@ -102,10 +104,15 @@ def _prefixlen(mask) -> int:
     return bin(int(mask)).count("1")
 
 
-def answer(data: bytes, netns: int, pid: int) -> bytes:
-    """The reply to one request: the request back with rtm_errno, or RTM_GET's route."""
+def answer(data: bytes, netns: int, pid: int, may_change: bool = True) -> bytes:
+    """The reply to one request: the request back with rtm_errno, or RTM_GET's route.
+    may_change: the creator holds PRIV_NET_ROUTE (root, and not in a jail without its own
+    network stack, whose table is the host's): route_output refuses anything but RTM_GET
+    without it (EPERM)."""
     header, addrs = parse(data)
     try:
+        if header.type != RTM["RTM_GET"] and not may_change:
+            raise FreeBSDError(EPERM, "changing routes needs PRIV_NET_ROUTE")
         return _serve(header, addrs, netns, pid)
     except FreeBSDError as e:
         reply = bytearray(data)
@@ -190,6 +197,7 @@ class RoutingSocket:
     sock: socket.socket
     nsfd: int
     pid: int
+    may_change: bool  # see answer()
 
 
 def write(call, fd, buf, nbyte):
@@ -203,7 +211,7 @@ def write(call, fd, buf, nbyte):
     if not nbyte or nbyte > MAX_MESSAGE:
         raise FreeBSDError(EINVAL, "routing message size")
     data = call.mem.read(buf, nbyte)
-    reply = answer(data, routing.nsfd, routing.pid)
+    reply = answer(data, routing.nsfd, routing.pid, routing.may_change)
     try:
         routing.sock.send(reply, socket.MSG_DONTWAIT)
     except OSError:
@@ -230,21 +238,21 @@ def serve(routing: RoutingSocket, sup) -> None:
     """The supervisor's end of one routing socket, until the program closes its own: announces
     the creator's namespace's address and route changes (monitor.py), and answers what
     reaches it without write(2) (send, sendmsg, writev).  This thread lives in that namespace."""
-    sock, nsfd, pid = routing.sock, routing.nsfd, routing.pid
-    with sock, _closing_fd(nsfd), _forgotten(sup, routing):
+    with routing.sock, _closing_fd(routing.nsfd), _forgotten(sup, routing):
         events = None
         try:
-            if lib.bsdu_setns(nsfd, tables.CLONE_NEWNET) == 0:
+            if lib.bsdu_setns(routing.nsfd, tables.CLONE_NEWNET) == 0:
                 events = monitor.listen()
         except OSError:
             pass  # requests are still answered
         with events or contextlib.nullcontext():
-            while _serve_ready(sock, events, nsfd, pid):
+            while _serve_ready(routing, events):
                 pass
 
 
-def _serve_ready(sock: socket.socket, events: socket.socket | None, nsfd: int, pid: int) -> bool:
+def _serve_ready(routing: RoutingSocket, events: socket.socket | None) -> bool:
     """One round of serve(); False once the program has closed its end."""
+    sock, nsfd = routing.sock, routing.nsfd
     try:
         ready, _, _ = select.select([sock, *([events] if events else [])], [], [])
     except (OSError, ValueError):
@@ -258,7 +266,7 @@ def _serve_ready(sock: socket.socket, events: socket.socket | None, nsfd: int, p
         if not data:
             return False
         try:
-            replies.append(answer(data, nsfd, pid))
+            replies.append(answer(data, nsfd, routing.pid, routing.may_change))
         except Exception:  # route_output drops a malformed message; nothing stops the supervisor
             pass
     if events is not None and events in ready:
@@ -302,7 +310,7 @@ def open_socket(call, kind: int, protocol: int):
         os.close(mine)
         yield lx.close(ours)
         raise FreeBSDError(EINVAL, "the caller's network namespace is gone") from None
-    routing = RoutingSocket(socket.socket(fileno=mine), nsfd, pid)
+    routing = RoutingSocket(socket.socket(fileno=mine), nsfd, pid, _may_change(call))
     threading.Thread(
         target=serve, args=(routing, call.sup), name=f"rtsock-{call.proc.pid}", daemon=True
     ).start()
@@ -329,6 +337,13 @@ def _closing_fd(fd: int):
         yield
     finally:
         os.close(fd)
+
+
+def _may_change(call) -> bool:
+    """PRIV_NET_ROUTE: root, unjailed or in a jail with its own network stack (vnet=new)."""
+    if effective_uid(call.proc.pid) != 0:
+        return False
+    return not call.proc.jail or call.sup.jails.record(call.proc.jail).get("vnet") == JAIL_SYS_NEW
 
 
 def _sockets(sup) -> dict[int, RoutingSocket]:
