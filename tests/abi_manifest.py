@@ -377,12 +377,6 @@ FREEBSD_VALUES = [
     ),
     F("abi.pathconf.FREEBSD_PC", "unistd.h"),
     F(
-        "abi.route.RTM_TYPES | abi.route.RTA_BITS | abi.route.NET_RT",
-        "sys/types.h",
-        "sys/socket.h",
-        "net/route.h",
-    ),
-    F(
         "abi.route message layout",
         "stddef.h",
         "sys/types.h",
@@ -391,8 +385,7 @@ FREEBSD_VALUES = [
         "net/if_dl.h",
         "net/route.h",
         "netinet/in.h",
-        values=constants({"RTM_VERSION": "abi.route.RTM_VERSION", "RTAX_MAX": "abi.route.RTAX_MAX"})
-        | table("abi.route.SIZES"),
+        values=constants({"RTAX_MAX": "abi.route.RTAX_MAX"}) | table("abi.route.SIZES"),
     ),
     F("abi.mount.FREEBSD_MNT | abi.mount.FREEBSD_VFCF", "sys/types.h", "sys/mount.h"),
     F("abi.extattr.FREEBSD_EXTATTR_NAMESPACE", "sys/types.h", "sys/extattr.h"),

@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
+from bsdulator.abi import netif as A
 from bsdulator.abi import netlink as N
-from bsdulator.abi import route as R
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.netlink import LINUX_ARPHRD
 from bsdulator.errors import FreeBSDError
@@ -85,14 +85,14 @@ def test_lookup_is_the_longest_match_or_the_exact_prefix():
 
 def test_a_message_reads_back_field_by_field():
     table, ifaces = _table()
-    message = tables.route_message(R.RTM_TYPES["RTM_GET"], table[0], ifaces, pid=42, seq=7)
+    message = tables.route_message(A.FREEBSD_RTM["RTM_GET"], table[0], ifaces, pid=42, seq=7)
     header, addrs = rtsock.parse(message)
-    assert (header.msglen, header.version) == (len(message), R.RTM_VERSION)
+    assert (header.msglen, header.version) == (len(message), tables.RTM_VERSION)
     assert (header.pid, header.seq, header.index) == (42, 7, ETH0)
-    bits = R.RTA_BITS
+    bits = A.FREEBSD_RTA
     assert set(addrs) == {bits["RTA_DST"], bits["RTA_GATEWAY"], bits["RTA_NETMASK"]}
     assert rtsock._ip(addrs[bits["RTA_GATEWAY"]]) == ipaddress.ip_address("10.0.0.1")
-    assert all(len(sa) == R.SIZES["sizeof(struct sockaddr_in)"] for sa in addrs.values())
+    assert all(len(sa) == tables.SIZES["sizeof(struct sockaddr_in)"] for sa in addrs.values())
 
 
 @pytest.mark.parametrize("length, room", [(0, 8), (1, 8), (8, 8), (16, 16), (28, 32), (54, 56)])
@@ -102,7 +102,7 @@ def test_sockaddrs_take_sa_size(length, room):
 
 def test_a_malformed_request_is_einval():
     table, ifaces = _table()
-    message = tables.route_message(R.RTM_TYPES["RTM_GET"], table[0], ifaces)
+    message = tables.route_message(A.FREEBSD_RTM["RTM_GET"], table[0], ifaces)
     for bad in (message[:20], message[:-8], b"\x00" * len(message)):
         with pytest.raises(FreeBSDError) as e:
             rtsock.parse(bad)
@@ -110,12 +110,12 @@ def test_a_malformed_request_is_einval():
 
 
 def test_the_header_structs_are_rt_msghdrs_layout():
-    assert tables.HEADER.size == R.SIZES["offsetof(struct rt_msghdr, rtm_rmx)"]
-    assert tables.HEADER.size + tables.METRICS.size == R.SIZES["sizeof(struct rt_msghdr)"]
-    assert struct.calcsize("<HBBH2x") == R.SIZES["offsetof(struct rt_msghdr, rtm_flags)"]
+    assert tables.HEADER.size == tables.SIZES["offsetof(struct rt_msghdr, rtm_rmx)"]
+    assert tables.HEADER.size + tables.METRICS.size == tables.SIZES["sizeof(struct rt_msghdr)"]
+    assert struct.calcsize("<HBBH2x") == tables.SIZES["offsetof(struct rt_msghdr, rtm_flags)"]
     assert (
         tables.HEADER.size - struct.calcsize("<Q")
-        == R.SIZES["offsetof(struct rt_msghdr, rtm_inits)"]
+        == tables.SIZES["offsetof(struct rt_msghdr, rtm_inits)"]
     )
-    assert monitor.IFA_HEADER.size == R.SIZES["sizeof(struct ifa_msghdr)"]
-    assert tables.SDL_HEAD.size == R.SIZES["offsetof(struct sockaddr_dl, sdl_data)"]
+    assert monitor.IFA_HEADER.size == tables.SIZES["sizeof(struct ifa_msghdr)"]
+    assert tables.SDL_HEAD.size == tables.SIZES["offsetof(struct sockaddr_dl, sdl_data)"]

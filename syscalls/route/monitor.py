@@ -10,6 +10,7 @@ import ipaddress
 import socket
 import struct
 
+from bsdulator.abi import netif as A
 from bsdulator.abi import netlink as N
 from bsdulator.abi import route as R
 from bsdulator.abi.flags import LINUX_ADDRESS_FAMILIES
@@ -19,8 +20,8 @@ from . import tables
 LINUX_RTM = N.RTM_TYPES  # netlink's message types, the same on both systems
 GROUPS = sum(R.LINUX_RTMGRP.values())
 IFA_HEADER = struct.Struct("<HBBiiH2xi")  # ifa_msghdr: msglen version type addrs flags index metric
-RTA = R.RTA_BITS
-RTM = R.RTM_TYPES
+RTA = A.FREEBSD_RTA
+RTM = A.FREEBSD_RTM
 ADDRESS = {
     LINUX_RTM["RTM_NEWADDR"]: RTM["RTM_NEWADDR"],
     LINUX_RTM["RTM_DELADDR"]: RTM["RTM_DELADDR"],
@@ -59,7 +60,7 @@ def address_message(kind: int, m, ifaces: dict[int, tables.Interface]) -> bytes 
         if bit in addrs
     )
     size = IFA_HEADER.size + len(body)
-    return IFA_HEADER.pack(size, R.RTM_VERSION, kind, sum(addrs), 0, m["index"], 0) + body
+    return IFA_HEADER.pack(size, tables.RTM_VERSION, kind, sum(addrs), 0, m["index"], 0) + body
 
 
 def translate(data: bytes, ifaces: dict[int, tables.Interface]) -> list[bytes]:

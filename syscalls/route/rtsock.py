@@ -28,7 +28,7 @@ import threading
 from dataclasses import dataclass
 
 from bsdulator import procfs, translate
-from bsdulator.abi import route as R
+from bsdulator.abi import netif as A
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_SO_OPTIONS,
@@ -55,8 +55,8 @@ FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the type
 LINUX_AF_UNIX = LINUX_ADDRESS_FAMILIES["AF_UNIX"]
 LINUX_SEQPACKET = LINUX_SOCK_TYPES["SOCK_SEQPACKET"]
-RTM = R.RTM_TYPES
-RTA = R.RTA_BITS
+RTM = A.FREEBSD_RTM
+RTA = A.FREEBSD_RTA
 RTF = tables.RTF
 FDS = struct.Struct("<ii")
 BITS = 8  # bits in a byte
@@ -73,7 +73,7 @@ def parse(data: bytes) -> tuple[tuple, dict[int, bytes]]:
     if len(data) < tables.HEADER.size + tables.METRICS.size:
         raise FreeBSDError(EINVAL, "routing message shorter than rt_msghdr")
     header = tables.Header(*tables.HEADER.unpack_from(data))
-    if header.msglen != len(data) or header.version != R.RTM_VERSION:
+    if header.msglen != len(data) or header.version != tables.RTM_VERSION:
         raise FreeBSDError(EINVAL, "routing message length or version")
     found, at = {}, tables.HEADER.size + tables.METRICS.size
     for bit in tables.ORDER:

@@ -17,6 +17,7 @@ import threading
 from collections import namedtuple
 from dataclasses import dataclass
 
+from bsdulator.abi import netif as A
 from bsdulator.abi import netlink as N
 from bsdulator.abi import route as R
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, LINUX_CLONE_FLAGS
@@ -29,26 +30,27 @@ AF_INET, AF_INET6, AF_LINK = (
 )
 CLONE_NEWNET = LINUX_CLONE_FLAGS["CLONE_NEWNET"]
 RTF = N.FREEBSD_RTF
-RTA = R.RTA_BITS
+RTA = A.FREEBSD_RTA
+RTM_VERSION = A.FREEBSD_RTM["RTM_VERSION"]
+SIZES = {**A.FREEBSD_NETIF_SIZES, **R.SIZES}
 LX = {**N.RTN_TYPES, **R.LINUX_RTN, **N.RTPROT, **N.LINUX_RT_TABLE}  # what a route is on Linux
 HEADER = struct.Struct("<HBBH2xiiiiiiQ")  # rt_msghdr up to rtm_rmx
 Header = namedtuple("Header", "msglen version type index flags addrs pid seq errno fmask inits")
 SIN_ADDR, SIN6_ADDR = (
-    R.SIZES[f"offsetof(struct {s}, {f})"]
+    SIZES[f"offsetof(struct {s}, {f})"]
     for s, f in (("sockaddr_in", "sin_addr"), ("sockaddr_in6", "sin6_addr"))
 )
-METRICS = struct.Struct(f"<{R.SIZES['sizeof(struct rt_metrics)'] // R.SIZES['sizeof(long)']}Q")
-ALIGN = R.SIZES["sizeof(long)"]
+METRICS = struct.Struct(f"<{SIZES['sizeof(struct rt_metrics)'] // SIZES['sizeof(long)']}Q")
+ALIGN = SIZES["sizeof(long)"]
 SIN, SIN6, SDL = (
-    R.SIZES[f"sizeof(struct {n})"] for n in ("sockaddr_in", "sockaddr_in6", "sockaddr_dl")
+    SIZES[f"sizeof(struct {n})"] for n in ("sockaddr_in", "sockaddr_in6", "sockaddr_dl")
 )
 SDL_HEAD = struct.Struct("<BBHBBBB")  # sdl_len, family, index, type, nlen, alen, slen
 FAMILIES = {socket.AF_INET: AF_INET, socket.AF_INET6: AF_INET6}
 ADDRESS_BYTES = {AF_INET: 4, AF_INET6: 16}
 IFT_LOOP, IFT_ETHER = FREEBSD_IFT["IFT_LOOP"], FREEBSD_IFT["IFT_ETHER"]
 IFT = {LINUX_ARPHRD["ARPHRD_LOOPBACK"]: IFT_LOOP, LINUX_ARPHRD["ARPHRD_ETHER"]: IFT_ETHER}
-ORDER = [RTA[n] for n in ("RTA_DST", "RTA_GATEWAY", "RTA_NETMASK", "RTA_GENMASK")]
-ORDER += [RTA[n] for n in ("RTA_IFP", "RTA_IFA", "RTA_AUTHOR", "RTA_BRD")]
+ORDER = sorted(RTA.values())  # RTA_* bits in slot order: the order sockaddrs follow a header
 
 
 @dataclass(frozen=True)
@@ -235,9 +237,9 @@ def pack(kind: int, addrs: dict[int, bytes], *, index=0, flags=0, pid=0, seq=0, 
         addrs[bit].ljust(sa_size(len(addrs[bit])), b"\0") for bit in ORDER if bit in addrs
     )
     size = HEADER.size + METRICS.size + len(body)
-    header = HEADER.pack(size, R.RTM_VERSION, kind, index, flags, sum(addrs), pid, seq, errno, 0, 0)
+    header = HEADER.pack(size, RTM_VERSION, kind, index, flags, sum(addrs), pid, seq, errno, 0, 0)
     metrics = [0] * (METRICS.size // ALIGN)
-    metrics[R.SIZES["offsetof(struct rt_metrics, rmx_mtu)"] // ALIGN] = mtu
+    metrics[SIZES["offsetof(struct rt_metrics, rmx_mtu)"] // ALIGN] = mtu
     return header + METRICS.pack(*metrics) + body
 
 
