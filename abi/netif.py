@@ -13,14 +13,27 @@ FREEBSD_NET_RT = {
     "NET_RT_IFLISTL": 5,
 }
 # net/route.h: message version and types of the dumps
-FREEBSD_RTM = {"RTM_VERSION": 5, "RTM_NEWADDR": 0xC, "RTM_IFINFO": 0xE, "RTM_NEWMADDR": 0xF}
+FREEBSD_RTM = {
+    "RTM_VERSION": 5,
+    "RTM_ADD": 0x1,  # the routing socket's requests and announcements (syscalls/route/)
+    "RTM_DELETE": 0x2,
+    "RTM_CHANGE": 0x3,
+    "RTM_GET": 0x4,
+    "RTM_NEWADDR": 0xC,
+    "RTM_DELADDR": 0xD,
+    "RTM_IFINFO": 0xE,
+    "RTM_NEWMADDR": 0xF,
+}
 # net/route.h: which sockaddrs follow a message, by slot (RTAX_*; the bit RTA_* is 1 << slot)
 FREEBSD_RTAX = {"RTAX_GATEWAY": 1, "RTAX_NETMASK": 2, "RTAX_IFP": 4, "RTAX_IFA": 5, "RTAX_BRD": 7}
 FREEBSD_RTA = {
+    "RTA_DST": 0x1,
     "RTA_GATEWAY": 0x2,
     "RTA_NETMASK": 0x4,
+    "RTA_GENMASK": 0x8,
     "RTA_IFP": 0x10,
     "RTA_IFA": 0x20,
+    "RTA_AUTHOR": 0x40,
     "RTA_BRD": 0x80,
 }
 # net/if.h if_link_state

@@ -281,6 +281,7 @@ FREEBSD_RTF = {
     "RTF_GATEWAY": 0x2,
     "RTF_HOST": 0x4,
     "RTF_REJECT": 0x8,
+    "RTF_DONE": 0x40,  # a routing socket's answer: the request was carried out
     "RTF_STATIC": 0x800,
     "RTF_BLACKHOLE": 0x1000,
 }

@@ -64,6 +64,10 @@ class FastPath:
             )
         self.stop = ffi.new("struct bsdu_stop *")
 
+    def to_python(self, nr: int) -> None:
+        """Hand every later call nr to Python (its table entry has become a handler)."""
+        self.entries[nr].kind = KINDS[""]
+
     def next_stop(self):
         """(tid, status, regs or None) of the next stop Python must handle; None when none is
         left."""

@@ -111,6 +111,7 @@ class Supervisor:
         self.jails = None
         self.sysctl_host = None
         self.hooks = Hooks()
+        self.fastpath: FastPath | None = None  # while run() serves
         self._install_subsystems()
 
     def _install_subsystems(self) -> None:
@@ -173,7 +174,7 @@ class Supervisor:
     # -- the loop ----------------------------------------------------------------
     def run(self) -> int:
         """Serve every traced thread until all are gone; the leader's wait status."""
-        fast = FastPath(self.table, enabled=self.tracer is None)
+        fast = self.fastpath = FastPath(self.table, enabled=self.tracer is None)
         while self.threads:
             stop = fast.next_stop()
             if stop is None:

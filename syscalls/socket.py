@@ -1,6 +1,6 @@
 """Sockets: families, types, addresses, options and control messages translated.
 
-AF_ROUTE (routing sockets) is not here: it belongs with the network backend."""
+AF_ROUTE (routing sockets) is not here: socket(2) hands it to syscalls/route/rtsock.py."""
 
 import struct
 
@@ -25,6 +25,7 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls import inetcontrol, ipjail, rawip
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 from bsdulator.syscalls.netlink import sockets as netlink
+from bsdulator.syscalls.route import rtsock
 from bsdulator.table import Support, handler
 
 EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOPROTOOPT = (
@@ -35,6 +36,7 @@ SOCK_TYPE_MASK = 0x0FFFFFFF  # FreeBSD keeps SOCK_CLOEXEC/NONBLOCK above the typ
 FREEBSD_SOCK_RAW = FREEBSD_SOCK_TYPES["SOCK_RAW"]
 FREEBSD_AF_NETLINK = FREEBSD_ADDRESS_FAMILIES["AF_NETLINK"]
 FREEBSD_AF_INET = FREEBSD_ADDRESS_FAMILIES["AF_INET"]
+FREEBSD_AF_ROUTE = FREEBSD_ADDRESS_FAMILIES["AF_ROUTE"]
 JAIL_FAMILIES = {
     FREEBSD_ADDRESS_FAMILIES[n] for n in ("AF_LOCAL", "AF_INET", "AF_INET6", "AF_ROUTE")
 }
@@ -81,6 +83,9 @@ def _jail_family(call, domain: int) -> None:
 @handler("socket", Support.TRANSLATED, "families, types and SOCK_CLOEXEC/NONBLOCK translated")
 def sys_socket(call, domain, kind, protocol):
     """Implements FreeBSD socket(2)."""
+    if s32(domain) == FREEBSD_AF_ROUTE:
+        _jail_family(call, domain)
+        return (yield from rtsock.open_socket(call, kind, s32(protocol)))
     family = _family(domain)
     _jail_family(call, domain)
     netlink_socket = s32(domain) == FREEBSD_AF_NETLINK
@@ -264,6 +269,8 @@ def sys_setsockopt(call, s, level, name, val, valsize):
     """Implements FreeBSD setsockopt(2)."""
     if s32(level) == FREEBSD_SOL_NETLINK:
         return (yield from netlink.setsockopt(call, s, name, val, valsize))
+    if rtsock.is_routing(call, s):
+        return rtsock.setsockopt(call, level, name, val, valsize)
     if (s32(level), s32(name)) == (FREEBSD_SOL_SOCKET, inetcontrol.SO_TS_CLOCK):
         return inetcontrol.set_ts_clock(call, s, val, valsize)
     if (s32(level), s32(name)) == (rawip.IPPROTO_IPV6, rawip.IPV6_USE_MIN_MTU):

@@ -378,6 +378,17 @@ FREEBSD_VALUES = [
         ),
     ),
     F("abi.pathconf.FREEBSD_PC", "unistd.h"),
+    F(
+        "abi.route message layout",
+        "stddef.h",
+        "sys/types.h",
+        "sys/socket.h",
+        "net/if.h",
+        "net/if_dl.h",
+        "net/route.h",
+        "netinet/in.h",
+        values=constants({"RTAX_MAX": "abi.route.RTAX_MAX"}) | table("abi.route.SIZES"),
+    ),
     F("abi.mount.FREEBSD_MNT | abi.mount.FREEBSD_VFCF", "sys/types.h", "sys/mount.h"),
     F("abi.extattr.FREEBSD_EXTATTR_NAMESPACE", "sys/types.h", "sys/extattr.h"),
     F(
@@ -612,6 +623,8 @@ LINUX_VALUES = [
     L("abi.kqueue.LINUX_INOTIFY", "sys/inotify.h"),
     L("abi.kqueue.LINUX_BUFFER_QUERIES", "sys/ioctl.h", "linux/fcntl.h"),
     L("abi.kqueue.LINUX_KCMP", "linux/kcmp.h", enum=True),
+    L("abi.route.LINUX_RTMGRP", "linux/rtnetlink.h"),
+    L("abi.route.LINUX_RTN", "linux/rtnetlink.h", enum=True),
     L("abi.auxv.LINUX_AT", "elf.h"),
     L(
         "syscalls.machdep arch_prctl codes",

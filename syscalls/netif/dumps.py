@@ -31,7 +31,7 @@ RTA = A.FREEBSD_RTA
 EISDIR, ENOTDIR, EPERM, EINVAL = (
     FREEBSD_ERRNO[n] for n in ("EISDIR", "ENOTDIR", "EPERM", "EINVAL")
 )
-NAME_PARTS = 4  # net.route.<protocol 0>.<af>.<op>.<arg>: what follows net.route
+NAME_PARTS = 4  # net.route.<protocol 0>.<af>.<op>.<arg>[.<fib>]: what follows net.route
 IF_MSGHDR = struct.Struct("<HBBiiH")  # msglen, version, type, addrs, flags, index
 IF_MSGHDRL = struct.Struct("<HBBiiHHHHH")  # … _spare1, len, data_off, _spare2
 IFA_MSGHDR = struct.Struct("<HBBiiHHi")  # msglen, version, type, addrs, flags, index, spare, metric
@@ -179,9 +179,11 @@ OPS = {
 def _rtsock(ctx, req: tree_mod.Request, rest: list[int]) -> None:
     if req.new is not None:
         raise FreeBSDError(EPERM, "net.route is read-only")
-    if len(rest) != NAME_PARTS:
+    if not NAME_PARTS <= len(rest) <= NAME_PARTS + 1:  # a fifth name picks the FIB
         raise FreeBSDError(EISDIR if len(rest) < NAME_PARTS else ENOTDIR)
-    _proto, af, op, arg = rest
+    _proto, af, op, arg, *fib = rest
+    if fib and fib[0] != 0:  # one FIB: Linux's main table (net.fibs)
+        raise FreeBSDError(EINVAL, f"net.route: no FIB {fib[0]}")
     if not 0 <= af <= A.FREEBSD_AF_MAX:
         raise FreeBSDError(EINVAL)
     dump = OPS.get(op)
