@@ -701,7 +701,9 @@ def test_address_notifications_reach_a_group_member(netns, nl_programs, freebsd_
 
 @pytest.mark.e2e
 @pytest.mark.root
-def test_the_automatic_vnet_layout_as_netlink_shows_it(netns, nl_programs, freebsd_root, tmp_path):
+def test_the_automatic_vnet_layout_as_netlink_shows_it(
+    netns, nl_programs, freebsd_root, tmp_path, host_netns_names
+):
     """ifconfig -a and netstat -rn's netlink requests in a jail with the automatic VNET layout
     (ip4.addr=10.0.0.10 vnet): lo0 and eth0 with 10.0.0.10/24, the default route via 10.0.0.1,
     none of the test host's interfaces."""
