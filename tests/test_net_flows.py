@@ -102,3 +102,36 @@ def test_tcp_service_in_a_vnet_jail_is_reached_from_the_host(host):
             nc.wait()
     assert nc.returncode == 0, err
     assert out == data
+
+
+def test_jls_shows_both_jails_of_a_two_jail_layout_as_vnet_jails(host):
+    """FreeBSD's jls -v prints no vnet column (usr.sbin/jls/jls.c: jid, host.hostname, path, name,
+    dying, cpuset.id and the IP restrictions, none for these jails: their address is eth0's);
+    the vnet mode is what -n and -h name."""
+    _jail(host, "myjail", "10.0.0.10")
+    _jail(host, "other", "10.0.0.11")
+    r = host.run("jls", "-v")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split() for line in r.stdout.decode().splitlines()]
+    assert rows[:4] == [
+        ["JID", "Hostname", "Path"],
+        ["Name", "State"],
+        ["CPUSetID"],
+        ["IP", "Address(es)"],
+    ]
+    assert [row for row in rows if len(row) == 2 and row[1] == "ACTIVE"] == [
+        ["myjail", "ACTIVE"],
+        ["other", "ACTIVE"],
+    ]
+    assert [row[0] for row in rows if str(host.root) in row] == ["1", "2"]
+
+    r = host.run("jls", "-n")
+    jails = [set(line.split()) for line in r.stdout.decode().splitlines()]
+    assert [("name=myjail" in j, "name=other" in j, "vnet=new" in j) for j in jails] == [
+        (True, False, True),
+        (False, True, True),
+    ]
+    # A parameter named on the command line reaches 10.2's jls through 13.5's libjail without
+    # its jailsys names: it prints the value as a number, as FreeBSD would with that mix.
+    r = host.run("jls", "-h", "jid", "name", "vnet")
+    assert r.stdout.decode().splitlines() == ["jid name vnet", "1 myjail 1", "2 other 1"]
