@@ -135,3 +135,53 @@ def test_jls_shows_both_jails_of_a_two_jail_layout_as_vnet_jails(host):
     # its jailsys names: it prints the value as a number, as FreeBSD would with that mix.
     r = host.run("jls", "-h", "jid", "name", "vnet")
     assert r.stdout.decode().splitlines() == ["jid name vnet", "1 myjail 1", "2 other 1"]
+
+
+def _answered(r) -> bool:
+    return r.returncode == 0 and b"1 packets received" in r.stdout
+
+
+def test_iocage_style_bridge_with_two_jails_and_a_default_router(host):
+    """iocage's `interfaces="vnet0:bridge0" ip4_addr="vnet0|10.23.42.N/24"
+    defaultrouter="10.23.42.1"` (shared/reference/iocage-networking.md) done with the root's own
+    ifconfig, route and ping: an epair per jail, its a end on bridge0, its b end moved in."""
+    R = host.root
+
+    def ok(*args):
+        r = host.run(*args)
+        assert r.returncode == 0, (args, r.stderr)
+        return r.stdout.decode()
+
+    ok("sbin/ifconfig", "bridge0", "create")
+    ok("sbin/ifconfig", "bridge0", "10.23.42.1/24", "up")
+    for n, jail in enumerate(("jail-a", "jail-b")):
+        ok("jail", "-c", f"name={jail}", f"path={R}", "vnet", "persist", "allow.raw_sockets")
+        assert ok("sbin/ifconfig", "epair", "create") == f"epair{n}a\n"
+        ok("sbin/ifconfig", "bridge0", "addm", f"epair{n}a", "up")
+        ok("sbin/ifconfig", f"epair{n}a", "up")
+        ok("sbin/ifconfig", f"epair{n}b", "vnet", jail)
+        ok("jexec", jail, "/sbin/ifconfig", f"epair{n}b", f"10.23.42.{n + 2}/24", "up")
+        out = ok("jexec", jail, "/sbin/route", "add", "default", "10.23.42.1")
+        assert out == "add net default: gateway 10.23.42.1\n"
+        routes = ok("jexec", jail, "/usr/bin/netstat", "-rn").splitlines()
+        assert ["default", "10.23.42.1", "UGS", f"epair{n}b"] in [r.split() for r in routes]
+    members = [
+        line.split()[1]
+        for line in ok("sbin/ifconfig", "bridge0").splitlines()
+        if line.split()[:1] == ["member:"]
+    ]
+    assert members == ["epair0a", "epair1a"]
+
+    for jail, peer in (("jail-a", "10.23.42.3"), ("jail-b", "10.23.42.2")):
+        for address in (peer, "10.23.42.1"):
+            r = host.run("jexec", jail, "/sbin/ping", "-c1", address)
+            assert _answered(r), (jail, address, r.stdout, r.stderr)
+
+    # jail -r hands each moved b end back to the host, as FreeBSD's vnet teardown does.
+    ok("jail", "-r", "jail-a")
+    ok("jail", "-r", "jail-b")
+    for n in (0, 1):
+        ok("sbin/ifconfig", "bridge0", "deletem", f"epair{n}a")
+        ok("sbin/ifconfig", f"epair{n}a", "destroy")
+    ok("sbin/ifconfig", "bridge0", "destroy")
+    assert host.state() == (["lo"], ["127.0.0.1"], [], [])
