@@ -8,15 +8,19 @@ Measured in one run, interleaved so that drift hits both sides alike:
                        against Linux `/bin/echo hi`;
   syscall_overhead_us  (t(N) - t(0)) / N for a loop of N getppid() calls
                        (bench/getppid.c), the FreeBSD build under bsdulator
-                       against the Linux build run natively.
+                       against the Linux build run natively;
+  tcp_mbps             TCP throughput between two VNET jails through the bridge with
+                       the root's dd and nc, against the same transfer between the same
+                       two Linux network namespaces (bench/tcp.py; root only, else
+                       tcp_skipped=needs root).
 
 Each figure is given as the minimum and the median over --runs repetitions;
-the ratios compare minimum with minimum. Results go to stdout, one
+the ratios compare minimum with minimum (tcp_ratio: median with median). Results go to stdout, one
 `name=value` per line; progress goes to stderr.
 
-Stdlib only. Builds bench/out/getppid-freebsd with
-`python -m ziglang cc -target x86_64-freebsd -O2` and bench/out/getppid-linux
-with `gcc -O2` when they are missing or older than the source.
+Stdlib only, but for bench/tcp.py's pyroute2 (imported only as root). Builds
+bench/out/getppid-freebsd with `python -m ziglang cc -target x86_64-freebsd -O2` and
+bench/out/getppid-linux with `gcc -O2` when they are missing or older than the source.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import tcp
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "getppid.c"
@@ -211,6 +217,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "to this CPU",
     )
     ap.add_argument(
+        "--tcp-mb",
+        type=int,
+        default=64,
+        help="MiB moved per TCP throughput run (default 64)",
+    )
+    ap.add_argument(
         "--native-only",
         action="store_true",
         help="measure only the native side (no root or bsdulator needed)",
@@ -219,6 +231,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out", type=Path, default=DEFAULT_OUT, help=f"build directory (default {DEFAULT_OUT})"
     )
     args = ap.parse_args(argv)
+    if args.tcp_mb < 1:
+        ap.error("--tcp-mb must be at least 1")
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     for name in ("n", "native_n"):
@@ -352,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             ("syscall_overhead_ratio", _fmt(emu_min / nat_min, 1) if nat_min > 0 else "inf")
         )
+    if emulate:
+        lines += tcp.measure(root, prefix, env, args.runs, args.tcp_mb, log)
     for name, value in lines:
         print(f"{name}={value}")
     return 0
