@@ -2,9 +2,9 @@
 the same two Linux network namespaces done natively (issue 11).
 
 Everything happens inside a network namespace the benchmark makes for itself, with bsdulator
-run in it as `ip netns exec` does (a mount namespace of its own, so the jails' netns bindings
-never meet the host's); the jails and that namespace are removed at the end, also on failure.
-Needs root, pyroute2 and iproute2's `ip`.
+run in it as `ip netns exec` runs a command (in a private mount namespace too, so the jails' netns
+bindings never meet the host's); the jails and that namespace are removed at the end, also on
+failure. Needs root and pyroute2.
 
 Emulated: `dd if=/dev/zero bs=64k count=N | nc -N B PORT` in jail A, `nc -l PORT > /dev/null`
 in jail B (the root's own tools). Native: a Python sender and receiver moving the same bytes
@@ -15,7 +15,6 @@ receiver's exit, so process start-up counts on both sides.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -84,10 +83,30 @@ class Bench:
 
     def command(self, tool: str, *args: str) -> list[str]:
         prog = self.root / ("usr/sbin/" + tool if tool in ("jail", "jls", "jexec") else tool)
-        return ["ip", "netns", "exec", self.name, *self.prefix, str(prog), *args]
+        return [*self.prefix, str(prog), *args]
+
+    def enter(self) -> None:
+        """In a child about to exec bsdulator: what `ip netns exec` does — a private mount
+        namespace (bindings made there stay there), then the benchmark's network namespace."""
+        import ctypes
+
+        from pyroute2 import netns
+
+        from bsdulator.abi.flags import LINUX_CLONE_FLAGS
+        from bsdulator.abi.mount import LINUX_MS
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(LINUX_CLONE_FLAGS["CLONE_NEWNS"]) != 0:
+            raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
+        private = LINUX_MS["MS_REC"] | LINUX_MS["MS_PRIVATE"]
+        if libc.mount(None, b"/", None, private, None) != 0:
+            raise OSError(ctypes.get_errno(), "making / private")
+        netns.setns(self.name, flags=0)
 
     def run(self, tool: str, *args: str) -> None:
-        p = subprocess.run(self.command(tool, *args), env=self.env, capture_output=True)
+        p = subprocess.run(
+            self.command(tool, *args), env=self.env, capture_output=True, preexec_fn=self.enter
+        )
         if p.returncode != 0:
             raise TcpError(f"{tool} {' '.join(args)}: {p.stderr.decode(errors='replace')}")
 
@@ -166,8 +185,8 @@ class Bench:
                 f"/bin/dd if=/dev/zero bs={BLOCK} count={count} 2>/dev/null"
                 f" | /usr/bin/nc -N {ADDRS['benchb']} {PORT}",
             ),
-            None,
-            None,
+            self.enter,
+            self.enter,
         )
 
     def native(self, count: int) -> float:
@@ -196,9 +215,16 @@ class Bench:
         from pyroute2 import netns
 
         try:
-            listed = subprocess.run(self.command("jls", "jid"), env=self.env, capture_output=True)
+            listed = subprocess.run(
+                self.command("jls", "jid"), env=self.env, capture_output=True, preexec_fn=self.enter
+            )
             for jid in listed.stdout.decode().split():
-                subprocess.run(self.command("jail", "-r", jid), env=self.env, capture_output=True)
+                subprocess.run(
+                    self.command("jail", "-r", jid),
+                    env=self.env,
+                    capture_output=True,
+                    preexec_fn=self.enter,
+                )
         finally:
             netns.remove(self.name)
             self.state.cleanup()
@@ -208,8 +234,6 @@ def measure(root: Path, prefix: list[str], env: dict[str, str], runs: int, mbyte
     """name=value pairs: the median MB/s of each side and their ratio (emulated / native)."""
     if os.geteuid() != 0:
         return [("tcp_skipped", "needs root")]
-    if shutil.which("ip") is None:
-        return [("tcp_skipped", "needs iproute2's ip (for ip netns exec)")]
     count = max(1, mbytes * 1024 * 1024 // BLOCK)
     bench = Bench(root, prefix, env)
     try:
