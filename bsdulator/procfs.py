@@ -200,6 +200,15 @@ def comm(pid: int | str) -> bytes:
     return read(pid, "comm").removesuffix(b"\n")
 
 
+def fd_inode(pid: int | str, fd: int) -> int | None:
+    """The inode of what pid's descriptor fd refers to (a socket's names it for its lifetime);
+    None when fd is not open or pid is gone."""
+    try:
+        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
+    except (OSError, ValueError):
+        return None
+
+
 def ns_inode(pid: int | str, name: str) -> int | None:
     """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or
     hidden."""

@@ -6,6 +6,7 @@ through the table to bsdulator/engine.py and the handlers in syscalls/."""
 import os
 import signal
 from dataclasses import dataclass
+from typing import TypeVar
 
 from . import elf, engine, ptrace, seccomp, startup, view
 from .abi.errno import FREEBSD_ERRNO, LINUX_ERRNO
@@ -22,6 +23,8 @@ from .sysctl import SysctlTree
 from .table import Entry, Support
 
 ENOSYS_RAX = -LINUX_ERRNO["ENOSYS"] & 0xFFFFFFFFFFFFFFFF
+
+S = TypeVar("S")
 
 
 @dataclass
@@ -112,7 +115,18 @@ class Supervisor:
         self.sysctl_host = None
         self.hooks = Hooks()
         self.fastpath: FastPath | None = None  # while run() serves
+        self._states: dict[type, object] = {}
         self._install_subsystems()
+
+    def state(self, kind: type[S]) -> S:
+        """The one instance of a subsystem's per-supervisor state class, made on first use: a
+        subsystem names its own class (never a string) and no other subsystem sees it.  Safe
+        from the subsystems' own threads: the first instance stored is the one every caller
+        gets."""
+        found = self._states.get(kind)
+        if found is None:
+            found = self._states.setdefault(kind, kind())
+        return found  # type: ignore[return-value]
 
     def _install_subsystems(self) -> None:
         """Each syscalls/ module may define install(sup) to hook delivery, exec, fork…"""

@@ -11,11 +11,10 @@ arrival and reading shifts it.  Linux's IP_TTL and IP_TOS messages carry FreeBSD
 change numbers.  SO_TS_CLOCK lives in the supervisor, per socket
 inode, so dup and fork copies share it as they share the socket."""
 
-import os
 import struct
 import time
 
-from bsdulator import translate
+from bsdulator import procfs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_CMSG,
@@ -53,19 +52,12 @@ BINTIME_FRAC = 1 << 64  # bintime's frac counts 2**-64 s
 INT = struct.Struct("<i")
 
 
-def _clocks(sup) -> dict[int, int]:
-    """socket inode → its SO_TS_CLOCK, for the sockets given one other than the default."""
-    known = getattr(sup, "ts_clocks", None)
-    if known is None:
-        known = sup.ts_clocks = {}
-    return known
+class TsClocks(dict[int, int]):
+    """socket inode → its SO_TS_CLOCK, for the sockets given one (the supervisor's state)."""
 
 
-def _inode(pid: int, fd: int) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
-    except (OSError, ValueError):
-        return None
+def _clocks(sup) -> TsClocks:
+    return sup.state(TsClocks)
 
 
 def set_ts_clock(call, s: int, val: int, valsize: int) -> int:
@@ -73,7 +65,7 @@ def set_ts_clock(call, s: int, val: int, valsize: int) -> int:
     if valsize & 0xFFFFFFFF < INT.size:
         raise FreeBSDError(EINVAL, "SO_TS_CLOCK needs an int")
     (clock,) = INT.unpack(call.mem.read(val, INT.size))
-    inode = _inode(call.proc.pid, s32(s))
+    inode = procfs.fd_inode(call.proc.pid, s32(s))
     if clock not in SCM_FOR_CLOCK or inode is None:
         raise FreeBSDError(EINVAL, f"SO_TS_CLOCK {clock}")
     _clocks(call.sup)[inode] = clock
@@ -82,7 +74,7 @@ def set_ts_clock(call, s: int, val: int, valsize: int) -> int:
 
 def get_ts_clock(call, s: int, val: int, avalsize: int) -> int:
     """getsockopt(SOL_SOCKET, SO_TS_CLOCK)."""
-    inode = _inode(call.proc.pid, s32(s))
+    inode = procfs.fd_inode(call.proc.pid, s32(s))
     clock = _clocks(call.sup).get(inode, TS["SO_TS_REALTIME_MICRO"])
     if call.mem.read_u32(avalsize) < INT.size:
         raise FreeBSDError(EINVAL, "SO_TS_CLOCK needs an int")
@@ -97,7 +89,7 @@ def ts_clock_of(call, s: int) -> int:
     default = TS["SO_TS_REALTIME_MICRO"]
     if not known:
         return default
-    return known.get(_inode(call.proc.pid, s32(s)), default)
+    return known.get(procfs.fd_inode(call.proc.pid, s32(s)), default)
 
 
 def timestamp(payload: bytes, clock: int) -> tuple[int, bytes]:

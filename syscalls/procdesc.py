@@ -50,9 +50,15 @@ def is_procdesc(pid: int, fd: int) -> bool:
         return False
 
 
+class ProcDescs:
+    """The supervisor's state: whether any pdfork was made (poll looks for them only then)."""
+
+    made = False
+
+
 def poll_procdescs(call, fds: list[int]) -> set[int]:
     """The process descriptors among the polled fds: none until some pdfork was made."""
-    if not getattr(call.sup, "procdescs_made", False):
+    if not call.sup.state(ProcDescs).made:
         return set()
     return {fd for fd in fds if is_procdesc(call.proc.pid, fd)}
 
@@ -87,7 +93,7 @@ def sys_pdfork(call, fdp, flags):
     flags &= 0xFFFFFFFF
     if flags & ~PD_FLAGS:
         raise FreeBSDError(EINVAL, f"pdfork flags {flags:#x}")
-    call.sup.procdescs_made = True  # from now on poll looks for process descriptors
+    call.sup.state(ProcDescs).made = True  # from now on poll looks for process descriptors
     slot = call.alloc(INT.size)
     pid = check((yield lx.clone(CLONE_PIDFD, 0, slot, 0, 0)))
     (pidfd,) = INT.unpack(call.mem.read(slot, INT.size))

@@ -198,7 +198,7 @@ def _call():
         mem=_Memory(),
         alloc=lambda size: 0x1000,
         proc=types.SimpleNamespace(pid=os.getpid()),
-        sup=types.SimpleNamespace(),
+        sup=types.SimpleNamespace(state=lambda kind: kind()),  # a fresh supervisor
     )
 
 

@@ -7,11 +7,10 @@ inode (with its protocol), so a dup, a fork child or a descriptor passed over SC
 recognized too; processes that never made one pay nothing.  read(2) and write(2) on one pass
 untranslated (snl and the tools use send and recvmsg)."""
 
-import os
 import struct
 from dataclasses import dataclass, field
 
-from bsdulator import structs, translate
+from bsdulator import procfs, structs, translate
 from bsdulator.abi import netlink as N
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
@@ -53,24 +52,17 @@ class NetlinkSocket:
     prefix_gets: dict = field(default_factory=dict)
 
 
-def _sockets(sup) -> dict[int, NetlinkSocket]:
+class NetlinkSockets(dict[int, NetlinkSocket]):
     """socket inode → its NetlinkSocket, for every netlink socket this supervisor made."""
-    known = getattr(sup, "netlink_sockets", None)
-    if known is None:
-        known = sup.netlink_sockets = {}
-    return known
 
 
-def _inode(pid: int, fd: int) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
-    except (OSError, ValueError):
-        return None
+def _sockets(sup) -> NetlinkSockets:
+    return sup.state(NetlinkSockets)
 
 
 def created(call, fd: int, protocol: int) -> None:
     """socket(2) made netlink socket fd."""
-    inode = _inode(call.proc.pid, fd)
+    inode = procfs.fd_inode(call.proc.pid, fd)
     if inode is not None:
         _sockets(call.sup)[inode] = NetlinkSocket(protocol)
 
@@ -80,7 +72,7 @@ def socket_of(call, fd: int) -> NetlinkSocket | None:
     known = _sockets(call.sup)
     if not known:
         return None
-    inode = _inode(call.proc.pid, s32(fd))
+    inode = procfs.fd_inode(call.proc.pid, s32(fd))
     return known.get(inode) if inode is not None else None
 
 

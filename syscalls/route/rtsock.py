@@ -205,7 +205,7 @@ def write(call, fd, buf, nbyte):
     write returns, failing with the request's errno as route_output does; any other write is
     the same Linux call."""
     known = _sockets(call.sup)
-    routing = known.get(_inode(call.proc.pid, s32(fd))) if known else None
+    routing = known.get(procfs.fd_inode(call.proc.pid, s32(fd))) if known else None
     if routing is None:
         return check((yield lx.write(s32(fd), buf, nbyte)))
     if not nbyte or nbyte > MAX_MESSAGE:
@@ -225,13 +225,14 @@ def write(call, fd, buf, nbyte):
 def _route_writes_here(sup) -> None:
     """From the first routing socket on, write(2) goes through write() above: route(8) learns
     a refused request only from write's errno, and read/write otherwise run natively."""
-    if getattr(sup, "routing_writes", False):
+    known = _sockets(sup)
+    if known.writes_trapped:
         return
     nr = next(e.nr for e in sup.table if e.name == "write")
     sup.table[nr] = dataclasses.replace(sup.table[nr], handler=write, linux_nr=None, fast="")
     if sup.fastpath is not None:
         sup.fastpath.to_python(nr)
-    sup.routing_writes = True
+    known.writes_trapped = True
 
 
 def serve(routing: RoutingSocket, sup) -> None:
@@ -314,7 +315,7 @@ def open_socket(call, kind: int, protocol: int):
     threading.Thread(
         target=serve, args=(routing, call.sup), name=f"rtsock-{call.proc.pid}", daemon=True
     ).start()
-    inode = _inode(call.proc.pid, ours)
+    inode = procfs.fd_inode(call.proc.pid, ours)
     if inode is not None:
         _sockets(call.sup)[inode] = routing
     _route_writes_here(call.sup)
@@ -346,25 +347,21 @@ def _may_change(call) -> bool:
     return not call.proc.jail or call.sup.jails.record(call.proc.jail).get("vnet") == JAIL_SYS_NEW
 
 
-def _sockets(sup) -> dict[int, RoutingSocket]:
-    """Socket inode of the program's end → RoutingSocket, for every one this supervisor made."""
-    known = getattr(sup, "routing_sockets", None)
-    if known is None:
-        known = sup.routing_sockets = {}
-    return known
+class RoutingSockets(dict[int, RoutingSocket]):
+    """Socket inode of the program's end → RoutingSocket, for every one this supervisor made;
+    writes_trapped once write(2) goes through write() above."""
+
+    writes_trapped = False
 
 
-def _inode(pid: int, fd: int) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
-    except (OSError, ValueError):
-        return None
+def _sockets(sup) -> RoutingSockets:
+    return sup.state(RoutingSockets)
 
 
 def is_routing(call, fd: int) -> bool:
     """Whether descriptor fd is a routing socket (by inode: dups and children count too)."""
     known = _sockets(call.sup)
-    return bool(known) and _inode(call.proc.pid, s32(fd)) in known
+    return bool(known) and procfs.fd_inode(call.proc.pid, s32(fd)) in known
 
 
 def setsockopt(call, level: int, name: int, val: int, valsize: int) -> int:
