@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from test_vnet_layout import REPO, NetnsHost
+from test_vnet_layout import REPO, netns_host
 
 from helpers import wait_until
 
@@ -22,33 +22,9 @@ WAIT_S = 30
 
 @pytest.fixture
 def host(freebsd_root, tmp_path, host_netns_names):
-    """A test network namespace with bsdulator run inside it as `ip netns exec` does; its jails
-    and any namespace binding they left are removed at the end."""
-    from pyroute2 import IPRoute, netns
-
-    before = set(netns.listnetns())
-    test_host = NetnsHost("ip netns exec", freebsd_root, str(tmp_path / "state"))
-    try:
-        with IPRoute(netns=test_host.path, flags=0) as ipr:
-            ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
-        yield test_host
-    finally:
-        try:
-            for jid in test_host.run("jls", "jid").stdout.decode().split():
-                test_host.run("jail", "-r", jid)
-        finally:
-            for name in set(netns.listnetns()) - before - {test_host.name}:
-                if name.startswith("bsdjail_"):
-                    netns.remove(name)
-            netns.remove(test_host.name)
-
-
-def _jail(host, name: str, address: str, *params: str) -> None:
-    R = host.root
-    r = host.run(
-        "jail", "-c", f"name={name}", f"path={R}", f"ip4.addr={address}", "vnet", "persist", *params
-    )
-    assert r.returncode == 0, r.stderr
+    """A test network namespace (lo up) with bsdulator run inside it as `ip netns exec` does."""
+    with netns_host("ip netns exec", freebsd_root, str(tmp_path / "state"), lo_up=True) as h:
+        yield h
 
 
 def _start(host, tool: str, *args, **popen) -> subprocess.Popen:
@@ -75,7 +51,7 @@ def _holder(host, jid: int) -> int:
 def test_tcp_service_in_a_vnet_jail_is_reached_from_the_host(host):
     from pyroute2 import netns
 
-    _jail(host, "myjail", "10.0.0.10")
+    host.vnet_jail("myjail", "10.0.0.10")
     port, data = 7777, b"hello from the test host\n"
     nc = _start(
         host,
@@ -108,8 +84,8 @@ def test_jls_shows_both_jails_of_a_two_jail_layout_as_vnet_jails(host):
     """FreeBSD's jls -v prints no vnet column (usr.sbin/jls/jls.c: jid, host.hostname, path, name,
     dying, cpuset.id and the IP restrictions, none for these jails: their address is eth0's);
     the vnet mode is what -n and -h name."""
-    _jail(host, "myjail", "10.0.0.10")
-    _jail(host, "other", "10.0.0.11")
+    host.vnet_jail("myjail", "10.0.0.10")
+    host.vnet_jail("other", "10.0.0.11")
     r = host.run("jls", "-v")
     assert r.returncode == 0, r.stderr
     rows = [line.split() for line in r.stdout.decode().splitlines()]

@@ -10,7 +10,7 @@ import shutil
 import uuid
 
 import pytest
-from test_vnet_layout import NetnsHost
+from test_vnet_layout import netns_host
 
 from bsdulator.abi.flags import FREEBSD_CMSG, FREEBSD_SO_TS_CLOCKS
 
@@ -19,33 +19,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.root]
 
 @pytest.fixture
 def host(freebsd_root, tmp_path, host_netns_names):
-    """A test network namespace with bsdulator run inside it as `ip netns exec` does; its jails
-    and any namespace binding they left are removed at the end."""
-    from pyroute2 import IPRoute, netns
-
-    before = set(netns.listnetns())
-    test_host = NetnsHost("ip netns exec", freebsd_root, str(tmp_path / "state"))
-    try:
-        with IPRoute(netns=test_host.path, flags=0) as ipr:
-            ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
-        yield test_host
-    finally:
-        try:
-            for jid in test_host.run("jls", "jid").stdout.decode().split():
-                test_host.run("jail", "-r", jid)
-        finally:
-            for name in set(netns.listnetns()) - before - {test_host.name}:
-                if name.startswith("bsdjail_"):
-                    netns.remove(name)
-            netns.remove(test_host.name)
-
-
-def _jail(host, name: str, address: str, *params: str) -> None:
-    R = host.root
-    r = host.run(
-        "jail", "-c", f"name={name}", f"path={R}", f"ip4.addr={address}", "vnet", "persist", *params
-    )
-    assert r.returncode == 0, r.stderr
+    """A test network namespace (lo up) with bsdulator run inside it as `ip netns exec` does."""
+    with netns_host("ip netns exec", freebsd_root, str(tmp_path / "state"), lo_up=True) as h:
+        yield h
 
 
 def _answered(r) -> bool:
@@ -53,8 +29,8 @@ def _answered(r) -> bool:
 
 
 def test_ping_between_host_and_vnet_jails(host):
-    _jail(host, "myjail", "10.0.0.10", "allow.raw_sockets")
-    _jail(host, "other", "10.0.0.11")
+    host.vnet_jail("myjail", "10.0.0.10", "allow.raw_sockets")
+    host.vnet_jail("other", "10.0.0.11")
 
     r = host.run("jexec", "myjail", "/sbin/ping", "-c1", "10.0.0.1")
     assert _answered(r), (r.stdout, r.stderr)
@@ -68,7 +44,7 @@ def test_ping_between_host_and_vnet_jails(host):
 
 
 def test_ping_in_a_jail_without_allow_raw_sockets_is_refused(host):
-    _jail(host, "noraw", "10.0.0.12")
+    host.vnet_jail("noraw", "10.0.0.12")
     r = host.run("jexec", "noraw", "/sbin/ping", "-c1", "10.0.0.1")
     assert r.returncode == 71  # EX_OSERR: ping's err(EX_OSERR, "socket")
     assert r.stderr.decode().strip().endswith("ping: socket: Operation not permitted")

@@ -13,7 +13,7 @@ import sys
 import uuid
 
 import pytest
-from test_vnet_layout import REPO, NetnsHost
+from test_vnet_layout import REPO, netns_host
 
 from bsdulator.abi import netlink as N
 
@@ -26,26 +26,9 @@ RTF = N.FREEBSD_RTF
 def host(bsd, freebsd_root, tmp_path, host_netns_names):
     """A test host whose jail `myjail` has the automatic layout: eth0 10.0.0.10/24, default
     route via the bridge's 10.0.0.1."""
-    from pyroute2 import netns
-
-    before = set(netns.listnetns())
-    h = NetnsHost("setns", freebsd_root, str(tmp_path / "state"))
-    try:
-        r = h.run(
-            "jail", "-c", "name=myjail", f"path={freebsd_root}", "ip4.addr=10.0.0.10", "vnet",
-            "persist",
-        )  # fmt: skip
-        assert r.returncode == 0, r.stderr
+    with netns_host("setns", freebsd_root, str(tmp_path / "state")) as h:
+        h.vnet_jail("myjail", "10.0.0.10")
         yield h
-    finally:
-        try:
-            for jid in h.run("jls", "jid").stdout.decode().split():
-                h.run("jail", "-r", jid)
-        finally:
-            for name in set(netns.listnetns()) - before - {h.name}:
-                if name.startswith("bsdjail_"):
-                    netns.remove(name)
-            netns.remove(h.name)
 
 
 def _jexec(host, *args):

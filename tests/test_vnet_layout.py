@@ -7,6 +7,7 @@ bsdulator inside it, either by setns into that namespace alone or as `ip netns e
 to its own jails' addresses, and its teardown removes the jails and the namespace, also when
 the test fails."""
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -99,6 +100,14 @@ class NetnsHost:
             preexec_fn=self._enter if self.mode == "setns" else None,
         )
 
+    def vnet_jail(self, name: str, address: str, *params: str) -> None:
+        """A persistent vnet jail with the automatic layout at address."""
+        r = self.run(
+            "jail", "-c", f"name={name}", f"path={self.root}", f"ip4.addr={address}", "vnet",
+            "persist", *params,
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+
     def holder_netns(self, jid: int) -> str:
         """The nsfs path of jail jid's own network namespace (its holder's)."""
         out = subprocess.run(
@@ -132,16 +141,20 @@ class NetnsHost:
         return links, addrs, routes, named
 
 
-@pytest.fixture(params=["setns", "ip netns exec"])
-def test_host(request, bsd, freebsd_root, tmp_path, host_netns_names):
-    """A fresh network namespace with bsdulator run inside it; removed with its jails at the end."""
-    from pyroute2 import netns
+@contextlib.contextmanager
+def netns_host(mode: str, freebsd_root, state: str, lo_up: bool = False):
+    """A NetnsHost for one test (lo up if asked); its jails, any bsdjail_ binding they left and
+    the namespace itself are removed at the end, also when the test fails."""
+    from pyroute2 import IPRoute, netns
 
-    if request.param == "ip netns exec" and shutil.which("ip") is None:
+    if mode == "ip netns exec" and shutil.which("ip") is None:
         pytest.skip("iproute2's ip is not installed: no `ip netns exec` to reproduce")
     before = set(netns.listnetns())
-    host = NetnsHost(request.param, freebsd_root, str(tmp_path / "state"))
+    host = NetnsHost(mode, freebsd_root, state)
     try:
+        if lo_up:
+            with IPRoute(netns=host.path, flags=0) as ipr:
+                ipr.link("set", index=ipr.link_lookup(ifname="lo")[0], state="up")
         yield host
     finally:
         try:
@@ -152,6 +165,13 @@ def test_host(request, bsd, freebsd_root, tmp_path, host_netns_names):
                 if name.startswith("bsdjail_"):  # a binding jail -r failed to remove
                     netns.remove(name)
             netns.remove(host.name)
+
+
+@pytest.fixture(params=["setns", "ip netns exec"])
+def test_host(request, bsd, freebsd_root, tmp_path, host_netns_names):
+    """A fresh network namespace with bsdulator run inside it; removed with its jails at the end."""
+    with netns_host(request.param, freebsd_root, str(tmp_path / "state")) as host:
+        yield host
 
 
 def test_phase3_layout_pings_and_leaves_nothing(test_host):
