@@ -2,13 +2,14 @@
 the layouts of the structs they carry (net/if.h, netinet/in_var.h, netinet6/in6_var.h), as the
 network ioctls of syscalls/netif read and write them.  The same in FreeBSD 10.2 and 14."""
 
+from .netif import FREEBSD_IFNAMSIZ, FREEBSD_NETIF_SIZES
+from .netlink import FREEBSD_IFF
+
 FREEBSD_SIOCS = {
     "SIOCSIFFLAGS": 0x80206910,  # _IOW('i', 16, struct ifreq)
-    "SIOCGIFFLAGS": 0xC0206911,  # _IOWR('i', 17, struct ifreq)
     "SIOCDIFADDR": 0x80206919,  # _IOW('i', 25, struct ifreq)
     "SIOCDIFADDR_IN6": 0x81206919,  # _IOW('i', 25, struct in6_ifreq)
     "SIOCAIFADDR_IN6": 0x8088691B,  # _IOW('i', 27, struct in6_aliasreq)
-    "SIOCGIFINDEX": 0xC0206920,  # _IOWR('i', 32, struct ifreq)
     "SIOCSIFNAME": 0x80206928,  # _IOW('i', 40, struct ifreq)
     "SIOCSIFDESCR": 0x80206929,  # _IOW('i', 41, struct ifreq)
     "SIOCAIFADDR": 0x8044692B,  # _IOW('i', 43, struct in_aliasreq)
@@ -25,16 +26,16 @@ FREEBSD_SIOCS = {
 }
 
 # net/if.h: the if_flags SIOCSIFFLAGS may change here (the rest, IFF_CANTCHANGE and the bits
-# Linux lacks, are kept as they are) and the name buffer's size.
+# Linux lacks, are kept as they are) and the name buffer's size.  The flags netlink shares are
+# abi/netlink.py's, the name size abi/netif.py's: each number is written once.
 FREEBSD_IF = {
-    "IFF_UP": 0x1,
-    "IFF_DEBUG": 0x4,
-    "IFF_NOARP": 0x80,
-    "IFF_PROMISC": 0x100,
-    "IFF_ALLMULTI": 0x200,
+    **{
+        n: FREEBSD_IFF[n]
+        for n in ("IFF_UP", "IFF_DEBUG", "IFF_NOARP", "IFF_PROMISC", "IFF_ALLMULTI")
+    },
     "IFF_PPROMISC": 0x20000,  # what `ifconfig promisc` sets: the kernel turns on IFF_PROMISC
     "IFF_CANTCHANGE": 0x218F72,
-    "IFNAMSIZ": 16,
+    "IFNAMSIZ": FREEBSD_IFNAMSIZ,
     "ETHER_ADDR_LEN": 6,  # net/ethernet.h
 }
 
@@ -77,8 +78,17 @@ BRIDGE_RTABLE_TIMEOUT = 20 * 60
 # Sizes and offsets of the request structs (net/if.h, netinet/in_var.h, netinet6/in6_var.h,
 # net/if_bridgevar.h, net/if_vlan_var.h).
 FREEBSD_NETIF_LAYOUT = {
-    "sizeof(struct ifreq)": 32,
-    "offsetof(struct ifreq, ifr_ifru)": 16,  # ifr_flags, ifr_mtu, ifr_jid, ifr_data, ifr_addr …
+    # ifr_ifru holds ifr_flags, ifr_mtu, ifr_jid, ifr_data, ifr_addr …; these four are the read
+    # side's (abi/netif.py)
+    **{
+        n: FREEBSD_NETIF_SIZES[n]
+        for n in (
+            "sizeof(struct ifreq)",
+            "offsetof(struct ifreq, ifr_ifru)",
+            "sizeof(struct sockaddr_in)",
+            "sizeof(struct sockaddr_in6)",
+        )
+    },
     "sizeof(struct in_aliasreq)": 68,
     "offsetof(struct in_aliasreq, ifra_addr)": 16,
     "offsetof(struct in_aliasreq, ifra_broadaddr)": 32,
@@ -88,8 +98,6 @@ FREEBSD_NETIF_LAYOUT = {
     "offsetof(struct in6_aliasreq, ifra_prefixmask)": 72,
     "sizeof(struct in6_ifreq)": 288,
     "offsetof(struct in6_ifreq, ifr_ifru)": 16,
-    "sizeof(struct sockaddr_in)": 16,
-    "sizeof(struct sockaddr_in6)": 28,
     "sizeof(struct if_clonereq)": 16,
     "offsetof(struct if_clonereq, ifcr_count)": 4,
     "offsetof(struct if_clonereq, ifcr_buffer)": 8,
