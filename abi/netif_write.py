@@ -67,8 +67,8 @@ FREEBSD_BSTP = {
 }
 # BSTP's 1/256 s time unit, as bridge_ioctl_gbparam shifts it for ifconfig
 BSTP_TICK_SHIFT = 8
-# bridgestp.c: a bridge id is its priority above its 48-bit Ethernet address (ifconfig's PV2ID)
-BSTP_ID_PRIORITY_SHIFT = 48
+# bridgestp.c: a bridge id is its priority above its Ethernet address (ifconfig's PV2ID)
+BSTP_ID_PRIORITY_SHIFT = 8 * FREEBSD_IF["ETHER_ADDR_LEN"]
 # if.c (net.ifdescr_maxlen, not in a header): the longest description SIOCSIFDESCR takes
 IFDESCR_MAXLEN = 1024
 # if_bridge.c (not in a header): the address cache's default size and timeout (seconds).

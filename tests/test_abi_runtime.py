@@ -278,3 +278,12 @@ def test_old_module_stat_layouts_follow_from_the_short_name():
     assert v["refs"] == v["name"] + kld.MAXMODNAMEV1V2 and v["id"] == v["refs"] + 4
     assert v["v1"] == v["id"] + 4 and v["data"] == -(-v["v1"] // 8) * 8
     assert v["v2"] == v["data"] + 8
+
+
+def test_bridge_time_unit_is_the_headers():
+    """bridgestp.h writes its default times in 1/256 s (BSTP_DEFAULT_HELLO_TIME is 2 * 256): the
+    shift bridge_ioctl_gbparam applies for ifconfig is that unit's."""
+    hello_seconds = 2  # bridgestp.h: the default hello time, 2 s
+    assert netif_write.FREEBSD_BSTP["BSTP_DEFAULT_HELLO_TIME"] == hello_seconds << (
+        netif_write.BSTP_TICK_SHIFT
+    )
