@@ -43,6 +43,8 @@ class Process:
     usrstack: int = 0
     ps_strings: int = 0
     sigcode: int = 0  # address of the signal return trampoline in this image
+    # the image's __FreeBSD_version from its ABI note (p_osrel): what compat decisions go by
+    osrel: int = 0
     jail: object = None  # the jail this process belongs to, if any
     login: str = ""  # setlogin(2)'s name, shared by the session
     threads: set = field(default_factory=set)
@@ -61,6 +63,7 @@ class Process:
             self.usrstack,
             self.ps_strings,
             self.sigcode,
+            self.osrel,
             self.jail,
             self.login,
         )

@@ -324,6 +324,7 @@ class Supervisor:
         else:  # only an Exec the handler yielded can succeed here
             exe_path, info = call.control.exe, call.control.image
             call.exec_done = True
+        proc.osrel = info.osreldate if info and info.osreldate else self.kernel.osreldate
         # exec drops the alternate signal stack
         thread.altstack = (0, 0, FREEBSD_SS_FLAGS["SS_DISABLE"])
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(

@@ -360,13 +360,15 @@ class JailService:
             return {}
         level = len(own["NSpid"]) - 1
         numbers = {}
-        for member in self._members(jid):
+        for member in self.members(jid):
             st = _status(member)
             if st is not None and len(st["NSpid"]) > level:  # an AttachProxy has no number here
                 numbers[member] = st["NSpid"][level]
         return numbers
 
-    def _members(self, jid: int) -> list[int]:
+    def members(self, jid: int) -> list[int]:
+        """The host pids of every process of jid's family (their cgroups say), holders
+        included."""
         return [
             pid
             for j in self.family(jid)

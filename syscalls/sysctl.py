@@ -47,12 +47,14 @@ class ProcessContext:
         self.jailed = call.proc.jail is not None
         self.usrstack = call.proc.usrstack
         self.ps_strings = call.proc.ps_strings
+        self.osrel = call.proc.osrel
         self.securelevel = -1
-        self._jail = None
+        self.jail = None
+        self.jails = None
         if self.jailed:
-            self._jails = call.sup.jails
-            self._jail = call.proc.jail
-            record = self._jails.record(self._jail)
+            self.jails = call.sup.jails
+            self.jail = call.proc.jail
+            record = self.jails.record(self.jail)
             self.securelevel = record.params.get("securelevel", -1)
             self.hostuuid = record.params.get("host.hostuuid", self.hostuuid)
             self.hostid = record.params.get("host.hostid", self.hostid)
@@ -60,12 +62,12 @@ class ProcessContext:
     @property
     def jail_params(self):
         """The caller's jail's parameters (JailRecord.params); None unjailed."""
-        return None if self._jail is None else self._jails.record(self._jail).params
+        return None if self.jail is None else self.jails.record(self.jail).params
 
     def _jail_param(self, name: str, host_value: str) -> str:
-        if self._jail is None:
+        if self.jail is None:
             return host_value
-        return self._jails.record(self._jail).params.get(name) or ""
+        return self.jails.record(self.jail).params.get(name) or ""
 
     @property
     def hostname(self) -> str:
@@ -73,10 +75,10 @@ class ProcessContext:
 
     @hostname.setter
     def hostname(self, value: str) -> None:
-        if self._jail is None:
+        if self.jail is None:
             socket.sethostname(value)  # unjailed programs share the supervisor's UTS namespace
         else:
-            self._jails.set_from_sysctl(self._jail, "host.hostname", value)
+            self.jails.set_from_sysctl(self.jail, "host.hostname", value)
 
     @property
     def domainname(self) -> str:
@@ -84,11 +86,11 @@ class ProcessContext:
 
     @domainname.setter
     def domainname(self, value: str) -> None:
-        if self._jail is None:
+        if self.jail is None:
             with open("/proc/sys/kernel/domainname", "w") as f:
                 f.write(value or "(none)")
         else:
-            self._jails.set_from_sysctl(self._jail, "host.domainname", value)
+            self.jails.set_from_sysctl(self.jail, "host.domainname", value)
 
 
 def _host_domainname() -> str:

@@ -82,6 +82,9 @@ def L(name, *headers, **kw) -> Values:
     return Values(LINUX, name, headers, **kw)
 
 
+# what netinet/in_pcb.h needs before it (its xinpcb is declared only after sys/socketvar.h)
+PCB_HEADERS = ("sys/types.h", "sys/socket.h", "sys/socketvar.h", "netinet/in.h", "netinet/in_pcb.h")
+
 # The test root is FreeBSD 13.5; zig ships FreeBSD 14's headers. Where 14 changed a number the table
 # keeps 13.5's (the root's libraries and programs use it), listed with 14's as (13.5, 14).
 # 14 added jail descriptors (JAIL_*_DESC) and allow bits; test_abi_jail checks the rest is 13.5's.
@@ -292,6 +295,18 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_IPPROTO", "netinet/in.h"),
     F("abi.net.FREEBSD_INADDR", "netinet/in.h"),
     F("abi.net.FREEBSD_IPPORT", "netinet/in.h"),
+    F("abi.net.FREEBSD_TCP_STATES", "netinet/tcp_fsm.h"),
+    F("abi.net.FREEBSD_INP_VFLAGS", *PCB_HEADERS),
+    F(
+        "pcblist leaves",
+        *PCB_HEADERS,
+        "netinet/tcp.h",
+        "netinet/tcp_var.h",
+        "netinet/udp.h",
+        "netinet/udp_var.h",
+        values=table("abi.net.FREEBSD_PCBLIST_OIDS")
+        | constants({"TCP_CA_NAME_MAX": "abi.net.FREEBSD_TCP_CA_NAME_MAX"}),
+    ),
     F("abi.flags.FREEBSD_IP_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_IPV6_OPTIONS", "netinet/in.h"),
     F("abi.flags.FREEBSD_ICMP6_OPTIONS", "sys/types.h", "netinet/in.h"),
@@ -719,6 +734,7 @@ LINUX_VALUES = [
     ),
     L("PATH_MAX", "linux/limits.h", values=constants({"PATH_MAX": "abi.limits.LINUX_PATH_MAX"})),
     L("abi.net.LINUX_NET", "linux/if.h"),
+    L("abi.net.LINUX_TCP_STATES", "netinet/tcp.h", enum=True),
     L("abi.netlink (Linux)", *NETLINK_LINUX_HEADERS, enum=True, values=_netlink_linux()),
 ]
 

@@ -96,6 +96,17 @@ struct in6_pktinfo probe_in6_pktinfo;
 struct kld_file_stat probe_kld_file_stat;
 struct module_stat probe_module_stat;
 
+#include <sys/socketvar.h>
+#include <netinet/in_pcb.h>
+#include <netinet/tcp_var.h>
+struct xsockbuf probe_xsockbuf;
+struct xsocket probe_xsocket;
+struct in_endpoints probe_in_endpoints;
+struct in_conninfo probe_in_conninfo;
+struct xinpgen probe_xinpgen;
+struct xinpcb probe_xinpcb;
+struct xtcpcb probe_xtcpcb;
+
 #include <sys/user.h>
 struct priority probe_priority;
 struct kinfo_proc probe_kinfo_proc;

@@ -7,11 +7,15 @@ import pytest
 import header_layouts
 from bsdulator.abi.kinfo import KI_NSPARE_PTR
 from bsdulator.abi.structs import LAYOUTS, LINUX_MAGIC_TO_FREEBSD, SAME_ON_LINUX, ST_TO_MNT
+from bsdulator.structs import offsetof, sizeof
 from header_macros import freebsd_values, linux_values, requires_gcc, requires_zig
 
 pytestmark = pytest.mark.unit
 
-FREEBSD = sorted(n for n in LAYOUTS if not n.startswith("linux_"))
+# FreeBSD 10.x's pcblist records: no header of ours has them (abi/structs.py says how they were
+# checked); test_freebsd10_pcblist_records pins what the root's 10.2 netstat relies on.
+FREEBSD10 = sorted(n for n in LAYOUTS if n.startswith("freebsd10_"))
+FREEBSD = sorted(n for n in LAYOUTS if not n.startswith(("linux_", "freebsd10_")))
 LINUX = sorted(n for n in LAYOUTS if n.startswith("linux_"))
 
 # Layout fields named after the headers' macros for union members, and the member they name.
@@ -159,6 +163,30 @@ def test_same_on_linux(name):
     ]
     ours = {f for f, *_ in fields}
     assert {p for p in members if "." not in p and not p.startswith("__")} <= ours
+
+
+def test_freebsd10_pcblist_records():
+    """The sizes and offsets the root's 10.2 netstat was compiled with (its pcblist_kvm multiplies
+    by sizeof(struct xtcpcb) 0x4c0 and sizeof(struct xinpcb) 0x228; protopr reads xt_tp at 0x190,
+    xt_socket at 0x410, xt_timer at 0x4a0, xso_protocol at 0x20 of the xsocket, and inp_vflag,
+    inp_gencnt and inp_laddr at 0x7c, 0x158 and 0xec of the record)."""
+    inp = "freebsd10_inpcb"
+    record = offsetof("freebsd10_xtcpcb", "xt_inp")
+    laddr = offsetof(inp, "inp_inc") + offsetof("freebsd10_in_conninfo", "ie_dependladdr") + 12
+    assert (sizeof("freebsd10_xtcpcb"), sizeof("freebsd10_xinpcb")) == (0x4C0, 0x228)
+    assert [offsetof("freebsd10_xtcpcb", f) for f in ("xt_tp", "xt_socket", "xt_timer")] == [
+        0x190,
+        0x410,
+        0x4A0,
+    ]
+    assert offsetof("freebsd10_xsocket", "xso_protocol") == 0x20
+    assert [record + offsetof(inp, "inp_vflag"), record + offsetof(inp, "inp_gencnt")] == [
+        0x7C,
+        0x158,
+    ]
+    assert record + laddr == 0xEC
+    assert offsetof("freebsd10_xinpcb", "xi_socket") == 8 + sizeof(inp)
+    assert sizeof("freebsd10_xinpgen") == 32 and set(FREEBSD10) >= {"freebsd10_xtcp_timer"}
 
 
 def test_layouts_are_self_consistent():

@@ -160,6 +160,32 @@ def test_nc_listens_on_the_jail_address_only(host):
     assert out == "through the jail\n", err
 
 
+@pytest.mark.syscalls("__sysctlbyname")
+def test_netstat_in_an_ip_jail_shows_only_its_own_sockets(host):
+    """cr_canseeinpcb: a jail sharing the host's stack sees the sockets its processes hold; the
+    host sees them all."""
+    from pyroute2 import netns
+
+    _ipjail(host, "ipj", f"ip4.addr={JAIL_ADDR}")
+    outside = netns.create_socket(host.path, socket.AF_INET, socket.SOCK_STREAM, flags=0)
+    nc = host.popen(host.tool("jexec"), "ipj", "/usr/bin/nc", "-l", PORT)
+    try:
+        outside.bind(("127.0.0.1", PORT + 1))
+        outside.listen(1)
+        assert wait_until(lambda: host.listeners(PORT), 30) == [JAIL_ADDR]
+        netstat = str(host.root / "usr/bin/netstat")
+        jailed = host.run(host.tool("jexec"), "ipj", "/usr/bin/netstat", "-an", "-p", "tcp")
+        listening = [line.split()[3] for line in jailed.stdout.splitlines() if "LISTEN" in line]
+        assert listening == [f"{JAIL_ADDR}.{PORT}"], jailed.stdout
+        everything = host.run(netstat, "-an", "-p", "tcp").stdout
+        listening = {line.split()[3] for line in everything.splitlines() if "LISTEN" in line}
+        assert listening == {f"{JAIL_ADDR}.{PORT}", f"127.0.0.1.{PORT + 1}"}
+    finally:
+        outside.close()
+        nc.kill()
+        nc.wait()
+
+
 def test_binding_another_address_fails(host):
     _ipjail(host, "ipj", f"ip4.addr={JAIL_ADDR}")
     r = host.run(host.tool("jexec"), "ipj", "/usr/bin/nc", "-s", "127.0.0.2", JAIL_ADDR, PORT)

@@ -5,6 +5,8 @@ Network safety: every test runs bsdulator inside a network namespace of its own 
 "host", entered as `ip netns exec` does), sends traffic only to its own jails' addresses, and
 removes the jails and the namespace at the end, also when it fails."""
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -161,3 +163,46 @@ def test_iocage_style_bridge_with_two_jails_and_a_default_router(host):
         ok("sbin/ifconfig", f"epair{n}a", "destroy")
     ok("sbin/ifconfig", "bridge0", "destroy")
     assert host.state() == (["lo"], ["127.0.0.1"], [], [])
+
+
+@pytest.mark.syscalls("__sysctlbyname")
+def test_netstat_in_a_vnet_jail_lists_its_listening_socket_only(host, freebsd_programs):
+    """The acceptance's `netstat -an` with the root's 10.2 netstat (10.x records), and a program
+    reading the records as 12.0 and later define them: the jail's nc, none of the test host's
+    sockets."""
+    from pyroute2 import netns
+
+    inside = f"/tmp/pcb_list-{os.getpid()}"  # a jail sees only its path
+    shutil.copy2(freebsd_programs("pcb_list")["pcb_list"], host.root / inside.lstrip("/"))
+    host.vnet_jail("myjail", "10.0.0.10")
+    port, host_port = 7778, 7779
+    outside = netns.create_socket(host.path, socket.AF_INET, socket.SOCK_STREAM, flags=0)
+    nc = _start(host, "jexec", "myjail", "/usr/bin/nc", "-l", port, stdin=subprocess.DEVNULL)
+    try:
+        outside.bind(("10.0.0.1", host_port))
+        outside.listen(3)
+        assert wait_until(lambda: _listening(_holder(host, 1), port), WAIT_S)
+        jailed = host.run("jexec", "myjail", "/usr/bin/netstat", "-an")
+        rows = [line.split() for line in jailed.stdout.decode().splitlines()]
+        assert ["tcp4", "0", "0", f"*.{port}", "*.*", "LISTEN"] in rows, jailed.stdout
+        assert not [row for row in rows if f"10.0.0.1.{host_port}" in row]
+
+        modern = subprocess.run(
+            ["ip", "netns", "exec", host.name, sys.executable, "-m", "bsdulator",
+             str(host.root / "usr/sbin/jexec"), "myjail", inside, "tcp"],
+            cwd=REPO, env=host.env, capture_output=True, text=True, timeout=WAIT_S,
+        )  # fmt: skip
+        assert modern.returncode == 0, modern.stderr
+        assert modern.stdout.split("\n")[0].split()[:5] == [
+            "6", "2", f"0.0.0.0.{port}", "0.0.0.0.0", "LISTEN",
+        ]  # fmt: skip
+
+        own = host.run("usr/bin/netstat", "-an")
+        assert ["tcp4", "0", "0", f"10.0.0.1.{host_port}", "*.*", "LISTEN"] in [
+            line.split() for line in own.stdout.decode().splitlines()
+        ]
+    finally:
+        outside.close()
+        nc.kill()
+        nc.wait()
+        (host.root / inside.lstrip("/")).unlink()

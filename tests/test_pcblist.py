@@ -1,0 +1,119 @@
+"""net.inet.{tcp,udp,raw}.pcblist: /proc/net's socket tables read, and the records built in both
+generations (10.x's kernel structs, 12.0's xinpcb/xtcpcb), read back through the layouts the
+header tests check."""
+
+import ipaddress
+
+import pytest
+
+from bsdulator import procfs
+from bsdulator import structs as S
+from bsdulator.abi import net as N
+from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, FREEBSD_IPPROTO, FREEBSD_SOCK_TYPES
+from bsdulator.syscalls import pcblist
+
+pytestmark = [pytest.mark.unit, pytest.mark.syscalls("__sysctl", "__sysctlbyname")]
+
+# proc(5): a listening TCP socket on 127.0.0.1:9000 with 2 connections waiting, and an
+# established one from 127.0.0.1:40000 with 5 bytes unread, then UDP on ::1:5353
+TCP = (
+    b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+    b"timeout inode\n"
+    b"   0: 0100007F:2328 00000000:0000 0A 00000000:00000002 00:00000000 00000000     0"
+    b"        0 4242 1 0000000000000000 100 0 0 10 0\n"
+    b"   1: 0100007F:9C40 0100007F:2328 01 00000000:00000005 00:00000000 00000000  1001"
+    b"        0 4243 1 0000000000000000 20 4 30 10 -1\n"
+)
+UDP6 = (
+    b"  sl  local_address                         remote_address                        st "
+    b"tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+    b"    0: 00000000000000000000000001000000:14E9 00000000000000000000000000000000:0000 07 "
+    b"00000000:00000000 00:00000000 00000000     0        0 777 2 0000000000000000 0\n"
+)
+LOOPBACK = ipaddress.ip_address("127.0.0.1").packed
+TCPS = N.FREEBSD_TCP_STATES
+INP = N.FREEBSD_INP_VFLAGS
+
+
+def test_proc_net_tables_are_read_in_network_order():
+    listen, conn = procfs.parse_inet_sockets(TCP, inet6=False)
+    assert (listen.local, listen.local_port, listen.remote_port) == (LOOPBACK, 9000, 0)
+    assert (listen.state, listen.rx_queue, listen.inode) == (
+        N.LINUX_TCP_STATES["TCP_LISTEN"],
+        2,
+        4242,
+    )
+    assert (conn.remote, conn.remote_port, conn.rx_queue, conn.uid) == (LOOPBACK, 9000, 5, 1001)
+    (udp,) = procfs.parse_inet_sockets(UDP6, inet6=True)
+    assert udp.local == ipaddress.ip_address("::1").packed and udp.local_port == 5353
+
+
+def _records(data: bytes, gen: str, record: str) -> tuple[dict, list[dict], dict]:
+    """The answer split as netstat walks it: header, records by their length, trailer."""
+    first = S.unpack(gen, data)
+    records, at = [], first["xig_len"]
+    while S.unpack(gen, data[at:])["xig_len"] != S.sizeof(gen):
+        length = S.unpack(gen, data[at:])["xig_len"]
+        assert length == S.sizeof(record)
+        records.append(S.unpack(record, data[at : at + length]))
+        at += length
+    trailer = S.unpack(gen, data[at:])
+    assert at + S.sizeof(gen) == len(data)
+    return first, records, trailer
+
+
+def test_tcp_records_for_a_10x_netstat():
+    sockets = procfs.parse_inet_sockets(TCP, inet6=False)
+    data = pcblist.pcblist(pcblist.PROTOCOLS["tcp"], sockets, osrel=1002000)
+    first, (listen, conn), trailer = _records(data, "freebsd10_xinpgen", "freebsd10_xtcpcb")
+    assert first["xig_count"] == trailer["xig_count"] == 2
+    assert (
+        first["xig_gen"]
+        == trailer["xig_gen"]
+        >= max(r["xt_inp"]["inp_gencnt"] for r in (listen, conn))
+    )
+    inp, so = listen["xt_inp"], listen["xt_socket"]
+    assert inp["inp_vflag"] == INP["INP_IPV4"]
+    assert inp["inp_inc"]["ie_lport"] == 9000 and inp["inp_inc"]["ie_dependladdr"][12:] == LOOPBACK
+    assert listen["xt_tp"]["t_state"] == TCPS["TCPS_LISTEN"]
+    assert (so["xso_protocol"], so["xso_family"], so["so_type"]) == (
+        FREEBSD_IPPROTO["IPPROTO_TCP"],
+        FREEBSD_ADDRESS_FAMILIES["AF_INET"],
+        FREEBSD_SOCK_TYPES["SOCK_STREAM"],
+    )
+    assert so["so_qlen"] == 2 and so["so_rcv"]["sb_cc"] == 0
+    assert conn["xt_tp"]["t_state"] == TCPS["TCPS_ESTABLISHED"]
+    assert conn["xt_socket"]["so_rcv"]["sb_cc"] == 5 and conn["xt_socket"]["so_uid"] == 1001
+    assert conn["xt_inp"]["inp_inc"]["ie_fport"] == 9000
+
+
+def test_udp_records_for_12_and_later():
+    sockets = procfs.parse_inet_sockets(UDP6, inet6=True)
+    data = pcblist.pcblist(pcblist.PROTOCOLS["udp"], sockets, osrel=1402000)
+    first, (udp,), _ = _records(data, "xinpgen", "xinpcb")
+    assert first["xig_count"] == 1
+    assert udp["inp_vflag"] == INP["INP_IPV6"]
+    ie = udp["inp_inc"]["inc_ie"]
+    assert ie["ie_lport"] == 5353 and ie["ie_dependladdr"] == ipaddress.ip_address("::1").packed
+    assert udp["xi_socket"]["xso_protocol"] == FREEBSD_IPPROTO["IPPROTO_UDP"]
+    assert udp["xi_socket"]["xso_family"] == FREEBSD_ADDRESS_FAMILIES["AF_INET6"]
+
+
+def test_tcp_records_for_12_and_later_name_the_stack():
+    sockets = procfs.parse_inet_sockets(TCP, inet6=False)
+    data = pcblist.pcblist(pcblist.PROTOCOLS["tcp"], sockets, osrel=1500000, cc="cubic")
+    _, (listen, _conn), _ = _records(data, "xinpgen", "xtcpcb")
+    assert listen["t_state"] == TCPS["TCPS_LISTEN"]
+    assert (listen["xt_stack"], listen["xt_cc"]) == (b"freebsd", b"cubic")
+    assert listen["xt_inp"]["xi_socket"]["so_qlen"] == 2
+
+
+def test_every_linux_tcp_state_has_a_freebsd_one():
+    assert set(pcblist.TCP_STATES) == set(N.LINUX_TCP_STATES.values())
+    assert sorted(pcblist.TCP_STATES.values()) == sorted(TCPS.values())
+
+
+def test_an_empty_table_is_header_and_trailer():
+    data = pcblist.pcblist(pcblist.PROTOCOLS["raw"], [], osrel=1002000)
+    first, records, trailer = _records(data, "freebsd10_xinpgen", "freebsd10_xinpcb")
+    assert records == [] and first == trailer and first["xig_count"] == 0
