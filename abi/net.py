@@ -83,3 +83,18 @@ FREEBSD_TCP_CA_NAME_MAX = 16
 # amd64 machine/vmparam.h DMAP_MIN_ADDRESS (kernel-only): where FreeBSD's kernel objects live; the
 # pcblist records' kernel addresses (xso_so, so_pcb, inp_ppcb) are stand-ins placed there
 FREEBSD_DMAP_MIN_ADDRESS = 0xFFFFF80000000000
+
+# netinet/tcp_var.h, udp_var.h, in.h: the protocol statistics leaves (netstat -s)
+FREEBSD_STATS_OIDS = {
+    "TCPCTL_STATS": 4,
+    "UDPCTL_STATS": 2,
+    "IPCTL_STATS": 12,
+    "ICMPCTL_STATS": 2,
+    "IGMPCTL_STATS": 1,
+}
+
+# netinet/igmp_var.h: the igmpstat version and length netstat checks before reading it
+FREEBSD_IGMPSTAT = {
+    "IGPS_VERSION_3": 3,
+    "IGPS_VERSION3_LEN": 168,
+}

@@ -419,3 +419,30 @@ def inet_sockets(pid: int | str, protocol: str) -> list[InetSocket]:
         except ProcessLookupError:
             continue
     return found
+
+
+def parse_snmp(raw: bytes) -> dict[str, dict[str, int]]:
+    """/proc/PID/net/snmp and net/netstat: per protocol a line of counter names and a line of
+    values, both led by "Proto:"."""
+    found: dict[str, dict[str, int]] = {}
+    names: dict[str, list[str]] = {}
+    for line in raw.decode("ascii", "replace").splitlines():
+        proto, _, rest = line.partition(":")
+        fields = rest.split()
+        if proto in names:
+            found[proto] = dict(zip(names.pop(proto), map(int, fields), strict=False))
+        else:
+            names[proto] = fields
+    return found
+
+
+def snmp(pid: int | str) -> dict[str, dict[str, int]]:
+    """The protocol counters of pid's network namespace: net/snmp's (Ip, Icmp, Tcp, Udp …) and
+    net/netstat's (TcpExt, IpExt …)."""
+    found = {}
+    for name in ("net/snmp", "net/netstat"):
+        try:
+            found |= parse_snmp(read(pid, name))
+        except ProcessLookupError:
+            continue
+    return found

@@ -304,7 +304,13 @@ FREEBSD_VALUES = [
         "netinet/tcp_var.h",
         "netinet/udp.h",
         "netinet/udp_var.h",
-        values=table("abi.net.FREEBSD_PCBLIST_OIDS")
+        "netinet/ip.h",
+        "netinet/ip_icmp.h",
+        "netinet/icmp_var.h",
+        "netinet/igmp_var.h",
+        values=table(
+            "abi.net.FREEBSD_PCBLIST_OIDS | abi.net.FREEBSD_STATS_OIDS | abi.net.FREEBSD_IGMPSTAT"
+        )
         | constants({"TCP_CA_NAME_MAX": "abi.net.FREEBSD_TCP_CA_NAME_MAX"}),
     ),
     F("abi.flags.FREEBSD_IP_OPTIONS", "netinet/in.h"),

@@ -106,6 +106,22 @@ struct in_conninfo probe_in_conninfo;
 struct xinpgen probe_xinpgen;
 struct xinpcb probe_xinpcb;
 struct xtcpcb probe_xtcpcb;
+struct tcpstat probe_tcpstat;
+
+#include <netinet/ip.h>
+#include <netinet/ip_var.h>
+#include <netinet/udp.h>
+#include <netinet/udp_var.h>
+struct udpstat probe_udpstat;
+struct ipstat probe_ipstat;
+
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp_var.h>
+#include <netinet/igmp_var.h>
+#include <net/if_arp.h>
+struct icmpstat probe_icmpstat;
+struct igmpstat probe_igmpstat;
+struct arpstat probe_arpstat;
 
 #include <sys/user.h>
 struct priority probe_priority;

@@ -165,7 +165,7 @@ def test_same_on_linux(name):
     assert {p for p in members if "." not in p and not p.startswith("__")} <= ours
 
 
-def test_freebsd10_pcblist_records():
+def test_freebsd10_records_as_the_root_netstat_reads_them():
     """The sizes and offsets the root's 10.2 netstat was compiled with (its pcblist_kvm multiplies
     by sizeof(struct xtcpcb) 0x4c0 and sizeof(struct xinpcb) 0x228; protopr reads xt_tp at 0x190,
     xt_socket at 0x410, xt_timer at 0x4a0, xso_protocol at 0x20 of the xsocket, and inp_vflag,
@@ -187,6 +187,10 @@ def test_freebsd10_pcblist_records():
     assert record + laddr == 0xEC
     assert offsetof("freebsd10_xinpcb", "xi_socket") == 8 + sizeof(inp)
     assert sizeof("freebsd10_xinpgen") == 32 and set(FREEBSD10) >= {"freebsd10_xtcp_timer"}
+    # the statistics it asks net.inet.{tcp,udp,ip}.stats for (udp and ip: the same as 14's)
+    assert [
+        sizeof(n) for n in ("freebsd10_tcpstat", "udpstat", "ipstat", "icmpstat", "arpstat")
+    ] == [0x370, 0x70, 0xE8, 0x2F0, 0x60]
 
 
 def test_layouts_are_self_consistent():

@@ -206,3 +206,33 @@ def test_netstat_in_a_vnet_jail_lists_its_listening_socket_only(host, freebsd_pr
         nc.kill()
         nc.wait()
         (host.root / inside.lstrip("/")).unlink()
+
+
+@pytest.mark.syscalls("__sysctlbyname")
+def test_netstat_s_counts_the_jails_own_traffic(host):
+    """netstat -s reads the counters of the caller's network namespace: the jail's ping shows in
+    its own ICMP histograms, the test host's answer in the host's."""
+    host.vnet_jail("myjail", "10.0.0.10", "allow.raw_sockets")
+    assert _answered(host.run("jexec", "myjail", "/sbin/ping", "-c1", "10.0.0.1"))
+
+    def histograms(*jexec) -> dict[str, dict[str, str]]:
+        tool = ("jexec", "myjail", "/usr/bin/netstat") if jexec else ("usr/bin/netstat",)
+        r = host.run(*tool, "-s", "-p", "icmp")
+        assert r.returncode == 0, r.stderr
+        found, current = {}, None
+        for line in r.stdout.decode().splitlines():
+            if line.strip().endswith("histogram:"):
+                current = found.setdefault(line.strip(), {})
+            elif current is not None and line.startswith("\t\t") and ":" in line:
+                name, count = line.strip().rsplit(":", 1)
+                current[name] = count.strip()
+            else:
+                current = None
+        return found
+
+    jail = histograms("jexec")
+    assert jail["Output histogram:"].get("echo") == "1"
+    assert jail["Input histogram:"].get("echo reply") == "1"
+    own = histograms()
+    assert own["Input histogram:"].get("echo") == "1"
+    assert own["Output histogram:"].get("echo reply") == "1"

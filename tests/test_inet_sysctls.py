@@ -1,6 +1,7 @@
-"""net.inet.{tcp,udp,raw}.pcblist: /proc/net's socket tables read, and the records built in both
-generations (10.x's kernel structs, 12.0's xinpcb/xtcpcb), read back through the layouts the
-header tests check."""
+"""The net.inet sysctls netstat reads: {tcp,udp,raw}.pcblist (/proc/net's socket tables as
+records of both generations, 10.x's kernel structs and 12.0's xinpcb/xtcpcb) and the protocol
+statistics (Linux's counters as FreeBSD's), read back through the layouts the header tests
+check."""
 
 import ipaddress
 
@@ -10,7 +11,8 @@ from bsdulator import procfs
 from bsdulator import structs as S
 from bsdulator.abi import net as N
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, FREEBSD_IPPROTO, FREEBSD_SOCK_TYPES
-from bsdulator.syscalls import pcblist
+from bsdulator.syscalls import inetstats, pcblist
+from header_macros import freebsd_values, requires_zig
 
 pytestmark = [pytest.mark.unit, pytest.mark.syscalls("__sysctl", "__sysctlbyname")]
 
@@ -117,3 +119,53 @@ def test_an_empty_table_is_header_and_trailer():
     data = pcblist.pcblist(pcblist.PROTOCOLS["raw"], [], osrel=1002000)
     first, records, trailer = _records(data, "freebsd10_xinpgen", "freebsd10_xinpcb")
     assert records == [] and first == trailer and first["xig_count"] == 0
+
+
+# /proc/net/snmp's counters of a namespace that received 10 UDP datagrams (3 for closed ports, 1
+# with a bad checksum, 1 dropped for a full buffer, 5 delivered) and answered 2 pings
+LINUX = {
+    "Udp": {"InDatagrams": 5, "NoPorts": 3, "InErrors": 2, "RcvbufErrors": 1, "InCsumErrors": 1},
+    "Tcp": {"ActiveOpens": 4, "PassiveOpens": 2, "AttemptFails": 1, "OutSegs": 70},
+    "TcpExt": {"SyncookiesFailed": 9, "ListenOverflows": 6},
+    "Icmp": {"OutEchoReps": 2},
+    "IcmpMsg": {"InType8": 2, "OutType0": 2},  # echo requests in, echo replies out
+}
+
+
+def test_udp_counts_every_datagram_received_as_freebsd_does():
+    udp = S.unpack("udpstat", inetstats.stats("udp", LINUX, osrel=1002000))
+    assert (udp["udps_ipackets"], udp["udps_noport"], udp["udps_fullsock"]) == (10, 3, 1)
+    assert (udp["udps_badsum"], udp["udps_badlen"]) == (1, 0)
+    # netstat's "delivered" line: what is left once every drop is taken off
+    dropped = sum(udp[f] for f in ("udps_hdrops", "udps_badlen", "udps_badsum", "udps_noport"))
+    assert udp["udps_ipackets"] - dropped - udp["udps_fullsock"] == 5
+
+
+def test_tcp_statistics_follow_the_callers_generation():
+    old = S.unpack("freebsd10_tcpstat", inetstats.stats("tcp", LINUX, osrel=1002000))
+    new = S.unpack("tcpstat", inetstats.stats("tcp", LINUX, osrel=1402000))
+    for tcp in (old, new):
+        assert (tcp["tcps_connattempt"], tcp["tcps_accepts"], tcp["tcps_connects"]) == (4, 2, 5)
+        assert (tcp["tcps_sndtotal"], tcp["tcps_listendrop"]) == (70, 6)
+    assert new["tcps_sc_failcookie"] == 9 and "tcps_sc_failcookie" not in old
+    assert len(inetstats.stats("tcp", LINUX, osrel=1002000)) == S.sizeof("freebsd10_tcpstat")
+
+
+@requires_zig
+def test_icmp_histograms_by_type():
+    types = freebsd_values(
+        ["sys/types.h", "netinet/in.h", "netinet/ip.h", "netinet/ip_icmp.h"],
+        ["ICMP_ECHO", "ICMP_ECHOREPLY"],
+    )
+    ICMP_ECHO, ICMP_ECHOREPLY = types["ICMP_ECHO"], types["ICMP_ECHOREPLY"]
+    icmp = S.unpack("icmpstat", inetstats.stats("icmp", LINUX, osrel=1002000))
+    assert icmp["icps_inhist"][ICMP_ECHO] == 2 and icmp["icps_outhist"][ICMP_ECHOREPLY] == 2
+    assert sum(icmp["icps_inhist"]) == 2 and icmp["icps_reflect"] == 2
+
+
+def test_igmp_statistics_carry_their_version():
+    igmp = S.unpack("igmpstat", inetstats.stats("igmp", {}, osrel=1002000))
+    assert (igmp["igps_version"], igmp["igps_len"]) == (
+        N.FREEBSD_IGMPSTAT["IGPS_VERSION_3"],
+        S.sizeof("igmpstat"),
+    )
