@@ -11,7 +11,7 @@ LINUX_SOL_NETLINK = 270
 
 # The protocols a netlink socket may speak; the same numbers on both systems.
 FREEBSD_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_GENERIC": 16}
-LINUX_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_GENERIC": 16}
+LINUX_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_SOCK_DIAG": 4, "NETLINK_GENERIC": 16}
 
 # SOL_NETLINK options.  FreeBSD's netlink.h marks PKTINFO, BROADCAST_ERROR, NO_ENOBUFS, RX_RING,
 # TX_RING and LISTEN_ALL_NSID "not supported" (its nl_ctloutput refuses them: ENOPROTOOPT).

@@ -9,6 +9,8 @@ are not served).  What FreeBSD's records hold that Linux's table lacks is left z
 kernel addresses are stand-ins made from the socket's inode, and timers, retransmission counts and
 TCP flags are not exported.
 
+A listening socket's backlog comes from sock_diag (bsdulator/net/reader.py).
+
 A jailed caller sees what cr_canseeinpcb lets it: a jail with its own vnet every socket of its
 network namespace; a jail sharing its parent's stack only the sockets its own processes (and
 those of the jails below it) hold, found by inode in their descriptor tables."""
@@ -66,7 +68,7 @@ def _union(address: bytes) -> bytes:
     return address if len(address) == IN6_ADDR_SIZE else bytes(IN6_ADDR_SIZE - 4) + address
 
 
-def _fields(protocol: Protocol, sock, gencnt: int) -> dict:
+def _fields(protocol: Protocol, sock, gencnt: int, backlogs: dict[int, int]) -> dict:
     """What both record generations share, by FreeBSD's field names."""
     listening = protocol.is_tcp and TCP_STATES.get(sock.state) == TCPS_LISTEN
     handle = N.FREEBSD_DMAP_MIN_ADDRESS + sock.inode * S.sizeof("xinpcb")
@@ -78,9 +80,9 @@ def _fields(protocol: Protocol, sock, gencnt: int) -> dict:
             "so_options": SO_ACCEPTCONN if listening else 0,
             "xso_protocol": sock.local_port if protocol.proto is None else protocol.proto,
             "xso_family": AF_INET6 if sock.inet6 else AF_INET,
-            # a listening socket's queue columns are its accept queue and backlog
+            # a listening socket's receive queue column is its accept queue
             "so_qlen": sock.rx_queue if listening else 0,
-            "so_qlimit": sock.tx_queue if listening else 0,
+            "so_qlimit": backlogs.get(sock.inode, 0) if listening else 0,
             "so_rcv": {"sb_cc": 0 if listening else sock.rx_queue},
             "so_snd": {"sb_cc": 0 if listening else sock.tx_queue},
             "so_uid": sock.uid,
@@ -140,7 +142,9 @@ def _visible(ctx, sockets: list) -> list:
     return [s for s in sockets if s.inode in held]
 
 
-def pcblist(protocol: Protocol, sockets: list, osrel: int, cc: str = "") -> bytes:
+def pcblist(
+    protocol: Protocol, sockets: list, osrel: int, cc: str = "", backlogs: dict | None = None
+) -> bytes:
     """The whole answer: xinpgen, the records, xinpgen again (nothing changed in between)."""
     modern = osrel >= N.PCBLIST_XINPCB_OSRELDATE
     gen = S.pack(
@@ -150,13 +154,23 @@ def pcblist(protocol: Protocol, sockets: list, osrel: int, cc: str = "") -> byte
         xig_gen=len(sockets) + 1,
         xig_sogen=len(sockets) + 1,
     )
-    records = [
-        _record(protocol, _fields(protocol, sock, n + 1), cc)
-        if modern
-        else _record_10(protocol, _fields(protocol, sock, n + 1))
-        for n, sock in enumerate(sockets)
-    ]
+    fields = [_fields(protocol, sock, n + 1, backlogs or {}) for n, sock in enumerate(sockets)]
+    records = [_record(protocol, f, cc) if modern else _record_10(protocol, f) for f in fields]
     return gen + b"".join(records) + gen
+
+
+def _backlogs(pid: int, protocol: Protocol, sockets: list) -> dict[int, int]:
+    """Listening sockets' backlogs, asked of sock_diag only when there are some (pyroute2 is
+    imported for it)."""
+    if not any(protocol.is_tcp and TCP_STATES.get(s.state) == TCPS_LISTEN for s in sockets):
+        return {}
+    from bsdulator.net import reader
+    from bsdulator.net.backend import NetError
+
+    try:
+        return reader.listen_backlogs(pid)
+    except NetError:
+        return {}
 
 
 def _congestion_control(pid: int) -> str:
@@ -174,8 +188,9 @@ def _handler(protocol: Protocol):
             sockets = procfs.inet_sockets(ctx.pid, protocol.table)
         except ProcessLookupError:
             sockets = []
+        sockets = _visible(ctx, sockets)
         cc = _congestion_control(ctx.pid) if protocol.is_tcp else ""
-        req.out(pcblist(protocol, _visible(ctx, sockets), ctx.osrel, cc))
+        req.out(pcblist(protocol, sockets, ctx.osrel, cc, _backlogs(ctx.pid, protocol, sockets)))
 
     return handler
 

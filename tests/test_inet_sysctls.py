@@ -66,7 +66,7 @@ def _records(data: bytes, gen: str, record: str) -> tuple[dict, list[dict], dict
 
 def test_tcp_records_for_a_10x_netstat():
     sockets = procfs.parse_inet_sockets(TCP, inet6=False)
-    data = pcblist.pcblist(pcblist.PROTOCOLS["tcp"], sockets, osrel=1002000)
+    data = pcblist.pcblist(pcblist.PROTOCOLS["tcp"], sockets, osrel=1002000, backlogs={4242: 7})
     first, (listen, conn), trailer = _records(data, "freebsd10_xinpgen", "freebsd10_xtcpcb")
     assert first["xig_count"] == trailer["xig_count"] == 2
     assert (
@@ -83,7 +83,7 @@ def test_tcp_records_for_a_10x_netstat():
         FREEBSD_ADDRESS_FAMILIES["AF_INET"],
         FREEBSD_SOCK_TYPES["SOCK_STREAM"],
     )
-    assert so["so_qlen"] == 2 and so["so_rcv"]["sb_cc"] == 0
+    assert (so["so_qlen"], so["so_qlimit"], so["so_rcv"]["sb_cc"]) == (2, 7, 0)
     assert conn["xt_tp"]["t_state"] == TCPS["TCPS_ESTABLISHED"]
     assert conn["xt_socket"]["so_rcv"]["sb_cc"] == 5 and conn["xt_socket"]["so_uid"] == 1001
     assert conn["xt_inp"]["inp_inc"]["ie_fport"] == 9000

@@ -201,6 +201,10 @@ def test_netstat_in_a_vnet_jail_lists_its_listening_socket_only(host, freebsd_pr
         assert ["tcp4", "0", "0", f"10.0.0.1.{host_port}", "*.*", "LISTEN"] in [
             line.split() for line in own.stdout.decode().splitlines()
         ]
+        queues = host.run("usr/bin/netstat", "-anL").stdout.decode()
+        assert ["tcp4", "0/0/3", f"10.0.0.1.{host_port}"] in [
+            line.split() for line in queues.splitlines()
+        ]
     finally:
         outside.close()
         nc.kill()

@@ -1,5 +1,6 @@
 """What a process's network namespace holds: its links and their addresses, read through
-pyroute2 (netlink) in that namespace, for FreeBSD's interface dumps and read ioctls.
+pyroute2 (netlink) in that namespace, for FreeBSD's interface dumps and read ioctls; the
+backlogs of its listening sockets (sock_diag) for the pcblist sysctls.
 
 The namespace is named by a process (/proc/<pid>/ns/net): a jailed vnet process reads its
 jail's, an unjailed one its own.  When it is not the supervisor's, the netlink socket is made
@@ -15,8 +16,13 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
+from bsdulator.abi.net import LINUX_TCP_STATES
+from bsdulator.abi.netlink import LINUX_NETLINK_PROTOCOLS
+
 from .backend import NetError, netns_inode
 from .names import freebsd_ifname
+
+LISTEN_STATES = 1 << LINUX_TCP_STATES["TCP_LISTEN"]  # sock_diag's idiag_states: a bit per state
 
 
 @dataclass
@@ -47,8 +53,9 @@ class Interface:
     addresses: list[Address] = field(default_factory=list)
 
 
-def _socket_in(path: str) -> socket.socket:
-    """A NETLINK_ROUTE socket of the network namespace the nsfs file path names."""
+def _socket_in(path: str, protocol: int = socket.NETLINK_ROUTE) -> socket.socket:
+    """A netlink socket (NETLINK_ROUTE unless told) of the network namespace the nsfs file path
+    names."""
     from pyroute2 import netns
 
     made: list = []
@@ -60,7 +67,7 @@ def _socket_in(path: str) -> socket.socket:
                 netns.setns(fd, flags=0, fork=False)  # os.setns is Python 3.12's
             finally:
                 os.close(fd)
-            made.append(socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, socket.NETLINK_ROUTE))
+            made.append(socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, protocol))
         except OSError as e:
             made.append(e)
 
@@ -137,3 +144,24 @@ def read(pid: int | None = None) -> list[Interface]:
 def lookup(interfaces: list[Interface], name: str) -> Interface | None:
     """The interface a FreeBSD program names (lo0 is Linux's lo)."""
     return next((i for i in interfaces if i.name == name), None)
+
+
+def listen_backlogs(pid: int) -> dict[int, int]:
+    """socket inode -> listen(2) backlog of every listening TCP socket of process pid's network
+    namespace: sock_diag's idiag_wqueue, which /proc/net/tcp does not show."""
+    from pyroute2.netlink.diag import DiagSocket
+    from pyroute2.netlink.exceptions import NetlinkError
+
+    sock = _socket_in(f"/proc/{pid}/ns/net", LINUX_NETLINK_PROTOCOLS["NETLINK_SOCK_DIAG"])
+    try:
+        with DiagSocket(fileno=sock.fileno()) as diag:
+            diag.bind()
+            found = {}
+            for family in (socket.AF_INET, socket.AF_INET6):
+                for m in diag.get_sock_stats(family=family, states=LISTEN_STATES):
+                    found[m["idiag_inode"]] = m["idiag_wqueue"]
+            return found
+    except (NetlinkError, OSError) as e:
+        raise NetError(f"sock_diag: {e}") from None
+    finally:
+        sock.close()
