@@ -98,3 +98,15 @@ FREEBSD_IGMPSTAT = {
     "IGPS_VERSION_3": 3,
     "IGPS_VERSION3_LEN": 168,
 }
+
+# sys/file.h: the descriptor types kern.file's xf_type names
+FREEBSD_DTYPES = {
+    "DTYPE_VNODE": 1,
+    "DTYPE_SOCKET": 2,
+    "DTYPE_PIPE": 3,
+    "DTYPE_FIFO": 4,
+    "DTYPE_KQUEUE": 5,
+    "DTYPE_PTS": 10,
+    "DTYPE_PROCDESC": 12,
+    "DTYPE_EVENTFD": 13,
+}

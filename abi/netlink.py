@@ -11,7 +11,15 @@ LINUX_SOL_NETLINK = 270
 
 # The protocols a netlink socket may speak; the same numbers on both systems.
 FREEBSD_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_GENERIC": 16}
-LINUX_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_SOCK_DIAG": 4, "NETLINK_GENERIC": 16}
+LINUX_NETLINK_PROTOCOLS = {"NETLINK_ROUTE": 0, "NETLINK_GENERIC": 16}
+# linux/unix_diag.h: what a unix-domain sock_diag request asks to be shown
+LINUX_UDIAG_SHOW = {
+    "UDIAG_SHOW_NAME": 0x01,
+    "UDIAG_SHOW_VFS": 0x02,
+    "UDIAG_SHOW_PEER": 0x04,
+    "UDIAG_SHOW_ICONS": 0x08,
+    "UDIAG_SHOW_RQLEN": 0x10,
+}
 
 # SOL_NETLINK options.  FreeBSD's netlink.h marks PKTINFO, BROADCAST_ERROR, NO_ENOBUFS, RX_RING,
 # TX_RING and LISTEN_ALL_NSID "not supported" (its nl_ctloutput refuses them: ENOPROTOOPT).

@@ -763,6 +763,75 @@ LAYOUTS = {
     # pcblist_kvm; xt_tp at 0x190, xt_socket at 0x410, xt_timer at 0x4a0, xso_protocol at +0x20,
     # inp_vflag at +0x74, inp_gencnt at +0x150, inp_laddr at +0xe4 of xt_inp in its protopr).
     # Only the members FreeBSD's netstat and sockstat read are listed; the rest stays zero.
+    # sys/unpcb.h: net.local.{stream,dgram,seqpacket}.pcblist's records (netstat -a, sockstat)
+    "xunpcb": (
+        904,
+        [
+            ("xu_len", 0, 8, "u64"),
+            ("xu_unpp", 8, 8, "u64"),
+            ("unp_vnode", 16, 8, "u64"),
+            ("unp_conn", 24, 8, "u64"),
+            ("xu_firstref", 32, 8, "u64"),
+            ("xu_nextref", 40, 8, "u64"),
+            ("unp_gencnt", 48, 8, "u64"),
+            ("xu_spare64", 56, 64, "i64[8]"),
+            ("xu_spare32", 120, 32, "i32[8]"),
+            ("xu_addr", 152, 106, "sockaddr_un"),
+            ("xu_caddr", 408, 106, "sockaddr_un"),
+            ("xu_socket", 664, 240, "xsocket"),
+        ],
+    ),
+    "xunpgen": (
+        32,
+        [
+            ("xug_len", 0, 8, "u64"),
+            ("xug_count", 8, 4, "u32"),
+            ("xug_gen", 16, 8, "u64"),
+            ("xug_sogen", 24, 8, "u64"),
+        ],
+    ),
+    # sys/file.h: kern.file's records (sockstat, fstat -m)
+    "xfile": (
+        128,
+        [
+            ("xf_size", 0, 8, "u64"),
+            ("xf_pid", 8, 4, "i32"),
+            ("xf_uid", 12, 4, "u32"),
+            ("xf_fd", 16, 4, "i32"),
+            ("_xf_int_pad1", 20, 4, "i32"),
+            ("xf_file", 24, 8, "u64"),
+            ("xf_type", 32, 2, "i16"),
+            ("_xf_short_pad1", 34, 2, "i16"),
+            ("xf_count", 36, 4, "i32"),
+            ("xf_msgcount", 40, 4, "i32"),
+            ("_xf_int_pad2", 44, 4, "i32"),
+            ("xf_offset", 48, 8, "i64"),
+            ("xf_data", 56, 8, "u64"),
+            ("xf_vnode", 64, 8, "u64"),
+            ("xf_flag", 72, 4, "u32"),
+            ("_xf_int_pad3", 76, 4, "i32"),
+            ("_xf_int64_pad", 80, 48, "i64[6]"),
+        ],
+    ),
+    # 10.x's struct xfile (sys/file.h of 10.x: pointers and size_t where 12 has kvaddr_t/ksize_t,
+    # no spares): the root's 10.2 sockstat checks xf_size against 0x50
+    "freebsd10_xfile": (
+        0x50,
+        [
+            ("xf_size", 0, 8, "u64"),
+            ("xf_pid", 8, 4, "i32"),
+            ("xf_uid", 12, 4, "u32"),
+            ("xf_fd", 16, 4, "i32"),
+            ("xf_file", 24, 8, "u64"),
+            ("xf_type", 32, 2, "i16"),
+            ("xf_count", 36, 4, "i32"),
+            ("xf_msgcount", 40, 4, "i32"),
+            ("xf_offset", 48, 8, "i64"),
+            ("xf_data", 56, 8, "u64"),
+            ("xf_vnode", 64, 8, "u64"),
+            ("xf_flag", 72, 4, "u32"),
+        ],
+    ),
     "freebsd10_in_conninfo": (
         40,
         [
@@ -865,6 +934,26 @@ LAYOUTS = {
             ("xi_len", 0, 8, "u64"),
             ("xi_inp", 8, 392, "freebsd10_inpcb"),
             ("xi_socket", 400, 144, "freebsd10_xsocket"),
+        ],
+    ),
+    # 10.x's struct xunpcb carries the kernel's struct unpcb (at 16) and two 256-byte address
+    # unions; the root's 10.2 sockstat checks xu_len against 0x398 and reads xu_unpp at 0x8,
+    # unp_conn at 0x40, unp_addr at 0x60 and xso_so at 0x308 (xunpgen is xinpgen's 32 bytes)
+    "freebsd10_xunpcb": (
+        0x398,
+        [
+            ("xu_len", 0, 8, "u64"),
+            ("xu_unpp", 8, 8, "u64"),
+            ("unp_socket", 32, 8, "u64"),
+            ("unp_vnode", 48, 8, "u64"),
+            ("unp_conn", 64, 8, "u64"),
+            ("unp_refs", 72, 8, "u64"),
+            ("unp_reflink", 80, 8, "u64"),
+            ("unp_addr", 96, 8, "u64"),
+            ("unp_gencnt", 112, 8, "u64"),
+            ("xu_addr", 256, 106, "sockaddr_un"),
+            ("xu_caddr", 512, 106, "sockaddr_un"),
+            ("xu_socket", 768, 144, "freebsd10_xsocket"),
         ],
     ),
     "freebsd10_xinpgen": (

@@ -446,3 +446,46 @@ def snmp(pid: int | str) -> dict[str, dict[str, int]]:
         except ProcessLookupError:
             continue
     return found
+
+
+def fd_target(pid: int | str, fd: int) -> str | None:
+    """What /proc/PID/fd/N links to ("socket:[INODE]", "pipe:[INODE]", "anon_inode:[eventfd]",
+    a path …); None when fd is not open or pid is gone."""
+    try:
+        return os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        return None
+
+
+def fdinfo(pid: int | str, fd: int) -> dict[str, int]:
+    """/proc/PID/fdinfo/N's numeric fields: pos (decimal), flags (octal open flags) …"""
+    found = {}
+    try:
+        text = read(pid, f"fdinfo/{fd}").decode("ascii", "replace")
+    except ProcessLookupError:
+        return found
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        value = value.strip()
+        if name == "flags":
+            found[name] = int(value, 8)
+        elif value.isdigit():
+            found[name] = int(value)
+    return found
+
+
+def unix_inodes(pid: int | str) -> set[int]:
+    """The inodes of the unix-domain sockets /proc/PID/net/unix lists (Num, RefCount, Protocol,
+    Flags, Type, St, Inode, Path)."""
+    try:
+        lines = read(pid, "net/unix").decode("ascii", "replace").splitlines()[1:]
+    except ProcessLookupError:
+        return set()
+    found = set()
+    for line in lines:
+        try:
+            _num, _refs, _protocol, _flags, _type, _state, inode, *_path = line.split()
+        except ValueError:
+            continue
+        found.add(int(inode))
+    return found

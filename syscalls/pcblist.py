@@ -63,6 +63,12 @@ PROTOCOLS = {
 }
 
 
+def socket_address(inode: int) -> int:
+    """The stand-in kernel address of a socket (xso_so, so_pcb, kern.file's xf_data): the same
+    for one socket in every record, so sockstat can match descriptors to sockets."""
+    return N.FREEBSD_DMAP_MIN_ADDRESS + inode * S.sizeof("xinpcb")
+
+
 def _union(address: bytes) -> bytes:
     """An address as struct in_endpoints' union holds it: IPv6 whole, IPv4 in the last word."""
     return address if len(address) == IN6_ADDR_SIZE else bytes(IN6_ADDR_SIZE - 4) + address
@@ -71,7 +77,7 @@ def _union(address: bytes) -> bytes:
 def _fields(protocol: Protocol, sock, gencnt: int, backlogs: dict[int, int]) -> dict:
     """What both record generations share, by FreeBSD's field names."""
     listening = protocol.is_tcp and TCP_STATES.get(sock.state) == TCPS_LISTEN
-    handle = N.FREEBSD_DMAP_MIN_ADDRESS + sock.inode * S.sizeof("xinpcb")
+    handle = socket_address(sock.inode)
     return {
         "so": {
             "xso_so": handle,
@@ -128,10 +134,13 @@ def _record(protocol: Protocol, f: dict, cc: str) -> bytes:
     return xinp
 
 
-def _visible(ctx, sockets: list) -> list:
-    """cr_canseeinpcb for a jail that shares its parent's stack: its own processes' sockets."""
+def visible(ctx, sockets: list, own_stack_sees_all: bool = True) -> list:
+    """cr_canseeinpcb: a jailed caller sees its own processes' sockets, or (own_stack_sees_all)
+    every socket of the stack a vnet jail has to itself."""
     jails = ctx.jails
-    if jails is None or not ctx.jail or jails.record(ctx.jail).get("vnet") == JAIL_SYS_NEW:
+    if jails is None or not ctx.jail:
+        return sockets
+    if own_stack_sees_all and jails.record(ctx.jail).get("vnet") == JAIL_SYS_NEW:
         return sockets
     held = set()
     for pid in jails.members(ctx.jail):
@@ -188,7 +197,7 @@ def _handler(protocol: Protocol):
             sockets = procfs.inet_sockets(ctx.pid, protocol.table)
         except ProcessLookupError:
             sockets = []
-        sockets = _visible(ctx, sockets)
+        sockets = visible(ctx, sockets)
         cc = _congestion_control(ctx.pid) if protocol.is_tcp else ""
         req.out(pcblist(protocol, sockets, ctx.osrel, cc, _backlogs(ctx.pid, protocol, sockets)))
 

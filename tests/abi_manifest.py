@@ -296,6 +296,7 @@ FREEBSD_VALUES = [
     F("abi.net.FREEBSD_INADDR", "netinet/in.h"),
     F("abi.net.FREEBSD_IPPORT", "netinet/in.h"),
     F("abi.net.FREEBSD_TCP_STATES", "netinet/tcp_fsm.h"),
+    F("abi.net.FREEBSD_DTYPES", "sys/types.h", "sys/file.h"),
     F("abi.net.FREEBSD_INP_VFLAGS", *PCB_HEADERS),
     F(
         "pcblist leaves",
@@ -741,6 +742,7 @@ LINUX_VALUES = [
     L("PATH_MAX", "linux/limits.h", values=constants({"PATH_MAX": "abi.limits.LINUX_PATH_MAX"})),
     L("abi.net.LINUX_NET", "linux/if.h"),
     L("abi.net.LINUX_TCP_STATES", "netinet/tcp.h", enum=True),
+    L("abi.netlink.LINUX_UDIAG_SHOW", "linux/unix_diag.h"),
     L("abi.netlink (Linux)", *NETLINK_LINUX_HEADERS, enum=True, values=_netlink_linux()),
 ]
 

@@ -96,6 +96,9 @@ struct in6_pktinfo probe_in6_pktinfo;
 struct kld_file_stat probe_kld_file_stat;
 struct module_stat probe_module_stat;
 
+#include <sys/file.h>
+struct xfile probe_xfile;
+
 #include <sys/socketvar.h>
 #include <netinet/in_pcb.h>
 #include <netinet/tcp_var.h>
@@ -106,6 +109,10 @@ struct in_conninfo probe_in_conninfo;
 struct xinpgen probe_xinpgen;
 struct xinpcb probe_xinpcb;
 struct xtcpcb probe_xtcpcb;
+
+#include <sys/unpcb.h>
+struct xunpcb probe_xunpcb;
+struct xunpgen probe_xunpgen;
 struct tcpstat probe_tcpstat;
 
 #include <netinet/ip.h>

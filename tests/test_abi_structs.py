@@ -191,6 +191,16 @@ def test_freebsd10_records_as_the_root_netstat_reads_them():
     assert [
         sizeof(n) for n in ("freebsd10_tcpstat", "udpstat", "ipstat", "icmpstat", "arpstat")
     ] == [0x370, 0x70, 0xE8, 0x2F0, 0x60]
+    # and the root's 10.2 sockstat: sizeof(struct xfile)
+    assert sizeof("freebsd10_xfile") == 0x50
+    unix = "freebsd10_xunpcb"
+    assert sizeof(unix) == 0x398
+    assert [offsetof(unix, f) for f in ("xu_unpp", "unp_conn", "unp_addr", "xu_socket")] == [
+        0x8,
+        0x40,
+        0x60,
+        0x308 - offsetof("freebsd10_xsocket", "xso_so"),
+    ]
 
 
 def test_layouts_are_self_consistent():

@@ -1,17 +1,26 @@
-"""The net.inet sysctls netstat reads: {tcp,udp,raw}.pcblist (/proc/net's socket tables as
+"""The socket sysctls netstat and sockstat read: {tcp,udp,raw}.pcblist (/proc/net's socket tables as
 records of both generations, 10.x's kernel structs and 12.0's xinpcb/xtcpcb) and the protocol
 statistics (Linux's counters as FreeBSD's), read back through the layouts the header tests
-check."""
+check; net.local's unix-domain records and kern.file's descriptor kinds."""
 
 import ipaddress
+import os
+import socket
 
 import pytest
 
 from bsdulator import procfs
 from bsdulator import structs as S
 from bsdulator.abi import net as N
-from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES, FREEBSD_IPPROTO, FREEBSD_SOCK_TYPES
-from bsdulator.syscalls import inetstats, pcblist
+from bsdulator.abi.flags import (
+    FREEBSD_ADDRESS_FAMILIES,
+    FREEBSD_FILE_FLAGS,
+    FREEBSD_IPPROTO,
+    FREEBSD_O_FLAGS,
+    FREEBSD_SOCK_TYPES,
+)
+from bsdulator.net import reader
+from bsdulator.syscalls import inetstats, kernfile, pcblist, unixpcb
 from header_macros import freebsd_values, requires_zig
 
 pytestmark = [pytest.mark.unit, pytest.mark.syscalls("__sysctl", "__sysctlbyname")]
@@ -169,3 +178,67 @@ def test_igmp_statistics_carry_their_version():
         N.FREEBSD_IGMPSTAT["IGPS_VERSION_3"],
         S.sizeof("igmpstat"),
     )
+
+
+# ---- net.local.*.pcblist and kern.file ---------------------------------------------------
+
+LISTENER = reader.UnixSocket(
+    inode=50, sock_type=socket.SOCK_STREAM, listening=True, peer=0, name=b"/var/run/x.sock",
+    bound_in_fs=True, rqueue=1, wqueue=5,
+)  # fmt: skip
+CLIENT = reader.UnixSocket(
+    inode=51, sock_type=socket.SOCK_STREAM, listening=False, peer=52, name=b"",
+    bound_in_fs=False, rqueue=3, wqueue=0,
+)  # fmt: skip
+ABSTRACT = reader.UnixSocket(
+    inode=52, sock_type=socket.SOCK_STREAM, listening=False, peer=51, name=b"bus",
+    bound_in_fs=False, rqueue=0, wqueue=0,
+)  # fmt: skip
+
+
+def _unix_records(data: bytes, record: str) -> list[dict]:
+    first = S.unpack("xunpgen", data)
+    records, at = [], first["xug_len"]
+    while S.unpack("xunpgen", data[at:])["xug_len"] != S.sizeof("xunpgen"):
+        records.append(S.unpack(record, data[at : at + S.sizeof(record)]))
+        at += S.sizeof(record)
+    assert S.unpack("xunpgen", data[at:]) == first and first["xug_count"] == len(records)
+    return records
+
+
+@pytest.mark.parametrize(("osrel", "record"), [(1002000, "freebsd10_xunpcb"), (1402000, "xunpcb")])
+def test_unix_records_name_paths_peers_and_queues(osrel, record):
+    listener, client, abstract = _unix_records(
+        unixpcb.pcblist([LISTENER, CLIENT, ABSTRACT], osrel), record
+    )
+    assert listener["xu_len"] == S.sizeof(record)
+    sun = listener["xu_addr"]
+    assert sun["sun_family"] == FREEBSD_ADDRESS_FAMILIES["AF_LOCAL"]
+    assert sun["sun_path"][: sun["sun_len"] - S.offsetof("sockaddr_un", "sun_path")] == (
+        b"/var/run/x.sock"
+    )
+    assert listener["unp_vnode"] != 0 and listener["unp_conn"] == 0
+    so = listener["xu_socket"]
+    assert (so["so_qlen"], so["so_qlimit"], so["so_type"]) == (
+        1,
+        5,
+        FREEBSD_SOCK_TYPES["SOCK_STREAM"],
+    )
+    # a connected pair names each other: unp_conn is the peer's xu_unpp
+    assert client["unp_conn"] == abstract["xu_unpp"] and abstract["unp_conn"] == client["xu_unpp"]
+    assert client["xu_socket"]["so_rcv"]["sb_cc"] == 3
+    assert client["xu_socket"]["xso_so"] == pcblist.socket_address(CLIENT.inode)
+    assert abstract["xu_addr"]["sun_path"].rstrip(b"\0") == b"@bus"
+
+
+def test_kern_file_kinds_and_flags():
+    assert kernfile._kind("socket:[77]") == (
+        N.FREEBSD_DTYPES["DTYPE_SOCKET"],
+        pcblist.socket_address(77),
+    )
+    assert kernfile._kind("pipe:[9]")[0] == N.FREEBSD_DTYPES["DTYPE_PIPE"]
+    assert kernfile._kind("anon_inode:[eventpoll]")[0] == N.FREEBSD_DTYPES["DTYPE_KQUEUE"]
+    assert kernfile._kind("/etc/passwd")[0] == N.FREEBSD_DTYPES["DTYPE_VNODE"]
+    fread, fwrite = FREEBSD_FILE_FLAGS["FREAD"], FREEBSD_FILE_FLAGS["FWRITE"]
+    assert kernfile._flags(os.O_RDONLY) == fread
+    assert kernfile._flags(os.O_RDWR | os.O_APPEND) == fread | fwrite | FREEBSD_O_FLAGS["O_APPEND"]

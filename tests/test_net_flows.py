@@ -240,3 +240,29 @@ def test_netstat_s_counts_the_jails_own_traffic(host):
     own = histograms()
     assert own["Input histogram:"].get("echo") == "1"
     assert own["Output histogram:"].get("echo reply") == "1"
+
+
+@pytest.mark.syscalls("__sysctlbyname")
+def test_sockstat_in_a_vnet_jail_names_its_sockets_owners(host):
+    """The root's sockstat joins kern.file with the Internet and unix-domain pcblists: the jail's
+    nc listening on TCP and on a unix socket, each named with its command and descriptor."""
+    host.vnet_jail("myjail", "10.0.0.10")
+    path = f"/tmp/sockstat-{os.getpid()}.sock"
+    tcp = _start(host, "jexec", "myjail", "/usr/bin/nc", "-l", 7781, stdin=subprocess.DEVNULL)
+    unix = _start(host, "jexec", "myjail", "/usr/bin/nc", "-lU", path, stdin=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: _listening(_holder(host, 1), 7781), WAIT_S)
+        assert wait_until(lambda: (host.root / path.lstrip("/")).exists(), WAIT_S)
+        r = host.run("jexec", "myjail", "/usr/bin/sockstat", "-l")
+        assert r.returncode == 0, r.stderr
+        rows = [line.split() for line in r.stdout.decode().splitlines()[1:]]
+        owned = {(row[1], row[4], row[5]) for row in rows if len(row) >= 6}
+        assert ("nc", "tcp4", "*:7781") in owned, r.stdout
+        assert ("nc", "stream", path) in owned, r.stdout
+        listing = host.run("jexec", "myjail", "/usr/bin/netstat", "-an", "-f", "unix")
+        assert path in listing.stdout.decode().split(), listing.stdout
+    finally:
+        for nc in (tcp, unix):
+            nc.kill()
+            nc.wait()
+        (host.root / path.lstrip("/")).unlink(missing_ok=True)

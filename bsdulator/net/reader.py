@@ -10,19 +10,23 @@ kept alive by bsdulator."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import operator
 import os
 import socket
 import threading
 from dataclasses import dataclass, field
 
 from bsdulator.abi.net import LINUX_TCP_STATES
-from bsdulator.abi.netlink import LINUX_NETLINK_PROTOCOLS
+from bsdulator.abi.netlink import LINUX_UDIAG_SHOW
 
 from .backend import NetError, netns_inode
 from .names import freebsd_ifname
 
 LISTEN_STATES = 1 << LINUX_TCP_STATES["TCP_LISTEN"]  # sock_diag's idiag_states: a bit per state
+ALL_STATES = (1 << max(LINUX_TCP_STATES.values()) + 1) - 1
+UNIX_SHOW_ALL = functools.reduce(operator.or_, LINUX_UDIAG_SHOW.values())
 
 
 @dataclass
@@ -53,9 +57,8 @@ class Interface:
     addresses: list[Address] = field(default_factory=list)
 
 
-def _socket_in(path: str, protocol: int = socket.NETLINK_ROUTE) -> socket.socket:
-    """A netlink socket (NETLINK_ROUTE unless told) of the network namespace the nsfs file path
-    names."""
+def _socket_in(path: str) -> socket.socket:
+    """A NETLINK_ROUTE socket of the network namespace the nsfs file path names."""
     from pyroute2 import netns
 
     made: list = []
@@ -67,7 +70,7 @@ def _socket_in(path: str, protocol: int = socket.NETLINK_ROUTE) -> socket.socket
                 netns.setns(fd, flags=0, fork=False)  # os.setns is Python 3.12's
             finally:
                 os.close(fd)
-            made.append(socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, protocol))
+            made.append(socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, socket.NETLINK_ROUTE))
         except OSError as e:
             made.append(e)
 
@@ -146,22 +149,94 @@ def lookup(interfaces: list[Interface], name: str) -> Interface | None:
     return next((i for i in interfaces if i.name == name), None)
 
 
-def listen_backlogs(pid: int) -> dict[int, int]:
-    """socket inode -> listen(2) backlog of every listening TCP socket of process pid's network
-    namespace: sock_diag's idiag_wqueue, which /proc/net/tcp does not show."""
+@dataclass(frozen=True)
+class UnixSocket:
+    """A unix-domain socket as sock_diag reports it."""
+
+    inode: int
+    sock_type: int  # Linux SOCK_*
+    listening: bool
+    peer: int  # the connected peer's inode, 0 for none
+    name: bytes  # the bound address (an abstract one unless bound_in_fs), b"" for none
+    bound_in_fs: bool  # bound to a file system path (UNIX_DIAG_VFS)
+    rqueue: int  # a listener: connections waiting; else bytes queued to read
+    wqueue: int  # a listener: its backlog; else bytes queued to send
+
+
+def _diag(pid: int, query):
+    """query(DiagSocket) run in process pid's network namespace: by a short-lived thread that
+    enters it and makes the sock_diag socket there (DiagSocket takes no socket of ours)."""
+    from pyroute2 import netns
     from pyroute2.netlink.diag import DiagSocket
     from pyroute2.netlink.exceptions import NetlinkError
 
-    sock = _socket_in(f"/proc/{pid}/ns/net", LINUX_NETLINK_PROTOCOLS["NETLINK_SOCK_DIAG"])
-    try:
-        with DiagSocket(fileno=sock.fileno()) as diag:
-            diag.bind()
-            found = {}
-            for family in (socket.AF_INET, socket.AF_INET6):
-                for m in diag.get_sock_stats(family=family, states=LISTEN_STATES):
-                    found[m["idiag_inode"]] = m["idiag_wqueue"]
-            return found
-    except (NetlinkError, OSError) as e:
-        raise NetError(f"sock_diag: {e}") from None
-    finally:
-        sock.close()
+    path = f"/proc/{pid}/ns/net"
+    done: list = []
+
+    def ask() -> None:
+        try:
+            if netns_inode(path) != netns_inode("/proc/self/ns/net"):
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    netns.setns(fd, flags=0, fork=False)
+                finally:
+                    os.close(fd)
+            with DiagSocket() as diag:
+                diag.bind()
+                done.append(query(diag))
+        except (NetlinkError, OSError, NetError) as e:
+            done.append(NetError(f"sock_diag in {path}: {e}"))
+
+    helper = threading.Thread(target=ask, name="netns-diag")
+    helper.start()
+    helper.join()
+    if isinstance(done[0], NetError):
+        raise done[0]
+    return done[0]
+
+
+def unix_sockets(pid: int) -> list[UnixSocket]:
+    """The unix-domain sockets of process pid's network namespace, with peers and names.  Only
+    those /proc/PID/net/unix listed before asking: pyroute2 makes a socket pair of its own
+    while it asks."""
+    from bsdulator import procfs
+
+    before = procfs.unix_inodes(pid)
+
+    def query(diag):
+        return diag.get_sock_stats(family=socket.AF_UNIX, states=ALL_STATES, show=UNIX_SHOW_ALL)
+
+    found = []
+    for m in _diag(pid, query):
+        if m["udiag_ino"] not in before:
+            continue
+        attrs = dict(m["attrs"])
+        queues = attrs.get("UNIX_DIAG_RQLEN") or {}
+        name = attrs.get("UNIX_DIAG_NAME") or b""
+        found.append(
+            UnixSocket(
+                inode=m["udiag_ino"],
+                sock_type=m["udiag_type"],
+                listening=m["udiag_state"] == LINUX_TCP_STATES["TCP_LISTEN"],
+                peer=attrs.get("UNIX_DIAG_PEER") or 0,
+                name=name.encode() if isinstance(name, str) else bytes(name),
+                bound_in_fs="UNIX_DIAG_VFS" in attrs,
+                rqueue=queues.get("udiag_rqueue", 0),
+                wqueue=queues.get("udiag_wqueue", 0),
+            )
+        )
+    return found
+
+
+def listen_backlogs(pid: int) -> dict[int, int]:
+    """socket inode -> listen(2) backlog of every listening TCP socket of process pid's network
+    namespace: sock_diag's idiag_wqueue, which /proc/net/tcp does not show."""
+
+    def query(diag):
+        found = {}
+        for family in (socket.AF_INET, socket.AF_INET6):
+            for m in diag.get_sock_stats(family=family, states=LISTEN_STATES):
+                found[m["idiag_inode"]] = m["idiag_wqueue"]
+        return found
+
+    return _diag(pid, query)
