@@ -6,9 +6,9 @@ Rule (also in the README): inside the view, `/` is the FreeBSD root, so /bin, /l
   and the directory bsdulator was started from;
 - in the full view (the default), also every top-level host directory the root does not have
   (/home, /srv, /opt, /mnt, /work …; an empty directory in the root is a mount point, not a
-  directory of its own), but never the host's kernel places (/proc, /sys, /boot); where a host
-  directory collides with one of the root's, the root's wins, and the program's own directory
-  is bound in at its own path when it is hidden that way;
+  directory of its own), but never the host's kernel places (/proc, /sys, /boot) or /run;
+  where a host directory collides with one of the root's, the root's wins, and the program's
+  own directory is bound in at its own path when it is hidden that way;
 - in the minimal view (`--view minimal`), nothing more.
 A missing mount point is created in the root as an empty directory.  Everything is done with
 bind mounts in a mount namespace private to the traced programs, so the host sees no change
@@ -33,8 +33,10 @@ MS_RDONLY, MS_NOSUID, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
 MNT_DETACH = LINUX_UMOUNT["MNT_DETACH"]
 SYMLOOP_MAX = FREEBSD_LIMITS["MAXSYMLINKS"]
 HOST_DIRS = ("/dev", "/tmp")
-# The host's kernel interfaces and kernel images: FreeBSD tools read their own there.
-NEVER_SHOWN = ("/proc", "/sys", "/boot")
+# The host's kernel interfaces and kernel images (FreeBSD tools read their own there), and
+# Linux's runtime state (FreeBSD's is /var/run): a copy of /run/netns in the view would keep
+# network namespaces alive that the host has let go.
+NEVER_SHOWN = ("/proc", "/sys", "/boot", "/run")
 # Entries of the host's /dev that lead into Linux's /proc; the view has FreeBSD's instead.
 DEV_FDESC = ("fd", "stdin", "stdout", "stderr")
 DEV_STD = tuple(zip(("stdin", "stdout", "stderr"), DEV_FD, strict=True))
