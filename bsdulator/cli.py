@@ -122,7 +122,8 @@ def initial_plan(
         raise UsageError(f"--view takes {' or '.join(view.MODES)}, not {mode!r}")
     files = view.View.make(root, os.getcwd(), mode)
     host = locate(program, root)
-    info = read_elf(host_file(host, files), program)
+    real = host_file(host, files)
+    info = read_elf(real, program)
     if info is None:
         raise UsageError(f"{program}: not an ELF file (bsdulator runs FreeBSD/amd64 programs)")
     if not (info.freebsd and info.amd64):
@@ -141,7 +142,7 @@ def initial_plan(
             raise UsageError(
                 f"{program}: its interpreter {info.interp} is missing from the root {root}"
             )
-    if info.interp is None and os.path.basename(host_file(host, files)) == "ld-elf.so.1":
+    if info.interp is None and os.path.basename(real) == "ld-elf.so.1":
         # Explicit-loader form: the rtld's own arguments name the program.
         rest = list(map(os.fsencode, args))
         if args and os.path.lexists(args[0]):
