@@ -8,6 +8,7 @@ FREEBSD_LIMITS = {
     "IOV_MAX": 1024,
     "NGROUPS_MAX": 1023,
     "MAXLOGNAME": 33,  # sys/param.h: setlogin's name, NUL included
+    "MAXSYMLINKS": 32,  # sys/param.h: symbolic links one lookup follows
     "_POSIX2_VERSION": 199212,  # unistd.h
     "BC_BASE_MAX": 99,  # limits.h
     "BC_DIM_MAX": 2048,
@@ -19,6 +20,7 @@ FREEBSD_LIMITS = {
     "RE_DUP_MAX": 255,
     "FOPEN_MAX": 20,  # stdio.h: user.stream_max
     "NAME_MAX": 255,  # user.tzname_max
+    "INT_MAX": 2**31 - 1,  # limits.h: the largest descriptor number fdescfs parses
     "_POSIX_MAPPED_FILES": 200112,
     "_POSIX_REALTIME_SIGNALS": 200112,
     "_POSIX_FSYNC": 200112,

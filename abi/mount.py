@@ -50,6 +50,7 @@ LINUX_MS = {
     "MS_NOSUID": 2,
     "MS_NODEV": 4,
     "MS_NOEXEC": 8,
+    "MS_REMOUNT": 32,
     "MS_BIND": 4096,
     "MS_REC": 16384,
     "MS_PRIVATE": 1 << 18,

@@ -91,9 +91,13 @@ def _die_with_tracer() -> None:
 
 
 class Supervisor:
-    def __init__(self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None):
+    def __init__(
+        self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None, file_view=None
+    ):
         self.table = table
         self.root = root
+        # The file view unjailed programs see (bsdulator/view.py); the minimal one by default.
+        self.file_view: view.View = file_view or view.View.make(root, os.getcwd(), "minimal")
         self.kernel = kernel
         self.tracer = tracer
         self.warn = warn or (lambda msg: None)
@@ -101,7 +105,6 @@ class Supervisor:
         self.procs: dict[int, Process] = {}
         self.early: dict[int, int] = {}  # new tids that stopped before their parent's event
         self.leader = 0
-        self.cwd = os.path.realpath(os.getcwd())  # bound into the view at its own path
         self.leader_status = None
         self.leader_started = False  # the leader's first exec (the FreeBSD program) took place
         self.on_leader_exit = None  # called with the leader's wait status
@@ -154,7 +157,7 @@ class Supervisor:
                 os.close(rfd)
                 _default_signals()
                 _die_with_tracer()
-                view.enter(self.root, self.cwd)
+                self.file_view.enter()
                 ptrace.ptrace(ptrace.PTRACE_TRACEME, 0)
                 os.kill(os.getpid(), signal.SIGSTOP)
                 _exec_filtered(exe, argv, env)
@@ -371,7 +374,7 @@ class Supervisor:
 
     def view_to_host(self, path: str) -> str:
         """Where an unjailed program's absolute path lies on the host."""
-        return view.to_host(path, self.root, self.cwd)
+        return self.file_view.to_host(path)
 
     # -- signals -----------------------------------------------------------------
     def deliver(self, thread: Thread, linux_sig: int) -> None:

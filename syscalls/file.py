@@ -19,6 +19,7 @@ from bsdulator.abi.flags import (
     LINUX_O_FLAGS,
     LINUX_SEEK_WHENCE,
 )
+from bsdulator.abi.limits import FREEBSD_LIMITS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
@@ -35,6 +36,11 @@ LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
     LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE")
 )
 FREAD_FWRITE = FREEBSD_FILE_FLAGS["FREAD"] | FREEBSD_FILE_FLAGS["FWRITE"]
+LINUX_O_PATH_DIRECTORY = LINUX_O_PATH | LINUX_O_CLOEXEC | LINUX_O_FLAGS["O_DIRECTORY"]
+# What a lookup of /dev/fd/N beyond the view's nodes gives: no such entry, or a read-only /dev.
+FDESC_MISSES = (-errno.ENOENT, -errno.EROFS)
+DEV_FD_DIR = "/dev/fd"
+FDESC_MAX = FREEBSD_LIMITS["INT_MAX"]  # fdesc_lookup's number: a larger one is no entry
 
 for _name, _linux in [
     ("read", None),
@@ -92,8 +98,12 @@ def _open(call, dirfd, path, flags, mode):
     if flags & OPEN["O_EXEC"]:
         linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(OPEN["O_PATH"])
     r = yield lx.openat(dirfd, path, linux, mode & 0o7777)
-    if r == -errno.ENXIO and call.proc.jail:
+    if r == -errno.ENXIO:
         fd = yield from _descriptor_node(call, dirfd, path, linux)
+        if fd is not None:
+            return (yield from _dup_for_open(fd, flags))
+    elif r in FDESC_MISSES and not call.proc.jail:
+        fd = yield from _fdesc_name(call, dirfd, path)
         if fd is not None:
             return (yield from _dup_for_open(fd, flags))
     fd = check(r)
@@ -121,6 +131,27 @@ def _descriptor_node(call, dirfd, path, linux_flags):
     if st is None or not stat.S_ISCHR(st.st_mode) or os.major(st.st_rdev) != DEV_FD_MAJOR:
         return None
     return os.minor(st.st_rdev)
+
+
+def _fdesc_name(call, dirfd, path):
+    """The descriptor an unjailed program's /dev/fd/N names, as fdescfs has one for every open
+    descriptor: the view's /dev/fd holds nodes for 0-2 only (bsdulator/view.py), so a lookup of
+    another N there fails (ENOENT, or EROFS with O_CREAT) and is answered here by name."""
+    parent, slash, name = call.path(path).rpartition(b"/")
+    if not (name.isdigit() and name.isascii()) or int(name) > FDESC_MAX:
+        return None
+    parent = parent or slash or b"."
+    where = call.alloc(len(parent) + 1)
+    call.mem.write(where, parent + b"\0")
+    probe = yield lx.openat(dirfd, where, LINUX_O_PATH_DIRECTORY, 0)
+    if probe < 0:
+        return None
+    try:
+        seen = os.readlink(f"/proc/{call.proc.pid}/fd/{probe}")
+    except OSError:
+        seen = None
+    yield lx.close(probe)
+    return int(name) if seen == DEV_FD_DIR else None
 
 
 def _dup_for_open(fd, flags):
