@@ -4,10 +4,15 @@ import struct
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_WAIT_STATUS, LINUX_WAIT_OPTIONS
+from bsdulator.abi.flags import (
+    FREEBSD_RFORK_FLAGS,
+    FREEBSD_WAIT_STATUS,
+    LINUX_CLONE_FLAGS,
+    LINUX_WAIT_OPTIONS,
+)
 from bsdulator.abi.limits import FREEBSD_LIMITS, LINUX_NICE
-from bsdulator.abi.signals import FREEBSD_SIGNALS
-from bsdulator.engine import check, lx, s32
+from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS, FREEBSD_SIGNALS
+from bsdulator.engine import CF, Fork, check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.table import Support, handler, native
 
@@ -40,6 +45,10 @@ for _name, _linux in [
     native(_name, _linux)
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
+SIG_MAXSIG = FREEBSD_SIGNAL_LIMITS["_SIG_MAXSIG"]
+UINT_MAX = 0xFFFFFFFF  # close_range's "to the last descriptor"
+# what the Linux call's arguments overwrite; FreeBSD's syscall leaves them as they were
+ARGUMENT_REGISTERS = ("rdi", "rsi", "r10", "r8", "r9")
 LINUX_WALL = LINUX_WAIT_OPTIONS["__WALL"]
 KEEP = 0xFFFFFFFF  # (uid_t)-1: leave this id as it is
 
@@ -61,6 +70,101 @@ def sys_fork(call):
     """Implements FreeBSD fork(2)."""
     pid = check((yield lx.fork()))
     return pid, 0
+
+
+RF = FREEBSD_RFORK_FLAGS
+CLONE = LINUX_CLONE_FLAGS
+RFTSIGSHIFT, RFTSIGMASK = RF["RFTSIGSHIFT"], RF["RFTSIGMASK"]
+RFTSIGBITS = RFTSIGMASK << RFTSIGSHIFT
+# sys/unistd.h's RFKERNELONLY and RFFLAGS
+RF_KERNEL_ONLY = RF["RFSTOPPED"] | RF["RFHIGHPID"] | RF["RFPROCDESC"]
+RF_KNOWN = RF_KERNEL_ONLY | RF["RFPPWAIT"]
+for _name in (
+    "RFFDG",
+    "RFPROC",
+    "RFMEM",
+    "RFNOWAIT",
+    "RFCFDG",
+    "RFTHREAD",
+    "RFSIGSHARE",
+    "RFLINUXTHPN",
+    "RFTSIGZMB",
+):
+    RF_KNOWN |= RF[_name]
+# What sys_rfork turns RFSPAWN into (vfork's flags; kern_fork.c)
+RF_SPAWN_AS = RF["RFFDG"] | RF["RFPROC"] | RF["RFPPWAIT"] | RF["RFMEM"]
+
+
+def _rfork_exit_signal(flags: int) -> int:
+    """The Linux exit signal of an rfork child: RFTSIGZMB's (0: none), RFLINUXTHPN's SIGUSR1,
+    else SIGCHLD (do_fork's p_sigparent)."""
+    if flags & RF["RFTSIGZMB"]:
+        fsig = (flags >> RFTSIGSHIFT) & RFTSIGMASK
+        return translate.signal_to_linux(fsig) or 0 if fsig else 0
+    name = "SIGUSR1" if flags & RF["RFLINUXTHPN"] else "SIGCHLD"
+    return translate.signal_to_linux(FREEBSD_SIGNALS[name])
+
+
+@handler(
+    "rfork",
+    Support.PARTIAL,
+    "RFCFDG, RFSIGSHARE and RFNOWAIT with RFPROC (ENOSYS); RFTHREAD's peer list (no effect); "
+    "RFSPAWN's child keeps its caught signals' handlers until it execs",
+)
+def sys_rfork(call, flags):
+    """Implements FreeBSD rfork(2): RFPROC children are Linux clones sharing what the flags
+    share (RFMEM: CLONE_VM, no RFFDG: CLONE_FILES, RFPPWAIT: CLONE_VFORK)."""
+    flags &= 0xFFFFFFFF
+    if flags & RF_KERNEL_ONLY:
+        raise FreeBSDError(EINVAL, f"kernel-only rfork flags {flags & RF_KERNEL_ONLY:#x}")
+    if flags & RF["RFSPAWN"]:
+        if flags != RF["RFSPAWN"]:
+            raise FreeBSDError(EINVAL, "RFSPAWN with other flags")
+        flags = RF_SPAWN_AS
+    # fork1's checks, in its order
+    if flags & ~(RF_KNOWN | RFTSIGBITS):
+        raise FreeBSDError(EINVAL, f"rfork flags {flags & ~(RF_KNOWN | RFTSIGBITS):#x}")
+    if flags & RFTSIGBITS and not flags & RF["RFTSIGZMB"]:
+        raise FreeBSDError(EINVAL, "a signal number without RFTSIGZMB")
+    if flags & RF["RFFDG"] and flags & RF["RFCFDG"]:
+        raise FreeBSDError(EINVAL, "RFFDG with RFCFDG")
+    if flags & RF["RFTSIGZMB"] and (flags >> RFTSIGSHIFT) & RFTSIGMASK > SIG_MAXSIG:
+        raise FreeBSDError(EINVAL, "RFTSIGZMB signal out of range")
+    if not flags & RF["RFPROC"]:  # fork_norfproc: the caller's own descriptor table changes
+        if flags & (RF["RFFDG"] | RF["RFCFDG"]):
+            check((yield lx.unshare(CLONE["CLONE_FILES"])))
+        if flags & RF["RFCFDG"]:
+            check((yield lx.close_range(0, UINT_MAX, 0)))
+        return 0, 0
+    for name in ("RFCFDG", "RFSIGSHARE", "RFNOWAIT"):
+        if flags & RF[name]:
+            raise call.sup.missing(call, name)
+    clone = _rfork_exit_signal(flags)
+    if flags & RF["RFMEM"]:
+        clone |= CLONE["CLONE_VM"]
+    if not flags & RF["RFFDG"]:
+        clone |= CLONE["CLONE_FILES"]
+    if flags & RF["RFPPWAIT"]:
+        clone |= CLONE["CLONE_VFORK"]
+    pid = check((yield Fork(lx.clone(clone, 0, 0, 0, 0), _returns_from(call.saved))))
+    return pid, 0
+
+
+def _returns_from(saved):
+    """The child's start: FreeBSD's child return (rax 0, rdx 1, CF clear) with the caller's
+    other registers as the syscall left them, not the Linux clone's arguments (rfork_thread
+    finds its new stack in rsi)."""
+
+    def start(regs):
+        for name in ARGUMENT_REGISTERS:
+            setattr(regs, name, getattr(saved, name))
+        regs.rax, regs.rdx = 0, 1
+        regs.eflags &= ~CF
+
+    def adopted(child):
+        child.start = start
+
+    return adopted
 
 
 NGROUPS_MAX = FREEBSD_LIMITS["NGROUPS_MAX"]  # as kern.ngroups reports

@@ -1,0 +1,41 @@
+"""The rest of FreeBSD's process model from FreeBSD programs: rfork and posix_spawn, sigqueue and
+sigwait*, wait6, credentials on unix sockets, cpusets, resource limits, procctl, ptys, login
+names.  Expected values are FreeBSD's (kern_fork.c, kern_sig.c, kern_exit.c, the man pages)."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _lines(bsd, program, *args) -> list[str]:
+    r = bsd(program, *args)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, (r.stdout, r.stderr)
+    return r.stdout.decode().splitlines()
+
+
+@pytest.mark.syscalls("rfork", "vfork", "execve", "wait4")
+def test_rfork_and_posix_spawn(bsd, freebsd_programs, tmp_path):
+    """posix_spawn is rfork_thread(RFSPAWN): file actions run in the child, errors of the exec
+    come back as posix_spawn's result; every rfork form libc uses, and fork1's EINVAL checks."""
+    out = tmp_path / "stderr.txt"
+    lines = _lines(bsd, freebsd_programs("proc_spawn")["proc_spawn"], out)
+    assert lines == [
+        "from fd 3",
+        "posix_spawn: exit 5",
+        "file: spawned sh",
+        "spawnp found echo",
+        "posix_spawnp: exit 0",
+        "posix_spawn missing: ENOENT",
+        "rfork(RFPROC|RFFDG): exit 3",
+        "shared table: fcntl after the child's close = -1 errno 9",
+        "RFMEM: exit 4, the child's store seen: 42",
+        "rfork(RFCFDG) in a child: exit 9",
+        # EINVAL: RFSPAWN with others, RFFDG|RFCFDG, Plan 9's RFNAMEG, kernel-only RFSTOPPED,
+        # a signal without RFTSIGZMB, a signal above _SIG_MAXSIG
+        "rfork(0x80000010) = -1 errno 22",
+        "rfork(0x1014) = -1 errno 22",
+        "rfork(0x11) = -1 errno 22",
+        "rfork(0x20010) = -1 errno 22",
+        "rfork(0x1e00010) = -1 errno 22",
+        "rfork(0xc880010) = -1 errno 22",
+    ]
