@@ -57,6 +57,11 @@ FREEBSD_SIGPROCMASK_HOW = {
     "SIG_SETMASK": 3,
 }
 
+# sigqueue(2)'s signal argument: high bits are flags (sys/signal.h).
+FREEBSD_SIGQUEUE_FLAGS = {
+    "__SIGQUEUE_TID": 0x80000000,  # the pid argument is a thread id of the caller's process
+}
+
 FREEBSD_SA_FLAGS = {
     "SA_ONSTACK": 0x0001,
     "SA_RESTART": 0x0002,

@@ -266,6 +266,91 @@ def sys_sigaltstack(call, ss_addr, oss_addr):
 SS_DISABLE = S.FREEBSD_SS_FLAGS["SS_DISABLE"]
 
 
+# -- queued signals and waiting for signals ---------------------------------------------
+
+SIGQUEUE_TID = S.FREEBSD_SIGQUEUE_FLAGS["__SIGQUEUE_TID"]
+ESRCH = FREEBSD_ERRNO["ESRCH"]
+LINUX_SI_QUEUE = S.LINUX_SI_CODES["SI_QUEUE"]
+
+
+@handler(
+    "sigqueue",
+    Support.TRANSLATED,
+    "rt_sigqueueinfo (rt_tgsigqueueinfo with __SIGQUEUE_TID): si_code SI_QUEUE and si_value",
+)
+def sys_sigqueue(call, pid, signumf, value):
+    """Implements FreeBSD sigqueue(2) (kern_sigqueue's checks: signal, then pid)."""
+    signumf &= 0xFFFFFFFF
+    signum, pid = signumf & ~SIGQUEUE_TID, s32(pid)
+    if signum > MAXSIG:
+        raise FreeBSDError(EINVAL, f"signal {signum}")
+    if pid <= 0:
+        raise FreeBSDError(EINVAL, "sigqueue names one process")
+    linux = translate.signal_to_linux(signum) if signum else 0
+    if linux is None:
+        raise FreeBSDError(EINVAL, f"signal {signum}")
+    to_thread = signumf & SIGQUEUE_TID
+    if call.proc.jail and not to_thread and not call.sup.jails.visible_targets(call.proc, pid):
+        raise FreeBSDError(ESRCH)
+    tgid = check((yield lx.getpid()))
+    if not signum:  # p_cansignal only
+        if to_thread:
+            return check((yield lx.tgkill(tgid, pid, 0)))
+        return check((yield lx.kill(pid, 0)))
+    uid = check((yield lx.getuid()))
+    info = call.alloc(ptrace.SIGINFO_SIZE)
+    call.mem.write(
+        info,
+        structs.pack(
+            "linux_siginfo_t",
+            si_signo=linux,
+            si_code=LINUX_SI_QUEUE,
+            si_pid=tgid,
+            si_uid=uid,
+            si_value=value,
+        ).ljust(ptrace.SIGINFO_SIZE, b"\0"),
+    )
+    if to_thread:
+        return check((yield lx.rt_tgsigqueueinfo(tgid, pid, linux, info)))
+    return check((yield lx.rt_sigqueueinfo(pid, linux, info)))
+
+
+def _wait_for_signal(call, set_addr: int, info_addr: int, timeout_addr: int):
+    """rt_sigtimedwait on the translated set: the FreeBSD signal taken, its siginfo written."""
+    linux_set = linux_sigset(call, set_addr)
+    raw = call.alloc(ptrace.SIGINFO_SIZE)
+    linux = check((yield lx.rt_sigtimedwait(linux_set, raw, timeout_addr, 8)))
+    fsig = translate.signal_to_freebsd(linux)
+    if info_addr:
+        info, _code, _addr = _freebsd_siginfo(fsig, call.mem.read(raw, ptrace.SIGINFO_SIZE))
+        call.mem.write(info_addr, info)
+    return fsig
+
+
+@handler("sigtimedwait", Support.TRANSLATED, "rt_sigtimedwait; sigset_t and siginfo translated")
+def sys_sigtimedwait(call, set_addr, info_addr, timeout_addr):
+    """Implements FreeBSD sigtimedwait(2)."""
+    return (yield from _wait_for_signal(call, set_addr, info_addr, timeout_addr))
+
+
+@handler("sigwaitinfo", Support.TRANSLATED, "rt_sigtimedwait; sigset_t and siginfo translated")
+def sys_sigwaitinfo(call, set_addr, info_addr):
+    """Implements FreeBSD sigwaitinfo(2)."""
+    return (yield from _wait_for_signal(call, set_addr, info_addr, 0))
+
+
+@handler("sigwait", Support.TRANSLATED, "rt_sigtimedwait; the error is the result, as FreeBSD's")
+def sys_sigwait(call, set_addr, sig_addr):
+    """Implements FreeBSD sigwait(2): it fails by returning the error number (EINTR too: libc's
+    wrapper hides it), never through errno."""
+    try:
+        fsig = yield from _wait_for_signal(call, set_addr, 0, 0)
+        call.mem.write_u32(sig_addr, fsig)
+    except FreeBSDError as e:
+        return e.errno
+    return 0
+
+
 # -- delivery ------------------------------------------------------------------------
 
 

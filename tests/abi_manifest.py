@@ -445,6 +445,7 @@ FREEBSD_VALUES = [
             "FREEBSD_SIGNALS",
             "FREEBSD_SIGNAL_ALIASES",
             "FREEBSD_SIGNAL_LIMITS",
+            "FREEBSD_SIGQUEUE_FLAGS",
             "FREEBSD_SIGPROCMASK_HOW",
             "FREEBSD_SA_FLAGS",
             "FREEBSD_SS_FLAGS",

@@ -39,3 +39,27 @@ def test_rfork_and_posix_spawn(bsd, freebsd_programs, tmp_path):
         "rfork(0x1e00010) = -1 errno 22",
         "rfork(0xc880010) = -1 errno 22",
     ]
+
+
+@pytest.mark.syscalls("sigqueue", "sigwaitinfo", "sigtimedwait", "sigwait", "sigaction")
+def test_sigqueue_and_sigwait(bsd, freebsd_programs):
+    """FreeBSD's siginfo from a queued signal (SI_QUEUE 0x10002, si_value, si_pid, si_uid),
+    realtime signals queued in order, sigtimedwait's EAGAIN and EINVAL, sigwait's result-not-errno
+    (EFAULT 14 for a bad set), sigqueue's EINVAL/ESRCH, __SIGQUEUE_TID, and a handler's siginfo."""
+    assert _lines(bsd, freebsd_programs("proc_sigqueue")["proc_sigqueue"])[:-1] == [
+        "sigwaitinfo 30 code 0x10002 value 1234 pid-is-me 1 uid-is-mine 1",
+        "queued 1: signal 65 value 1",
+        "queued 2: signal 65 value 2",
+        "queued 3: signal 65 value 3",
+        "sigtimedwait timeout = -1 errno 35",
+        "sigtimedwait bad nsec = -1 errno 22",
+        "sigwait = 0 sig 31",
+        "raw sigwait, bad set = 14",
+        "sigqueue(0) = -1 errno 22",
+        "sigqueue(sig 200) = -1 errno 22",
+        "sigqueue(no such pid) = -1 errno 3",
+        "sigqueue(sig 0) = 0",
+        "to my thread: signal 30 value 5",
+        "from the child: signal 31 value 99 pid-is-child 1",
+        "handler: value 77 code 0x10002",
+    ]
