@@ -55,6 +55,11 @@ FREEBSD_KERNEL_DEFAULTS = {
     "proc_sizing_slack": 5,  # sys/kern/kern_proc.c sysctl_kern_proc: room for 5 more
     "jail_param_numbuf": 12,  # sys/kern/kern_jail.c sysctl_jail_param: char numbuf[12]
     "sizeof(struct vfsopt)": 48,  # sys/sys/mount.h (_KERNEL only): what vfs_buildopts counts
+    # sys/kern/kern_cpuset.c cpuset_thread0: set 0 is the machine's (read-only root), 1 the
+    # default set every process starts in (a root too), new sets' ids from new_unrhdr(2, …)
+    "cpuset_zero": 0,
+    "cpuset_default": 1,
+    "cpuset_first_new": 2,
 }
 
 # FreeBSD's Linux emulation (sys/compat/linux/linux_mib.h LINUX_MAX_UTSNAME): the

@@ -52,6 +52,7 @@ class Process:
     warned: set = field(default_factory=set)  # missing calls already reported: once per process
     # syscalls/kqueue's Registry, made by the first kqueue(2); a fork child starts with none
     kqueues: object = None
+    cpuset: int = 0  # cpuset(2)'s set id; 0 until the supervisor gives the default set's
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""
@@ -66,6 +67,7 @@ class Process:
             self.osrel,
             self.jail,
             self.login,
+            cpuset=self.cpuset,
         )
 
     def exec_reset(self) -> None:

@@ -6,6 +6,7 @@ import struct
 
 from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_CPU_LEVELS as CPU_LEVEL
 from bsdulator.abi.flags import (
     FREEBSD_CPU_MAXSIZE,
     FREEBSD_SELECT_LIMITS,
@@ -14,6 +15,7 @@ from bsdulator.abi.flags import (
     LINUX_RLIMIT_RESOURCES,
 )
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls import procdesc
@@ -210,6 +212,90 @@ def sys_cpuset_setaffinity(call, level, which, ident, setsize, mask):
     _check_setsize(setsize)
     target = _affinity_target(which, ident)
     return check((yield lx.sched_setaffinity(target, setsize, mask)))
+
+
+CPUSET_DEFAULT = FREEBSD_KERNEL_DEFAULTS["cpuset_default"]
+CPUSET_IDS_GAP = (
+    "sets carry no CPU mask of their own (affinity stays per process), live until the "
+    "supervisor exits, and jails have no root set of their own; a pid other than the caller's "
+    "names only a process this bsdulator runs"
+)
+ESRCH = FREEBSD_ERRNO["ESRCH"]
+
+
+class Cpusets:
+    """The supervisor's cpuset ids (kern_cpuset.c): 0 and 1 exist from boot, cpuset(2) makes
+    the next; every new set is a child of the default root set 1."""
+
+    def __init__(self):
+        self.ids = {FREEBSD_KERNEL_DEFAULTS["cpuset_zero"], CPUSET_DEFAULT}
+        self.next = FREEBSD_KERNEL_DEFAULTS["cpuset_first_new"]
+
+    def new(self) -> int:
+        setid, self.next = self.next, self.next + 1
+        self.ids.add(setid)
+        return setid
+
+
+def _set_of(proc) -> int:
+    return proc.cpuset or CPUSET_DEFAULT
+
+
+def _cpuset_process(call, ident: int):
+    """cpuset_which for CPU_WHICH_PID: the caller for -1 or its own pid, else a process this
+    supervisor runs (ESRCH otherwise)."""
+    ident = s32(ident) if ident & 0xFFFFFFFF == 0xFFFFFFFF else ident
+    if ident in (-1, call.proc.pid):
+        return call.proc
+    proc = None if call.proc.jail else call.sup.procs.get(ident)
+    if proc is None:
+        raise FreeBSDError(ESRCH, f"process {ident}")
+    return proc
+
+
+@handler("cpuset", Support.PARTIAL, CPUSET_IDS_GAP)
+def sys_cpuset(call, setid):
+    """Implements FreeBSD cpuset(2): a new set, the caller moved into it."""
+    new = call.sup.state(Cpusets).new()
+    call.mem.write_u32(setid, new)
+    call.proc.cpuset = new
+    return 0
+
+
+@handler("cpuset_setid", Support.PARTIAL, CPUSET_IDS_GAP)
+def sys_cpuset_setid(call, which, ident, setid):
+    """Implements FreeBSD cpuset_setid(2): only processes have sets to change (EINVAL)."""
+    if s32(which) != CPU_WHICH["CPU_WHICH_PID"]:
+        raise FreeBSDError(EINVAL, "cpuset_setid moves processes only")
+    if s32(setid) not in call.sup.state(Cpusets).ids:
+        raise FreeBSDError(ESRCH, f"cpuset {s32(setid)}")
+    _cpuset_process(call, ident).cpuset = s32(setid)
+    return 0
+
+
+@handler("cpuset_getid", Support.PARTIAL, CPUSET_IDS_GAP)
+def sys_cpuset_getid(call, level, which, ident, setid):
+    """Implements FreeBSD cpuset_getid(2), kern_cpuset_getid's checks in order."""
+    level, which = s32(level), s32(which)
+    if level == CPU_LEVEL["CPU_LEVEL_WHICH"] and which != CPU_WHICH["CPU_WHICH_CPUSET"]:
+        raise FreeBSDError(EINVAL, "CPU_LEVEL_WHICH names a cpuset only")
+    if which in (CPU_WHICH["CPU_WHICH_PID"], CPU_WHICH["CPU_WHICH_TIDPID"]):
+        found = _set_of(_cpuset_process(call, ident))
+    elif which == CPU_WHICH["CPU_WHICH_TID"]:  # threads share their process's set here
+        tid = s32(ident)
+        if tid != -1 and tid not in call.proc.threads:
+            raise FreeBSDError(ESRCH, f"thread {tid}")
+        found = _set_of(call.proc)
+    elif which == CPU_WHICH["CPU_WHICH_CPUSET"]:
+        found = s32(ident)
+        if found not in call.sup.state(Cpusets).ids:
+            raise FreeBSDError(ESRCH, f"cpuset {found}")
+    else:  # jails, IRQs, domains, unknown
+        raise FreeBSDError(EINVAL, f"cpuset_getid which {which}")
+    if level == CPU_LEVEL["CPU_LEVEL_ROOT"]:
+        found = min(found, CPUSET_DEFAULT)  # set 0 is its own root; every other set's is 1
+    call.mem.write_u32(setid, found)
+    return 0
 
 
 def _mknod(call, dirfd, path, mode, dev):

@@ -6,11 +6,13 @@ from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_RFORK_FLAGS,
+    FREEBSD_RLIMIT_RESOURCES,
     FREEBSD_WAIT_STATUS,
     LINUX_CLONE_FLAGS,
     LINUX_WAIT_OPTIONS,
 )
-from bsdulator.abi.limits import FREEBSD_LIMITS, LINUX_NICE
+from bsdulator.abi.kinfo import RLIM_NLIMITS
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS, FREEBSD_LIMITS, LINUX_NICE
 from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS, FREEBSD_SIGNALS
 from bsdulator.engine import CF, Fork, check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -275,6 +277,12 @@ def sys_kill(call, pid, sig):
 
 # RLIM_INFINITY: FreeBSD's is INT64_MAX, Linux's UINT64_MAX.
 FREEBSD_RLIM_INFINITY, LINUX_RLIM_INFINITY = (1 << 63) - 1, (1 << 64) - 1
+RLIMIT_NOFILE = FREEBSD_RLIMIT_RESOURCES["RLIMIT_NOFILE"]
+MAXFILESPERPROC = FREEBSD_KERNEL_DEFAULTS["maxfilesperproc"]
+RLIMIT_GAP = (
+    "FreeBSD-only limits (SBSIZE, NPTS, SWAP, KQUEUES, UMTXP) read as unlimited; "
+    "setting one is checked and accepted, not kept"
+)
 
 
 def _rlim_to_freebsd(v: int) -> int:
@@ -285,11 +293,20 @@ def _rlim_to_linux(v: int) -> int:
     return LINUX_RLIM_INFINITY if v >= FREEBSD_RLIM_INFINITY else v
 
 
-@handler("getrlimit", Support.TRANSLATED, "RLIMIT_* and RLIM_INFINITY translated")
+def _resource(which: int) -> int | None:
+    """The Linux resource for a FreeBSD one (None: FreeBSD-only); EINVAL past RLIM_NLIMITS (an
+    unsigned compare, as sys_getrlimit and kern_proc_setrlimit make it)."""
+    which &= 0xFFFFFFFF
+    if which >= RLIM_NLIMITS:
+        raise FreeBSDError(EINVAL, f"resource {which}")
+    return translate.RLIMIT_RESOURCES.to_linux(which)
+
+
+@handler("getrlimit", Support.PARTIAL, RLIMIT_GAP)
 def sys_getrlimit(call, which, rlp):
     """Implements FreeBSD getrlimit(2)."""
-    res = translate.RLIMIT_RESOURCES.to_linux(which)
-    if res is None:  # FreeBSD-only limits (RLIMIT_SBSIZE, NPTS, SWAP, KQUEUES, UMTXP): unlimited
+    res = _resource(which)
+    if res is None:
         call.mem.write(rlp, struct.pack("<QQ", FREEBSD_RLIM_INFINITY, FREEBSD_RLIM_INFINITY))
         return 0
     tmp = call.alloc(16)
@@ -299,13 +316,18 @@ def sys_getrlimit(call, which, rlp):
     return 0
 
 
-@handler("setrlimit", Support.TRANSLATED, "RLIMIT_* and RLIM_INFINITY translated")
+@handler("setrlimit", Support.PARTIAL, RLIMIT_GAP)
 def sys_setrlimit(call, which, rlp):
-    """Implements FreeBSD setrlimit(2)."""
-    res = translate.RLIMIT_RESOURCES.to_linux(which)
+    """Implements FreeBSD setrlimit(2) with kern_proc_setrlimit's rules: a negative value is
+    RLIM_INFINITY, a soft limit above the hard one is lowered to it (Linux: EINVAL), descriptors
+    are capped at kern.maxfilesperproc; raising the hard limit takes privilege (EPERM)."""
+    res = _resource(which)
+    cur, mx = (_rlim_to_freebsd(v) for v in struct.unpack("<QQ", call.mem.read(rlp, 16)))
+    if which & 0xFFFFFFFF == RLIMIT_NOFILE:
+        cur, mx = min(cur, MAXFILESPERPROC), min(mx, MAXFILESPERPROC)
+    cur = min(cur, mx)
     if res is None:
         return 0
-    cur, mx = struct.unpack("<QQ", call.mem.read(rlp, 16))
     tmp = call.alloc(16)
     call.mem.write(tmp, struct.pack("<QQ", _rlim_to_linux(cur), _rlim_to_linux(mx)))
     return check((yield lx.prlimit64(0, res, tmp, 0)))

@@ -63,3 +63,40 @@ def test_sigqueue_and_sigwait(bsd, freebsd_programs):
         "from the child: signal 31 value 99 pid-is-child 1",
         "handler: value 77 code 0x10002",
     ]
+
+
+@pytest.mark.syscalls(
+    "getrlimit", "setrlimit", "cpuset", "cpuset_getid", "cpuset_setid", "fork", "wait4"
+)
+def test_rlimits_and_cpuset_ids(bsd, freebsd_programs):
+    """getrlimit/setrlimit past RLIM_NLIMITS are EINVAL; a soft limit above the hard one is
+    lowered to it, a negative one is RLIM_INFINITY, descriptors stop at kern.maxfilesperproc
+    (kern_proc_setrlimit).  cpuset ids as kern_cpuset.c gives them: 1 is the default (root) set,
+    cpuset() makes a new one a fork child inherits."""
+    assert _lines(bsd, freebsd_programs("proc_limits")["proc_limits"])[:-1] == [
+        "getrlimit(RLIM_NLIMITS) = -1 errno 22",
+        "getrlimit(-1) = -1 errno 22",
+        "setrlimit(99) = -1 errno 22",
+        "setrlimit(cur > max) = 0",
+        "core: cur 2048 max 2048",
+        "setrlimit(NOFILE, negative) = 0",
+        "nofile: cur 11088 max 11088",
+        "kqueues unlimited: 1",
+        "pid root = 0 errno 0 set 1",
+        "pid cpuset = 0 errno 0 set 1",
+        "pid which = -1 errno 22 set -5",
+        "tid cpuset = 0 errno 0 set 1",
+        "set 1 = 0 errno 0 set 1",
+        "set 0 root = 0 errno 0 set 0",
+        "no such set = -1 errno 3 set -5",
+        "irq = -1 errno 22 set -5",
+        "no such pid = -1 errno 3 set -5",
+        "new set is new: 1",
+        "caller moved: 1",
+        "its root: 1",
+        "child inherits: 1",
+        "setid back to 1 = 0",
+        "now in 1",
+        "setid of a thread = -1 errno 22",
+        "setid no such set = -1 errno 3",
+    ]
