@@ -949,6 +949,12 @@ FREEBSD_WAIT_OPTIONS = {
     "WLINUXCLONE": 0x80000000,  # wait for Linux-emulation clone children
 }
 
+# wait4(2)/wait6(2) special ids (sys/wait.h).
+FREEBSD_WAIT_IDS = {
+    "WAIT_ANY": -1,  # any child
+    "WAIT_MYPGRP": 0,  # any child in the caller's process group
+}
+
 LINUX_WAIT_OPTIONS = {
     "WNOHANG": 0x00000001,
     "WUNTRACED": 0x00000002,

@@ -45,6 +45,11 @@ LAYOUTS = {
             ("ru_nivcsw", 136, 8, "i64"),
         ],
     ),
+    # wait6(2)'s resource usage: the child's own and its reaped children's (sys/resource.h).
+    "__wrusage": (
+        288,
+        [("wru_self", 0, 144, "rusage"), ("wru_children", 144, 144, "rusage")],
+    ),
     # rlim_t is signed on FreeBSD: RLIM_INFINITY is INT64_MAX there, UINT64_MAX on Linux.
     "rlimit": (16, [("rlim_cur", 0, 8, "i64"), ("rlim_max", 8, 8, "i64")]),
     # clock_t is 32-bit on FreeBSD/amd64.

@@ -2,20 +2,24 @@
 
 import struct
 
-from bsdulator import translate
+from bsdulator import ptrace, structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
+    FREEBSD_IDTYPES,
     FREEBSD_RFORK_FLAGS,
     FREEBSD_RLIMIT_RESOURCES,
+    FREEBSD_WAIT_IDS,
+    FREEBSD_WAIT_OPTIONS,
     FREEBSD_WAIT_STATUS,
     LINUX_CLONE_FLAGS,
     LINUX_WAIT_OPTIONS,
 )
 from bsdulator.abi.kinfo import RLIM_NLIMITS
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS, FREEBSD_LIMITS, LINUX_NICE
-from bsdulator.abi.signals import FREEBSD_SIGNAL_LIMITS, FREEBSD_SIGNALS
-from bsdulator.engine import CF, Fork, check, lx, s32
+from bsdulator.abi.signals import FREEBSD_CLD_CODES, FREEBSD_SIGNAL_LIMITS, FREEBSD_SIGNALS
+from bsdulator.engine import CF, Fork, check, lx, s32, signed
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls.signal import freebsd_siginfo
 from bsdulator.table import Support, handler, native
 
 for _name, _linux in [
@@ -52,6 +56,11 @@ UINT_MAX = 0xFFFFFFFF  # close_range's "to the last descriptor"
 # what the Linux call's arguments overwrite; FreeBSD's syscall leaves them as they were
 ARGUMENT_REGISTERS = ("rdi", "rsi", "r10", "r8", "r9")
 LINUX_WALL = LINUX_WAIT_OPTIONS["__WALL"]
+LINUX_WAIT_EVENTS = (
+    LINUX_WAIT_OPTIONS["WEXITED"]
+    | LINUX_WAIT_OPTIONS["WSTOPPED"]
+    | LINUX_WAIT_OPTIONS["WCONTINUED"]
+)
 KEEP = 0xFFFFFFFF  # (uid_t)-1: leave this id as it is
 
 
@@ -249,6 +258,90 @@ def sys_wait4(call, pid, status_addr, options, rusage):
 
 
 ESRCH = FREEBSD_ERRNO["ESRCH"]
+
+
+WO = FREEBSD_WAIT_OPTIONS
+# kern_wait6: options it knows, and the events one of which must be asked for
+WAIT6_OPTIONS = (
+    WO["WUNTRACED"]
+    | WO["WNOHANG"]
+    | WO["WCONTINUED"]
+    | WO["WNOWAIT"]
+    | WO["WEXITED"]
+    | WO["WTRAPPED"]
+    | WO["WLINUXCLONE"]
+)
+WAIT6_EVENTS = WO["WEXITED"] | WO["WUNTRACED"] | WO["WCONTINUED"] | WO["WTRAPPED"]
+IDTYPE = FREEBSD_IDTYPES
+CLD = FREEBSD_CLD_CODES
+WRUSAGE = structs.sizeof("__wrusage")
+SIGINFO = structs.sizeof("siginfo_t")
+ECHILD = FREEBSD_ERRNO["ECHILD"]
+WAIT_MYPGRP = FREEBSD_WAIT_IDS["WAIT_MYPGRP"]
+
+
+def _status_from_siginfo(code: int, st: int) -> int:
+    """The FreeBSD wait status word a CLD_* siginfo stands for (FreeBSD signal numbers)."""
+    if code == CLD["CLD_EXITED"]:
+        return (st & 0xFF) << 8
+    if code == CLD["CLD_KILLED"]:
+        return st
+    if code == CLD["CLD_DUMPED"]:
+        return st | FREEBSD_WAIT_STATUS["WCOREFLAG"]
+    if code == CLD["CLD_CONTINUED"]:
+        return FREEBSD_SIGNALS["SIGCONT"]
+    return (st << 8) | 0x7F  # stopped or trapped
+
+
+@handler(
+    "wait6",
+    Support.PARTIAL,
+    "idtypes P_SID, P_UID, P_GID, P_JAILID (ENOSYS); WTRAPPED alone (ENOSYS: no child is "
+    "ptraced by a FreeBSD program); wru_children is zero",
+)
+def sys_wait6(call, idtype, ident, status_addr, options, wrusage, info):
+    """Implements FreeBSD wait6(2) on Linux waitid: the status word is rebuilt from the siginfo,
+    wru_self is waitid's rusage."""
+    idtype, options = s32(idtype), options & 0xFFFFFFFF
+    if options & ~WAIT6_OPTIONS or not options & WAIT6_EVENTS:
+        raise FreeBSDError(EINVAL, f"wait6 options {options:#x}")
+    ident = signed(ident)
+    if idtype in (IDTYPE[n] for n in ("P_SID", "P_UID", "P_GID", "P_JAILID")):
+        raise call.sup.missing(call, f"idtype {idtype}")
+    linux_options = translate.WAIT_OPTIONS.to_linux(options & ~WO["WTRAPPED"])
+    if not linux_options & LINUX_WAIT_EVENTS:
+        raise call.sup.missing(call, "WTRAPPED alone")
+    if options & WO["WLINUXCLONE"]:  # children whose exit signal is not SIGCHLD
+        linux_options |= LINUX_WAIT_OPTIONS["__WCLONE"]
+    if s32(ident) == WAIT_MYPGRP and idtype in (IDTYPE["P_PID"], IDTYPE["P_PGID"]):
+        idtype, ident = IDTYPE["P_PGID"], check((yield lx.getpgid(0)))
+    linux_idtype = translate.WAIT_IDTYPES.to_linux(idtype)
+    # Other idtypes match no child (proc_to_reap), nor does a negative id: ECHILD, where
+    # Linux's waitid would say EINVAL.
+    if linux_idtype is None or (idtype != IDTYPE["P_ALL"] and ident <= 0):
+        raise FreeBSDError(ECHILD)
+    if idtype == IDTYPE["P_PID"]:  # a pdfork child by its pid, as wait4 does
+        linux_options |= LINUX_WALL
+    raw = call.alloc(ptrace.SIGINFO_SIZE)
+    call.mem.write(raw, bytes(ptrace.SIGINFO_SIZE))
+    usage = call.alloc(WRUSAGE)
+    call.mem.write(usage, bytes(WRUSAGE))
+    check((yield lx.waitid(linux_idtype, ident, raw, linux_options, usage)))
+    siginfo, code, _addr = freebsd_siginfo(
+        FREEBSD_SIGNALS["SIGCHLD"], call.mem.read(raw, ptrace.SIGINFO_SIZE)
+    )
+    fields = structs.unpack("siginfo_t", siginfo)
+    pid = fields["si_pid"]
+    if not pid:  # WNOHANG, nothing to report: sys_wait6 copies out a zeroed siginfo
+        siginfo = bytes(SIGINFO)
+    if status_addr and pid:  # sys_wait6 copies both out only when a child was found
+        status = _status_from_siginfo(code, fields["si_status"])
+        call.mem.write(status_addr, struct.pack("<i", status))
+    if wrusage and pid:
+        call.mem.write(wrusage, call.mem.read(usage, WRUSAGE))
+    if info:
+        call.mem.write(info, siginfo)
+    return pid
 
 
 @handler(

@@ -322,7 +322,7 @@ def _wait_for_signal(call, set_addr: int, info_addr: int, timeout_addr: int):
     linux = check((yield lx.rt_sigtimedwait(linux_set, raw, timeout_addr, 8)))
     fsig = translate.signal_to_freebsd(linux)
     if info_addr:
-        info, _code, _addr = _freebsd_siginfo(fsig, call.mem.read(raw, ptrace.SIGINFO_SIZE))
+        info, _code, _addr = freebsd_siginfo(fsig, call.mem.read(raw, ptrace.SIGINFO_SIZE))
         call.mem.write(info_addr, info)
     return fsig
 
@@ -354,7 +354,7 @@ def sys_sigwait(call, set_addr, sig_addr):
 # -- delivery ------------------------------------------------------------------------
 
 
-def _freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
+def freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
     """(FreeBSD siginfo bytes, si_code, si_addr) from the Linux siginfo of this stop."""
     li = structs.unpack("linux_siginfo_t", raw)
     code = translate.si_code_to_freebsd(fsig, li["si_code"])
@@ -370,6 +370,7 @@ def _freebsd_siginfo(fsig: int, raw: bytes) -> tuple[bytes, int, int]:
                 S.FREEBSD_CLD_CODES["CLD_DUMPED"],
                 S.FREEBSD_CLD_CODES["CLD_STOPPED"],
                 S.FREEBSD_CLD_CODES["CLD_TRAPPED"],
+                S.FREEBSD_CLD_CODES["CLD_CONTINUED"],
             ):
                 st = translate.signal_to_freebsd(st) or st
             fields["si_status"] = st
@@ -436,7 +437,7 @@ def _frame(thread, regs, fsig: int, act: SigAction, mask_before: int) -> tuple[i
     else:
         sp = regs.rsp - RED_ZONE
     sfp = (sp - SIGFRAME) & ~0xF
-    siginfo, code, addr = _freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
+    siginfo, code, addr = freebsd_siginfo(fsig, ptrace.get_siginfo(thread.tid))
     stack = (
         sp_alt,
         size_alt,

@@ -322,6 +322,7 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_POLL_EVENTS", "poll.h"),
     F("abi.flags.FREEBSD_SELECT_LIMITS", "sys/select.h"),
     F("abi.flags.FREEBSD_WAIT_OPTIONS", "sys/wait.h"),
+    F("abi.flags.FREEBSD_WAIT_IDS", "sys/wait.h"),
     F("abi.flags.FREEBSD_IDTYPES", "sys/wait.h", enum=True),
     F("abi.flags.FREEBSD_RFORK_FLAGS", "unistd.h"),
     F("abi.flags.FREEBSD_PROCDESC_FLAGS", "sys/types.h", "sys/procdesc.h"),

@@ -56,6 +56,7 @@ struct timeval probe_timeval;
 struct timezone probe_timezone;
 struct itimerval probe_itimerval;
 struct rusage probe_rusage;
+struct __wrusage probe___wrusage;
 struct rlimit probe_rlimit;
 struct tms probe_tms;
 struct sockaddr probe_sockaddr;

@@ -100,3 +100,35 @@ def test_rlimits_and_cpuset_ids(bsd, freebsd_programs):
         "setid of a thread = -1 errno 22",
         "setid no such set = -1 errno 3",
     ]
+
+
+@pytest.mark.syscalls("wait6", "fork", "kill", "setpgid")
+def test_wait6(bsd, freebsd_programs):
+    """kern_wait6: P_PID, P_PGID, P_ALL (id 0 with P_PID/P_PGID is the caller's group), WEXITED,
+    WSTOPPED, WCONTINUED, WNOWAIT, WNOHANG (status left alone, siginfo zeroed); FreeBSD's siginfo
+    (SIGCHLD 20, CLD_* codes, si_status a FreeBSD signal: SIGSTOP 17, SIGCONT 19) and status
+    words; unknown options or none of the events EINVAL; idtypes matching no child ECHILD."""
+    assert _lines(bsd, freebsd_programs("proc_wait6")["proc_wait6"])[:-1] == [
+        "P_PID exit 7: ret-is-pid 1 status 0x700 signo 20 code 1 status 7 pid-ok 1 uid-ok 1",
+        "rusage: maxrss>0 1",
+        "P_ALL SIGTERM: ret-is-pid 1 status 0xf signo 20 code 2 status 15 pid-ok 1 uid-ok 1",
+        "WNOWAIT: ret-is-pid 1 status 0x300 signo 20 code 1 status 3 pid-ok 1 uid-ok 1",
+        "P_PGID after WNOWAIT: ret-is-pid 1 status 0x300 signo 20 code 1 status 3 pid-ok 1 "
+        "uid-ok 1",
+        "again = -1 errno 10",
+        "WNOHANG: ret 0 status untouched 1 signo 0 pid 0",
+        "WSTOPPED: ret-is-pid 1 status 0x117f signo 20 code 5 status 17 pid-ok 1 uid-ok 1",
+        "WIFSTOPPED 1 WSTOPSIG 17",
+        "WCONTINUED: ret-is-pid 1 status 0x13 signo 20 code 6 status 19 pid-ok 1 uid-ok 1",
+        "WIFCONTINUED 1",
+        "exit 0: ret-is-pid 1 status 0 signo 20 code 1 status 0 pid-ok 1 uid-ok 1",
+        "no events = -1 errno 22",
+        "unknown option = -1 errno 22",
+        "P_PID 0, my group has no child = -1 errno 10",
+        "P_PID -1 = -1 errno 10",
+        "P_PPID = -1 errno 10",
+        "P_LWPID = -1 errno 10",
+        "P_PGID 0, the child in a group of its own = -1 errno 10",
+        "reaped: 1",
+        "P_PID 0, my group: ret-is-pid 1 status 0x600 signo 20 code 1 status 6 pid-ok 1 uid-ok 1",
+    ]
