@@ -45,6 +45,8 @@ LAYOUTS = {
             ("ru_nivcsw", 136, 8, "i64"),
         ],
     ),
+    # FIODGNAME's argument (sys/filio.h): where the device name goes, and its room.
+    "fiodgname_arg": (16, [("len", 0, 4, "i32"), ("buf", 8, 8, "u64")]),
     # wait6(2)'s resource usage: the child's own and its reaped children's (sys/resource.h).
     "__wrusage": (
         288,

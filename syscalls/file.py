@@ -93,8 +93,10 @@ LOCK_SH, LOCK_EX, LOCK_NB = (LINUX_LOCK_OPS[n] for n in ("LOCK_SH", "LOCK_EX", "
 
 def _open(call, dirfd, path, flags, mode):
     """openat with FreeBSD flags; O_SHLOCK/O_EXLOCK become flock(2) on the new descriptor,
-    O_EXEC/O_SEARCH an O_PATH descriptor (Linux has no execute-only open)."""
-    linux = translate.OPEN_FLAGS.to_linux(flags)
+    O_EXEC/O_SEARCH an O_PATH descriptor (Linux has no execute-only open).  O_NOCTTY always:
+    FreeBSD's open never makes a terminal the controlling one (only TIOCSCTTY does), where
+    Linux's gives a session leader without one the first tty it opens."""
+    linux = translate.OPEN_FLAGS.to_linux(flags | OPEN["O_NOCTTY"])
     if flags & OPEN["O_EXEC"]:
         linux = (linux & ~3) | translate.OPEN_FLAGS.to_linux(OPEN["O_PATH"])
     r = yield lx.openat(dirfd, path, linux, mode & 0o7777)

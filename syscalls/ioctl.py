@@ -10,6 +10,7 @@ from bsdulator.abi.ioctls import FREEBSD_D_TYPES, LINUX_IOCTLS
 from bsdulator.abi.ioctls import FREEBSD_IOCTLS as I
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import pty
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.syscalls.netif import ioctl_get, ioctl_set
 from bsdulator.table import Support, handler
@@ -37,7 +38,8 @@ def _is_tty(call, fd):
 @handler(
     "ioctl",
     Support.PARTIAL,
-    "every request but the terminal (termios, winsize, pgrp), file (FIONREAD/FIONBIO…) and "
+    "every request but the terminal (termios, winsize, pgrp, pty: TIOCPTMASTER, FIODGNAME), "
+    "file (FIONREAD/FIONBIO…) and "
     "interface ones (syscalls/netif: the SIOCG* reads; cloning, flags, addresses, MTU, name, "
     "bridge members, vnet moves), other SIOC* (ENOTTY)",
 )
@@ -75,6 +77,10 @@ def sys_ioctl(call, fd, request, data):
         return check(
             (yield lx.ioctl(fd, LINUX_TCXONC, TCOON if request == I["TIOCSTART"] else TCOOFF))
         )
+    if request == I["TIOCPTMASTER"]:
+        return (yield from pty.is_master(call, fd))
+    if request == I["FIODGNAME"]:
+        return (yield from pty.device_name(call, fd, data))
     if request == I["FIODTYPE"]:
         tty = yield from _is_tty(call, fd)
         mem.write(data, struct.pack("<i", D_TTY if tty else 0))

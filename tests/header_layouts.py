@@ -31,6 +31,7 @@ FREEBSD_PROBE = r"""
 #include <sys/uio.h>
 #include <sys/event.h>
 #include <sys/ttycom.h>
+#include <sys/filio.h>
 #include <sys/utsname.h>
 #include <sys/thr.h>
 #include <sys/umtx.h>
@@ -57,6 +58,7 @@ struct timezone probe_timezone;
 struct itimerval probe_itimerval;
 struct rusage probe_rusage;
 struct __wrusage probe___wrusage;
+struct fiodgname_arg probe_fiodgname_arg;
 struct rlimit probe_rlimit;
 struct tms probe_tms;
 struct sockaddr probe_sockaddr;

@@ -2,8 +2,17 @@
 sigwait*, wait6, credentials on unix sockets, cpusets, resource limits, procctl, ptys, login
 names.  Expected values are FreeBSD's (kern_fork.c, kern_sig.c, kern_exit.c, the man pages)."""
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.e2e
 
 
@@ -132,3 +141,101 @@ def test_wait6(bsd, freebsd_programs):
         "reaped: 1",
         "P_PID 0, my group: ret-is-pid 1 status 0x600 signo 20 code 1 status 6 pid-ok 1 uid-ok 1",
     ]
+
+
+@pytest.mark.syscalls("posix_openpt", "ioctl", "open")
+def test_pty_calls(bsd, freebsd_programs):
+    """posix_openpt's EINVAL for flags other than O_RDWR|O_NOCTTY|O_CLOEXEC; grantpt/unlockpt
+    (TIOCPTMASTER) EINVAL on no master and EBADF on no descriptor; ptsname and ttyname
+    (FIODGNAME: /dev/pts/N on either end, EINVAL when the name does not fit, ENOTTY 25 on a
+    file); data through the pair; a session leader's open of a tty does not make it the
+    controlling terminal (ENXIO 6 for /dev/tty), TIOCSCTTY does."""
+    assert _lines(bsd, freebsd_programs("proc_pty")["proc_pty"])[:-1] == [
+        "posix_openpt(O_RDWR|O_APPEND) = -1 errno 22",
+        "cloexec 1",
+        "grantpt 0 unlockpt 0",
+        "ptsname under /dev/pts/: 1",
+        "ttyname(slave) is ptsname: 1",
+        "ttyname(master) is ptsname: 1",
+        "grantpt(slave) = -1 errno 22",
+        "ptsname(slave) null 1 errno 22",
+        "unlockpt(closed) = -1 errno 9",
+        "slave read 4: ping",
+        "master read 4: pong",
+        "FIODGNAME small buffer = -1 errno 22",
+        "FIODGNAME /dev/null = 0 null",
+        "FIODGNAME of a file = -1 errno 25",
+        "TIOCPTMASTER of a file = -1 errno 25",
+        "TIOCPTMASTER of the master = 0",
+        "session leader's open: /dev/tty errno 6; after TIOCSCTTY errno 0",
+    ]
+
+
+@pytest.mark.syscalls("posix_openpt", "ioctl", "setsid", "select")
+def test_script_records_a_session_on_a_pty(bsd, freebsd_root, tmp_path):
+    """The root's script(1): openpty, login_tty (setsid, TIOCSCTTY) in the child, the session
+    copied to the file; `tty` inside names the pty (ttyname through FIODGNAME)."""
+    out = tmp_path / "typescript"
+    r = bsd(
+        freebsd_root / "usr/bin/script",
+        "-q",
+        out,
+        "/bin/sh",
+        "-c",
+        "tty; echo ok",
+        input=b"",
+    )
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    assert re.fullmatch(rb"/dev/pts/\d+\r\nok\r\n", out.read_bytes()), out.read_bytes()
+    assert r.stdout == out.read_bytes()
+
+
+PACKAGES = REPO.parent / "shared/freebsd/freebsd10-packages.txz"
+
+
+@pytest.fixture
+def tmux_root(freebsd_root, tmp_path) -> Path:
+    """A copy of the root (hard links) with tmux and libevent from the FreeBSD 10 packages."""
+    if not PACKAGES.exists():
+        pytest.skip(f"no FreeBSD packages at {PACKAGES}")
+    root = tmp_path / "root"
+    if subprocess.run(["cp", "-al", freebsd_root, root], capture_output=True).returncode:
+        shutil.copytree(freebsd_root, root, symlinks=True)
+    with tarfile.open(PACKAGES, "r:xz") as tar:
+        wanted = [
+            m
+            for m in tar
+            if m.name == "usr/local/bin/tmux" or m.name.startswith("usr/local/lib/libevent")
+        ]
+        tar.extractall(root, members=wanted, filter="tar")
+    return root
+
+
+@pytest.mark.syscalls("posix_openpt", "ioctl", "fork", "setsid")
+def test_tmux_server_starts(bsd, tmux_root, tmp_path):
+    """tmux 2.1 from the FreeBSD 10 packages: `new -d` starts a server whose window runs on a
+    pty (its slave opened without becoming the server's controlling terminal, as FreeBSD's open
+    never does), `ls` lists the session, `kill-server` ends it."""
+    env = {"TMUX_TMPDIR": str(tmp_path)}
+    tmux = tmux_root / "usr/local/bin/tmux"
+    log = tmp_path / "new.log"
+    try:
+        # the server outlives the command with its supervisor: no pipe to wait on
+        with log.open("wb") as out:
+            started = subprocess.run(
+                [sys.executable, "-m", "bsdulator", "--quiet", tmux, "new", "-d", "sleep 600"],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                env=dict(os.environ, LC_ALL="C", **env),
+                cwd=REPO,
+                timeout=120,
+            )
+        assert started.returncode == 0, log.read_bytes()
+        r = bsd("--quiet", tmux, "ls", env=env)
+        assert r.returncode == 0 and re.match(rb"0: 1 windows \(created ", r.stdout), r
+    finally:
+        killed = bsd("--quiet", tmux, "kill-server", env=env)
+    assert killed.returncode == 0, killed.stderr
+    r = bsd("--quiet", tmux, "ls", env=env)
+    assert r.returncode == 1 and b"no server running" in r.stderr
