@@ -46,7 +46,7 @@ class Process:
     # the image's __FreeBSD_version from its ABI note (p_osrel): what compat decisions go by
     osrel: int = 0
     jail: object = None  # the jail this process belongs to, if any
-    login: str = ""  # setlogin(2)'s name, shared by the session
+    login: str | None = None  # setlogin(2)'s name; None: the invoking user's (syscalls/proc.py)
     threads: set = field(default_factory=set)
     proxy: object = None  # set when this process only stands in for a jail_attach child
     warned: set = field(default_factory=set)  # missing calls already reported: once per process

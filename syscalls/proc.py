@@ -1,5 +1,6 @@
 """Process identity, lifetime and resources."""
 
+import os
 import struct
 
 from bsdulator import ptrace, structs, translate
@@ -429,20 +430,80 @@ def sys_setrlimit(call, which, rlp):
 native("getrusage", note="struct rusage has the same layout")
 
 
-@handler("getlogin", Support.EMULATED, "the session's login name lives in the supervisor")
+MAXLOGNAME = FREEBSD_LIMITS["MAXLOGNAME"]
+EPERM, ERANGE, ENAMETOOLONG = (FREEBSD_ERRNO[n] for n in ("EPERM", "ERANGE", "ENAMETOOLONG"))
+LOGIN_GAP = (
+    "kept per process and inherited (setsid keeps it, as FreeBSD's session copy does); another "
+    "process of the same session does not see a later setlogin"
+)
+
+
+class InitialLogin:
+    """The login name the first session has: the invoking user's, as login(1) would have set
+    it (the host's login uid, else the real uid), named by the FreeBSD root's /etc/passwd."""
+
+    def __init__(self):
+        self.name: str | None = None
+
+    def get(self, root: str) -> str:
+        if self.name is None:
+            self.name = _user_name(root, _login_uid())
+        return self.name
+
+
+def _login_uid() -> int:
+    try:
+        with open("/proc/self/loginuid") as f:
+            uid = int(f.read())
+    except (OSError, ValueError):
+        uid = KEEP
+    return os.getuid() if uid == KEEP else uid
+
+
+def _user_name(root: str, uid: int) -> str:
+    try:
+        with open(os.path.join(root, "etc/passwd"), errors="replace") as f:
+            for line in f:
+                fields = line.split(":")
+                if len(fields) > 2 and not line.startswith("#") and fields[2] == str(uid):
+                    return fields[0][: MAXLOGNAME - 1]
+    except OSError:
+        pass
+    return ""
+
+
+def login_name(sup, proc) -> str:
+    """A process's session login name (ki_login too)."""
+    if proc.login is None:
+        return sup.state(InitialLogin).get(sup.root)
+    return proc.login
+
+
+@handler("getlogin", Support.PARTIAL, LOGIN_GAP)
 def sys_getlogin(call, buf, size):
-    """Implements FreeBSD getlogin(2)."""
-    name = call.proc.login.encode()
-    if len(name) + 1 > size:
-        raise FreeBSDError(EINVAL)
-    call.mem.write(buf, name + b"\0")
+    """Implements FreeBSD getlogin(2): ERANGE when the name and its NUL do not fit in size
+    (taken as at most MAXLOGNAME)."""
+    size = min(size & 0xFFFFFFFF, MAXLOGNAME)
+    name = login_name(call.sup, call.proc).encode() + b"\0"
+    if len(name) > size:
+        raise FreeBSDError(ERANGE, "login name longer than the buffer")
+    call.mem.write(buf, name)
     return 0
 
 
-@handler("setlogin", Support.EMULATED, "recorded for getlogin")
+@handler("setlogin", Support.PARTIAL, LOGIN_GAP)
 def sys_setlogin(call, name):
-    """Implements FreeBSD setlogin(2)."""
-    call.proc.login = call.mem.read_cstr(name, FREEBSD_LIMITS["MAXLOGNAME"]).decode(
-        errors="replace"
-    )
+    """Implements FreeBSD setlogin(2): root only (EPERM), a name of fewer than MAXLOGNAME bytes
+    (EINVAL)."""
+    if check((yield lx.geteuid())) != 0:
+        raise FreeBSDError(EPERM, "setlogin needs root")
+    try:
+        raw = call.mem.read_cstr(name, MAXLOGNAME)  # copyinstr into char[MAXLOGNAME]
+    except FreeBSDError as e:
+        if e.errno == ENAMETOOLONG:
+            raise FreeBSDError(EINVAL, "login name too long") from None
+        raise
+    if len(raw) >= MAXLOGNAME:  # no room for its NUL
+        raise FreeBSDError(EINVAL, "login name too long")
+    call.proc.login = raw.decode(errors="replace")
     return 0

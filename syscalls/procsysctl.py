@@ -19,6 +19,7 @@ from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.errors import FreeBSDError
 from bsdulator.structs import dev_to_freebsd, sizeof
+from bsdulator.syscalls.proc import login_name
 from bsdulator.translate import errno_to_freebsd
 
 EPERM, ESRCH, EINVAL, ENOENT = (
@@ -169,7 +170,7 @@ class View:
         return procinfo.Seen(
             jid=jid if jid != self.jid else 0,
             jailed=jid != 0,
-            login=served.login if served else "",
+            login=login_name(self.table.sup, served) if served else "",
             freebsd=served is not None,
             args=self.table.wrote(proc).get("args"),
         )

@@ -239,3 +239,23 @@ def test_tmux_server_starts(bsd, tmux_root, tmp_path):
     assert killed.returncode == 0, killed.stderr
     r = bsd("--quiet", tmux, "ls", env=env)
     assert r.returncode == 1 and b"no server running" in r.stderr
+
+
+@pytest.mark.syscalls("getlogin", "setlogin", "setsid", "setuid")
+def test_login_name(bsd, freebsd_programs, freebsd_root):
+    """The first session's login name is the invoking user's, as named by the root's
+    /etc/passwd (root here); getlogin's ERANGE 34, setlogin's EINVAL for MAXLOGNAME (33)
+    characters and EPERM for non-root; a child keeps the name across setsid."""
+    if os.getuid() != 0:
+        pytest.skip("expects the invoking user to be root, and setlogin needs root")
+    assert _lines(bsd, freebsd_programs("proc_login")["proc_login"])[:-1] == [
+        "getlogin: root",
+        "short buffer = -1 errno 34",
+        "setlogin(tester) = 0, now tester",
+        "setlogin(33 chars) = -1 errno 22",
+        "setlogin(32 chars) = 0",
+        "child after setsid: tester",
+        "setlogin as nobody = -1 errno 1",
+    ]
+    r = bsd(freebsd_root / "usr/bin/logname")
+    assert (r.returncode, r.stdout) == (0, b"root\n"), r.stderr
