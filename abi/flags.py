@@ -587,6 +587,15 @@ FREEBSD_SOCKET_LEVELS = {
     "SOL_SOCKET": 0xFFFF,
 }
 
+# Unix-domain socket options (sys/un.h) and their credentials (sys/ucred.h).
+FREEBSD_LOCAL_OPTIONS = {
+    "SOL_LOCAL": 0,
+    "LOCAL_PEERCRED": 1,  # struct xucred of the peer, as it was at connect
+    "LOCAL_CREDS": 2,
+    "LOCAL_CREDS_PERSISTENT": 3,
+}
+FREEBSD_XUCRED = {"XUCRED_VERSION": 0, "XU_NGROUPS": 16}
+
 LINUX_SOCKET_LEVELS = {
     "SOL_SOCKET": 1,
 }
@@ -660,6 +669,7 @@ LINUX_SO_OPTIONS = {
     "SO_PROTOCOL": 38,
     "SO_DOMAIN": 39,
     "SO_MAX_PACING_RATE": 47,
+    "SO_PEERGROUPS": 59,  # the peer's supplementary groups, as SO_PEERCRED's gid_t array
 }
 
 # Protocol numbers (IANA), also the setsockopt(2) levels of their options; alike on both.

@@ -22,7 +22,7 @@ from bsdulator.abi.limits import SOCKADDR_STORAGE_SIZE
 from bsdulator.abi.netlink import FREEBSD_SOL_NETLINK
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls import inetcontrol, ipjail, rawip
+from bsdulator.syscalls import inetcontrol, ipjail, localsock, rawip
 from bsdulator.syscalls.jail import leads_outside, refuse_in_jail
 from bsdulator.syscalls.netlink import sockets as netlink
 from bsdulator.syscalls.route import rtsock
@@ -287,7 +287,8 @@ def sys_setsockopt(call, s, level, name, val, valsize):
 @handler(
     "getsockopt",
     Support.TRANSLATED,
-    "levels and option names translated; SO_TYPE/SO_ERROR values too",
+    "levels and option names translated; SO_TYPE/SO_ERROR values too; SOL_LOCAL in "
+    "syscalls/localsock",
 )
 def sys_getsockopt(call, s, level, name, val, avalsize):
     """Implements FreeBSD getsockopt(2)."""
@@ -297,6 +298,8 @@ def sys_getsockopt(call, s, level, name, val, avalsize):
         return inetcontrol.get_ts_clock(call, s, val, avalsize)
     if (s32(level), s32(name)) == (rawip.IPPROTO_ICMPV6, rawip.ICMP6_FILTER):
         return (yield from rawip.get_icmp6_filter(call, s, val, avalsize))
+    if (yield from localsock.is_local(call, s, level)):
+        return (yield from localsock.getsockopt(call, s, name, val, avalsize))
     llevel, lname = _sockopt(level, name)
     check((yield lx.getsockopt(s32(s), llevel, lname, val, avalsize)))
     if val and llevel == LINUX_SOL_SOCKET and lname in (LINUX_SO["SO_TYPE"], LINUX_SO["SO_ERROR"]):

@@ -289,6 +289,8 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_ADDRESS_FAMILIES", "sys/socket.h"),
     F("abi.flags.FREEBSD_MSG_FLAGS", "sys/socket.h"),
     F("abi.flags.FREEBSD_SOCKET_LEVELS", "sys/socket.h"),
+    F("abi.flags.FREEBSD_LOCAL_OPTIONS", "sys/socket.h", "sys/un.h"),
+    F("abi.flags.FREEBSD_XUCRED", "sys/types.h", "sys/ucred.h"),
     F("abi.flags.FREEBSD_SO_OPTIONS", "sys/socket.h"),
     F("abi.flags.FREEBSD_SO_TS_CLOCKS", "sys/socket.h"),
     F("abi.flags.FREEBSD_SHUT_HOW", "sys/socket.h"),

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,29 @@ def test_login_name(bsd, freebsd_programs, freebsd_root):
     ]
     r = bsd(freebsd_root / "usr/bin/logname")
     assert (r.returncode, r.stdout) == (0, b"root\n"), r.stderr
+
+
+@pytest.mark.syscalls("getsockopt", "socketpair", "connect", "accept", "listen", "bind")
+def test_peer_credentials(bsd, freebsd_programs):
+    """LOCAL_PEERCRED's struct xucred (XUCRED_VERSION 0, the peer's euid, cr_groups[0] its egid,
+    its pid) and getpeereid(3) on a socketpair and on an accepted connection from a process
+    that changed to nobody; ENOTCONN 57 on a listener and an unconnected socket, EINVAL 22 on a
+    datagram socket, ENOTSOCK 38 on a pipe."""
+    if os.getuid() != 0:
+        pytest.skip("the connecting child changes its uid")
+    # a directory nobody can reach (pytest's own are the owner's only)
+    where = Path(tempfile.mkdtemp(prefix="bsdulator-peercred-", dir="/tmp"))
+    try:
+        where.chmod(0o755)
+        lines = _lines(bsd, freebsd_programs("proc_peercred")["proc_peercred"], where / "s")
+    finally:
+        shutil.rmtree(where)
+    assert lines[:-1] == [
+        "getpeereid: uid-ok 1 gid-ok 1",
+        "socketpair: len 88 version 0 uid-is-euid 1 ngroups>0 1 groups[0]-is-egid 1 pid-is-me 1",
+        "listener: LOCAL_PEERCRED = -1 errno 57",
+        "unconnected: LOCAL_PEERCRED = -1 errno 57",
+        "accepted from a child as nobody: uid 65534 gid 65533",
+        "datagram: LOCAL_PEERCRED = -1 errno 22",
+        "getpeereid(pipe) = -1 errno 38",
+    ]
