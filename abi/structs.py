@@ -45,6 +45,42 @@ LAYOUTS = {
             ("ru_nivcsw", 136, 8, "i64"),
         ],
     ),
+    # procctl(2)'s reaper structures (sys/procctl.h).
+    "procctl_reaper_status": (
+        80,
+        [
+            ("rs_flags", 0, 4, "u32"),
+            ("rs_children", 4, 4, "u32"),
+            ("rs_descendants", 8, 4, "u32"),
+            ("rs_reaper", 12, 4, "i32"),
+            ("rs_pid", 16, 4, "i32"),
+            ("rs_pad0", 20, 60, "u32[15]"),
+        ],
+    ),
+    "procctl_reaper_pidinfo": (
+        72,
+        [
+            ("pi_pid", 0, 4, "i32"),
+            ("pi_subtree", 4, 4, "i32"),
+            ("pi_flags", 8, 4, "u32"),
+            ("pi_pad0", 12, 60, "u32[15]"),
+        ],
+    ),
+    "procctl_reaper_pids": (
+        72,
+        [("rp_count", 0, 4, "u32"), ("rp_pad0", 4, 60, "u32[15]"), ("rp_pids", 64, 8, "u64")],
+    ),
+    "procctl_reaper_kill": (
+        80,
+        [
+            ("rk_sig", 0, 4, "i32"),
+            ("rk_flags", 4, 4, "u32"),
+            ("rk_subtree", 8, 4, "i32"),
+            ("rk_killed", 12, 4, "u32"),
+            ("rk_fpid", 16, 4, "i32"),
+            ("rk_pad0", 20, 60, "u32[15]"),
+        ],
+    ),
     # FIODGNAME's argument (sys/filio.h): where the device name goes, and its room.
     "fiodgname_arg": (16, [("len", 0, 4, "i32"), ("buf", 8, 8, "u64")]),
     # wait6(2)'s resource usage: the child's own and its reaped children's (sys/resource.h).

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from . import procfs, ptrace
+from .abi.flags import FREEBSD_PROC_TRACE_CTL
 from .abi.signals import FREEBSD_SS_FLAGS
 from .memory import Memory
 from .native._native import lib
 
 SS_DISABLE = FREEBSD_SS_FLAGS["SS_DISABLE"]
+TRACE_DISABLE_EXEC = FREEBSD_PROC_TRACE_CTL["PROC_TRACE_CTL_DISABLE_EXEC"]
 
 
 def effective_uid(pid: int) -> int:
@@ -53,6 +55,9 @@ class Process:
     # syscalls/kqueue's Registry, made by the first kqueue(2); a fork child starts with none
     kqueues: object = None
     cpuset: int = 0  # cpuset(2)'s set id; 0 until the supervisor gives the default set's
+    reaper: bool = False  # procctl(PROC_REAP_ACQUIRE); not inherited, as FreeBSD's P_TREE_REAPER
+    notrace: int = 0  # PROC_TRACE_CTL's DISABLE or DISABLE_EXEC state; 0: tracing allowed
+    reapsubtree: int = 0  # p_reapsubtree: the child of its reaper it descends from (0: itself)
 
     def fork(self, pid: int) -> "Process":
         """The child's state: FreeBSD fork copies dispositions, jail and image facts."""
@@ -68,6 +73,8 @@ class Process:
             self.jail,
             self.login,
             cpuset=self.cpuset,
+            notrace=self.notrace,
+            reapsubtree=pid if self.reaper else self.reapsubtree or self.pid,
         )
 
     def exec_reset(self) -> None:
@@ -76,6 +83,8 @@ class Process:
         self.mem = Memory(self.pid)
         self.sigcode = 0
         self.sigactions = {s: a for s, a in self.sigactions.items() if a.handler == 1}
+        if self.notrace == TRACE_DISABLE_EXEC:  # P2_NOTRACE_EXEC: tracing back on at exec
+            self.notrace = 0
 
 
 class Thread:

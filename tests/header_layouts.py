@@ -32,6 +32,7 @@ FREEBSD_PROBE = r"""
 #include <sys/event.h>
 #include <sys/ttycom.h>
 #include <sys/filio.h>
+#include <sys/procctl.h>
 #include <sys/utsname.h>
 #include <sys/thr.h>
 #include <sys/umtx.h>
@@ -59,6 +60,10 @@ struct itimerval probe_itimerval;
 struct rusage probe_rusage;
 struct __wrusage probe___wrusage;
 struct fiodgname_arg probe_fiodgname_arg;
+struct procctl_reaper_status probe_procctl_reaper_status;
+struct procctl_reaper_pidinfo probe_procctl_reaper_pidinfo;
+struct procctl_reaper_pids probe_procctl_reaper_pids;
+struct procctl_reaper_kill probe_procctl_reaper_kill;
 struct rlimit probe_rlimit;
 struct tms probe_tms;
 struct sockaddr probe_sockaddr;

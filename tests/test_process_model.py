@@ -286,3 +286,35 @@ def test_peer_credentials(bsd, freebsd_programs):
         "datagram: LOCAL_PEERCRED = -1 errno 22",
         "getpeereid(pipe) = -1 errno 38",
     ]
+
+
+@pytest.mark.syscalls("procctl", "fork", "wait4", "execve")
+def test_procctl_reaper_and_trace(bsd, freebsd_programs):
+    """kern_procctl.c: REAP_ACQUIRE (EINVAL with data, EBUSY twice), an orphaned grandchild
+    handed to the reaper, REAP_STATUS (OWNED 0x1; before: REALINIT 0x2, reaper 1), REAP_GETPIDS
+    (VALID|CHILD, the subtree it was forked in), REAP_KILL (EINVAL for both flags, ESRCH with
+    nobody left), REAP_RELEASE (EINVAL when not a reaper), EINVAL for command 0 and a P_SID
+    target, ESRCH for no such pid; TRACE_STATUS 0 / -1 with TRACE_CTL, DISABLE_EXEC undone by
+    exec."""
+    assert _lines(bsd, freebsd_programs("proc_reaper")["proc_reaper"]) == [
+        "before: flags 0x2 reaper 1",
+        "acquire with data = -1 errno 22",
+        "acquire = 0",
+        "acquire again = -1 errno 16",
+        "owned: flags 0x1 reaper-is-me 1 children 1 descendants 1 pid-is-b 1",
+        "getpids: pid-is-b 1 subtree-is-a 1 flags 0x3; next valid 0",
+        "kill: killed 1 fpid -1; b reaped 1 by signal 15",
+        "kill both flags = -1 errno 22",
+        "kill nobody = -1 errno 3 killed 0",
+        "release = 0",
+        "release again = -1 errno 22",
+        "command 0 = -1 errno 22",
+        "P_SID status = -1 errno 22",
+        "no such pid = -1 errno 3",
+        "trace status 0",
+        "disabled: trace status -1",
+        "enabled: trace status 0",
+        "bad state = -1 errno 22",
+        "disabled until exec: trace status -1",
+        "after exec: trace status 0",
+    ]
