@@ -17,11 +17,13 @@ from bsdulator.abi.flags import (
 )
 from bsdulator.abi.kinfo import RLIM_NLIMITS
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS, FREEBSD_LIMITS, LINUX_NICE
+from bsdulator.abi.machine import RED_ZONE
 from bsdulator.abi.signals import FREEBSD_CLD_CODES, FREEBSD_SIGNAL_LIMITS, FREEBSD_SIGNALS
-from bsdulator.engine import CF, Fork, check, lx, s32, signed
+from bsdulator.engine import CF, Fork, SetRegs, check, inject, lx, s32, signed
 from bsdulator.errors import FreeBSDError
-from bsdulator.syscalls.signal import freebsd_siginfo
-from bsdulator.table import Support, handler, native
+from bsdulator.process import SigAction
+from bsdulator.syscalls.signal import GADGET_OFFSET, SIG_DFL, SIG_IGN, freebsd_siginfo
+from bsdulator.table import Entry, Support, handler, native
 
 for _name, _linux in [
     ("getpid", None),
@@ -120,8 +122,7 @@ def _rfork_exit_signal(flags: int) -> int:
 @handler(
     "rfork",
     Support.PARTIAL,
-    "RFCFDG, RFSIGSHARE and RFNOWAIT with RFPROC (ENOSYS); RFTHREAD's peer list (no effect); "
-    "RFSPAWN's child keeps its caught signals' handlers until it execs",
+    "RFCFDG, RFSIGSHARE and RFNOWAIT with RFPROC (ENOSYS); RFTHREAD's peer list (no effect)",
 )
 def sys_rfork(call, flags):
     """Implements FreeBSD rfork(2): RFPROC children are Linux clones sharing what the flags
@@ -158,25 +159,55 @@ def sys_rfork(call, flags):
         clone |= CLONE["CLONE_FILES"]
     if flags & RF["RFPPWAIT"]:
         clone |= CLONE["CLONE_VFORK"]
-    pid = check((yield Fork(lx.clone(clone, 0, 0, 0, 0), _returns_from(call.saved))))
+    adopted = _returns_from(call, spawn=flags == RF_SPAWN_AS)
+    pid = check((yield Fork(lx.clone(clone, 0, 0, 0, 0), adopted)))
     return pid, 0
 
 
-def _returns_from(saved):
+def _returns_from(call, spawn: bool):
     """The child's start: FreeBSD's child return (rax 0, rdx 1, CF clear) with the caller's
     other registers as the syscall left them, not the Linux clone's arguments (rfork_thread
-    finds its new stack in rsi)."""
-
-    def start(regs):
-        for name in ARGUMENT_REGISTERS:
-            setattr(regs, name, getattr(saved, name))
-        regs.rax, regs.rdx = 0, 1
-        regs.eflags &= ~CF
+    finds its new stack in rsi).  An RFSPAWN child also drops its caught signals' handlers
+    (FR2_DROPSIG_CAUGHT): SIG_DFL for FreeBSD and, through calls it makes at once, for Linux."""
+    saved, sup = call.saved, call.sup
 
     def adopted(child):
+        def start(regs):
+            for name in ARGUMENT_REGISTERS:
+                setattr(regs, name, getattr(saved, name))
+            regs.rax, regs.rdx = 0, 1
+            regs.eflags &= ~CF
+            if spawn:
+                _drop_caught(sup, child, regs)
+
         child.start = start
 
     return adopted
+
+
+SPAWN_RESET = Entry(-1, "<rfork RFSPAWN: caught signals to SIG_DFL>", "", (), Support.EMULATED)
+LINUX_SIGACTION_SIZE = structs.sizeof("linux_sigaction")
+
+
+def _drop_caught(sup, child, regs) -> None:
+    proc = child.proc
+    caught = [s for s, a in proc.sigactions.items() if a.handler not in (SIG_DFL, SIG_IGN)]
+    if not caught:
+        return
+    for sig in caught:
+        proc.sigactions[sig] = SigAction()
+    # below the red zone of the stack it shares with its parent, which waits in the kernel
+    default = (regs.rsp - RED_ZONE - LINUX_SIGACTION_SIZE) & ~15
+    proc.mem.write(default, bytes(LINUX_SIGACTION_SIZE))  # SIG_DFL, no flags, empty mask
+
+    def reset():
+        for sig in caught:
+            linux = translate.signal_to_linux(sig)
+            if linux is not None:
+                yield lx.rt_sigaction(linux, default, 0, 8)
+        return SetRegs(lambda regs: None)  # the child's start registers, as they were
+
+    inject(sup, child, SPAWN_RESET, reset(), proc.sigcode + GADGET_OFFSET)
 
 
 NGROUPS_MAX = FREEBSD_LIMITS["NGROUPS_MAX"]  # as kern.ngroups reports

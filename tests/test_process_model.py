@@ -26,7 +26,8 @@ def _lines(bsd, program, *args) -> list[str]:
 @pytest.mark.syscalls("rfork", "vfork", "execve", "wait4")
 def test_rfork_and_posix_spawn(bsd, freebsd_programs, tmp_path):
     """posix_spawn is rfork_thread(RFSPAWN): file actions run in the child, errors of the exec
-    come back as posix_spawn's result; every rfork form libc uses, and fork1's EINVAL checks."""
+    come back as posix_spawn's result; every rfork form libc uses, and fork1's EINVAL checks; an
+    RFSPAWN child's caught signals are SIG_DFL (FR2_DROPSIG_CAUGHT: SIGUSR1 30 ends it)."""
     out = tmp_path / "stderr.txt"
     lines = _lines(bsd, freebsd_programs("proc_spawn")["proc_spawn"], out)
     assert lines == [
@@ -39,6 +40,7 @@ def test_rfork_and_posix_spawn(bsd, freebsd_programs, tmp_path):
         "rfork(RFPROC|RFFDG): exit 3",
         "shared table: fcntl after the child's close = -1 errno 9",
         "RFMEM: exit 4, the child's store seen: 42",
+        "RFSPAWN: child saw SIG_DFL 1, ended by signal 30; the parent keeps its handler 1",
         "rfork(RFCFDG) in a child: exit 9",
         # EINVAL: RFSPAWN with others, RFFDG|RFCFDG, Plan 9's RFNAMEG, kernel-only RFSTOPPED,
         # a signal without RFTSIGZMB, a signal above _SIG_MAXSIG

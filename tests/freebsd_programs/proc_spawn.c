@@ -37,6 +37,28 @@ store(void *arg)
 	return (4);
 }
 
+static volatile int child_saw = -1;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* An RFSPAWN child: its caught signals are back to SIG_DFL (FR2_DROPSIG_CAUGHT), for the
+ * kernel too: SIGUSR1's default action ends it. */
+static int
+spawn_child(void *arg)
+{
+	struct sigaction old;
+
+	(void)arg;
+	sigaction(SIGUSR1, NULL, &old);
+	child_saw = old.sa_handler == SIG_DFL;
+	raise(SIGUSR1);
+	_exit(0);
+}
+
 static void
 rfork_fails(int flags)
 {
@@ -107,6 +129,12 @@ main(int argc, char **argv)
 	/* RFPROC|RFFDG|RFMEM shares memory: the child runs on a stack of its own */
 	pid = rfork_thread(RFPROC | RFFDG | RFMEM, stack + sizeof(stack), store, &shared);
 	printf("RFMEM: exit %d, the child's store seen: %d\n", reap(pid), shared);
+
+	signal(SIGUSR1, on_usr1);
+	pid = rfork_thread(RFSPAWN, stack + sizeof(stack), spawn_child, NULL);
+	printf("RFSPAWN: child saw SIG_DFL %d, %s %d; the parent keeps its handler %d\n",
+	    child_saw, "ended by signal", reap(pid) - 1000,
+	    signal(SIGUSR1, SIG_DFL) == on_usr1);
 
 	/* without RFPROC the caller changes itself and rfork returns 0: RFCFDG closes all */
 	fflush(stdout);
