@@ -120,6 +120,21 @@ def host_dirs_root_lacks(root: str) -> list[str]:
     return found
 
 
+PTMX = "ptmx"
+
+
+def _ptmx(entry: os.DirEntry, target: str) -> None:
+    """Linux finds the devpts a new pty lives on as "pts" beside the ptmx node opened: a host
+    node bound in alone has no such sibling (ENOENT), so the view's is a node of its own, or
+    without the right to make one, a link to devpts's own ptmx."""
+    st = entry.stat(follow_symlinks=False)
+    try:
+        os.mknod(target, stat.S_IFCHR | stat.S_IMODE(st.st_mode), st.st_rdev)
+        os.chmod(target, stat.S_IMODE(st.st_mode))
+    except PermissionError:
+        os.symlink(f"pts/{PTMX}", target)
+
+
 def _fresh_dev(dev: str) -> None:
     """The host's /dev, entry by entry, on a read-only tmpfs of its own, with FreeBSD's /dev/fd
     and /dev/std* in place of the host's (links into Linux's /proc, which the view lacks).
@@ -134,6 +149,8 @@ def _fresh_dev(dev: str) -> None:
         try:
             if entry.is_symlink():
                 os.symlink(os.readlink(entry.path), target)
+            elif entry.name == PTMX:
+                _ptmx(entry, target)
             elif entry.is_dir():
                 os.mkdir(target)
                 _bind(entry.path, target)
