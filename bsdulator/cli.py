@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(opts) -> int:
     from . import table
     from .supervisor import Kernel, Supervisor
+    from .syscall_log import SyscallLog
     from .trace import Tracer
 
     root = find_root(opts.root, opts.program)
@@ -276,7 +277,9 @@ def run(opts) -> int:
         pin_to_one_cpu()
     tracer = Tracer(sys.stderr) if opts.trace else None
     warn = None if opts.quiet else (tracer or Tracer(sys.stderr)).warn
-    sup = Supervisor(table.build(), root, Kernel.for_root(root), tracer, warn, files)
+    entries = table.build()
+    log = SyscallLog.from_env(len(entries))
+    sup = Supervisor(entries, root, Kernel.for_root(root), tracer, warn, files, log=log)
     env = caller_environment()
     argv = [os.fsdecode(a) for a in plan.argv]  # os.execve encodes them back to the same bytes
 

@@ -277,6 +277,8 @@ def enter(sup, thread, regs) -> None:
         entry = replace(sup.out_of_range(nr), name=f"#{nr} (not through the amd64 syscall gate)")
     else:
         entry = sup.table[nr] if nr < len(sup.table) else sup.out_of_range(nr)
+        if sup.syscall_log is not None:
+            sup.syscall_log.saw(nr)
     saved = ptrace.new_regs()
     ptrace.copy_regs(saved, regs)
     fetch_error = 0

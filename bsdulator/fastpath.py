@@ -23,7 +23,7 @@ RESTARTS = (
 class FastPath:
     """Owns the C structures (cffi frees them with this object)."""
 
-    def __init__(self, table, enabled: bool):
+    def __init__(self, table, enabled: bool, log=None):
         self.entries = ffi.new("struct bsdu_entry[]", len(table))
         for e in table:
             self.entries[e.nr].kind = KINDS[e.fast]
@@ -62,6 +62,8 @@ class FastPath:
                 if how in FREEBSD_SIGPROCMASK_HOW.values()
                 else -1
             )
+        if log is not None:  # a SyscallLog: C and Python share its `seen` bytes
+            self.fast.seen, self.fast.log_fd = log.seen, log.fd
         self.stop = ffi.new("struct bsdu_stop *")
 
     def to_python(self, nr: int) -> None:

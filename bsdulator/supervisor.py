@@ -92,9 +92,17 @@ def _die_with_tracer() -> None:
 
 class Supervisor:
     def __init__(
-        self, table: list[Entry], root: str, kernel: Kernel, tracer=None, warn=None, file_view=None
+        self,
+        table: list[Entry],
+        root: str,
+        kernel: Kernel,
+        tracer=None,
+        warn=None,
+        file_view=None,
+        log=None,
     ):
         self.table = table
+        self.syscall_log = log  # a SyscallLog (BSDULATOR_SYSCALL_LOG) or None
         self.root = root
         # The file view unjailed programs see (bsdulator/view.py); the minimal one by default.
         self.file_view: view.View = file_view or view.View.make(root, os.getcwd(), "minimal")
@@ -191,7 +199,9 @@ class Supervisor:
     # -- the loop ----------------------------------------------------------------
     def run(self) -> int:
         """Serve every traced thread until all are gone; the leader's wait status."""
-        fast = self.fastpath = FastPath(self.table, enabled=self.tracer is None)
+        fast = self.fastpath = FastPath(
+            self.table, enabled=self.tracer is None, log=self.syscall_log
+        )
         while self.threads:
             stop = fast.next_stop()
             if stop is None:

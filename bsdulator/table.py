@@ -128,8 +128,40 @@ def stub(name: str, result: int = 0, note: str = "") -> None:
     )
 
 
+_REASONS: dict[str, str] = {}  # name -> why bsdulator leaves that FreeBSD call unimplemented
+
+
+def unimplemented(note: str, *names: str) -> None:
+    """Say why FreeBSD calls `names` stay `enosys` (syscalls/unsupported.py); a handler
+    registered for one of them wins, and a test names the reason that became stale."""
+    for name in names:
+        if name not in _NAMES:
+            raise KeyError(f"{name} is not a FreeBSD syscall in syscalls.master")
+        if name in _REASONS:
+            raise KeyError(f"{name} has two reasons")
+        _REASONS[name] = note
+
+
+_KIND_REASONS: dict[str, str] = {}  # syscalls.master type (COMPAT4 …) -> why none is served
+
+
+def unimplemented_kind(kind: str, note: str) -> None:
+    """Say why the entries of syscalls.master type `kind` that have no handler stay `enosys`."""
+    if kind in _KIND_REASONS:
+        raise KeyError(f"{kind} has two reasons")
+    _KIND_REASONS[kind] = note
+
+
+def reasons() -> dict[str, str]:
+    return dict(_REASONS)
+
+
 _NAMES = {name for (_k, name, _r, _a) in MASTER.values()}
 _ABSENT = ("OBSOL", "RESERVED", "UNIMPL")
+
+
+def _reason(name: str, kind: str) -> str:
+    return _REASONS.get(name) or _KIND_REASONS.get(kind.split("|")[0], "")
 
 
 def build() -> list[Entry]:
@@ -158,7 +190,9 @@ def build() -> list[Entry]:
             )
         elif spec is None:
             table.append(
-                Entry(nr, name, kind, args, Support.OBSOLETE if absent else Support.ENOSYS)
+                Entry(nr, name, kind, args, Support.OBSOLETE)
+                if absent
+                else Entry(nr, name, kind, args, Support.ENOSYS, note=_reason(name, kind))
             )
         else:
             table.append(

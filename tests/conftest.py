@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,79 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.skip(reason="needs root (namespaces, cgroups, mounts): run as root")
             )
+
+
+# Markers must not lie.  A test marked @pytest.mark.syscalls("a", "b") must make each named
+# FreeBSD call: either a bsdulator it starts serves it (the supervisor writes every FreeBSD number
+# it sees to $BSDULATOR_SYSCALL_LOG, bsdulator/syscall_log.py), or the call's handler function
+# runs in the test's own process (a unit test of a translator calls the handler itself).  A
+# marked test that passes without making all of them fails.  `bsdulator --coverage` reads the
+# markers (bsdulator/coverage.py).
+SYSCALL_LOG = "BSDULATOR_SYSCALL_LOG"
+_HANDLERS: dict = {}  # handler code object -> the one syscall it serves
+
+
+def _handler_codes() -> dict:
+    if not _HANDLERS:
+        from bsdulator import table
+
+        by_code: dict = {}
+        for e in table.build():
+            if e.handler is not None:
+                by_code.setdefault(e.handler.__code__, set()).add(e.name)
+        # a code object several slots share (a factory's handlers) names none of them
+        _HANDLERS.update({c: next(iter(n)) for c, n in by_code.items() if len(n) == 1})
+    return _HANDLERS
+
+
+def marked_syscalls(item) -> set[str]:
+    return {name for mark in item.iter_markers("syscalls") for name in mark.args}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    if marked_syscalls(item):
+        fd, log = tempfile.mkstemp(prefix="bsdulator-syscall-log-")
+        os.close(fd)
+        item.stash[_LOG_KEY] = log
+        os.environ[SYSCALL_LOG] = str(log)
+    else:
+        os.environ.pop(SYSCALL_LOG, None)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    wanted = marked_syscalls(item)
+    if not wanted:
+        return (yield)
+    handlers, ran = _handler_codes(), set()
+
+    def profile(frame, event, _arg):
+        if event == "call" and frame.f_code in handlers:
+            ran.add(handlers[frame.f_code])
+
+    sys.setprofile(profile)
+    try:
+        result = yield
+    finally:
+        sys.setprofile(None)
+    from bsdulator.abi.syscall_table import MASTER
+    from bsdulator.syscall_log import read
+
+    log = item.stash[_LOG_KEY]
+    made = {MASTER[nr][1] for nr in read(log) if nr in MASTER} | ran
+    os.unlink(log)
+    missing = sorted(wanted - made)
+    if missing:
+        pytest.fail(
+            f"marked @pytest.mark.syscalls but never made during the test: {', '.join(missing)}",
+            pytrace=False,
+        )
+    return result
+
+
+_LOG_KEY = pytest.StashKey[str]()
 
 
 def _root() -> Path:
@@ -64,7 +138,8 @@ def bsd(freebsd_root):
             check=check,
         )
 
-    probe = run(freebsd_root / "bin" / "echo", "probe")
+    # the probe's calls belong to no test (see pytest_runtest_call)
+    probe = run(freebsd_root / "bin" / "echo", "probe", env={SYSCALL_LOG: ""})
     if probe.returncode != 0 and b"ptrace" in probe.stderr:
         pytest.skip(f"ptrace is not allowed here: {probe.stderr.decode().strip()}")
     return run

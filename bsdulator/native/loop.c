@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #define THREADS 8192  /* open-addressing slots; live traced threads are far fewer */
 
 struct thread_state {
@@ -143,6 +145,18 @@ static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, stru
     s->fast = 0;
 }
 
+/* The first call of nr this supervisor finishes: one line in the syscall log (syscall_log.py). */
+static void log_first(struct bsdu_fast *f, uint64_t nr)
+{
+    char line[24];
+    if (!f->seen || f->seen[nr])
+        return;
+    f->seen[nr] = 1;
+    int n = snprintf(line, sizeof line, "%llu\n", (unsigned long long)nr);
+    if (write(f->log_fd, line, (size_t)n) < 0)
+        f->seen[nr] = 0;
+}
+
 int bsdu_run(struct bsdu_fast *f, struct bsdu_stop *out)
 {
     for (;;) {
@@ -185,6 +199,7 @@ int bsdu_run(struct bsdu_fast *f, struct bsdu_stop *out)
         } else if (!start_sigprocmask(f, tid, r, s)) {
             return 0;
         }
+        log_first(f, nr);
         s->nr = nr;
         s->fast = (uint8_t)kind;
         s->rip = r->rip;

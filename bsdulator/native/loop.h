@@ -30,6 +30,8 @@ struct bsdu_fast {
     int32_t restart[4];           /* ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK */
     int32_t how_to_linux[4];      /* FreeBSD sigprocmask how (index) -> Linux how, -1 if invalid */
     int32_t red_zone;             /* bytes below rsp the x86-64 ABI lets a function use */
+    uint8_t *seen;                /* BSDULATOR_SYSCALL_LOG: FreeBSD numbers already logged, or NULL */
+    int32_t log_fd;               /* where a number seen for the first time goes, "nr\n" */
 };
 
 struct bsdu_stop {
