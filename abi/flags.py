@@ -1290,3 +1290,20 @@ FREEBSD_SO_TS_CLOCKS = {
     "SO_TS_REALTIME": 2,
     "SO_TS_MONOTONIC": 3,
 }
+
+# --- timer descriptors (FreeBSD 14) ------------------------------------------------------------
+
+# <sys/timerfd.h>: TFD_NONBLOCK and TFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC; the settime flags
+# are the same numbers on Linux (<linux/timerfd.h>).
+FREEBSD_TFD_FLAGS = {
+    "TFD_NONBLOCK": 0x0004,
+    "TFD_CLOEXEC": 0x00100000,
+    "TFD_TIMER_ABSTIME": 0x01,
+    "TFD_TIMER_CANCEL_ON_SET": 0x02,
+}
+LINUX_TFD_FLAGS = {
+    "TFD_NONBLOCK": 0o4000,
+    "TFD_CLOEXEC": 0o2000000,
+    "TFD_TIMER_ABSTIME": 0x01,
+    "TFD_TIMER_CANCEL_ON_SET": 0x02,
+}

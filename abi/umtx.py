@@ -66,6 +66,9 @@ FREEBSD_UMTX_VALUES = {
 
 FREEBSD_THR_FLAGS = {"THR_SUSPENDED": 0x0001, "THR_SYSTEM_SCOPE": 0x0002}
 
+# <sched.h> (sys/sched.h): the POSIX scheduling policies of sched_setscheduler(2).
+FREEBSD_SCHED_POLICY = {"SCHED_FIFO": 1, "SCHED_OTHER": 2, "SCHED_RR": 3}
+
 # <sys/rtprio.h>: rtprio(2) and rtprio_thread(2).
 FREEBSD_RTPRIO = {
     "RTP_LOOKUP": 0,

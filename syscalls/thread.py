@@ -231,10 +231,11 @@ def _linux_rt_priority(prio: int) -> int:
     return LINUX_RT_MAX - prio * LINUX_RT_SPAN // RT_SPAN
 
 
-def _rtprio_of(tid: int) -> tuple[int, int]:
+def rtprio_of(tid: int) -> tuple[int, int]:
     policy = os.sched_getscheduler(tid)
     if policy in (os.SCHED_FIFO, os.SCHED_RR):
-        prio = (LINUX_RT_MAX - os.sched_getparam(tid).sched_priority) * RT_SPAN // LINUX_RT_SPAN
+        # the inverse of _linux_rt_priority's floor: the one FreeBSD priority it maps there
+        prio = -(-(LINUX_RT_MAX - os.sched_getparam(tid).sched_priority) * RT_SPAN // LINUX_RT_SPAN)
         return (RTP["RTP_PRIO_FIFO"] if policy == os.SCHED_FIFO else RTP["RTP_PRIO_REALTIME"]), prio
     if policy == os.SCHED_IDLE:
         return RTP["RTP_PRIO_IDLE"], 0
@@ -243,6 +244,11 @@ def _rtprio_of(tid: int) -> tuple[int, int]:
 
 def _set_rtprio(call, tid: int, rtp_addr: int) -> None:
     kind, prio = struct.unpack("<HH", call.mem.read(rtp_addr, 4))
+    set_rtprio(call, tid, kind, prio)
+
+
+def set_rtprio(call, tid: int, kind: int, prio: int) -> None:
+    """Give thread tid FreeBSD's scheduling class `kind` at `prio` (rtp_set_thread)."""
     if prio > RTP["RTP_PRIO_MAX"]:
         raise FreeBSDError(EINVAL)
     if kind in (RTP["RTP_PRIO_IDLE"], RTP["RTP_PRIO_REALTIME"], RTP["RTP_PRIO_FIFO"]):
@@ -270,7 +276,7 @@ def _rtprio(call, function: int, tid: int, rtp_addr: int) -> int:
     function = s32(function)
     if function == RTP["RTP_LOOKUP"]:
         try:
-            kind, prio = _rtprio_of(tid)
+            kind, prio = rtprio_of(tid)
         except OSError:
             raise FreeBSDError(ESRCH) from None
         call.mem.write(rtp_addr, struct.pack("<HH", kind, prio))

@@ -2,12 +2,14 @@
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_CLOCK_IDS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.table import Support, handler, native
 
 EINVAL = FREEBSD_ERRNO["EINVAL"]
+U32 = 0xFFFFFFFF
 
 native("gettimeofday", note="struct timeval and timezone have the same layout")
 native("nanosleep", note="struct timespec has the same layout")
@@ -59,3 +61,25 @@ def sys_clock_nanosleep(call, clock_id, flags, rqtp, rmtp):
         _clock(clock_id), translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp
     )
     return translate.errno_to_freebsd(-r) if r < 0 else 0
+
+
+# ---- timer descriptors (FreeBSD 14's sys_timerfd.c: Linux's interface, Linux's numbers) --------
+
+TIMERFD_CLOCKS = ("CLOCK_REALTIME", "CLOCK_MONOTONIC")  # kern_timerfd_create takes only these
+
+
+@handler("timerfd_create", Support.TRANSLATED, "clock ids and TFD_NONBLOCK/TFD_CLOEXEC translated")
+def sys_timerfd_create(call, clockid, flags):
+    """Implements FreeBSD timerfd_create(2)."""
+    clockid, flags = s32(clockid), s32(flags)
+    if clockid not in (FREEBSD_CLOCK_IDS[n] for n in TIMERFD_CLOCKS):
+        raise FreeBSDError(EINVAL, f"timerfd clock {clockid}")
+    if translate.TIMERFD_CREATE_FLAGS.unknown_freebsd(flags & U32):
+        raise FreeBSDError(EINVAL, f"timerfd flags {flags:#x}")
+    return check(
+        (yield lx.timerfd_create(_clock(clockid), translate.TIMERFD_CREATE_FLAGS.to_linux(flags)))
+    )
+
+
+native("timerfd_gettime", note="struct itimerspec has the same layout")
+native("timerfd_settime", note="TFD_TIMER_ABSTIME/CANCEL_ON_SET and struct itimerspec are the same")

@@ -340,6 +340,7 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_ITIMER_WHICH", "sys/time.h"),
     F("abi.flags.FREEBSD_GRND_FLAGS", "sys/types.h", "sys/random.h"),
     F("abi.flags.FREEBSD_CLOSE_RANGE_FLAGS", "unistd.h"),
+    F("abi.flags.FREEBSD_TFD_FLAGS", "sys/types.h", "fcntl.h", "sys/timerfd.h"),
     F(
         "abi.flags.FREEBSD_CPU_LEVELS | abi.flags.FREEBSD_CPU_WHICH"
         " | abi.flags.FREEBSD_CPU_MAXSIZE",
@@ -500,6 +501,7 @@ FREEBSD_VALUES = [
             "FREEBSD_RTPRIO",
         )
     ),
+    F("abi.umtx.FREEBSD_SCHED_POLICY", "sys/types.h", "sched.h"),
     # What the handlers once spelled as literals (tests/test_abi_literals.py keeps them out).
     F(
         "abi.limits.FREEBSD_LIMITS",
@@ -624,6 +626,7 @@ LINUX_VALUES = [
     L("abi.flags.LINUX_ITIMER_WHICH", "linux/time.h"),
     L("abi.flags.LINUX_GRND_FLAGS", "linux/random.h"),
     L("abi.flags.LINUX_CLOSE_RANGE_FLAGS", "linux/close_range.h"),
+    L("abi.flags.LINUX_TFD_FLAGS", "sys/timerfd.h"),
     # asm/termios.h brings termbits.h and ioctls.h
     L(
         "abi.ioctls.LINUX_IOCTLS",
