@@ -158,6 +158,7 @@ BRIDGESTP_HEADERS = (
 )
 SIGNAL_HEADERS = ("signal.h", "sys/_sigset.h")
 TERMIOS_HEADERS = ("termios.h", "sys/ttydefaults.h")
+SYSV_HEADERS = ("sys/types.h", "sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h")
 UMTX_HEADERS = ("sys/types.h", "sys/umtx.h", "sys/thr.h", "sys/rtprio.h")
 EVENT_HEADERS = ("sys/types.h", "sys/event.h")
 NETIF_HEADERS = (
@@ -340,6 +341,8 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_ITIMER_WHICH", "sys/time.h"),
     F("abi.flags.FREEBSD_GRND_FLAGS", "sys/types.h", "sys/random.h"),
     F("abi.flags.FREEBSD_CLOSE_RANGE_FLAGS", "unistd.h"),
+    F("abi.ipc.FREEBSD_IPC_FLAGS", *SYSV_HEADERS),
+    F("abi.ipc.FREEBSD_IPC_CMDS", *SYSV_HEADERS),
     F("abi.flags.FREEBSD_TFD_FLAGS", "sys/types.h", "fcntl.h", "sys/timerfd.h"),
     F(
         "abi.flags.FREEBSD_CPU_LEVELS | abi.flags.FREEBSD_CPU_WHICH"
@@ -626,6 +629,8 @@ LINUX_VALUES = [
     L("abi.flags.LINUX_ITIMER_WHICH", "linux/time.h"),
     L("abi.flags.LINUX_GRND_FLAGS", "linux/random.h"),
     L("abi.flags.LINUX_CLOSE_RANGE_FLAGS", "linux/close_range.h"),
+    L("abi.ipc.LINUX_IPC_FLAGS", *SYSV_HEADERS),
+    L("abi.ipc.LINUX_IPC_CMDS", *SYSV_HEADERS),
     L("abi.flags.LINUX_TFD_FLAGS", "sys/timerfd.h"),
     # asm/termios.h brings termbits.h and ioctls.h
     L(
