@@ -329,3 +329,13 @@ FREEBSD_MCONTEXT = {
 
 # FreeBSD signal.h: the sa_handler values that are no handler (pointer casts of these numbers).
 FREEBSD_SIG_HANDLERS = {"SIG_DFL": 0, "SIG_IGN": 1}
+
+# <sys/signal.h>: how a timer or message queue notifies (struct sigevent's sigev_notify).
+FREEBSD_SIGEV = {
+    "SIGEV_NONE": 0,
+    "SIGEV_SIGNAL": 1,
+    "SIGEV_THREAD": 2,
+    "SIGEV_KEVENT": 3,
+    "SIGEV_THREAD_ID": 4,
+}
+LINUX_SIGEV = {"SIGEV_SIGNAL": 0, "SIGEV_NONE": 1, "SIGEV_THREAD": 2, "SIGEV_THREAD_ID": 4}

@@ -487,6 +487,29 @@ LAYOUTS = {
         ],
     ),
     "rtprio": (4, [("type", 0, 2, "u16"), ("prio", 2, 2, "u16")]),
+    # kmq_open(2), kmq_setattr(2); Linux's mq_attr has the same bytes (__pad for __reserved)
+    "mq_attr": (
+        64,
+        [
+            ("mq_flags", 0, 8, "i64"),
+            ("mq_maxmsg", 8, 8, "i64"),
+            ("mq_msgsize", 16, 8, "i64"),
+            ("mq_curmsgs", 24, 8, "i64"),
+            ("__reserved", 32, 32, "i64[4]"),
+        ],
+    ),
+    # ktimer_create(2), kmq_notify(2): sigev_value is the union sigval, copied as it is
+    "sigevent": (
+        80,
+        [
+            ("sigev_notify", 0, 4, "i32"),
+            ("sigev_signo", 4, 4, "i32"),
+            ("sigev_value", 8, 8, "bytes"),
+            ("sigev_notify_thread_id", 16, 4, "i32"),
+            ("sigev_notify_function", 16, 8, "u64"),
+            ("sigev_notify_attributes", 24, 8, "u64"),
+        ],
+    ),
     "_usem2": (8, [("_count", 0, 4, "u32"), ("_flags", 4, 4, "u32")]),
     "ucond": (
         16,
@@ -1009,6 +1032,27 @@ LAYOUTS = {
         ],
     ),
     # ---- Linux x86_64, as the kernel writes them -----------------------------------
+    "linux_mq_attr": (
+        64,
+        [
+            ("mq_flags", 0, 8, "i64"),
+            ("mq_maxmsg", 8, 8, "i64"),
+            ("mq_msgsize", 16, 8, "i64"),
+            ("mq_curmsgs", 24, 8, "i64"),
+            ("__pad", 32, 32, "i64[4]"),
+        ],
+    ),
+    "linux_sigevent": (
+        64,
+        [
+            ("sigev_value", 0, 8, "bytes"),
+            ("sigev_signo", 8, 4, "i32"),
+            ("sigev_notify", 12, 4, "i32"),
+            ("sigev_notify_thread_id", 16, 4, "i32"),
+            ("sigev_notify_function", 16, 8, "u64"),
+            ("sigev_notify_attributes", 24, 8, "u64"),
+        ],
+    ),
     "linux_stat": (
         144,
         [

@@ -440,6 +440,7 @@ FREEBSD_VALUES = [
         ),
     ),
     F("abi.signals.FREEBSD_MCONTEXT", "sys/types.h", "ucontext.h"),
+    F("abi.signals.FREEBSD_SIGEV", "sys/types.h", "signal.h"),
     F(
         "abi.vm.VM_MAXUSER_ADDRESS_LA48",
         "sys/types.h",
@@ -629,6 +630,7 @@ LINUX_VALUES = [
     L("abi.flags.LINUX_ITIMER_WHICH", "linux/time.h"),
     L("abi.flags.LINUX_GRND_FLAGS", "linux/random.h"),
     L("abi.flags.LINUX_CLOSE_RANGE_FLAGS", "linux/close_range.h"),
+    L("abi.signals.LINUX_SIGEV", "signal.h"),
     L("abi.ipc.LINUX_IPC_FLAGS", *SYSV_HEADERS),
     L("abi.ipc.LINUX_IPC_CMDS", *SYSV_HEADERS),
     L("abi.flags.LINUX_TFD_FLAGS", "sys/timerfd.h"),

@@ -46,6 +46,7 @@ FREEBSD_PROBE = r"""
 #include <machine/sigframe.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <mqueue.h>
 
 struct stat probe_stat;
 struct freebsd11_stat probe_freebsd11_stat;
@@ -93,6 +94,8 @@ struct umutex probe_umutex;
 struct _usem2 probe__usem2;
 struct ucond probe_ucond;
 struct rtprio probe_rtprio;
+struct sigevent probe_sigevent;
+struct mq_attr probe_mq_attr;
 struct urwlock probe_urwlock;
 struct jail probe_jail;
 struct xucred probe_xucred;
@@ -149,6 +152,7 @@ LINUX_PROBE = r"""
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <mqueue.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -193,6 +197,8 @@ struct cmsghdr probe_linux_cmsghdr;
 struct kernel_sigaction probe_linux_sigaction;
 stack_t probe_linux_stack_t;
 siginfo_t probe_linux_siginfo_t;
+struct sigevent probe_linux_sigevent;
+struct mq_attr probe_linux_mq_attr;
 struct flock probe_linux_flock;
 struct utsname probe_linux_utsname;
 struct timespec probe_linux_timespec;

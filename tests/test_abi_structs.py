@@ -34,6 +34,16 @@ ALIASES = {
     },
     "sigframe": {"sf_action": "sf_ahu.sf_action", "sf_handler": "sf_ahu.sf_handler"},
     "statfs": {"f_fsid": "f_fsid.val"},
+    "sigevent": {
+        "sigev_notify_thread_id": "_sigev_un._threadid",
+        "sigev_notify_function": "_sigev_un._sigev_thread._function",
+        "sigev_notify_attributes": "_sigev_un._sigev_thread._attribute",
+    },
+    "linux_sigevent": {
+        "sigev_notify_thread_id": "_sigev_un._tid",
+        "sigev_notify_function": "_sigev_un._sigev_thread._function",
+        "sigev_notify_attributes": "_sigev_un._sigev_thread._attribute",
+    },
     "freebsd11_statfs": {"f_fsid": "f_fsid.val"},
     "linux_statfs": {"f_fsid": "f_fsid.__val"},
     "linux_siginfo_t": {
