@@ -148,7 +148,7 @@ static void finish(const struct bsdu_fast *f, int tid, struct bsdu_regs *r, stru
 /* The first call of nr this supervisor finishes: one line in the syscall log (syscall_log.py). */
 static void log_first(struct bsdu_fast *f, uint64_t nr)
 {
-    char line[24];
+    char line[32];  /* a 64-bit number in decimal and a newline */
     if (!f->seen || f->seen[nr])
         return;
     f->seen[nr] = 1;
