@@ -266,7 +266,7 @@ def supervise(regs) -> None:
 
 def enter(sup, thread, regs) -> None:
     """At a syscall-enter stop: decode the FreeBSD call and start it."""
-    nr = regs.orig_rax
+    nr = saved_nr = regs.orig_rax
     args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9]
     gate = amd64_gate(regs)
     indirect = gate and nr in (SYS_syscall, SYS___syscall)
@@ -279,6 +279,8 @@ def enter(sup, thread, regs) -> None:
         entry = sup.table[nr] if nr < len(sup.table) else sup.out_of_range(nr)
         if sup.syscall_log is not None:
             sup.syscall_log.saw(nr)
+            if indirect:  # syscall(2) itself was made too
+                sup.syscall_log.saw(saved_nr)
     saved = ptrace.new_regs()
     ptrace.copy_regs(saved, regs)
     fetch_error = 0

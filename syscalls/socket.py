@@ -192,7 +192,10 @@ def sys_accept(call, s, name, anamelen):
 
 @handler("accept4", Support.TRANSLATED, "sockaddr and SOCK_CLOEXEC/NONBLOCK translated")
 def sys_accept4(call, s, name, anamelen, flags):
-    """Implements FreeBSD accept4(2)."""
+    """Implements FreeBSD accept4(2): flags other than SOCK_CLOEXEC/SOCK_NONBLOCK are EINVAL
+    (kern_accept4), not ignored."""
+    if translate.SOCK_FLAGS.unknown_freebsd(s32(flags) & 0xFFFFFFFF):
+        raise FreeBSDError(EINVAL, f"accept4 flags {s32(flags):#x}")
     return (yield from _accept(call, s, name, anamelen, flags))
 
 
