@@ -2,7 +2,12 @@
 
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_INHERIT, FREEBSD_MADV_ADVICE, LINUX_MADV_ADVICE
+from bsdulator.abi.flags import (
+    FREEBSD_INHERIT,
+    FREEBSD_MADV_ADVICE,
+    FREEBSD_MSYNC_FLAGS,
+    LINUX_MADV_ADVICE,
+)
 from bsdulator.abi.machine import FREEBSD_PAGE_SIZES
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
@@ -87,8 +92,14 @@ def sys_madvise(call, addr, length, behav):
 
 @handler("msync", Support.TRANSLATED, "MS_* translated")
 def sys_msync(call, addr, length, flags):
-    """Implements FreeBSD msync(2)."""
+    """Implements FreeBSD msync(2): MS_ASYNC with MS_INVALIDATE contradict each other (EINVAL,
+    kern_msync), which Linux accepts."""
+    if s32(flags) & ASYNC_INVALIDATE == ASYNC_INVALIDATE:
+        raise FreeBSDError(FREEBSD_ERRNO["EINVAL"], "MS_ASYNC|MS_INVALIDATE")
     return check((yield lx.msync(addr, length, translate.msync_to_linux(flags))))
+
+
+ASYNC_INVALIDATE = FREEBSD_MSYNC_FLAGS["MS_ASYNC"] | FREEBSD_MSYNC_FLAGS["MS_INVALIDATE"]
 
 
 # FreeBSD INHERIT_* -> Linux madvise advice giving the same fork behaviour.

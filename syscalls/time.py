@@ -56,10 +56,13 @@ def sys_settimeofday(call, tv, tz):
     "clock ids translated; the error comes back as the result",
 )
 def sys_clock_nanosleep(call, clock_id, flags, rqtp, rmtp):
-    """Implements FreeBSD clock_nanosleep(2), which reports failure as its return value."""
-    r = yield lx.clock_nanosleep(
-        _clock(clock_id), translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp
-    )
+    """Implements FreeBSD clock_nanosleep(2), which reports failure as its return value (an
+    unknown clock too: kern_posix_error)."""
+    try:
+        clock = _clock(clock_id)
+    except FreeBSDError as e:
+        return e.errno
+    r = yield lx.clock_nanosleep(clock, translate.TIMER_FLAGS.to_linux(flags), rqtp, rmtp)
     return translate.errno_to_freebsd(-r) if r < 0 else 0
 
 

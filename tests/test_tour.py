@@ -34,3 +34,30 @@ def test_paths_and_the_at_family(bsd, freebsd_programs, tmp_path):
 )  # fmt: skip
 def test_descriptor_io(bsd, freebsd_programs, tmp_path):
     _run(bsd, freebsd_programs, "tour_io", tmp_path)
+
+
+@pytest.mark.syscalls(
+    "freebsd14_setgroups", "freebsd14_getgroups", "setgroups", "getgroups", "setgid", "setegid",
+    "setregid", "setresgid", "getresgid", "setresuid", "getresuid", "setreuid", "setuid",
+    "getrlimit", "setrlimit", "getdtablesize", "setsid", "getsid", "getpgrp", "setlogin",
+    "getlogin", "getrusage", "getitimer", "fork", "wait4",
+)  # fmt: skip
+def test_credentials_sessions_and_limits(bsd, freebsd_programs):
+    if os.geteuid() != 0:
+        pytest.skip("changing credentials needs root")
+    r = _run(bsd, freebsd_programs, "tour_creds")
+    assert r.stdout.decode().count(": 0 failures") == 4, r.stdout.decode()
+
+
+@pytest.mark.syscalls(
+    "syscall", "__syscall", "fchflags", "lchflags", "chflagsat", "freebsd10_pipe",
+    "freebsd11_getdirentries", "freebsd11_getdents", "freebsd11_getfsstat", "msync", "mlock",
+    "munlock", "mlockall", "munlockall", "clock_getres", "clock_nanosleep", "clock_settime",
+    "getcontext", "swapcontext", "setcontext", "thr_self", "thr_set_name", "thr_kill2",
+    "modnext", "kldunload", "chroot",
+)  # fmt: skip
+def test_assorted_calls(bsd, freebsd_programs, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("chroot and memory locking need root")
+    (tmp_path / "marker").write_text("")
+    _run(bsd, freebsd_programs, "tour_misc", tmp_path)
