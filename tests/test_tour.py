@@ -61,3 +61,19 @@ def test_assorted_calls(bsd, freebsd_programs, tmp_path):
         pytest.skip("chroot and memory locking need root")
     (tmp_path / "marker").write_text("")
     _run(bsd, freebsd_programs, "tour_misc", tmp_path)
+
+
+@pytest.mark.syscalls(
+    "extattr_set_file", "extattr_get_file", "extattr_delete_file", "extattr_list_file",
+    "extattr_set_fd", "extattr_get_fd", "extattr_delete_fd", "extattr_list_fd",
+    "extattr_set_link", "extattr_get_link", "extattr_delete_link", "extattr_list_link",
+)  # fmt: skip
+def test_extended_attributes(bsd, freebsd_programs, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    try:
+        os.setxattr(target, "user.probe", b"1")
+    except OSError as e:
+        pytest.skip(f"{tmp_path} has no user extended attributes: {e.strerror}")
+    os.removexattr(target, "user.probe")
+    _run(bsd, freebsd_programs, "tour_extattr", target)
