@@ -541,9 +541,10 @@ def _host_path(call, seen: str) -> str:
 # -- the calls ---------------------------------------------------------------------------
 
 
-def _attach(call, row: jailreg.JailRow):
+def _attach(call, row: jailreg.JailRow, result: int = 0):
     """Move the calling process into the jail: cgroup first (so removal reaches it), then
-    setns, then fork so that the program goes on inside the jail's PID namespace too."""
+    setns, then fork so that the program goes on inside the jail's PID namespace too, where
+    the call returns `result` (jail_attach's 0, the jid jail(2) and jail_set return)."""
     holder = _holder(row)
     if not jailns.alive(holder):
         raise FreeBSDError(EINVAL, f"jail {row.jid}'s namespaces are gone")
@@ -554,7 +555,7 @@ def _attach(call, row: jailreg.JailRow):
     yield from _close_ways_out(call)
     yield from _add_jail_filter(call)
     yield from _drop_capabilities(call, record_of(row))
-    yield from AttachProxy().fork(call, holder)
+    yield from AttachProxy().fork(call, holder, result)
 
 
 def _enter_namespaces(call, holder: jailns.Holder, plan: jailns.AttachPlan):
@@ -779,8 +780,9 @@ class AttachProxy:
         self.child = 0  # the child's host pid, once the supervisor adopted it
         self.exiting = False  # dying of the child's signal: that one is let through
 
-    def fork(self, call, holder: jailns.Holder):
-        """The rest of jail_attach in the caller: never returns to the program."""
+    def fork(self, call, holder: jailns.Holder, result: int = 0):
+        """The rest of jail_attach in the caller: never returns to the program; the child
+        returns `result` from the call."""
         saved = call.saved
 
         def adopted(thread):
@@ -789,7 +791,7 @@ class AttachProxy:
 
             def start(regs):
                 ptrace.copy_regs(regs, saved)
-                regs.rax = 0
+                regs.rax = result
                 regs.eflags &= ~CF
 
             thread.start = start
@@ -961,7 +963,7 @@ def _set(call, flags: int, pairs):
         stop_point("create:committed")
     if plan.attach:
         try:
-            yield from _attach(call, row)
+            yield from _attach(call, row, plan.jid)
         except FreeBSDError:
             if plan.created:
                 _remove_rows(svc, [record.jid])

@@ -583,3 +583,12 @@ def test_privileges_a_jail_lacks(jails, freebsd_root):
         == 0
     )
     assert jails("jail", "-r", "priv").returncode == 0
+
+
+@pytest.mark.syscalls("jail", "shmget")
+def test_the_old_jail_call_jails_its_caller(jails, bsd, freebsd_root, freebsd_programs):
+    prog = freebsd_programs("jail_old_api")["jail_old_api"]
+    r = bsd(prog, freebsd_root, env=jails.env)
+    out = r.stdout.decode()
+    assert out.endswith(": 0 failures\n") and out.startswith("jid 1\n"), out + r.stderr.decode()
+    assert jails("jls", "jid").stdout == b""  # not persistent: gone with its last process

@@ -10,7 +10,14 @@ pytestmark = pytest.mark.e2e
 # ksched_get_priority_max/min: SCHED_FIFO/RR are P1B_RT_PRIO 0..RTP_PRIO_MAX (31), SCHED_OTHER is
 # 0..PRI_MAX_TIMESHARE - PRI_MIN_TIMESHARE (223 - 120 in 13.5's priority.h)
 RANGES = ["max fifo=31 rr=31 other=103", "min fifo=0 rr=0 other=0"]
-CALLS = (
+
+
+@pytest.fixture(scope="module")
+def program(freebsd_programs):
+    return freebsd_programs("sched_posix")["sched_posix"]
+
+
+@pytest.mark.syscalls(
     "sched_get_priority_max",
     "sched_get_priority_min",
     "sched_getscheduler",
@@ -20,14 +27,6 @@ CALLS = (
     "yield",
     "sched_getcpu",
 )
-
-
-@pytest.fixture(scope="module")
-def program(freebsd_programs):
-    return freebsd_programs("sched_posix")["sched_posix"]
-
-
-@pytest.mark.syscalls(*CALLS)
 def test_posix_scheduling_unprivileged_part(bsd, program):
     r = bsd(program)
     out = r.stdout.decode().splitlines()
@@ -35,7 +34,7 @@ def test_posix_scheduling_unprivileged_part(bsd, program):
 
 
 @pytest.mark.root
-@pytest.mark.syscalls(*CALLS, "sched_setscheduler", "rtprio_thread")
+@pytest.mark.syscalls("sched_setscheduler", "sched_getscheduler", "sched_getparam", "rtprio_thread")
 def test_posix_scheduling_realtime_as_root(bsd, program):
     if os.geteuid() != 0:
         pytest.skip("realtime scheduling needs root")

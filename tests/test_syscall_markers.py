@@ -2,6 +2,7 @@
 @pytest.mark.syscalls marker, which tests/conftest.py holds to the calls really made), and every
 slot left unimplemented says why."""
 
+import ast
 import json
 import os
 
@@ -44,6 +45,23 @@ def test_no_reason_stays_behind_for_a_served_call():
 def test_markers_name_freebsd_syscalls():
     wrong = {name: tests for name, tests in marked_tests().items() if name not in FREEBSD_NAMES}
     assert wrong == {}
+
+
+def test_markers_name_their_syscalls_as_string_literals():
+    """--coverage reads the names without running the tests: each must be spelled out."""
+    spelled = []
+    for path in sorted(coverage.TESTS.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", None) == "syscalls"
+                and getattr(node.func.value, "attr", None) == "mark"
+                and not all(
+                    isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args
+                )
+            ):
+                spelled.append(f"{path.name}:{node.lineno}")
+    assert spelled == []
 
 
 def test_markers_are_read_from_modules_classes_functions_and_params(tmp_path):

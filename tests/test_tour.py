@@ -51,7 +51,8 @@ def test_credentials_sessions_and_limits(bsd, freebsd_programs):
 
 @pytest.mark.syscalls(
     "syscall", "__syscall", "fchflags", "lchflags", "chflagsat", "freebsd10_pipe",
-    "freebsd11_getdirentries", "freebsd11_getdents", "freebsd11_getfsstat", "msync", "mlock",
+    "freebsd11_getdirentries", "freebsd11_getdents", "freebsd11_getfsstat", "freebsd11_mknodat",
+    "msync", "mlock",
     "munlock", "mlockall", "munlockall", "clock_getres", "clock_nanosleep", "clock_settime",
     "getcontext", "swapcontext", "setcontext", "thr_self", "thr_set_name", "thr_kill2",
     "modnext", "kldunload", "chroot",

@@ -29,6 +29,7 @@
 #define FREEBSD11_GETDIRENTRIES 196
 #define FREEBSD11_GETDENTS 272
 #define FREEBSD11_GETFSSTAT 395
+#define FREEBSD11_MKNODAT 498
 
 struct freebsd11_dirent { uint32_t d_fileno; uint16_t d_reclen; uint8_t d_type, d_namlen;
 	char d_name[256]; };
@@ -79,6 +80,10 @@ int main(int argc, char **argv)
 	lseek(d, 0, SEEK_SET);
 	n = syscall(FREEBSD11_GETDENTS, d, buf, sizeof buf);
 	CHECK(n > 0 && has_dot(buf, n), "freebsd11_getdents %ld errno %d", n, errno);
+	struct stat st;
+	CHECK(syscall(FREEBSD11_MKNODAT, d, "fifo11", S_IFIFO | 0600, 0) == 0 &&
+	    fstatat(d, "fifo11", &st, 0) == 0 && S_ISFIFO(st.st_mode), "freebsd11_mknodat errno %d",
+	    errno);
 	n = syscall(FREEBSD11_GETFSSTAT, NULL, 0, MNT_NOWAIT);
 	CHECK(n > 0, "freebsd11_getfsstat %ld errno %d", n, errno);
 
