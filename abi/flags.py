@@ -1307,3 +1307,6 @@ LINUX_TFD_FLAGS = {
     "TFD_TIMER_ABSTIME": 0x01,
     "TFD_TIMER_CANCEL_ON_SET": 0x02,
 }
+
+# <fcntl.h>: funlinkat(2)'s "no descriptor to check the path against".
+FREEBSD_FD_NONE = {"FD_NONE": -200}

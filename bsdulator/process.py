@@ -49,6 +49,7 @@ class Process:
     osrel: int = 0
     jail: object = None  # the jail this process belongs to, if any
     login: str | None = None  # setlogin(2)'s name; None: the invoking user's (syscalls/proc.py)
+    loginclass: str = "default"  # setloginclass(2)'s, the credential's (proc0's is "default")
     threads: set = field(default_factory=set)
     proxy: object = None  # set when this process only stands in for a jail_attach child
     warned: set = field(default_factory=set)  # missing calls already reported: once per process
@@ -75,6 +76,7 @@ class Process:
             cpuset=self.cpuset,
             notrace=self.notrace,
             reapsubtree=pid if self.reaper else self.reapsubtree or self.pid,
+            loginclass=self.loginclass,
         )
 
     def exec_reset(self) -> None:

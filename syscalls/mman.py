@@ -102,6 +102,17 @@ def sys_msync(call, addr, length, flags):
 ASYNC_INVALIDATE = FREEBSD_MSYNC_FLAGS["MS_ASYNC"] | FREEBSD_MSYNC_FLAGS["MS_INVALIDATE"]
 
 
+@handler(
+    "mincore",
+    Support.PARTIAL,
+    "MINCORE_REFERENCED/MODIFIED (and their _OTHER forms, MINCORE_SUPER) are never set: Linux "
+    "reports residency only, which is MINCORE_INCORE's bit",
+)
+def sys_mincore(call, addr, length, vec):
+    """Implements FreeBSD mincore(2)."""
+    return check((yield lx.mincore(addr, length, vec)))
+
+
 # FreeBSD INHERIT_* -> Linux madvise advice giving the same fork behaviour.
 _INHERIT = {
     FREEBSD_INHERIT[freebsd]: LINUX_MADV_ADVICE[linux]

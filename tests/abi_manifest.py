@@ -341,6 +341,7 @@ FREEBSD_VALUES = [
     F("abi.flags.FREEBSD_ITIMER_WHICH", "sys/time.h"),
     F("abi.flags.FREEBSD_GRND_FLAGS", "sys/types.h", "sys/random.h"),
     F("abi.flags.FREEBSD_CLOSE_RANGE_FLAGS", "unistd.h"),
+    F("abi.flags.FREEBSD_FD_NONE", "sys/types.h", "fcntl.h"),
     F("abi.ipc.FREEBSD_IPC_FLAGS", *SYSV_HEADERS),
     F("abi.ipc.FREEBSD_IPC_CMDS", *SYSV_HEADERS),
     F("abi.flags.FREEBSD_TFD_FLAGS", "sys/types.h", "fcntl.h", "sys/timerfd.h"),

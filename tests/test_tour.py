@@ -50,7 +50,7 @@ def test_credentials_sessions_and_limits(bsd, freebsd_programs):
 
 
 @pytest.mark.syscalls(
-    "syscall", "__syscall", "fchflags", "lchflags", "chflagsat", "freebsd10_pipe",
+    "syscall", "__syscall", "sched_yield", "fchflags", "lchflags", "chflagsat", "freebsd10_pipe",
     "freebsd11_getdirentries", "freebsd11_getdents", "freebsd11_getfsstat", "freebsd11_mknodat",
     "msync", "mlock",
     "munlock", "mlockall", "munlockall", "clock_getres", "clock_nanosleep", "clock_settime",
@@ -78,3 +78,12 @@ def test_extended_attributes(bsd, freebsd_programs, tmp_path):
         pytest.skip(f"{tmp_path} has no user extended attributes: {e.strerror}")
     os.removexattr(target, "user.probe")
     _run(bsd, freebsd_programs, "tour_extattr", target)
+
+
+@pytest.mark.syscalls(
+    "abort2", "funlinkat", "getloginclass", "setloginclass", "mincore",
+)  # fmt: skip
+def test_abort2_funlinkat_login_class_mincore(bsd, freebsd_programs, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("setloginclass needs root")
+    _run(bsd, freebsd_programs, "tour_more", tmp_path)
