@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <pthread_np.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <ucontext.h>
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 {
 	char path[512], buf[4096];
 	CHECK(syscall(SYS_getpid) == getpid(), "syscall(2) errno %d", errno);
+	CHECK(sched_yield() == 0, "sched_yield errno %d", errno);
 	CHECK(__syscall(SYS_getppid) == getppid(), "__syscall(2) errno %d", errno);
 
 	snprintf(path, sizeof path, "%s/marker", argv[1]);
