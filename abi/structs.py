@@ -487,6 +487,16 @@ LAYOUTS = {
         ],
     ),
     "rtprio": (4, [("type", 0, 2, "u16"), ("prio", 2, 2, "u16")]),
+    # sendfile(2)'s headers and trailers
+    "sf_hdtr": (
+        32,
+        [
+            ("headers", 0, 8, "u64"),
+            ("hdr_cnt", 8, 4, "i32"),
+            ("trailers", 16, 8, "u64"),
+            ("trl_cnt", 24, 4, "i32"),
+        ],
+    ),
     # kmq_open(2), kmq_setattr(2); Linux's mq_attr has the same bytes (__pad for __reserved)
     "mq_attr": (
         64,

@@ -209,6 +209,11 @@ def fd_inode(pid: int | str, fd: int) -> int | None:
         return None
 
 
+def fd_stat(pid: int | str, fd: int) -> os.stat_result:
+    """stat of what pid's descriptor fd refers to; OSError when fd is not open."""
+    return os.stat(f"/proc/{pid}/fd/{fd}")
+
+
 def ns_inode(pid: int | str, name: str) -> int | None:
     """The inode that identifies pid's namespace name (pid, mnt, net …); None once pid is gone or
     hidden."""

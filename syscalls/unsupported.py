@@ -264,3 +264,17 @@ unimplemented(
     "renameat2",
     "setrlimit_uid",
 )
+unimplemented(
+    "not yet: bindat/connectat with a directory descriptor (Linux binds AF_UNIX paths relative "
+    "to the working directory only)",
+    "bindat",
+    "connectat",
+)
+unimplemented(
+    "not yet: clock_getcpuclockid2 (clock_gettime would need FreeBSD's CPU-clock ids)",
+    "clock_getcpuclockid2",
+)
+unimplemented(
+    "not yet: fspacectl (SPACECTL_DEALLOC would be fallocate's PUNCH_HOLE)",
+    "fspacectl",
+)

@@ -96,6 +96,7 @@ struct ucond probe_ucond;
 struct rtprio probe_rtprio;
 struct sigevent probe_sigevent;
 struct mq_attr probe_mq_attr;
+struct sf_hdtr probe_sf_hdtr;
 struct urwlock probe_urwlock;
 struct jail probe_jail;
 struct xucred probe_xucred;

@@ -87,3 +87,9 @@ def test_abort2_funlinkat_login_class_mincore(bsd, freebsd_programs, tmp_path):
     if os.geteuid() != 0:
         pytest.skip("setloginclass needs root")
     _run(bsd, freebsd_programs, "tour_more", tmp_path)
+
+
+@pytest.mark.syscalls("sendfile", "socketpair")
+def test_sendfile_with_headers_and_trailers(bsd, freebsd_programs, tmp_path):
+    (tmp_path / "data").write_text("0123456789")
+    _run(bsd, freebsd_programs, "tour_sendfile", tmp_path / "data")
