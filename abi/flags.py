@@ -1310,3 +1310,9 @@ LINUX_TFD_FLAGS = {
 
 # <fcntl.h>: funlinkat(2)'s "no descriptor to check the path against".
 FREEBSD_FD_NONE = {"FD_NONE": -200}
+
+# <sys/specialfd.h>: __specialfd(2)'s types; <sys/eventfd.h>: the eventfd flags (O_NONBLOCK's and
+# O_CLOEXEC's values on each side).
+FREEBSD_SPECIALFD = {"SPECIALFD_EVENTFD": 1, "SPECIALFD_INOTIFY": 2}
+FREEBSD_EFD_FLAGS = {"EFD_SEMAPHORE": 0x1, "EFD_NONBLOCK": 0x4, "EFD_CLOEXEC": 0x00100000}
+LINUX_EFD_FLAGS = {"EFD_SEMAPHORE": 0o1, "EFD_NONBLOCK": 0o4000, "EFD_CLOEXEC": 0o2000000}

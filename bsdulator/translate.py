@@ -679,6 +679,9 @@ CLOCK_IDS = ValueMap.from_names(
 TIMER_FLAGS = Bitmap.from_names(
     flags.FREEBSD_TIMER_FLAGS, flags.LINUX_TIMER_FLAGS, ["TIMER_ABSTIME"]
 )
+EVENTFD_FLAGS = Bitmap.from_names(
+    flags.FREEBSD_EFD_FLAGS, flags.LINUX_EFD_FLAGS, ["EFD_SEMAPHORE", "EFD_NONBLOCK", "EFD_CLOEXEC"]
+)
 TIMERFD_CREATE_FLAGS = Bitmap.from_names(
     flags.FREEBSD_TFD_FLAGS, flags.LINUX_TFD_FLAGS, ["TFD_NONBLOCK", "TFD_CLOEXEC"]
 )

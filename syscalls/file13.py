@@ -1,15 +1,16 @@
 """FreeBSD 13's additions to the file calls: copy_file_range(2) on Linux's, funlinkat(2) on
-unlinkat with its descriptor check."""
+unlinkat with its descriptor check, __specialfd(2)'s eventfd on Linux's eventfd2."""
 
-from bsdulator import structs
+from bsdulator import structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_FD_NONE, LINUX_AT_FLAGS
+from bsdulator.abi.flags import FREEBSD_FD_NONE, FREEBSD_SPECIALFD, LINUX_AT_FLAGS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.file import sys_unlinkat
 from bsdulator.table import Support, handler
 
-EDEADLK = FREEBSD_ERRNO["EDEADLK"]
+EDEADLK, EINVAL = FREEBSD_ERRNO["EDEADLK"], FREEBSD_ERRNO["EINVAL"]
+U32 = 0xFFFFFFFF
 FD_NONE = FREEBSD_FD_NONE["FD_NONE"]
 NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 
@@ -50,3 +51,26 @@ def sys_funlinkat(call, dfd, path, fd, flags):
         if _identity(call, named) != _identity(call, held):
             raise FreeBSDError(EDEADLK, "the path names another file than fd")
     return (yield from sys_unlinkat(call, dfd, path, flags))
+
+
+SPECIALFD = FREEBSD_SPECIALFD
+EVENTFD_ARGS = "specialfd_eventfd"
+
+
+@handler(
+    "__specialfd",
+    Support.PARTIAL,
+    "SPECIALFD_INOTIFY (FreeBSD 15's inotify: EINVAL); SPECIALFD_EVENTFD is Linux's eventfd2",
+)
+def sys___specialfd(call, kind, req, length):
+    """Implements FreeBSD __specialfd(2), behind eventfd(2) since FreeBSD 13."""
+    kind = s32(kind)
+    if kind == SPECIALFD["SPECIALFD_INOTIFY"]:
+        raise call.sup.missing(call, "SPECIALFD_INOTIFY", "EINVAL")
+    if kind != SPECIALFD["SPECIALFD_EVENTFD"] or length != structs.sizeof(EVENTFD_ARGS):
+        raise FreeBSDError(EINVAL, f"__specialfd type {kind}, length {length}")
+    args = structs.unpack(EVENTFD_ARGS, call.mem.read(req, structs.sizeof(EVENTFD_ARGS)))
+    flags = args["flags"] & U32
+    if translate.EVENTFD_FLAGS.unknown_freebsd(flags):
+        raise FreeBSDError(EINVAL, f"eventfd flags {flags:#x}")
+    return check((yield lx.eventfd2(args["initval"], translate.EVENTFD_FLAGS.to_linux(flags))))

@@ -238,12 +238,10 @@ unimplemented(
     "cpuset_setdomain",
 )
 unimplemented(
-    "not yet: POSIX shared memory objects (shm_open2 with SHM_ANON, shm_rename, shm_unlink) "
-    "and __specialfd's eventfd",
+    "not yet: POSIX shared memory objects (shm_open2 with SHM_ANON, shm_rename, shm_unlink)",
     "shm_open2",
     "shm_unlink",
     "shm_rename",
-    "__specialfd",
 )
 unimplemented(
     "not yet: __realpathat (libc's realpath falls back to its own walk on ENOSYS)",

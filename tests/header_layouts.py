@@ -47,6 +47,7 @@ FREEBSD_PROBE = r"""
 #include <fcntl.h>
 #include <poll.h>
 #include <mqueue.h>
+#include <sys/specialfd.h>
 
 struct stat probe_stat;
 struct freebsd11_stat probe_freebsd11_stat;
@@ -97,6 +98,7 @@ struct rtprio probe_rtprio;
 struct sigevent probe_sigevent;
 struct mq_attr probe_mq_attr;
 struct sf_hdtr probe_sf_hdtr;
+struct specialfd_eventfd probe_specialfd_eventfd;
 struct urwlock probe_urwlock;
 struct jail probe_jail;
 struct xucred probe_xucred;

@@ -93,3 +93,8 @@ def test_abort2_funlinkat_login_class_mincore(bsd, freebsd_programs, tmp_path):
 def test_sendfile_with_headers_and_trailers(bsd, freebsd_programs, tmp_path):
     (tmp_path / "data").write_text("0123456789")
     _run(bsd, freebsd_programs, "tour_sendfile", tmp_path / "data")
+
+
+@pytest.mark.syscalls("__specialfd")
+def test_eventfd(bsd, freebsd_programs):
+    _run(bsd, freebsd_programs, "tour_eventfd")
