@@ -489,6 +489,8 @@ LAYOUTS = {
     "rtprio": (4, [("type", 0, 2, "u16"), ("prio", 2, 2, "u16")]),
     # __specialfd(2)'s SPECIALFD_EVENTFD argument
     "specialfd_eventfd": (8, [("initval", 0, 4, "u32"), ("flags", 4, 4, "i32")]),
+    # fspacectl(2)'s requested and remaining ranges
+    "spacectl_range": (16, [("r_offset", 0, 8, "i64"), ("r_len", 8, 8, "i64")]),
     # sendfile(2)'s headers and trailers
     "sf_hdtr": (
         32,

@@ -1,15 +1,28 @@
 """FreeBSD 13's additions to the file calls: copy_file_range(2) on Linux's, funlinkat(2) on
-unlinkat with its descriptor check, __specialfd(2)'s eventfd on Linux's eventfd2."""
+unlinkat with its descriptor check, fspacectl(2) on fallocate's hole punching, __specialfd(2)'s
+eventfd on Linux's eventfd2."""
 
-from bsdulator import structs, translate
+import stat
+
+from bsdulator import procfs, structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
-from bsdulator.abi.flags import FREEBSD_FD_NONE, FREEBSD_SPECIALFD, LINUX_AT_FLAGS
+from bsdulator.abi.flags import (
+    FREEBSD_FD_NONE,
+    FREEBSD_SPACECTL,
+    FREEBSD_SPECIALFD,
+    LINUX_AT_FLAGS,
+    LINUX_FALLOC_FLAGS,
+)
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.file import sys_unlinkat
 from bsdulator.table import Support, handler
 
-EDEADLK, EINVAL = FREEBSD_ERRNO["EDEADLK"], FREEBSD_ERRNO["EINVAL"]
+EDEADLK, EINVAL, ENODEV, ESPIPE, EBADF = (
+    FREEBSD_ERRNO[n] for n in ("EDEADLK", "EINVAL", "ENODEV", "ESPIPE", "EBADF")
+)
+OFF_MAX = 0x7FFFFFFFFFFFFFFF
+PUNCH_HOLE = LINUX_FALLOC_FLAGS["FALLOC_FL_PUNCH_HOLE"] | LINUX_FALLOC_FLAGS["FALLOC_FL_KEEP_SIZE"]
 U32 = 0xFFFFFFFF
 FD_NONE = FREEBSD_FD_NONE["FD_NONE"]
 NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
@@ -74,3 +87,42 @@ def sys___specialfd(call, kind, req, length):
     if translate.EVENTFD_FLAGS.unknown_freebsd(flags):
         raise FreeBSDError(EINVAL, f"eventfd flags {flags:#x}")
     return check((yield lx.eventfd2(args["initval"], translate.EVENTFD_FLAGS.to_linux(flags))))
+
+
+RANGE = "spacectl_range"
+
+
+@handler(
+    "fspacectl",
+    Support.PARTIAL,
+    "file systems that cannot punch holes give EOPNOTSUPP (FreeBSD writes zeros there)",
+)
+def sys_fspacectl(call, fd, cmd, rqsr, flags, rmsr):
+    """Implements FreeBSD fspacectl(2): SPACECTL_DEALLOC zeroes the range (Linux punches a hole,
+    keeping the size); *rmsr gets r_len 0 and the smaller of the range's end and the file size.
+    """
+    fd = s32(fd)
+    r = structs.unpack(RANGE, call.mem.read(rqsr, structs.sizeof(RANGE)))
+    offset, length = r["r_offset"], r["r_len"]
+    if (
+        s32(cmd) != FREEBSD_SPACECTL["SPACECTL_DEALLOC"]
+        or s32(flags)
+        or offset < 0
+        or length <= 0
+        or offset > OFF_MAX - length
+    ):
+        raise FreeBSDError(EINVAL, "fspacectl range, command or flags")
+    try:
+        mode = procfs.fd_stat(call.proc.pid, fd).st_mode
+    except OSError:
+        raise FreeBSDError(EBADF) from None
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise FreeBSDError(ESPIPE)
+    if not stat.S_ISREG(mode):
+        raise FreeBSDError(ENODEV)
+    check((yield lx.fallocate(fd, PUNCH_HOLE, offset, length)))
+    if rmsr:
+        size = procfs.fd_stat(call.proc.pid, fd).st_size
+        end = min(offset + length, size)
+        call.mem.write(rmsr, structs.pack(RANGE, r_offset=end, r_len=0))
+    return 0

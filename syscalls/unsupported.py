@@ -272,7 +272,3 @@ unimplemented(
     "not yet: clock_getcpuclockid2 (clock_gettime would need FreeBSD's CPU-clock ids)",
     "clock_getcpuclockid2",
 )
-unimplemented(
-    "not yet: fspacectl (SPACECTL_DEALLOC would be fallocate's PUNCH_HOLE)",
-    "fspacectl",
-)

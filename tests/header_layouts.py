@@ -98,6 +98,7 @@ struct rtprio probe_rtprio;
 struct sigevent probe_sigevent;
 struct mq_attr probe_mq_attr;
 struct sf_hdtr probe_sf_hdtr;
+struct spacectl_range probe_spacectl_range;
 struct specialfd_eventfd probe_specialfd_eventfd;
 struct urwlock probe_urwlock;
 struct jail probe_jail;

@@ -37,6 +37,32 @@ int main(int argc, char **argv)
 	CHECK(syscall(SYS_copy_file_range, in, NULL, in, NULL, (size_t)1, 0u) == -1 &&
 	    errno == EBADF, "into a read-only descriptor: errno %d", errno);
 
+	/* fspacectl: zeroes the range, keeps the size, reports the range's end bounded by EOF */
+	struct spacectl_range rq = { 1, 3 }, rm = { -1, -1 };
+	CHECK(syscall(SYS_fspacectl, out, SPACECTL_DEALLOC, &rq, 0, &rm) == 0 && rm.r_offset == 4 &&
+	    rm.r_len == 0, "fspacectl errno %d: %jd %jd", errno, (intmax_t)rm.r_offset,
+	    (intmax_t)rm.r_len);
+	CHECK(pread(out, buf, 6, 0) == 6 && memcmp(buf, "2\0\0\0" "6", 5) == 0, "zeroed: %.6s", buf);
+	rq.r_offset = 10;
+	rq.r_len = 100;
+	CHECK(syscall(SYS_fspacectl, out, SPACECTL_DEALLOC, &rq, 0, &rm) == 0 && rm.r_offset == 15 &&
+	    rm.r_len == 0, "past EOF: %jd", (intmax_t)rm.r_offset);
+	struct stat sst;
+	CHECK(fstat(out, &sst) == 0 && sst.st_size == 15, "size kept: %jd", (intmax_t)sst.st_size);
+	rq.r_len = 0;
+	errno = 0;
+	CHECK(syscall(SYS_fspacectl, out, SPACECTL_DEALLOC, &rq, 0, NULL) == -1 && errno == EINVAL,
+	    "empty range: errno %d", errno);
+	rq.r_len = 1;
+	errno = 0;
+	CHECK(syscall(SYS_fspacectl, in, SPACECTL_DEALLOC, &rq, 0, NULL) == -1 && errno == EBADF,
+	    "read-only: errno %d", errno);
+	int pp[2];
+	pipe(pp);
+	errno = 0;
+	CHECK(syscall(SYS_fspacectl, pp[1], SPACECTL_DEALLOC, &rq, 0, NULL) == -1 && errno == ESPIPE,
+	    "pipe: errno %d", errno);
+
 	int tfd = syscall(SYS_timerfd_create, CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	CHECK(tfd >= 0, "timerfd_create errno %d", errno);
 	CHECK(fcntl(tfd, F_GETFD) == FD_CLOEXEC, "TFD_CLOEXEC");
