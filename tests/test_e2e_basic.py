@@ -21,6 +21,7 @@ def test_echo(bsd, freebsd_root):
     assert (r.returncode, r.stdout, r.stderr) == (0, b"hello\n", b"")
 
 
+@pytest.mark.syscalls("geteuid")
 def test_explicit_loader_form(bsd, freebsd_root):
     r = bsd(freebsd_root / "libexec/ld-elf.so.1", freebsd_root / "bin/echo", "hello")
     assert (r.returncode, r.stdout) == (0, b"hello\n")
@@ -31,6 +32,7 @@ def test_relative_program_path(bsd, freebsd_root):
     assert (r.returncode, r.stdout) == (0, b"hi\n")
 
 
+@pytest.mark.syscalls("freebsd11_stat")
 def test_shell_pipeline_and_exit_status(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/sh", "-c", "echo a b c | wc -w; ls /etc | grep -c passwd; exit 7")
     native = subprocess.run(
@@ -42,6 +44,7 @@ def test_shell_pipeline_and_exit_status(bsd, freebsd_root):
     assert lines[1] == native.decode().strip()
 
 
+@pytest.mark.syscalls("fchdir", "freebsd11_fstatat", "getdirentries", "lpathconf")
 def test_root_is_the_view_of_slash(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/cat", "/etc/passwd")
     assert r.returncode == 0
@@ -53,6 +56,7 @@ def test_root_is_the_view_of_slash(bsd, freebsd_root):
     assert r.returncode == 0
 
 
+@pytest.mark.syscalls("__getcwd", "freebsd11_fstat")
 def test_host_tmp_and_cwd_stay_reachable(bsd, freebsd_root, tmp_path):
     (tmp_path / "hostfile").write_text("from the host\n")
     r = bsd(freebsd_root / "bin/cat", tmp_path / "hostfile")
@@ -61,6 +65,20 @@ def test_host_tmp_and_cwd_stay_reachable(bsd, freebsd_root, tmp_path):
     assert r.stdout.decode().strip() == str(tmp_path)
 
 
+@pytest.mark.syscalls(
+    "chmod",
+    "dup",
+    "fchown",
+    "fpathconf",
+    "freebsd11_fstatfs",
+    "freebsd11_lstat",
+    "futimes",
+    "lchmod",
+    "lchown",
+    "lutimes",
+    "symlink",
+    "umask",
+)
 def test_tar_round_trip(bsd, freebsd_root, tmp_path):
     archive = tmp_path / "etc.tgz"
     r = bsd(freebsd_root / "usr/bin/tar", "-czf", archive, "-C", freebsd_root, "etc")
@@ -81,6 +99,7 @@ def test_tar_round_trip(bsd, freebsd_root, tmp_path):
     assert diff.returncode == 0, diff.stdout[:2000]
 
 
+@pytest.mark.syscalls("__sysctl", "pread")
 def test_uname_sysctl_date_id_env(bsd, freebsd_root):
     assert bsd(freebsd_root / "usr/bin/uname", "-s").stdout == b"FreeBSD\n"
     r = bsd(freebsd_root / "sbin/sysctl", "kern.ostype", "hw.ncpu")
@@ -96,6 +115,7 @@ def test_uname_sysctl_date_id_env(bsd, freebsd_root):
     assert b"FOO=1\n" in r.stdout
 
 
+@pytest.mark.syscalls("__sysctl")
 def test_sysctl_listing(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/sh", "-c", "sysctl -a | head -5")
     assert r.returncode == 0
@@ -103,11 +123,13 @@ def test_sysctl_listing(bsd, freebsd_root):
     assert r.stdout.startswith(b"kern.ostype: FreeBSD\n")
 
 
+@pytest.mark.syscalls("getegid", "getgid", "getuid")
 def test_death_by_signal_is_passed_on(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/sh", "-c", "kill -USR1 $$")
     assert r.returncode == -signal.SIGUSR1
 
 
+@pytest.mark.syscalls("freebsd11_stat")
 def test_exit_status_is_passed_on(bsd, freebsd_root):
     assert bsd(freebsd_root / "bin/sh", "-c", "exit 42").returncode == 42
 
@@ -156,6 +178,7 @@ int main(void) {
 """
 
 
+@pytest.mark.syscalls("setsockopt")
 def test_trace_prints_socket_lengths_as_numbers(bsd, freebsd_cc):
     """A __socklen_t argument is a length, printed in decimal like the other integers (SOL_SOCKET
     0xffff, SO_REUSEADDR 4 and sizeof(struct sockaddr_un) 106 are FreeBSD's <sys/socket.h> and
@@ -190,6 +213,7 @@ def test_background_program_outlives_the_leader(bsd, freebsd_root, tmp_path):
     assert marker.read_text() == "late\n"
 
 
+@pytest.mark.syscalls("dup2")
 def test_sigpipe_has_its_default_action(bsd, freebsd_root):
     r = bsd(freebsd_root / "bin/sh", "-c", "yes | head -2")
     assert (r.returncode, r.stdout) == (0, b"y\ny\n")
@@ -217,6 +241,7 @@ def _sleeping_descendant(ancestor: int, comm: str) -> bool:
     return False
 
 
+@pytest.mark.syscalls("nanosleep", "sigaction")
 def test_sigterm_to_bsdulator_reaches_the_program(bsd, freebsd_root):
     p = subprocess.Popen([sys.executable, "-m", "bsdulator", freebsd_root / "bin/sleep", "30"])
     assert wait_until(lambda: _sleeping_descendant(p.pid, "sleep"), 20), (
@@ -250,6 +275,7 @@ def test_program_with_its_own_tls(bsd, freebsd_cc, pie):
     assert r.returncode == 0 and r.stdout == f"42 tls {exe.name}\n".encode(), r.stderr
 
 
+@pytest.mark.syscalls("vfork")
 def test_process_table_shows_the_program_itself(bsd, freebsd_root):
     """ps sees a FreeBSD program's own name and command line, as on FreeBSD."""
     script = "/bin/ps -ww -o comm= -o args= -p $$; true"

@@ -427,6 +427,7 @@ int main(void) {
 """
 
 
+@pytest.mark.syscalls("getpgid", "setpgid", "sigsuspend")
 def test_process_groups_inside_a_jail(jails, freebsd_root, freebsd_cc):
     """kill(-pgrp) and kill(0) name process groups as the jail numbers them; kill(-1) finds
     nobody else in a jail of one process."""
@@ -552,6 +553,7 @@ def test_jail_knobs_hold_for_every_later_bsdulator(jails, freebsd_root):
     assert r.returncode == 0 and r.stdout == b"other\n"
 
 
+@pytest.mark.syscalls("freebsd11_mknod")
 def test_privileges_a_jail_lacks(jails, freebsd_root):
     """prison_priv_check: a jailed root may not set the clock, make device nodes or (without
     allow.raw_sockets) open raw sockets; fifos are fine."""

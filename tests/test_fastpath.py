@@ -59,6 +59,7 @@ def program(freebsd_cc):
     return freebsd_cc(PROGRAM, "p")
 
 
+@pytest.mark.syscalls("fcntl", "getppid")
 def test_fast_and_slow_paths_agree_with_freebsd(bsd, program):
     fast = bsd(program)
     slow = bsd("--trace", program)  # tracing sends every call through Python

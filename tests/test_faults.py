@@ -49,11 +49,25 @@ def passed(r) -> bool:
 # -- 1. thr_new with garbage ---------------------------------------------------------------
 
 
+@pytest.mark.syscalls("thr_new")
 def test_thr_new_bad_params_get_freebsd_errno(bsd, programs):
     r = bsd(programs["fault_thr_param"])
     assert passed(r), r.stdout.decode() + r.stderr.decode()
 
 
+@pytest.mark.syscalls(
+    "clock_gettime",
+    "fstat",
+    "issetugid",
+    "mmap",
+    "mprotect",
+    "munmap",
+    "open",
+    "read",
+    "readlink",
+    "sigprocmask",
+    "thr_new",
+)
 def test_thr_new_zeroed_param_starts_a_thread_that_faults(bsd, programs):
     """kern_thr.c accepts it (no tid pointers, tls_base 0): the thread starts at address 0."""
     r = bsd(programs["fault_thr_param"], "zeroed", timeout=60)
@@ -122,6 +136,7 @@ MALFORMED = {
 }
 
 
+@pytest.mark.syscalls("_umtx_op", "execve", "sysarch", "thr_exit")
 def test_execve_refuses_non_programs_without_blocking(bsd, programs, not_programs):
     """A FIFO (being opened by another thread), a directory, a non-executable file: EACCES;
     an empty, non-FreeBSD or malformed ELF: ENOEXEC.  Before, the FIFO wedged the supervisor."""
@@ -161,6 +176,7 @@ def test_elf_parse_of_mutated_headers(programs, data):
 # -- 3. copyout into read-only memory -------------------------------------------------------
 
 
+@pytest.mark.syscalls("sigpending")
 def test_copyout_to_read_only_page_is_efault(bsd, programs):
     r = bsd(programs["fault_readonly"])
     assert passed(r), r.stdout.decode() + r.stderr.decode()
@@ -170,6 +186,7 @@ def test_copyout_to_read_only_page_is_efault(bsd, programs):
 
 
 @pytest.mark.parametrize("name", ["KILL", "TERM", "SEGV"])
+@pytest.mark.syscalls("getpid", "kill")
 def test_exit_status_mirrors_the_killing_signal(bsd, programs, name):
     r = bsd(programs["fault_selfkill"], name)
     assert r.returncode == -getattr(signal, f"SIG{name}") and r.stderr == b"", r.stderr.decode()
@@ -337,11 +354,13 @@ def test_bad_command_line_is_one_line_and_exit_2(bsd, freebsd_root, programs, tm
 # -- signal frames are user memory too ------------------------------------------------------
 
 
+@pytest.mark.syscalls("sigaltstack", "thr_kill")
 def test_signal_frame_on_read_only_stack_kills_with_sigill(bsd, programs):
     r = bsd(programs["fault_sigframe"])
     assert (r.returncode, r.stdout) == (-signal.SIGILL, b"") and clean(r), r.stderr.decode()
 
 
+@pytest.mark.syscalls("poll", "setitimer", "sigreturn")
 def test_poll_interrupted_keeps_the_callers_events(bsd, programs):
     """The abandoned poll's clean-up runs before the program goes on."""
     r = bsd(programs["fault_poll_interrupted"])

@@ -94,6 +94,7 @@ def gate_jail(freebsd_root, bsd, tmp_path_factory, gate_program):
 
 @pytest.mark.root
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.syscalls("freebsd11_statfs")
 def test_foreign_gate_in_a_jail(gate_jail, mode):
     jexec, program, host_tmp = gate_jail
     target = f"/tmp/gate-mnt-{os.getpid()}-{mode}"
@@ -111,6 +112,7 @@ def test_foreign_gate_in_a_jail(gate_jail, mode):
 
 
 @pytest.mark.root
+@pytest.mark.syscalls("jail_attach")
 def test_jailed_processes_run_under_both_filters(gate_jail, freebsd_root):
     """Every FreeBSD process has the supervisor's filter; a jailed one has stacked the jail's
     (bsdulator/seccomp.py) at jail_attach.  Read from the host's /proc."""

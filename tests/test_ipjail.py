@@ -145,6 +145,7 @@ def test_jls_shows_the_address(host):
     assert "ip6.addr=" in params  # ip4.addr alone turns IPv6 off in the jail
 
 
+@pytest.mark.syscalls("accept", "shutdown")
 def test_nc_listens_on_the_jail_address_only(host):
     _ipjail(host, "ipj", f"ip4.addr={JAIL_ADDR}")
     nc = host.popen(host.tool("jexec"), "ipj", "/usr/bin/nc", "-l", PORT)
@@ -211,6 +212,7 @@ def addrs_program(freebsd_programs, freebsd_root):
         where.unlink(missing_ok=True)
 
 
+@pytest.mark.syscalls("getpeername")
 def test_jailed_socket_addresses(host, addrs_program):
     prog, inside = addrs_program
     _ipjail(host, "ipj", f"ip4.addr={JAIL_ADDR}")
@@ -277,6 +279,7 @@ def test_kern_features_and_vnet_column(host, freebsd_programs):
 JAIL_ADDR6 = "fd00::5"  # a unique local address (RFC 4193) the test host's lo gets
 
 
+@pytest.mark.syscalls("getsockname")
 def test_ipv6_jail(host, freebsd_programs, freebsd_root):
     from pyroute2 import IPRoute
 

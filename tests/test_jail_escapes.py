@@ -168,6 +168,7 @@ def capability_sets(pid: int) -> dict[str, int]:
         }
 
 
+@pytest.mark.syscalls("close")
 def test_inherited_directory_descriptors_are_closed(jail, program, freebsd_root, tmp_path):
     """jexec J prog 3<host-dir 4<host-dir(O_PATH): neither leads outside (both are closed)."""
     outside = tmp_path / "outside"
@@ -296,6 +297,7 @@ def test_dev_fd_and_std_names_still_work(jail):
     assert r.returncode != 0 and b"Permission denied" in r.stderr
 
 
+@pytest.mark.syscalls("rtprio", "settimeofday")
 def test_privileges_a_jail_lacks(jail, program, freebsd_root):
     """TIOCSTI on the controlling tty, realtime/idle scheduling, a lower nice, device nodes, the
     clock, memory locking (no allow.mlock), the console, system extattrs and (no allow.socket_af)

@@ -111,6 +111,7 @@ def test_kill_at_every_step_of_jail_create(killable, freebsd_root, step):
     _assert_gone(made)
 
 
+@pytest.mark.syscalls("jail_remove")
 def test_kill_during_jail_remove(killable, freebsd_root):
     """SIGKILL of the supervisor between killing the jail and deleting its row: the jail is gone
     for jls, and its name can be taken again."""

@@ -39,6 +39,9 @@ def _files(kld) -> list[tuple[str, str]]:
     return [(line.split()[0], line.split()[-1]) for line in lines[1:]]
 
 
+@pytest.mark.syscalls(
+    "kldfind", "kldfirstmod", "kldload", "kldnext", "kldstat", "kldunloadf", "modfnext", "modstat"
+)
 def test_kldload_kldstat_kldunload(kld):
     assert _files(kld) == [("1", "kernel")]
     code, out, err = kld("kldload", "-v", "if_bridge")

@@ -19,10 +19,12 @@ def kq_programs(freebsd_programs):
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.syscalls("kqueue")
 def test_program(bsd, kq_programs, name):
     assert_no_failures(bsd(kq_programs[name], timeout=120))
 
 
+@pytest.mark.syscalls("close_range", "freebsd11_kevent", "kqueue")
 def test_kevent_calls_are_served_by_the_kqueue_module(bsd, kq_programs):
     """The FreeBSD 11 entry point is what the jail mirror reaches, and the trace shows it."""
     r = bsd("--trace", kq_programs["kq_jail"])

@@ -49,6 +49,7 @@ def _run_lines(bsd, freebsd_cc, source: str, name: str, *args) -> list[str]:
     return r.stdout.decode().splitlines()
 
 
+@pytest.mark.syscalls("chflags", "getpriority", "getrandom", "setpriority")
 def test_misc_calls(bsd, freebsd_cc, tmp_path):
     target = tmp_path / "file"
     target.write_text("")
@@ -87,6 +88,7 @@ int main(void) {
 """
 
 
+@pytest.mark.syscalls("__sysctlbyname", "poll")
 def test_poll_bound_comes_before_the_copyin(bsd, freebsd_cc):
     """sys_poll: more than max(maxfilesperproc, FD_SETSIZE) descriptors is EINVAL, before any copyin
     (the supervisor once read and converted whatever array size a program named)."""
@@ -119,6 +121,7 @@ int main(void) {
 """
 
 
+@pytest.mark.syscalls("cpuset_getaffinity", "cpuset_setaffinity")
 def test_cpuset_mask_longer_than_the_kernels_is_erange(bsd, freebsd_cc):
     """kern_cpuset.c: cpusetsize > CPU_MAXSIZE / NBBY is ERANGE before any copy (the fuzzer's find:
     a huge size made the supervisor try to zero that many bytes)."""

@@ -87,6 +87,7 @@ def test_ifconfig_and_netstat_in_a_vnet_jail_show_its_interfaces(test_host):  # 
     assert (r.returncode, last) == (1, "ifconfig: interface nosuch0 does not exist")
 
 
+@pytest.mark.syscalls("jail_get", "jail_set")
 def test_getifaddrs_lists_what_pyroute2_sees(test_host, freebsd_programs):  # noqa: F811
     from pyroute2 import IPRoute
 
@@ -133,6 +134,7 @@ def test_ifconfig_in_an_ip_jail_shows_only_its_address(test_host):  # noqa: F811
     ]
 
 
+@pytest.mark.syscalls("ioctl")
 def test_interface_ioctls_answer_on_any_socket_and_only_on_sockets(
     test_host,  # noqa: F811
     freebsd_programs,

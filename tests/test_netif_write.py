@@ -75,6 +75,7 @@ def run(host: NetnsHost, prog, *args, jail=None) -> str:
     return r.stdout.decode().strip()
 
 
+@pytest.mark.syscalls("write")
 def test_cloning_and_changes_with_a_program_of_our_own(test_host, ifw):  # noqa: F811
     h = test_host
     assert run(h, ifw, "cloners") == "bridge epair lo vlan"
@@ -140,6 +141,7 @@ def test_cloning_and_changes_with_a_program_of_our_own(test_host, ifw):  # noqa:
     assert sorted(links(h)) == ["lo"]
 
 
+@pytest.mark.syscalls("write")
 def test_moving_an_interface_into_a_vnet_jail_and_back(test_host, ifw):  # noqa: F811
     h = test_host
     R = h.root

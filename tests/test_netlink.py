@@ -504,6 +504,7 @@ def test_link_dump_matches_the_namespace(netns, nl_programs, freebsd_root):
 
 @pytest.mark.e2e
 @pytest.mark.root
+@pytest.mark.syscalls("sendto")
 def test_address_dump_matches_the_namespace(netns, nl_programs, freebsd_root):
     name, ipr = netns
     nl0 = ipr.link_lookup(ifname="nl0")[0]
@@ -619,6 +620,7 @@ def test_add_get_and_delete_a_route(netns, nl_programs, freebsd_root):
 
 @pytest.mark.e2e
 @pytest.mark.root
+@pytest.mark.syscalls("modfind", "recvfrom")
 def test_socket_options_addresses_and_module_check(netns, nl_programs, freebsd_root):
     name, _ipr = netns
     out = run_in(name, freebsd_root, nl_programs["nl_socket"])
@@ -676,6 +678,7 @@ def test_a_vnet_jail_dumps_its_own_stack(netns, nl_programs, freebsd_root, tmp_p
 
 @pytest.mark.e2e
 @pytest.mark.root
+@pytest.mark.syscalls("getsockopt", "recvmsg")
 def test_address_notifications_reach_a_group_member(netns, nl_programs, freebsd_root):
     """route monitor's way: join the address groups, read what the kernel multicasts."""
     from pyroute2 import netns as pyroute2_netns

@@ -51,6 +51,7 @@ def test_ping_in_a_jail_without_allow_raw_sockets_is_refused(host):
 
 
 @pytest.mark.parametrize("where", ["host", "jail"])
+@pytest.mark.syscalls("pdfork", "pdgetpid", "pdkill")
 def test_process_descriptors(bsd, freebsd_programs, freebsd_root, tmp_path, where):
     """What the casper-using ping's helper needs: pdfork, pdgetpid, pdkill, POLLHUP at exit; in
     a jail pdgetpid names the child as the jail's pid namespace numbers it."""
@@ -107,6 +108,7 @@ def test_raw_icmp_socket_reads_header_stamp_and_ttl(host, freebsd_programs, cloc
     assert lines[-1].endswith(": 0 failures")
 
 
+@pytest.mark.syscalls("gettimeofday", "minherit", "select", "seteuid")
 def test_ping6_on_the_loopback(host):
     """10.2's ping6: IPV6_USE_MIN_MTU, ICMP6_FILTER (pass bits on FreeBSD, block bits on Linux),
     10 KB of control buffer, and IPV6_HOPLIMIT/IPV6_PKTINFO messages under FreeBSD's numbers."""

@@ -435,6 +435,7 @@ def test_ps_sees_a_shell_and_its_children(bsd, freebsd_root):
     assert [comm for ppid, comm, _ in rows.values() if ppid == sh and comm == "ps"] == ["ps"]
 
 
+@pytest.mark.syscalls("kill")
 def test_pgrep_and_pkill(bsd, freebsd_root):
     script = (
         "sh -c 'sleep 30; :' & inner=$!; sleep 30 & bg=$!; sleep 1; echo $$ $inner $bg; "

@@ -76,6 +76,7 @@ int main(int argc, char **argv) {
 """
 
 
+@pytest.mark.syscalls("sendmsg", "socketpair")
 def test_sockets(bsd, freebsd_cc, tmp_path):
     prog = freebsd_cc(PROGRAM, "sockets")
     r = bsd(prog, tmp_path / "sock")

@@ -17,10 +17,12 @@ def thr_programs(freebsd_programs):
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.syscalls("read")
 def test_program(bsd, thr_programs, name):
     assert_no_failures(bsd(thr_programs[name], timeout=120))
 
 
+@pytest.mark.syscalls("madvise")
 def test_trace_names_each_thread(bsd, thr_programs):
     """truss -H style: once a process has threads, each line says which one."""
     r = bsd("--trace", thr_programs["thr_sync"], timeout=120)
