@@ -263,12 +263,6 @@ unimplemented(
     "setrlimit_uid",
 )
 unimplemented(
-    "not yet: bindat/connectat with a directory descriptor (Linux binds AF_UNIX paths relative "
-    "to the working directory only)",
-    "bindat",
-    "connectat",
-)
-unimplemented(
     "not yet: clock_getcpuclockid2 (clock_gettime would need FreeBSD's CPU-clock ids)",
     "clock_getcpuclockid2",
 )

@@ -98,3 +98,8 @@ def test_sendfile_with_headers_and_trailers(bsd, freebsd_programs, tmp_path):
 @pytest.mark.syscalls("__specialfd")
 def test_eventfd(bsd, freebsd_programs):
     _run(bsd, freebsd_programs, "tour_eventfd")
+
+
+@pytest.mark.syscalls("bindat", "connectat")
+def test_bindat_connectat(bsd, freebsd_programs, tmp_path):
+    _run(bsd, freebsd_programs, "tour_sockat", tmp_path)
