@@ -248,9 +248,8 @@ unimplemented(
     "__realpathat",
 )
 unimplemented(
-    "FreeBSD 15 calls not yet served: membarrier, kcmp, getrlimitusage, fchroot, exterrctl, "
+    "FreeBSD 15 calls not yet served: kcmp, getrlimitusage, fchroot, exterrctl, "
     "inotify, jail descriptors, renameat2, setrlimit_uid",
-    "membarrier",
     "kcmp",
     "getrlimitusage",
     "fchroot",

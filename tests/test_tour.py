@@ -103,3 +103,8 @@ def test_eventfd(bsd, freebsd_programs):
 @pytest.mark.syscalls("bindat", "connectat")
 def test_bindat_connectat(bsd, freebsd_programs, tmp_path):
     _run(bsd, freebsd_programs, "tour_sockat", tmp_path)
+
+
+@pytest.mark.syscalls("membarrier")
+def test_membarrier(bsd, freebsd_programs):
+    _run(bsd, freebsd_programs, "tour_membarrier")
