@@ -487,6 +487,8 @@ LAYOUTS = {
         ],
     ),
     "rtprio": (4, [("type", 0, 2, "u16"), ("prio", 2, 2, "u16")]),
+    # __specialfd(2)'s SPECIALFD_INOTIFY argument
+    "specialfd_inotify": (4, [("flags", 0, 4, "i32")]),
     # __specialfd(2)'s SPECIALFD_EVENTFD argument
     "specialfd_eventfd": (8, [("initval", 0, 4, "u32"), ("flags", 4, 4, "i32")]),
     # fspacectl(2)'s requested and remaining ranges

@@ -1,13 +1,15 @@
 """FreeBSD 13's additions to the file calls: copy_file_range(2) on Linux's, funlinkat(2) on
 unlinkat with its descriptor check, fspacectl(2) on fallocate's hole punching, __specialfd(2)'s
-eventfd on Linux's eventfd2."""
+eventfd and inotify on Linux's eventfd2 and inotify_init1, inotify_add_watch_at(2) (FreeBSD 15)."""
 
 import stat
 
 from bsdulator import procfs, structs, translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
+    FREEBSD_AT_FLAGS,
     FREEBSD_FD_NONE,
+    FREEBSD_IN_MASK,
     FREEBSD_SPACECTL,
     FREEBSD_SPECIALFD,
     LINUX_AT_FLAGS,
@@ -16,7 +18,7 @@ from bsdulator.abi.flags import (
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.file import sys_unlinkat
-from bsdulator.table import Support, handler
+from bsdulator.table import Support, handler, native
 
 EDEADLK, EINVAL, ENODEV, ESPIPE, EBADF = (
     FREEBSD_ERRNO[n] for n in ("EDEADLK", "EINVAL", "ENODEV", "ESPIPE", "EBADF")
@@ -72,21 +74,60 @@ EVENTFD_ARGS = "specialfd_eventfd"
 
 @handler(
     "__specialfd",
-    Support.PARTIAL,
-    "SPECIALFD_INOTIFY (FreeBSD 15's inotify: EINVAL); SPECIALFD_EVENTFD is Linux's eventfd2",
+    Support.TRANSLATED,
+    "SPECIALFD_EVENTFD is Linux's eventfd2, SPECIALFD_INOTIFY (FreeBSD 15) its inotify_init1",
 )
 def sys___specialfd(call, kind, req, length):
-    """Implements FreeBSD __specialfd(2), behind eventfd(2) since FreeBSD 13."""
+    """Implements FreeBSD __specialfd(2), behind eventfd(2) and inotify_init1(2)."""
     kind = s32(kind)
-    if kind == SPECIALFD["SPECIALFD_INOTIFY"]:
-        raise call.sup.missing(call, "SPECIALFD_INOTIFY", "EINVAL")
-    if kind != SPECIALFD["SPECIALFD_EVENTFD"] or length != structs.sizeof(EVENTFD_ARGS):
-        raise FreeBSDError(EINVAL, f"__specialfd type {kind}, length {length}")
-    args = structs.unpack(EVENTFD_ARGS, call.mem.read(req, structs.sizeof(EVENTFD_ARGS)))
-    flags = args["flags"] & U32
-    if translate.EVENTFD_FLAGS.unknown_freebsd(flags):
-        raise FreeBSDError(EINVAL, f"eventfd flags {flags:#x}")
-    return check((yield lx.eventfd2(args["initval"], translate.EVENTFD_FLAGS.to_linux(flags))))
+    if kind == SPECIALFD["SPECIALFD_EVENTFD"] and length == structs.sizeof(EVENTFD_ARGS):
+        args = structs.unpack(EVENTFD_ARGS, call.mem.read(req, structs.sizeof(EVENTFD_ARGS)))
+        flags = args["flags"] & U32
+        if translate.EVENTFD_FLAGS.unknown_freebsd(flags):
+            raise FreeBSDError(EINVAL, f"eventfd flags {flags:#x}")
+        return check((yield lx.eventfd2(args["initval"], translate.EVENTFD_FLAGS.to_linux(flags))))
+    if kind == SPECIALFD["SPECIALFD_INOTIFY"] and length == structs.sizeof(INOTIFY_ARGS):
+        flags = structs.unpack(INOTIFY_ARGS, call.mem.read(req, length))["flags"] & U32
+        if translate.INOTIFY_INIT_FLAGS.unknown_freebsd(flags):
+            raise FreeBSDError(EINVAL, f"inotify flags {flags:#x}")
+        return check((yield lx.inotify_init1(translate.INOTIFY_INIT_FLAGS.to_linux(flags))))
+    raise FreeBSDError(EINVAL, f"__specialfd type {kind}, length {length}")
+
+
+INOTIFY_ARGS = "specialfd_inotify"
+IN = FREEBSD_IN_MASK
+# kern_inotify_add_watch's checks
+IN_FLAGS = (
+    sum(
+        IN[n]
+        for n in ("IN_ONLYDIR", "IN_DONT_FOLLOW", "IN_EXCL_UNLINK", "IN_MASK_CREATE", "IN_MASK_ADD")
+    )
+    | IN["IN_ONESHOT"]
+)
+IN_ADD_CREATE = IN["IN_MASK_ADD"] | IN["IN_MASK_CREATE"]
+AT_FDCWD = FREEBSD_AT_FLAGS["AT_FDCWD"]
+INOTIFY_GAP = (
+    "a relative path with a directory descriptor other than AT_FDCWD (EOPNOTSUPP); a read's "
+    "events pad names to 16 bytes as Linux does (FreeBSD pads to 4)"
+)
+
+
+@handler("inotify_add_watch_at", Support.PARTIAL, INOTIFY_GAP)
+def sys_inotify_add_watch_at(call, fd, dfd, path, mask):
+    """Implements FreeBSD inotify_add_watch_at(2): the mask bits are Linux's."""
+    mask &= U32
+    if (
+        not mask & IN["IN_ALL_EVENTS"]
+        or mask & IN_ADD_CREATE == IN_ADD_CREATE
+        or mask & ~(IN["IN_ALL_EVENTS"] | IN_FLAGS | IN["IN_UNMOUNT"])
+    ):
+        raise FreeBSDError(EINVAL, f"inotify mask {mask:#x}")
+    if s32(dfd) != AT_FDCWD and call.mem.read(path, 1) != b"/":
+        raise call.sup.missing(call, "relative path with a directory", "EOPNOTSUPP")
+    return check((yield lx.inotify_add_watch(s32(fd), path, mask)))
+
+
+native("inotify_rm_watch", note="watch descriptors are Linux's")
 
 
 RANGE = "spacectl_range"

@@ -249,13 +249,11 @@ unimplemented(
 )
 unimplemented(
     "FreeBSD 15 calls not yet served: kcmp, getrlimitusage, fchroot, exterrctl, "
-    "inotify, jail descriptors, renameat2, setrlimit_uid",
+    "jail descriptors, renameat2, setrlimit_uid",
     "kcmp",
     "getrlimitusage",
     "fchroot",
     "exterrctl",
-    "inotify_add_watch_at",
-    "inotify_rm_watch",
     "jail_attach_jd",
     "jail_remove_jd",
     "renameat2",

@@ -100,6 +100,7 @@ struct mq_attr probe_mq_attr;
 struct sf_hdtr probe_sf_hdtr;
 struct spacectl_range probe_spacectl_range;
 struct specialfd_eventfd probe_specialfd_eventfd;
+struct specialfd_inotify probe_specialfd_inotify;
 struct urwlock probe_urwlock;
 struct jail probe_jail;
 struct xucred probe_xucred;

@@ -108,3 +108,8 @@ def test_bindat_connectat(bsd, freebsd_programs, tmp_path):
 @pytest.mark.syscalls("membarrier")
 def test_membarrier(bsd, freebsd_programs):
     _run(bsd, freebsd_programs, "tour_membarrier")
+
+
+@pytest.mark.syscalls("__specialfd", "inotify_add_watch_at", "inotify_rm_watch")
+def test_inotify(bsd, freebsd_programs, tmp_path):
+    _run(bsd, freebsd_programs, "tour_inotify", tmp_path)
