@@ -1,6 +1,7 @@
 """FreeBSD 13's additions to the file calls: copy_file_range(2) on Linux's, funlinkat(2) on
 unlinkat with its descriptor check, fspacectl(2) on fallocate's hole punching, __specialfd(2)'s
-eventfd and inotify on Linux's eventfd2 and inotify_init1, inotify_add_watch_at(2) (FreeBSD 15)."""
+eventfd and inotify on Linux's eventfd2 and inotify_init1, FreeBSD 15's inotify_add_watch_at(2)
+and fchroot(2)."""
 
 import stat
 
@@ -14,15 +15,19 @@ from bsdulator.abi.flags import (
     FREEBSD_SPECIALFD,
     LINUX_AT_FLAGS,
     LINUX_FALLOC_FLAGS,
+    LINUX_O_FLAGS,
 )
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.process import effective_uid
 from bsdulator.syscalls.file import sys_unlinkat
 from bsdulator.table import Support, handler, native
 
-EDEADLK, EINVAL, ENODEV, ESPIPE, EBADF = (
-    FREEBSD_ERRNO[n] for n in ("EDEADLK", "EINVAL", "ENODEV", "ESPIPE", "EBADF")
+EDEADLK, EINVAL, ENODEV, ESPIPE, EBADF, ENOTDIR, EPERM = (
+    FREEBSD_ERRNO[n] for n in ("EDEADLK", "EINVAL", "ENODEV", "ESPIPE", "EBADF", "ENOTDIR", "EPERM")
 )
+LINUX_AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
+LINUX_O_PATH, LINUX_O_CLOEXEC = LINUX_O_FLAGS["O_PATH"], LINUX_O_FLAGS["O_CLOEXEC"]
 OFF_MAX = 0x7FFFFFFFFFFFFFFF
 PUNCH_HOLE = LINUX_FALLOC_FLAGS["FALLOC_FL_PUNCH_HOLE"] | LINUX_FALLOC_FLAGS["FALLOC_FL_KEEP_SIZE"]
 U32 = 0xFFFFFFFF
@@ -167,3 +172,31 @@ def sys_fspacectl(call, fd, cmd, rqsr, flags, rmsr):
         end = min(offset + length, size)
         call.mem.write(rmsr, structs.pack(RANGE, r_offset=end, r_len=0))
     return 0
+
+
+@handler(
+    "fchroot",
+    Support.TRANSLATED,
+    'Linux chroot(".") from inside the directory, the working directory put back',
+)
+def sys_fchroot(call, fd):
+    """Implements FreeBSD fchroot(2) (FreeBSD 15): the root becomes the directory fd refers to;
+    the working directory does not move, as with chroot(2)."""
+    fd = s32(fd)
+    try:
+        mode = procfs.fd_stat(call.proc.pid, fd).st_mode
+    except OSError:
+        raise FreeBSDError(EBADF) from None
+    if not stat.S_ISDIR(mode):
+        raise FreeBSDError(ENOTDIR)
+    if effective_uid(call.proc.pid) != 0:  # PRIV_VFS_FCHROOT
+        raise FreeBSDError(EPERM)
+    dot = call.alloc(2)
+    call.mem.write(dot, b".\0")
+    cwd = check((yield lx.openat(LINUX_AT_FDCWD, dot, LINUX_O_PATH | LINUX_O_CLOEXEC, 0)))
+    result = yield lx.fchdir(fd)
+    if result >= 0:
+        result = yield lx.chroot(dot)
+    yield lx.fchdir(cwd)
+    yield lx.close(cwd)
+    return check(result)

@@ -248,11 +248,10 @@ unimplemented(
     "__realpathat",
 )
 unimplemented(
-    "FreeBSD 15 calls not yet served: kcmp, getrlimitusage, fchroot, exterrctl, "
+    "FreeBSD 15 calls not yet served: kcmp, getrlimitusage, exterrctl, "
     "jail descriptors, renameat2, setrlimit_uid",
     "kcmp",
     "getrlimitusage",
-    "fchroot",
     "exterrctl",
     "jail_attach_jd",
     "jail_remove_jd",

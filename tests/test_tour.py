@@ -55,7 +55,7 @@ def test_credentials_sessions_and_limits(bsd, freebsd_programs):
     "msync", "mlock",
     "munlock", "mlockall", "munlockall", "clock_getres", "clock_nanosleep", "clock_settime",
     "getcontext", "swapcontext", "setcontext", "thr_self", "thr_set_name", "thr_kill2",
-    "modnext", "kldunload", "chroot",
+    "modnext", "kldunload", "chroot", "fchroot",
 )  # fmt: skip
 def test_assorted_calls(bsd, freebsd_programs, tmp_path):
     if os.geteuid() != 0:

@@ -150,5 +150,16 @@ int main(int argc, char **argv)
 	int status;
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chroot %#x", status);
+	/* FreeBSD 15's fchroot: the root becomes the directory fd refers to */
+	pid = fork();
+	if (pid == 0) {
+		int dir = open(argv[1], O_RDONLY | O_DIRECTORY), ok = 1;
+		ok &= syscall(SYS_fchroot, f) == -1 && errno == ENOTDIR;
+		ok &= syscall(SYS_fchroot, dir) == 0 && access("/marker", F_OK) == 0;
+		ok &= chdir("/") == 0 && access("marker", F_OK) == 0;
+		_exit(!ok);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fchroot %#x", status);
 	DONE();
 }
