@@ -83,17 +83,17 @@ def pytest_runtest_call(item):
         if event == "call" and frame.f_code in handlers:
             ran.add(handlers[frame.f_code])
 
+    from bsdulator.abi.syscall_table import MASTER
+    from bsdulator.syscall_log import read
+
     sys.setprofile(profile)
     try:
         result = yield
     finally:
         sys.setprofile(None)
-    from bsdulator.abi.syscall_table import MASTER
-    from bsdulator.syscall_log import read
-
-    log = item.stash[_LOG_KEY]
-    made = {MASTER[nr][1] for nr in read(log) if nr in MASTER} | ran
-    os.unlink(log)
+        log = item.stash[_LOG_KEY]
+        made = {MASTER[nr][1] for nr in read(log) if nr in MASTER} | ran
+        os.unlink(log)  # a failed or skipped test leaves none behind either
     missing = sorted(wanted - made)
     if missing:
         pytest.fail(
@@ -101,6 +101,19 @@ def pytest_runtest_call(item):
             pytrace=False,
         )
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """No log outlives its test: bsdulators its fixtures' teardown starts would make it again,
+    and a test skipped before its call never read it."""
+    try:
+        return (yield)
+    finally:
+        os.environ.pop(SYSCALL_LOG, None)
+        log = item.stash.get(_LOG_KEY, None)
+        if log is not None and os.path.exists(log):
+            os.unlink(log)
 
 
 _LOG_KEY = pytest.StashKey[str]()
