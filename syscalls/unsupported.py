@@ -214,19 +214,7 @@ unimplemented(
     "sigfastblock",
 )
 unimplemented(
-    "not yet: the rest of the process model (rfork, signal queueing and waiting, wait6, "
-    "procctl, cpuset ids, pty master, fexecve, pd*, setcred)",
-    "rfork",
-    "sigqueue",
-    "sigwait",
-    "sigwaitinfo",
-    "sigtimedwait",
-    "wait6",
-    "procctl",
-    "cpuset",
-    "cpuset_setid",
-    "cpuset_getid",
-    "posix_openpt",
+    "not yet: fexecve, FreeBSD 15's pdrfork/pdwait and setcred",
     "fexecve",
     "pdrfork",
     "pdwait",
