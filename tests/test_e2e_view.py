@@ -46,7 +46,6 @@ def view_self(freebsd_cc):
     return freebsd_cc((PROGRAMS / "view_self.c").read_text(), "view_self")
 
 
-@pytest.mark.syscalls("execve", "write")
 def test_program_runs_from_a_host_directory_the_root_lacks(bsd, freebsd_root, host_dirs):
     echo = host_dirs[0] / "x" / "echo"
     echo.parent.mkdir()
@@ -55,7 +54,6 @@ def test_program_runs_from_a_host_directory_the_root_lacks(bsd, freebsd_root, ho
     assert (r.returncode, r.stdout, r.stderr) == (0, b"hi\n", b"")
 
 
-@pytest.mark.syscalls("execve")
 def test_minimal_view_keeps_refusing_paths_outside(bsd, freebsd_root, host_dirs):
     echo = host_dirs[0] / "echo"
     shutil.copy(freebsd_root / "bin/echo", echo)
@@ -82,7 +80,6 @@ def test_tar_between_host_directories(bsd, freebsd_root, host_dirs):
         assert t.extractfile("dir/f").read() == b"data\n"
 
 
-@pytest.mark.syscalls("execve", "write")
 def test_program_in_a_directory_the_root_hides_is_bound_in(bsd, freebsd_root):
     """/root collides with the root's own /root: the program's own directory is bound in."""
     if os.geteuid() != 0 or not any((freebsd_root / "root").iterdir()):
@@ -99,7 +96,7 @@ def test_program_in_a_directory_the_root_hides_is_bound_in(bsd, freebsd_root):
             mountpoint.rmdir()
 
 
-@pytest.mark.syscalls("__sysctl", "execve")
+@pytest.mark.syscalls("__sysctl")
 def test_program_names_itself_as_given(bsd, freebsd_root, host_dirs, view_self):
     """argv[0], AT_EXECPATH and kern.proc.pathname: the absolute path as given; a relative
     one keeps argv[0] and has the full path in the other two (FreeBSD's vn_fullpath)."""
@@ -111,7 +108,7 @@ def test_program_names_itself_as_given(bsd, freebsd_root, host_dirs, view_self):
     assert r.stdout.decode().splitlines() == [f"./{prog.name}", str(prog), str(prog)], r.stderr
 
 
-@pytest.mark.syscalls("__sysctl", "execve")
+@pytest.mark.syscalls("__sysctl")
 def test_symlink_in_the_program_path_resolves_inside_the_root(bsd, freebsd_root, view_self):
     """usr/bin/pgrep -> /bin/pgrep names the root's pgrep, not the host's; AT_EXECPATH is the
     path as given (FreeBSD keeps an absolute one), kern.proc.pathname the file run."""
@@ -133,7 +130,6 @@ def test_symlink_in_the_program_path_resolves_inside_the_root(bsd, freebsd_root,
         target.unlink()
 
 
-@pytest.mark.syscalls("execve")
 def test_environment_passes_through_unchanged(freebsd_root, bsd):
     """No LC_CTYPE from Python's locale coercion (the caller set no locale)."""
     given = {"PATH": "/bin:/usr/bin", "HOME": "/", "FOO": "bar baz"}

@@ -23,7 +23,7 @@ def _lines(bsd, program, *args) -> list[str]:
     return r.stdout.decode().splitlines()
 
 
-@pytest.mark.syscalls("rfork", "vfork", "execve", "wait4")
+@pytest.mark.syscalls("rfork", "execve", "wait4")
 def test_rfork_and_posix_spawn(bsd, freebsd_programs, tmp_path):
     """posix_spawn is rfork_thread(RFSPAWN): file actions run in the child, errors of the exec
     come back as posix_spawn's result; every rfork form libc uses, and fork1's EINVAL checks; an
