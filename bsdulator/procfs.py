@@ -200,11 +200,17 @@ def comm(pid: int | str) -> bytes:
     return read(pid, "comm").removesuffix(b"\n")
 
 
+def fd_path(pid: int | str, fd: int) -> str:
+    """/proc/PID/fd/FD: the magic link through which the supervisor's own calls reach the file
+    a process's descriptor names (an O_PATH one included, also a symbolic link's)."""
+    return f"/proc/{pid}/fd/{fd}"
+
+
 def fd_inode(pid: int | str, fd: int) -> int | None:
     """The inode of what pid's descriptor fd refers to (a socket's names it for its lifetime);
     None when fd is not open or pid is gone."""
     try:
-        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
+        return os.stat(fd_path(pid, fd)).st_ino
     except (OSError, ValueError):
         return None
 

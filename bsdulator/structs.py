@@ -9,7 +9,8 @@ Conventions the converters fix:
     FreeBSD way (makedev of FreeBSD >= 12), so major()/minor() agree with Linux.
     freebsd11 structs keep the low 32 bits, as FreeBSD's own compat layer does.
   * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in.
-  * st_flags, st_gen, st_bsdflags: 0.
+  * st_flags: the file's FreeBSD flags, which the caller reads (syscalls/fileflags.py);
+    st_gen, st_bsdflags: 0.
   * Narrower FreeBSD fields (freebsd11 st_ino, st_nlink ...) keep the low bits, as
     FreeBSD does with its default vfs.ino64_trunc_error=0."""
 
@@ -168,9 +169,10 @@ def _split_dev(dev: int, major_bits, minor_bits) -> tuple[int, int]:
 # ---- stat -----------------------------------------------------------------------------
 
 
-def _stat_fields(linux_stat: bytes) -> dict:
+def _stat_fields(linux_stat: bytes, flags: int) -> dict:
     s = unpack("linux_stat", linux_stat)
     return dict(
+        st_flags=flags,
         st_dev=dev_to_freebsd(s["st_dev"]),
         st_ino=s["st_ino"],
         st_nlink=s["st_nlink"],
@@ -188,14 +190,15 @@ def _stat_fields(linux_stat: bytes) -> dict:
     )
 
 
-def stat_to_freebsd(linux_stat: bytes) -> bytes:
-    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes)."""
-    return pack("stat", **_stat_fields(linux_stat))
+def stat_to_freebsd(linux_stat: bytes, flags: int = 0) -> bytes:
+    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags."""
+    return pack("stat", **_stat_fields(linux_stat, flags))
 
 
-def stat_to_freebsd11(linux_stat: bytes) -> bytes:
-    """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries."""
-    return pack("freebsd11_stat", **_stat_fields(linux_stat))
+def stat_to_freebsd11(linux_stat: bytes, flags: int = 0) -> bytes:
+    """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries,
+    st_flags = flags."""
+    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags))
 
 
 # ---- statfs ---------------------------------------------------------------------------

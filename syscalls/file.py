@@ -23,14 +23,18 @@ from bsdulator.abi.limits import FREEBSD_LIMITS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
+from bsdulator.syscalls import fileflags
 from bsdulator.table import Support, handler, native
 
 AT_FDCWD_LINUX = LINUX_AT_FLAGS["AT_FDCWD"]
 AT_SYMLINK_NOFOLLOW_FREEBSD = FREEBSD_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
+LINUX_AT_EMPTY_PATH = LINUX_AT_FLAGS["AT_EMPTY_PATH"]
+LINUX_AT_SYMLINK_FOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_FOLLOW"]
+LINUX_AT_REMOVEDIR = LINUX_AT_FLAGS["AT_REMOVEDIR"]
 LINUX_STAT_SIZE = structs.sizeof("linux_stat")
 LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
-EINVAL, EACCES = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["EACCES"]
+EINVAL, EACCES, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM"))
 LINUX_F = LINUX_FCNTL_COMMANDS
 LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
     LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE")
@@ -64,11 +68,7 @@ for _name, _linux in [
     ("chown", None),
     ("fchown", None),
     ("lchown", None),
-    ("unlink", None),
-    ("rmdir", None),
     ("mkdir", None),
-    ("rename", None),
-    ("link", None),
     ("symlink", None),
     ("readlink", None),
     ("umask", None),
@@ -81,7 +81,6 @@ for _name, _linux in [
     ("flock", None),
     ("mkdirat", None),
     ("readlinkat", None),
-    ("renameat", None),
     ("symlinkat", None),
 ]:
     native(_name, _linux)
@@ -208,10 +207,61 @@ def sys_linkat(call, fd1, path1, fd2, path2, flags):
     return check((yield lx.linkat(s32(fd1), path1, s32(fd2), path2, _at(flags))))
 
 
-@handler("unlinkat", Support.TRANSLATED)
+@handler("link", Support.TRANSLATED, "follows a symbolic link, as FreeBSD's does")
+def sys_link(call, path, link):
+    """Implements FreeBSD link(2), which links what a symbolic link names (Linux's, the link)."""
+    return check(
+        (yield lx.linkat(AT_FDCWD_LINUX, path, AT_FDCWD_LINUX, link, LINUX_AT_SYMLINK_FOLLOW))
+    )
+
+
+def _unlink(call, dirfd, path, at):
+    """kern_funlinkat: file flags (fileflags.refuse_removal), and a directory's unlink is
+    EPERM (Linux says EISDIR)."""
+    yield from fileflags.refuse_removal(call, dirfd, path)
+    r = yield lx.unlinkat(dirfd, path, at)
+    if r == -errno.EISDIR and not at & LINUX_AT_REMOVEDIR:
+        raise FreeBSDError(EPERM, "unlink of a directory")
+    return check(r)
+
+
+@handler("unlink", Support.TRANSLATED, "file flags enforced; a directory is EPERM")
+def sys_unlink(call, path):
+    """Implements FreeBSD unlink(2)."""
+    return (yield from _unlink(call, AT_FDCWD_LINUX, path, 0))
+
+
+@handler("unlinkat", Support.TRANSLATED, "file flags enforced; a directory is EPERM")
 def sys_unlinkat(call, fd, path, flags):
     """Implements FreeBSD unlinkat(2)."""
-    return check((yield lx.unlinkat(s32(fd), path, _at(flags))))
+    return (yield from _unlink(call, s32(fd), path, _at(flags)))
+
+
+@handler("rmdir", Support.TRANSLATED, "file flags enforced")
+def sys_rmdir(call, path):
+    """Implements FreeBSD rmdir(2)."""
+    return (yield from _unlink(call, AT_FDCWD_LINUX, path, LINUX_AT_REMOVEDIR))
+
+
+def _rename(call, fd1, path1, fd2, path2):
+    """ufs_rename's flag checks: the source's entry and a target it replaces must be
+    removable, the target's directory writable."""
+    yield from fileflags.refuse_removal(call, fd1, path1)
+    yield from fileflags.refuse_removal(call, fd2, path2)
+    yield from fileflags.refuse_entry_in(call, fd2, path2)
+    return check((yield lx.renameat(fd1, path1, fd2, path2)))
+
+
+@handler("rename", Support.TRANSLATED, "file flags enforced")
+def sys_rename(call, path1, path2):
+    """Implements FreeBSD rename(2)."""
+    return (yield from _rename(call, AT_FDCWD_LINUX, path1, AT_FDCWD_LINUX, path2))
+
+
+@handler("renameat", Support.TRANSLATED, "file flags enforced")
+def sys_renameat(call, fd1, path1, fd2, path2):
+    """Implements FreeBSD renameat(2)."""
+    return (yield from _rename(call, s32(fd1), path1, s32(fd2), path2))
 
 
 @handler("mkfifo", Support.TRANSLATED, "mknod(S_IFIFO)")
@@ -251,27 +301,39 @@ def sys_pipe(call):
 # -- stat family: Linux writes its struct into scratch, we write FreeBSD's layout ---------
 
 
-def _stat_into(call, linux_call_for, out_addr, convert):
+def _stat_into(call, linux_call_for, out_addr, convert, fd, path=None, at=0):
+    """Linux's stat of fd, or of path from fd with Linux AT_* flags at, as FreeBSD's struct
+    with the file's flags in st_flags."""
     tmp = call.alloc(LINUX_STAT_SIZE)
     check((yield linux_call_for(tmp)))
-    call.mem.write(out_addr, convert(call.mem.read(tmp, LINUX_STAT_SIZE)))
+    if path is None:
+        flags = fileflags.read(call.proc.pid, fd)
+    else:
+        flags = yield from fileflags.flags_at(call, fd, path, at)
+    call.mem.write(out_addr, convert(call.mem.read(tmp, LINUX_STAT_SIZE), flags))
     return 0
 
 
 @handler("fstat", Support.TRANSLATED, "struct stat converted")
 def sys_fstat(call, fd, sb):
     """Implements FreeBSD fstat(2)."""
-    return (
-        yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd)
-    )
+    fd = s32(fd)
+    return (yield from _stat_into(call, lambda t: lx.fstat(fd, t), sb, structs.stat_to_freebsd, fd))
 
 
 @handler("fstatat", Support.TRANSLATED, "struct stat converted")
 def sys_fstatat(call, fd, path, sb, flags):
     """Implements FreeBSD fstatat(2)."""
+    fd, at = s32(fd), _at(flags)
     return (
         yield from _stat_into(
-            call, lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)), sb, structs.stat_to_freebsd
+            call,
+            lambda t: lx.newfstatat(fd, path, t, at),
+            sb,
+            structs.stat_to_freebsd,
+            fd,
+            path,
+            at,
         )
     )
 
@@ -281,7 +343,12 @@ def sys_freebsd11_stat(call, path, sb):
     """Implements FreeBSD 11 stat(2)."""
     return (
         yield from _stat_into(
-            call, lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, 0), sb, structs.stat_to_freebsd11
+            call,
+            lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, 0),
+            sb,
+            structs.stat_to_freebsd11,
+            AT_FDCWD_LINUX,
+            path,
         )
     )
 
@@ -289,12 +356,16 @@ def sys_freebsd11_stat(call, path, sb):
 @handler("freebsd11_lstat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_lstat(call, path, sb):
     """Implements FreeBSD 11 lstat(2)."""
+    at = LINUX_AT_SYMLINK_NOFOLLOW
     return (
         yield from _stat_into(
             call,
-            lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, LINUX_AT_SYMLINK_NOFOLLOW),
+            lambda t: lx.newfstatat(AT_FDCWD_LINUX, path, t, at),
             sb,
             structs.stat_to_freebsd11,
+            AT_FDCWD_LINUX,
+            path,
+            at,
         )
     )
 
@@ -302,20 +373,25 @@ def sys_freebsd11_lstat(call, path, sb):
 @handler("freebsd11_fstat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_fstat(call, fd, sb):
     """Implements FreeBSD 11 fstat(2)."""
+    fd = s32(fd)
     return (
-        yield from _stat_into(call, lambda t: lx.fstat(s32(fd), t), sb, structs.stat_to_freebsd11)
+        yield from _stat_into(call, lambda t: lx.fstat(fd, t), sb, structs.stat_to_freebsd11, fd)
     )
 
 
 @handler("freebsd11_fstatat", Support.TRANSLATED, "pre-ino64 struct stat")
 def sys_freebsd11_fstatat(call, fd, path, sb, flags):
     """Implements FreeBSD 11 fstatat(2)."""
+    fd, at = s32(fd), _at(flags)
     return (
         yield from _stat_into(
             call,
-            lambda t: lx.newfstatat(s32(fd), path, t, _at(flags)),
+            lambda t: lx.newfstatat(fd, path, t, at),
             sb,
             structs.stat_to_freebsd11,
+            fd,
+            path,
+            at,
         )
     )
 
@@ -425,38 +501,53 @@ def _timevals_to_timespecs(call, tv_addr: int) -> int:
     return tmp
 
 
-native("utimes", note="struct timeval[2] is the same")
-native("futimesat")
+def _utimes(call, fd, path, times, at):
+    """utimensat with Linux arguments, after ufs_setattr's flag check (path 0: fd itself)."""
+    if path:
+        yield from fileflags.refuse_setattr(call, fd, path, at)
+    else:
+        fileflags.refuse_locked(fileflags.read(call.proc.pid, fd))
+    return check((yield lx.utimensat(fd, path, times, at)))
+
+
+@handler("utimes", Support.TRANSLATED, "utimensat; file flags enforced")
+def sys_utimes(call, path, tv):
+    """Implements FreeBSD utimes(2)."""
+    times = _timevals_to_timespecs(call, tv)
+    return (yield from _utimes(call, AT_FDCWD_LINUX, path, times, 0))
+
+
+@handler("futimesat", Support.TRANSLATED, "utimensat; file flags enforced")
+def sys_futimesat(call, fd, path, tv):
+    """Implements FreeBSD futimesat(2)."""
+    times = _timevals_to_timespecs(call, tv)
+    return (yield from _utimes(call, s32(fd), path, times, 0))
 
 
 @handler("utimensat", Support.TRANSLATED, "UTIME_NOW/UTIME_OMIT and AT_* translated")
 def sys_utimensat(call, fd, path, times, flags):
     """Implements FreeBSD utimensat(2)."""
-    return check((yield lx.utimensat(s32(fd), path, _timespecs_to_linux(call, times), _at(flags))))
+    times = _timespecs_to_linux(call, times)
+    return (yield from _utimes(call, s32(fd), path, times, _at(flags)))
 
 
 @handler("futimens", Support.TRANSLATED, "utimensat(fd, NULL, …)")
 def sys_futimens(call, fd, times):
     """Implements FreeBSD futimens(2)."""
-    return check((yield lx.utimensat(s32(fd), 0, _timespecs_to_linux(call, times), 0)))
+    return (yield from _utimes(call, s32(fd), 0, _timespecs_to_linux(call, times), 0))
 
 
 @handler("lutimes", Support.TRANSLATED, "utimensat(AT_SYMLINK_NOFOLLOW)")
 def sys_lutimes(call, path, tv):
     """Implements FreeBSD lutimes(2)."""
-    return check(
-        (
-            yield lx.utimensat(
-                AT_FDCWD_LINUX, path, _timevals_to_timespecs(call, tv), LINUX_AT_SYMLINK_NOFOLLOW
-            )
-        )
-    )
+    times = _timevals_to_timespecs(call, tv)
+    return (yield from _utimes(call, AT_FDCWD_LINUX, path, times, LINUX_AT_SYMLINK_NOFOLLOW))
 
 
 @handler("futimes", Support.TRANSLATED, "utimensat(fd, NULL, …)")
 def sys_futimes(call, fd, tv):
     """Implements FreeBSD futimes(2)."""
-    return check((yield lx.utimensat(s32(fd), 0, _timevals_to_timespecs(call, tv), 0)))
+    return (yield from _utimes(call, s32(fd), 0, _timevals_to_timespecs(call, tv), 0))
 
 
 EOPNOTSUPP = FREEBSD_ERRNO["EOPNOTSUPP"]

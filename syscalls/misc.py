@@ -135,42 +135,6 @@ def sys_posix_fadvise(call, fd, offset, length, advice):
     return translate.errno_to_freebsd(-r) if r < 0 else 0
 
 
-def _no_file_flags(flags: int) -> None:
-    if flags:
-        raise FreeBSDError(EOPNOTSUPP, "Linux file systems have no BSD file flags to set")
-
-
-FILE_FLAGS_GAP = "setting any file flag: Linux file systems have none (EOPNOTSUPP)"
-
-
-@handler("chflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_chflags(call, path, flags):
-    """Implements FreeBSD chflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat(AT_FDCWD, path, F_OK)))
-
-
-@handler("lchflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_lchflags(call, path, flags):
-    """Implements FreeBSD lchflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat2(AT_FDCWD, path, F_OK, LINUX_AT_SYMLINK_NOFOLLOW)))
-
-
-@handler("fchflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_fchflags(call, fd, flags):
-    """Implements FreeBSD fchflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.fcntl(s32(fd), 1, 0)))
-
-
-@handler("chflagsat", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_chflagsat(call, fd, path, flags, atflag):
-    """Implements FreeBSD chflagsat(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat2(s32(fd), path, F_OK, translate.AT_FLAGS.to_linux(atflag))))
-
-
 CPUSET_GAPS = "which other than a process or thread: jails, cpusets, IRQs, domains (EINVAL)"
 
 

@@ -1,0 +1,181 @@
+"""FreeBSD file flags: chflags(2) and its kin, st_flags, and what each flag forbids.
+
+Expected values are FreeBSD's: the flag rules of sys/ufs/ufs/ufs_vnops.c (ufs_setattr's flags
+step, ufs_access, ufs_open, ufs_remove, ufs_link, ufs_rename, ufs_rmdir), the privilege rules
+of kern_jail.c's prison_priv_check (PRIV_VFS_SYSFLAGS needs allow.chflags), errno numbers
+from sys/errno.h through abi/."""
+
+import fcntl
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_CHFLAGS, LINUX_INODE_FLAG_IOCTLS
+from bsdulator.syscalls import fileflags
+
+pytestmark = pytest.mark.unit
+
+PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
+F = FREEBSD_CHFLAGS
+EPERM, EOPNOTSUPP = FREEBSD_ERRNO["EPERM"], FREEBSD_ERRNO["EOPNOTSUPP"]
+
+
+def unlock_tree(top: Path) -> None:
+    """Clear Linux's inode flags and the flags xattr under top, so the tree can be removed."""
+    for path in [top, *top.rglob("*")]:
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            fcntl.ioctl(fd, LINUX_INODE_FLAG_IOCTLS["FS_IOC_SETFLAGS"], struct.pack("i", 0))
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+@pytest.fixture
+def work(tmp_path):
+    yield tmp_path
+    unlock_tree(tmp_path)
+
+
+# -- the rules -------------------------------------------------------------------------
+
+
+def test_unprivileged_callers_change_only_user_flags():
+    assert fileflags.new_flags(F["SF_ARCHIVED"], F["UF_NODUMP"], False, -1) == (
+        F["SF_ARCHIVED"] | F["UF_NODUMP"]
+    )
+    with pytest.raises(Exception) as e:
+        fileflags.new_flags(0, F["SF_IMMUTABLE"], False, -1)
+    assert e.value.errno == EPERM
+    with pytest.raises(Exception) as e:  # a system lock freezes every flag for them
+        fileflags.new_flags(F["SF_NOUNLINK"], F["SF_NOUNLINK"] | F["UF_NODUMP"], False, -1)
+    assert e.value.errno == EPERM
+
+
+def test_privileged_callers_obey_securelevel_and_the_snapshot_flag():
+    assert fileflags.new_flags(F["SF_IMMUTABLE"], 0, True, 0) == 0
+    with pytest.raises(Exception) as e:
+        fileflags.new_flags(F["SF_IMMUTABLE"], 0, True, 1)
+    assert e.value.errno == EPERM
+    assert fileflags.new_flags(F["UF_IMMUTABLE"], F["SF_APPEND"], True, 1) == F["SF_APPEND"]
+    with pytest.raises(Exception) as e:
+        fileflags.new_flags(0, F["SF_SNAPSHOT"], True, -1)
+    assert e.value.errno == EPERM
+
+
+def test_unknown_flags_are_eopnotsupp_for_everyone():
+    for privileged in (True, False):
+        with pytest.raises(Exception) as e:
+            fileflags.new_flags(0, 1 << 31, privileged, -1)
+        assert e.value.errno == EOPNOTSUPP
+
+
+def test_removal_rules():
+    assert fileflags.removal_refused(F["UF_NOUNLINK"], 0)
+    assert fileflags.removal_refused(F["SF_APPEND"], 0)
+    assert fileflags.removal_refused(0, F["UF_APPEND"])
+    assert fileflags.removal_refused(0, F["SF_IMMUTABLE"])
+    assert not fileflags.removal_refused(F["UF_NODUMP"] | F["SF_ARCHIVED"], F["UF_NOUNLINK"])
+
+
+@pytest.mark.parametrize(
+    "path,parent",
+    [(b"f", b"."), (b"a/b", b"a"), (b"a//b/", b"a"), (b"/f", b"/"), (b"/", b"/"), (b"a/", b".")],
+)
+def test_parent_path(path, parent):
+    assert fileflags.parent_path(path) == parent
+
+
+# -- from FreeBSD programs ------------------------------------------------------------
+
+IMMUTABLE_FILE = dict.fromkeys(
+    [
+        "open-write",
+        "open-append",
+        "open-trunc",
+        "truncate",
+        "chmod",
+        "chown",
+        "utimes",
+        "link",
+        "rename-from",
+        "rename-onto",
+        "unlink",
+    ],
+    EPERM,
+)
+APPEND_FILE = IMMUTABLE_FILE | {"open-append": 0}  # ufs_open: appending is what it allows
+NOUNLINK_FILE = dict.fromkeys(IMMUTABLE_FILE, 0) | dict.fromkeys(
+    ["rename-from", "rename-onto", "unlink"], EPERM
+)
+# A directory: an immutable one refuses VWRITE (new entries too), an append-only one refuses
+# removing entries, a nounlink one only its own removal.
+IMMUTABLE_DIR = {"create": EPERM, "mkdir": EPERM, "unlink-in": EPERM, "rmdir": EPERM}
+APPEND_DIR = {"create": 0, "mkdir": 0, "unlink-in": EPERM, "rmdir": EPERM}
+NOUNLINK_DIR = {"create": 0, "mkdir": 0, "unlink-in": 0, "rmdir": EPERM}
+BY_FLAG = {
+    "uchg": (IMMUTABLE_FILE, IMMUTABLE_DIR),
+    "schg": (IMMUTABLE_FILE, IMMUTABLE_DIR),
+    "uappnd": (APPEND_FILE, APPEND_DIR),
+    "sappnd": (APPEND_FILE, APPEND_DIR),
+    "uunlnk": (NOUNLINK_FILE, NOUNLINK_DIR),
+    "sunlnk": (NOUNLINK_FILE, NOUNLINK_DIR),
+}
+
+
+def _expected_ops() -> list[str]:
+    lines = []
+    for flag, (on_file, on_dir) in BY_FLAG.items():
+        lines.append(f"{flag} file st_flags 1 1")
+        lines += [f"{flag} file {op} {errno}" for op, errno in on_file.items()]
+        lines.append(f"{flag} file cleared 1")
+        lines += [f"{flag} dir {op} {errno}" for op, errno in on_dir.items()]
+    return lines
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+@pytest.mark.syscalls(
+    "chflags",
+    "fstatat",
+    "open",
+    "openat",
+    "truncate",
+    "chmod",
+    "chown",
+    "utimes",
+    "link",
+    "rename",
+    "unlink",
+    "mkdir",
+    "rmdir",
+)
+def test_each_flag_against_each_path_operation(bsd, freebsd_cc, work):
+    program = freebsd_cc((PROGRAMS / "fflags_ops.c").read_text(), "fflags_ops")
+    r = bsd(program, work)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == _expected_ops()
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+@pytest.mark.syscalls("chflags", "lchflags", "fstatat")
+def test_the_roots_chflags_and_ls_show_flags(bsd, freebsd_root, work):
+    (work / "f").write_text("")
+    (work / "l").symlink_to("f")
+    script = (
+        "cd $1; chflags uchg,nodump f; chflags -h sunlnk l; ls -lo f l | awk '{print $5}';"
+        " chflags -h nosunlnk l; chflags 0 f; ls -lo f | awk '{print $5}'"
+    )
+    r = bsd(freebsd_root / "bin" / "sh", "-c", script, "sh", work)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().split() == ["uchg,nodump", "sunlnk", "-"]
