@@ -179,3 +179,63 @@ def test_the_roots_chflags_and_ls_show_flags(bsd, freebsd_root, work):
     r = bsd(freebsd_root / "bin" / "sh", "-c", script, "sh", work)
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode().split() == ["uchg,nodump", "sunlnk", "-"]
+
+
+RULES = [
+    f"unlink-dir {EPERM}",  # kern_funlinkat: a directory is EPERM (POSIX), not EISDIR
+    "link-follows 0 1",  # sys_link: FOLLOW, so the new name is the regular file
+    f"lchflags 0 {F['UF_NOUNLINK']:#x} 0",
+    f"unlink-locked-link {EPERM}",
+    f"fchflags 0 {F['UF_NODUMP']:#x}",
+    f"chflagsat-badflag {FREEBSD_ERRNO['EINVAL']}",
+    f"chflagsat-nofollow 0 {F['UF_HIDDEN']:#x} {F['UF_NODUMP']:#x}",
+    "chflagsat-empty 0 0",
+    f"chflags-missing {FREEBSD_ERRNO['ENOENT']}",
+    f"chflags-snapshot {EPERM}",
+    f"user-not-owner {EPERM}",  # VADMIN
+    f"user-own-uflag 0 {F['SF_ARCHIVED'] | F['UF_IMMUTABLE'] | F['UF_NODUMP']:#x}",
+    f"user-own-sflag {EPERM}",
+    f"user-own-clear 0 {F['SF_ARCHIVED']:#x}",  # the system flags stay
+    f"user-system-locked {EPERM}",
+    f"user-unknown {EOPNOTSUPP}",
+    "root-clears-system 0 0",  # securelevel -1
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+@pytest.mark.syscalls(
+    "chflags", "lchflags", "fchflags", "chflagsat", "fstat", "fstatat", "unlink", "link"
+)
+def test_who_may_set_which_flags(bsd, freebsd_cc, work):
+    program = freebsd_cc((PROGRAMS / "fflags_rules.c").read_text(), "fflags_rules")
+    work.chmod(0o755)  # its unprivileged child works in it (by relative paths)
+    r = bsd(program, work)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == RULES
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+@pytest.mark.syscalls("chflags")
+def test_linux_sees_the_flags_it_has_too(bsd, freebsd_root, work):
+    f = work / "f"
+    f.write_text("")
+    sh = freebsd_root / "bin" / "sh"
+    assert bsd(sh, "-c", 'chflags uchg,nodump "$1"', "sh", f).returncode == 0
+    immutable, nodump = (fileflags.LINUX_FL[n] for n in ("FS_IMMUTABLE_FL", "FS_NODUMP_FL"))
+    assert _linux_inode_flags(f) & (immutable | nodump) == immutable | nodump
+    with pytest.raises(PermissionError):  # the kernel itself refuses, for host programs too
+        f.write_text("x")
+    assert bsd(sh, "-c", 'chflags 0 "$1"', "sh", f).returncode == 0
+    assert _linux_inode_flags(f) & (immutable | nodump) == 0
+    f.write_text("x")
+
+
+def _linux_inode_flags(path: Path) -> int:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        out = fcntl.ioctl(fd, LINUX_INODE_FLAG_IOCTLS["FS_IOC_GETFLAGS"], struct.pack("i", 0))
+    finally:
+        os.close(fd)
+    return struct.unpack("i", out)[0]
