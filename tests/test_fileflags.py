@@ -190,6 +190,7 @@ RULES = [
     f"chflagsat-badflag {FREEBSD_ERRNO['EINVAL']}",
     f"chflagsat-nofollow 0 {F['UF_HIDDEN']:#x} {F['UF_NODUMP']:#x}",
     "chflagsat-empty 0 0",
+    f"extattr-hidden {FREEBSD_ERRNO['ENOATTR']} {FREEBSD_ERRNO['ENOATTR']} 0",
     f"chflags-missing {FREEBSD_ERRNO['ENOENT']}",
     f"chflags-snapshot {EPERM}",
     f"user-not-owner {EPERM}",  # VADMIN
@@ -205,7 +206,17 @@ RULES = [
 @pytest.mark.e2e
 @pytest.mark.root
 @pytest.mark.syscalls(
-    "chflags", "lchflags", "fchflags", "chflagsat", "fstat", "fstatat", "unlink", "link"
+    "chflags",
+    "lchflags",
+    "fchflags",
+    "chflagsat",
+    "fstat",
+    "fstatat",
+    "unlink",
+    "link",
+    "extattr_get_file",
+    "extattr_set_file",
+    "extattr_list_file",
 )
 def test_who_may_set_which_flags(bsd, freebsd_cc, work):
     program = freebsd_cc((PROGRAMS / "fflags_rules.c").read_text(), "fflags_rules")

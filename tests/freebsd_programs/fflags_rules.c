@@ -2,6 +2,7 @@
  * that go with them. argv[1]: an empty directory; run as root, unjailed. Prints "name value"
  * lines (errno, or 0 when the call worked). */
 #include <sys/types.h>
+#include <sys/extattr.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -48,6 +49,14 @@ int main(int argc, char **argv) {
 	printf("chflagsat-empty %d %#lx\n", e(chflagsat(fd = open("f", O_RDONLY), "", 0,
 	    AT_EMPTY_PATH)), lflags("f"));
 	close(fd);
+	/* The flags are st_flags; the attribute bsdulator keeps them in is not the program's. */
+	chflags("f", UF_NODUMP);
+	char names[256];
+	ssize_t listed = extattr_list_file("f", EXTATTR_NAMESPACE_SYSTEM, names, sizeof names);
+	printf("extattr-hidden %d %d %zd\n",
+	    e(extattr_get_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator.flags", NULL, 0)),
+	    e(extattr_set_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator.flags", "", 0)), listed);
+	chflags("f", 0);
 	printf("chflags-missing %d\n", e(chflags("missing", UF_NODUMP)));
 	printf("chflags-snapshot %d\n", e(chflags("f", SF_SNAPSHOT)));
 
