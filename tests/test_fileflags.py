@@ -250,3 +250,48 @@ def _linux_inode_flags(path: Path) -> int:
     finally:
         os.close(fd)
     return struct.unpack("i", out)[0]
+
+
+@pytest.mark.e2e
+@pytest.mark.root
+@pytest.mark.syscalls("chflags")
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        # prison_priv_check: PRIV_VFS_SYSFLAGS only with allow.chflags; user flags always.
+        ((), ["schg 1", "uchg 0", "noschg 1"]),
+        (("allow.chflags",), ["schg 0", "uchg 0", "noschg 0"]),
+        # securelevel_gt(cred, 0): a jail's securelevel locks the system flags set.
+        (("allow.chflags", "securelevel=1"), ["schg 0", "uchg 1", "noschg 1"]),
+    ],
+)
+def test_jailed_root_and_system_flags(bsd, freebsd_root, tmp_path, params, expected):
+    # /var/tmp is the root's own, in the jail and in the unjailed view alike.
+    name = f"/var/tmp/fflags-{os.getpid()}-{len(params)}"
+    inside, locked = freebsd_root / name[1:], f"{name}-locked"
+    inside.write_text("")
+    (freebsd_root / locked[1:]).write_text("")
+    assert bsd(freebsd_root / "bin" / "chflags", "schg", locked).returncode == 0
+    script = (
+        f"chflags schg {name}; echo schg $?;"
+        f" chflags uchg {name}; echo uchg $?;"
+        f" chflags noschg {locked}; echo noschg $?"
+    )
+    try:
+        r = bsd(
+            freebsd_root / "usr/sbin/jail",
+            "-c",
+            "name=fflags",
+            f"path={freebsd_root}",
+            *params,
+            "command=/bin/sh",
+            "-c",
+            script,
+            env={"BSDULATOR_STATE_DIR": str(tmp_path / "state")},
+        )
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.decode().splitlines() == expected
+    finally:
+        for path in (inside, freebsd_root / locked[1:]):
+            unlock_tree(path)
+            path.unlink()
