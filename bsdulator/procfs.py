@@ -176,6 +176,11 @@ class Status:
         return int(self.get("Uid").split()[1])
 
     @property
+    def groups(self) -> set[int]:
+        """groupmember()'s set: the effective gid and the supplementary groups."""
+        return {int(self.get("Gid").split()[1]), *map(int, (self.get("Groups") or b"").split())}
+
+    @property
     def sig_pending(self) -> int:
         """Linux signals pending for the thread or its process (SigPnd | ShdPnd)."""
         return int(self.get("SigPnd") or b"0", 16) | int(self.get("ShdPnd") or b"0", 16)

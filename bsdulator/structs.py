@@ -37,6 +37,8 @@ from .abi.structs import (
 )
 from .errors import FreeBSDError
 
+ALLPERMS = 0o7777  # sys/stat.h: the permission bits of st_mode
+
 ENOENT, EINVAL, EAFNOSUPPORT = (
     FREEBSD_ERRNO[name] for name in ("ENOENT", "EINVAL", "EAFNOSUPPORT")
 )
@@ -169,8 +171,14 @@ def _split_dev(dev: int, major_bits, minor_bits) -> tuple[int, int]:
 # ---- stat -----------------------------------------------------------------------------
 
 
-def _stat_fields(linux_stat: bytes, flags: int) -> dict:
+def stat_mode(linux_stat: bytes) -> int:
+    return unpack("linux_stat", linux_stat)["st_mode"]
+
+
+def _stat_fields(linux_stat: bytes, flags: int, perms: int | None) -> dict:
     s = unpack("linux_stat", linux_stat)
+    if perms is not None:  # a symbolic link's mode, which Linux does not keep
+        s["st_mode"] = s["st_mode"] & ~ALLPERMS | perms
     return dict(
         st_flags=flags,
         st_dev=dev_to_freebsd(s["st_dev"]),
@@ -190,15 +198,16 @@ def _stat_fields(linux_stat: bytes, flags: int) -> dict:
     )
 
 
-def stat_to_freebsd(linux_stat: bytes, flags: int = 0) -> bytes:
-    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags."""
-    return pack("stat", **_stat_fields(linux_stat, flags))
+def stat_to_freebsd(linux_stat: bytes, flags: int = 0, perms: int | None = None) -> bytes:
+    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags, the
+    permission bits perms when given."""
+    return pack("stat", **_stat_fields(linux_stat, flags, perms))
 
 
-def stat_to_freebsd11(linux_stat: bytes, flags: int = 0) -> bytes:
+def stat_to_freebsd11(linux_stat: bytes, flags: int = 0, perms: int | None = None) -> bytes:
     """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries,
-    st_flags = flags."""
-    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags))
+    st_flags = flags, the permission bits perms when given."""
+    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags, perms))
 
 
 # ---- statfs ---------------------------------------------------------------------------

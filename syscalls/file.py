@@ -5,12 +5,13 @@ import os
 import stat
 import struct
 
-from bsdulator import structs, translate
+from bsdulator import procfs, structs, translate
 from bsdulator.abi import pathconf
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import (
     FREEBSD_AT_FLAGS,
     FREEBSD_FILE_FLAGS,
+    FREEBSD_MODE_BITS,
     FREEBSD_O_FLAGS,
     LINUX_ACCESS_MODES,
     LINUX_AT_FLAGS,
@@ -23,6 +24,7 @@ from bsdulator.abi.limits import FREEBSD_LIMITS
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
+from bsdulator.process import effective_uid
 from bsdulator.syscalls import fileflags
 from bsdulator.table import Support, handler, native
 
@@ -34,7 +36,9 @@ LINUX_AT_SYMLINK_FOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_FOLLOW"]
 LINUX_AT_REMOVEDIR = LINUX_AT_FLAGS["AT_REMOVEDIR"]
 LINUX_STAT_SIZE = structs.sizeof("linux_stat")
 LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
-EINVAL, EACCES, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM"))
+EINVAL, EACCES, EPERM, EOPNOTSUPP, EMLINK = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM", "EOPNOTSUPP", "EMLINK")
+)
 LINUX_F = LINUX_FCNTL_COMMANDS
 LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
     LINUX_O_FLAGS[n] for n in ("O_PATH", "O_CLOEXEC", "O_NOFOLLOW", "O_ACCMODE")
@@ -63,11 +67,6 @@ for _name, _linux in [
     ("fdatasync", None),
     ("chdir", None),
     ("fchdir", None),
-    ("chmod", None),
-    ("fchmod", None),
-    ("chown", None),
-    ("fchown", None),
-    ("lchown", None),
     ("mkdir", None),
     ("symlink", None),
     ("readlink", None),
@@ -107,6 +106,8 @@ def _open(call, dirfd, path, flags, mode):
         fd = yield from _fdesc_name(call, dirfd, path)
         if fd is not None:
             return (yield from _dup_for_open(fd, flags))
+    if r in (-errno.ENXIO, -errno.ELOOP):
+        yield from _open_refusal(call, dirfd, path, linux)
     fd = check(r)
     lock = LOCK_EX if flags & OPEN["O_EXLOCK"] else LOCK_SH if flags & OPEN["O_SHLOCK"] else 0
     if lock:
@@ -115,6 +116,20 @@ def _open(call, dirfd, path, flags, mode):
             yield lx.close(fd)
             check(r)
     return fd
+
+
+def _open_refusal(call, dirfd, path, linux_flags):
+    """vn_open_vnode's errno where Linux's differs: a socket is EOPNOTSUPP (Linux: ENXIO), and
+    O_NOFOLLOW on a symbolic link EMLINK (Linux: ELOOP, which FreeBSD keeps for loops)."""
+    at = 0 if not linux_flags & LINUX_O_NOFOLLOW else LINUX_AT_SYMLINK_NOFOLLOW
+    tmp = call.alloc(LINUX_STAT_SIZE)
+    if (yield lx.newfstatat(dirfd, path, tmp, at)) < 0:
+        return
+    mode = structs.stat_mode(call.mem.read(tmp, LINUX_STAT_SIZE))
+    if stat.S_ISSOCK(mode):
+        raise FreeBSDError(EOPNOTSUPP, "open of a socket")
+    if stat.S_ISLNK(mode):
+        raise FreeBSDError(EMLINK, "O_NOFOLLOW and a symbolic link")
 
 
 def _descriptor_node(call, dirfd, path, linux_flags):
@@ -193,18 +208,6 @@ def sys_faccessat(call, fd, path, mode, flags):
     return check(
         (yield lx.faccessat2(s32(fd), path, mode, translate.FACCESSAT_FLAGS.to_linux(flags)))
     )
-
-
-@handler("fchownat", Support.TRANSLATED)
-def sys_fchownat(call, fd, path, uid, gid, flags):
-    """Implements FreeBSD fchownat(2)."""
-    return check((yield lx.fchownat(s32(fd), path, uid, gid, _at(flags))))
-
-
-@handler("linkat", Support.TRANSLATED)
-def sys_linkat(call, fd1, path1, fd2, path2, flags):
-    """Implements FreeBSD linkat(2)."""
-    return check((yield lx.linkat(s32(fd1), path1, s32(fd2), path2, _at(flags))))
 
 
 @handler("link", Support.TRANSLATED, "follows a symbolic link, as FreeBSD's does")
@@ -306,12 +309,22 @@ def _stat_into(call, linux_call_for, out_addr, convert, fd, path=None, at=0):
     with the file's flags in st_flags."""
     tmp = call.alloc(LINUX_STAT_SIZE)
     check((yield linux_call_for(tmp)))
+    raw = call.mem.read(tmp, LINUX_STAT_SIZE)
+    look = _flags_and_link_mode if stat.S_ISLNK(structs.stat_mode(raw)) else _flags_only
     if path is None:
-        flags = fileflags.read(call.proc.pid, fd)
+        flags, perms = look(call.proc.pid, fd)
     else:
-        flags = yield from fileflags.flags_at(call, fd, path, at)
-    call.mem.write(out_addr, convert(call.mem.read(tmp, LINUX_STAT_SIZE), flags))
+        flags, perms = (yield from fileflags.flags_at(call, fd, path, at, look)) or (0, None)
+    call.mem.write(out_addr, convert(raw, flags, perms))
     return 0
+
+
+def _flags_only(pid, fd):
+    return fileflags.read(pid, fd), None
+
+
+def _flags_and_link_mode(pid, fd):
+    return fileflags.read(pid, fd), fileflags.read_link_mode(pid, fd)
 
 
 @handler("fstat", Support.TRANSLATED, "struct stat converted")
@@ -550,34 +563,129 @@ def sys_futimes(call, fd, tv):
     return (yield from _utimes(call, s32(fd), 0, _timevals_to_timespecs(call, tv), 0))
 
 
-EOPNOTSUPP = FREEBSD_ERRNO["EOPNOTSUPP"]
-S_IFMT, S_IFLNK = stat.S_IFMT(0o177777), stat.S_IFLNK
+# -- owner and mode: ufs_setattr's rules where Linux's differ ---------------------------
+
+MODE = FREEBSD_MODE_BITS
+ISUGID, ALLPERMS = MODE["S_ISUID"] | MODE["S_ISGID"], structs.ALLPERMS
+NOCHANGE = -1  # (uid_t)-1, (gid_t)-1: leave the owner or the group as it is
+EFTYPE = FREEBSD_ERRNO["EFTYPE"]
 
 
-def _chmod_nofollow(call, dirfd, path, mode):
-    """Linux symlinks are always mode 0777 and cannot change (FreeBSD's can): asking for
-    what is already there succeeds, anything else is EOPNOTSUPP."""
-    st = call.alloc(LINUX_STAT_SIZE)
-    check((yield lx.newfstatat(dirfd, path, st, LINUX_AT_SYMLINK_NOFOLLOW)))
-    st_mode = structs.unpack("linux_stat", call.mem.read(st, LINUX_STAT_SIZE))["st_mode"]
-    if st_mode & S_IFMT == S_IFLNK:
-        if mode & 0o7777 == st_mode & 0o7777:
+def _target(call, dirfd, path, at, look):
+    """look(pid, fd) for the file path names from dirfd with Linux AT_* flags at, or for the
+    descriptor dirfd itself when path is None; None where there is none (the Linux call then
+    fails as it should)."""
+    if path is None:
+        try:
+            return look(call.proc.pid, dirfd)
+        except OSError:
+            return None
+    return (yield from fileflags.flags_at(call, dirfd, path, at, look)) or None
+
+
+def _chown(call, dirfd, path, uid, gid, at):
+    """ufs_setattr + ufs_chown: a locked file refuses; no change touches nothing (Linux would
+    update ctime); an unprivileged caller's change clears setuid and setgid on every file
+    (Linux keeps them on a directory, and setgid without group execute)."""
+    uid, gid = s32(uid), s32(gid)
+    seen = yield from _target(call, dirfd, path, at, fileflags.found)
+    if seen is not None:
+        fileflags.refuse_locked(seen.flags)
+        if uid == NOCHANGE and gid == NOCHANGE:
             return 0
-        raise FreeBSDError(EOPNOTSUPP, "symlink modes are fixed on Linux")
+    if path is None:
+        check((yield lx.fchown(dirfd, uid, gid)))
+    else:
+        check((yield lx.fchownat(dirfd, path, uid, gid, at)))
+    changed = seen is not None and (
+        (uid != NOCHANGE and uid != seen.uid) or (gid != NOCHANGE and gid != seen.gid)
+    )
+    if changed and seen.mode & ISUGID and not stat.S_ISLNK(seen.mode):
+        if effective_uid(call.proc.pid) != 0:  # PRIV_VFS_RETAINSUGID
+            mode = seen.mode & ALLPERMS & ~ISUGID
+            if path is None:
+                check((yield lx.fchmod(dirfd, mode)))
+            else:
+                check((yield lx.fchmodat(dirfd, path, mode)))
+    return 0
+
+
+@handler("chown", Support.TRANSLATED, "ufs's rules: flags, ctime, setuid/setgid cleared")
+def sys_chown(call, path, uid, gid):
+    """Implements FreeBSD chown(2)."""
+    return (yield from _chown(call, AT_FDCWD_LINUX, path, uid, gid, 0))
+
+
+@handler("lchown", Support.TRANSLATED, "ufs's rules: flags, ctime, setuid/setgid cleared")
+def sys_lchown(call, path, uid, gid):
+    """Implements FreeBSD lchown(2)."""
+    return (yield from _chown(call, AT_FDCWD_LINUX, path, uid, gid, LINUX_AT_SYMLINK_NOFOLLOW))
+
+
+@handler("fchown", Support.TRANSLATED, "ufs's rules: flags, ctime, setuid/setgid cleared")
+def sys_fchown(call, fd, uid, gid):
+    """Implements FreeBSD fchown(2)."""
+    return (yield from _chown(call, s32(fd), None, uid, gid, 0))
+
+
+@handler("fchownat", Support.TRANSLATED, "ufs's rules: flags, ctime, setuid/setgid cleared")
+def sys_fchownat(call, fd, path, uid, gid, flags):
+    """Implements FreeBSD fchownat(2)."""
+    return (yield from _chown(call, s32(fd), path, uid, gid, _at(flags)))
+
+
+def _chmod_rules(call, mode):
+    """ufs_chmod's checks, on the supervisor's side of a probe descriptor: True when done
+    (a symbolic link's mode, kept in an xattr as Linux keeps none)."""
+
+    def decide(pid, fd):
+        seen = fileflags.found(pid, fd)
+        fileflags.refuse_locked(seen.flags)
+        euid = effective_uid(pid)
+        if euid != 0 and euid != seen.uid:  # VADMIN
+            raise FreeBSDError(EPERM, "not the owner")
+        if euid != 0:
+            if mode & MODE["S_ISVTX"] and not stat.S_ISDIR(seen.mode):
+                raise FreeBSDError(EFTYPE, "the sticky bit on a file needs privilege")
+            if mode & MODE["S_ISGID"] and seen.gid not in procfs.status(pid).groups:
+                raise FreeBSDError(EPERM, "setgid for a group the caller is not in")
+        if stat.S_ISLNK(seen.mode):
+            fileflags.write_link_mode(pid, fd, mode)
+            return True
+        return False
+
+    return decide
+
+
+def _chmod(call, dirfd, path, mode, at):
+    mode &= ALLPERMS
+    done = yield from _target(call, dirfd, path, at, _chmod_rules(call, mode))
+    if done:
+        return 0
+    if path is None:
+        return check((yield lx.fchmod(dirfd, mode)))
     return check((yield lx.fchmodat(dirfd, path, mode)))
 
 
-@handler("lchmod", Support.PARTIAL, "a symbolic link's own mode (EOPNOTSUPP)")
+@handler("chmod", Support.TRANSLATED, "ufs's rules: flags, EFTYPE, setgid")
+def sys_chmod(call, path, mode):
+    """Implements FreeBSD chmod(2)."""
+    return (yield from _chmod(call, AT_FDCWD_LINUX, path, mode, 0))
+
+
+@handler("fchmod", Support.TRANSLATED, "ufs's rules: flags, EFTYPE, setgid")
+def sys_fchmod(call, fd, mode):
+    """Implements FreeBSD fchmod(2)."""
+    return (yield from _chmod(call, s32(fd), None, mode, 0))
+
+
+@handler("lchmod", Support.EMULATED, "a symbolic link's mode kept in an xattr")
 def sys_lchmod(call, path, mode):
     """Implements FreeBSD lchmod(2)."""
-    return (yield from _chmod_nofollow(call, AT_FDCWD_LINUX, path, mode))
+    return (yield from _chmod(call, AT_FDCWD_LINUX, path, mode, LINUX_AT_SYMLINK_NOFOLLOW))
 
 
-@handler(
-    "fchmodat", Support.PARTIAL, "a symbolic link's own mode, AT_SYMLINK_NOFOLLOW (EOPNOTSUPP)"
-)
+@handler("fchmodat", Support.TRANSLATED, "ufs's rules; a symbolic link's mode in an xattr")
 def sys_fchmodat(call, fd, path, mode, flags):
     """Implements FreeBSD fchmodat(2)."""
-    if flags & AT_SYMLINK_NOFOLLOW_FREEBSD:
-        return (yield from _chmod_nofollow(call, s32(fd), path, mode))
-    return check((yield lx.fchmodat(s32(fd), path, mode)))
+    return (yield from _chmod(call, s32(fd), path, mode, _at(flags)))

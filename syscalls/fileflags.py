@@ -1,4 +1,5 @@
-"""FreeBSD file flags: chflags(2) and its kin, st_flags, and the removals flags forbid.
+"""FreeBSD file flags: chflags(2) and its kin, st_flags, and the removals flags forbid; a
+symbolic link's own mode (lchmod), which Linux does not keep either.
 
 Where the flags live: all of a file's FreeBSD flags are one extended attribute, XATTR, in
 Linux's trusted namespace, which only a privileged process may read or write; the supervisor
@@ -35,6 +36,10 @@ from bsdulator.table import Support, handler
 
 XATTR = "trusted.bsdulator.flags"  # the u32 of FreeBSD flags, little-endian
 XATTR_FORMAT = "<I"
+# A symbolic link's own permission bits (lchmod), which a Linux symlink cannot keep (always
+# 0777): the u16, little-endian.
+LINK_MODE_XATTR = "trusted.bsdulator.mode"
+LINK_MODE_FORMAT = "<H"
 
 F = FREEBSD_CHFLAGS
 IMMUTABLE = F["UF_IMMUTABLE"] | F["SF_IMMUTABLE"]
@@ -118,6 +123,25 @@ def read(pid: int, fd: int) -> int:
     return struct.unpack(XATTR_FORMAT, raw)[0] if len(raw) == struct.calcsize(XATTR_FORMAT) else 0
 
 
+def read_link_mode(pid: int, fd: int) -> int | None:
+    """The permission bits lchmod gave the symbolic link pid's O_PATH descriptor fd names."""
+    try:
+        raw = os.getxattr(procfs.fd_path(pid, fd), LINK_MODE_XATTR)
+    except OSError:
+        return None
+    if len(raw) != struct.calcsize(LINK_MODE_FORMAT):
+        return None
+    return struct.unpack(LINK_MODE_FORMAT, raw)[0]
+
+
+def write_link_mode(pid: int, fd: int, mode: int) -> None:
+    try:
+        os.setxattr(procfs.fd_path(pid, fd), LINK_MODE_XATTR, struct.pack(LINK_MODE_FORMAT, mode))
+    except OSError as e:
+        why = EROFS if e.errno == errno.EROFS else EOPNOTSUPP
+        raise FreeBSDError(why, f"a symlink's mode cannot be kept here: {e.strerror}") from None
+
+
 def _inode_flags(fd: int, value: int | None = None) -> int | None:
     """FS_IOC_GETFLAGS, or FS_IOC_SETFLAGS(value); None where the file system has none."""
     name = "FS_IOC_GETFLAGS" if value is None else "FS_IOC_SETFLAGS"
@@ -190,17 +214,20 @@ def probe(call, dirfd: int, path: int, follow: bool = True, look=found):
         seen = look(call.proc.pid, fd)
     except OSError:
         seen = None
+    except FreeBSDError:
+        yield lx.close(fd)
+        raise
     yield lx.close(fd)
     return seen
 
 
-def flags_at(call, dirfd: int, path: int, linux_at: int = 0):
-    """The flags of what path names from dirfd, with Linux AT_* flags linux_at: the
-    descriptor's file for AT_EMPTY_PATH and "" (0 if it names nothing)."""
+def flags_at(call, dirfd: int, path: int, linux_at: int = 0, look=read):
+    """look(pid, fd) (the flags, by default) for what path names from dirfd, with Linux AT_*
+    flags linux_at: the descriptor's file for AT_EMPTY_PATH and "" (0 if it names nothing)."""
     if linux_at & LINUX_AT_FLAGS["AT_EMPTY_PATH"] and not call.mem.read_cstr(path, 1):
-        return read(call.proc.pid, dirfd)
+        return look(call.proc.pid, dirfd)
     follow = not linux_at & LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
-    return (yield from probe(call, dirfd, path, follow, look=read)) or 0
+    return (yield from probe(call, dirfd, path, follow, look=look)) or 0
 
 
 def refuse_locked(flags: int) -> None:
@@ -266,7 +293,7 @@ def set_flags(call, fd: int, asked: int) -> None:
     except OSError:
         raise FreeBSDError(EBADF, f"descriptor {fd}") from None
     euid = effective_uid(pid)
-    if (stat.S_ISCHR(seen.mode) or stat.S_ISBLK(seen.mode)) and (euid != 0 or call.proc.jail):
+    if (stat.S_ISCHR(seen.mode) or stat.S_ISBLK(seen.mode)) and euid != 0:
         raise FreeBSDError(EPERM, "flags on devices need PRIV_VFS_CHFLAGS_DEV")
     if asked == VNOVAL:  # no flags to change: what is left of setattr is the lock check
         if seen.flags & (IMMUTABLE | APPEND):

@@ -1,0 +1,56 @@
+"""File semantics where FreeBSD's differ from Linux's, from a FreeBSD program.
+
+Expected values are FreeBSD's: vn_open_vnode and open(2) (EMLINK for O_NOFOLLOW on a symbolic
+link, EOPNOTSUPP for a socket), select(2) ("does not modify the timeout"), ufs_setattr /
+ufs_chown (no change touches nothing; an unprivileged change clears setuid and setgid,
+PRIV_VFS_RETAINSUGID keeps them for root), ufs_chmod (EFTYPE for an unprivileged sticky bit
+on a file, EPERM for setgid with a group the caller is not in), lchmod(2) on UFS; errno
+numbers from sys/errno.h through abi/."""
+
+from pathlib import Path
+
+import pytest
+
+from bsdulator.abi.errno import FREEBSD_ERRNO
+
+pytestmark = pytest.mark.e2e
+
+PROGRAMS = Path(__file__).resolve().parent / "freebsd_programs"
+E = FREEBSD_ERRNO
+
+EXPECTED = [
+    f"open-nofollow {E['EMLINK']}",
+    f"open-loop {E['ELOOP']}",
+    f"open-socket {E['EOPNOTSUPP']}",
+    "select-timeout 0 1000",
+    "pselect-timeout 0 1000000",
+    "chown-nochange 0 1",
+    f"chown-nochange-locked {E['EPERM']}",
+    "lchmod 0 700 644",
+    "root-sticky-file 0",
+    f"user-sticky-file {E['EFTYPE']}",
+    "user-sticky-dir 0",
+    f"user-setgid-foreign-group {E['EPERM']}",
+    "user-chown-dir 0 755",
+    "user-chown-sgid-file 0 744",
+    "root-chown-dir 0 6755",
+]
+
+
+@pytest.mark.root
+@pytest.mark.syscalls(
+    "open",
+    "select",
+    "pselect",
+    "chown",
+    "chmod",
+    "lchmod",
+    "fstatat",
+    "chflags",
+)
+def test_file_semantics(bsd, freebsd_cc, tmp_path):
+    program = freebsd_cc((PROGRAMS / "fsem_files.c").read_text(), "fsem_files")
+    tmp_path.chmod(0o755)  # its unprivileged child works in it (by relative paths)
+    r = bsd(program, tmp_path)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == EXPECTED
