@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.limits import FREEBSD_LIMITS
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +55,22 @@ def test_file_semantics(bsd, freebsd_cc, tmp_path):
     r = bsd(program, tmp_path)
     assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
     assert r.stdout.decode().splitlines() == EXPECTED
+
+
+def _pathmax_expected() -> list[str]:
+    path_max = FREEBSD_LIMITS["PATH_MAX"]
+    lines = []
+    for n in (path_max - 1, path_max, path_max + 50):
+        # 1023 bytes: looked up (d/d/… does not exist); longer: refused before any lookup.
+        found = E["ENOENT"] if n < path_max else E["ENAMETOOLONG"]
+        lines += [f"{call} {n} {found}" for call in ("open", "stat", "access", "mkdir", "unlink")]
+        lines.append(f"rename-to {n} {found}")
+    return lines
+
+
+@pytest.mark.syscalls("open", "fstatat", "access", "mkdir", "unlink", "rename")
+def test_path_max(bsd, freebsd_cc, freebsd_root, tmp_path):
+    program = freebsd_cc((PROGRAMS / "fsem_pathmax.c").read_text(), "fsem_pathmax")
+    r = bsd("--root", freebsd_root, program, cwd=tmp_path)
+    assert r.returncode == 0 and b"internal error" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == _pathmax_expected()
