@@ -36,8 +36,8 @@ LINUX_AT_SYMLINK_FOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_FOLLOW"]
 LINUX_AT_REMOVEDIR = LINUX_AT_FLAGS["AT_REMOVEDIR"]
 LINUX_STAT_SIZE = structs.sizeof("linux_stat")
 LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
-EINVAL, EACCES, EPERM, EOPNOTSUPP, EMLINK = (
-    FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM", "EOPNOTSUPP", "EMLINK")
+EINVAL, EACCES, EPERM, EOPNOTSUPP, EMLINK, EISDIR = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM", "EOPNOTSUPP", "EMLINK", "EISDIR")
 )
 LINUX_F = LINUX_FCNTL_COMMANDS
 LINUX_O_PATH, LINUX_O_CLOEXEC, LINUX_O_NOFOLLOW, LINUX_O_ACCMODE = (
@@ -218,9 +218,21 @@ def sys_link(call, path, link):
     )
 
 
+def _degenerate(call, path):
+    """lookup()'s refusals for DELETE and RENAME: a last component "." is EINVAL, a path that
+    names no entry ("/") EISDIR (Linux says EBUSY or EISDIR)."""
+    name = fileflags.last_component(call.path(path))
+    if name == b".":
+        raise FreeBSDError(EINVAL, "cannot remove or rename '.'")
+    if not name:
+        raise FreeBSDError(EISDIR, "the path names no entry")
+    return name
+
+
 def _unlink(call, dirfd, path, at):
     """kern_funlinkat: file flags (fileflags.refuse_removal), and a directory's unlink is
     EPERM (Linux says EISDIR)."""
+    _degenerate(call, path)
     yield from fileflags.refuse_removal(call, dirfd, path)
     r = yield lx.unlinkat(dirfd, path, at)
     if r == -errno.EISDIR and not at & LINUX_AT_REMOVEDIR:
@@ -247,8 +259,17 @@ def sys_rmdir(call, path):
 
 
 def _rename(call, fd1, path1, fd2, path2):
-    """ufs_rename's flag checks: the source's entry and a target it replaces must be
-    removable, the target's directory writable."""
+    """kern_renameat and ufs_rename where Linux's errno differs ("." and "/" as for unlink,
+    ".." EINVAL for a directory and EISDIR for a file, where Linux says EBUSY), then the
+    flag checks: the source's entry and a target it replaces must be removable, the
+    target's directory writable."""
+    names = _degenerate(call, path1), _degenerate(call, path2)
+    if b".." in names:
+        tmp = call.alloc(LINUX_STAT_SIZE)
+        check((yield lx.newfstatat(fd1, path1, tmp, LINUX_AT_SYMLINK_NOFOLLOW)))
+        if stat.S_ISDIR(structs.stat_mode(call.mem.read(tmp, LINUX_STAT_SIZE))):
+            raise FreeBSDError(EINVAL, "rename of or onto '..'")
+        raise FreeBSDError(EISDIR, "rename of a file onto '..'")
     yield from fileflags.refuse_removal(call, fd1, path1)
     yield from fileflags.refuse_removal(call, fd2, path2)
     yield from fileflags.refuse_entry_in(call, fd2, path2)

@@ -100,6 +100,11 @@ def removal_refused(flags: int, parent: int) -> bool:
     return bool(flags & (NOUNLINK | IMMUTABLE | APPEND) or parent & (APPEND | IMMUTABLE))
 
 
+def last_component(path: bytes) -> bytes:
+    """The name a path's last component gives ("" for "/", which names no entry)."""
+    return path.rstrip(b"/").rpartition(b"/")[2]
+
+
 def parent_path(path: bytes) -> bytes:
     """The directory a path's last component is in, as the path names it."""
     trimmed = path.rstrip(b"/")

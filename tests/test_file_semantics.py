@@ -23,6 +23,15 @@ EXPECTED = [
     f"open-nofollow {E['EMLINK']}",
     f"open-loop {E['ELOOP']}",
     f"open-socket {E['EOPNOTSUPP']}",
+    # lookup(): "." as the last component of a DELETE or RENAME is EINVAL, "/" EISDIR;
+    # ufs_rename: ".." EINVAL for a directory; kern_renameat: a file onto a directory EISDIR.
+    f"rename-dot {E['EINVAL']} {E['EINVAL']}",
+    f"rename-dotdot {E['EINVAL']} {E['EISDIR']}",
+    f"rename-root {E['EISDIR']}",
+    f"rename-into-itself {E['EINVAL']}",
+    "rename-same 0",
+    f"unlink-dot {E['EINVAL']} {E['EISDIR']}",
+    f"rmdir-root {E['EISDIR']}",
     "select-timeout 0 1000",
     "pselect-timeout 0 1000000",
     "chown-nochange 0 1",
@@ -41,6 +50,9 @@ EXPECTED = [
 @pytest.mark.root
 @pytest.mark.syscalls(
     "open",
+    "rename",
+    "unlink",
+    "rmdir",
     "select",
     "pselect",
     "chown",

@@ -295,3 +295,10 @@ def test_jailed_root_and_system_flags(bsd, freebsd_root, tmp_path, params, expec
         for path in (inside, freebsd_root / locked[1:]):
             unlock_tree(path)
             path.unlink()
+
+
+@pytest.mark.parametrize(
+    "path,name", [(b"f", b"f"), (b"a/b/", b"b"), (b"/", b""), (b"a/.", b"."), (b"..", b"..")]
+)
+def test_last_component(path, name):
+    assert fileflags.last_component(path) == name

@@ -52,6 +52,15 @@ int main(int argc, char **argv) {
 	bind(s, (struct sockaddr *)&sun, sizeof sun);
 	printf("open-socket %d\n", e(open("sock", O_RDONLY)));
 
+	mkdir("rdir", 0755);
+	printf("rename-dot %d %d\n", e(rename(".", "x")), e(rename("rdir", ".")));
+	printf("rename-dotdot %d %d\n", e(rename("rdir", "..")), e(rename("f", "..")));
+	printf("rename-root %d\n", e(rename("/", "x")));
+	printf("rename-into-itself %d\n", e(rename("rdir", "rdir/sub")));
+	printf("rename-same %d\n", e(rename("f", "f")));
+	printf("unlink-dot %d %d\n", e(unlink(".")), e(unlink("/")));
+	printf("rmdir-root %d\n", e(rmdir("/")));
+
 	struct timeval tv = { 0, 1000 };
 	select(0, NULL, NULL, NULL, &tv);
 	printf("select-timeout %ld %ld\n", (long)tv.tv_sec, (long)tv.tv_usec);
