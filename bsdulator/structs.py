@@ -8,7 +8,8 @@ Conventions the converters fix:
   * dev_t: a FreeBSD program sees the Linux device's major and minor, encoded the
     FreeBSD way (makedev of FreeBSD >= 12), so major()/minor() agree with Linux.
     freebsd11 structs keep the low 32 bits, as FreeBSD's own compat layer does.
-  * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in.
+  * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in until
+    utimes sets it back (the caller passes it then).
   * st_flags: the file's FreeBSD flags, which the caller reads (syscalls/fileflags.py);
     st_gen, st_bsdflags: 0.
   * Narrower FreeBSD fields (freebsd11 st_ino, st_nlink ...) keep the low bits, as
@@ -175,7 +176,7 @@ def stat_mode(linux_stat: bytes) -> int:
     return unpack("linux_stat", linux_stat)["st_mode"]
 
 
-def _stat_fields(linux_stat: bytes, flags: int, perms: int | None) -> dict:
+def _stat_fields(linux_stat: bytes, flags: int, perms: int | None, birth) -> dict:
     s = unpack("linux_stat", linux_stat)
     if perms is not None:  # a symbolic link's mode, which Linux does not keep
         s["st_mode"] = s["st_mode"] & ~ALLPERMS | perms
@@ -191,23 +192,23 @@ def _stat_fields(linux_stat: bytes, flags: int, perms: int | None) -> dict:
         st_atim=s["st_atim"],
         st_mtim=s["st_mtim"],
         st_ctim=s["st_ctim"],
-        st_birthtim=s["st_ctim"],
+        st_birthtim=s["st_ctim"] if birth is None else dict(zip(("tv_sec", "tv_nsec"), birth)),
         st_size=s["st_size"],
         st_blocks=s["st_blocks"],
         st_blksize=s["st_blksize"],
     )
 
 
-def stat_to_freebsd(linux_stat: bytes, flags: int = 0, perms: int | None = None) -> bytes:
-    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags, the
-    permission bits perms when given."""
-    return pack("stat", **_stat_fields(linux_stat, flags, perms))
+def stat_to_freebsd(linux_stat: bytes, flags=0, perms=None, birth=None) -> bytes:
+    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags; the
+    permission bits perms and the birth time (sec, nsec) birth when given."""
+    return pack("stat", **_stat_fields(linux_stat, flags, perms, birth))
 
 
-def stat_to_freebsd11(linux_stat: bytes, flags: int = 0, perms: int | None = None) -> bytes:
+def stat_to_freebsd11(linux_stat: bytes, flags=0, perms=None, birth=None) -> bytes:
     """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries,
-    st_flags = flags, the permission bits perms when given."""
-    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags, perms))
+    st_flags = flags; the permission bits perms and the birth time birth when given."""
+    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags, perms, birth))
 
 
 # ---- statfs ---------------------------------------------------------------------------

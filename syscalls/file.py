@@ -19,6 +19,7 @@ from bsdulator.abi.flags import (
     LINUX_LOCK_OPS,
     LINUX_O_FLAGS,
     LINUX_SEEK_WHENCE,
+    LINUX_UTIME_SPECIAL,
 )
 from bsdulator.abi.limits import FREEBSD_LIMITS
 from bsdulator.engine import check, lx, s32
@@ -36,6 +37,7 @@ LINUX_AT_SYMLINK_FOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_FOLLOW"]
 LINUX_AT_REMOVEDIR = LINUX_AT_FLAGS["AT_REMOVEDIR"]
 LINUX_STAT_SIZE = structs.sizeof("linux_stat")
 LINUX_STATFS_SIZE = structs.sizeof("linux_statfs")
+TIMESPEC_SIZE = structs.sizeof("timespec")
 EINVAL, EACCES, EPERM, EOPNOTSUPP, EMLINK, EISDIR = (
     FREEBSD_ERRNO[n] for n in ("EINVAL", "EACCES", "EPERM", "EOPNOTSUPP", "EMLINK", "EISDIR")
 )
@@ -331,21 +333,15 @@ def _stat_into(call, linux_call_for, out_addr, convert, fd, path=None, at=0):
     tmp = call.alloc(LINUX_STAT_SIZE)
     check((yield linux_call_for(tmp)))
     raw = call.mem.read(tmp, LINUX_STAT_SIZE)
-    look = _flags_and_link_mode if stat.S_ISLNK(structs.stat_mode(raw)) else _flags_only
     if path is None:
-        flags, perms = look(call.proc.pid, fd)
+        kept = fileflags.kept(call.proc.pid, fd)
     else:
-        flags, perms = (yield from fileflags.flags_at(call, fd, path, at, look)) or (0, None)
-    call.mem.write(out_addr, convert(raw, flags, perms))
+        kept = (
+            yield from fileflags.flags_at(call, fd, path, at, fileflags.kept)
+        ) or fileflags.Kept()
+    perms = kept.link_mode if stat.S_ISLNK(structs.stat_mode(raw)) else None
+    call.mem.write(out_addr, convert(raw, kept.flags, perms, kept.birth))
     return 0
-
-
-def _flags_only(pid, fd):
-    return fileflags.read(pid, fd), None
-
-
-def _flags_and_link_mode(pid, fd):
-    return fileflags.read(pid, fd), fileflags.read_link_mode(pid, fd)
 
 
 @handler("fstat", Support.TRANSLATED, "struct stat converted")
@@ -536,12 +532,55 @@ def _timevals_to_timespecs(call, tv_addr: int) -> int:
 
 
 def _utimes(call, fd, path, times, at):
-    """utimensat with Linux arguments, after ufs_setattr's flag check (path 0: fd itself)."""
+    """utimensat with Linux arguments (times: a Linux timespec[2] or 0; path 0: fd itself)
+    after ufs_setattr's flag check; then setutimes' birth time rule: a given mtime older than
+    the birth time becomes the birth time."""
+    pid = call.proc.pid
     if path:
-        yield from fileflags.refuse_setattr(call, fd, path, at)
+        before = yield from fileflags.flags_at(call, fd, path, at, _kept_and_ctime)
     else:
-        fileflags.refuse_locked(fileflags.read(call.proc.pid, fd))
-    return check((yield lx.utimensat(fd, path, times, at)))
+        try:
+            before = _kept_and_ctime(pid, fd)
+        except OSError:
+            before = None
+    if before:
+        fileflags.refuse_locked(before[0].flags)
+    check((yield lx.utimensat(fd, path, times, at)))
+    mtime = _given_mtime(call, times)
+    if before and mtime is not None and mtime < (before[0].birth or before[1]):
+        if path:
+            yield from fileflags.flags_at(call, fd, path, at, _birth_setter(mtime))
+        else:
+            _birth_setter(mtime)(pid, fd)
+    return 0
+
+
+def _kept_and_ctime(pid, fd):
+    ns = os.stat(procfs.fd_path(pid, fd)).st_ctime_ns
+    return fileflags.kept(pid, fd), divmod(ns, NS_PER_SEC)
+
+
+def _birth_setter(birth):
+    def set_birth(pid, fd):
+        try:
+            fileflags.write_birth(pid, fd, birth)
+        except FreeBSDError:  # nowhere to keep it: the birth time stays Linux's ctime
+            pass
+        return True
+
+    return set_birth
+
+
+LINUX_UTIME_MARKS = frozenset(LINUX_UTIME_SPECIAL.values())
+NS_PER_SEC = 10**9
+
+
+def _given_mtime(call, times: int):
+    """The (sec, nsec) mtime a Linux timespec[2] sets explicitly; None for now or omitted."""
+    if not times:
+        return None
+    sec, nsec = struct.unpack("<qq", call.mem.read(times + TIMESPEC_SIZE, TIMESPEC_SIZE))
+    return None if nsec in LINUX_UTIME_MARKS else (sec, nsec)
 
 
 @handler("utimes", Support.TRANSLATED, "utimensat; file flags enforced")

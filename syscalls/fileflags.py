@@ -1,10 +1,11 @@
-"""FreeBSD file flags: chflags(2) and its kin, st_flags, and the removals flags forbid; a
-symbolic link's own mode (lchmod), which Linux does not keep either.
+"""FreeBSD file flags: chflags(2) and its kin, st_flags, and the removals flags forbid; with
+them what else ufs keeps in an inode and Linux does not: a symbolic link's own mode (lchmod)
+and a birth time set back by utimes.
 
-Where the flags live: all of a file's FreeBSD flags are one extended attribute, XATTR, in
-Linux's trusted namespace, which only a privileged process may read or write; the supervisor
-reads and writes it through /proc/PID/fd, never the program (its system extattr namespace
-refuses the name).  The flags Linux has too are also set as Linux's own inode flags where the
+Where they live: one extended attribute per file, XATTR, a Kept record, in Linux's trusted
+namespace, which only a privileged process may read or write; the supervisor reads and
+writes it through /proc/PID/fd, never the program (its system extattr namespace refuses the
+name).  The flags Linux has too are also set as Linux's own inode flags where the
 file system keeps them (FS_IOC_SETFLAGS): UF_/SF_IMMUTABLE as FS_IMMUTABLE_FL, UF_/SF_APPEND
 as FS_APPEND_FL, UF_NODUMP as FS_NODUMP_FL.  The kernel then refuses, with FreeBSD's EPERM,
 what ufs refuses for them: writes, truncation, chmod/chown/utimes, links, entries made in an
@@ -17,7 +18,7 @@ import fcntl
 import os
 import stat
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bsdulator import procfs
 from bsdulator.abi.errno import FREEBSD_ERRNO
@@ -34,12 +35,11 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.table import Support, handler
 
-XATTR = "trusted.bsdulator.flags"  # the u32 of FreeBSD flags, little-endian
-XATTR_FORMAT = "<I"
-# A symbolic link's own permission bits (lchmod), which a Linux symlink cannot keep (always
-# 0777): the u16, little-endian.
-LINK_MODE_XATTR = "trusted.bsdulator.mode"
-LINK_MODE_FORMAT = "<H"
+XATTR = "trusted.bsdulator"
+# Kept, little-endian: flags (u32), a symbolic link's mode (i32, NONE: Linux's), birth time
+# seconds and nanoseconds (i64 each, nanoseconds NONE: Linux's).
+RECORD = struct.Struct("<Iiqq")
+NONE = -1
 
 F = FREEBSD_CHFLAGS
 IMMUTABLE = F["UF_IMMUTABLE"] | F["SF_IMMUTABLE"]
@@ -119,32 +119,46 @@ def parent_path(path: bytes) -> bytes:
 # -- the store: an xattr, mirrored in Linux's inode flags ------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What ufs keeps in an inode that a Linux inode does not."""
+
+    flags: int = 0
+    link_mode: int | None = None  # a symbolic link's permission bits (Linux's are 0777)
+    birth: tuple[int, int] | None = None  # (sec, nsec) once utimes has set it back
+
+    def pack(self) -> bytes:
+        birth = self.birth or (0, NONE)
+        mode = NONE if self.link_mode is None else self.link_mode
+        return RECORD.pack(self.flags, mode, *birth)
+
+    @classmethod
+    def unpack(cls, raw: bytes) -> "Kept":
+        if len(raw) != RECORD.size:
+            return cls()
+        flags, mode, sec, nsec = RECORD.unpack(raw)
+        return cls(flags, None if mode == NONE else mode, None if nsec == NONE else (sec, nsec))
+
+
+def kept(pid: int, fd: int) -> Kept:
+    """The Kept record of the file pid's descriptor fd names (an empty one if none)."""
+    try:
+        return Kept.unpack(os.getxattr(procfs.fd_path(pid, fd), XATTR))
+    except OSError:
+        return Kept()
+
+
 def read(pid: int, fd: int) -> int:
     """The FreeBSD flags of the file pid's descriptor fd names (0: none kept)."""
-    try:
-        raw = os.getxattr(procfs.fd_path(pid, fd), XATTR)
-    except OSError:
-        return 0
-    return struct.unpack(XATTR_FORMAT, raw)[0] if len(raw) == struct.calcsize(XATTR_FORMAT) else 0
-
-
-def read_link_mode(pid: int, fd: int) -> int | None:
-    """The permission bits lchmod gave the symbolic link pid's O_PATH descriptor fd names."""
-    try:
-        raw = os.getxattr(procfs.fd_path(pid, fd), LINK_MODE_XATTR)
-    except OSError:
-        return None
-    if len(raw) != struct.calcsize(LINK_MODE_FORMAT):
-        return None
-    return struct.unpack(LINK_MODE_FORMAT, raw)[0]
+    return kept(pid, fd).flags
 
 
 def write_link_mode(pid: int, fd: int, mode: int) -> None:
-    try:
-        os.setxattr(procfs.fd_path(pid, fd), LINK_MODE_XATTR, struct.pack(LINK_MODE_FORMAT, mode))
-    except OSError as e:
-        why = EROFS if e.errno == errno.EROFS else EOPNOTSUPP
-        raise FreeBSDError(why, f"a symlink's mode cannot be kept here: {e.strerror}") from None
+    store(pid, fd, replace(kept(pid, fd), link_mode=mode))
+
+
+def write_birth(pid: int, fd: int, birth: tuple[int, int]) -> None:
+    store(pid, fd, replace(kept(pid, fd), birth=birth))
 
 
 def _inode_flags(fd: int, value: int | None = None) -> int | None:
@@ -159,7 +173,11 @@ def _inode_flags(fd: int, value: int | None = None) -> int | None:
 
 
 def write(pid: int, fd: int, flags: int) -> None:
-    """Store flags for the file pid's descriptor fd names: the xattr, then the Linux inode
+    store(pid, fd, replace(kept(pid, fd), flags=flags))
+
+
+def store(pid: int, fd: int, record: Kept) -> None:
+    """Store record for the file pid's descriptor fd names: the xattr, then the Linux inode
     flags (cleared first: an immutable inode takes no new xattr)."""
     path = procfs.fd_path(pid, fd)
     mode = os.stat(path).st_mode
@@ -174,8 +192,8 @@ def write(pid: int, fd: int, flags: int) -> None:
         if old is not None and old & LOCKING:
             _inode_flags(mine, old & ~LOCKING)
         try:
-            if flags:
-                os.setxattr(path, XATTR, struct.pack(XATTR_FORMAT, flags))
+            if record != Kept():
+                os.setxattr(path, XATTR, record.pack())
             else:
                 try:
                     os.removexattr(path, XATTR)
@@ -186,9 +204,9 @@ def write(pid: int, fd: int, flags: int) -> None:
             if old is not None:
                 _inode_flags(mine, old)
             why = EROFS if e.errno == errno.EROFS else EOPNOTSUPP
-            raise FreeBSDError(why, f"file flags cannot be kept here: {e.strerror}") from None
+            raise FreeBSDError(why, f"cannot be kept here: {e.strerror}") from None
         if old is not None:
-            _inode_flags(mine, (old & ~MIRRORED) | linux_inode_flags(flags))
+            _inode_flags(mine, (old & ~MIRRORED) | linux_inode_flags(record.flags))
     finally:
         if mine is not None:
             os.close(mine)

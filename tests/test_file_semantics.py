@@ -4,7 +4,7 @@ Expected values are FreeBSD's: vn_open_vnode and open(2) (EMLINK for O_NOFOLLOW 
 link, EOPNOTSUPP for a socket), select(2) ("does not modify the timeout"), ufs_setattr /
 ufs_chown (no change touches nothing; an unprivileged change clears setuid and setgid,
 PRIV_VFS_RETAINSUGID keeps them for root), ufs_chmod (EFTYPE for an unprivileged sticky bit
-on a file, EPERM for setgid with a group the caller is not in), lchmod(2) on UFS; errno
+on a file, EPERM for setgid with a group the caller is not in), lchmod(2) on UFS, setutimes (a birth time set back); errno
 numbers from sys/errno.h through abi/."""
 
 from pathlib import Path
@@ -36,6 +36,10 @@ EXPECTED = [
     "pselect-timeout 0 1000000",
     "chown-nochange 0 1",
     f"chown-nochange-locked {E['EPERM']}",
+    # vfs_syscalls.c setutimes: an mtime older than the birth time sets the birth time.
+    "utimensat-birth 0 1 1000000 500",
+    "utimensat-newer 0 1000000 500",
+    "futimens-birth 0 999 0",
     "lchmod 0 700 644",
     "root-sticky-file 0",
     f"user-sticky-file {E['EFTYPE']}",
@@ -56,6 +60,8 @@ EXPECTED = [
     "select",
     "pselect",
     "chown",
+    "utimensat",
+    "futimens",
     "chmod",
     "lchmod",
     "fstatat",

@@ -54,8 +54,8 @@ int main(int argc, char **argv) {
 	char names[256];
 	ssize_t listed = extattr_list_file("f", EXTATTR_NAMESPACE_SYSTEM, names, sizeof names);
 	printf("extattr-hidden %d %d %zd\n",
-	    e(extattr_get_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator.flags", NULL, 0)),
-	    e(extattr_set_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator.flags", "", 0)), listed);
+	    e(extattr_get_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator", NULL, 0)),
+	    e(extattr_set_file("f", EXTATTR_NAMESPACE_SYSTEM, "bsdulator", "", 0)), listed);
 	chflags("f", 0);
 	printf("chflags-missing %d\n", e(chflags("missing", UF_NODUMP)));
 	printf("chflags-snapshot %d\n", e(chflags("f", SF_SNAPSHOT)));

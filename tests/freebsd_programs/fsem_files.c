@@ -79,6 +79,28 @@ int main(int argc, char **argv) {
 	printf("chown-nochange-locked %d\n", e(chown("f", -1, -1)));
 	chflags("f", 0);
 
+	/* setutimes: an mtime given older than the birth time becomes the birth time too. */
+	struct stat b;
+	stat("f", &b);
+	int was_later = b.st_birthtim.tv_sec > 1000000;
+	struct timespec old[2] = { { 1000000, 0 }, { 1000000, 500 } };
+	r = utimensat(AT_FDCWD, "f", old, 0);
+	stat("f", &b);
+	printf("utimensat-birth %d %d %ld %ld\n", e(r), was_later, (long)b.st_birthtim.tv_sec,
+	    b.st_birthtim.tv_nsec);
+	struct timespec newer[2] = { { 2000000, 0 }, { 2000000, 0 } };
+	r = utimensat(AT_FDCWD, "f", newer, 0);
+	stat("f", &b);
+	printf("utimensat-newer %d %ld %ld\n", e(r), (long)b.st_birthtim.tv_sec,
+	    b.st_birthtim.tv_nsec);
+	int fd = open("f", O_RDONLY);
+	struct timespec older[2] = { { 0, UTIME_OMIT }, { 999, 0 } };
+	r = futimens(fd, older);
+	fstat(fd, &b);
+	printf("futimens-birth %d %ld %ld\n", e(r), (long)b.st_birthtim.tv_sec,
+	    b.st_birthtim.tv_nsec);
+	close(fd);
+
 	printf("lchmod %d %o %o\n", e(lchmod("sym", 0700)), perms("sym"), perms("f"));
 	printf("root-sticky-file %d\n", e(chmod("f", 01644)));
 
