@@ -211,6 +211,19 @@ def fd_path(pid: int | str, fd: int) -> str:
     return f"/proc/{pid}/fd/{fd}"
 
 
+def path_from(pid: int | str, dirfd: int | None, path: bytes) -> bytes:
+    """Where the supervisor finds what pid's lookup of path from dirfd (None: the working
+    directory) would find, through /proc/PID/root, cwd or fd/DIRFD: the same file unless a
+    symbolic link on the way resolves differently from here, which callers must check."""
+    if path.startswith(b"/"):
+        base = f"/proc/{pid}/root"
+    elif dirfd is None:
+        base = f"/proc/{pid}/cwd"
+    else:
+        base = fd_path(pid, dirfd)
+    return base.encode() + b"/" + path
+
+
 def fd_inode(pid: int | str, fd: int) -> int | None:
     """The inode of what pid's descriptor fd refers to (a socket's names it for its lifetime);
     None when fd is not open or pid is gone."""

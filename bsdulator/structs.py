@@ -192,7 +192,7 @@ def _stat_fields(linux_stat: bytes, flags: int, perms: int | None, birth) -> dic
         st_atim=s["st_atim"],
         st_mtim=s["st_mtim"],
         st_ctim=s["st_ctim"],
-        st_birthtim=s["st_ctim"] if birth is None else dict(zip(("tv_sec", "tv_nsec"), birth)),
+        st_birthtim=s["st_ctim"] if birth is None else dict(tv_sec=birth[0], tv_nsec=birth[1]),
         st_size=s["st_size"],
         st_blocks=s["st_blocks"],
         st_blksize=s["st_blksize"],

@@ -27,6 +27,7 @@ from bsdulator.errors import FreeBSDError
 from bsdulator.jail.holder import DEV_FD_MAJOR
 from bsdulator.process import effective_uid
 from bsdulator.syscalls import fileflags
+from bsdulator.syscalls.fileflags import Kept
 from bsdulator.table import Support, handler, native
 
 AT_FDCWD_LINUX = LINUX_AT_FLAGS["AT_FDCWD"]
@@ -333,13 +334,18 @@ def _stat_into(call, linux_call_for, out_addr, convert, fd, path=None, at=0):
     tmp = call.alloc(LINUX_STAT_SIZE)
     check((yield linux_call_for(tmp)))
     raw = call.mem.read(tmp, LINUX_STAT_SIZE)
-    if path is None:
+    st = structs.unpack("linux_stat", raw)
+    name = None if path is None else call.path(path)
+    if not name:  # fstat, or AT_EMPTY_PATH
         kept = fileflags.kept(call.proc.pid, fd)
     else:
-        kept = (
-            yield from fileflags.flags_at(call, fd, path, at, fileflags.kept)
-        ) or fileflags.Kept()
-    perms = kept.link_mode if stat.S_ISLNK(structs.stat_mode(raw)) else None
+        # Read by the supervisor where it finds the same inode, else through a probe.
+        follow = not at & LINUX_AT_SYMLINK_NOFOLLOW
+        inode = st["st_dev"], st["st_ino"]
+        kept = fileflags.kept_at(call.proc.pid, fd, name, follow, inode)
+        if kept is None:
+            kept = (yield from fileflags.flags_at(call, fd, path, at, fileflags.kept)) or Kept()
+    perms = kept.link_mode if stat.S_ISLNK(st["st_mode"]) else None
     call.mem.write(out_addr, convert(raw, kept.flags, perms, kept.birth))
     return 0
 

@@ -148,6 +148,20 @@ def kept(pid: int, fd: int) -> Kept:
         return Kept()
 
 
+def kept_at(pid: int, dirfd: int, path: bytes, follow: bool, inode: tuple[int, int]):
+    """The Kept record of what pid's lookup of path from dirfd found, read by the supervisor
+    itself (no call in the program); None unless it finds that very inode (dev, ino) there:
+    the caller then asks through a probe descriptor."""
+    where = procfs.path_from(pid, None if dirfd == AT_FDCWD else dirfd, path)
+    try:
+        st = os.stat(where, follow_symlinks=follow)
+        if (st.st_dev, st.st_ino) != inode:
+            return None
+        return Kept.unpack(os.getxattr(where, XATTR, follow_symlinks=follow))
+    except OSError as e:
+        return Kept() if e.errno in (errno.ENODATA, errno.EOPNOTSUPP) else None
+
+
 def read(pid: int, fd: int) -> int:
     """The FreeBSD flags of the file pid's descriptor fd names (0: none kept)."""
     return kept(pid, fd).flags

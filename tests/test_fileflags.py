@@ -302,3 +302,32 @@ def test_jailed_root_and_system_flags(bsd, freebsd_root, tmp_path, params, expec
 )
 def test_last_component(path, name):
     assert fileflags.last_component(path) == name
+
+
+def test_the_supervisor_reads_the_record_only_from_the_inode_the_program_found(work):
+    f = work / "f"
+    f.write_text("")
+    st = os.stat(f)
+    here = (st.st_dev, st.st_ino)
+    cwd = fileflags.AT_FDCWD
+    assert fileflags.kept_at(os.getpid(), cwd, bytes(f), True, here) == fileflags.Kept()
+    assert fileflags.kept_at(os.getpid(), cwd, bytes(f), True, (st.st_dev, st.st_ino + 1)) is None
+    assert fileflags.kept_at(os.getpid(), cwd, bytes(work / "missing"), True, here) is None
+
+
+@pytest.mark.root
+def test_the_record_round_trips(work):
+    f = work / "f"
+    f.write_text("")
+    fd = os.open(f, os.O_PATH)
+    try:
+        record = fileflags.Kept(F["UF_NODUMP"], 0o700, (1000, 500))
+        fileflags.store(os.getpid(), fd, record)
+        assert fileflags.kept(os.getpid(), fd) == record
+        st = os.stat(f)
+        inode = (st.st_dev, st.st_ino)
+        assert fileflags.kept_at(os.getpid(), fileflags.AT_FDCWD, bytes(f), True, inode) == record
+        fileflags.store(os.getpid(), fd, fileflags.Kept())
+        assert fileflags.XATTR not in os.listxattr(f)
+    finally:
+        os.close(fd)
