@@ -287,20 +287,52 @@ def probe_parent(call, dirfd: int, path: int):
     return (yield from probe(call, dirfd, addr))
 
 
+def _record(where: bytes, follow: bool = True) -> Kept | None:
+    """The record at a path the supervisor resolves; None where nothing is there."""
+    try:
+        return Kept.unpack(os.getxattr(where, XATTR, follow_symlinks=follow))
+    except OSError as e:
+        if e.errno in (errno.ENODATA, errno.EOPNOTSUPP):
+            return Kept()
+        if e.errno == errno.ENOENT:
+            return None
+        raise
+
+
+def in_directory(call, dirfd: int, path: int):
+    """(the entry's record or None, its directory's record) read by the supervisor itself
+    when path is one name: looked up in dirfd (or the working directory) from here it finds
+    what the program's lookup finds, there being no symbolic link on the way.  None for any
+    other path (the caller probes then)."""
+    name = call.path(path)
+    if b"/" in name or name in (b"", b".", b".."):
+        return None
+    pid = call.proc.pid
+    directory = procfs.path_from(pid, None if dirfd == AT_FDCWD else dirfd, b"")
+    try:
+        parent = _record(directory)
+        return (None, parent) if parent is None else (_record(directory + name, False), parent)
+    except OSError:
+        return None
+
+
 def refuse_removal(call, dirfd: int, path: int):
     """EPERM where ufs would refuse to remove path's entry (unlink, rmdir, rename's source or
     the target it would replace)."""
-    seen = yield from probe(call, dirfd, path, follow=False)
-    if seen is None:
-        return
-    parent = yield from probe_parent(call, dirfd, path)
-    if removal_refused(seen.flags, parent.flags if parent else 0):
+    here = in_directory(call, dirfd, path)
+    if here is not None:
+        seen, parent = here
+    else:
+        seen = yield from probe(call, dirfd, path, follow=False)
+        parent = None if seen is None else (yield from probe_parent(call, dirfd, path))
+    if seen is not None and removal_refused(seen.flags, parent.flags if parent else 0):
         raise FreeBSDError(EPERM, "file flags forbid removing it")
 
 
 def refuse_entry_in(call, dirfd: int, path: int):
     """EPERM where path's directory takes no new entry (immutable): rename's target side."""
-    parent = yield from probe_parent(call, dirfd, path)
+    here = in_directory(call, dirfd, path)
+    parent = here[1] if here is not None else (yield from probe_parent(call, dirfd, path))
     if parent is not None and parent.flags & IMMUTABLE:
         raise FreeBSDError(EPERM, "the directory is immutable")
 
