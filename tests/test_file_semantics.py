@@ -47,7 +47,14 @@ EXPECTED = [
     f"user-setgid-foreign-group {E['EPERM']}",
     "user-chown-dir 0 755",
     "user-chown-sgid-file 0 744",
+    f"user-fchmod-sticky {E['EFTYPE']}",
+    "user-fchown 0 644",
+    "user-lchown-nochange 0",
     "root-chown-dir 0 6755",
+    f"at-forms {E['EPERM']} {E['EPERM']} {E['EPERM']}",
+    f"futimesat-locked {E['EPERM']}",
+    "fchownat-nochange 0",
+    "fchmodat-link 0 600",
 ]
 
 
@@ -55,8 +62,16 @@ EXPECTED = [
 @pytest.mark.syscalls(
     "open",
     "rename",
+    "renameat",
     "unlink",
+    "unlinkat",
     "rmdir",
+    "fchmod",
+    "fchmodat",
+    "fchown",
+    "fchownat",
+    "lchown",
+    "futimesat",
     "select",
     "pselect",
     "chown",

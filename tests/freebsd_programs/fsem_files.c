@@ -113,6 +113,7 @@ int main(int argc, char **argv) {
 	chown("own", NOBODY, NOBODY);
 	chown("sgid", NOBODY, NOBODY);
 	chown("rootgroup", NOBODY, 0);
+	symlink("own", "ownlink");
 	fflush(stdout);
 	pid_t child = fork();
 	if (child == 0) {
@@ -126,6 +127,12 @@ int main(int argc, char **argv) {
 		printf("user-setgid-foreign-group %d\n", e(chmod("rootgroup", 02644)));
 		printf("user-chown-dir %d %o\n", e(chown("dir", -1, OTHER)), perms("dir"));
 		printf("user-chown-sgid-file %d %o\n", e(chown("sgid", -1, OTHER)), perms("sgid"));
+		int ofd = open("own", O_RDONLY);
+		printf("user-fchmod-sticky %d\n", e(fchmod(ofd, 01644)));
+		fchmod(ofd, 06644);
+		printf("user-fchown %d %o\n", e(fchown(ofd, -1, OTHER)), perms("own"));
+		close(ofd);
+		printf("user-lchown-nochange %d\n", e(lchown("ownlink", -1, -1)));
 		fflush(stdout);
 		_exit(0);
 	}
@@ -133,5 +140,19 @@ int main(int argc, char **argv) {
 	waitpid(child, &status, 0);
 	chmod("dir", 06755);
 	printf("root-chown-dir %d %o\n", e(chown("dir", -1, 0)), perms("dir"));
+
+	/* The *at forms and the descriptor forms keep the same rules. */
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+	touch("g", 0644);
+	chflags("g", UF_NOUNLINK);
+	printf("at-forms %d %d %d\n", e(unlinkat(dfd, "g", 0)), e(renameat(dfd, "g", dfd, "h")),
+	    e(unlinkat(dfd, "dir", 0)));
+	chflags("g", UF_APPEND);
+	struct timeval tvs[2] = { { 5, 0 }, { 5, 0 } };
+	printf("futimesat-locked %d\n", e(futimesat(dfd, "g", tvs)));
+	chflags("g", 0);
+	printf("fchownat-nochange %d\n", e(fchownat(dfd, "g", -1, -1, AT_SYMLINK_NOFOLLOW)));
+	printf("fchmodat-link %d %o\n", e(fchmodat(dfd, "sym", 0600, AT_SYMLINK_NOFOLLOW)),
+	    perms("sym"));
 	return 0;
 }
