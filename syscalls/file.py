@@ -570,7 +570,7 @@ def _birth_setter(birth):
     def set_birth(pid, fd):
         try:
             fileflags.write_birth(pid, fd, birth)
-        except FreeBSDError:  # nowhere to keep it: the birth time stays Linux's ctime
+        except (FreeBSDError, OSError):  # nowhere to keep it: the birth time stays the ctime
             pass
         return True
 

@@ -4,13 +4,16 @@ and a birth time set back by utimes.
 
 Where they live: one extended attribute per file, XATTR, a Kept record, in Linux's trusted
 namespace, which only a privileged process may read or write; the supervisor reads and
-writes it through /proc/PID/fd, never the program (its system extattr namespace refuses the
-name).  The flags Linux has too are also set as Linux's own inode flags where the
+writes it through /proc/PID (a probe descriptor's fd/N, or the path itself where it surely
+finds the same file), never the program (its system extattr namespace refuses the name).
+The flags Linux has too are also set as Linux's own inode flags where the
 file system keeps them (FS_IOC_SETFLAGS): UF_/SF_IMMUTABLE as FS_IMMUTABLE_FL, UF_/SF_APPEND
 as FS_APPEND_FL, UF_NODUMP as FS_NODUMP_FL.  The kernel then refuses, with FreeBSD's EPERM,
 what ufs refuses for them: writes, truncation, chmod/chown/utimes, links, entries made in an
 immutable directory, on paths and descriptors alike.  The supervisor checks the removals itself
-(unlink, rmdir, rename at both ends), from the xattr, because NOUNLINK has no Linux twin.
+(unlink, rmdir, rename at both ends), because NOUNLINK has no Linux twin, and the setattr
+lock of chmod, chown and utimes (Linux lets utimes(NULL) touch an append-only file, and a
+symbolic link has no Linux flags), from the record.
 """
 
 import errno
@@ -194,7 +197,10 @@ def store(pid: int, fd: int, record: Kept) -> None:
     """Store record for the file pid's descriptor fd names: the xattr, then the Linux inode
     flags (cleared first: an immutable inode takes no new xattr)."""
     path = procfs.fd_path(pid, fd)
-    mode = os.stat(path).st_mode
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # the descriptor went away (another thread closed it)
+        raise FreeBSDError(EBADF, f"descriptor {fd}") from None
     mine = None
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):  # only these take FS_IOC_SETFLAGS
         try:
@@ -262,7 +268,10 @@ def flags_at(call, dirfd: int, path: int, linux_at: int = 0, look=read):
     """look(pid, fd) (the flags, by default) for what path names from dirfd, with Linux AT_*
     flags linux_at: the descriptor's file for AT_EMPTY_PATH and "" (0 if it names nothing)."""
     if linux_at & LINUX_AT_FLAGS["AT_EMPTY_PATH"] and not call.mem.read_cstr(path, 1):
-        return look(call.proc.pid, dirfd)
+        try:
+            return look(call.proc.pid, dirfd)
+        except OSError:  # no such descriptor: the call itself says so
+            return 0
     follow = not linux_at & LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
     return (yield from probe(call, dirfd, path, follow, look=look)) or 0
 
