@@ -275,6 +275,42 @@ LINUX_MODE_BITS = {
     "S_IXOTH": 0o001,
 }
 
+# chflags(2) file flags (sys/stat.h): user flags in the low half, system (super-user) flags in
+# the high half.
+FREEBSD_CHFLAGS = {
+    "UF_SETTABLE": 0x0000FFFF,
+    "UF_NODUMP": 0x00000001,
+    "UF_IMMUTABLE": 0x00000002,
+    "UF_APPEND": 0x00000004,
+    "UF_OPAQUE": 0x00000008,
+    "UF_NOUNLINK": 0x00000010,
+    "UF_SYSTEM": 0x00000080,
+    "UF_SPARSE": 0x00000100,
+    "UF_OFFLINE": 0x00000200,
+    "UF_REPARSE": 0x00000400,
+    "UF_ARCHIVE": 0x00000800,
+    "UF_READONLY": 0x00001000,
+    "UF_HIDDEN": 0x00008000,
+    "SF_SETTABLE": 0xFFFF0000,
+    "SF_ARCHIVED": 0x00010000,
+    "SF_IMMUTABLE": 0x00020000,
+    "SF_APPEND": 0x00040000,
+    "SF_NOUNLINK": 0x00100000,
+    "SF_SNAPSHOT": 0x00200000,
+}
+
+# Linux inode flags (linux/fs.h) that mean what a FreeBSD flag means: FS_IOC_GETFLAGS and
+# FS_IOC_SETFLAGS read and write them (an int, despite the ioctls' declared long).
+LINUX_INODE_FLAGS = {
+    "FS_IMMUTABLE_FL": 0x00000010,
+    "FS_APPEND_FL": 0x00000020,
+    "FS_NODUMP_FL": 0x00000040,
+}
+LINUX_INODE_FLAG_IOCTLS = {
+    "FS_IOC_GETFLAGS": 0x80086601,
+    "FS_IOC_SETFLAGS": 0x40086602,
+}
+
 # utimensat(2) tv_nsec markers.
 FREEBSD_UTIME_SPECIAL = {
     "UTIME_NOW": -1,

@@ -21,6 +21,7 @@ FREEBSD_LIMITS = {
     "FOPEN_MAX": 20,  # stdio.h: user.stream_max
     "NAME_MAX": 255,  # user.tzname_max
     "INT_MAX": 2**31 - 1,  # limits.h: the largest descriptor number fdescfs parses
+    "PATH_MAX": 1024,  # sys/syslimits.h: namei's longest path, NUL included (ENAMETOOLONG)
     "_POSIX_MAPPED_FILES": 200112,
     "_POSIX_REALTIME_SIGNALS": 200112,
     "_POSIX_FSYNC": 200112,

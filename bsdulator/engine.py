@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from . import ptrace
 from .abi import machine
 from .abi.errno import FREEBSD_ERRNO, LINUX_KERNEL_RESTART
-from .abi.limits import LINUX_MAX_ERRNO, LINUX_PATH_MAX
+from .abi.limits import FREEBSD_LIMITS, LINUX_MAX_ERRNO, LINUX_PATH_MAX
 from .abi.linux_syscalls import LINUX_NR
 from .abi.seccomp import LINUX_USER64_CS
 from .abi.signals import LINUX_SIGPROCMASK_HOW
@@ -42,11 +42,13 @@ ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK = (
     for n in ("ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK")
 )
 RESTARTS = (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK)
-FREEBSD_ENOSYS, FREEBSD_EINTR, FREEBSD_EIO = (
+FREEBSD_ENOSYS, FREEBSD_EINTR, FREEBSD_EIO, FREEBSD_ENAMETOOLONG = (
     FREEBSD_ERRNO["ENOSYS"],
     FREEBSD_ERRNO["EINTR"],
     FREEBSD_ERRNO["EIO"],
+    FREEBSD_ERRNO["ENAMETOOLONG"],
 )
+FREEBSD_PATH_MAX = FREEBSD_LIMITS["PATH_MAX"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +260,22 @@ def amd64_gate(regs) -> bool:
     return regs.cs == LINUX_USER64_CS and regs.rcx == regs.rip and regs.r11 == regs.eflags
 
 
+def _path_too_long(mem, args, paths) -> bool:
+    """namei copies a path in with MAXPATHLEN as the bound, its NUL included: a longer one is
+    ENAMETOOLONG before any lookup (Linux's bound is 4096).  A path that cannot be read is
+    left to the call itself (EFAULT)."""
+    for i in paths:
+        if not args[i]:
+            continue
+        try:
+            if len(mem.read_cstr(args[i], FREEBSD_PATH_MAX)) >= FREEBSD_PATH_MAX:
+                return True
+        except FreeBSDError as e:
+            if e.errno == FREEBSD_ENAMETOOLONG:
+                return True
+    return False
+
+
 def supervise(regs) -> None:
     """The call about to run is one the supervisor decided on: the seccomp filter lets only
     such calls through (bsdulator/seccomp.py).  The exit stop puts the real rip back."""
@@ -297,6 +315,8 @@ def enter(sup, thread, regs) -> None:
         sup.tracer.enter(call)
     if fetch_error:
         call.result = (0, None, fetch_error)
+    elif entry.paths and _path_too_long(thread.proc.mem, args, entry.paths):
+        call.result = (0, None, FREEBSD_ENAMETOOLONG)
     elif entry.linux_nr is not None:
         regs.orig_rax = entry.linux_nr
         if saved.orig_rax != nr:

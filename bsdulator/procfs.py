@@ -176,6 +176,11 @@ class Status:
         return int(self.get("Uid").split()[1])
 
     @property
+    def groups(self) -> set[int]:
+        """groupmember()'s set: the effective gid and the supplementary groups."""
+        return {int(self.get("Gid").split()[1]), *map(int, (self.get("Groups") or b"").split())}
+
+    @property
     def sig_pending(self) -> int:
         """Linux signals pending for the thread or its process (SigPnd | ShdPnd)."""
         return int(self.get("SigPnd") or b"0", 16) | int(self.get("ShdPnd") or b"0", 16)
@@ -200,11 +205,30 @@ def comm(pid: int | str) -> bytes:
     return read(pid, "comm").removesuffix(b"\n")
 
 
+def fd_path(pid: int | str, fd: int) -> str:
+    """/proc/PID/fd/FD: the magic link through which the supervisor's own calls reach the file
+    a process's descriptor names (an O_PATH one included, also a symbolic link's)."""
+    return f"/proc/{pid}/fd/{fd}"
+
+
+def path_from(pid: int | str, dirfd: int | None, path: bytes) -> bytes:
+    """Where the supervisor finds what pid's lookup of path from dirfd (None: the working
+    directory) would find, through /proc/PID/root, cwd or fd/DIRFD: the same file unless a
+    symbolic link on the way resolves differently from here, which callers must check."""
+    if path.startswith(b"/"):
+        base = f"/proc/{pid}/root"
+    elif dirfd is None:
+        base = f"/proc/{pid}/cwd"
+    else:
+        base = fd_path(pid, dirfd)
+    return base.encode() + b"/" + path
+
+
 def fd_inode(pid: int | str, fd: int) -> int | None:
     """The inode of what pid's descriptor fd refers to (a socket's names it for its lifetime);
     None when fd is not open or pid is gone."""
     try:
-        return os.stat(f"/proc/{pid}/fd/{fd}").st_ino
+        return os.stat(fd_path(pid, fd)).st_ino
     except (OSError, ValueError):
         return None
 

@@ -8,8 +8,10 @@ Conventions the converters fix:
   * dev_t: a FreeBSD program sees the Linux device's major and minor, encoded the
     FreeBSD way (makedev of FreeBSD >= 12), so major()/minor() agree with Linux.
     freebsd11 structs keep the low 32 bits, as FreeBSD's own compat layer does.
-  * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in.
-  * st_flags, st_gen, st_bsdflags: 0.
+  * st_birthtim: Linux stat(2) has no birth time (only statx does); ctime stands in until
+    utimes sets it back (the caller passes it then).
+  * st_flags: the file's FreeBSD flags, which the caller reads (syscalls/fileflags.py);
+    st_gen, st_bsdflags: 0.
   * Narrower FreeBSD fields (freebsd11 st_ino, st_nlink ...) keep the low bits, as
     FreeBSD does with its default vfs.ino64_trunc_error=0."""
 
@@ -35,6 +37,8 @@ from .abi.structs import (
     STATFS_VERSION,
 )
 from .errors import FreeBSDError
+
+ALLPERMS = 0o7777  # sys/stat.h: the permission bits of st_mode
 
 ENOENT, EINVAL, EAFNOSUPPORT = (
     FREEBSD_ERRNO[name] for name in ("ENOENT", "EINVAL", "EAFNOSUPPORT")
@@ -168,9 +172,16 @@ def _split_dev(dev: int, major_bits, minor_bits) -> tuple[int, int]:
 # ---- stat -----------------------------------------------------------------------------
 
 
-def _stat_fields(linux_stat: bytes) -> dict:
+def stat_mode(linux_stat: bytes) -> int:
+    return unpack("linux_stat", linux_stat)["st_mode"]
+
+
+def _stat_fields(linux_stat: bytes, flags: int, perms: int | None, birth) -> dict:
     s = unpack("linux_stat", linux_stat)
+    if perms is not None:  # a symbolic link's mode, which Linux does not keep
+        s["st_mode"] = s["st_mode"] & ~ALLPERMS | perms
     return dict(
+        st_flags=flags,
         st_dev=dev_to_freebsd(s["st_dev"]),
         st_ino=s["st_ino"],
         st_nlink=s["st_nlink"],
@@ -181,21 +192,23 @@ def _stat_fields(linux_stat: bytes) -> dict:
         st_atim=s["st_atim"],
         st_mtim=s["st_mtim"],
         st_ctim=s["st_ctim"],
-        st_birthtim=s["st_ctim"],
+        st_birthtim=s["st_ctim"] if birth is None else dict(tv_sec=birth[0], tv_nsec=birth[1]),
         st_size=s["st_size"],
         st_blocks=s["st_blocks"],
         st_blksize=s["st_blksize"],
     )
 
 
-def stat_to_freebsd(linux_stat: bytes) -> bytes:
-    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes)."""
-    return pack("stat", **_stat_fields(linux_stat))
+def stat_to_freebsd(linux_stat: bytes, flags=0, perms=None, birth=None) -> bytes:
+    """Linux struct stat → FreeBSD ino64 struct stat (224 bytes), st_flags = flags; the
+    permission bits perms and the birth time (sec, nsec) birth when given."""
+    return pack("stat", **_stat_fields(linux_stat, flags, perms, birth))
 
 
-def stat_to_freebsd11(linux_stat: bytes) -> bytes:
-    """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries."""
-    return pack("freebsd11_stat", **_stat_fields(linux_stat))
+def stat_to_freebsd11(linux_stat: bytes, flags=0, perms=None, birth=None) -> bytes:
+    """Linux struct stat → FreeBSD 11 struct freebsd11_stat (120 bytes) for pre-ino64 binaries,
+    st_flags = flags; the permission bits perms and the birth time birth when given."""
+    return pack("freebsd11_stat", **_stat_fields(linux_stat, flags, perms, birth))
 
 
 # ---- statfs ---------------------------------------------------------------------------

@@ -40,6 +40,7 @@ class Entry:
     note: str = ""
     fast: str = ""  # a C fast-path kind that finishes this call without Python
     where: str = ""  # file:function:line of the code that serves it (see _where)
+    paths: tuple[int, ...] = ()  # which arguments are path names (namei's PATH_MAX applies)
 
     @property
     def nargs(self) -> int:
@@ -157,6 +158,19 @@ def reasons() -> dict[str, str]:
 
 
 _NAMES = {name for (_k, name, _r, _a) in MASTER.values()}
+# The syscalls.master names of the string arguments namei (or kern_execve, kldload, shm's
+# path lookup) copies in with MAXPATHLEN as the bound.
+PATH_ARGS = frozenset(
+    {"path", "path1", "path2", "from", "to", "link", "old", "new", "fname", "file"}
+    | {"filename", "path_p", "path_from", "path_to"}
+)
+
+
+def path_args(args: tuple) -> tuple[int, ...]:
+    """The positions of a syscalls.master argument list's path names (`_In_z_` strings)."""
+    return tuple(i for i, a in enumerate(args) if a[0].startswith("_In_z") and a[2] in PATH_ARGS)
+
+
 _ABSENT = ("OBSOL", "RESERVED", "UNIMPL")
 
 
@@ -195,6 +209,7 @@ def build() -> list[Entry]:
                 else Entry(nr, name, kind, args, Support.ENOSYS, note=_reason(name, kind))
             )
         else:
+            paths = path_args(args)
             table.append(
                 Entry(
                     nr,
@@ -205,8 +220,10 @@ def build() -> list[Entry]:
                     spec.handler,
                     spec.linux_nr,
                     spec.note,
-                    spec.fast,
+                    # A path's length is checked in Python before the call runs natively.
+                    "" if paths and spec.fast == "native" else spec.fast,
                     spec.where,
+                    paths,
                 )
             )
     return table

@@ -4,10 +4,12 @@ from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.extattr import EXTATTR_MAXNAMELEN, FREEBSD_EXTATTR_NAMESPACE, LINUX_PREFIX
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.syscalls import fileflags
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.table import Support, handler
 
-EINVAL, ENAMETOOLONG = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG"))
+EINVAL, ENAMETOOLONG, ENOATTR = (FREEBSD_ERRNO[n] for n in ("EINVAL", "ENAMETOOLONG", "ENOATTR"))
+HIDDEN = fileflags.XATTR.encode()
 PREFIX = {FREEBSD_EXTATTR_NAMESPACE[name]: prefix for name, prefix in LINUX_PREFIX.items()}
 SYSTEM = FREEBSD_EXTATTR_NAMESPACE["EXTATTR_NAMESPACE_SYSTEM"]
 
@@ -31,6 +33,8 @@ def _linux_name(call, namespace: int, name_addr: int) -> int:
     if not name:
         raise FreeBSDError(EINVAL)
     full = prefix + name + b"\0"
+    if full[:-1] == HIDDEN:  # FreeBSD has no such attribute: its flags are st_flags
+        raise FreeBSDError(ENOATTR, "bsdulator's file flags attribute")
     addr = call.alloc(len(full))
     call.mem.write(addr, full)
     return addr
@@ -83,7 +87,7 @@ def _make(kind: str):
             names = [
                 n[len(prefix) :]
                 for n in call.mem.read(tmp, got).split(b"\0")
-                if n.startswith(prefix)
+                if n.startswith(prefix) and n != HIDDEN
             ]
         out = b"".join(bytes([len(n)]) + n for n in names)
         if data:

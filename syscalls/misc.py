@@ -1,4 +1,4 @@
-"""Calls that fit no larger subsystem: polling, randomness, cpusets, file flags, hints."""
+"""Calls that fit no larger subsystem: polling, randomness, cpusets, hints."""
 
 import contextlib
 import stat
@@ -32,7 +32,6 @@ FD_SETSIZE = FREEBSD_SELECT_LIMITS["FD_SETSIZE"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 F_OK = LINUX_ACCESS_MODES["F_OK"]
 
-native("select", note="fd_set and struct timeval have the same layout")
 native("sched_yield")
 native("getrandom", note="GRND_* are the same numbers")
 native("close_range", note="CLOSE_RANGE_CLOEXEC is the same number")
@@ -98,7 +97,24 @@ def sys_ppoll(call, fds, nfds, ts, set_addr):
     return (yield from _polled(call, fds, nfds, lx.ppoll(fds, nfds, ts, mask, 8 if mask else 0)))
 
 
-@handler("pselect", Support.TRANSLATED, "the sigset translated (Linux takes it with its size)")
+def _timeout_copy(call, addr: int, layout: str) -> int:
+    """A scratch copy of the caller's timeout: Linux writes back the time left, FreeBSD's
+    select and pselect leave the caller's timeout as it was."""
+    if not addr:
+        return 0
+    size = structs.sizeof(layout)
+    copy = call.alloc(size)
+    call.mem.write(copy, call.mem.read(addr, size))
+    return copy
+
+
+@handler("select", Support.TRANSLATED, "the timeout is left unchanged, as FreeBSD leaves it")
+def sys_select(call, nd, rd, wr, ex, tv):
+    """Implements FreeBSD select(2)."""
+    return check((yield lx.select(s32(nd), rd, wr, ex, _timeout_copy(call, tv, "timeval"))))
+
+
+@handler("pselect", Support.TRANSLATED, "the sigset translated; the timeout left unchanged")
 def sys_pselect(call, nd, rd, wr, ex, ts, set_addr):
     """Implements FreeBSD pselect(2)."""
     mask = linux_sigset(call, set_addr)
@@ -106,6 +122,7 @@ def sys_pselect(call, nd, rd, wr, ex, ts, set_addr):
     if mask:
         pair = call.alloc(16)
         call.mem.write(pair, struct.pack("<QQ", mask, 8))
+    ts = _timeout_copy(call, ts, "timespec")
     return check((yield lx.pselect6(s32(nd), rd, wr, ex, ts, pair)))
 
 
@@ -133,42 +150,6 @@ def sys_posix_fadvise(call, fd, offset, length, advice):
     """Implements FreeBSD posix_fadvise(2), which reports failure as its result."""
     r = yield lx.fadvise64(s32(fd), offset, length, s32(advice))
     return translate.errno_to_freebsd(-r) if r < 0 else 0
-
-
-def _no_file_flags(flags: int) -> None:
-    if flags:
-        raise FreeBSDError(EOPNOTSUPP, "Linux file systems have no BSD file flags to set")
-
-
-FILE_FLAGS_GAP = "setting any file flag: Linux file systems have none (EOPNOTSUPP)"
-
-
-@handler("chflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_chflags(call, path, flags):
-    """Implements FreeBSD chflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat(AT_FDCWD, path, F_OK)))
-
-
-@handler("lchflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_lchflags(call, path, flags):
-    """Implements FreeBSD lchflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat2(AT_FDCWD, path, F_OK, LINUX_AT_SYMLINK_NOFOLLOW)))
-
-
-@handler("fchflags", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_fchflags(call, fd, flags):
-    """Implements FreeBSD fchflags(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.fcntl(s32(fd), 1, 0)))
-
-
-@handler("chflagsat", Support.PARTIAL, FILE_FLAGS_GAP)
-def sys_chflagsat(call, fd, path, flags, atflag):
-    """Implements FreeBSD chflagsat(2)."""
-    _no_file_flags(flags)
-    return check((yield lx.faccessat2(s32(fd), path, F_OK, translate.AT_FLAGS.to_linux(atflag))))
 
 
 CPUSET_GAPS = "which other than a process or thread: jails, cpusets, IRQs, domains (EINVAL)"
