@@ -213,6 +213,12 @@ def sys_faccessat(call, fd, path, mode, flags):
     )
 
 
+@handler("linkat", Support.TRANSLATED)
+def sys_linkat(call, fd1, path1, fd2, path2, flags):
+    """Implements FreeBSD linkat(2)."""
+    return check((yield lx.linkat(s32(fd1), path1, s32(fd2), path2, _at(flags))))
+
+
 @handler("link", Support.TRANSLATED, "follows a symbolic link, as FreeBSD's does")
 def sys_link(call, path, link):
     """Implements FreeBSD link(2), which links what a symbolic link names (Linux's, the link)."""

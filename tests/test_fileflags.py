@@ -168,7 +168,7 @@ def test_each_flag_against_each_path_operation(bsd, freebsd_cc, work):
 
 @pytest.mark.e2e
 @pytest.mark.root
-@pytest.mark.syscalls("chflags", "lchflags", "fstatat")
+@pytest.mark.syscalls("chflagsat", "fstatat")  # the root's chflags(1) calls chflagsat
 def test_the_roots_chflags_and_ls_show_flags(bsd, freebsd_root, work):
     (work / "f").write_text("")
     (work / "l").symlink_to("f")
@@ -228,7 +228,7 @@ def test_who_may_set_which_flags(bsd, freebsd_cc, work):
 
 @pytest.mark.e2e
 @pytest.mark.root
-@pytest.mark.syscalls("chflags")
+@pytest.mark.syscalls("chflagsat")
 def test_linux_sees_the_flags_it_has_too(bsd, freebsd_root, work):
     f = work / "f"
     f.write_text("")
@@ -254,7 +254,7 @@ def _linux_inode_flags(path: Path) -> int:
 
 @pytest.mark.e2e
 @pytest.mark.root
-@pytest.mark.syscalls("chflags")
+@pytest.mark.syscalls("chflagsat")
 @pytest.mark.parametrize(
     "params,expected",
     [
