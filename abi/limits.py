@@ -61,6 +61,7 @@ FREEBSD_KERNEL_DEFAULTS = {
     "cpuset_zero": 0,
     "cpuset_default": 1,
     "cpuset_first_new": 2,
+    "devctl_queue": 1000,  # sys/kern/subr_bus.c DEVCTL_DEFAULT_QUEUE_LEN: hw.bus.devctl_queue
 }
 
 # FreeBSD's Linux emulation (sys/compat/linux/linux_mib.h LINUX_MAX_UTSNAME): the

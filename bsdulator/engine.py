@@ -200,8 +200,12 @@ def _load(regs, lc: LinuxCall) -> None:
 
 
 def _result_regs(call: Call, regs) -> None:
-    """Registers as FreeBSD leaves them: the caller's, with rax/rdx/CF set."""
+    """Registers as FreeBSD leaves them: the caller's, with rax/rdx/CF set.  The segment
+    bases are the kernel's now (sysarch, thr_new's TLS may just have set them): the saved
+    ones would undo that."""
+    fs_base, gs_base = regs.fs_base, regs.gs_base
     ptrace.copy_regs(regs, call.saved)
+    regs.fs_base, regs.gs_base = fs_base, gs_base
     if call.set_regs is not None:
         call.set_regs.apply(regs)
         return

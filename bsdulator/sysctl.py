@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS as KERNEL
 from bsdulator.abi.limits import FREEBSD_LIMITS as LIMITS
 from bsdulator.abi.limits import FREEBSD_POSIX1_VERSION
@@ -918,6 +919,18 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     tree.add("kern.proc", abi.CTLTYPE_NODE, number=abi.KERN_PROC, descr="Process table")
     tree.add("kern.sched", abi.CTLTYPE_NODE, flags=rw, descr="Scheduler")
     tree.add("kern.sched.name", STR, "ULE", descr="Scheduler name")
+    # subr_smp.c: Go sizes its cpuset_getaffinity mask from maxcpus (no answer: one CPU).
+    tree.add("kern.smp", abi.CTLTYPE_NODE, flags=rw, descr="Kernel SMP")
+    tree.add(
+        "kern.smp.maxcpus",
+        INT,
+        FREEBSD_CPU_MAXSIZE["CPU_MAXSIZE"],
+        flags=rd | caprd,
+        descr="Max number of CPUs that the system was compiled for.",
+    )
+    tree.add(
+        "kern.smp.cpus", INT, _from_ctx("ncpu"), flags=rd | caprd, descr="Number of CPUs online"
+    )
     # FEATURE(9): what feature_present(3) asks; ifconfig registers its inet/inet6 families and
     # jls prints the IP columns only when these are 1.
     tree.add("kern.features", abi.CTLTYPE_NODE, flags=rw, descr="Kernel Features")
@@ -976,6 +989,15 @@ def _add_hw(tree: SysctlTree) -> None:
         _pagesizes,
         fmt="S,pagesizes",
         descr="Supported page sizes",
+    )
+    # devd(8) will not start without it; no devctl events are ever queued here.
+    tree.add("hw.bus", abi.CTLTYPE_NODE, flags=abi.CTLFLAG_RW, descr="")
+    tree.add(
+        "hw.bus.devctl_queue",
+        INT,
+        KERNEL["devctl_queue"],
+        flags=abi.CTLFLAG_RW,
+        descr="devctl queue length",
     )
 
 
