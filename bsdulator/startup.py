@@ -8,10 +8,11 @@ same strings) and start the program on it, as FreeBSD's exec_setregs would."""
 import os
 import struct
 
-from . import procfs
+from . import procfs, procinfo
 from .abi.auxv import FREEBSD_AT as FA
 from .abi.auxv import LINUX_AT as LA
 from .abi.elf import ELF_NUMBERS
+from .abi.flags import FREEBSD_RLIMIT_RESOURCES
 from .abi.limits import FREEBSD_KERNEL_DEFAULTS
 from .abi.machine import FREEBSD_PAGE_SIZES
 from .abi.vm import FREEBSD_VM_PROT
@@ -22,6 +23,9 @@ PAGESIZES = tuple(FREEBSD_PAGE_SIZES[n] for n in ("PAGE_SIZE", "NBPDR", "NBPDP")
 VM_PROT_READ_WRITE = FREEBSD_VM_PROT["VM_PROT_READ"] | FREEBSD_VM_PROT["VM_PROT_WRITE"]
 # auxv entries added once the vectors' places are known.
 LATE_AUX = ("AT_ARGC", "AT_ARGV", "AT_ENVC", "AT_ENVV", "AT_PS_STRINGS")
+# exec_setregs clears the whole trapframe, then sets rip, rsp and rdi (the stack).
+CLEARED = ("rax", "rbx", "rcx", "rdx", "rsi", "rbp", *(f"r{n}" for n in range(8, 16)))
+PAGE_MASK = FREEBSD_PAGE_SIZES["PAGE_SIZE"] - 1
 
 
 def _stack_top(pid: int, sp: int) -> int:
@@ -84,6 +88,9 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
         (FA["AT_PAGESIZESLEN"], 8 * len(PAGESIZES)),
         (FA["AT_STACKPROT"], VM_PROT_READ_WRITE),
         (FA["AT_BSDFLAGS"], 0),
+        # libthr sizes the main thread's stack from these (else kern.usrstack, getrlimit)
+        (FA["AT_USRSTACKBASE"], (top + PAGE_MASK) & ~PAGE_MASK),
+        (FA["AT_USRSTACKLIM"], procinfo.rlimit(pid, FREEBSD_RLIMIT_RESOURCES["RLIMIT_STACK"])[0]),
     ]
     nvec = 1 + len(argv) + 1 + len(envp) + 1 + 2 * (len(auxv) + len(LATE_AUX))
     new_sp = (data_addr - 8 * nvec) & ~15
@@ -104,6 +111,8 @@ def freebsd_entry_state(pid: int, mem, regs, exe_path: str, elf, osreldate: int,
     struct.pack_into("<QI4xQI4x", data, ps_strings_off, argv_addr, len(argv), envp_addr, len(envp))
     mem.write(data_addr, bytes(data))
     mem.write(new_sp, struct.pack(f"<{len(words)}Q", *words))
+    for name in CLEARED:
+        setattr(regs, name, 0)
     regs.rdi = new_sp
     regs.rsp = ((new_sp - 8) & ~15) + 8  # as FreeBSD's exec_setregs aligns it
     return top, data_addr + ps_strings_off

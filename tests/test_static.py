@@ -29,12 +29,13 @@ def freestanding(freebsd_builder, tmp_path_factory):
 
 @pytest.mark.syscalls("write", "_exit")
 def test_freestanding_program_sees_argc_argv_environment_and_auxv(bsd, freestanding):
-    """FreeBSD's exec_setregs: %rdi is the initial stack (argc, argv, NULL, envp, NULL, auxv)."""
+    """FreeBSD's exec_setregs: %rdi is the initial stack (argc, argv, NULL, envp, NULL, auxv),
+    the other registers but %rsp zero; the auxv has imgact_elf.c's entries."""
     r = bsd(freestanding, "one", "two words", "", env={"ONLY_HERE": "x y"})
     out = r.stdout.decode()
     assert r.returncode == 4, r.stderr.decode()  # it exits with argc
     lines = out.splitlines()
-    assert lines[:5] == [
+    assert lines[1:6] == [
         "argc=4",
         f"argv[0]={freestanding}",
         "argv[1]=one",
@@ -45,6 +46,8 @@ def test_freestanding_program_sees_argc_argv_environment_and_auxv(bsd, freestand
     assert "AT_PAGESZ=4096" in lines
     assert f"AT_EXECPATH={freestanding}" in lines
     assert "AT_ENTRY=set" in lines
+    assert "registers=clear" in lines
+    assert {"AT_USRSTACKBASE=above", "AT_USRSTACKLIM=set"} <= set(lines)
 
 
 @pytest.mark.syscalls("sysarch")

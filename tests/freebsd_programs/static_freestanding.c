@@ -36,9 +36,10 @@ static void say_u(u64 v) {
     say(b + i);
 }
 
-void start_c(u64 *sp) {
+void start_c(u64 *sp, u64 others) {
     u64 argc = sp[0];
     char **argv = (char **)(sp + 1), **e;
+    say(others ? "registers=set\n" : "registers=clear\n");
     say("argc=");
     say_u(argc);
     say("\n");
@@ -64,15 +65,25 @@ void start_c(u64 *sp) {
             say((const char *)aux[1]);
             say("\n");
         } else if (aux[0] == AT_ENTRY) {
-            say(aux[1] == (u64)start_c || aux[1] ? "AT_ENTRY=set\n" : "AT_ENTRY=0\n");
+            say(aux[1] ? "AT_ENTRY=set\n" : "AT_ENTRY=0\n");
+        } else if (aux[0] == AT_USRSTACKBASE) {
+            say(aux[1] > (u64)sp ? "AT_USRSTACKBASE=above\n" : "AT_USRSTACKBASE=below\n");
+        } else if (aux[0] == AT_USRSTACKLIM) {
+            say(aux[1] ? "AT_USRSTACKLIM=set\n" : "AT_USRSTACKLIM=0\n");
         }
     }
     sys3(SYS_exit, argc, 0, 0);
 }
 
-/* FreeBSD's kernel: %rdi = the initial stack (argc, argv…, envp…, auxv). */
+/* FreeBSD's kernel: %rdi = the initial stack (argc, argv…, envp…, auxv), every other
+ * general register but %rsp cleared (exec_setregs); their OR goes to start_c in %rsi. */
 __asm__(".globl _start\n"
         "_start:\n"
+        "  orq %rbx, %rax\n  orq %rcx, %rax\n  orq %rdx, %rax\n  orq %rsi, %rax\n"
+        "  orq %rbp, %rax\n  orq %r8, %rax\n  orq %r9, %rax\n  orq %r10, %rax\n"
+        "  orq %r11, %rax\n  orq %r12, %rax\n  orq %r13, %rax\n  orq %r14, %rax\n"
+        "  orq %r15, %rax\n"
+        "  movq %rax, %rsi\n"
         "  andq $-16, %rsp\n"
         "  call start_c\n"
         "  hlt\n");
