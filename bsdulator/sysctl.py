@@ -919,6 +919,14 @@ def _add_kern(tree: SysctlTree, osrelease: str, osreldate: int) -> None:
     tree.add("kern.proc", abi.CTLTYPE_NODE, number=abi.KERN_PROC, descr="Process table")
     tree.add("kern.sched", abi.CTLTYPE_NODE, flags=rw, descr="Scheduler")
     tree.add("kern.sched.name", STR, "ULE", descr="Scheduler name")
+    # kern_cpuset.c: the kernel's sizeof(cpuset_t), which libthr's affinity calls need.
+    tree.add(
+        "kern.sched.cpusetsize",
+        INT,
+        FREEBSD_CPU_MAXSIZE["CPU_MAXSIZE"] // FREEBSD_CPU_MAXSIZE["NBBY"],
+        flags=rd | caprd,
+        descr="sizeof(cpuset_t)",
+    )
     # subr_smp.c: Go sizes its cpuset_getaffinity mask from maxcpus (no answer: one CPU).
     tree.add("kern.smp", abi.CTLTYPE_NODE, flags=rw, descr="Kernel SMP")
     tree.add(

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bsdulator.abi import sysctl as abi
+from bsdulator.abi.flags import FREEBSD_CPU_MAXSIZE
+from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.errors import FreeBSDError
 from bsdulator.sysctl import Context, SysctlTree
 from header_macros import HAVE_ZIG, freebsd_macros
@@ -718,3 +720,15 @@ def test_host_context_reads_the_host():
     assert ctx.ncpu >= 1 and ctx.physmem > 0 and len(ctx.pagesizes) == abi.MAXPAGESIZES
     assert ctx.pagesizes[0] == 4096 and len(ctx.hostuuid) == 36
     assert 0 < ctx.boottime < __import__("time").time()
+
+
+@pytest.mark.syscalls("__sysctl")
+def test_cpu_set_sizes_and_devctl_queue(tree):
+    """Go sizes its affinity mask from kern.smp.maxcpus, libthr its cpuset_t from
+    kern.sched.cpusetsize (kern_cpuset.c: sizeof(cpuset_t)); devd wants hw.bus.devctl_queue."""
+    ctx = _ctx()
+    bits = FREEBSD_CPU_MAXSIZE["CPU_MAXSIZE"]
+    assert _value(tree, ctx, "kern.smp.maxcpus") == bits
+    assert _value(tree, ctx, "kern.sched.cpusetsize") == bits // FREEBSD_CPU_MAXSIZE["NBBY"]
+    assert _value(tree, ctx, "kern.smp.cpus") == _value(tree, ctx, "hw.ncpu")
+    assert _value(tree, ctx, "hw.bus.devctl_queue") == FREEBSD_KERNEL_DEFAULTS["devctl_queue"]
