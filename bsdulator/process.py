@@ -104,6 +104,7 @@ class Thread:
         "exiting",
         "deferred",
         "resume_ip",
+        "tlsbase",
     )
 
     def __init__(self, tid: int, proc: Process, fresh: bool = False):
@@ -119,9 +120,16 @@ class Thread:
             None  # the mask sigsuspend(2) replaced, restored by the handler's return
         )
         self.name = ""  # thr_set_name(2)'s, up to MAXCOMLEN
+        self.tlsbase = None  # sysarch(AMD64_SET_TLSBASE)'s, None until one is set
         self.exiting = False  # in thr_exit(2): gone as far as the program can tell
         self.deferred = []  # Linux siginfos of caught signals that came while a call was half done
         self.resume_ip = 0  # a new child's rip: its creator's call returns there
+
+    def forked_from(self, parent: "Thread") -> None:
+        """A fork child's thread copies its creator's: do_fork keeps the alternate signal stack,
+        cpu_fork the pcb (the TLS base sysarch set)."""
+        self.altstack = parent.altstack
+        self.tlsbase = parent.tlsbase
 
     @property
     def call(self):

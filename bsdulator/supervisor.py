@@ -287,6 +287,8 @@ class Supervisor:
             proc = parent.proc.fork(child)
             self.procs[child] = proc
         new = Thread(child, proc, fresh=True)
+        if proc is not parent.proc:
+            new.forked_from(parent)
         # The child starts from a copy of its creator's registers, taken while the creating
         # call ran at the supervised rip: it resumes where that call returns.
         new.resume_ip = (
@@ -338,8 +340,9 @@ class Supervisor:
             exe_path, info = call.control.exe, call.control.image
             call.exec_done = True
         proc.osrel = info.osreldate if info and info.osreldate else self.kernel.osreldate
-        # exec drops the alternate signal stack
+        # exec drops the alternate signal stack and the TLS base (exec_setregs)
         thread.altstack = (0, 0, FREEBSD_SS_FLAGS["SS_DISABLE"])
+        thread.tlsbase = None
         proc.usrstack, proc.ps_strings = startup.freebsd_entry_state(
             proc.pid, proc.mem, regs, exe_path, info, self.kernel.osreldate, self.kernel.ncpus
         )

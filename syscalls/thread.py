@@ -68,6 +68,8 @@ def sys_thr_new(call, param_addr, param_size):
         for where in (p["child_tid"], p["parent_tid"]):
             if where:
                 call.mem.write_u64(where, thread.tid)
+        if p["flags"] & U.FREEBSD_THR_FLAGS["THR_C_RUNTIME"]:  # its TLS is also its TLS base
+            thread.tlsbase = p["tls_base"]
 
         def start(regs):
             ptrace.copy_regs(regs, saved)
