@@ -60,6 +60,14 @@ def test_static_ar_builds_and_lists_an_archive(bsd, freebsd_root, tmp_path):
     assert made.returncode == 0, made.stderr.decode()
     listed = bsd(ar, "t", "lib.a", cwd=tmp_path)
     assert listed.stdout.decode().split() == ["a.txt", "b.txt"]
+    indexed = bsd(freebsd_root / "usr/bin/ranlib", "lib.a", cwd=tmp_path)
+    assert indexed.returncode == 0, indexed.stderr.decode()
+
+
+@pytest.mark.syscalls("sysarch")
+def test_static_nologin_refuses(bsd, freebsd_root):
+    r = bsd(freebsd_root / "usr/sbin/nologin")
+    assert (r.returncode, r.stdout) == (1, b"This account is currently not available.\n")
 
 
 @pytest.mark.syscalls("sysarch", "execve")
