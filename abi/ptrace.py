@@ -12,6 +12,7 @@ LINUX_PTRACE_REQUESTS = {
     "PTRACE_SETOPTIONS": 0x4200,
     "PTRACE_GETEVENTMSG": 0x4201,
     "PTRACE_GETSIGINFO": 0x4202,
+    "PTRACE_GETREGSET": 0x4204,
     "PTRACE_INTERRUPT": 0x4207,
     "PTRACE_LISTEN": 0x4208,
 }
@@ -43,3 +44,8 @@ LINUX_PTRACE_SIZES = {"sizeof(struct user_fpregs_struct)": 512, "sizeof(siginfo_
 LINUX_WAIT = {"WNOHANG": 1, "__WALL": 0x40000000}
 
 LINUX_PRCTL_PROCESS = {"PR_SET_PDEATHSIG": 1, "PR_SET_CHILD_SUBREAPER": 36}
+
+# linux/elf.h: the regset PTRACE_GETREGSET reads a thread's XSAVE area from (standard format).
+LINUX_NT = {"NT_X86_XSTATE": 0x202}
+# Room for any XSAVE area (AMX's tile data makes it about 11 KiB); the kernel says how much it used.
+LINUX_XSTATE_BUFFER = 1 << 16

@@ -445,6 +445,13 @@ LAYOUTS = {
             ("l_sysid", 24, 4, "i32"),
         ],
     ),
+    "amd64_get_xfpustate": (
+        16,
+        [
+            ("addr", 0, 8, "u64"),
+            ("len", 8, 4, "i32"),
+        ],
+    ),
     "thr_param": (
         104,
         [

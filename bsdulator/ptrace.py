@@ -3,11 +3,13 @@
 import os
 
 from .abi.ptrace import (
+    LINUX_NT,
     LINUX_PTRACE_EVENTS,
     LINUX_PTRACE_OPTIONS,
     LINUX_PTRACE_REQUESTS,
     LINUX_PTRACE_SIZES,
     LINUX_WAIT,
+    LINUX_XSTATE_BUFFER,
     SYSGOOD_STOP_BIT,
 )
 from .abi.signals import LINUX_SIGNALS
@@ -21,6 +23,7 @@ PTRACE_GETEVENTMSG = R["PTRACE_GETEVENTMSG"]
 PTRACE_SYSCALL = R["PTRACE_SYSCALL"]
 PTRACE_GETFPREGS, PTRACE_SETFPREGS = R["PTRACE_GETFPREGS"], R["PTRACE_SETFPREGS"]
 PTRACE_GETSIGINFO = R["PTRACE_GETSIGINFO"]
+PTRACE_GETREGSET, NT_X86_XSTATE = R["PTRACE_GETREGSET"], LINUX_NT["NT_X86_XSTATE"]
 # struct user_fpregs_struct: the FXSAVE image, as FreeBSD's mc_fpstate
 FPREGS_SIZE = LINUX_PTRACE_SIZES["sizeof(struct user_fpregs_struct)"]
 SIGINFO_SIZE = LINUX_PTRACE_SIZES["sizeof(siginfo_t)"]
@@ -102,6 +105,18 @@ def get_fpregs(tid: int) -> bytes:
 def set_fpregs(tid: int, data: bytes) -> None:
     buf = ffi.new("char[]", data[:FPREGS_SIZE])
     _buffer_call(PTRACE_SETFPREGS, tid, buf)
+
+
+def get_xstate(tid: int) -> bytes:
+    """The thread's XSAVE area in the standard (uncompacted) layout, its FXSAVE image first;
+    empty where the CPU has no XSAVE."""
+    buf = ffi.new("char[]", LINUX_XSTATE_BUFFER)
+    iov = ffi.new("uint64_t[2]", [int(ffi.cast("uintptr_t", buf)), LINUX_XSTATE_BUFFER])
+    try:
+        ptrace(PTRACE_GETREGSET, tid, NT_X86_XSTATE, int(ffi.cast("uintptr_t", iov)))
+    except OSError:
+        return b""
+    return ffi.buffer(buf, iov[1])[:]
 
 
 def get_siginfo(tid: int) -> bytes:

@@ -1,5 +1,6 @@
 """amd64 machine-dependent calls."""
 
+from bsdulator import ptrace, structs
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.machine import FREEBSD_SYSARCH, LINUX_ARCH_PRCTL
 from bsdulator.engine import check, lx
@@ -12,6 +13,7 @@ AMD64_GET_FSBASE, AMD64_SET_FSBASE, AMD64_GET_GSBASE, AMD64_SET_GSBASE = (
     FREEBSD_SYSARCH[n]
     for n in ("AMD64_GET_FSBASE", "AMD64_SET_FSBASE", "AMD64_GET_GSBASE", "AMD64_SET_GSBASE")
 )
+AMD64_GET_XFPUSTATE = FREEBSD_SYSARCH["AMD64_GET_XFPUSTATE"]
 AMD64_GET_TLSBASE, AMD64_SET_TLSBASE, AMD64_DISABLE_TLSBASE = (
     FREEBSD_SYSARCH[n] for n in ("AMD64_GET_TLSBASE", "AMD64_SET_TLSBASE", "AMD64_DISABLE_TLSBASE")
 )
@@ -20,8 +22,8 @@ ARCH_SET_GS, ARCH_SET_FS, ARCH_GET_FS, ARCH_GET_GS = (
 )
 EINVAL, ESRCH = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["ESRCH"]
 SYSARCH_GAPS = (
-    "the I386_* (LDT, I/O permissions), XFPUSTATE and PKRU operations (EINVAL); a signal "
-    "handler keeps the interrupted code's FS base, not the TLS base"
+    "the I386_* (LDT, I/O permissions, 32-bit bases and XFPUSTATE) and PKRU operations "
+    "(EINVAL); a signal handler keeps the interrupted code's FS base, not the TLS base"
 )
 
 
@@ -50,6 +52,8 @@ def sys_sysarch(call, op, parms):
         return check((yield lx.arch_prctl(ARCH_GET_FS, parms)))
     if op == AMD64_GET_GSBASE:
         return check((yield lx.arch_prctl(ARCH_GET_GS, parms)))
+    if op == AMD64_GET_XFPUSTATE:
+        return _get_xfpustate(call, parms)
     if op == AMD64_GET_TLSBASE:
         if call.thread.tlsbase is None:
             raise FreeBSDError(ESRCH, "no TLS base set")
@@ -59,3 +63,16 @@ def sys_sysarch(call, op, parms):
         call.thread.tlsbase = None
         return 0
     raise FreeBSDError(EINVAL, f"sysarch op {op}")
+
+
+def _get_xfpustate(call, parms) -> int:
+    """The XSAVE area past the FXSAVE image (savefpu): its header, then the AVX and later
+    components; a length beyond what the CPU saves is EINVAL."""
+    req = structs.unpack(
+        "amd64_get_xfpustate", call.mem.read(parms, structs.sizeof("amd64_get_xfpustate"))
+    )
+    extended = ptrace.get_xstate(call.thread.tid)[ptrace.FPREGS_SIZE :]
+    if not 0 <= req["len"] <= len(extended):
+        raise FreeBSDError(EINVAL, f"xfpustate len {req['len']} > {len(extended)}")
+    call.mem.write(req["addr"], extended[: req["len"]])
+    return 0

@@ -751,6 +751,7 @@ LINUX_VALUES = [
     L("abi.umtx.LINUX_PRCTL", "linux/prctl.h"),
     # What the handlers once spelled as literals (tests/test_abi_literals.py keeps them out).
     L("abi.ptrace.LINUX_PTRACE_REQUESTS", "linux/ptrace.h"),
+    L("abi.ptrace.LINUX_NT", "linux/elf.h"),
     L("abi.ptrace.LINUX_PTRACE_OPTIONS", "linux/ptrace.h"),
     L("abi.ptrace.LINUX_PTRACE_EVENTS", "linux/ptrace.h"),
     L("abi.ptrace.LINUX_PTRACE_SIZES", "signal.h", "sys/user.h"),

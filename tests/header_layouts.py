@@ -44,6 +44,7 @@ FREEBSD_PROBE = r"""
 #include <signal.h>
 #include <ucontext.h>
 #include <machine/sigframe.h>
+#include <machine/sysarch.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <mqueue.h>
@@ -90,6 +91,7 @@ struct pollfd probe_pollfd;
 struct winsize probe_winsize;
 struct utsname probe_utsname;
 struct thr_param probe_thr_param;
+struct amd64_get_xfpustate probe_amd64_get_xfpustate;
 struct _umtx_time probe__umtx_time;
 struct umutex probe_umutex;
 struct _usem2 probe__usem2;

@@ -13,3 +13,9 @@ def test_fs_gs_and_tls_bases(bsd, freebsd_programs):
     """FreeBSD 15's libthr asks AMD64_GET_TLSBASE (ESRCH: none set) and its libc sets the C
     runtime's base with AMD64_SET_TLSBASE; a base at VM_MAXUSER_ADDRESS is EINVAL."""
     assert_no_failures(bsd(freebsd_programs("machdep_")["machdep_tlsbase"], timeout=120))
+
+
+@pytest.mark.syscalls("sysarch")
+def test_xfpustate_is_the_xsave_area_past_fxsave(bsd, freebsd_programs):
+    """libthr's __fillcontextx2 asks for it; the AVX upper halves are where XSAVE puts them."""
+    assert_no_failures(bsd(freebsd_programs("machdep_")["machdep_xfpustate"], timeout=120))
