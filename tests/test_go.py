@@ -67,3 +67,14 @@ def test_signal_notify_and_sigurg_preemption(bsd, gocheck):
 )
 def test_file_io(bsd, gocheck, tmp_path):
     run_check(bsd, gocheck, "files", tmp_path)
+
+
+@pytest.mark.syscalls("sigaction", "sigreturn", "pipe2", "__sysctl")
+def test_faults_become_panics(bsd, gocheck):
+    """SIGSEGV and SIGFPE reach the runtime's handler with FreeBSD's siginfo and context."""
+    run_check(bsd, gocheck, "faults")
+    r = bsd(gocheck, "faults", "panic", timeout=180)
+    err = r.stderr.decode(errors="replace")
+    assert r.returncode == 2, err
+    assert "panic: runtime error: invalid memory address or nil pointer dereference" in err
+    assert "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0" in err  # SEGV_MAPERR

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -255,9 +256,50 @@ func files(dir string) {
 	fmt.Println("ok files")
 }
 
+type record struct{ x int }
+
+var zero = 0
+
+func nilDeref() (err any) {
+	defer func() { err = recover() }()
+	var p *record
+	return p.x
+}
+
+func divide() (err any) {
+	defer func() { err = recover() }()
+	return 1 / zero
+}
+
+// faults: the runtime turns SIGSEGV and SIGFPE into panics by rewriting the signal context,
+// a write to a closed pipe is EPIPE (SIGPIPE on a non-stdout descriptor is ignored), and
+// os.Executable finds the program (kern.proc.pathname).
+func faults() {
+	if err := nilDeref(); err == nil || !strings.Contains(fmt.Sprint(err), "nil pointer") {
+		fail("faults: nil dereference gave %v", err)
+	}
+	if err := divide(); err == nil || !strings.Contains(fmt.Sprint(err), "divide by zero") {
+		fail("faults: division by zero gave %v", err)
+	}
+	r, w, _ := os.Pipe()
+	r.Close()
+	if _, err := w.Write([]byte("x")); !errors.Is(err, syscall.EPIPE) {
+		fail("faults: write to a closed pipe gave %v", err)
+	}
+	exe, err := os.Executable()
+	if err != nil || filepath.Base(exe) != filepath.Base(os.Args[0]) {
+		fail("faults: os.Executable gave %q, %v", exe, err)
+	}
+	if len(os.Args) > 2 { // an unrecovered panic: the runtime's report, exit status 2
+		var p *record
+		fmt.Println(p.x)
+	}
+	fmt.Println("ok faults")
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Println("usage: gocheck threads|timers|tcp|exec DIR|signals|files DIR")
+		fmt.Println("usage: gocheck threads|timers|tcp|exec DIR|signals|files DIR|faults [panic]")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -273,6 +315,8 @@ func main() {
 		signals()
 	case "files":
 		files(os.Args[2])
+	case "faults":
+		faults()
 	default:
 		fail("unknown check %q", os.Args[1])
 	}
