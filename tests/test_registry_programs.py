@@ -70,7 +70,7 @@ def bsd_here(bsd, freebsd_root):
     return lambda *args, **kw: bsd("--root", freebsd_root, *args, **kw)
 
 
-@pytest.mark.syscalls("thr_new", "_umtx_op", "kevent", "openat", "write")
+@pytest.mark.syscalls("thr_new", "_umtx_op", "open", "getdirentries", "write")
 def test_esbuild_bundles_and_minifies(bsd_here, registry_program, tmp_path):
     esbuild = registry_program("esbuild")
     assert bsd_here(esbuild, "--version").stdout == b"0.28.2\n"
@@ -82,7 +82,7 @@ def test_esbuild_bundles_and_minifies(bsd_here, registry_program, tmp_path):
     assert r.stdout == b"(()=>{console.log(42);})();\n", r.stderr.decode()
 
 
-@pytest.mark.syscalls("thr_new", "openat", "write", "rename")
+@pytest.mark.syscalls("thr_new", "kqueue", "freebsd11_kevent", "open", "write")
 def test_ngrok_agent_saves_its_authtoken(bsd_here, registry_program, tmp_path):
     ngrok = registry_program("ngrok")
     assert bsd_here(ngrok, "version").stdout == b"ngrok version 2.3.41\n"

@@ -722,7 +722,6 @@ def test_host_context_reads_the_host():
     assert 0 < ctx.boottime < __import__("time").time()
 
 
-@pytest.mark.syscalls("__sysctl")
 def test_cpu_set_sizes_and_devctl_queue(tree):
     """Go sizes its affinity mask from kern.smp.maxcpus, libthr its cpuset_t from
     kern.sched.cpusetsize (kern_cpuset.c: sizeof(cpuset_t)); devd wants hw.bus.devctl_queue."""
