@@ -99,6 +99,7 @@ LINUX_IOCTLS = {
     "TIOCGPTN": 0x80045430,  # _IOR('T', 0x30, unsigned int)
     "TIOCSPTLCK": 0x40045431,  # _IOW('T', 0x31, int)
     "TIOCSIG": 0x40045436,  # _IOW('T', 0x36, int), signal number by value
+    "TIOCVHANGUP": 0x5437,  # hang up every open file of the tty (revoke)
     "TIOCGPTPEER": 0x5441,  # _IO('T', 0x41)
     "FIONCLEX": 0x5450,
     "FIOCLEX": 0x5451,

@@ -9,6 +9,7 @@ KERNEL_FILE = "kernel"  # the kernel itself is linker file 1, first in kldstat(8
 KERNEL_FILE_ID = 1
 KERNEL_PATH = "/boot/kernel/kernel"  # kldstat -v's pathname of the kernel
 MODULE_PATH = "/boot/kernel"  # where the default kern.module_path finds modules
+LINKER_PATH = "/boot/kernel;/boot/modules"  # kern.module_path's default (kern_linker.c)
 MODULE_FILE_SUFFIX = ".ko"  # a module's linker file: <module>.ko (kern_linker.c)
 LINKER_UNLOAD_FLAGS = {  # sys/linker.h: kldunloadf(2)'s flags
     "LINKER_UNLOAD_NORMAL": 0,

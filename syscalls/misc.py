@@ -12,25 +12,31 @@ from bsdulator.abi.flags import (
     FREEBSD_SELECT_LIMITS,
     LINUX_ACCESS_MODES,
     LINUX_AT_FLAGS,
+    LINUX_O_FLAGS,
     LINUX_RLIMIT_RESOURCES,
 )
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
+from bsdulator.abi.ioctls import LINUX_IOCTLS
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
+from bsdulator.abi.termios import LINUX_TERMIOS_SIZE as LINUX_TERMIOS_SIZES
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
+from bsdulator.process import effective_uid
 from bsdulator.syscalls import procdesc
 from bsdulator.syscalls.jail import refuse_in_jail
 from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.sysctl import MAXFILESPERPROC
 from bsdulator.table import Support, handler, native, stub
 
-EINVAL, EOPNOTSUPP = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP"))
+EINVAL, EOPNOTSUPP, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP", "EPERM"))
 AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 POLLFD = struct.Struct("<ihh")
 LINUX_RLIMIT_NOFILE = LINUX_RLIMIT_RESOURCES["RLIMIT_NOFILE"]
 FD_SETSIZE = FREEBSD_SELECT_LIMITS["FD_SETSIZE"]
 LINUX_AT_SYMLINK_NOFOLLOW = LINUX_AT_FLAGS["AT_SYMLINK_NOFOLLOW"]
 F_OK = LINUX_ACCESS_MODES["F_OK"]
+LINUX_STAT_SIZE = structs.sizeof("linux_stat")
+LINUX_TERMIOS_SIZE = LINUX_TERMIOS_SIZES["sizeof(struct termios)"]
 
 native("sched_yield")
 native("getrandom", note="GRND_* are the same numbers")
@@ -302,3 +308,31 @@ def sys_freebsd11_mknodat(call, fd, path, mode, dev):
 def sys_freebsd11_mknod(call, path, mode, dev):
     """Implements FreeBSD 11 mknod(2)."""
     return (yield from _mknod(call, AT_FDCWD, path, mode, dev & 0xFFFFFFFF))
+
+
+@handler(
+    "revoke",
+    Support.PARTIAL,
+    "only terminals are revoked (hung up); other devices' open descriptors stay valid",
+)
+def sys_revoke(call, path):
+    """Implements FreeBSD revoke(2): a character device's owner (or root) invalidates every
+    open descriptor of it; anything but a character device is EINVAL."""
+    st = call.alloc(LINUX_STAT_SIZE)
+    check((yield lx.newfstatat(AT_FDCWD, path, st, 0)))
+    info = structs.unpack("linux_stat", call.mem.read(st, LINUX_STAT_SIZE))
+    if not stat.S_ISCHR(info["st_mode"]):
+        raise FreeBSDError(EINVAL, "revoke of something other than a character device")
+    if info["st_uid"] != effective_uid(call.proc.pid):
+        if effective_uid(call.proc.pid) != 0:  # PRIV_VFS_ADMIN
+            raise FreeBSDError(EPERM, "revoke of another user's device")
+    flags = LINUX_O_FLAGS["O_RDWR"] | LINUX_O_FLAGS["O_NOCTTY"] | LINUX_O_FLAGS["O_NONBLOCK"]
+    fd = yield lx.openat(AT_FDCWD, path, flags, 0)
+    if fd < 0:
+        return 0  # nobody can open it, so nothing is left to revoke through a new open
+    try:
+        if (yield lx.ioctl(fd, LINUX_IOCTLS["TCGETS"], call.alloc(LINUX_TERMIOS_SIZE))) == 0:
+            yield lx.ioctl(fd, LINUX_IOCTLS["TIOCVHANGUP"], 0)
+    finally:
+        yield lx.close(fd)
+    return 0

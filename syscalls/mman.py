@@ -122,7 +122,7 @@ _INHERIT = {
         ("INHERIT_ZERO", "MADV_WIPEONFORK"),
     )
 }
-EINVAL = FREEBSD_ERRNO["EINVAL"]
+EINVAL, ENOMEM = FREEBSD_ERRNO["EINVAL"], FREEBSD_ERRNO["ENOMEM"]
 
 
 @handler("minherit", Support.PARTIAL, "INHERIT_SHARE of private memory (EINVAL)")
@@ -132,3 +132,16 @@ def sys_minherit(call, addr, length, inherit):
     if advice is None:
         raise FreeBSDError(EINVAL, "INHERIT_SHARE needs shared memory Linux cannot retrofit")
     return check((yield lx.madvise(addr, length, advice)))
+
+
+@handler("break", Support.TRANSLATED, "Linux's brk, whose start is the program's data end too")
+def sys_break(call, nsize):
+    """Implements FreeBSD break(2) (obreak): move the data segment's end to nsize rounded up to
+    a page and return it; below the segment's start (libc's break(NULL)) nothing changes and
+    the current end is returned, as Linux's brk does too."""
+    page = FREEBSD_PAGE_SIZES["PAGE_SIZE"]
+    new = (nsize + page - 1) & ~(page - 1)
+    got = yield lx.brk(new)
+    if got < new:  # Linux keeps the old end when it cannot grow (RLIMIT_DATA, no room)
+        raise FreeBSDError(ENOMEM, "the data segment cannot grow")
+    return got

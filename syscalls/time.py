@@ -1,8 +1,18 @@
 """Clocks, timers and sleeping."""
 
+import struct
+
 from bsdulator import translate
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_CLOCK_IDS
+from bsdulator.abi.sysinfo import (
+    LINUX_TIMEX_OFFSETS,
+    LINUX_TIMEX_SIZE,
+    NTPTIMEVAL_FORMAT,
+    NTPTIMEVAL_SIZE,
+    TIMEX_FIELDS,
+    TIMEX_FORMAT,
+)
 from bsdulator.engine import check, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.jail import refuse_in_jail
@@ -86,3 +96,43 @@ def sys_timerfd_create(call, clockid, flags):
 
 native("timerfd_gettime", note="struct itimerspec has the same layout")
 native("timerfd_settime", note="TFD_TIMER_ABSTIME/CANCEL_ON_SET and struct itimerspec are the same")
+
+
+@handler("ntp_gettime", Support.TRANSLATED, "the host clock's NTP state through adjtimex")
+def sys_ntp_gettime(call, ntvp):
+    """Implements FreeBSD ntp_gettime(2): the time with the kernel's error estimates; the
+    clock state is the result (Linux's adjtimex numbers its states as FreeBSD does)."""
+    tx = call.alloc(LINUX_TIMEX_SIZE)
+    call.mem.write(tx, bytes(LINUX_TIMEX_SIZE))  # modes 0: read only
+    state = check((yield lx.adjtimex(tx)))
+    ts = call.alloc(NTPTIMEVAL_SIZE)
+    check((yield lx.clock_gettime(_clock(FREEBSD_CLOCK_IDS["CLOCK_REALTIME"]), ts)))
+    sec, nsec = struct.unpack("<qq", call.mem.read(ts, 16))
+    raw = call.mem.read(tx, LINUX_TIMEX_SIZE)
+    maxerror, esterror = struct.unpack_from("<qq", raw, LINUX_TIMEX_OFFSETS["maxerror"])
+    (tai,) = struct.unpack_from("<i", raw, LINUX_TIMEX_OFFSETS["tai"])
+    call.mem.write(ntvp, struct.pack(NTPTIMEVAL_FORMAT, sec, nsec, maxerror, esterror, tai, state))
+    return state
+
+
+@handler("ntp_adjtime", Support.PARTIAL, "changing the clock's NTP state (modes other than 0)")
+def sys_ntp_adjtime(call, tp):
+    """Implements FreeBSD ntp_adjtime(2): the kernel's NTP state; the clock state is the
+    result."""
+    modes = call.mem.read_u32(tp)
+    if modes:
+        raise call.sup.missing(call, "changes (modes != 0)")
+    tx = call.alloc(LINUX_TIMEX_SIZE)
+    call.mem.write(tx, bytes(LINUX_TIMEX_SIZE))
+    state = check((yield lx.adjtimex(tx)))
+    raw = call.mem.read(tx, LINUX_TIMEX_SIZE)
+    values = [
+        0
+        if name == "modes"
+        else struct.unpack_from(
+            "<i" if name in ("status", "shift") else "<q", raw, LINUX_TIMEX_OFFSETS[name]
+        )[0]
+        for name in TIMEX_FIELDS
+    ]
+    call.mem.write(tp, struct.pack(TIMEX_FORMAT, *values))
+    return state

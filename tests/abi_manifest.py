@@ -582,6 +582,38 @@ FREEBSD_VALUES = [
             }
         ),
     ),
+    # abi/sysinfo.py: kenv(2), ACLs, ntp, the statistics sysctls
+    F("abi.sysinfo.FREEBSD_KENV", *FREEBSD_TYPES, "sys/kenv.h"),
+    F("abi.sysinfo.FREEBSD_TIME_STATES", *FREEBSD_TYPES, "sys/time.h", "sys/timex.h"),
+    F("abi.sysinfo.FREEBSD_CPUSTATES", *FREEBSD_TYPES, "sys/resource.h"),
+    F(
+        "abi.sysinfo versions and sizes",
+        *FREEBSD_TYPES,
+        "sys/time.h",
+        "sys/timex.h",
+        "sys/resource.h",
+        "sys/uuid.h",
+        "sys/devicestat.h",
+        "sys/bus.h",
+        "vm/vm_param.h",
+        "machine/param.h",
+        defines=("SMP",),  # MAXCPU is 1 in a kernel without SMP
+        values=constants(
+            {
+                "XSWDEV_VERSION": "abi.sysinfo.XSWDEV_VERSION",
+                "DEVSTAT_VERSION": "abi.sysinfo.DEVSTAT_VERSION",
+                "BUS_USER_VERSION": "abi.sysinfo.BUS_USER_VERSION",
+                "MAXCPU": "abi.sysinfo.MAXCPU",
+                "VM_LOADAVG": "abi.sysinfo.VM_LOADAVG",
+                "sizeof(struct ntptimeval)": "abi.sysinfo.NTPTIMEVAL_SIZE",
+                "sizeof(struct timex)": "abi.sysinfo.TIMEX_SIZE",
+                "sizeof(struct loadavg)": "abi.sysinfo.LOADAVG_SIZE",
+                "sizeof(struct xswdev)": "abi.sysinfo.XSWDEV_SIZE",
+                "sizeof(struct u_businfo)": "abi.sysinfo.BUSINFO_SIZE",
+                "sizeof(struct uuid)": "abi.sysinfo.UUID_SIZE",
+            }
+        ),
+    ),
 ]
 
 # Kernel UAPI headers where they define the group (they carry the syscall ABI: O_LARGEFILE
@@ -776,6 +808,19 @@ LINUX_VALUES = [
     L("abi.net.LINUX_TCP_STATES", "netinet/tcp.h", enum=True),
     L("abi.netlink.LINUX_UDIAG_SHOW", "linux/unix_diag.h"),
     L("abi.netlink (Linux)", *NETLINK_LINUX_HEADERS, enum=True, values=_netlink_linux()),
+    L("abi.sysinfo.FREEBSD_TIME_STATES", "sys/timex.h"),
+    L(
+        "struct timex (abi.sysinfo.LINUX_TIMEX_OFFSETS)",
+        "stddef.h",
+        "sys/timex.h",
+        values={
+            "sizeof(struct timex)": __import__("bsdulator.abi.sysinfo").abi.sysinfo.LINUX_TIMEX_SIZE
+        }
+        | {
+            f"offsetof(struct timex, {name})": offset
+            for name, offset in table("abi.sysinfo.LINUX_TIMEX_OFFSETS").items()
+        },
+    ),
 ]
 
 # Groups whose FreeBSD table claims every macro of a prefix.

@@ -89,8 +89,8 @@ MISSING_CALLS = r"""
 static void lacking(void)
 {
     for (int i = 0; i < 2; i++) {
-        long r = syscall(SYS_kenv, 0, 0, 0, 0);
-        printf("kenv %ld %d\n", r, r == -1 && errno == ENOSYS);
+        long r = syscall(SYS_profil, 0, 0, 0, 0);
+        printf("profil %ld %d\n", r, r == -1 && errno == ENOSYS);
         r = syscall(SYS__umtx_op, 0, UMTX_OP_SHM, 0, 0, 0);
         printf("umtx %ld %d\n", r, r == -1 && errno == ENOSYS);
     }
@@ -110,7 +110,7 @@ int main(void)
     return 0;
 }
 """
-KENV_WARNING = "bsdulator: kenv (FreeBSD syscall 390) is not implemented: ENOSYS"
+PROFIL_WARNING = "bsdulator: profil (FreeBSD syscall 44) is not implemented: ENOSYS"
 UMTX_WARNING = "bsdulator: _umtx_op UMTX_OP_SHM (FreeBSD syscall 454) is not implemented: ENOSYS"
 
 
@@ -118,14 +118,14 @@ def test_a_missing_call_warns_once_per_process(bsd, freebsd_cc):
     prog = freebsd_cc(MISSING_CALLS, "missing_calls")
     r = bsd(prog)
     assert r.returncode == 0, r.stderr.decode()
-    assert r.stdout.decode() == "kenv -1 1\numtx -1 1\n" * 4
+    assert r.stdout.decode() == "profil -1 1\numtx -1 1\n" * 4
     warnings = r.stderr.decode().splitlines()
     # parent and child
-    assert sorted(warnings) == sorted([KENV_WARNING, UMTX_WARNING] * 2), warnings
+    assert sorted(warnings) == sorted([PROFIL_WARNING, UMTX_WARNING] * 2), warnings
 
 
 def test_quiet_silences_the_warning(bsd, freebsd_cc):
     prog = freebsd_cc(MISSING_CALLS, "missing_calls")
     r = bsd("--quiet", prog)
     assert (r.returncode, r.stderr) == (0, b"")
-    assert r.stdout.decode() == "kenv -1 1\numtx -1 1\n" * 4
+    assert r.stdout.decode() == "profil -1 1\numtx -1 1\n" * 4

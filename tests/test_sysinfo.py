@@ -1,0 +1,243 @@
+"""The small system calls and sysctls the root's tools need (issue 12's sweep causes): kenv,
+uuidgen, ntp_gettime/ntp_adjtime, rctl with racct off, ACLs on a file system without them,
+break, revoke, and the statistics sysctls; expected values from FreeBSD's sources (cited)."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CALLS = r"""
+#include <sys/types.h>
+#include <sys/acl.h>
+#include <sys/kenv.h>
+#include <sys/socket.h>
+#include <sys/timex.h>
+#include <sys/uuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <kenv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    struct uuid u[3];
+    printf("uuidgen0: %d errno=%d\n", uuidgen(u, 0), errno);
+    printf("uuidgen2049: %d errno=%d\n", uuidgen(u, 2049), errno);
+    printf("uuidgen3: %d\n", uuidgen(u, 3));
+    printf("uuid version=%d variant=%#x consecutive=%d same-node=%d\n",
+           u[0].time_hi_and_version >> 12, u[0].clock_seq_hi_and_reserved & 0xc0,
+           u[1].time_low == u[0].time_low + 1 && u[2].time_low == u[1].time_low + 1,
+           memcmp(u[0].node, u[2].node, 6) == 0);
+
+    char buf[256];
+    errno = 0;
+    printf("kenv get missing: %d errno=%d\n", kenv(KENV_GET, "no.such.variable", buf, sizeof buf), errno);
+    printf("kenv set: %d\n", kenv(KENV_SET, "bsdulator.test", "42", 3));
+    int n = kenv(KENV_GET, "bsdulator.test", buf, sizeof buf);
+    printf("kenv get: %d %s\n", n, buf);
+    n = kenv(KENV_GET, "bsdulator.test", buf, 2);
+    printf("kenv get short: %d\n", n);
+    int need = kenv(KENV_DUMP, NULL, NULL, 0);
+    n = kenv(KENV_DUMP, NULL, buf, sizeof buf);
+    printf("kenv dump: need>=18=%d fits=%d has=%d\n", need >= 18, n == 0,
+           memmem(buf, sizeof buf, "bsdulator.test=42", 18) != NULL);
+    printf("kenv unset: %d then %d errno=%d\n", kenv(KENV_UNSET, "bsdulator.test", NULL, 0),
+           kenv(KENV_UNSET, "bsdulator.test", NULL, 0), errno);
+    printf("kenv dump loader: %d errno=%d\n", kenv(KENV_DUMP_LOADER, NULL, buf, sizeof buf), errno);
+    printf("kenv bad: %d errno=%d\n", kenv(99, "x", buf, sizeof buf), errno);
+
+    struct ntptimeval ntv;
+    int state = ntp_gettime(&ntv);
+    printf("ntp_gettime: state-ok=%d time>0=%d\n", state >= TIME_OK && state <= TIME_ERROR,
+           ntv.time.tv_sec > 0);
+    struct timex tx = {0};
+    printf("ntp_adjtime: same-state=%d\n", ntp_adjtime(&tx) == state);
+
+    errno = 0;
+    printf("acl file: %p errno=%d\n", (void *)acl_get_file(argv[1], ACL_TYPE_ACCESS), errno);
+    errno = 0;
+    printf("acl missing: %p errno=%d\n", (void *)acl_get_file("/no/such/file", ACL_TYPE_ACCESS), errno);
+    errno = 0;
+    int fd = open(argv[1], O_RDONLY);
+    printf("acl fd: %p errno=%d\n", (void *)acl_get_fd(fd), errno);
+    int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    errno = 0;
+    printf("acl socket: %p errno=%d\n", (void *)acl_get_fd(sv[0]), errno);
+    errno = 0;
+    printf("acl bad fd: %p errno=%d\n", (void *)acl_get_fd(99), errno);
+
+    char *start = sbrk(0);
+    char *grown = sbrk(3 * 4096);
+    memset(grown, 7, 3 * 4096);
+    char *end = sbrk(0);
+    printf("sbrk: same-start=%d grew=%ld\n", grown == start, (long)(end - start));
+    printf("sbrk shrink: %d\n", brk(start));
+
+    errno = 0;
+    printf("revoke file: %d errno=%d\n", revoke(argv[1]), errno);
+    printf("revoke null: %d\n", revoke("/dev/null"));
+    return 0;
+}
+"""
+
+
+@pytest.mark.syscalls(
+    "uuidgen",
+    "kenv",
+    "ntp_gettime",
+    "ntp_adjtime",
+    "__acl_get_file",
+    "__acl_get_fd",
+    "break",
+    "revoke",
+)
+def test_calls_give_freebsds_answers(bsd, freebsd_cc, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    r = bsd(freebsd_cc(CALLS, "sysinfo_calls"), target)
+    assert r.returncode == 0 and b"bsdulator:" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == [
+        # kern_uuid.c: 1 to 2048 UUIDs, else EINVAL (22); version 1, variant 10, time-ordered
+        "uuidgen0: -1 errno=22",
+        "uuidgen2049: -1 errno=22",
+        "uuidgen3: 0",
+        "uuid version=1 variant=0x80 consecutive=1 same-node=1",
+        # kern_environment.c: a missing name is ENOENT (2); GET returns the bytes copied, NUL
+        # included, cut to the buffer; DUMP returns 0 when all fit, the size needed otherwise;
+        # the early environments are ENOENT without PRESERVE_EARLY_KENV; a bad action EINVAL
+        "kenv get missing: -1 errno=2",
+        "kenv set: 0",
+        "kenv get: 3 42",
+        "kenv get short: 2",
+        "kenv dump: need>=18=1 fits=1 has=1",
+        "kenv unset: 0 then -1 errno=2",
+        "kenv dump loader: -1 errno=2",
+        "kenv bad: -1 errno=22",
+        "ntp_gettime: state-ok=1 time>0=1",
+        "ntp_adjtime: same-state=1",
+        # ufs_acl.c: a file system mounted without ACLs answers EOPNOTSUPP (45) after the lookup
+        # (ENOENT 2); getvnode: EBADF (9) for no descriptor, EINVAL (22) for a socket
+        "acl file: 0x0 errno=45",
+        "acl missing: 0x0 errno=2",
+        "acl fd: 0x0 errno=45",
+        "acl socket: 0x0 errno=22",
+        "acl bad fd: 0x0 errno=9",
+        # vm_unix.c kern_break: the end moves by whole pages, break(NULL) answers the end
+        "sbrk: same-start=1 grew=12288",
+        "sbrk shrink: 0",
+        # vfs_syscalls.c sys_revoke: only a character device (EINVAL 22 for a regular file)
+        "revoke file: -1 errno=22",
+        "revoke null: 0",
+    ]
+
+
+def _run(bsd, freebsd_root, program, *args):
+    r = bsd(freebsd_root / program, *args)
+    assert b"bsdulator:" not in r.stderr, r.stderr
+    return r
+
+
+@pytest.mark.syscalls("__acl_get_file", "__acl_get_link")
+def test_getfacl_shows_the_trivial_acl_and_setfacl_is_refused(bsd, freebsd_root):
+    """getfacl falls back to the ACL the mode bits make (acl_from_stat) on EOPNOTSUPP;
+    setfacl's acl_get_file fails with it."""
+    r = _run(bsd, freebsd_root, "bin/getfacl", "/etc/passwd")
+    assert r.returncode == 0
+    assert r.stdout.decode().splitlines()[-3:] == ["user::rw-", "group::r--", "other::r--"]
+    r = _run(bsd, freebsd_root, "bin/setfacl", "-m", "u:root:r", "/etc/passwd")
+    assert r.returncode != 0 and b"Operation not supported" in r.stderr
+    r = _run(bsd, freebsd_root, "usr/bin/bsdtar", "-cf", "/dev/null", "/etc/passwd")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.syscalls("kenv")
+def test_kenv_sets_and_reads_back_within_one_supervisor(bsd, freebsd_root):
+    r = _run(
+        bsd,
+        freebsd_root,
+        "bin/sh",
+        "-c",
+        "kenv a.b=c >/dev/null; kenv a.b; kenv -q x.y || echo missing",
+    )
+    assert r.stdout.decode() == "c\nmissing\n" and r.returncode == 0
+
+
+@pytest.mark.syscalls("uuidgen")
+def test_uuidgen_prints_version_1_uuids(bsd, freebsd_root):
+    r = _run(bsd, freebsd_root, "bin/uuidgen", "-n", "2")
+    lines = r.stdout.decode().split()
+    assert r.returncode == 0 and len(lines) == 2
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", u)
+        for u in lines
+    )
+
+
+@pytest.mark.syscalls("rctl_get_rules")
+def test_rctl_reports_racct_disabled(bsd, freebsd_root):
+    """kern_rctl.c: every rctl call is ENOSYS while kern.racct.enable is 0; rctl(8) says so."""
+    r = _run(bsd, freebsd_root, "usr/bin/rctl")
+    assert r.returncode == 1 and b"RACCT/RCTL present, but disabled" in r.stderr
+
+
+@pytest.mark.syscalls("ntp_gettime", "ntp_adjtime")
+def test_ntptime_reads_the_clock_state(bsd, freebsd_root):
+    r = _run(bsd, freebsd_root, "usr/sbin/ntptime")
+    out = r.stdout.decode()
+    assert "ntp_gettime() returns code" in out and "ntp_adjtime() returns code" in out
+
+
+@pytest.mark.syscalls("__sysctl")
+def test_statistics_sysctls(bsd, freebsd_root):
+    r = _run(
+        bsd,
+        freebsd_root,
+        "sbin/sysctl",
+        "kern.module_path",
+        "kern.smp.maxcpus",
+        "vm.loadavg",
+        "kern.cp_time",
+        "kern.devstat.version",
+        "kern.racct.enable",
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    # kern_linker.c's default search path; machine/param.h's MAXCPU (SMP); devicestat.h
+    assert lines[0] == "kern.module_path: /boot/kernel;/boot/modules"
+    assert lines[1] == "kern.smp.maxcpus: 1024"
+    assert re.fullmatch(r"vm\.loadavg: \{ \d+\.\d\d \d+\.\d\d \d+\.\d\d \}", lines[2])
+    assert re.fullmatch(r"kern\.cp_time: \d+ \d+ \d+ \d+ \d+", lines[3])
+    assert lines[4:] == ["kern.devstat.version: 6", "kern.racct.enable: 0"]
+
+
+@pytest.mark.syscalls("__sysctl")
+def test_tools_reading_statistics_run(bsd, freebsd_root):
+    for program, *args in (
+        ("sbin/dmesg",),
+        ("sbin/swapctl", "-l"),
+        ("usr/sbin/swapinfo",),
+        ("usr/sbin/iostat", "-c1"),
+        ("sbin/kldconfig", "-r"),
+    ):
+        r = _run(bsd, freebsd_root, program, *args)
+        assert r.returncode == 0, (program, r.stderr)
+    r = _run(bsd, freebsd_root, "usr/sbin/iostat", "-c1")
+    assert b"us ni sy in id" in r.stdout
+
+
+@pytest.mark.syscalls("break")
+def test_csh_runs_with_sbrk(bsd, freebsd_root):
+    """csh allocates with sbrk(2): break(2) moves the data segment's end."""
+    r = _run(bsd, freebsd_root, "bin/csh", "-c", "set x=`echo a b c`; echo $#x")
+    assert r.returncode == 0 and r.stdout == b"3\n"
+
+
+@pytest.mark.syscalls("revoke")
+def test_revoke_tool(bsd, freebsd_root):
+    r = _run(bsd, freebsd_root, "usr/bin/revoke", "/etc/passwd")
+    assert r.returncode == 1 and b"Invalid argument" in r.stderr
+    assert _run(bsd, freebsd_root, "usr/bin/revoke", "/dev/null").returncode == 0
