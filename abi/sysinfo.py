@@ -103,3 +103,5 @@ NTPTIMEVAL_SIZE = struct.calcsize(NTPTIMEVAL_FORMAT)
 LOADAVG_SIZE = struct.calcsize(LOADAVG_FORMAT)
 XSWDEV_SIZE = struct.calcsize(XSWDEV_FORMAT)
 BUSINFO_SIZE = struct.calcsize(BUSINFO_FORMAT)
+# vm.dmmax (swap_pager.c): nsw_cluster_max, MAXPHYS in pages bounded by MAX_PAGEOUT_CLUSTER (32)
+DMMAX = 32

@@ -21,6 +21,7 @@ from bsdulator.abi.sysinfo import (
     BUS_USER_VERSION,
     BUSINFO_FORMAT,
     DEVSTAT_VERSION,
+    DMMAX,
     FREEBSD_KENV,
     LINUX_KMSG_RECORD_MAX,
     LINUX_SWAPS_UNIT,
@@ -328,6 +329,81 @@ def _cp_times(ctx, req, rest) -> None:
     req.out(b"".join(struct.pack(f"<{len(s)}q", *s) for s in per_cpu))
 
 
+def _proc_fields(path: str) -> dict[str, int]:
+    """name -> first number of each line of a /proc file of `name value` or `name: value kB`."""
+    fields = {}
+    with open(path) as f:
+        for line in f:
+            name, _, rest = line.partition(" ")
+            values = rest.split()
+            if values and values[0].isdigit():
+                fields[name.rstrip(":")] = int(values[0])
+    return fields
+
+
+def _memory_pages() -> dict[str, int]:
+    """The page queues vm.stats.vm counts, from /proc/meminfo (Linux has no wired queue: the
+    pages in none of the others)."""
+    kib = _proc_fields("/proc/meminfo")
+    per_page = FREEBSD_PAGE_SIZES["PAGE_SIZE"] // LINUX_SWAPS_UNIT
+    pages = {
+        "v_page_count": kib["MemTotal"] // per_page,
+        "v_free_count": kib["MemFree"] // per_page,
+        "v_active_count": kib.get("Active", 0) // per_page,
+        "v_inactive_count": kib.get("Inactive", 0) // per_page,
+    }
+    pages["v_wire_count"] = max(
+        0,
+        pages["v_page_count"]
+        - pages["v_free_count"]
+        - pages["v_active_count"]
+        - pages["v_inactive_count"],
+    )
+    return pages
+
+
+def _vm_stat(name: str):
+    """A getter of one vm.stats counter, read when asked."""
+
+    def get(ctx, rest) -> int:
+        if name == "v_page_size":
+            return FREEBSD_PAGE_SIZES["PAGE_SIZE"]
+        if name in ("v_swappgsin", "v_swappgsout"):
+            return _proc_fields("/proc/vmstat").get(VM_STATS_FROM_VMSTAT[name], 0) & 0xFFFFFFFF
+        if name in VM_STATS_FROM_STAT:
+            return _proc_fields("/proc/stat").get(VM_STATS_FROM_STAT[name], 0) & 0xFFFFFFFF
+        return _memory_pages().get(name, 0)
+
+    return get
+
+
+# vm.stats counters with a Linux source (the rest of FreeBSD's vmmeter has none and is 0)
+VM_STATS_FROM_VMSTAT = {"v_swappgsin": "pswpin", "v_swappgsout": "pswpout"}
+VM_STATS_FROM_STAT = {"v_swtch": "ctxt", "v_intr": "intr", "v_forks": "processes"}
+VM_STATS = {
+    "sys": ("v_swtch", "v_intr"),
+    "vm": (
+        "v_page_size",
+        "v_page_count",
+        "v_free_count",
+        "v_active_count",
+        "v_inactive_count",
+        "v_wire_count",
+        "v_laundry_count",
+        "v_cache_count",
+        "v_swappgsin",
+        "v_swappgsout",
+        "v_forks",
+    ),
+}
+
+
+def _lastpid(ctx, rest) -> int:
+    """kern.lastpid: the last pid handed out in the supervisor's PID namespace."""
+    with open("/proc/sys/kernel/ns_last_pid") as f:
+        return int(f.read())
+
+
 def _geom_confxml(ctx, rest) -> str:
     """kern.geom.confxml: the GEOM mesh, with no class, as no disk is FreeBSD's here."""
     return "<mesh>\n</mesh>\n"
@@ -403,6 +479,15 @@ def install(sup) -> None:
         size=abi.MAXPATHLEN,
         descr="module load search path",
     )
+    tree.add("kern.lastpid", INT, _lastpid, descr="Last used PID")
+    tree.add("kern.smp.active", INT, 1, descr="Indicates system is running in SMP mode")
+    tree.add("vfs.bufspace", abi.CTLTYPE_LONG, 0, descr="Physical memory used for buffers")
+    tree.add("vm.dmmax", INT, DMMAX, descr="Maximum size of a swap block")
+    tree.add("vm.stats", NODE, flags=rw, descr="VM meter stats")
+    for group, names in VM_STATS.items():
+        tree.add(f"vm.stats.{group}", NODE, flags=rw, descr=f"VM meter {group} stats")
+        for name in names:
+            tree.add(f"vm.stats.{group}.{name}", abi.CTLTYPE_UINT, _vm_stat(name), descr=name)
     tree.add("kern.racct", NODE, flags=rw, descr="Resource Accounting")
     tree.add(
         "kern.racct.enable",

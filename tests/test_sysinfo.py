@@ -222,6 +222,7 @@ def test_tools_reading_statistics_run(bsd, freebsd_root):
         ("usr/sbin/swapinfo",),
         ("usr/sbin/iostat", "-c1"),
         ("sbin/kldconfig", "-r"),
+        ("usr/bin/top", "-b", "-d1"),
     ):
         r = _run(bsd, freebsd_root, program, *args)
         assert r.returncode == 0, (program, r.stderr)
