@@ -183,3 +183,30 @@ LINUX_WCHAN_TO_WMESG = {
 # Unix98 pty slaves, /dev/pts/N: majors 136 .. 143 (linux/major.h).
 LINUX_UNIX98_PTY_SLAVE_MAJOR = 136
 LINUX_UNIX98_PTY_MAJOR_COUNT = 8
+
+# kern.proc.filedesc (sys/user.h): descriptor types, vnode types, the special descriptors'
+# numbers, the flags of an open file, and kf_status's "the file attributes are filled in"
+KF_TYPE_VNODE = 1
+KF_TYPE_SOCKET = 2
+KF_TYPE_PIPE = 3
+KF_TYPE_FIFO = 4
+KF_TYPE_KQUEUE = 5
+KF_TYPE_PROCDESC = 11
+KF_TYPE_UNKNOWN = 255
+KF_VTYPE_VNON = 0
+KF_VTYPE_VREG = 1
+KF_VTYPE_VDIR = 2
+KF_VTYPE_VBLK = 3
+KF_VTYPE_VCHR = 4
+KF_VTYPE_VLNK = 5
+KF_VTYPE_VSOCK = 6
+KF_VTYPE_VFIFO = 7
+KF_FD_TYPE_CWD = -1
+KF_FD_TYPE_ROOT = -2
+KF_FD_TYPE_TEXT = -5
+KF_FLAG_READ = 0x00000001
+KF_FLAG_WRITE = 0x00000002
+KF_FLAG_APPEND = 0x00000004
+KF_FLAG_NONBLOCK = 0x00000020
+KF_FLAG_DIRECT = 0x00000040
+KF_ATTR_VALID = 0x0001

@@ -615,6 +615,38 @@ LAYOUTS = {
             ("pri_user", 3, 1, "u8"),
         ],
     ),
+    # One descriptor as kern.proc.filedesc returns it (KINFO_FILE_SIZE; packed: kf_structsize
+    # covers kf_path's string only). The union's vnode and socket members are listed by name;
+    # 14's kf_file_nlink lies in what 13.5 leaves spare.
+    "kinfo_file": (
+        1392,
+        [
+            ("kf_structsize", 0, 4, "i32"),
+            ("kf_type", 4, 4, "i32"),
+            ("kf_fd", 8, 4, "i32"),
+            ("kf_ref_count", 12, 4, "i32"),
+            ("kf_flags", 16, 4, "i32"),
+            ("kf_pad0", 20, 4, "i32"),
+            ("kf_offset", 24, 8, "i64"),
+            ("kf_file_type", 32, 4, "i32"),
+            ("kf_sock_domain0", 36, 4, "i32"),
+            ("kf_sock_type0", 40, 4, "i32"),
+            ("kf_sock_protocol0", 44, 4, "i32"),
+            ("kf_sa_local", 48, 128, "bytes"),
+            ("kf_sa_peer", 176, 128, "bytes"),
+            ("kf_file_fsid", 288, 8, "u64"),
+            ("kf_file_rdev", 296, 8, "u64"),
+            ("kf_file_fileid", 304, 8, "u64"),
+            ("kf_file_size", 312, 8, "u64"),
+            ("kf_file_mode", 328, 2, "u16"),
+            ("kf_status", 336, 2, "u16"),
+            ("kf_pad1", 338, 2, "u16"),
+            ("_kf_ispare0", 340, 4, "i32"),
+            ("kf_cap_rights", 344, 16, "bytes"),
+            ("_kf_cap_spare", 360, 8, "u64"),
+            ("kf_path", 368, 1024, "cstr"),
+        ],
+    ),
     # What kern.proc.* returns per process or thread (KINFO_PROC_SIZE).  FreeBSD 10/11 binaries
     # read ki_tdev_freebsd11 and the u_char ki_*cpu_old; ki_uerrmsg is FreeBSD 14's, spare in 13.5.
     "kinfo_proc": (

@@ -8,15 +8,20 @@ change (environment, limits, osrel writes) follows p_candebug.  Programs' own wr
 (setproctitle's kern.proc.args, rtld's kern.proc.osrel) are kept here per process: pid, start
 time and command line name one exec of one process."""
 
+import ctypes
 import os
+import socket
+import stat
 import struct
 import time
 
-from bsdulator import procfs, procinfo, structs
+from bsdulator import procfs, procinfo, structs, translate
 from bsdulator.abi import kinfo as K
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
+from bsdulator.abi.flags import LINUX_O_FLAGS
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
+from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.errors import FreeBSDError
 from bsdulator.structs import dev_to_freebsd, sizeof
 from bsdulator.syscalls.proc import login_name
@@ -345,6 +350,158 @@ def _rlimit(table: ProcTable):
     return handler
 
 
+# ---- kern.proc.filedesc: what fstat(1) and procstat -f list ----------------------------------
+
+_libc = ctypes.CDLL(None, use_errno=True)
+KINFO_FILE_PATH = structs.offsetof("kinfo_file", "kf_path")
+VNODE_TYPES = {
+    stat.S_IFREG: K.KF_VTYPE_VREG,
+    stat.S_IFDIR: K.KF_VTYPE_VDIR,
+    stat.S_IFBLK: K.KF_VTYPE_VBLK,
+    stat.S_IFCHR: K.KF_VTYPE_VCHR,
+    stat.S_IFLNK: K.KF_VTYPE_VLNK,
+    stat.S_IFSOCK: K.KF_VTYPE_VSOCK,
+    stat.S_IFIFO: K.KF_VTYPE_VFIFO,
+}
+# what /proc/PID/fd/N reads for descriptors that are no file, and their kinfo_file type
+ANON_TYPES = {
+    "pipe": K.KF_TYPE_PIPE,
+    "socket": K.KF_TYPE_SOCKET,
+    "anon_inode:[eventpoll]": K.KF_TYPE_KQUEUE,
+    "anon_inode:[pidfd]": K.KF_TYPE_PROCDESC,
+}
+
+
+def _open_flags(fdinfo: dict[str, str]) -> tuple[int, int]:
+    """(kf_flags, kf_offset) from /proc/PID/fdinfo/N's octal Linux flags and position."""
+    lflags = int(fdinfo.get("flags", "0"), 8)
+    access = lflags & LINUX_O_FLAGS["O_ACCMODE"]
+    kf = 0
+    if access in (LINUX_O_FLAGS["O_RDONLY"], LINUX_O_FLAGS["O_RDWR"]):
+        kf |= K.KF_FLAG_READ
+    if access in (LINUX_O_FLAGS["O_WRONLY"], LINUX_O_FLAGS["O_RDWR"]):
+        kf |= K.KF_FLAG_WRITE
+    for linux, flag in (
+        ("O_APPEND", K.KF_FLAG_APPEND),
+        ("O_NONBLOCK", K.KF_FLAG_NONBLOCK),
+        ("O_DIRECT", K.KF_FLAG_DIRECT),
+    ):
+        if lflags & LINUX_O_FLAGS[linux]:
+            kf |= flag
+    return kf, int(fdinfo.get("pos", "0"))
+
+
+def _socket_kind(pid: int, fd: int) -> dict[str, int]:
+    """The domain, type and protocol of the process's socket, from a copy of it (pidfd_getfd);
+    nothing when it cannot be had."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except OSError:
+        return {}
+    try:
+        ours = _libc.syscall(LINUX_NR["pidfd_getfd"], pidfd, fd, 0)
+    finally:
+        os.close(pidfd)
+    if ours < 0:
+        return {}
+    try:
+        with socket.socket(fileno=ours) as sock:
+            family, kind, proto = sock.family, sock.type, sock.proto
+    except OSError:
+        os.close(ours)
+        return {}
+    return {
+        "kf_sock_domain0": translate.ADDRESS_FAMILIES.to_freebsd(family) or 0,
+        "kf_sock_type0": kind,  # SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET: the same
+        "kf_sock_protocol0": proto,  # IPPROTO_* numbers are the same
+    }
+
+
+def _kinfo_file(fd: int, kind: int, flags: int, offset: int, path: str, **more) -> bytes:
+    """One packed record: kf_structsize covers the path's string, rounded to 8 bytes."""
+    name = os.fsencode(path)[: structs.sizeof("kinfo_file") - KINFO_FILE_PATH - 1]
+    size = (KINFO_FILE_PATH + len(name) + 1 + 7) & ~7
+    record = structs.pack(
+        "kinfo_file",
+        kf_structsize=size,
+        kf_type=kind,
+        kf_fd=fd,
+        kf_ref_count=1,
+        kf_flags=flags,
+        kf_offset=offset,
+        kf_path=name,
+        **more,
+    )
+    return record[:size]
+
+
+def _vnode(fd: int, flags: int, offset: int, path: str, st: os.stat_result) -> bytes:
+    kind = K.KF_TYPE_FIFO if stat.S_ISFIFO(st.st_mode) else K.KF_TYPE_VNODE
+    return _kinfo_file(
+        fd,
+        kind,
+        flags,
+        offset,
+        path,
+        kf_file_type=VNODE_TYPES.get(stat.S_IFMT(st.st_mode), K.KF_VTYPE_VNON),
+        kf_file_fsid=dev_to_freebsd(st.st_dev),
+        kf_file_rdev=dev_to_freebsd(st.st_rdev),
+        kf_file_fileid=st.st_ino,
+        kf_file_size=st.st_size,
+        kf_file_mode=st.st_mode,
+        kf_status=K.KF_ATTR_VALID,
+    )
+
+
+def _descriptors(pid: int) -> bytes:
+    """kern_proc_filedesc_out: the text, working and root directories, then each descriptor."""
+    base = f"/proc/{pid}"
+    out = []
+    for special, link, flags in (
+        (K.KF_FD_TYPE_TEXT, "exe", K.KF_FLAG_READ),
+        (K.KF_FD_TYPE_CWD, "cwd", K.KF_FLAG_READ),
+        (K.KF_FD_TYPE_ROOT, "root", K.KF_FLAG_READ),
+    ):
+        try:
+            out.append(
+                _vnode(special, flags, 0, os.readlink(f"{base}/{link}"), os.stat(f"{base}/{link}"))
+            )
+        except OSError:
+            continue
+    try:
+        fds = sorted(int(n) for n in os.listdir(f"{base}/fd"))
+    except OSError:
+        raise ProcessLookupError(pid) from None
+    for fd in fds:
+        try:
+            target = os.readlink(f"{base}/fd/{fd}")
+            with open(f"{base}/fdinfo/{fd}") as f:
+                info = dict(line.split(":\t", 1) for line in f.read().splitlines() if ":\t" in line)
+            flags, offset = _open_flags({k: v.strip() for k, v in info.items()})
+            if target.startswith("/"):
+                out.append(_vnode(fd, flags, offset, target, os.stat(f"{base}/fd/{fd}")))
+                continue
+        except OSError:
+            continue  # closed meanwhile
+        kind = ANON_TYPES.get(target.split(":[")[0], ANON_TYPES.get(target, K.KF_TYPE_UNKNOWN))
+        more = _socket_kind(pid, fd) if kind == K.KF_TYPE_SOCKET else {}
+        out.append(_kinfo_file(fd, kind, flags, offset, "", **more))
+    return b"".join(out)
+
+
+def _filedesc(table: ProcTable):
+    def handler(ctx, req, rest):
+        """kern.proc.filedesc: the process's open files as packed kinfo_file records; the caller
+        must be able to debug it (PGET_CANDEBUG | PGET_NOTWEXIT)."""
+        proc = View(table, ctx).get(_one_pid(rest), debug=True, living=True)
+        try:
+            req.out(_descriptors(proc.pid))
+        except ProcessLookupError:
+            raise FreeBSDError(ESRCH, f"process {proc.pid} is gone") from None
+
+    return handler
+
+
 # ---- other nodes ps reads ------------------------------------------------------------------
 
 
@@ -420,6 +577,7 @@ def install(sup) -> None:
         ("rlimit", abi.KERN_PROC_RLIMIT, _rlimit, rw | anybody, "Process resource limits"),
         ("umask", abi.KERN_PROC_UMASK, _umask, rd, "Process umask"),
         ("osrel", abi.KERN_PROC_OSREL, _osrel, rw | anybody, "Process binary osreldate"),
+        ("filedesc", abi.KERN_PROC_FILEDESC, _filedesc, rd, "Process filedesc entries"),
     ):
         tree.add_handler(
             f"kern.proc.{name}", NODE, make(table), number=number, flags=flags, descr=descr

@@ -113,6 +113,7 @@ struct xvfsconf probe_xvfsconf;
 struct in6_pktinfo probe_in6_pktinfo;
 struct kld_file_stat probe_kld_file_stat;
 struct module_stat probe_module_stat;
+struct kinfo_file probe_kinfo_file;
 
 #include <sys/file.h>
 struct xfile probe_xfile;

@@ -20,6 +20,16 @@ LINUX = sorted(n for n in LAYOUTS if n.startswith("linux_"))
 
 # Layout fields named after the headers' macros for union members, and the member they name.
 ALIASES = {
+    "kinfo_file": {
+        "kf_file_type": "kf_un.kf_file.kf_file_type",
+        "kf_sock_domain0": "kf_un.kf_sock.kf_sock_domain0",
+        "kf_sock_type0": "kf_un.kf_sock.kf_sock_type0",
+        "kf_sock_protocol0": "kf_un.kf_sock.kf_sock_protocol0",
+        **{
+            f"kf_file_{name}": f"kf_un.kf_file.kf_file_{name}"
+            for name in ("fsid", "rdev", "fileid", "size", "mode")
+        },
+    },
     "sigaction": {
         "sa_handler": "__sigaction_u.__sa_handler",
         "sa_sigaction": "__sigaction_u.__sa_sigaction",

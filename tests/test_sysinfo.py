@@ -135,8 +135,8 @@ def test_calls_give_freebsds_answers(bsd, freebsd_cc, tmp_path):
     ]
 
 
-def _run(bsd, freebsd_root, program, *args):
-    r = bsd(freebsd_root / program, *args)
+def _run(bsd, freebsd_root, program, *args, **kw):
+    r = bsd(freebsd_root / program, *args, **kw)
     assert b"bsdulator:" not in r.stderr, r.stderr
     return r
 
@@ -242,3 +242,24 @@ def test_revoke_tool(bsd, freebsd_root):
     r = _run(bsd, freebsd_root, "usr/bin/revoke", "/etc/passwd")
     assert r.returncode == 1 and b"Invalid argument" in r.stderr
     assert _run(bsd, freebsd_root, "usr/bin/revoke", "/dev/null").returncode == 0
+
+
+@pytest.mark.syscalls("__sysctl")
+def test_procstat_and_fstat_list_open_files(bsd, freebsd_root, tmp_path):
+    """kern.proc.filedesc: text, cwd and root first, then each descriptor with its flags and
+    offset (kern_descrip.c's order; procstat -f prints what it gets)."""
+    log = tmp_path / "log"
+    log.write_text("abc")
+    script = f"exec 3</etc/passwd; exec 4>>{log}; read x <&3; procstat -f $$; fstat -p $$"
+    r = _run(bsd, freebsd_root, "bin/sh", "-c", script, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = {line.split()[2]: line.split() for line in r.stdout.decode().splitlines()[1:11]}
+    assert rows["text"][3:6] == ["v", "r", "r-------"] and rows["text"][-1] == "/bin/sh"
+    assert rows["cwd"][3:5] == ["v", "d"] and rows["cwd"][-1] == str(tmp_path)
+    assert rows["root"][-1] == "/"
+    # sh read one line of /etc/passwd through fd 3 (the offset moved); fd 4 appends
+    assert rows["3"][3:6] == ["v", "r", "r-------"] and rows["3"][-1] == "/etc/passwd"
+    assert int(rows["3"][7]) > 0
+    assert rows["4"][3:6] == ["v", "r", "-wa-----"] and rows["4"][-1] == str(log)
+    fstat = [line.split() for line in r.stdout.decode().splitlines() if line.startswith("root")]
+    assert {"text", "wd", "root", "3", "4"} <= {row[3] for row in fstat}
