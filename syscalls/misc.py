@@ -1,6 +1,7 @@
 """Calls that fit no larger subsystem: polling, randomness, cpusets, hints."""
 
 import contextlib
+import os
 import stat
 import struct
 
@@ -17,9 +18,10 @@ from bsdulator.abi.flags import (
 )
 from bsdulator.abi.flags import FREEBSD_CPU_WHICH as CPU_WHICH
 from bsdulator.abi.ioctls import LINUX_IOCTLS
+from bsdulator.abi.jail import MAXPATHLEN
 from bsdulator.abi.limits import FREEBSD_KERNEL_DEFAULTS
 from bsdulator.abi.termios import LINUX_TERMIOS_SIZE as LINUX_TERMIOS_SIZES
-from bsdulator.engine import check, lx, s32
+from bsdulator.engine import check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.syscalls import procdesc
@@ -28,7 +30,9 @@ from bsdulator.syscalls.signal import linux_sigset
 from bsdulator.sysctl import MAXFILESPERPROC
 from bsdulator.table import Support, handler, native, stub
 
-EINVAL, EOPNOTSUPP, EPERM = (FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP", "EPERM"))
+EINVAL, EOPNOTSUPP, EPERM, ENAMETOOLONG = (
+    FREEBSD_ERRNO[n] for n in ("EINVAL", "EOPNOTSUPP", "EPERM", "ENAMETOOLONG")
+)
 AT_FDCWD = LINUX_AT_FLAGS["AT_FDCWD"]
 POLLFD = struct.Struct("<ihh")
 LINUX_RLIMIT_NOFILE = LINUX_RLIMIT_RESOURCES["RLIMIT_NOFILE"]
@@ -330,9 +334,36 @@ def sys_revoke(call, path):
     fd = yield lx.openat(AT_FDCWD, path, flags, 0)
     if fd < 0:
         return 0  # nobody can open it, so nothing is left to revoke through a new open
+    return (yield from closing([fd], _hang_up(call, fd)))
+
+
+def _hang_up(call, fd: int):
+    """TIOCVHANGUP on a terminal: every open file of it reads EOF and writes EIO from now on."""
+    if (yield lx.ioctl(fd, LINUX_IOCTLS["TCGETS"], call.alloc(LINUX_TERMIOS_SIZE))) == 0:
+        check((yield lx.ioctl(fd, LINUX_IOCTLS["TIOCVHANGUP"], 0)))
+    return 0
+
+
+@handler(
+    "__realpathat",
+    Support.TRANSLATED,
+    "the name /proc gives an O_PATH descriptor of the file, which is the program's own view",
+)
+def sys___realpathat(call, fd, path, buf, size, flags):
+    """Implements FreeBSD __realpathat(2), 13.x libc's realpath(3): the file's absolute path
+    without symlinks, . or .., ENAMETOOLONG when it does not fit size bytes."""
+    if flags & 0xFFFFFFFF:
+        raise FreeBSDError(EINVAL, f"__realpathat flags {flags:#x}")
+    opened = yield lx.openat(s32(fd), path, LINUX_O_FLAGS["O_PATH"] | LINUX_O_FLAGS["O_CLOEXEC"], 0)
+    lfd = check(opened)
     try:
-        if (yield lx.ioctl(fd, LINUX_IOCTLS["TCGETS"], call.alloc(LINUX_TERMIOS_SIZE))) == 0:
-            yield lx.ioctl(fd, LINUX_IOCTLS["TIOCVHANGUP"], 0)
-    finally:
-        yield lx.close(fd)
+        name = os.fsencode(os.readlink(f"/proc/{call.proc.pid}/fd/{lfd}"))
+    except OSError:
+        name = None  # the program closed it meanwhile: the lookup is gone with it
+    yield lx.close(lfd)
+    if name is None:
+        raise FreeBSDError(FREEBSD_ERRNO["EBADF"], "the looked-up file vanished")
+    if len(name) >= min(size, MAXPATHLEN):
+        raise FreeBSDError(ENAMETOOLONG, f"a path of {len(name)} bytes in {size}")
+    call.mem.write(buf, name + b"\0")
     return 0

@@ -99,7 +99,6 @@ ALLOWED: dict[str, str] = {
     "usr/libexec/locate.bigram": CAPSICUM,
     "usr/sbin/mountd": CAPSICUM,
     "sbin/mksnap_ffs": "nmount(2) is not served: no UFS to snapshot here (unowned)",
-    "usr/sbin/pkg": "__realpathat(2), 13.5 libc's realpath (it falls back on ENOSYS; unowned)",
 }
 
 

@@ -13,13 +13,16 @@ CALLS = r"""
 #include <sys/acl.h>
 #include <sys/kenv.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timex.h>
 #include <sys/uuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <kenv.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,6 +80,17 @@ int main(int argc, char **argv) {
     printf("sbrk: same-start=%d grew=%ld\n", grown == start, (long)(end - start));
     printf("sbrk shrink: %d\n", brk(start));
 
+    char path[PATH_MAX];
+    printf("realpath: %s\n", realpath("/usr/../etc//passwd", path));
+    errno = 0;
+    printf("realpath missing: %p errno=%d\n", (void *)realpath("/etc/no/such", path), errno);
+    errno = 0;
+    printf("__realpathat flags: %d errno=%d\n",
+           (int)syscall(SYS___realpathat, AT_FDCWD, "/etc", path, sizeof path, 1), errno);
+    errno = 0;
+    printf("__realpathat short: %d errno=%d\n",
+           (int)syscall(SYS___realpathat, AT_FDCWD, "/etc/passwd", path, 11, 0), errno);
+
     errno = 0;
     printf("revoke file: %d errno=%d\n", revoke(argv[1]), errno);
     printf("revoke null: %d\n", revoke("/dev/null"));
@@ -94,6 +108,7 @@ int main(int argc, char **argv) {
     "__acl_get_fd",
     "break",
     "revoke",
+    "__realpathat",
 )
 def test_calls_give_freebsds_answers(bsd, freebsd_cc, tmp_path):
     target = tmp_path / "file"
@@ -129,6 +144,12 @@ def test_calls_give_freebsds_answers(bsd, freebsd_cc, tmp_path):
         # vm_unix.c kern_break: the end moves by whole pages, break(NULL) answers the end
         "sbrk: same-start=1 grew=12288",
         "sbrk shrink: 0",
+        # vfs_cache.c kern___realpathat: flags must be 0 (EINVAL 22); a name that does not fit
+        # the buffer with its NUL is ENAMETOOLONG (63)
+        "realpath: /etc/passwd",
+        "realpath missing: 0x0 errno=2",
+        "__realpathat flags: -1 errno=22",
+        "__realpathat short: -1 errno=63",
         # vfs_syscalls.c sys_revoke: only a character device (EINVAL 22 for a regular file)
         "revoke file: -1 errno=22",
         "revoke null: 0",
