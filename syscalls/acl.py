@@ -36,17 +36,17 @@ def _fd(call, fd: int):
     raise FreeBSDError(EOPNOTSUPP, "the file system has no ACLs")
 
 
-def sys_acl_file(call, path, acltype, aclp):
+def sys_acl_file(call, path, acltype, aclp=0):
     """Implements FreeBSD __acl_{get,set,delete,aclcheck}_file(2)."""
     return (yield from _path(call, path, follow=True))
 
 
-def sys_acl_link(call, path, acltype, aclp):
+def sys_acl_link(call, path, acltype, aclp=0):
     """Implements FreeBSD __acl_{get,set,delete,aclcheck}_link(2)."""
     return (yield from _path(call, path, follow=False))
 
 
-def sys_acl_fd(call, fd, acltype, aclp):
+def sys_acl_fd(call, fd, acltype, aclp=0):
     """Implements FreeBSD __acl_{get,set,delete,aclcheck}_fd(2)."""
     return (yield from _fd(call, fd))
 

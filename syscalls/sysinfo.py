@@ -32,7 +32,6 @@ from bsdulator.abi.sysinfo import (
     UUID_EPOCH_OFFSET,
     UUID_NODE_MULTICAST,
     UUID_NODE_SIZE,
-    UUID_SIZE,
     UUID_TIME_HI_SHIFT,
     UUID_VARIANT_10,
     UUID_VERSION_TIME,
@@ -44,6 +43,7 @@ from bsdulator.abi.sysinfo import (
 from bsdulator.abi.sysinfo import (
     FREEBSD_CPUSTATES as CPUSTATES,
 )
+from bsdulator.engine import s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.process import effective_uid
 from bsdulator.structs import dev_to_freebsd
@@ -127,7 +127,7 @@ def _kenv_dump(call, env: dict[str, str], value: int, length: int) -> int:
 )
 def sys_kenv(call, what, name, value, length):
     """Implements FreeBSD kenv(2)."""
-    what, length = what & 0xFFFFFFFF, length if length < 2**31 else length - 2**32
+    what, length = s32(what), s32(length)
     if what == FREEBSD_KENV["KENV_DUMP"]:
         kenv = call.sup.state(KernelEnvironment)
         with kenv.lock:
@@ -153,9 +153,9 @@ def sys_kenv(call, what, name, value, length):
     if what == FREEBSD_KENV["KENV_SET"]:
         if length < 1:
             raise FreeBSDError(EINVAL, "kenv set with no value buffer")
-        text = call.mem.read_cstr(value, min(length, KENV_MVALLEN + 1))
+        text = _copyinstr(call, value, min(length, KENV_MVALLEN + 1))
         with kenv.lock:
-            kenv.vars[key] = text[:KENV_MVALLEN].decode("latin-1")
+            kenv.vars[key] = text
         return 0
     if what == FREEBSD_KENV["KENV_UNSET"]:
         with kenv.lock:
@@ -201,7 +201,6 @@ def sys_uuidgen(call, store, count):
             seq & 0xFF,
         )
         out += node.to_bytes(UUID_NODE_SIZE, "big")
-    assert len(out) == count * UUID_SIZE
     call.mem.write(store, bytes(out))
     return 0
 
@@ -271,7 +270,16 @@ def _devstat_all(ctx, req, rest) -> None:
 
 def _msgbuf(ctx, req, rest) -> None:
     """kern.msgbuf: the host kernel's log (/dev/kmsg), each line with its <priority> prefix as
-    FreeBSD's message buffer keeps it; empty where the log cannot be read."""
+    FreeBSD's message buffer keeps it; empty where the log cannot be read.  Where the host
+    restricts its log to root (kernel.dmesg_restrict), only an unjailed root reads it, as
+    FreeBSD's PRIV_MSGBUF does with security.bsd.unprivileged_read_msgbuf=0."""
+    try:
+        with open("/proc/sys/kernel/dmesg_restrict") as f:
+            restricted = f.read().strip() != "0"
+    except OSError:
+        restricted = True
+    if restricted and (ctx.uid != 0 or ctx.jailed):
+        raise FreeBSDError(EPERM, "the host keeps its kernel log for root")
     lines = []
     try:
         fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)

@@ -72,6 +72,8 @@ int main(int argc, char **argv) {
     printf("acl socket: %p errno=%d\n", (void *)acl_get_fd(sv[0]), errno);
     errno = 0;
     printf("acl bad fd: %p errno=%d\n", (void *)acl_get_fd(99), errno);
+    errno = 0;
+    printf("acl delete: %d errno=%d\n", acl_delete_def_file(argv[1]), errno);
 
     char *start = sbrk(0);
     char *grown = sbrk(3 * 4096);
@@ -106,6 +108,7 @@ int main(int argc, char **argv) {
     "ntp_adjtime",
     "__acl_get_file",
     "__acl_get_fd",
+    "__acl_delete_file",
     "break",
     "revoke",
     "__realpathat",
@@ -141,6 +144,7 @@ def test_calls_give_freebsds_answers(bsd, freebsd_cc, tmp_path):
         "acl fd: 0x0 errno=45",
         "acl socket: 0x0 errno=22",
         "acl bad fd: 0x0 errno=9",
+        "acl delete: -1 errno=45",
         # vm_unix.c kern_break: the end moves by whole pages, break(NULL) answers the end
         "sbrk: same-start=1 grew=12288",
         "sbrk shrink: 0",
