@@ -95,7 +95,6 @@ ALLOWED: dict[str, str] = {
     "usr/bin/verify_krb5_conf": HEIMDAL,
     "usr/sbin/kstash": HEIMDAL,
     "usr/sbin/ktutil": HEIMDAL,
-    "usr/bin/opiepasswd": "SIGSEGV after reading /etc/spwd.db (cause not pinned down yet)",
     "usr/bin/col": CAPSICUM,
     "usr/libexec/locate.bigram": CAPSICUM,
     "usr/sbin/mountd": CAPSICUM,
