@@ -92,6 +92,8 @@ FREEBSD_STATS_OIDS = {
     "ICMPCTL_STATS": 2,
     "IGMPCTL_STATS": 1,
 }
+# netinet/in.h: net.inet.ip.ttl, the default TTL (Linux's ipv4 ip_default_ttl)
+FREEBSD_IPCTL_DEFTTL = {"IPCTL_DEFTTL": 3}
 
 # netinet/igmp_var.h: the igmpstat version and length netstat checks before reading it
 FREEBSD_IGMPSTAT = {

@@ -6,7 +6,11 @@ FreeBSD's counters are structs of 64-bit words (abi/structs.py); those Linux cou
 events for are filled (COUNTERS; ICMP's per-type histograms from IcmpMsg's InTypeN/OutTypeN),
 the rest read zero: Linux keeps no IGMP or ARP counters.  tcpstat's layout follows the calling
 image (10.x's differs from 12.0's and later's); the others are the same in both.  Linux cannot
-zero its counters, so `netstat -z` (a write of zeros) is refused with EPERM."""
+zero its counters, so `netstat -z` (a write of zeros) is refused with EPERM.  net.inet.ip.ttl,
+the default TTL traceroute starts from, is the namespace's ip_default_ttl."""
+
+import os
+import threading
 
 from bsdulator import procfs
 from bsdulator import structs as S
@@ -14,11 +18,12 @@ from bsdulator.abi import net as N
 from bsdulator.abi import sysctl as abi
 from bsdulator.abi.errno import FREEBSD_ERRNO
 from bsdulator.abi.flags import FREEBSD_ADDRESS_FAMILIES as AF
-from bsdulator.abi.flags import FREEBSD_IPPROTO
+from bsdulator.abi.flags import FREEBSD_IPPROTO, LINUX_CLONE_FLAGS
 from bsdulator.abi.netlink import FREEBSD_IFT
 from bsdulator.errors import FreeBSDError
+from bsdulator.native._native import lib
 
-EPERM = FREEBSD_ERRNO["EPERM"]
+EPERM, ESRCH = FREEBSD_ERRNO["EPERM"], FREEBSD_ERRNO["ESRCH"]
 
 # FreeBSD counter <- the sum of Linux counters ("Proto.Name", a leading "-" subtracts), for the
 # events both count.  Linux counts a datagram it delivers, FreeBSD every one received.
@@ -139,6 +144,32 @@ def _handler(protocol: str):
     return handler
 
 
+def _default_ttl(ctx, rest) -> int:
+    """net.inet.ip.ttl: ip_default_ttl of the caller's network namespace, read by a thread of
+    ours that entered it (/proc/sys/net answers for the reader's namespace)."""
+    found: list[int] = []
+
+    def read():
+        try:
+            nsfd = os.open(f"/proc/{ctx.pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                if lib.bsdu_setns(nsfd, LINUX_CLONE_FLAGS["CLONE_NEWNET"]) < 0:
+                    return
+            finally:
+                os.close(nsfd)
+            with open("/proc/sys/net/ipv4/ip_default_ttl") as f:
+                found.append(int(f.read()))
+        except OSError:
+            return
+
+    worker = threading.Thread(target=read, name="bsdulator-netns", daemon=True)
+    worker.start()
+    worker.join()
+    if not found:
+        raise FreeBSDError(ESRCH, "the caller's network namespace is gone")
+    return found[0]
+
+
 def install(sup) -> None:
     tree = sup.sysctl
     tree.add_handler("net.inet", abi.CTLTYPE_NODE, None, number=AF["AF_INET"])
@@ -162,3 +193,10 @@ def install(sup) -> None:
             number=abi.OID_AUTO if leaf is None else N.FREEBSD_STATS_OIDS[leaf],
             descr=f"{what} statistics",
         )
+    tree.add(
+        "net.inet.ip.ttl",
+        abi.CTLTYPE_INT,
+        _default_ttl,
+        number=N.FREEBSD_IPCTL_DEFTTL["IPCTL_DEFTTL"],
+        descr="Maximum TTL on IP packets",
+    )

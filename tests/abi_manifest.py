@@ -315,6 +315,7 @@ FREEBSD_VALUES = [
         "netinet/igmp_var.h",
         values=table(
             "abi.net.FREEBSD_PCBLIST_OIDS | abi.net.FREEBSD_STATS_OIDS | abi.net.FREEBSD_IGMPSTAT"
+            " | abi.net.FREEBSD_IPCTL_DEFTTL"
         )
         | constants({"TCP_CA_NAME_MAX": "abi.net.FREEBSD_TCP_CA_NAME_MAX"}),
     ),

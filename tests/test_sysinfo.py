@@ -288,3 +288,13 @@ def test_procstat_and_fstat_list_open_files(bsd, freebsd_root, tmp_path):
     assert rows["4"][3:6] == ["v", "r", "-wa-----"] and rows["4"][-1] == str(log)
     fstat = [line.split() for line in r.stdout.decode().splitlines() if line.startswith("root")]
     assert {"text", "wd", "root", "3", "4"} <= {row[3] for row in fstat}
+
+
+@pytest.mark.syscalls("__sysctl")
+def test_default_ttl_is_the_namespaces(bsd, freebsd_root):
+    """net.inet.ip.ttl (IPCTL_DEFTTL, what traceroute starts from) is ip_default_ttl of the
+    caller's network namespace; FreeBSD's IPDEFTTL is 64 (netinet/ip.h), Linux's default too."""
+    with open("/proc/sys/net/ipv4/ip_default_ttl") as f:
+        ttl = int(f.read())
+    r = _run(bsd, freebsd_root, "sbin/sysctl", "-n", "net.inet.ip.ttl")
+    assert r.returncode == 0 and int(r.stdout) == ttl
