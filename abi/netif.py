@@ -57,6 +57,8 @@ FREEBSD_NETIF_SIZES = {
     "sizeof(struct sockaddr_in)": 16,
     "sizeof(struct sockaddr_in6)": 28,
     "sizeof(struct ifreq)": 32,
+    "sizeof(struct sockaddr)": 16,
+    "offsetof(struct ifconf, ifc_ifcu)": 8,
     "offsetof(struct ifreq, ifr_ifru)": 16,
     "sizeof(struct ifmediareq)": 48,
     "offsetof(struct ifmediareq, ifm_current)": 16,

@@ -8,8 +8,9 @@ import struct
 import pytest
 
 from bsdulator.abi import netif as A
+from bsdulator.abi.jail import JAIL_SYS_DISABLE
 from bsdulator.net import reader
-from bsdulator.syscalls.netif import dumps
+from bsdulator.syscalls.netif import dumps, ioctl_get
 
 pytestmark = pytest.mark.unit
 
@@ -155,3 +156,27 @@ def _messages_ifma(data: bytes):
         out.append((kind, addrs, index, data[off + 16 : off + msglen]))
         off += msglen
     return out
+
+
+@pytest.mark.syscalls("ioctl")
+def test_ifconf_entries_as_if_c_builds_them():
+    """SIOCGIFCONF (if.c ifconf): per interface, the link address first; an address of at most
+    sizeof(struct sockaddr) (16) fills a 32-byte struct ifreq, a longer one (sockaddr_dl,
+    sockaddr_in6: 28) extends the entry to IFNAMSIZ + its sa_len; an IP jail sees only its
+    address (prison_if), the link address always."""
+    v4 = reader.Address(socket.AF_INET, ipaddress.ip_address("10.0.0.10"), 24)
+    v6 = reader.Address(socket.AF_INET6, ipaddress.ip_address("fe80::1"), 64)
+    eth = _iface(2, "eth0", 1, 0x11043, [v4, v6])  # UP|BROADCAST|RUNNING|MULTICAST|LOWER_UP
+    data = ioctl_get.ifconf([eth])
+    entries, off = [], 0
+    while off < len(data):
+        name = data[off : off + A.FREEBSD_IFNAMSIZ].rstrip(b"\0").decode()
+        sa_len, family = data[off + 16], data[off + 17]
+        entries.append((name, sa_len, family))
+        off += 16 + max(sa_len, 16)
+    assert off == len(data)
+    AF = {"AF_LINK": 18, "AF_INET": 2, "AF_INET6": 28}  # sys/socket.h
+    assert [e[2] for e in entries] == [AF["AF_LINK"], AF["AF_INET"], AF["AF_INET6"]]
+    assert entries[1][1] == 16 and entries[2][1] == 28 and all(e[0] == "eth0" for e in entries)
+    jailed = ioctl_get.ifconf([eth], {"ip4.addr": ["10.0.0.99"], "ip6": JAIL_SYS_DISABLE})
+    assert [jailed[17]] == [AF["AF_LINK"]] and len(jailed) == 16 + max(jailed[16], 16)

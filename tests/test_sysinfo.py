@@ -2,6 +2,7 @@
 uuidgen, ntp_gettime/ntp_adjtime, rctl with racct off, ACLs on a file system without them,
 break, revoke, and the statistics sysctls; expected values from FreeBSD's sources (cited)."""
 
+import os
 import re
 
 import pytest
@@ -298,3 +299,14 @@ def test_default_ttl_is_the_namespaces(bsd, freebsd_root):
         ttl = int(f.read())
     r = _run(bsd, freebsd_root, "sbin/sysctl", "-n", "net.inet.ip.ttl")
     assert r.returncode == 0 and int(r.stdout) == ttl
+
+
+@pytest.mark.syscalls("__sysctl", "ioctl")
+def test_traceroute_reaches_loopback(bsd, freebsd_root):
+    """traceroute reads net.inet.ip.ttl and lists the addresses with SIOCGIFCONF before its
+    first probe; to 127.0.0.1 the first hop is the destination."""
+    if os.geteuid() != 0:
+        pytest.skip("traceroute needs a raw socket: run as root")
+    r = _run(bsd, freebsd_root, "usr/sbin/traceroute", "-n", "-m", "2", "-q", "1", "127.0.0.1")
+    assert r.returncode == 0, r.stderr
+    assert re.match(r" 1  127\.0\.0\.1  ", r.stdout.decode().splitlines()[-1])

@@ -5,8 +5,8 @@ SIOCGIFADDR and kin, a broadcast or destination address the interface cannot hav
 media (SIOCGIFMEDIA, SIOCGIFXMEDIA) an epair's for a veth pair, Linux's epair (if_epair.c's
 Ethernet 10Gbase-T full duplex, active while the link has carrier), EINVAL for the others as
 drivers without media answer, driver status (SIOCGIFSTATUS) EINVAL, and SIOCGIFDESCR without
-a description ENOMSG.  SIOCGIFCONF is not served (10.x tools use getifaddrs), nor the requests
-of drivers Linux lacks (802.11, lagg, carp …)."""
+a description ENOMSG.  SIOCGIFCONF (traceroute's ifaddrlist) lists every address as if.c's
+ifconf does.  The requests of drivers Linux lacks (802.11, lagg, carp …) are not served."""
 
 import os
 import struct
@@ -43,7 +43,9 @@ EPAIR_MEDIA = IFM["IFM_ETHER"] | IFM["IFM_10G_T"]  # the one entry if_epair adds
 MEDIA_WORDS = struct.Struct("<iiiii")  # ifm_current, ifm_mask, ifm_status, ifm_active, ifm_count
 IFREQ_INT = {G["SIOCGIFMETRIC"], G["SIOCGIFPHYS"], G["SIOCGIFFIB"]}  # always 0 here
 IPV4_GETS = {G["SIOCGIFADDR"], G["SIOCGIFNETMASK"], G["SIOCGIFBRDADDR"], G["SIOCGIFDSTADDR"]}
-HANDLED = set(G.values()) - {G["SIOCGIFCONF"]}
+HANDLED = set(G.values())
+IFREQ = SIZE["sizeof(struct ifreq)"]
+SOCKADDR = SIZE["sizeof(struct sockaddr)"]
 
 
 def _name(raw: bytes) -> str:
@@ -89,6 +91,44 @@ def _ipv6(iface, raw: bytes, jail):
     raise FreeBSDError(EADDRNOTAVAIL)
 
 
+def ifconf(ifaces, jail=None) -> bytes:
+    """if.c ifconf: per interface, one struct ifreq per address it shows the caller (the link
+    address first); an address longer than a struct sockaddr extends its entry to its own
+    length, and an interface without one gets an entry with no address (pure: tests call it)."""
+    out = bytearray()
+    for iface in ifaces:
+        name = iface.name.encode().ljust(IFNAMSIZ, b"\0")
+        addresses = [C.sockaddr_dl(iface)] + [
+            C.sockaddr_ip(a.address, C.scope_id(iface, a))
+            for a in iface.addresses
+            if C.visible(jail, a)
+        ]
+        for sa in addresses:
+            out += name + (sa.ljust(SOCKADDR, b"\0") if len(sa) <= SOCKADDR else sa)
+    return bytes(out)
+
+
+def _ifconf(call, data: int) -> int:
+    """SIOCGIFCONF: as many whole entries as ifc_len bytes hold, ifc_len set to their size."""
+    length = INT.unpack(call.mem.read(data, INT.size))[0]
+    if length <= 0:
+        raise FreeBSDError(EINVAL, "ifc_len <= 0")
+    buffer = POINTER.unpack(
+        call.mem.read(data + SIZE["offsetof(struct ifconf, ifc_ifcu)"], POINTER.size)
+    )[0]
+    entries = ifconf(C.interfaces(call.proc.pid), C.jail_params(call))
+    used = 0
+    while used < len(entries):  # whole entries only, as the sbuf of ifc_len bytes keeps them
+        sa_len = entries[used + IFNAMSIZ]
+        size = IFNAMSIZ + max(sa_len, SOCKADDR)
+        if used + size > length:
+            break
+        used += size
+    call.mem.write(buffer, entries[:used])
+    call.mem.write(data, INT.pack(used))
+    return 0
+
+
 def handles(request: int) -> bool:
     return request in HANDLED
 
@@ -109,6 +149,8 @@ def answer(call, fd: int, request: int, data: int) -> int:
             raise FreeBSDError(EBADF)
         raise FreeBSDError(ENOTTY)
     mem = call.mem
+    if request == G["SIOCGIFCONF"]:
+        return _ifconf(call, data)
     if request == G["SIOCGDEFIFACE_IN6"]:
         # nd6's default interface for scoped addresses: none set (0), FreeBSD's default
         mem.write(data + SIZE["offsetof(struct in6_ndifreq, ifindex)"], POINTER.pack(0))
