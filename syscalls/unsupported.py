@@ -34,7 +34,6 @@ unimplemented(
     "msgsys",
     "shmsys",
 )
-unimplemented("break(2): amd64 libc has no brk/sbrk heap; malloc uses mmap", "break")
 unimplemented("profil(2): no kernel profiling clock to sample the program counter", "profil")
 unimplemented(
     "mounting file systems: needs a FreeBSD file system type for each Linux one (nmount's "
@@ -54,10 +53,8 @@ unimplemented(
     "kexec_load",
 )
 unimplemented(
-    "clock adjustment (adjtime, ntp_adjtime) and the feed-forward clock belong to the host's "
-    "time daemon",
+    "clock adjustment (adjtime) and the feed-forward clock belong to the host's time daemon",
     "adjtime",
-    "ntp_adjtime",
     "ffclock_getcounter",
     "ffclock_setestimate",
     "ffclock_getestimate",
@@ -68,11 +65,7 @@ unimplemented(
     "ptrace",
 )
 unimplemented("ktrace(2): no ktrace(1) record writer yet", "ktrace")
-unimplemented("revoke(2): not yet (needs the tty's other descriptors to be cut off)", "revoke")
 unimplemented("kldsym(2): no kernel symbol table to look names up in", "kldsym")
-unimplemented("kenv(2): not yet (no kernel environment is kept)", "kenv")
-unimplemented("uuidgen(2): not yet", "uuidgen")
-unimplemented("ntp_gettime(2): not yet", "ntp_gettime")
 unimplemented(
     "NFS file handles: Linux's handles (name_to_handle_at) do not fit FreeBSD's 16-byte fid, "
     "and opening by handle would bypass the view",
@@ -100,21 +93,6 @@ unimplemented("extattrctl(2): UFS1 extended attribute administration only", "ext
 unimplemented(
     "__setugid(2) exists only in kernels built with options REGRESSION (ENOSYS otherwise)",
     "__setugid",
-)
-unimplemented(
-    "POSIX 1003.1e ACLs: not yet (Linux's system.posix_acl_* xattrs are the likely model)",
-    "__acl_get_file",
-    "__acl_set_file",
-    "__acl_get_fd",
-    "__acl_set_fd",
-    "__acl_delete_file",
-    "__acl_delete_fd",
-    "__acl_aclcheck_file",
-    "__acl_aclcheck_fd",
-    "__acl_get_link",
-    "__acl_set_link",
-    "__acl_delete_link",
-    "__acl_aclcheck_link",
 )
 unimplemented(
     "the MAC framework: no policy module is loaded, as on a kernel without options MAC",
@@ -200,15 +178,6 @@ unimplemented(
     "cap_fcntls_get",
 )
 unimplemented(
-    "resource limits database (RACCT/RCTL): ENOSYS as a kernel without options RACCT, which "
-    "rctl(8) reports",
-    "rctl_get_racct",
-    "rctl_get_rules",
-    "rctl_get_limits",
-    "rctl_add_rule",
-    "rctl_remove_rule",
-)
-unimplemented(
     "sigfastblock(2): the kernel would have to read the thread's block word at every signal; "
     "rtld and libthr fall back to sigprocmask on ENOSYS",
     "sigfastblock",
@@ -230,10 +199,6 @@ unimplemented(
     "shm_open2",
     "shm_unlink",
     "shm_rename",
-)
-unimplemented(
-    "not yet: __realpathat (libc's realpath falls back to its own walk on ENOSYS)",
-    "__realpathat",
 )
 unimplemented(
     "FreeBSD 15 calls not yet served: kcmp, getrlimitusage, exterrctl, "

@@ -158,7 +158,6 @@ def _messages_ifma(data: bytes):
     return out
 
 
-@pytest.mark.syscalls("ioctl")
 def test_ifconf_entries_as_if_c_builds_them():
     """SIOCGIFCONF (if.c ifconf): per interface, the link address first; an address of at most
     sizeof(struct sockaddr) (16) fills a 32-byte struct ifreq, a longer one (sockaddr_dl,

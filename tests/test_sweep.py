@@ -184,7 +184,6 @@ def test_the_root_has_the_programs_the_sweep_expects(freebsd_root):
     assert not set(ALLOWED) - set(programs), "an allowed program the root lacks"
 
 
-@pytest.mark.syscalls("execve")  # every program of the root, by the calls each makes
 def test_every_root_program_runs_without_a_bsdulator_failure(freebsd_root, bsd):
     programs = root_programs(freebsd_root)
     failures, fixed = [], []

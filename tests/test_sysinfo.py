@@ -310,3 +310,74 @@ def test_traceroute_reaches_loopback(bsd, freebsd_root):
     r = _run(bsd, freebsd_root, "usr/sbin/traceroute", "-n", "-m", "2", "-q", "1", "127.0.0.1")
     assert r.returncode == 0, r.stderr
     assert re.match(r" 1  127\.0\.0\.1  ", r.stdout.decode().splitlines()[-1])
+
+
+ACL_AND_RCTL = r"""
+#include <sys/types.h>
+#include <sys/acl.h>
+#include <sys/rctl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define SHOW(what, call) do { errno = 0; int r_ = (call); printf("%s: %d errno=%d\n", what, r_, errno); } while (0)
+
+int main(int argc, char **argv) {
+    acl_t acl = acl_from_text("u::rw-,g::r--,o::r--");
+    int fd = open(argv[1], O_RDONLY);
+    SHOW("set file", acl_set_file(argv[1], ACL_TYPE_ACCESS, acl));
+    SHOW("set fd", acl_set_fd(fd, acl));
+    SHOW("set link", acl_set_link_np(argv[1], ACL_TYPE_ACCESS, acl));
+    SHOW("set missing", acl_set_file("/no/such", ACL_TYPE_ACCESS, acl));
+    SHOW("delete fd", acl_delete_fd_np(fd, ACL_TYPE_DEFAULT));
+    SHOW("delete link", acl_delete_link_np(argv[1], ACL_TYPE_DEFAULT));
+    SHOW("check file", acl_valid_file_np(argv[1], ACL_TYPE_ACCESS, acl));
+    SHOW("check fd", acl_valid_fd_np(fd, ACL_TYPE_ACCESS, acl));
+    SHOW("check link", acl_valid_link_np(argv[1], ACL_TYPE_ACCESS, acl));
+    char in[] = "user:", out[64];
+    SHOW("rctl racct", rctl_get_racct(in, sizeof in, out, sizeof out));
+    SHOW("rctl limits", rctl_get_limits(in, sizeof in, out, sizeof out));
+    SHOW("rctl add", rctl_add_rule("user:root:maxproc:deny=100", 27, NULL, 0));
+    SHOW("rctl remove", rctl_remove_rule(in, sizeof in, NULL, 0));
+    return 0;
+}
+"""
+
+
+@pytest.mark.syscalls(
+    "__acl_set_file",
+    "__acl_set_fd",
+    "__acl_set_link",
+    "__acl_delete_fd",
+    "__acl_delete_link",
+    "__acl_aclcheck_file",
+    "__acl_aclcheck_fd",
+    "__acl_aclcheck_link",
+    "rctl_get_racct",
+    "rctl_get_limits",
+    "rctl_add_rule",
+    "rctl_remove_rule",
+)
+def test_acl_changes_and_rctl_as_freebsd_without_them(bsd, freebsd_cc, tmp_path):
+    """ufs_acl.c without `acls`: every set, delete and check is EOPNOTSUPP (45) after the
+    lookup (ENOENT 2); kern_rctl.c with racct off: every rctl call is ENOSYS (78)."""
+    target = tmp_path / "file"
+    target.write_text("x")
+    r = bsd(freebsd_cc(ACL_AND_RCTL, "acl_rctl"), target)
+    assert r.returncode == 0 and b"bsdulator:" not in r.stderr, r.stderr
+    assert r.stdout.decode().splitlines() == [
+        "set file: -1 errno=45",
+        "set fd: -1 errno=45",
+        "set link: -1 errno=45",
+        "set missing: -1 errno=2",
+        "delete fd: -1 errno=45",
+        "delete link: -1 errno=45",
+        "check file: -1 errno=45",
+        "check fd: -1 errno=45",
+        "check link: -1 errno=45",
+        "rctl racct: -1 errno=78",
+        "rctl limits: -1 errno=78",
+        "rctl add: -1 errno=78",
+        "rctl remove: -1 errno=78",
+    ]
