@@ -1,6 +1,6 @@
 """Facts of the small system-information calls and sysctls: kenv(2), uuidgen(2),
 ntp_gettime(2) and the statistics nodes (vm.loadavg, vm.swap_info,
-kern.devstat, hw.bus.info, kern.smp)."""
+kern.devstat, hw.bus.info)."""
 
 import struct
 
@@ -77,9 +77,6 @@ DEVSTAT_VERSION = 6
 # sys/bus.h: struct u_businfo { int ub_version; int ub_generation; }
 BUS_USER_VERSION = 2
 BUSINFO_FORMAT = "<ii"
-# machine/param.h: MAXCPU, the bound kern.smp.maxcpus reports (14's, as CPU_MAXSIZE in
-# abi/flags.py)
-MAXCPU = 1024
 VM_LOADAVG = 2  # vm/vm_param.h: vm.loadavg's number under CTL_VM
 # sys/resource.h: the CPU states kern.cp_time counts, in this order
 FREEBSD_CPUSTATES = {

@@ -1,6 +1,6 @@
 """What the system says about itself: the kernel environment (kenv(2)), uuidgen(2), resource
 limits' rctl(2) calls, and the statistics sysctls the base tools read (vm.loadavg,
-vm.swap_info, kern.devstat, kern.geom.confxml, hw.bus.info, kern.msgbuf, kern.smp,
+vm.swap_info, kern.devstat, kern.geom.confxml, hw.bus.info, kern.msgbuf, kern.smp.active,
 kern.module_path), each from the host's /proc or /sys where Linux keeps the same fact."""
 
 import os
@@ -27,7 +27,6 @@ from bsdulator.abi.sysinfo import (
     LINUX_SWAPS_UNIT,
     LINUX_USER_HZ,
     LOADAVG_FORMAT,
-    MAXCPU,
     UUID_CLOCK_SEQ_BITS,
     UUID_EPOCH_OFFSET,
     UUID_NODE_MULTICAST,
@@ -471,14 +470,6 @@ def install(sup) -> None:
     tree.add_handler(
         "kern.cp_times", abi.CTLTYPE_LONG, _cp_times, fmt="LU", descr="per-CPU time statistics"
     )
-    tree.add("kern.smp", NODE, flags=rw, descr="Kernel SMP")
-    tree.add(
-        "kern.smp.maxcpus",
-        INT,
-        MAXCPU,
-        descr="Max number of CPUs that the system was compiled for.",
-    )
-    tree.add("kern.smp.cpus", INT, lambda ctx, rest: ctx.ncpu, descr="Number of CPUs online")
     tree.add(
         "kern.module_path",
         STR,
@@ -488,6 +479,7 @@ def install(sup) -> None:
         descr="module load search path",
     )
     tree.add("kern.lastpid", INT, _lastpid, descr="Last used PID")
+    # kern.smp and its maxcpus/cpus are bsdulator/sysctl.py's (Go reads them); top adds active
     tree.add("kern.smp.active", INT, 1, descr="Indicates system is running in SMP mode")
     tree.add("vfs.bufspace", abi.CTLTYPE_LONG, 0, descr="Physical memory used for buffers")
     tree.add("vm.dmmax", INT, DMMAX, descr="Maximum size of a swap block")

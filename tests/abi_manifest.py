@@ -598,13 +598,11 @@ FREEBSD_VALUES = [
         "sys/bus.h",
         "vm/vm_param.h",
         "machine/param.h",
-        defines=("SMP",),  # MAXCPU is 1 in a kernel without SMP
         values=constants(
             {
                 "XSWDEV_VERSION": "abi.sysinfo.XSWDEV_VERSION",
                 "DEVSTAT_VERSION": "abi.sysinfo.DEVSTAT_VERSION",
                 "BUS_USER_VERSION": "abi.sysinfo.BUS_USER_VERSION",
-                "MAXCPU": "abi.sysinfo.MAXCPU",
                 "VM_LOADAVG": "abi.sysinfo.VM_LOADAVG",
                 "sizeof(struct ntptimeval)": "abi.sysinfo.NTPTIMEVAL_SIZE",
                 "sizeof(struct timex)": "abi.sysinfo.TIMEX_SIZE",

@@ -232,7 +232,7 @@ def test_statistics_sysctls(bsd, freebsd_root):
     )
     assert r.returncode == 0, r.stderr
     lines = r.stdout.decode().splitlines()
-    # kern_linker.c's default search path; machine/param.h's MAXCPU (SMP); devicestat.h
+    # kern_linker.c's default search path; CPU_MAXSIZE (sys/_cpuset.h); devicestat.h
     assert lines[0] == "kern.module_path: /boot/kernel;/boot/modules"
     assert lines[1] == "kern.smp.maxcpus: 1024"
     assert re.fullmatch(r"vm\.loadavg: \{ \d+\.\d\d \d+\.\d\d \d+\.\d\d \}", lines[2])
