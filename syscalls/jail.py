@@ -26,6 +26,7 @@ from bsdulator.abi.flags import LINUX_AT_FLAGS, LINUX_MSG_FLAGS
 from bsdulator.abi.linux_syscalls import LINUX_NR
 from bsdulator.abi.seccomp import LINUX_SECCOMP
 from bsdulator.abi.signals import LINUX_SI_CODES, LINUX_SIGPROCMASK_HOW
+from bsdulator.abi.sysctl import CTLTYPE_INT, CTLTYPE_NODE
 from bsdulator.engine import CF, RESTARTS, Fork, check, closing, lx, s32
 from bsdulator.errors import FreeBSDError
 from bsdulator.jail import namespaces as jailns
@@ -1096,9 +1097,35 @@ def sys_jail(call, jail_addr):
     return (yield from _set(call, abi.JAIL_CREATE | abi.JAIL_ATTACH, pairs))
 
 
+def _children_sysctls(sup, svc: JailService) -> None:
+    """security.jail.children.max/cur (sysctl_jail_children): the caller's prison's child limit
+    and how many jails are below it, dying ones included (pr_childmax, pr_childcount); prison0's
+    limit is JAIL_MAX."""
+
+    def jid_of(ctx) -> int:
+        return ctx.jail or 0
+
+    def limit(ctx, rest) -> int:
+        jid = jid_of(ctx)
+        return abi.JAIL_MAX if jid == 0 else svc.record(jid).params["children.max"]
+
+    def count(ctx, rest) -> int:
+        return len(svc.family(jid_of(ctx))) - 1
+
+    tree = sup.sysctl
+    tree.add("security.jail.children", CTLTYPE_NODE, descr="Limits and stats of child jails")
+    tree.add(
+        "security.jail.children.max", CTLTYPE_INT, limit, descr="Maximum number of child jails"
+    )
+    tree.add(
+        "security.jail.children.cur", CTLTYPE_INT, count, descr="Current number of child jails"
+    )
+
+
 def install(sup) -> None:
     svc = JailService(sup)
     sup.jails = svc
+    _children_sysctls(sup, svc)
 
     def on_exit(proc):
         if proc.proxy is not None:

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from bsdulator.abi.jail import JAIL_MAX
 from bsdulator.jail import namespaces as jailns
 from helpers import jail_cgroups, wait_until
 
@@ -447,6 +448,9 @@ def test_process_groups_inside_a_jail(jails, freebsd_root, freebsd_cc):
         prog.unlink(missing_ok=True)
 
 
+CHILDREN = ("security.jail.children.max", "security.jail.children.cur")
+
+
 def test_nested_jails(jails, freebsd_root):
     """children.max allows jails inside a jail; the parent sees and signals the child's
     processes, the child sees none of the parent's; removing the parent removes both."""
@@ -487,6 +491,18 @@ def test_nested_jails(jails, freebsd_root):
         "jexec", "outer", "/usr/sbin/jls", "-n", "jid", "name"
     ).stdout.decode().split() == ["jid=2", "name=inner"]
     assert jails("jexec", "outer.inner", "hostname").stdout == b"inner.example\n"
+    # security.jail.children.{max,cur} at every level (kern_jail.c sysctl_jail_children: the
+    # caller's pr_childmax and pr_childcount, prison0's limit JAIL_MAX from sys/jail.h)
+    levels = {
+        "host": jails("sbin/sysctl", "-n", *CHILDREN),
+        "outer": jails("jexec", "outer", "/sbin/sysctl", "-n", *CHILDREN),
+        "inner": jails("jexec", "outer.inner", "/sbin/sysctl", "-n", *CHILDREN),
+    }
+    assert {k: r.stdout.decode().split() for k, r in levels.items()} == {
+        "host": [str(JAIL_MAX), "2"],
+        "outer": ["1", "1"],
+        "inner": ["0", "0"],
+    }
 
     sleeper = subprocess.Popen(
         [
