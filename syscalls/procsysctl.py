@@ -171,6 +171,9 @@ class View:
         """What the supervisor adds to /proc: the jail as the caller names it, login, FreeBSD-ness,
         a title set."""
         jid = self.jail_of(proc.pid)
+        jails = self.table.sup.jails
+        if jid and jails and jails.is_holder(proc.pid):
+            jid = 0  # a jail's holder is bsdulator's, not one of the jail's processes (ps -J)
         served = self.table.sup.procs.get(proc.pid)
         return procinfo.Seen(
             jid=jid if jid != self.jid else 0,

@@ -537,6 +537,12 @@ def test_nested_jails(jails, freebsd_root):
             jails("jexec", "outer.inner", "/bin/ps", "-ax", "-o", "comm=").stdout.decode().split()
         )
         assert inside == ["sleep", "ps"]
+        # the host's ps -J: the jail's processes; its holder (PID 1 of the namespace) is
+        # bsdulator's, shown unjailed
+        listed = jails("bin/ps", "-J", "2", "-o", "comm=").stdout.decode().split()
+        assert "sleep" in listed and not [c for c in listed if c.startswith("jail.")]
+        holders = jails("bin/ps", "-ax", "-o", "jid=", "-o", "comm=").stdout.decode().splitlines()
+        assert {line.split()[0] for line in holders if line.split()[1].startswith("jail.")} == {"0"}
         assert jails("jexec", "outer", "/bin/pkill", "sleep").returncode == 0
         assert sleeper.wait(timeout=30) == -signal.SIGTERM
     finally:
