@@ -375,9 +375,10 @@ ANON_TYPES = {
 }
 
 
-def _open_flags(fdinfo: dict[str, str]) -> tuple[int, int]:
-    """(kf_flags, kf_offset) from /proc/PID/fdinfo/N's octal Linux flags and position."""
-    lflags = int(fdinfo.get("flags", "0"), 8)
+def _open_flags(fdinfo: dict[str, int]) -> tuple[int, int]:
+    """(kf_flags, kf_offset) from /proc/PID/fdinfo/N's Linux flags and position
+    (procfs.fdinfo)."""
+    lflags = fdinfo.get("flags", 0)
     access = lflags & LINUX_O_FLAGS["O_ACCMODE"]
     kf = 0
     if access in (LINUX_O_FLAGS["O_RDONLY"], LINUX_O_FLAGS["O_RDWR"]):
@@ -391,7 +392,7 @@ def _open_flags(fdinfo: dict[str, str]) -> tuple[int, int]:
     ):
         if lflags & LINUX_O_FLAGS[linux]:
             kf |= flag
-    return kf, int(fdinfo.get("pos", "0"))
+    return kf, fdinfo.get("pos", 0)
 
 
 def _socket_kind(pid: int, fd: int) -> dict[str, int]:
@@ -476,11 +477,11 @@ def _descriptors(pid: int) -> bytes:
     except OSError:
         raise ProcessLookupError(pid) from None
     for fd in fds:
+        target = procfs.fd_target(pid, fd)
+        if target is None:
+            continue  # closed meanwhile
+        flags, offset = _open_flags(procfs.fdinfo(pid, fd))
         try:
-            target = os.readlink(f"{base}/fd/{fd}")
-            with open(f"{base}/fdinfo/{fd}") as f:
-                info = dict(line.split(":\t", 1) for line in f.read().splitlines() if ":\t" in line)
-            flags, offset = _open_flags({k: v.strip() for k, v in info.items()})
             if target.startswith("/"):
                 out.append(_vnode(fd, flags, offset, target, os.stat(f"{base}/fd/{fd}")))
                 continue

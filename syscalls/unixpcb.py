@@ -21,6 +21,7 @@ from bsdulator.abi.flags import (
 )
 from bsdulator.errors import FreeBSDError
 from bsdulator.syscalls.pcblist import socket_address, visible
+from bsdulator.translate import SOCK_TYPES
 
 EPERM = FREEBSD_ERRNO["EPERM"]
 AF_LOCAL = FREEBSD_ADDRESS_FAMILIES["AF_LOCAL"]
@@ -47,7 +48,7 @@ def _record(sock, gencnt: int, modern: bool) -> bytes:
         "xso_len": S.sizeof("xsocket" if modern else "freebsd10_xsocket"),
         "xso_so": socket_address(sock.inode),
         "so_pcb": pcb_address(sock.inode),
-        "so_type": _freebsd_type(sock.sock_type),
+        "so_type": SOCK_TYPES.to_freebsd(sock.sock_type, 0),
         "so_options": SO_ACCEPTCONN if sock.listening else 0,
         "xso_family": AF_LOCAL,
         "so_qlen": sock.rqueue if sock.listening else 0,
@@ -74,11 +75,6 @@ def _record(sock, gencnt: int, modern: bool) -> bytes:
         xu_socket=socket,
         **common,
     )
-
-
-def _freebsd_type(linux: int) -> int:
-    names = {v: k for k, v in LINUX_SOCK_TYPES.items()}
-    return FREEBSD_SOCK_TYPES.get(names.get(linux, ""), 0)
 
 
 def pcblist(sockets: list, osrel: int) -> bytes:

@@ -57,29 +57,42 @@ class Interface:
     addresses: list[Address] = field(default_factory=list)
 
 
-def _socket_in(path: str) -> socket.socket:
-    """A NETLINK_ROUTE socket of the network namespace the nsfs file path names."""
+def _in_netns(path: str, work):
+    """work() run by a short-lived thread inside the network namespace the nsfs file path names
+    (setns acts on the calling thread only); its result, or NetError."""
     from pyroute2 import netns
 
-    made: list = []
+    done: list = []
 
-    def enter() -> None:
+    def run() -> None:
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                netns.setns(fd, flags=0, fork=False)  # os.setns is Python 3.12's
-            finally:
-                os.close(fd)
-            made.append(socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, socket.NETLINK_ROUTE))
-        except OSError as e:
-            made.append(e)
+            if netns_inode(path) != netns_inode("/proc/self/ns/net"):
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    netns.setns(fd, flags=0, fork=False)  # os.setns is Python 3.12's
+                finally:
+                    os.close(fd)
+            done.append(work())
+        except Exception as e:  # handed over to the caller's thread, re-raised there
+            done.append(e)
 
-    helper = threading.Thread(target=enter, name="netns-reader")
+    helper = threading.Thread(target=run, name="netns-reader")
     helper.start()
     helper.join()
-    if isinstance(made[0], OSError):
-        raise NetError(f"{path}: {made[0].strerror or made[0]}")
-    return made[0]
+    if isinstance(done[0], NetError):
+        raise done[0]
+    if isinstance(done[0], OSError):
+        raise NetError(f"{path}: {done[0].strerror or done[0]}")
+    if isinstance(done[0], Exception):
+        raise done[0]
+    return done[0]
+
+
+def _socket_in(path: str) -> socket.socket:
+    """A NETLINK_ROUTE socket of the network namespace the nsfs file path names."""
+    return _in_netns(
+        path, lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, socket.NETLINK_ROUTE)
+    )
 
 
 def _ip(text):
@@ -164,35 +177,20 @@ class UnixSocket:
 
 
 def _diag(pid: int, query):
-    """query(DiagSocket) run in process pid's network namespace: by a short-lived thread that
-    enters it and makes the sock_diag socket there (DiagSocket takes no socket of ours)."""
-    from pyroute2 import netns
+    """query(DiagSocket) on a sock_diag socket made inside process pid's network namespace
+    (DiagSocket takes no socket of ours)."""
     from pyroute2.netlink.diag import DiagSocket
     from pyroute2.netlink.exceptions import NetlinkError
 
-    path = f"/proc/{pid}/ns/net"
-    done: list = []
-
-    def ask() -> None:
+    def ask():
         try:
-            if netns_inode(path) != netns_inode("/proc/self/ns/net"):
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                try:
-                    netns.setns(fd, flags=0, fork=False)
-                finally:
-                    os.close(fd)
             with DiagSocket() as diag:
                 diag.bind()
-                done.append(query(diag))
-        except (NetlinkError, OSError, NetError) as e:
-            done.append(NetError(f"sock_diag in {path}: {e}"))
+                return query(diag)
+        except NetlinkError as e:
+            raise NetError(f"sock_diag: {e}") from None
 
-    helper = threading.Thread(target=ask, name="netns-diag")
-    helper.start()
-    helper.join()
-    if isinstance(done[0], NetError):
-        raise done[0]
-    return done[0]
+    return _in_netns(f"/proc/{pid}/ns/net", ask)
 
 
 def unix_sockets(pid: int) -> list[UnixSocket]:
